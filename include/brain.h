@@ -1,0 +1,574 @@
+/*
+ * brain.h — Keras-style deep learning in C.  The one public header.
+ *
+ *   brain_model *m = brain_sequential("patients");
+ *   brain_model_add(m, brain_input(BRAIN_SHAPE(30)));
+ *   brain_model_add(m, brain_dense(64, &(brain_dense_options){ .activation = BRAIN_RELU }));
+ *   brain_model_add(m, brain_dropout(0.5f, NULL));
+ *   brain_model_add(m, brain_dense(1, &(brain_dense_options){ .activation = BRAIN_SIGMOID }));
+ *   brain_compile(m, &(brain_compile_options){
+ *       .optimizer = brain_adam(NULL),
+ *       .loss = brain_loss_binary_crossentropy(NULL),
+ *       .metric_names = (const char *[]){ "accuracy", NULL } });
+ *   brain_history *h = NULL;
+ *   brain_fit(m, x_train, y_train, &(brain_fit_options){ .epochs = 20, .batch_size = 32 }, &h);
+ *
+ * Conventions
+ *   - Every fallible function returns a brain_status (BRAIN_OK == 0) or NULL, and
+ *     brain_last_error() then holds one sentence saying what went wrong and what to do.
+ *     The library never exits, aborts or prints except through brain_set_print_hook().
+ *   - Option structs take designated initialisers; a zero field means the Keras default.
+ *     Where zero is a real value the field is a brain_flag (BRAIN_ON / BRAIN_OFF) or has a
+ *     companion "has_" flag, so both stay expressible.  Passing NULL for an options pointer
+ *     means all defaults.
+ *   - Tensors are float32, row-major, channels-last; the first axis is the batch.
+ *   - Objects handed to the library (layers to brain_model_add, optimizer/loss/metrics to
+ *     brain_compile) are owned by it from then on, even when the call fails.
+ *     Callbacks are not: the caller frees them after brain_fit.
+ */
+#ifndef BRAIN_H
+#define BRAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BRAIN_VERSION "0.1.0"
+#define BRAIN_MAX_DIMS 8
+
+/* ------------------------------------------------------------------ status */
+typedef enum brain_status {
+    BRAIN_OK = 0,
+    BRAIN_ERR_ARG,      /* a bad argument: shape, range, NULL */
+    BRAIN_ERR_STATE,    /* the call comes at the wrong time (not compiled, not built) */
+    BRAIN_ERR_NOMEM,    /* an allocation failed */
+    BRAIN_ERR_IO,       /* a file could not be opened, read or written */
+    BRAIN_ERR_FORMAT,   /* a file's content is malformed */
+    BRAIN_ERR_NUMERIC,  /* NaN or Inf where a number was needed */
+} brain_status;
+
+/* The last error of this thread, as a sentence; "" when none. */
+const char *brain_last_error(void);
+void brain_clear_error(void);
+
+/* All output (progress bar, summary, callback messages) goes through this hook.
+ * The default writes to stdout.  Pass NULL to restore the default. */
+typedef void (*brain_print_fn)(const char *text, void *user);
+void brain_set_print_hook(brain_print_fn fn, void *user);
+
+/* Keras's keras.utils.set_random_seed: seeds weight initialisation, dropout and shuffling of
+ * every model created afterwards.  Same seed, same result, run after run. */
+void brain_set_random_seed(uint64_t seed);
+
+/* Threads used by the kernels (OpenMP and the sgemm backend); 0 = all cores. */
+void brain_set_num_threads(int n);
+/* Which matrix-multiply backend this build uses ("oneDNN dnnl_sgemm", "OpenBLAS", "portable"). */
+const char *brain_sgemm_backend(void);
+
+/* Tri-state switch for options whose Keras default is not "off". */
+typedef enum brain_flag { BRAIN_DEFAULT = 0, BRAIN_ON = 1, BRAIN_OFF = 2 } brain_flag;
+
+/* ------------------------------------------------------------------ shapes and tensors */
+typedef struct brain_shape {
+    int ndim;
+    int64_t dims[BRAIN_MAX_DIMS];
+} brain_shape;
+
+#define BRAIN__NARGS_(a, b, c, d, e, f, g, h, n, ...) n
+#define BRAIN__NARGS(...) BRAIN__NARGS_(__VA_ARGS__, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+/* BRAIN_SHAPE(28, 28, 1) — a per-sample shape (no batch axis), like Keras's input shape. */
+#define BRAIN_SHAPE(...) ((brain_shape){ .ndim = BRAIN__NARGS(__VA_ARGS__), .dims = { __VA_ARGS__ } })
+
+typedef struct brain_tensor {
+    float *data;
+    int ndim;
+    int64_t shape[BRAIN_MAX_DIMS];
+    int64_t size;   /* product of shape */
+    int owns_data;  /* brain_tensor_free releases data */
+} brain_tensor;
+
+/* A new zero-filled tensor of the given full shape (batch axis included). */
+brain_tensor *brain_tensor_new(int ndim, const int64_t *shape);
+/* A tensor that views caller-owned memory (not freed by brain_tensor_free). */
+brain_tensor *brain_tensor_wrap(float *data, int ndim, const int64_t *shape);
+/* A copy of the given float data. */
+brain_tensor *brain_tensor_from(const float *data, int ndim, const int64_t *shape);
+brain_tensor *brain_tensor_clone(const brain_tensor *t);
+/* Rows [begin, end) of the first axis, copied. */
+brain_tensor *brain_tensor_slice_rows(const brain_tensor *t, int64_t begin, int64_t end);
+/* Rows picked by index along the first axis, copied. */
+brain_tensor *brain_tensor_take_rows(const brain_tensor *t, const int64_t *rows, int64_t n);
+/* Same data, another shape of the same size (in place). */
+brain_status brain_tensor_reshape(brain_tensor *t, int ndim, const int64_t *shape);
+void brain_tensor_free(brain_tensor *t);
+/* Row count (shape[0]) and the size of one row. */
+int64_t brain_tensor_rows(const brain_tensor *t);
+int64_t brain_tensor_row_size(const brain_tensor *t);
+
+/* ------------------------------------------------------------------ random numbers */
+/* A small, fast, seedable generator (xoshiro256** seeded by splitmix64). */
+typedef struct brain_rng { uint64_t s[4]; } brain_rng;
+void brain_rng_seed(brain_rng *r, uint64_t seed);
+uint64_t brain_rng_next(brain_rng *r);
+double brain_rng_uniform(brain_rng *r);          /* [0, 1) */
+double brain_rng_normal(brain_rng *r);           /* N(0, 1) */
+int64_t brain_rng_below(brain_rng *r, int64_t n); /* [0, n) without bias */
+
+/* ------------------------------------------------------------------ activations */
+typedef enum brain_activation_kind {
+    BRAIN_LINEAR = 0, /* Keras activation=None */
+    BRAIN_RELU,
+    BRAIN_SIGMOID,
+    BRAIN_TANH,
+    BRAIN_SOFTMAX,     /* over the last axis */
+    BRAIN_LEAKY_RELU,  /* keras.activations.leaky_relu: negative slope 0.2 */
+    BRAIN_ELU,         /* alpha 1 */
+    BRAIN_SELU,
+    BRAIN_GELU,        /* exact (erf) form, as the "gelu" string in Keras */
+    BRAIN_GELU_TANH,   /* approximate=True */
+    BRAIN_SWISH,       /* = silu */
+    BRAIN_SILU = BRAIN_SWISH,
+    BRAIN_SOFTPLUS,
+    BRAIN_SOFTSIGN,
+    BRAIN_HARD_SIGMOID,/* Keras 3: clip(x/6 + 0.5, 0, 1) */
+    BRAIN_EXPONENTIAL,
+    BRAIN_ACTIVATION_COUNT
+} brain_activation_kind;
+
+/* Keras name ("relu", "swish", "silu", "linear", ...) to kind; BRAIN_OK or BRAIN_ERR_ARG. */
+brain_status brain_activation_from_name(const char *name, brain_activation_kind *out);
+const char *brain_activation_name(brain_activation_kind a); /* Keras's saved name ("silu") */
+/* Apply elementwise (softmax over rows of `cols`); the library's own implementation. */
+void brain_activation_apply(brain_activation_kind a, const float *x, float *y, int64_t rows, int64_t cols);
+
+/* ------------------------------------------------------------------ initializers, regularizers */
+typedef enum brain_initializer_kind {
+    BRAIN_INIT_DEFAULT = 0, /* the layer's Keras default */
+    BRAIN_INIT_GLOROT_UNIFORM,
+    BRAIN_INIT_GLOROT_NORMAL,
+    BRAIN_INIT_HE_UNIFORM,
+    BRAIN_INIT_HE_NORMAL,
+    BRAIN_INIT_LECUN_UNIFORM,
+    BRAIN_INIT_LECUN_NORMAL,
+    BRAIN_INIT_ZEROS,
+    BRAIN_INIT_ONES,
+    BRAIN_INIT_RANDOM_UNIFORM, /* U(-0.05, 0.05) */
+    BRAIN_INIT_RANDOM_NORMAL,  /* N(0, 0.05) */
+    BRAIN_INIT_ORTHOGONAL,
+} brain_initializer_kind;
+
+/* Weight penalty added to the loss: l1·Σ|w| + l2·Σw² (Keras factors; no ½). */
+typedef struct brain_regularizer { float l1, l2; } brain_regularizer;
+/* Keras's L1(0.01), L2(0.01), L1L2(l1, l2) */
+brain_regularizer brain_l1(float l1);
+brain_regularizer brain_l2(float l2);
+brain_regularizer brain_l1_l2(float l1, float l2);
+/* The strings Keras accepts: "l1" and "l2" give 0.01; "l1_l2" gives L1L2() whose defaults are
+ * 0 and 0 (Keras's own behaviour, despite its docstring). */
+brain_status brain_regularizer_from_name(const char *name, brain_regularizer *out);
+
+/* ------------------------------------------------------------------ layers */
+typedef struct brain_layer brain_layer;
+
+/* Input(shape): the per-sample shape of the model's input; first layer of a Sequential. */
+brain_layer *brain_input(brain_shape shape);
+
+typedef struct brain_dense_options {
+    brain_activation_kind activation;       /* default linear */
+    brain_flag use_bias;                    /* default on */
+    brain_initializer_kind kernel_initializer; /* default glorot_uniform */
+    brain_initializer_kind bias_initializer;   /* default zeros */
+    brain_regularizer kernel_regularizer;   /* default none */
+    brain_regularizer bias_regularizer;
+    const char *name;                       /* default "dense", "dense_1", ... */
+} brain_dense_options;
+brain_layer *brain_dense(int64_t units, const brain_dense_options *opt);
+
+typedef struct brain_dropout_options {
+    uint64_t seed; bool has_seed;           /* default: drawn from the model's generator */
+    const char *name;
+} brain_dropout_options;
+brain_layer *brain_dropout(float rate, const brain_dropout_options *opt);
+
+typedef struct brain_layer_options { const char *name; } brain_layer_options;
+brain_layer *brain_activation(brain_activation_kind a, const brain_layer_options *opt);
+/* Flatten: (N, d1, d2, ...) -> (N, d1*d2*...), row-major (H, W, C order). */
+brain_layer *brain_flatten(const brain_layer_options *opt);
+
+const char *brain_layer_name(const brain_layer *l);
+const char *brain_layer_class(const brain_layer *l);
+/* Output shape per sample (after the model is built). */
+brain_shape brain_layer_output_shape(const brain_layer *l);
+int64_t brain_layer_param_count(const brain_layer *l);
+/* Keras's layer.trainable; a frozen layer keeps its weights during fit. */
+void brain_layer_set_trainable(brain_layer *l, bool trainable);
+
+/* ------------------------------------------------------------------ optimizers */
+typedef struct brain_optimizer brain_optimizer;
+
+/* Options every optimizer shares (Keras base_optimizer).  Only one of the clip options may be set.
+ * A zero value means "not set". */
+typedef struct brain_optimizer_common {
+    float clipnorm;        /* per-tensor norm clip */
+    float clipvalue;       /* elementwise clip to [-v, v] */
+    float global_clipnorm; /* clip over all tensors together */
+    float weight_decay;    /* decoupled decay w -= w·wd·lr, before the update */
+    const char *name;
+} brain_optimizer_common;
+
+typedef struct brain_sgd_options {
+    float learning_rate;   /* default 0.01 */
+    float momentum;        /* default 0 (zero is Keras's default, so no flag is needed) */
+    bool nesterov;         /* default false */
+    brain_optimizer_common common;
+} brain_sgd_options;
+brain_optimizer *brain_sgd(const brain_sgd_options *opt);
+
+typedef struct brain_adam_options {
+    float learning_rate;   /* default 0.001 */
+    float beta_1;          /* default 0.9 */
+    float beta_2;          /* default 0.999 */
+    float epsilon;         /* default 1e-7 */
+    bool amsgrad;
+    brain_optimizer_common common;
+} brain_adam_options;
+brain_optimizer *brain_adam(const brain_adam_options *opt);
+/* AdamW: Adam with decoupled weight decay; common.weight_decay defaults to 0.004 here
+ * (set has_zero_weight_decay-style zero with a negative value is an error; use brain_adam). */
+brain_optimizer *brain_adamw(const brain_adam_options *opt);
+
+typedef struct brain_rmsprop_options {
+    float learning_rate;   /* default 0.001 */
+    float rho;             /* default 0.9 */
+    float momentum;        /* default 0 */
+    float epsilon;         /* default 1e-7 */
+    bool centered;
+    brain_optimizer_common common;
+} brain_rmsprop_options;
+brain_optimizer *brain_rmsprop(const brain_rmsprop_options *opt);
+
+/* "sgd", "adam", "adamw", "rmsprop" with Keras defaults. */
+brain_optimizer *brain_optimizer_from_name(const char *name);
+float brain_optimizer_get_learning_rate(const brain_optimizer *o);
+void brain_optimizer_set_learning_rate(brain_optimizer *o, float lr);
+int64_t brain_optimizer_iterations(const brain_optimizer *o);
+const char *brain_optimizer_class(const brain_optimizer *o); /* "Adam" */
+void brain_optimizer_free(brain_optimizer *o);
+
+/* ------------------------------------------------------------------ losses */
+typedef struct brain_loss brain_loss;
+
+typedef struct brain_loss_options {
+    bool from_logits;          /* crossentropies only */
+    float label_smoothing;     /* crossentropies only */
+    float delta;               /* huber only; default 1.0 */
+    const char *name;
+} brain_loss_options;
+brain_loss *brain_loss_mse(const brain_loss_options *opt);
+brain_loss *brain_loss_mae(const brain_loss_options *opt);
+brain_loss *brain_loss_huber(const brain_loss_options *opt);
+brain_loss *brain_loss_binary_crossentropy(const brain_loss_options *opt);
+brain_loss *brain_loss_categorical_crossentropy(const brain_loss_options *opt);
+brain_loss *brain_loss_sparse_categorical_crossentropy(const brain_loss_options *opt);
+/* "mse", "mean_squared_error", "mae", "huber", "binary_crossentropy", ... */
+brain_loss *brain_loss_from_name(const char *name);
+const char *brain_loss_name(const brain_loss *l);
+/* The loss value of one batch with Keras's "sum_over_batch_size" reduction:
+ * Σ_i w_i·loss_i / N.  y_pred is (N, ...), y_true the same shape, or (N,) / (N, 1) class ids
+ * for the sparse loss.  sample_weight may be NULL.  When grad is not NULL it receives
+ * d(loss)/d(y_pred), same size as y_pred. */
+brain_status brain_loss_compute(const brain_loss *l, const brain_tensor *y_true, const brain_tensor *y_pred,
+                                const float *sample_weight, double *value, float *grad);
+void brain_loss_free(brain_loss *l);
+
+/* ------------------------------------------------------------------ metrics */
+typedef struct brain_metric brain_metric;
+
+typedef struct brain_metric_options {
+    float threshold;       /* Precision/Recall/BinaryAccuracy: default 0.5 */
+    int num_thresholds;    /* AUC: default 200 */
+    bool pr_curve;         /* AUC: curve="PR" instead of "ROC" */
+    bool from_logits;      /* AUC */
+    const char *name;
+} brain_metric_options;
+/* "accuracy"/"acc": resolved at compile time from the output shape, as Keras 3 does. */
+brain_metric *brain_metric_accuracy(const brain_metric_options *opt);
+brain_metric *brain_metric_binary_accuracy(const brain_metric_options *opt);
+brain_metric *brain_metric_categorical_accuracy(const brain_metric_options *opt);
+brain_metric *brain_metric_sparse_categorical_accuracy(const brain_metric_options *opt);
+brain_metric *brain_metric_precision(const brain_metric_options *opt);
+brain_metric *brain_metric_recall(const brain_metric_options *opt);
+brain_metric *brain_metric_auc(const brain_metric_options *opt);
+brain_metric *brain_metric_mse(const brain_metric_options *opt);
+brain_metric *brain_metric_mae(const brain_metric_options *opt);
+/* "accuracy", "acc", "binary_accuracy", "precision", "recall", "auc", "mse", "mae", ... */
+brain_metric *brain_metric_from_name(const char *name);
+const char *brain_metric_name(const brain_metric *m);
+void brain_metric_reset(brain_metric *m);
+/* Accumulate one batch: y_true and y_pred as for losses. */
+brain_status brain_metric_update(brain_metric *m, const brain_tensor *y_true, const brain_tensor *y_pred,
+                                 const float *sample_weight);
+double brain_metric_result(const brain_metric *m);
+void brain_metric_free(brain_metric *m);
+
+/* ------------------------------------------------------------------ logs and history */
+#define BRAIN_MAX_LOGS 32
+#define BRAIN_LOG_NAME 48
+/* The `logs` dict Keras passes to callbacks: names sorted alphabetically. */
+typedef struct brain_logs {
+    int n;
+    char names[BRAIN_MAX_LOGS][BRAIN_LOG_NAME];
+    double values[BRAIN_MAX_LOGS];
+} brain_logs;
+/* true and *value set when the key exists */
+bool brain_logs_get(const brain_logs *logs, const char *name, double *value);
+brain_status brain_logs_set(brain_logs *logs, const char *name, double value); /* keeps order */
+
+typedef struct brain_history brain_history;
+/* Keys sorted as Keras sorts them ("accuracy", "loss", "val_accuracy", "val_loss"). */
+int brain_history_num_keys(const brain_history *h);
+const char *brain_history_key(const brain_history *h, int i);
+/* Values of one key per epoch run; NULL if absent.  *n receives the count. */
+const double *brain_history_get(const brain_history *h, const char *key, int *n);
+int brain_history_num_epochs(const brain_history *h);
+/* history.epoch: the epoch indices run (initial_epoch .. last). */
+const int *brain_history_epochs(const brain_history *h);
+void brain_history_free(brain_history *h);
+
+/* ------------------------------------------------------------------ callbacks */
+typedef struct brain_model brain_model;
+typedef struct brain_callback brain_callback;
+
+/* A user callback: any hook may be NULL.  Return non-zero from a hook to stop training
+ * (like setting model.stop_training = True). */
+typedef struct brain_callback_hooks {
+    int (*on_train_begin)(brain_model *m, const brain_logs *logs, void *user);
+    int (*on_train_end)(brain_model *m, const brain_logs *logs, void *user);
+    int (*on_epoch_begin)(brain_model *m, int epoch, const brain_logs *logs, void *user);
+    int (*on_epoch_end)(brain_model *m, int epoch, brain_logs *logs, void *user);
+    int (*on_train_batch_begin)(brain_model *m, int batch, const brain_logs *logs, void *user);
+    int (*on_train_batch_end)(brain_model *m, int batch, const brain_logs *logs, void *user);
+    void *user;
+} brain_callback_hooks;
+brain_callback *brain_callback_custom(const brain_callback_hooks *hooks);
+
+typedef enum brain_mode { BRAIN_MODE_AUTO = 0, BRAIN_MODE_MIN, BRAIN_MODE_MAX } brain_mode;
+
+typedef struct brain_early_stopping_options {
+    const char *monitor;        /* default "val_loss" */
+    float min_delta;            /* default 0 */
+    int patience;               /* default 0 */
+    int verbose;                /* default 0 */
+    brain_mode mode;            /* default auto */
+    double baseline; bool has_baseline;
+    bool restore_best_weights;  /* default false */
+    int start_from_epoch;       /* default 0 */
+} brain_early_stopping_options;
+brain_callback *brain_early_stopping(const brain_early_stopping_options *opt);
+/* Epoch (0-based) at which training stopped, 0 if it did not; best epoch seen. */
+int brain_early_stopping_stopped_epoch(const brain_callback *cb);
+int brain_early_stopping_best_epoch(const brain_callback *cb);
+
+typedef struct brain_reduce_lr_options {
+    const char *monitor;        /* default "val_loss" */
+    float factor;               /* default 0.1 */
+    int patience;               /* default 10 */
+    int verbose;
+    brain_mode mode;
+    float min_delta;  bool has_min_delta; /* default 1e-4 */
+    int cooldown;               /* default 0 */
+    float min_lr;               /* default 0 */
+} brain_reduce_lr_options;
+brain_callback *brain_reduce_lr_on_plateau(const brain_reduce_lr_options *opt);
+
+typedef struct brain_csv_logger_options {
+    char separator;             /* default ',' */
+    bool append;                /* default false */
+} brain_csv_logger_options;
+brain_callback *brain_csv_logger(const char *filename, const brain_csv_logger_options *opt);
+brain_callback *brain_terminate_on_nan(void);
+void brain_callback_free(brain_callback *cb);
+
+/* ------------------------------------------------------------------ models */
+/* A Sequential model; add an Input first, then layers. */
+brain_model *brain_sequential(const char *name);
+/* Appends a layer (the model takes ownership, also on failure; NULL reports the error that
+ * made the layer constructor fail). */
+brain_status brain_model_add(brain_model *m, brain_layer *layer);
+/* Builds the model: shapes, weights, initialisation (done by compile/fit/summary if needed). */
+brain_status brain_model_build(brain_model *m);
+void brain_model_free(brain_model *m);
+
+const char *brain_model_name(const brain_model *m);
+int brain_model_num_layers(const brain_model *m);      /* not counting the Input */
+brain_layer *brain_model_layer(brain_model *m, int i);
+brain_layer *brain_model_get_layer(brain_model *m, const char *name);
+brain_shape brain_model_input_shape(const brain_model *m);
+brain_shape brain_model_output_shape(const brain_model *m);
+
+/* Parameters: trainable values in one contiguous buffer, gradients in another. */
+int64_t brain_model_count_params(const brain_model *m);          /* trainable + non-trainable */
+int64_t brain_model_count_trainable(const brain_model *m);
+float *brain_model_params(brain_model *m);      /* trainable values */
+float *brain_model_grads(brain_model *m);       /* their gradients */
+/* Keras's get_weights / set_weights: all weights (trainable and not), in Keras's order,
+ * concatenated; `n` must equal brain_model_count_params. */
+brain_status brain_model_get_weights(const brain_model *m, float *out, int64_t n);
+brain_status brain_model_set_weights(brain_model *m, const float *in, int64_t n);
+/* One weight by layer and index (Keras order: kernel, bias, ...). */
+brain_tensor *brain_model_weight(brain_model *m, int layer, int index);
+
+/* summary(): printed through the print hook; `line_length` 0 = Keras's 80-column layout. */
+brain_status brain_model_summary(brain_model *m, int line_length);
+/* The same text into a caller buffer (truncated to cap, always terminated). */
+brain_status brain_model_summary_string(brain_model *m, int line_length, char *buf, size_t cap);
+
+typedef struct brain_compile_options {
+    brain_optimizer *optimizer;      /* default: optimizer_name, else RMSprop (Keras's default) */
+    const char *optimizer_name;
+    brain_loss *loss;                /* or loss_name; one is required */
+    const char *loss_name;
+    brain_metric **metrics;          /* NULL-terminated list */
+    const char **metric_names;       /* NULL-terminated list of names ("accuracy", ...) */
+    brain_metric **weighted_metrics; /* metrics that use sample/class weights */
+} brain_compile_options;
+brain_status brain_compile(brain_model *m, const brain_compile_options *opt);
+brain_optimizer *brain_model_optimizer(brain_model *m);
+
+typedef struct brain_fit_options {
+    int epochs;                      /* default 1 */
+    int batch_size;                  /* default 32 */
+    int verbose;                     /* BRAIN_VERBOSE_AUTO (0) = 1; see below */
+    const brain_tensor *x_val, *y_val; /* validation_data */
+    const float *val_sample_weight;
+    float validation_split;          /* the last fraction of x, y before shuffling */
+    brain_flag shuffle;              /* default on */
+    uint64_t seed; bool has_seed;    /* seeds shuffling and dropout for this fit */
+    const float *class_weight;       /* indexed by class id */
+    int n_class_weight;
+    const float *sample_weight;      /* one per sample */
+    int initial_epoch;
+    int validation_freq;             /* default 1 */
+    brain_callback **callbacks;      /* NULL-terminated */
+} brain_fit_options;
+/* verbose: Keras's 0 (silent) is expressed as BRAIN_SILENT since zero means "auto". */
+enum { BRAIN_VERBOSE_AUTO = 0, BRAIN_PROGRESS_BAR = 1, BRAIN_ONE_LINE_PER_EPOCH = 2, BRAIN_SILENT = -1 };
+/* Trains; *history (may be NULL) receives the History, to free with brain_history_free. */
+brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor *y,
+                       const brain_fit_options *opt, brain_history **history);
+
+typedef struct brain_eval_options {
+    int batch_size;                  /* default 32 */
+    int verbose;                     /* default auto = progress bar; BRAIN_SILENT for none */
+    const float *sample_weight;
+} brain_eval_options;
+/* Loss and metrics on (x, y); logs gets "loss" and each metric's name. */
+brain_status brain_evaluate(brain_model *m, const brain_tensor *x, const brain_tensor *y,
+                            const brain_eval_options *opt, brain_logs *logs);
+/* Predictions for any number of rows, in batches (the last may be partial); *out is new. */
+brain_status brain_predict(brain_model *m, const brain_tensor *x, const brain_eval_options *opt,
+                           brain_tensor **out);
+
+/* Stop training at the end of the current batch (model.stop_training = True). */
+void brain_model_stop_training(brain_model *m);
+/* 0-based index of the epoch being trained (valid inside callbacks). */
+int brain_model_current_epoch(const brain_model *m);
+
+/* ---- the explicit, PyTorch-style loop (same layers, same optimizers) ----
+ *   brain_model_zero_grad(m);
+ *   brain_model_forward(m, xb, true, &pred);   // pred points into the model; do not free
+ *   brain_model_loss(m, yb, NULL, &loss);      // value, and d(loss)/d(pred) kept for backward
+ *   brain_model_backward(m);                   // accumulates into brain_model_grads(m)
+ *   brain_optimizer_step(opt, m);
+ */
+brain_status brain_model_forward(brain_model *m, const brain_tensor *x, bool training, const brain_tensor **pred);
+/* Uses the compiled loss, or `loss` if not NULL; regularization penalties are included. */
+brain_status brain_model_loss(brain_model *m, const brain_tensor *y, const brain_loss *loss, double *value);
+brain_status brain_model_backward(brain_model *m);
+void brain_model_zero_grad(brain_model *m);
+/* Applies one update of `o` to m's trainable weights from m's gradients. */
+brain_status brain_optimizer_step(brain_optimizer *o, brain_model *m);
+
+/* ------------------------------------------------------------------ data preparation */
+/* A CSV table: numeric features and a target column. */
+typedef struct brain_table {
+    int64_t n_rows, n_features;
+    float *x;                  /* n_rows × n_features, row-major */
+    float *y;                  /* n_rows: numbers, or class ids when the target holds strings */
+    char **feature_names;      /* n_features */
+    char *target_name;
+    char **class_names;        /* when the target holds strings: sorted, as LabelEncoder; else NULL */
+    int n_classes;
+} brain_table;
+
+typedef struct brain_csv_options {
+    const char *target;        /* the target column's header name; required */
+    char delimiter;            /* default ',' */
+    const char **drop;         /* NULL-terminated column names to ignore (e.g. "id") */
+} brain_csv_options;
+/* Reads a CSV with a header row.  Missing values, non-numbers, ragged rows, an empty file or an
+ * unknown target column give BRAIN_ERR_FORMAT / BRAIN_ERR_ARG naming the line and column. */
+brain_status brain_read_csv(const char *path, const brain_csv_options *opt, brain_table **out);
+void brain_table_free(brain_table *t);
+/* Views of a table as tensors: x (n_rows, n_features) and y (n_rows, 1); copies. */
+brain_tensor *brain_table_x(const brain_table *t);
+brain_tensor *brain_table_y(const brain_table *t);
+
+/* The Wisconsin diagnostic breast cancer data built into the library (569 × 30; target 1 =
+ * benign, 0 = malignant, as scikit-learn's load_breast_cancer). */
+brain_status brain_load_breast_cancer(brain_table **out);
+
+/* scikit-learn's train_test_split: row indices of each part.  test_size in (0,1) is a fraction
+ * (default 0.25), ≥ 1 a count.  With stratify (class ids, one per row) the class proportions are
+ * kept.  random_state reproduces scikit-learn's own split bit for bit (NumPy's MT19937). */
+typedef struct brain_split_options {
+    double test_size;          /* default 0.25 (when train_size is also 0) */
+    double train_size;         /* default: the complement */
+    const float *stratify;     /* n values, or NULL */
+    uint32_t random_state; bool has_random_state; /* default: drawn from the global seed */
+    brain_flag shuffle;        /* default on */
+} brain_split_options;
+brain_status brain_train_test_split_indices(int64_t n, const brain_split_options *opt,
+                                            int64_t **train_idx, int64_t *n_train,
+                                            int64_t **test_idx, int64_t *n_test);
+/* The same, applied to x and y (rows copied into new tensors). */
+brain_status brain_train_test_split(const brain_tensor *x, const brain_tensor *y, const brain_split_options *opt,
+                                    brain_tensor **x_train, brain_tensor **x_test,
+                                    brain_tensor **y_train, brain_tensor **y_test);
+
+/* StandardScaler (population std, ddof 0) and MinMaxScaler(feature_range). */
+typedef struct brain_scaler brain_scaler;
+brain_scaler *brain_standard_scaler(void);
+brain_scaler *brain_minmax_scaler(float lo, float hi); /* (0, 0) means (0, 1) */
+/* fit on the columns of x (rows × features; higher ranks are flattened after the first axis) */
+brain_status brain_scaler_fit(brain_scaler *s, const brain_tensor *x);
+brain_status brain_scaler_transform(const brain_scaler *s, brain_tensor *x);     /* in place */
+brain_status brain_scaler_fit_transform(brain_scaler *s, brain_tensor *x);
+brain_status brain_scaler_inverse_transform(const brain_scaler *s, brain_tensor *x);
+/* Fitted statistics per feature (mean_/scale_ for standard, data_min_/data_max_ for min-max). */
+const double *brain_scaler_mean(const brain_scaler *s);
+const double *brain_scaler_scale(const brain_scaler *s);
+int64_t brain_scaler_num_features(const brain_scaler *s);
+void brain_scaler_free(brain_scaler *s);
+
+/* keras.utils.to_categorical: class ids (n, or n×1) → one-hot (n, num_classes); num_classes 0
+ * means max + 1.  Ids must be whole numbers in [0, num_classes). */
+brain_status brain_to_categorical(const brain_tensor *y, int num_classes, brain_tensor **out);
+
+/* LabelEncoder: sorted unique strings → 0..k-1. */
+typedef struct brain_label_encoder brain_label_encoder;
+brain_label_encoder *brain_label_encoder_new(void);
+brain_status brain_label_encoder_fit(brain_label_encoder *e, const char *const *labels, int64_t n);
+brain_status brain_label_encoder_transform(const brain_label_encoder *e, const char *const *labels, int64_t n, float *out);
+int brain_label_encoder_num_classes(const brain_label_encoder *e);
+const char *brain_label_encoder_class(const brain_label_encoder *e, int i);
+void brain_label_encoder_free(brain_label_encoder *e);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* BRAIN_H */

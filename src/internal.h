@@ -1,0 +1,264 @@
+/* internal.h — what the library's parts share and users do not see.
+ *
+ * Layout of the data a model owns:
+ *   m->params  : every trainable value, one contiguous float buffer (weights in layer order,
+ *                each layer's in Keras order: kernel, bias, ...)
+ *   m->grads   : the matching gradients, same size
+ *   m->state   : non-trainable values (BatchNormalization's moving statistics, frozen layers)
+ * A brain_weight records where one Keras variable lives inside those buffers.
+ */
+#ifndef BRAIN_INTERNAL_H
+#define BRAIN_INTERNAL_H
+
+#include "brain.h"
+#include <stdio.h>
+
+#define BRAIN_NAME_MAX 64
+
+/* ------------------------------------------------------------------ errors and output */
+/* Sets the thread's error message (printf-style) and returns `code`. */
+brain_status brain__fail(brain_status code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Writes through the print hook (printf-style). */
+void brain__print(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void brain__print_raw(const char *text);
+/* Allocation helpers that set the error message on failure. */
+void *brain__alloc(size_t bytes);        /* zeroed; NULL + error on failure */
+void *brain__alloc_array(size_t n, size_t size); /* zeroed, overflow-checked */
+char *brain__strdup(const char *s);
+/* The global seed set by brain_set_random_seed, advanced for each new model. */
+uint64_t brain__next_seed(void);
+double brain__now(void); /* monotonic seconds */
+
+/* ------------------------------------------------------------------ kernels */
+/* The one matrix-multiply entry point, row-major:
+ *   C[M×N] = alpha · op(A)[M×K] · op(B)[K×N] + beta · C
+ * op(X) = X or Xᵀ per ta / tb; lda/ldb/ldc are row strides as stored. */
+void brain_sgemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha,
+                 const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
+                 float *C, int64_t ldc);
+int brain__num_threads(void);
+
+/* Activations: forward y = f(x); backward dx (+)= dy · f'(x) using x and/or y. */
+void brain__act_forward(brain_activation_kind a, const float *x, float *y, int64_t rows, int64_t cols);
+/* accumulate: dx += ...; else dx = ... */
+void brain__act_backward(brain_activation_kind a, const float *x, const float *y, const float *dy,
+                         float *dx, int64_t rows, int64_t cols, bool accumulate);
+/* true when backward needs only y (so x need not be kept) */
+bool brain__act_backward_uses_y_only(brain_activation_kind a);
+
+/* ------------------------------------------------------------------ weights */
+typedef struct brain_weight {
+    char name[BRAIN_NAME_MAX];      /* "kernel", "bias", "gamma", "moving_mean", ... */
+    int ndim;
+    int64_t shape[BRAIN_MAX_DIMS];
+    int64_t size;
+    bool trainable;
+    brain_initializer_kind init;
+    brain_regularizer reg;
+    struct brain_layer *layer;
+    int64_t offset;                 /* into params (trainable) or state (non-trainable) */
+    float *value;                   /* resolved by the model after allocation */
+    float *grad;                    /* NULL for non-trainable */
+} brain_weight;
+
+/* ------------------------------------------------------------------ layers */
+/* What a forward/backward call may use besides its tensors. */
+typedef struct brain_ctx {
+    bool training;
+    brain_rng *rng;                 /* the model's generator (dropout, augmentation) */
+} brain_ctx;
+
+#define BRAIN_MAX_LAYER_INPUTS 8
+#define BRAIN_MAX_LAYER_WEIGHTS 8
+
+typedef struct brain_layer_vtable {
+    const char *class_name;         /* Keras class: "Dense" */
+    const char *snake_name;         /* auto-naming base: "dense" */
+    /* From per-sample input shapes, check them, set *out and declare weights with
+     * brain__layer_add_weight.  Called once. */
+    brain_status (*build)(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out);
+    /* Make per-batch caches hold `batch` rows (called when capacity grows; may allocate). */
+    brain_status (*reserve)(brain_layer *l, int64_t batch);
+    /* out = f(in); out->shape[0] == in[0]->shape[0] == batch. */
+    void (*forward)(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
+                    brain_tensor *out);
+    /* Given d(loss)/d(out): ADD d(loss)/d(in[i]) into din[i] (skipped when din[i] is NULL) and
+     * ADD weight gradients into each trainable weight's grad. */
+    void (*backward)(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
+                     const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din);
+    void (*destroy)(brain_layer *l);     /* frees the subtype's own memory (not the base) */
+    /* Keras config fields for summary/saving, written as JSON members (may be NULL). */
+    void (*config_json)(const brain_layer *l, FILE *f);
+} brain_layer_vtable;
+
+struct brain_layer {
+    const brain_layer_vtable *vt;
+    char name[BRAIN_NAME_MAX];
+    bool name_given;                /* user-chosen; else assigned "dense_1" at add time */
+    bool trainable;
+    bool built;
+    int n_in;
+    brain_shape in_shape[BRAIN_MAX_LAYER_INPUTS];
+    brain_shape out_shape;          /* per sample */
+    brain_weight *weights[BRAIN_MAX_LAYER_WEIGHTS]; /* Keras order (trainable then non-trainable) */
+    int n_weights;
+    int64_t capacity;               /* rows the caches hold */
+    struct brain_model *model;
+    brain_activation_kind activation; /* for layers with a fused activation */
+};
+
+/* Subtype constructors call this first (sizeof the subtype; zeroed). */
+brain_layer *brain__layer_new(const brain_layer_vtable *vt, size_t size, const char *name);
+/* Declare a weight during build; returns NULL (error set) on failure. */
+brain_weight *brain__layer_add_weight(brain_layer *l, const char *name, int ndim, const int64_t *shape,
+                                      brain_initializer_kind init, brain_regularizer reg, bool trainable);
+int64_t brain__shape_size(const brain_shape *s);
+/* "(None, 64)" style text */
+void brain__shape_str(const brain_shape *s, char *buf, size_t cap);
+/* Fill a weight from its initializer, using fans as Keras's compute_fans. */
+void brain__init_weight(brain_weight *w, brain_rng *rng);
+/* Grows a float cache to hold n floats (no-op if big enough). */
+brain_status brain__reserve_floats(float **buf, int64_t *cap, int64_t n);
+
+/* ------------------------------------------------------------------ graph and model */
+typedef struct brain_node {
+    brain_layer *layer;             /* NULL for the input node */
+    int n_in;
+    int in[BRAIN_MAX_LAYER_INPUTS]; /* node indices */
+    brain_tensor out;               /* (batch, ...) view into `buf` */
+    brain_tensor dout;              /* gradient w.r.t. out, same shape */
+    float *buf, *dbuf;
+    int64_t buf_cap, dbuf_cap;
+} brain_node;
+
+typedef enum brain_accuracy_kind { BRAIN_ACC_UNRESOLVED = 0, BRAIN_ACC_BINARY, BRAIN_ACC_SPARSE, BRAIN_ACC_CATEGORICAL } brain_accuracy_kind;
+
+struct brain_model {
+    char name[BRAIN_NAME_MAX];
+    bool sequential;
+    bool built, compiled;
+    brain_shape input_shape;
+    bool has_input;
+    brain_layer **layers; int n_layers, cap_layers;   /* in model.layers order (no Input) */
+    brain_node *nodes; int n_nodes;                    /* topological; node 0 = input */
+    int output_node;
+    int64_t capacity;                                  /* rows the node buffers hold */
+
+    brain_weight **weights; int n_weights;             /* all weights, Keras order */
+    float *params, *grads; int64_t n_params;           /* trainable */
+    float *state; int64_t n_state;                     /* non-trainable */
+
+    brain_rng rng;                                     /* init, dropout, shuffling */
+
+    brain_optimizer *optimizer;
+    brain_loss *loss;
+    brain_metric **metrics; int n_metrics;             /* compile(metrics=...) */
+    brain_metric **wmetrics; int n_wmetrics;           /* weighted_metrics */
+
+    /* explicit-loop state */
+    const brain_tensor *last_x;
+    int64_t last_batch;
+    bool have_loss_grad;
+
+    /* fit state */
+    bool stop_training;
+    int current_epoch;
+};
+
+/* The model's ordered weights as Keras's get_weights lists them. */
+/* Forward over the graph for x (rows ≤ capacity after brain__model_reserve). */
+brain_status brain__model_reserve(brain_model *m, int64_t batch);
+/* Sum of regularization penalties over all weights; and its gradient added to m->grads. */
+double brain__regularization(brain_model *m, bool add_grad);
+
+/* ------------------------------------------------------------------ optimizers */
+typedef enum brain_opt_kind { BRAIN_OPT_SGD, BRAIN_OPT_ADAM, BRAIN_OPT_ADAMW, BRAIN_OPT_RMSPROP } brain_opt_kind;
+
+struct brain_optimizer {
+    brain_opt_kind kind;
+    char name[BRAIN_NAME_MAX];      /* "adam" */
+    float learning_rate;
+    float beta_1, beta_2, epsilon, rho, momentum;
+    bool nesterov, amsgrad, centered;
+    brain_optimizer_common common;
+    int64_t iterations;
+    int64_t n;                      /* parameter count the slots were built for; 0 = not built */
+    /* Slots, each n floats, parallel to model->params:
+     *   SGD: slot[0] momentum (if momentum != 0)
+     *   Adam/AdamW: slot[0] m, slot[1] v, slot[2] v_hat (amsgrad)
+     *   RMSprop: slot[0] velocity, slot[1] momentum (if > 0), slot[2] average_gradient (centered) */
+    float *slot[3];
+};
+/* Clip (per the common options), decay and update m->params from m->grads; iterations += 1. */
+brain_status brain__optimizer_apply(brain_optimizer *o, brain_model *m);
+
+/* ------------------------------------------------------------------ losses */
+typedef enum brain_loss_kind {
+    BRAIN_LOSS_MSE, BRAIN_LOSS_MAE, BRAIN_LOSS_HUBER,
+    BRAIN_LOSS_BCE, BRAIN_LOSS_CCE, BRAIN_LOSS_SCCE
+} brain_loss_kind;
+
+struct brain_loss {
+    brain_loss_kind kind;
+    char name[BRAIN_NAME_MAX];      /* Keras's name as compiled: "binary_crossentropy" */
+    bool from_logits;
+    float label_smoothing;
+    float delta;
+};
+
+/* ------------------------------------------------------------------ metrics */
+typedef enum brain_metric_kind {
+    BRAIN_METRIC_ACCURACY,          /* resolved at compile into one of the three below */
+    BRAIN_METRIC_BINARY_ACCURACY, BRAIN_METRIC_CATEGORICAL_ACCURACY, BRAIN_METRIC_SPARSE_CATEGORICAL_ACCURACY,
+    BRAIN_METRIC_PRECISION, BRAIN_METRIC_RECALL, BRAIN_METRIC_AUC,
+    BRAIN_METRIC_MSE, BRAIN_METRIC_MAE,
+} brain_metric_kind;
+
+struct brain_metric {
+    brain_metric_kind kind;
+    brain_metric_kind resolved;     /* for ACCURACY: which one compile chose */
+    char name[BRAIN_NAME_MAX];      /* the key in logs: "accuracy", "precision", "auc" */
+    float threshold;
+    int num_thresholds;
+    bool pr_curve, from_logits;
+    double total, count;            /* running sums (accuracies, mse, mae) */
+    double tp, fp, fn, tn;          /* precision / recall */
+    double *auc_tp, *auc_fp, *auc_tn, *auc_fn; /* per threshold, num_thresholds each */
+};
+/* Resolve "accuracy" for an output of per-sample shape `out` and targets of per-sample rank. */
+void brain__metric_resolve(brain_metric *m, const brain_shape *out, int y_true_rank);
+/* "up" (true) or "down" for monitor mode auto. */
+bool brain__metric_higher_is_better(const char *name, bool *known);
+
+/* ------------------------------------------------------------------ callbacks */
+typedef enum brain_cb_kind { BRAIN_CB_CUSTOM, BRAIN_CB_EARLY_STOPPING, BRAIN_CB_REDUCE_LR, BRAIN_CB_CSV_LOGGER, BRAIN_CB_TERMINATE_ON_NAN } brain_cb_kind;
+
+struct brain_callback {
+    brain_cb_kind kind;
+    brain_callback_hooks hooks;     /* used by every kind: built-ins fill these with their own */
+    void *self;                     /* the built-in's state */
+    void (*destroy)(brain_callback *cb);
+};
+
+/* ------------------------------------------------------------------ history */
+struct brain_history {
+    int n_keys;
+    char keys[BRAIN_MAX_LOGS][BRAIN_LOG_NAME];
+    double *values[BRAIN_MAX_LOGS]; /* each cap_epochs long */
+    int *epochs;
+    int n_epochs, cap_epochs;
+};
+brain_history *brain__history_new(void);
+brain_status brain__history_append(brain_history *h, int epoch, const brain_logs *logs);
+
+/* Monitor logic shared by EarlyStopping and ReduceLROnPlateau (Keras MonitorCallback). */
+typedef struct brain_monitor {
+    char monitor[BRAIN_LOG_NAME];
+    brain_mode mode;                /* resolved: MIN or MAX */
+    double min_delta;
+    double best; bool has_best;
+} brain_monitor;
+brain_status brain__monitor_init(brain_monitor *mo, const char *monitor, brain_mode mode, double min_delta);
+bool brain__monitor_improved(const brain_monitor *mo, double current);
+
+#endif
