@@ -156,18 +156,28 @@ struct brain_model {
     brain_metric **wmetrics; int n_wmetrics;           /* weighted_metrics */
 
     /* explicit-loop state */
-    const brain_tensor *last_x;
-    int64_t last_batch;
-    bool have_loss_grad;
+    int64_t last_batch;             /* rows of the last forward */
+    bool last_training;
+    bool have_loss_grad;            /* brain_model_loss ran since the last forward */
+    bool want_input_grad;           /* backward also fills nodes[0].dout = d(loss)/d(x) */
 
     /* fit state */
     bool stop_training;
     int current_epoch;
 };
 
-/* The model's ordered weights as Keras's get_weights lists them. */
-/* Forward over the graph for x (rows ≤ capacity after brain__model_reserve). */
+/* Grow every node buffer and layer cache to hold `batch` rows (no-op when they do). */
 brain_status brain__model_reserve(brain_model *m, int64_t batch);
+/* Forward over the graph (x already checked against the input shape). */
+brain_status brain__model_forward(brain_model *m, const brain_tensor *x, bool training);
+/* The output of the last forward, and its gradient buffer (filled by the loss). */
+const brain_tensor *brain__model_output(brain_model *m);
+float *brain__model_output_grad(brain_model *m);
+/* Backward over the graph from the output gradient, plus regularization gradients;
+ * accumulates into m->grads. */
+double brain__model_backward_graph(brain_model *m); /* returns the regularization penalty */
+/* Re-packs params/state when layers were frozen or unfrozen since the last layout. */
+brain_status brain__model_relayout_if_needed(brain_model *m);
 /* Sum of regularization penalties over all weights; and its gradient added to m->grads. */
 double brain__regularization(brain_model *m, bool add_grad);
 

@@ -1,0 +1,85 @@
+/* dropout.c — Dropout(rate): in training keep each value with probability 1 − rate and scale
+ * kept values by 1/(1 − rate) (inverted dropout); identity at inference. */
+#include "internal.h"
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct dropout {
+    brain_layer base;
+    float rate;
+    bool own_rng;
+    brain_rng rng;
+    float *mask; int64_t mask_cap; /* 0 or 1/(1-rate) per value of the last training batch */
+} dropout;
+
+static brain_status dropout_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out)
+{
+    *out = in[0];
+    return BRAIN_OK;
+}
+
+static brain_status dropout_reserve(brain_layer *l, int64_t batch)
+{
+    dropout *d = (dropout *)l;
+    return brain__reserve_floats(&d->mask, &d->mask_cap, batch * brain__shape_size(&l->out_shape));
+}
+
+static void dropout_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
+{
+    dropout *d = (dropout *)l;
+    const float *x = in[0]->data;
+    float *y = out->data;
+    int64_t n = in[0]->size;
+    if (!ctx->training || d->rate <= 0) {
+        memcpy(y, x, sizeof(float) * n);
+        return;
+    }
+    brain_rng *r = d->own_rng ? &d->rng : ctx->rng;
+    const float scale = 1.0f / (1.0f - d->rate);
+    /* 24-bit uniform draws, two per 64-bit number */
+    const uint32_t keep_below = (uint32_t)((1.0 - d->rate) * 16777216.0);
+    for (int64_t i = 0; i < n; i += 2) {
+        uint64_t bits = brain_rng_next(r);
+        d->mask[i] = ((uint32_t)(bits & 0xFFFFFF) < keep_below) ? scale : 0.0f;
+        if (i + 1 < n) d->mask[i + 1] = ((uint32_t)((bits >> 32) & 0xFFFFFF) < keep_below) ? scale : 0.0f;
+    }
+    for (int64_t i = 0; i < n; i++) y[i] = x[i] * d->mask[i];
+}
+
+static void dropout_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
+                             const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
+{
+    dropout *d = (dropout *)l;
+    if (!din[0]) return;
+    int64_t n = dout->size;
+    float *dx = din[0]->data;
+    const float *dy = dout->data;
+    if (!ctx->training || d->rate <= 0) {
+        for (int64_t i = 0; i < n; i++) dx[i] += dy[i];
+    } else {
+        for (int64_t i = 0; i < n; i++) dx[i] += dy[i] * d->mask[i];
+    }
+}
+
+static void dropout_destroy(brain_layer *l) { free(((dropout *)l)->mask); }
+
+static const brain_layer_vtable dropout_vt = {
+    .class_name = "Dropout", .snake_name = "dropout", .build = dropout_build, .reserve = dropout_reserve,
+    .forward = dropout_forward, .backward = dropout_backward, .destroy = dropout_destroy,
+};
+
+brain_layer *brain_dropout(float rate, const brain_dropout_options *opt)
+{
+    if (!(rate >= 0.0f && rate < 1.0f)) {
+        brain__fail(BRAIN_ERR_ARG, "Dropout: rate must be in [0, 1), got %g", (double)rate);
+        return NULL;
+    }
+    dropout *d = (dropout *)brain__layer_new(&dropout_vt, sizeof(dropout), opt ? opt->name : NULL);
+    if (!d) return NULL;
+    d->rate = rate;
+    if (opt && opt->has_seed) {
+        d->own_rng = true;
+        brain_rng_seed(&d->rng, opt->seed);
+    }
+    return &d->base;
+}

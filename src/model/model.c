@@ -1,0 +1,394 @@
+/* model.c — a model is a graph of layers (Sequential is a chain).  This file builds it
+ * (shapes, weights in one buffer), and runs forward and backward over it. */
+#include "internal.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const brain_layer_vtable brain__input_vtable;
+
+brain_model *brain_sequential(const char *name)
+{
+    brain_model *m = brain__alloc(sizeof *m);
+    if (!m) return NULL;
+    if (name && strlen(name) >= BRAIN_NAME_MAX) {
+        brain__fail(BRAIN_ERR_ARG, "model name '%.40s...' is longer than %d characters", name, BRAIN_NAME_MAX - 1);
+        free(m);
+        return NULL;
+    }
+    snprintf(m->name, sizeof m->name, "%s", name && *name ? name : "sequential");
+    m->sequential = true;
+    brain_rng_seed(&m->rng, brain__next_seed());
+    return m;
+}
+
+static void layer_free(brain_layer *l)
+{
+    if (!l) return;
+    if (l->vt->destroy) l->vt->destroy(l);
+    for (int i = 0; i < l->n_weights; i++) free(l->weights[i]);
+    free(l);
+}
+
+/* Keras's per-model auto names: dense, dense_1, dense_2 ... */
+static void assign_name(brain_model *m, brain_layer *l)
+{
+    if (l->name_given) return;
+    const char *base = l->vt->snake_name;
+    for (int k = 0;; k++) {
+        char cand[BRAIN_NAME_MAX];
+        if (k == 0) snprintf(cand, sizeof cand, "%s", base);
+        else snprintf(cand, sizeof cand, "%s_%d", base, k);
+        bool taken = false;
+        for (int i = 0; i < m->n_layers && !taken; i++) taken = !strcmp(m->layers[i]->name, cand);
+        if (!taken) { strcpy(l->name, cand); return; }
+    }
+}
+
+brain_status brain_model_add(brain_model *m, brain_layer *l)
+{
+    if (!m) { layer_free(l); return brain__fail(BRAIN_ERR_ARG, "brain_model_add: model is NULL"); }
+    if (!l) {
+        char why[900];
+        snprintf(why, sizeof why, "%s", brain_last_error());
+        return brain__fail(BRAIN_ERR_ARG, "brain_model_add: the layer could not be created: %s", why[0] ? why : "(no reason recorded)");
+    }
+    if (m->built) {
+        layer_free(l);
+        return brain__fail(BRAIN_ERR_STATE, "model '%s' is already built; add every layer before compile, fit or summary", m->name);
+    }
+    if (l->vt == &brain__input_vtable) {
+        if (m->has_input || m->n_layers) {
+            layer_free(l);
+            return brain__fail(BRAIN_ERR_ARG, "an Input must be the first thing added to model '%s'", m->name);
+        }
+        m->input_shape = l->out_shape;
+        m->has_input = true;
+        layer_free(l);
+        return BRAIN_OK;
+    }
+    if (l->model) return brain__fail(BRAIN_ERR_ARG, "layer '%s' already belongs to a model", l->name);
+    for (int i = 0; i < m->n_layers; i++)
+        if (l->name_given && !strcmp(m->layers[i]->name, l->name)) {
+            char nm[BRAIN_NAME_MAX];
+            strcpy(nm, l->name);
+            layer_free(l);
+            return brain__fail(BRAIN_ERR_ARG, "model '%s' already has a layer named '%s'; layer names must be unique", m->name, nm);
+        }
+    if (m->n_layers == m->cap_layers) {
+        int cap = m->cap_layers ? 2 * m->cap_layers : 8;
+        brain_layer **p = realloc(m->layers, sizeof *p * cap);
+        if (!p) { layer_free(l); return brain__fail(BRAIN_ERR_NOMEM, "out of memory adding a layer"); }
+        m->layers = p;
+        m->cap_layers = cap;
+    }
+    assign_name(m, l);
+    l->model = m;
+    m->layers[m->n_layers++] = l;
+    return BRAIN_OK;
+}
+
+static void free_buffers(brain_model *m)
+{
+    for (int i = 0; i < m->n_nodes; i++) {
+        free(m->nodes[i].buf);
+        free(m->nodes[i].dbuf);
+    }
+    free(m->nodes);
+    m->nodes = NULL;
+    m->n_nodes = 0;
+}
+
+void brain_model_free(brain_model *m)
+{
+    if (!m) return;
+    for (int i = 0; i < m->n_layers; i++) layer_free(m->layers[i]);
+    free(m->layers);
+    free_buffers(m);
+    free(m->weights);
+    free(m->params);
+    free(m->grads);
+    free(m->state);
+    brain_optimizer_free(m->optimizer);
+    brain_loss_free(m->loss);
+    for (int i = 0; i < m->n_metrics; i++) brain_metric_free(m->metrics[i]);
+    for (int i = 0; i < m->n_wmetrics; i++) brain_metric_free(m->wmetrics[i]);
+    free(m->metrics);
+    free(m->wmetrics);
+    free(m);
+}
+
+/* Lays out the weights: trainable ones in m->params (gradients in m->grads), the others in
+ * m->state, both in Keras's order.  Values are initialised only when `init` is set; a relayout
+ * (after trainable flags change) keeps the values. */
+static brain_status layout_weights(brain_model *m, bool init)
+{
+    int nw = 0;
+    for (int i = 0; i < m->n_layers; i++) nw += m->layers[i]->n_weights;
+    brain_weight **ws = brain__alloc_array((size_t)(nw ? nw : 1), sizeof *ws);
+    if (!ws) return BRAIN_ERR_NOMEM;
+    int64_t np = 0, ns = 0;
+    nw = 0;
+    for (int i = 0; i < m->n_layers; i++) {
+        brain_layer *l = m->layers[i];
+        for (int j = 0; j < l->n_weights; j++) {
+            brain_weight *w = l->weights[j];
+            ws[nw++] = w;
+            bool tr = w->trainable && l->trainable;
+            if (tr) np += w->size; else ns += w->size;
+        }
+    }
+    float *params = brain__alloc_array((size_t)(np ? np : 1), sizeof(float));
+    float *grads = brain__alloc_array((size_t)(np ? np : 1), sizeof(float));
+    float *state = brain__alloc_array((size_t)(ns ? ns : 1), sizeof(float));
+    if (!params || !grads || !state) {
+        free(ws); free(params); free(grads); free(state);
+        return BRAIN_ERR_NOMEM;
+    }
+    int64_t po = 0, so = 0;
+    for (int k = 0; k < nw; k++) {
+        brain_weight *w = ws[k];
+        bool tr = w->trainable && w->layer->trainable;
+        float *old = w->value;
+        if (tr) { w->offset = po; w->value = params + po; w->grad = grads + po; po += w->size; }
+        else { w->offset = so; w->value = state + so; w->grad = NULL; so += w->size; }
+        if (old && !init) memcpy(w->value, old, sizeof(float) * w->size);
+    }
+    if (init)
+        for (int k = 0; k < nw; k++) brain__init_weight(ws[k], &m->rng);
+    free(m->weights); free(m->params); free(m->grads); free(m->state);
+    m->weights = ws; m->n_weights = nw;
+    m->params = params; m->grads = grads; m->n_params = np;
+    m->state = state; m->n_state = ns;
+    return BRAIN_OK;
+}
+
+brain_status brain_model_build(brain_model *m)
+{
+    if (!m) return brain__fail(BRAIN_ERR_ARG, "brain_model_build: model is NULL");
+    if (m->built) return BRAIN_OK;
+    if (!m->has_input)
+        return brain__fail(BRAIN_ERR_STATE, "model '%s' has no input shape; add brain_input(BRAIN_SHAPE(...)) "
+                           "as its first layer", m->name);
+    if (m->n_layers == 0) return brain__fail(BRAIN_ERR_STATE, "model '%s' has no layers", m->name);
+    m->nodes = brain__alloc_array((size_t)m->n_layers + 1, sizeof *m->nodes);
+    if (!m->nodes) return BRAIN_ERR_NOMEM;
+    m->n_nodes = m->n_layers + 1;
+    brain_shape shape = m->input_shape;
+    for (int i = 0; i < m->n_layers; i++) {
+        brain_layer *l = m->layers[i];
+        brain_node *nd = &m->nodes[i + 1];
+        nd->layer = l;
+        nd->n_in = 1;
+        nd->in[0] = i;
+        l->n_in = 1;
+        l->in_shape[0] = shape;
+        brain_shape out = {0};
+        brain_status s = l->vt->build(l, 1, &shape, &out);
+        if (s) { free_buffers(m); return s; }
+        if (out.ndim < 1 || out.ndim >= BRAIN_MAX_DIMS || brain__shape_size(&out) <= 0) {
+            char b[128];
+            brain__shape_str(&shape, b, sizeof b);
+            free_buffers(m);
+            return brain__fail(BRAIN_ERR_ARG, "layer '%s' (%s) cannot take an input of shape %s",
+                               l->name, l->vt->class_name, b);
+        }
+        l->out_shape = out;
+        l->built = true;
+        shape = out;
+    }
+    m->output_node = m->n_layers;
+    brain_status s = layout_weights(m, true);
+    if (s) { free_buffers(m); return s; }
+    m->built = true;
+    return BRAIN_OK;
+}
+
+brain_status brain__model_reserve(brain_model *m, int64_t batch)
+{
+    if (batch <= m->capacity) return BRAIN_OK;
+    if (m->want_input_grad) {
+        brain_status s = brain__reserve_floats(&m->nodes[0].dbuf, &m->nodes[0].dbuf_cap, batch * brain__shape_size(&m->input_shape));
+        if (s) return s;
+    }
+    for (int i = 1; i < m->n_nodes; i++) {
+        brain_node *nd = &m->nodes[i];
+        int64_t n = batch * brain__shape_size(&nd->layer->out_shape);
+        brain_status s = brain__reserve_floats(&nd->buf, &nd->buf_cap, n);
+        if (!s) s = brain__reserve_floats(&nd->dbuf, &nd->dbuf_cap, n);
+        if (!s && nd->layer->vt->reserve) s = nd->layer->vt->reserve(nd->layer, batch);
+        if (s) return s;
+        nd->layer->capacity = batch;
+    }
+    m->capacity = batch;
+    return BRAIN_OK;
+}
+
+static void set_batch_view(brain_tensor *t, float *data, const brain_shape *per, int64_t batch)
+{
+    t->data = data;
+    t->ndim = per->ndim + 1;
+    t->shape[0] = batch;
+    for (int i = 0; i < per->ndim; i++) t->shape[i + 1] = per->dims[i];
+    t->size = batch * brain__shape_size(per);
+    t->owns_data = 0;
+}
+
+/* Forward over the graph; x's rows must fit the reserved capacity. */
+brain_status brain__model_forward(brain_model *m, const brain_tensor *x, bool training)
+{
+    int64_t batch = x->shape[0];
+    brain_status s = brain__model_reserve(m, batch);
+    if (s) return s;
+    brain_ctx ctx = {.training = training, .rng = &m->rng};
+    m->nodes[0].out = *x;
+    m->nodes[0].out.owns_data = 0;
+    for (int i = 1; i < m->n_nodes; i++) {
+        brain_node *nd = &m->nodes[i];
+        set_batch_view(&nd->out, nd->buf, &nd->layer->out_shape, batch);
+        const brain_tensor *ins[BRAIN_MAX_LAYER_INPUTS];
+        for (int k = 0; k < nd->n_in; k++) ins[k] = &m->nodes[nd->in[k]].out;
+        nd->layer->vt->forward(nd->layer, &ctx, nd->n_in, ins, &nd->out);
+    }
+    m->last_batch = batch;
+    m->last_training = training;
+    m->have_loss_grad = false;
+    return BRAIN_OK;
+}
+
+const brain_tensor *brain__model_output(brain_model *m) { return &m->nodes[m->output_node].out; }
+float *brain__model_output_grad(brain_model *m)
+{
+    brain_node *nd = &m->nodes[m->output_node];
+    set_batch_view(&nd->dout, nd->dbuf, &nd->layer->out_shape, m->last_batch);
+    return nd->dbuf;
+}
+
+double brain__regularization(brain_model *m, bool add_grad)
+{
+    double total = 0;
+    for (int k = 0; k < m->n_weights; k++) {
+        brain_weight *w = m->weights[k];
+        if (w->reg.l1 == 0 && w->reg.l2 == 0) continue;
+        const float l1 = w->reg.l1, l2 = w->reg.l2;
+        double a = 0, b = 0;
+        for (int64_t i = 0; i < w->size; i++) { a += fabsf(w->value[i]); b += (double)w->value[i] * w->value[i]; }
+        total += l1 * a + l2 * b;
+        if (add_grad && w->grad)
+            for (int64_t i = 0; i < w->size; i++) {
+                float v = w->value[i];
+                w->grad[i] += l1 * (float)((v > 0) - (v < 0)) + 2.0f * l2 * v;
+            }
+    }
+    return total;
+}
+
+double brain__model_backward_graph(brain_model *m)
+{
+    brain_ctx ctx = {.training = m->last_training, .rng = &m->rng};
+    int64_t batch = m->last_batch;
+    for (int i = m->want_input_grad ? 0 : 1; i < m->n_nodes; i++) {
+        if (i == m->output_node) continue;
+        brain_node *nd = &m->nodes[i];
+        set_batch_view(&nd->dout, nd->dbuf, i ? &nd->layer->out_shape : &m->input_shape, batch);
+        memset(nd->dbuf, 0, sizeof(float) * nd->dout.size);
+    }
+    for (int i = m->n_nodes - 1; i >= 1; i--) {
+        brain_node *nd = &m->nodes[i];
+        const brain_tensor *ins[BRAIN_MAX_LAYER_INPUTS];
+        brain_tensor *dins[BRAIN_MAX_LAYER_INPUTS];
+        for (int k = 0; k < nd->n_in; k++) {
+            ins[k] = &m->nodes[nd->in[k]].out;
+            dins[k] = nd->in[k] == 0 && !m->want_input_grad ? NULL : &m->nodes[nd->in[k]].dout;
+        }
+        nd->layer->vt->backward(nd->layer, &ctx, nd->n_in, ins, &nd->out, &nd->dout, dins);
+    }
+    return brain__regularization(m, true);
+}
+
+/* ------------------------------------------------------------------ public accessors */
+const char *brain_model_name(const brain_model *m) { return m ? m->name : ""; }
+int brain_model_num_layers(const brain_model *m) { return m ? m->n_layers : 0; }
+brain_layer *brain_model_layer(brain_model *m, int i) { return m && i >= 0 && i < m->n_layers ? m->layers[i] : NULL; }
+brain_shape brain_model_input_shape(const brain_model *m) { return m ? m->input_shape : (brain_shape){0}; }
+
+brain_layer *brain_model_get_layer(brain_model *m, const char *name)
+{
+    for (int i = 0; m && name && i < m->n_layers; i++)
+        if (!strcmp(m->layers[i]->name, name)) return m->layers[i];
+    brain__fail(BRAIN_ERR_ARG, "model '%s' has no layer named '%s'", m ? m->name : "?", name ? name : "(null)");
+    return NULL;
+}
+
+brain_shape brain_model_output_shape(const brain_model *m)
+{
+    if (!m || !m->n_layers) return m ? m->input_shape : (brain_shape){0};
+    return m->layers[m->n_layers - 1]->out_shape;
+}
+
+int64_t brain_model_count_params(const brain_model *m) { return m ? m->n_params + m->n_state : 0; }
+int64_t brain_model_count_trainable(const brain_model *m) { return m ? m->n_params : 0; }
+float *brain_model_params(brain_model *m) { return m ? m->params : NULL; }
+float *brain_model_grads(brain_model *m) { return m ? m->grads : NULL; }
+
+brain_status brain_model_get_weights(const brain_model *m, float *out, int64_t n)
+{
+    if (!m || !out) return brain__fail(BRAIN_ERR_ARG, "brain_model_get_weights: NULL argument");
+    if (!m->built) return brain__fail(BRAIN_ERR_STATE, "model '%s' is not built yet; it has no weights", m->name);
+    if (n != m->n_params + m->n_state)
+        return brain__fail(BRAIN_ERR_ARG, "model '%s' has %lld weight values, the buffer holds %lld",
+                           m->name, (long long)(m->n_params + m->n_state), (long long)n);
+    for (int k = 0; k < m->n_weights; k++) {
+        memcpy(out, m->weights[k]->value, sizeof(float) * m->weights[k]->size);
+        out += m->weights[k]->size;
+    }
+    return BRAIN_OK;
+}
+
+brain_status brain_model_set_weights(brain_model *m, const float *in, int64_t n)
+{
+    if (!m || !in) return brain__fail(BRAIN_ERR_ARG, "brain_model_set_weights: NULL argument");
+    brain_status s = brain_model_build(m);
+    if (s) return s;
+    if (n != m->n_params + m->n_state)
+        return brain__fail(BRAIN_ERR_ARG, "model '%s' has %lld weight values, %lld were given",
+                           m->name, (long long)(m->n_params + m->n_state), (long long)n);
+    for (int k = 0; k < m->n_weights; k++) {
+        memcpy(m->weights[k]->value, in, sizeof(float) * m->weights[k]->size);
+        in += m->weights[k]->size;
+    }
+    return BRAIN_OK;
+}
+
+brain_tensor *brain_model_weight(brain_model *m, int layer, int index)
+{
+    if (!m || layer < 0 || layer >= m->n_layers || brain_model_build(m)) {
+        if (m && m->built) brain__fail(BRAIN_ERR_ARG, "model '%s' has no layer %d", m->name, layer);
+        return NULL;
+    }
+    brain_layer *l = m->layers[layer];
+    if (index < 0 || index >= l->n_weights) {
+        brain__fail(BRAIN_ERR_ARG, "layer '%s' has %d weights; index %d is out of range", l->name, l->n_weights, index);
+        return NULL;
+    }
+    brain_weight *w = l->weights[index];
+    return brain_tensor_wrap(w->value, w->ndim, w->shape);
+}
+
+brain_status brain__model_relayout_if_needed(brain_model *m)
+{
+    int64_t np = 0;
+    for (int k = 0; k < m->n_weights; k++)
+        if (m->weights[k]->trainable && m->weights[k]->layer->trainable) np += m->weights[k]->size;
+    bool same = np == m->n_params;
+    for (int k = 0; same && k < m->n_weights; k++) {
+        brain_weight *w = m->weights[k];
+        same = (w->grad != NULL) == (w->trainable && w->layer->trainable);
+    }
+    if (same) return BRAIN_OK;
+    return layout_weights(m, false);
+}
+
+void brain_model_stop_training(brain_model *m) { if (m) m->stop_training = true; }
+int brain_model_current_epoch(const brain_model *m) { return m ? m->current_epoch : 0; }
+brain_optimizer *brain_model_optimizer(brain_model *m) { return m ? m->optimizer : NULL; }
