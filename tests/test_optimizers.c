@@ -424,7 +424,7 @@ static void test_construction(void)
 {
     brain_optimizer *o = brain_sgd(NULL);
     CHECK(o && brain_optimizer_get_learning_rate(o) == 0.01f && o->momentum == 0 && !o->nesterov);
-    CHECK(o && !strcmp(brain_optimizer_class(o), "SGD") && !strcmp(o->name, "SGD"));
+    CHECK(o && !strcmp(brain_optimizer_class(o), "SGD") && !strcmp(o->name, "sgd"));
     brain_optimizer_free(o);
     o = brain_adam(NULL);
     CHECK(o && o->learning_rate == 0.001f && o->beta_1 == 0.9f && o->beta_2 == 0.999f && o->epsilon == 1e-7f);
@@ -510,6 +510,8 @@ static void test_regularizers(void)
     CHECK(r.l1 == 0 && r.l2 == 0.01f);
     CHECK_OK(brain_regularizer_from_name("l1_l2", &r));
     CHECK(r.l1 == 0 && r.l2 == 0); /* Keras's L1L2() defaults, not the docstring's 0.01 */
+    CHECK_OK(brain_regularizer_from_name("l1l2", &r));
+    CHECK(r.l1 == 0 && r.l2 == 0);
     CHECK_OK(brain_regularizer_from_name("L1L2", &r));
     CHECK(r.l1 == 0 && r.l2 == 0);
     CHECK_FAILS(brain_regularizer_from_name("l3", &r), "\"l1_l2\"");

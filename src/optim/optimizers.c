@@ -7,6 +7,11 @@
  * Keras default is non-zero cannot be set to exactly 0 (beta_1 = 0, rho = 0, epsilon = 0); pass a
  * tiny positive value instead.
  *
+ * Default names: "sgd", "adam", "adamw", "rmsprop" (common.name overrides).  Keras's own default
+ * names vary by release: early Keras 3 sources hard-code name="SGD"/"adam"/"adamw"/"rmsprop";
+ * Keras 3.15 derives them from the class (auto_name: "sgd", "adam", "adam_w", "rm_sprop", then
+ * "_1", "_2" ... per instance).  We keep the stable, suffix-free lower-case names.
+ *
  * Validation (each failure returns NULL and names the field in brain_last_error()):
  *   learning_rate ≥ 0 and finite; beta_1, beta_2, rho in [0, 1); epsilon ≥ 0;
  *   SGD momentum in [0, 1] (as Keras checks); RMSprop momentum ≥ 0;
@@ -93,8 +98,7 @@ brain_optimizer *brain_sgd(const brain_sgd_options *opt)
         return NULL;
     }
     if (check_common(&opt->common, "SGD")) return NULL;
-    /* Keras's SGD is named "SGD" by default (name="SGD" in sgd.py), unlike the other three. */
-    brain_optimizer *o = make(BRAIN_OPT_SGD, &opt->common, "SGD");
+    brain_optimizer *o = make(BRAIN_OPT_SGD, &opt->common, "sgd");
     if (!o) return NULL;
     o->learning_rate = opt->learning_rate > 0 ? opt->learning_rate : SGD_LR;
     o->momentum = opt->momentum;
