@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages brain needs, only those missing (root, or sudo).
+#   scripts/setup.sh            build dependencies
+#   scripts/setup.sh --test     plus what the test job uses (valgrind)
+set -euo pipefail
+pkgs=(gcc g++ make cmake libdnnl-dev libc6-dev)
+[ "${1:-}" = "--test" ] && pkgs+=(valgrind)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The test job: install what is missing, then
+#   1. build and run every test (ctest) — unit tests, gradient checks, examples;
+#   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   3. the main example under valgrind (memcheck), which must report no errors and no leaks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+jobs=$(nproc)
+
+echo "== 1/3 tests (Release)"
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$jobs" >/dev/null
+ctest --test-dir build --output-on-failure -j"$jobs"
+
+echo "== 2/3 tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBRAIN_SANITIZE=ON -DBRAIN_BUILD_BENCH=OFF >/dev/null
+cmake --build build-asan -j"$jobs" >/dev/null
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+echo "== 3/3 main example under valgrind"
+# valgrind does not know AVX-512: this build is for a generic x86-64
+cmake -S . -B build-vg -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBRAIN_NATIVE=OFF -DBRAIN_BUILD_BENCH=OFF >/dev/null
+cmake --build build-vg -j"$jobs" --target breast_cancer >/dev/null
+BRAIN_QUICK=1 OMP_NUM_THREADS=1 valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+  --show-leak-kinds=definite,indirect -q ./build-vg/breast_cancer >/dev/null
+echo "valgrind: no errors, no leaks"
