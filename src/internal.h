@@ -235,7 +235,8 @@ struct brain_metric {
     double tp, fp, fn, tn;          /* precision / recall */
     double *auc_tp, *auc_fp, *auc_tn, *auc_fn; /* per threshold, num_thresholds each */
 };
-/* Resolve "accuracy" for an output of per-sample shape `out` and targets of per-sample rank. */
+/* Resolve "accuracy" for an output of per-sample shape `out` and targets of rank `y_true_rank`
+ * (batch axis included); a case the ranks cannot settle is settled by the first update. */
 void brain__metric_resolve(brain_metric *m, const brain_shape *out, int y_true_rank);
 /* "up" (true) or "down" for monitor mode auto. */
 bool brain__metric_higher_is_better(const char *name, bool *known);
