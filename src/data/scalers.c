@@ -7,8 +7,9 @@
  *   MinMaxScaler(feature_range=(lo, hi)): data_min_, data_max_; range 0 (< 10·eps) counts as 1;
  *     scale_ = (hi − lo)/range, min_ = lo − data_min_·scale_; transform x ← x·scale_ + min_,
  *     inverse x ← (x − min_)/scale_.
- * Each step is evaluated in double and rounded to float32 as NumPy does for in-place updates of a
- * float32 array (X -= mean_; X /= scale_). */
+ * Each value is transformed in double, as scikit-learn does for float64 input, and rounded to
+ * float32 once at the end (rounding after each step, as NumPy's in-place updates of a float32
+ * array would, loses digits for features with a large offset and a small range). */
 #include "data_internal.h"
 #include <float.h>
 #include <math.h>
@@ -175,11 +176,9 @@ brain_status brain_scaler_transform(const brain_scaler *s, brain_tensor *x)
         for (int64_t j = 0; j < p; j++) {
             float *v = &d[i * p + j];
             if (s->kind == SCALER_STANDARD) {
-                *v = (float)((double)*v - s->mean[j]);
-                *v = (float)((double)*v / s->scale[j]);
+                *v = (float)(((double)*v - s->mean[j]) / s->scale[j]);
             } else {
-                *v = (float)((double)*v * s->mm_scale[j]);
-                *v = (float)((double)*v + s->mm_min[j]);
+                *v = (float)((double)*v * s->mm_scale[j] + s->mm_min[j]);
             }
         }
     return BRAIN_OK;
@@ -195,11 +194,9 @@ brain_status brain_scaler_inverse_transform(const brain_scaler *s, brain_tensor 
         for (int64_t j = 0; j < p; j++) {
             float *v = &d[i * p + j];
             if (s->kind == SCALER_STANDARD) {
-                *v = (float)((double)*v * s->scale[j]);
-                *v = (float)((double)*v + s->mean[j]);
+                *v = (float)((double)*v * s->scale[j] + s->mean[j]);
             } else {
-                *v = (float)((double)*v - s->mm_min[j]);
-                *v = (float)((double)*v / s->mm_scale[j]);
+                *v = (float)(((double)*v - s->mm_min[j]) / s->mm_scale[j]);
             }
         }
     return BRAIN_OK;
