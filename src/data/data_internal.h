@@ -1,0 +1,24 @@
+/* data_internal.h — helpers shared by the files of src/data/ (not part of the public API). */
+#ifndef BRAIN_DATA_INTERNAL_H
+#define BRAIN_DATA_INTERNAL_H
+
+#include "internal.h"
+#include <stdio.h>
+
+/* NumPy's legacy RandomState: MT19937 seeded as np.random.RandomState(int) (init_genrand). */
+typedef struct brain__np_rng {
+    uint32_t key[624];
+    int pos;
+} brain__np_rng;
+void brain__np_seed(brain__np_rng *r, uint32_t seed);
+uint32_t brain__np_next_u32(brain__np_rng *r);
+/* numpy's random_interval: a value in [0, max] by masked rejection. */
+uint64_t brain__np_interval(brain__np_rng *r, uint64_t max);
+/* RandomState.shuffle of a 1-d array (Fisher–Yates from the end). */
+void brain__np_shuffle(brain__np_rng *r, int64_t *a, int64_t n);
+
+/* The CSV reader on an open stream; `name` is used in messages.  (src/data/csv.c; the fuzz
+ * target feeds it memory through fmemopen.) */
+brain_status brain__read_csv_stream(FILE *f, const char *name, const brain_csv_options *opt, brain_table **out);
+
+#endif
