@@ -83,20 +83,20 @@ const char *brain_sgemm_backend(void)
 #define STACK_FLOATS 16384 /* 64 KiB pack buffer on the stack; bigger ones come from malloc */
 
 typedef void (*brain_kernel_fn)(int64_t kc, const float *restrict a, int64_t ars, int64_t acs,
-                                const float *restrict b, float *restrict c, int64_t crs, int64_t ccs,
-                                int nr, float alpha, float beta);
+                                const float *restrict b, int64_t bs, float *restrict c, int64_t crs,
+                                int64_t ccs, int nr, float alpha, float beta);
 
 /* c[i·crs + j·ccs] = alpha·acc + beta·c  (beta 0 overwrites, so NaN in C does not survive) */
 #define BRAIN_DEFINE_KERNEL(R)                                                                     \
     static void brain__kernel_##R(int64_t kc, const float *restrict a, int64_t ars, int64_t acs,  \
-                                  const float *restrict b, float *restrict c, int64_t crs,         \
-                                  int64_t ccs, int nr, float alpha, float beta)                    \
+                                  const float *restrict b, int64_t bs, float *restrict c,          \
+                                  int64_t crs, int64_t ccs, int nr, float alpha, float beta)       \
     {                                                                                              \
         float acc[R][NR];                                                                          \
         for (int i = 0; i < R; i++)                                                                \
             for (int j = 0; j < NR; j++) acc[i][j] = 0.0f;                                         \
         for (int64_t p = 0; p < kc; p++) {                                                         \
-            const float *restrict bp = b + p * NR;                                                 \
+            const float *restrict bp = b + p * bs;                                                 \
             const float *restrict ap = a + p * acs;                                                \
             for (int i = 0; i < R; i++) {                                                          \
                 const float ai = ap[i * ars];                                                      \
@@ -152,15 +152,26 @@ static void pack_b(int64_t kc, int64_t nc, const float *B, int64_t brs, int64_t 
                 }
             }
         } else {
-            for (int j = 0; j < nr; j++) {
-                const float *src = B + (jr + j) * bcs;
-                for (int64_t p = 0; p < kc; p++) dst[p * NR + j] = src[p * brs];
+            const float *src = B + jr * bcs;
+            int64_t p = 0;
+            if (brs == 1 && nr == NR) /* op(B) = Bᵀ: transpose 8 × NR tiles through registers */
+                for (; p + 8 <= kc; p += 8) {
+                    float t[8][NR];
+                    for (int j = 0; j < NR; j++)
+                        for (int l = 0; l < 8; l++) t[l][j] = src[j * bcs + p + l];
+                    for (int l = 0; l < 8; l++)
+                        for (int j = 0; j < NR; j++) dst[(p + l) * NR + j] = t[l][j];
+                }
+            for (; p < kc; p++) {
+                float *restrict d = dst + p * NR;
+                for (int j = 0; j < nr; j++) d[j] = src[p * brs + j * bcs];
+                for (int j = nr; j < NR; j++) d[j] = 0.0f;
             }
-            for (int64_t p = 0; p < kc; p++)
-                for (int j = nr; j < NR; j++) dst[p * NR + j] = 0.0f;
         }
     }
 }
+
+int brain__sgemm_direct_b = 1; /* for bench experiments */
 
 /* C = beta·C over M×N (strided), beta 0 writing zeros. */
 static void scale_c(int64_t M, int64_t N, float beta, float *C, int64_t crs, int64_t ccs)
@@ -179,20 +190,28 @@ static void gemm_blocked(int64_t M, int64_t N, int64_t K, float alpha, const flo
                          int64_t acs, const float *B, int64_t brs, int64_t bcs, float beta, float *C,
                          int64_t crs, int64_t ccs, float *bp)
 {
+    /* Rows of op(B) already contiguous are read in place (full panels), unless direct is 0. */
+    bool direct = bcs == 1 && brain__sgemm_direct_b;
     for (int64_t jc = 0; jc < N; jc += NC) {
         int64_t nc = N - jc < NC ? N - jc : NC;
+        int64_t nfull = direct ? nc / NR * NR : 0; /* columns read in place */
         for (int64_t pc = 0; pc < K; pc += KC) {
             int64_t kc = K - pc < KC ? K - pc : KC;
             float beta_eff = pc == 0 ? beta : 1.0f;
-            pack_b(kc, nc, B + pc * brs + jc * bcs, brs, bcs, bp);
+            const float *bblk = B + pc * brs + jc * bcs;
+            if (nfull < nc) pack_b(kc, nc - nfull, bblk + nfull * bcs, brs, bcs, bp);
             for (int64_t i = 0; i < M; i += MR) {
                 int mr = (int)(M - i < MR ? M - i : MR);
                 brain_kernel_fn kern = brain__kernels[mr];
                 const float *a = A + i * ars + pc * acs;
+                float *c = C + i * crs + jc * ccs;
                 for (int64_t jr = 0; jr < nc; jr += NR) {
                     int nr = (int)(nc - jr < NR ? nc - jr : NR);
-                    kern(kc, a, ars, acs, bp + jr * kc, C + i * crs + (jc + jr) * ccs, crs, ccs, nr,
-                         alpha, beta_eff);
+                    if (jr < nfull)
+                        kern(kc, a, ars, acs, bblk + jr, brs, c + jr * ccs, crs, ccs, nr, alpha, beta_eff);
+                    else
+                        kern(kc, a, ars, acs, bp + (jr - nfull) * kc, NR, c + jr * ccs, crs, ccs, nr,
+                             alpha, beta_eff);
                 }
             }
         }
@@ -235,6 +254,47 @@ static void gemm_one_thread(int64_t M, int64_t N, int64_t K, float alpha, const 
     free(heap);
 }
 
+/* y[o·ys] = alpha · Σ_p W[o·wo + p·wk] · x[p·xs] + beta · y[o·ys]: products with one row or
+ * one column of output, where the NR-wide kernel would waste most of its lanes. */
+static void gemv(int64_t n, int64_t K, float alpha, const float *W, int64_t wo, int64_t wk,
+                 const float *x, int64_t xs, float beta, float *y, int64_t ys)
+{
+    if (wk == 1) { /* rows of W contiguous: one dot product per output, 16 partial sums */
+        for (int64_t o = 0; o < n; o++) {
+            const float *restrict w = W + o * wo;
+            float part[16] = {0};
+            int64_t p = 0;
+            if (xs == 1)
+                for (; p + 16 <= K; p += 16)
+                    for (int l = 0; l < 16; l++) part[l] += w[p + l] * x[p + l];
+            float s = 0.0f;
+            for (; p < K; p++) s += w[p] * x[p * xs];
+            for (int l = 0; l < 16; l++) s += part[l];
+            float *yp = y + o * ys;
+            *yp = beta == 0.0f ? alpha * s : alpha * s + beta * *yp;
+        }
+    } else { /* columns of W contiguous (wo == 1) or neither: axpy over outputs, in chunks */
+        enum { CH = 256 };
+        for (int64_t o0 = 0; o0 < n; o0 += CH) {
+            int len = (int)(n - o0 < CH ? n - o0 : CH);
+            float acc[CH];
+            for (int o = 0; o < len; o++) acc[o] = 0.0f;
+            for (int64_t p = 0; p < K; p++) {
+                const float xp = x[p * xs];
+                const float *restrict w = W + o0 * wo + p * wk;
+                if (wo == 1)
+                    for (int o = 0; o < len; o++) acc[o] += w[o] * xp;
+                else
+                    for (int o = 0; o < len; o++) acc[o] += w[o * wo] * xp;
+            }
+            for (int o = 0; o < len; o++) {
+                float *yp = y + (o0 + o) * ys;
+                *yp = beta == 0.0f ? alpha * acc[o] : alpha * acc[o] + beta * *yp;
+            }
+        }
+    }
+}
+
 /* Products at least this big (M·N·K) split their rows over threads in the portable kernel. */
 #define BRAIN_PORTABLE_PAR_MIN (1 << 20)
 
@@ -275,6 +335,14 @@ static void portable(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float al
     /* op(A)(i, p) = A[i·ars + p·acs];  op(B)(p, j) = B[p·brs + j·bcs] */
     int64_t ars = ta ? 1 : lda, acs = ta ? lda : 1;
     int64_t brs = tb ? 1 : ldb, bcs = tb ? ldb : 1;
+    if (N == 1) { /* C[:, 0] = op(A) · op(B)[:, 0] */
+        gemv(M, K, alpha, A, ars, acs, B, brs, beta, C, ldc);
+        return;
+    }
+    if (M == 1) { /* C[0, :] = op(B)ᵀ · op(A)[0, :] */
+        gemv(N, K, alpha, B, bcs, brs, A, acs, beta, C, 1);
+        return;
+    }
     /* Columns padded to NR cost M·roundup(N, NR); computed transposed, N·roundup(M, NR). */
     double straight = (double)M * (double)((N + NR - 1) / NR * NR);
     double turned = (double)N * (double)((M + NR - 1) / NR * NR);
