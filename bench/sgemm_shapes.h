@@ -37,6 +37,16 @@ static const struct sgemm_shape sgemm_shapes[] = {
     {"skinny256x3136x128", 256, 128, 3136, 0, 0},
     {"square256", 256, 256, 256, 0, 0},
     {"square1024", 1024, 1024, 1024, 0, 0},
+    /* threshold sweep for the small-size path: batch 32, 64 units, K inputs (M·N·K = 2048·K) */
+    {"sw_nn_k4", 32, 64, 4, 0, 0},     {"sw_nt_k4", 32, 64, 4, 0, 1},
+    {"sw_nn_k8", 32, 64, 8, 0, 0},     {"sw_nt_k8", 32, 64, 8, 0, 1},
+    {"sw_nn_k16", 32, 64, 16, 0, 0},   {"sw_nt_k16", 32, 64, 16, 0, 1},
+    {"sw_nn_k32", 32, 64, 32, 0, 0},   {"sw_nt_k32", 32, 64, 32, 0, 1},
+    {"sw_nn_k64", 32, 64, 64, 0, 0},   {"sw_nt_k64", 32, 64, 64, 0, 1},
+    {"sw_nn_k128", 32, 64, 128, 0, 0}, {"sw_nt_k128", 32, 64, 128, 0, 1},
+    {"sw_nn_k256", 32, 64, 256, 0, 0}, {"sw_nt_k256", 32, 64, 256, 0, 1},
+    {"sw_tiny2", 2, 2, 2, 0, 0},       {"sw_tiny8", 8, 8, 8, 0, 0},
+    {"sw_tiny16", 16, 16, 16, 0, 0},
 };
 #define SGEMM_NSHAPES ((int)(sizeof sgemm_shapes / sizeof sgemm_shapes[0]))
 

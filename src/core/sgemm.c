@@ -389,10 +389,27 @@ void brain__sgemm_backend_only(bool ta, bool tb, int64_t M, int64_t N, int64_t K
 }
 
 /* ------------------------------------------------------------------ the entry point
- * BRAIN_SGEMM_SMALL: products with M·N·K at or below it run on the plain-C kernel, one thread.
- * Chosen by measurement (bench/bench_sgemm.c, bench/raw_sgemm.c; docs/sgemm.md): see there. */
+ * BRAIN_SGEMM_SMALL: products with M·N·K at or below it run on the plain-C kernel, one thread,
+ * in dnnl and OpenBLAS builds.  Measured (bench/raw_sgemm.c, bench/bench_sgemm.c, 1 thread,
+ * µs per call, median of 7; docs/sgemm.md has the full tables):
+ *                         M·N·K   dnnl_sgemm  OpenBLAS  portable
+ *   2×2×2                     8      0.26       0.02      0.05   (dnnl's fixed cost ≈ 0.25 µs)
+ *   32×64×30 (MLP fwd)    61440      1.54       1.12      1.36
+ *   30×64×32 ᵀ (MLP dW)   61440      1.51       1.13      1.30
+ *   32×30×64 ᵀ (MLP dX)   61440      2.18       1.55      2.06
+ *   32×64×32 NT           65536      2.37       1.87      1.86
+ *   32×64×1 NT (dX)        2048      0.40       0.29      0.30
+ *   32×128×64 NT         262144      2.8 (93 GF/s)  —     3.5 (75 GF/s)   <- dnnl ahead from here
+ * So against dnnl the plain-C kernel wins every measured product up to 2^16 and loses some above
+ * (NT shapes with N ≥ 128); OpenBLAS (AVX-512 core) is faster than both on the tiny ones, so an
+ * OpenBLAS build gains nothing from the small path, but is not slowed by much either (≤ 0.25 µs);
+ * the same threshold keeps tiny products off its threads. */
 #ifndef BRAIN_SGEMM_SMALL
+#if defined(BRAIN_SGEMM_DNNL)
+#define BRAIN_SGEMM_SMALL 65536
+#else
 #define BRAIN_SGEMM_SMALL 0
+#endif
 #endif
 
 int64_t brain__sgemm_small_threshold(void) { return BRAIN_SGEMM_SMALL; }
