@@ -1,0 +1,428 @@
+/* sgemm.c — the library's one matrix-multiply entry point, brain_sgemm, and thread control.
+ *
+ * Row-major C[M×N] = alpha · op(A)[M×K] · op(B)[K×N] + beta · C  (internal.h).
+ * Backend by compile definition (CMakeLists.txt):
+ *   BRAIN_SGEMM_DNNL      oneDNN dnnl_sgemm (row-major; OpenMP threads)
+ *   BRAIN_SGEMM_OPENBLAS  OpenBLAS cblas_sgemm (CblasRowMajor; its own pthreads)
+ *   BRAIN_SGEMM_PORTABLE  the plain-C kernel below (OpenMP over rows of C when available)
+ * Whatever the backend, products with M·N·K <= BRAIN_SGEMM_SMALL go to the plain-C kernel,
+ * single-threaded: measured faster there (see the numbers by BRAIN_SGEMM_SMALL and docs/sgemm.md).
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+/* The micro-kernel relies on loop vectorisation and complete unrolling of its fixed-size loops,
+ * which GCC's -O2 (the project's Release flags) does only partly; and -std=c11 turns off FMA
+ * contraction, which the kernel needs to reach the FMA units. */
+#pragma GCC optimize("O3", "fp-contract=fast")
+#endif
+
+#include "internal.h"
+#include "sgemm_portable.h"
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(BRAIN_SGEMM_DNNL)
+#include <dnnl.h>
+#elif defined(BRAIN_SGEMM_OPENBLAS)
+#include <cblas.h>
+void openblas_set_num_threads(int num_threads);
+#endif
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* ------------------------------------------------------------------ threads */
+static int g_threads; /* 0: all cores */
+
+void brain_set_num_threads(int n)
+{
+    if (n < 0) n = 0;
+    g_threads = n;
+#ifdef _OPENMP
+    omp_set_num_threads(n > 0 ? n : omp_get_num_procs());
+#endif
+#ifdef BRAIN_SGEMM_OPENBLAS
+    openblas_set_num_threads(n); /* OpenBLAS reads n < 1 as "all cores" */
+#endif
+}
+
+int brain__num_threads(void)
+{
+#ifdef _OPENMP
+    return g_threads > 0 ? g_threads : omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
+const char *brain_sgemm_backend(void)
+{
+#if defined(BRAIN_SGEMM_DNNL)
+    return "oneDNN dnnl_sgemm";
+#elif defined(BRAIN_SGEMM_OPENBLAS)
+    return "OpenBLAS";
+#else
+    return "portable";
+#endif
+}
+
+/* ------------------------------------------------------------------ the plain-C kernel
+ * Goto-style blocking, all in plain C:
+ *   - op(B) is packed per KC×NC block into column panels NR wide (zero-padded), so every
+ *     transpose case reaches the micro-kernel the same way;
+ *   - op(A) is read in place through (row, column) strides — MR rows × KC stays in L1 across
+ *     the panels of B, which lives in L2;
+ *   - the micro-kernel keeps an MR×NR block of C in registers: MR broadcasts and NR/vector-width
+ *     FMAs per k; its NR loop has a fixed trip count so the compiler vectorises it fully.
+ * One kernel is generated for each row count 1..MR, so edge rows cost no padding; a product
+ * with few columns is computed transposed (Cᵀ = op(B)ᵀ·op(A)ᵀ) when that wastes less of NR. */
+#define MR 6
+#define NR 32
+#define KC 256
+#define NC 512
+#define STACK_FLOATS 16384 /* 64 KiB pack buffer on the stack; bigger ones come from malloc */
+
+typedef void (*brain_kernel_fn)(int64_t kc, const float *restrict a, int64_t ars, int64_t acs,
+                                const float *restrict b, int64_t bs, float *restrict c, int64_t crs,
+                                int64_t ccs, int nr, float alpha, float beta);
+
+/* c[i·crs + j·ccs] = alpha·acc + beta·c  (beta 0 overwrites, so NaN in C does not survive) */
+#define BRAIN_DEFINE_KERNEL(R)                                                                     \
+    static void brain__kernel_##R(int64_t kc, const float *restrict a, int64_t ars, int64_t acs,  \
+                                  const float *restrict b, int64_t bs, float *restrict c,          \
+                                  int64_t crs, int64_t ccs, int nr, float alpha, float beta)       \
+    {                                                                                              \
+        float acc[R][NR];                                                                          \
+        for (int i = 0; i < R; i++)                                                                \
+            for (int j = 0; j < NR; j++) acc[i][j] = 0.0f;                                         \
+        for (int64_t p = 0; p < kc; p++) {                                                         \
+            const float *restrict bp = b + p * bs;                                                 \
+            const float *restrict ap = a + p * acs;                                                \
+            for (int i = 0; i < R; i++) {                                                          \
+                const float ai = ap[i * ars];                                                      \
+                for (int j = 0; j < NR; j++) acc[i][j] += ai * bp[j];                              \
+            }                                                                                      \
+        }                                                                                          \
+        if (ccs == 1 && nr == NR) {                                                                \
+            for (int i = 0; i < R; i++) {                                                          \
+                float *restrict cr = c + i * crs;                                                  \
+                if (beta == 0.0f)                                                                  \
+                    for (int j = 0; j < NR; j++) cr[j] = alpha * acc[i][j];                        \
+                else if (beta == 1.0f)                                                             \
+                    for (int j = 0; j < NR; j++) cr[j] += alpha * acc[i][j];                       \
+                else                                                                               \
+                    for (int j = 0; j < NR; j++) cr[j] = alpha * acc[i][j] + beta * cr[j];         \
+            }                                                                                      \
+        } else {                                                                                   \
+            for (int i = 0; i < R; i++)                                                            \
+                for (int j = 0; j < nr; j++) {                                                     \
+                    float *cp = c + i * crs + j * ccs;                                             \
+                    *cp = beta == 0.0f ? alpha * acc[i][j] : alpha * acc[i][j] + beta * *cp;       \
+                }                                                                                  \
+        }                                                                                          \
+    }
+
+BRAIN_DEFINE_KERNEL(1)
+BRAIN_DEFINE_KERNEL(2)
+BRAIN_DEFINE_KERNEL(3)
+BRAIN_DEFINE_KERNEL(4)
+BRAIN_DEFINE_KERNEL(5)
+BRAIN_DEFINE_KERNEL(6)
+
+static const brain_kernel_fn brain__kernels[MR + 1] = {
+    NULL, brain__kernel_1, brain__kernel_2, brain__kernel_3,
+    brain__kernel_4, brain__kernel_5, brain__kernel_6,
+};
+
+/* bp[panel][p][j] = B(p, jr + j) for the kc × nc block at B, zero past nc. */
+static void pack_b(int64_t kc, int64_t nc, const float *B, int64_t brs, int64_t bcs, float *restrict bp)
+{
+    for (int64_t jr = 0; jr < nc; jr += NR) {
+        int nr = (int)(nc - jr < NR ? nc - jr : NR);
+        float *restrict dst = bp + jr * kc;
+        if (bcs == 1) {
+            for (int64_t p = 0; p < kc; p++) {
+                const float *src = B + p * brs + jr;
+                float *restrict d = dst + p * NR;
+                if (nr == NR)
+                    for (int j = 0; j < NR; j++) d[j] = src[j];
+                else {
+                    for (int j = 0; j < nr; j++) d[j] = src[j];
+                    for (int j = nr; j < NR; j++) d[j] = 0.0f;
+                }
+            }
+        } else {
+            const float *src = B + jr * bcs;
+            int64_t p = 0;
+            if (brs == 1 && nr == NR) /* op(B) = Bᵀ: transpose 8 × NR tiles through registers */
+                for (; p + 8 <= kc; p += 8) {
+                    float t[8][NR];
+                    for (int j = 0; j < NR; j++)
+                        for (int l = 0; l < 8; l++) t[l][j] = src[j * bcs + p + l];
+                    for (int l = 0; l < 8; l++)
+                        for (int j = 0; j < NR; j++) dst[(p + l) * NR + j] = t[l][j];
+                }
+            for (; p < kc; p++) {
+                float *restrict d = dst + p * NR;
+                for (int j = 0; j < nr; j++) d[j] = src[p * brs + j * bcs];
+                for (int j = nr; j < NR; j++) d[j] = 0.0f;
+            }
+        }
+    }
+}
+
+int brain__sgemm_direct_b = 1; /* for bench experiments */
+
+/* C = beta·C over M×N (strided), beta 0 writing zeros. */
+static void scale_c(int64_t M, int64_t N, float beta, float *C, int64_t crs, int64_t ccs)
+{
+    if (beta == 1.0f) return;
+    for (int64_t i = 0; i < M; i++)
+        for (int64_t j = 0; j < N; j++) {
+            float *cp = C + i * crs + j * ccs;
+            *cp = beta == 0.0f ? 0.0f : beta * *cp;
+        }
+}
+
+/* The blocked loops over an M×N×K product, matrices given by (row, column) strides; single
+ * thread.  bp holds KC × roundup(min(N, NC), NR) floats. */
+static void gemm_blocked(int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t ars,
+                         int64_t acs, const float *B, int64_t brs, int64_t bcs, float beta, float *C,
+                         int64_t crs, int64_t ccs, float *bp)
+{
+    /* Rows of op(B) already contiguous are read in place (full panels), unless direct is 0. */
+    bool direct = bcs == 1 && brain__sgemm_direct_b;
+    for (int64_t jc = 0; jc < N; jc += NC) {
+        int64_t nc = N - jc < NC ? N - jc : NC;
+        int64_t nfull = direct ? nc / NR * NR : 0; /* columns read in place */
+        for (int64_t pc = 0; pc < K; pc += KC) {
+            int64_t kc = K - pc < KC ? K - pc : KC;
+            float beta_eff = pc == 0 ? beta : 1.0f;
+            const float *bblk = B + pc * brs + jc * bcs;
+            if (nfull < nc) pack_b(kc, nc - nfull, bblk + nfull * bcs, brs, bcs, bp);
+            for (int64_t i = 0; i < M; i += MR) {
+                int mr = (int)(M - i < MR ? M - i : MR);
+                brain_kernel_fn kern = brain__kernels[mr];
+                const float *a = A + i * ars + pc * acs;
+                float *c = C + i * crs + jc * ccs;
+                for (int64_t jr = 0; jr < nc; jr += NR) {
+                    int nr = (int)(nc - jr < NR ? nc - jr : NR);
+                    if (jr < nfull)
+                        kern(kc, a, ars, acs, bblk + jr, brs, c + jr * ccs, crs, ccs, nr, alpha, beta_eff);
+                    else
+                        kern(kc, a, ars, acs, bp + (jr - nfull) * kc, NR, c + jr * ccs, crs, ccs, nr,
+                             alpha, beta_eff);
+                }
+            }
+        }
+    }
+}
+
+/* Correct and slow: only when a pack buffer cannot be had. */
+static void gemm_naive(int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t ars,
+                       int64_t acs, const float *B, int64_t brs, int64_t bcs, float beta, float *C,
+                       int64_t crs, int64_t ccs)
+{
+    for (int64_t i = 0; i < M; i++)
+        for (int64_t j = 0; j < N; j++) {
+            float s = 0.0f;
+            for (int64_t p = 0; p < K; p++) s += A[i * ars + p * acs] * B[p * brs + j * bcs];
+            float *cp = C + i * crs + j * ccs;
+            *cp = beta == 0.0f ? alpha * s : alpha * s + beta * *cp;
+        }
+}
+
+/* One thread's share: rows [0, M) of the (strided) product. */
+static void gemm_one_thread(int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t ars,
+                            int64_t acs, const float *B, int64_t brs, int64_t bcs, float beta, float *C,
+                            int64_t crs, int64_t ccs)
+{
+    _Alignas(64) float stack_buf[STACK_FLOATS];
+    int64_t ncmax = N < NC ? N : NC;
+    int64_t kcmax = K < KC ? K : KC;
+    size_t need = (size_t)kcmax * (size_t)((ncmax + NR - 1) / NR * NR);
+    float *bp = stack_buf, *heap = NULL;
+    if (need > STACK_FLOATS) {
+        heap = malloc(need * sizeof(float));
+        if (!heap) {
+            gemm_naive(M, N, K, alpha, A, ars, acs, B, brs, bcs, beta, C, crs, ccs);
+            return;
+        }
+        bp = heap;
+    }
+    gemm_blocked(M, N, K, alpha, A, ars, acs, B, brs, bcs, beta, C, crs, ccs, bp);
+    free(heap);
+}
+
+/* y[o·ys] = alpha · Σ_p W[o·wo + p·wk] · x[p·xs] + beta · y[o·ys]: products with one row or
+ * one column of output, where the NR-wide kernel would waste most of its lanes. */
+static void gemv(int64_t n, int64_t K, float alpha, const float *W, int64_t wo, int64_t wk,
+                 const float *x, int64_t xs, float beta, float *y, int64_t ys)
+{
+    if (wk == 1) { /* rows of W contiguous: one dot product per output, 16 partial sums */
+        for (int64_t o = 0; o < n; o++) {
+            const float *restrict w = W + o * wo;
+            float part[16] = {0};
+            int64_t p = 0;
+            if (xs == 1)
+                for (; p + 16 <= K; p += 16)
+                    for (int l = 0; l < 16; l++) part[l] += w[p + l] * x[p + l];
+            float s = 0.0f;
+            for (; p < K; p++) s += w[p] * x[p * xs];
+            for (int l = 0; l < 16; l++) s += part[l];
+            float *yp = y + o * ys;
+            *yp = beta == 0.0f ? alpha * s : alpha * s + beta * *yp;
+        }
+    } else { /* columns of W contiguous (wo == 1) or neither: axpy over outputs, in chunks */
+        enum { CH = 256 };
+        for (int64_t o0 = 0; o0 < n; o0 += CH) {
+            int len = (int)(n - o0 < CH ? n - o0 : CH);
+            float acc[CH];
+            for (int o = 0; o < len; o++) acc[o] = 0.0f;
+            for (int64_t p = 0; p < K; p++) {
+                const float xp = x[p * xs];
+                const float *restrict w = W + o0 * wo + p * wk;
+                if (wo == 1)
+                    for (int o = 0; o < len; o++) acc[o] += w[o] * xp;
+                else
+                    for (int o = 0; o < len; o++) acc[o] += w[o * wo] * xp;
+            }
+            for (int o = 0; o < len; o++) {
+                float *yp = y + (o0 + o) * ys;
+                *yp = beta == 0.0f ? alpha * acc[o] : alpha * acc[o] + beta * *yp;
+            }
+        }
+    }
+}
+
+/* Products at least this big (M·N·K) split their rows over threads in the portable kernel. */
+#define BRAIN_PORTABLE_PAR_MIN (1 << 20)
+
+static void gemm_strided(int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t ars,
+                         int64_t acs, const float *B, int64_t brs, int64_t bcs, float beta, float *C,
+                         int64_t crs, int64_t ccs, int threads)
+{
+#ifdef _OPENMP
+    if (threads > 1 && M >= 2 * MR * 4 && (double)M * N * K >= BRAIN_PORTABLE_PAR_MIN) {
+        int64_t blocks = (M + MR - 1) / MR;
+        if (threads > blocks) threads = (int)blocks;
+#pragma omp parallel num_threads(threads)
+        {
+            int t = omp_get_thread_num(), nt = omp_get_num_threads();
+            int64_t b0 = blocks * t / nt, b1 = blocks * (t + 1) / nt;
+            int64_t r0 = b0 * MR, r1 = b1 * MR < M ? b1 * MR : M;
+            if (r1 > r0)
+                gemm_one_thread(r1 - r0, N, K, alpha, A + r0 * ars, ars, acs, B, brs, bcs, beta,
+                                C + r0 * crs, crs, ccs);
+        }
+        return;
+    }
+#else
+    (void)threads;
+#endif
+    gemm_one_thread(M, N, K, alpha, A, ars, acs, B, brs, bcs, beta, C, crs, ccs);
+}
+
+static void portable(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A,
+                     int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc,
+                     int threads)
+{
+    if (M <= 0 || N <= 0) return;
+    if (K <= 0 || alpha == 0.0f) {
+        scale_c(M, N, beta, C, ldc, 1);
+        return;
+    }
+    /* op(A)(i, p) = A[i·ars + p·acs];  op(B)(p, j) = B[p·brs + j·bcs] */
+    int64_t ars = ta ? 1 : lda, acs = ta ? lda : 1;
+    int64_t brs = tb ? 1 : ldb, bcs = tb ? ldb : 1;
+    if (N == 1) { /* C[:, 0] = op(A) · op(B)[:, 0] */
+        gemv(M, K, alpha, A, ars, acs, B, brs, beta, C, ldc);
+        return;
+    }
+    if (M == 1) { /* C[0, :] = op(B)ᵀ · op(A)[0, :] */
+        gemv(N, K, alpha, B, bcs, brs, A, acs, beta, C, 1);
+        return;
+    }
+    /* Columns padded to NR cost M·roundup(N, NR); computed transposed, N·roundup(M, NR). */
+    double straight = (double)M * (double)((N + NR - 1) / NR * NR);
+    double turned = (double)N * (double)((M + NR - 1) / NR * NR);
+    if (turned < 0.75 * straight)
+        /* Cᵀ[N×M] = op(B)ᵀ · op(A)ᵀ: Cᵀ(j, i) = C[i·ldc + j] */
+        gemm_strided(N, M, K, alpha, B, bcs, brs, A, acs, ars, beta, C, 1, ldc, threads);
+    else
+        gemm_strided(M, N, K, alpha, A, ars, acs, B, brs, bcs, beta, C, ldc, 1, threads);
+}
+
+void brain__sgemm_portable(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha,
+                           const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
+                           float *C, int64_t ldc)
+{
+    portable(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, brain__num_threads());
+}
+
+/* ------------------------------------------------------------------ backends */
+void brain__sgemm_backend_only(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha,
+                               const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
+                               float *C, int64_t ldc)
+{
+    if (M <= 0 || N <= 0) return;
+    if (K <= 0) { /* BLAS libraries treat K = 0 alike, but not every version checks lda then */
+        scale_c(M, N, beta, C, ldc, 1);
+        return;
+    }
+#if defined(BRAIN_SGEMM_DNNL)
+    dnnl_status_t st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', M, N, K, alpha, A, lda, B, ldb, beta,
+                                  C, ldc);
+    if (st != dnnl_success) /* never seen; the product is still owed, so compute it here */
+        portable(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, 1);
+#elif defined(BRAIN_SGEMM_OPENBLAS)
+    if (M > INT32_MAX || N > INT32_MAX || K > INT32_MAX || lda > INT32_MAX || ldb > INT32_MAX ||
+        ldc > INT32_MAX) {
+        portable(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, brain__num_threads());
+        return;
+    }
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)M,
+                (int)N, (int)K, alpha, A, (int)lda, B, (int)ldb, beta, C, (int)ldc);
+#else
+    portable(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, brain__num_threads());
+#endif
+}
+
+/* ------------------------------------------------------------------ the entry point
+ * BRAIN_SGEMM_SMALL: products with M·N·K at or below it run on the plain-C kernel, one thread,
+ * in dnnl and OpenBLAS builds.  Measured (bench/raw_sgemm.c, bench/bench_sgemm.c, 1 thread,
+ * µs per call, median of 7; docs/sgemm.md has the full tables):
+ *                         M·N·K   dnnl_sgemm  OpenBLAS  portable
+ *   2×2×2                     8      0.26       0.02      0.05   (dnnl's fixed cost ≈ 0.25 µs)
+ *   32×64×30 (MLP fwd)    61440      1.54       1.12      1.36
+ *   30×64×32 ᵀ (MLP dW)   61440      1.51       1.13      1.30
+ *   32×30×64 ᵀ (MLP dX)   61440      2.18       1.55      2.06
+ *   32×64×32 NT           65536      2.37       1.87      1.86
+ *   32×64×1 NT (dX)        2048      0.40       0.29      0.30
+ *   32×128×64 NT         262144      2.8 (93 GF/s)  —     3.5 (75 GF/s)   <- dnnl ahead from here
+ * So against dnnl the plain-C kernel wins every measured product up to 2^16 and loses some above
+ * (NT shapes with N ≥ 128); OpenBLAS (AVX-512 core) is faster than both on the tiny ones, so an
+ * OpenBLAS build gains nothing from the small path, but is not slowed by much either (≤ 0.25 µs);
+ * the same threshold keeps tiny products off its threads. */
+#ifndef BRAIN_SGEMM_SMALL
+#if defined(BRAIN_SGEMM_DNNL)
+#define BRAIN_SGEMM_SMALL 65536
+#else
+#define BRAIN_SGEMM_SMALL 0
+#endif
+#endif
+
+int64_t brain__sgemm_small_threshold(void) { return BRAIN_SGEMM_SMALL; }
+
+void brain_sgemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A,
+                 int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
+{
+    if (M <= 0 || N <= 0) return;
+#if !defined(BRAIN_SGEMM_PORTABLE) || BRAIN_SGEMM_SMALL > 0
+    if ((double)M * (double)N * (double)(K > 0 ? K : 0) <= (double)BRAIN_SGEMM_SMALL) {
+        portable(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, 1);
+        return;
+    }
+#endif
+    brain__sgemm_backend_only(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
