@@ -52,7 +52,8 @@ void brain__progbar_update(brain_progbar *p, int64_t current, const brain_logs *
     if (current == 1 && p->first_step_end == 0) p->first_step_end = now;
     if (p->verbose != 1 && p->verbose != 2) return;
     if (p->verbose == 2 && !finalize) return;
-    if (p->verbose == 1 && !finalize && now - p->last_update < 0.05 && current < p->target) return;
+    /* a live bar needs a terminal; in a log only the closing line is written */
+    if (p->verbose == 1 && !finalize && (!p->color || (now - p->last_update < 0.05 && current < p->target))) return;
     p->last_update = now;
 
     /* time per step excludes the first step (compilation in Keras, cache warm-up here) */
@@ -76,7 +77,7 @@ void brain__progbar_update(brain_progbar *p, int64_t current, const brain_logs *
 
     const char *bold = p->color ? "\x1b[1m" : "", *reset = p->color ? "\x1b[0m" : "";
     const char *green = p->color ? "\x1b[32m" : "", *grey = p->color ? "\x1b[37m" : "";
-    k += (size_t)snprintf(line + k, cap - k, "\r%s%*lld/%lld%s ", bold, digits, (long long)current,
+    k += (size_t)snprintf(line + k, cap - k, "%s%s%*lld/%lld%s ", p->color ? "\r" : "", bold, digits, (long long)current,
                           (long long)p->target, reset);
     int width = 20, done = p->target ? (int)(width * (double)current / (double)p->target) : width;
     if (done > width) done = width;
