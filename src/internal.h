@@ -28,6 +28,9 @@ char *brain__strdup(const char *s);
 /* The global seed set by brain_set_random_seed, advanced for each new model. */
 uint64_t brain__next_seed(void);
 double brain__now(void); /* monotonic seconds */
+/* A float option as the decimal the user wrote (0.2f -> 0.2), so that derived doubles
+ * match Keras's Python floats (e.g. validation_split's split point). */
+double brain__float_option(float f);
 
 /* ------------------------------------------------------------------ kernels */
 /* The one matrix-multiply entry point, row-major:
@@ -234,6 +237,7 @@ struct brain_metric {
     double total, count;            /* running sums (accuracies, mse, mae) */
     double tp, fp, fn, tn;          /* precision / recall */
     double *auc_tp, *auc_fp, *auc_tn, *auc_fn; /* per threshold, num_thresholds each */
+    double *auc_scratch;            /* 2 × num_thresholds, one batch's bucket sums */
 };
 /* Resolve "accuracy" for an output of per-sample shape `out` and targets of rank `y_true_rank`
  * (batch axis included); a case the ranks cannot settle is settled by the first update. */

@@ -35,9 +35,6 @@ brain_callback *brain__callback_new(brain_cb_kind kind, const brain_callback_hoo
 
 /* Python's repr() of a float64 (shortest round-trip, "1e-05", "0.1", "3.0", "nan", "inf"). */
 void brain__repr_double(double x, char *buf, size_t cap);
-/* The double a Python user would have written for a float option: 0.1f -> 0.1 (the shortest
- * decimal that round-trips through float32, read back as float64). */
-double brain__float_option(float f);
 /* "loss,val_loss" (the keys joined by commas, as Keras's warnings list them). */
 void brain__logs_keys_str(const brain_logs *logs, char *buf, size_t cap);
 

@@ -275,7 +275,7 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
     bool have_val = false;
     int64_t n = x->shape[0];
     if (o.validation_split > 0) {
-        int64_t split_at = (int64_t)floor((double)n * (1.0 - (double)o.validation_split));
+        int64_t split_at = (int64_t)floor((double)n * (1.0 - brain__float_option(o.validation_split)));
         if (split_at <= 0 || split_at >= n)
             return brain__fail(BRAIN_ERR_ARG, "brain_fit: validation_split %g of %lld rows leaves one part empty",
                                (double)o.validation_split, (long long)n);
