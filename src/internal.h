@@ -166,6 +166,7 @@ struct brain_model {
 
     /* fit state */
     bool stop_training;
+    brain_status callback_status;   /* set by a callback that failed (brain__callback_error) */
     int current_epoch;
 };
 
@@ -265,6 +266,10 @@ struct brain_history {
 };
 brain_history *brain__history_new(void);
 brain_status brain__history_append(brain_history *h, int epoch, const brain_logs *logs);
+
+/* A built-in callback that fails (a file it cannot write) records it here, after setting the
+ * error message; brain_fit stops and returns the status. */
+void brain__callback_error(brain_model *m, brain_status s);
 
 /* Monitor logic shared by EarlyStopping and ReduceLROnPlateau (Keras MonitorCallback). */
 typedef struct brain_monitor {

@@ -320,6 +320,11 @@ int main(void)
         CHECK_FAILS(brain_model_add(m, brain_dense(2, NULL)), "already built");
         brain_tensor *y2 = brain_tensor_new(2, (int64_t[]){70, 3});
         CHECK_FAILS(brain_fit(m, x, y2, &(brain_fit_options){.verbose = BRAIN_SILENT}, NULL), "shape");
+        /* a callback that fails (CSVLogger cannot open its file) makes fit fail with its reason */
+        brain_callback *csv = brain_csv_logger("/nonexistent-dir/log.csv", NULL);
+        CHECK_FAILS(brain_fit(m, x, y, &(brain_fit_options){.verbose = BRAIN_SILENT, .callbacks = (brain_callback *[]){csv, NULL}}, NULL),
+                    "CSVLogger cannot open '/nonexistent-dir/log.csv'");
+        brain_callback_free(csv);
         brain_tensor_free(bad); brain_tensor_free(short_y); brain_tensor_free(y2);
         brain_model_free(m);
     }

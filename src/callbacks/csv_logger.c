@@ -47,8 +47,9 @@ static void csv_field(FILE *f, const char *text, char sep)
     fputc('"', f);
 }
 
-static int csv_io_error(csv_state *s, const char *what)
+static int csv_io_error(brain_model *m, csv_state *s, const char *what)
 {
+    brain__callback_error(m, BRAIN_ERR_IO);
     brain__fail(BRAIN_ERR_IO, "CSVLogger cannot %s '%s': %s", what, s->filename, strerror(errno));
     return 1;
 }
@@ -71,7 +72,7 @@ static int csv_train_begin(brain_model *m, const brain_logs *logs, void *user)
     }
     errno = 0;
     s->f = fopen(s->filename, s->append ? "ab" : "wb");
-    if (!s->f) return csv_io_error(s, "open");
+    if (!s->f) return csv_io_error(m, s, "open");
     s->have_keys = false;
     s->have_writer = false;
     s->n_keys = 0;
@@ -83,6 +84,7 @@ static int csv_epoch_end(brain_model *m, int epoch, brain_logs *logs, void *user
     (void)m;
     csv_state *s = user;
     if (!s->f) {
+        brain__callback_error(m, BRAIN_ERR_STATE);
         brain__fail(BRAIN_ERR_STATE, "CSVLogger: on_epoch_end before on_train_begin (the file '%s' is not open)",
                     s->filename);
         return 1;
@@ -124,7 +126,7 @@ static int csv_epoch_end(brain_model *m, int epoch, brain_logs *logs, void *user
         csv_field(s->f, text, s->sep);
     }
     fputs("\r\n", s->f);
-    if (fflush(s->f) != 0 || ferror(s->f)) return csv_io_error(s, "write");
+    if (fflush(s->f) != 0 || ferror(s->f)) return csv_io_error(m, s, "write");
     return 0;
 }
 
@@ -138,7 +140,7 @@ static int csv_train_end(brain_model *m, const brain_logs *logs, void *user)
         errno = 0;
         int rc = fclose(s->f);
         s->f = NULL;
-        if (rc != 0) return csv_io_error(s, "close");
+        if (rc != 0) return csv_io_error(m, s, "close");
     }
     return 0;
 }

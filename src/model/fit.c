@@ -322,7 +322,8 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
     int64_t steps = (n + bs - 1) / bs;
     brain_logs logs = {0};
     m->stop_training = false;
-    if (CALL_CBS(cbs, on_train_begin, m, &logs)) m->stop_training = true;
+    m->callback_status = BRAIN_OK;
+    if (CALL_CBS(cbs, on_train_begin, m, &logs) || m->callback_status) m->stop_training = true;
 
     for (int epoch = o.initial_epoch; epoch < epochs && !m->stop_training; epoch++) {
         m->current_epoch = epoch;
@@ -353,7 +354,7 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
             logs.n = 0;
             if (CALL_CBS(cbs, on_train_batch_begin, m, (int)step, &logs)) m->stop_training = true;
             double v;
-            if ((s = train_step(m, &xb, &yb, b.sw ? b.swb : NULL, &v))) goto out;
+            if ((s = train_step(m, &xb, &yb, b.sw ? b.swb : NULL, &v))) break;
             total += v * (double)nb;
             seen += nb;
             logs.n = 0;
@@ -363,22 +364,23 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
             if (verbose == 1 && step + 1 < steps) brain__progbar_update(&bar, step + 1, &logs, false);
             if (m->stop_training) { steps = step + 1; break; }
         }
+        if (s) break; /* a failed step: on_train_end still runs (files closed), the error stays */
         logs.n = 0;
         fill_logs(m, &logs, "", seen ? total / (double)seen : NAN);
         if (have_val && (epoch + 1) % vfreq == 0) {
             brain_logs vl = {0};
-            if ((s = run_evaluation(m, &xv, &yv, val_sw, bs, 0, &vl, "val_"))) goto out;
+            if (!s) s = run_evaluation(m, &xv, &yv, val_sw, bs, 0, &vl, "val_");
             for (int i = 0; i < vl.n; i++) brain_logs_set(&logs, vl.names[i], vl.values[i]);
         }
-        if (call_cbs_epoch_end(cbs, m, epoch, &logs)) m->stop_training = true;
-        if ((s = brain__history_append(h, epoch, &logs))) goto out;
+        if (call_cbs_epoch_end(cbs, m, epoch, &logs) || m->callback_status) m->stop_training = true;
+        if (s || (s = brain__history_append(h, epoch, &logs))) break;
         if (verbose) brain__progbar_update(&bar, steps, &logs, true);
     }
     logs.n = 0;
     if (h->n_epochs) /* on_train_end sees the last epoch's logs, as in Keras */
         for (int k = 0; k < h->n_keys; k++) brain_logs_set(&logs, h->keys[k], h->values[k][h->n_epochs - 1]);
     CALL_CBS(cbs, on_train_end, m, &logs);
-out:
+    if (!s) s = m->callback_status; /* the failing callback set brain_last_error */
     free_fit_buffers(&b);
     if (s || !history) brain_history_free(h);
     else *history = h;
@@ -472,6 +474,11 @@ brain_status brain_model_backward(brain_model *m)
     brain__model_backward_graph(m);
     m->have_loss_grad = false;
     return BRAIN_OK;
+}
+
+void brain__callback_error(brain_model *m, brain_status s)
+{
+    if (m && !m->callback_status) m->callback_status = s;
 }
 
 void brain_model_zero_grad(brain_model *m)
