@@ -46,6 +46,7 @@ static int cmd_train(int argc, char **argv)
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 #define OPT(name) (!strcmp(a, name) && v && (i++, 1))
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(stdout); return 0; }
         if (OPT("--target")) target = v;
         else if (OPT("--drop")) { if (n_drop < 31) drop[n_drop++] = v; }
         else if (OPT("--task")) task = v;
@@ -132,25 +133,31 @@ static int cmd_train(int argc, char **argv)
     TRY(brain_model_add(m, brain_dense(units, &(brain_dense_options){ .activation = BRAIN_RELU })));
     if (dropout > 0) TRY(brain_model_add(m, brain_dropout((float)dropout, NULL)));
     brain_compile_options co = { .optimizer = brain_adam(&(brain_adam_options){ .learning_rate = (float)lr }) };
+    brain_metric *metrics[5] = {0}; /* lives until brain_compile, which takes the metrics */
     if (binary) {
         TRY(brain_model_add(m, brain_dense(1, &(brain_dense_options){ .activation = BRAIN_SIGMOID })));
         co.loss = brain_loss_binary_crossentropy(NULL);
-        co.metrics = (brain_metric *[]){ brain_metric_accuracy(NULL), brain_metric_precision(NULL),
-                                         brain_metric_recall(NULL), brain_metric_auc(NULL), NULL };
+        metrics[0] = brain_metric_accuracy(NULL);
+        metrics[1] = brain_metric_precision(NULL);
+        metrics[2] = brain_metric_recall(NULL);
+        metrics[3] = brain_metric_auc(NULL);
+        co.metrics = metrics;
     } else if (multi) {
         TRY(brain_model_add(m, brain_dense(n_classes, &(brain_dense_options){ .activation = BRAIN_SOFTMAX })));
         co.loss = brain_loss_sparse_categorical_crossentropy(NULL);
-        co.metric_names = (const char *[]){ "accuracy", NULL };
+        static const char *acc[] = { "accuracy", NULL };
+        co.metric_names = acc;
     } else {
         TRY(brain_model_add(m, brain_dense(1, NULL)));
         co.loss = brain_loss_mse(NULL);
-        co.metric_names = (const char *[]){ "mae", NULL };
+        static const char *mae[] = { "mae", NULL };
+        co.metric_names = mae;
     }
     TRY(brain_compile(m, &co));
     TRY(brain_model_summary(m, 0));
 
     es = brain_early_stopping(&(brain_early_stopping_options){ .monitor = "val_loss", .patience = patience,
-                                                              .restore_best_weights = true, .verbose = 1 });
+                                                              .restore_best_weights = true, .verbose = verbose ? 1 : 0 });
     if (!es) goto fail;
     TRY(brain_fit(m, xtr, ytr, &(brain_fit_options){ .epochs = epochs, .batch_size = batch, .x_val = xva, .y_val = yva,
         .verbose = verbose ? verbose : BRAIN_SILENT, .callbacks = (brain_callback *[]){ es, NULL } }, &h));
