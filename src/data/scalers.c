@@ -166,40 +166,34 @@ static brain_status check_fitted(const brain_scaler *s, const brain_tensor *x, c
     return BRAIN_OK;
 }
 
-brain_status brain_scaler_transform(const brain_scaler *s, brain_tensor *x)
+/* x ← (x − mean)/scale or x·scale_ + min_ (forward); the inverse maps back.  Each value is
+ * computed in double and rounded to float32 once. */
+static brain_status apply(const brain_scaler *s, brain_tensor *x, const char *fn, bool inverse)
 {
     int64_t n, p;
-    brain_status st = check_fitted(s, x, "brain_scaler_transform", &n, &p);
+    brain_status st = check_fitted(s, x, fn, &n, &p);
     if (st) return st;
+    bool standard = s->kind == SCALER_STANDARD;
+    const double *a = standard ? s->mean : s->mm_min, *b = standard ? s->scale : s->mm_scale;
     float *d = x->data;
     for (int64_t i = 0; i < n; i++)
         for (int64_t j = 0; j < p; j++) {
-            float *v = &d[i * p + j];
-            if (s->kind == SCALER_STANDARD) {
-                *v = (float)(((double)*v - s->mean[j]) / s->scale[j]);
-            } else {
-                *v = (float)((double)*v * s->mm_scale[j] + s->mm_min[j]);
-            }
+            double v = d[i * p + j];
+            if (standard) v = inverse ? v * b[j] + a[j] : (v - a[j]) / b[j];
+            else v = inverse ? (v - a[j]) / b[j] : v * b[j] + a[j];
+            d[i * p + j] = (float)v;
         }
     return BRAIN_OK;
 }
 
+brain_status brain_scaler_transform(const brain_scaler *s, brain_tensor *x)
+{
+    return apply(s, x, "brain_scaler_transform", false);
+}
+
 brain_status brain_scaler_inverse_transform(const brain_scaler *s, brain_tensor *x)
 {
-    int64_t n, p;
-    brain_status st = check_fitted(s, x, "brain_scaler_inverse_transform", &n, &p);
-    if (st) return st;
-    float *d = x->data;
-    for (int64_t i = 0; i < n; i++)
-        for (int64_t j = 0; j < p; j++) {
-            float *v = &d[i * p + j];
-            if (s->kind == SCALER_STANDARD) {
-                *v = (float)((double)*v * s->scale[j] + s->mean[j]);
-            } else {
-                *v = (float)(((double)*v - s->mm_min[j]) / s->mm_scale[j]);
-            }
-        }
-    return BRAIN_OK;
+    return apply(s, x, "brain_scaler_inverse_transform", true);
 }
 
 brain_status brain_scaler_fit_transform(brain_scaler *s, brain_tensor *x)
