@@ -46,7 +46,7 @@ static int es_train_begin(brain_model *m, const brain_logs *logs, void *user)
             free(s->best_weights);
             s->best_weights = brain__alloc_array((size_t)(n ? n : 1), sizeof(float));
             s->n_weights = s->best_weights ? n : 0;
-            if (!s->best_weights) return 1; /* error set: out of memory */
+            if (!s->best_weights) { brain__callback_error(m, BRAIN_ERR_NOMEM); return 1; }
         }
     }
     return 0;
@@ -54,7 +54,8 @@ static int es_train_begin(brain_model *m, const brain_logs *logs, void *user)
 
 static int es_snapshot(brain_model *m, es_state *s)
 {
-    if (brain_model_get_weights(m, s->best_weights, s->n_weights) != BRAIN_OK) return 1;
+    brain_status st = brain_model_get_weights(m, s->best_weights, s->n_weights);
+    if (st) { brain__callback_error(m, st); return 1; }
     s->have_snapshot = true;
     return 0;
 }
@@ -109,7 +110,8 @@ static int es_train_end(brain_model *m, const brain_logs *logs, void *user)
     if (s->restore_best_weights && s->have_snapshot) {
         if (s->verbose > 0)
             brain__print("Restoring model weights from the end of the best epoch: %d.\n", s->best_epoch + 1);
-        if (brain_model_set_weights(m, s->best_weights, s->n_weights) != BRAIN_OK) return 1;
+        brain_status st = brain_model_set_weights(m, s->best_weights, s->n_weights);
+        if (st) { brain__callback_error(m, st); return 1; }
     }
     return 0;
 }

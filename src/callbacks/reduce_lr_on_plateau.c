@@ -45,15 +45,15 @@ static int rlr_epoch_end(brain_model *m, int epoch, brain_logs *logs, void *user
     rlr_state *s = user;
     brain_optimizer *opt = brain_model_optimizer(m);
     if (!opt) {
-        brain__fail(BRAIN_ERR_STATE, "ReduceLROnPlateau needs a compiled model with an optimizer");
+        brain__callback_error(m, brain__fail(BRAIN_ERR_STATE, "ReduceLROnPlateau needs a compiled model with an optimizer"));
         return 1;
     }
     if (!logs) {
-        brain__fail(BRAIN_ERR_ARG, "ReduceLROnPlateau: on_epoch_end got no logs");
+        brain__callback_error(m, brain__fail(BRAIN_ERR_ARG, "ReduceLROnPlateau: on_epoch_end got no logs"));
         return 1;
     }
-    if (brain_logs_set(logs, "learning_rate", (double)brain_optimizer_get_learning_rate(opt)) != BRAIN_OK)
-        return 1;
+    brain_status st = brain_logs_set(logs, "learning_rate", (double)brain_optimizer_get_learning_rate(opt));
+    if (st) { brain__callback_error(m, st); return 1; }
     double current;
     if (!brain_logs_get(logs, s->mo.monitor, &current)) {
         if (!s->warned) {
