@@ -126,6 +126,11 @@ int main(int argc, char **argv)
     double med_acc = train(ma, xtr, ytr, epochs, batch, times_acc);
     brain_model_free(ma);
 
+    /* a fingerprint of the trained weights: equal across builds when training is bit-identical */
+    double wsum = 0;
+    const float *w = brain_model_params(m);
+    for (int64_t i = 0; i < brain_model_count_trainable(m); i++) wsum += (double)w[i] * (double)(i % 7 + 1);
+
     /* ---- test accuracy of the loss-only model */
     const brain_eval_options silent = { .verbose = BRAIN_SILENT };
     brain_tensor *p;
@@ -191,9 +196,9 @@ int main(int argc, char **argv)
     printf("], \"median_epoch_s_after_first\": %.6f, \"train_samples_per_s\": %.1f, "
            "\"median_epoch_s_after_first_acc\": %.6f, \"train_samples_per_s_acc\": %.1f, \"test_acc\": %.4f, "
            "\"infer_latency_1_us\": %.2f, \"forward_latency_1_us\": %.2f, \"infer_b256_samples_per_s\": %.1f, "
-           "\"max_rss_mb\": %.1f, \"sgemm_backend\": \"%s\"}\n",
+           "\"max_rss_mb\": %.1f, \"sgemm_backend\": \"%s\", \"weights_fingerprint\": %.17g}\n",
            med, (double)n_train / med, med_acc, (double)n_train / med_acc, acc, lat_predict, lat_forward, thr, rss_mb,
-           brain_sgemm_backend());
+           brain_sgemm_backend(), wsum);
 
     for (int k = 0; k < 8; k++) brain_tensor_free(views[k]);
     free(tiled); free(lat); free(times); free(times_acc);
