@@ -46,7 +46,7 @@
 
 /* The float field as the decimal a user would have written in Python: the shortest decimal that
  * rounds back to the same float (0.9f → 0.9, 0.999f → 0.999). */
-static double as_written(float f)
+static double as_written_uncached(float f)
 {
     char buf[32];
     for (int p = 1; p <= 9; p++) {
@@ -55,6 +55,26 @@ static double as_written(float f)
         if ((float)d == f) return d;
     }
     return (double)f;
+}
+
+/* as_written_uncached formats and parses up to nine times; every step asks again for the same
+ * one or two values (beta_1, beta_2 or rho), which cost several per cent of a small model's
+ * step.  A few recent answers are kept per thread, keyed by the float's bits. */
+static double as_written(float f)
+{
+    enum { SLOTS = 4 };
+    static _Thread_local struct { uint32_t key; bool used; double value; } cache[SLOTS];
+    static _Thread_local int next;
+    uint32_t key;
+    memcpy(&key, &f, sizeof key);
+    for (int i = 0; i < SLOTS; i++)
+        if (cache[i].used && cache[i].key == key) return cache[i].value;
+    double v = as_written_uncached(f);
+    cache[next].key = key;
+    cache[next].value = v;
+    cache[next].used = true;
+    next = (next + 1) % SLOTS;
+    return v;
 }
 
 /* Everything one update loop needs besides the buffers (all float32, as Keras casts them). */
