@@ -359,7 +359,7 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
             logs.n = 0;
             fill_logs(m, &logs, "", total / (double)seen);
             if (CALL_CBS(cbs, on_train_batch_end, m, (int)step, &logs)) m->stop_training = true;
-            if (step == 0) bar.first_step_end = brain__now(); /* per-step time excludes step 1 */
+            if (step == 0 && verbose) bar.first_step_end = brain__now(); /* per-step time excludes step 1 */
             if (verbose == 1 && step + 1 < steps) brain__progbar_update(&bar, step + 1, &logs, false);
             if (m->stop_training) { steps = step + 1; break; }
         }
