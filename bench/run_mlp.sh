@@ -14,10 +14,12 @@ BUILD=${BUILD:-$ROOT/build}
 ROUNDS=${ROUNDS:-3}
 PY=${PYTHON:-/usr/bin/python3}
 
-if [ ! -x "$BUILD/bench_mlp" ] || [ -n "$(find "$ROOT/src" "$ROOT/include" "$ROOT/bench/bench_mlp.c" -newer "$BUILD/bench_mlp" -print -quit)" ]; then
+if [ ! -x "$BUILD/bench_mlp" ] || [ ! -x "$BUILD/bench_alloc" ] ||
+   [ -n "$(find "$ROOT/src" "$ROOT/include" "$ROOT/bench/bench_mlp.c" "$ROOT/bench/bench_alloc.c" -newer "$BUILD/bench_mlp" -print -quit)" ]; then
     echo "building $BUILD ..." >&2
     [ -f "$BUILD/CMakeCache.txt" ] || cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-    cmake --build "$BUILD" -j2 --target bench_mlp >/dev/null
+    cmake --build "$BUILD" -j2 --target bench_mlp bench_alloc >/dev/null
+    touch "$BUILD/bench_mlp"
 fi
 
 TMP=$(mktemp -d)
@@ -29,6 +31,8 @@ for r in $(seq 1 "$ROUNDS"); do
     (cd "$ROOT/bench/peers" && env -u OPENBLAS_CORETYPE OPENBLAS_NUM_THREADS=1 "$PY" torch_mlp.py) \
         | grep '^RESULT ' | cut -c8- > "$TMP/peer_$r.json"
 done
+
+"$BUILD/bench_alloc" > "$TMP/alloc.txt" || true
 
 MODEL=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
 "$PY" - "$TMP" "$ROUNDS" "$MODEL" "$(nproc)" <<'EOF'
@@ -61,3 +65,6 @@ print("per run, torch samples/s:  ", [round(r["train_samples_per_s"]) for r in p
 print("per run, brain latency µs: ", [r["infer_latency_1_us"] for r in ours])
 print("per run, torch latency µs: ", [r["infer_latency_1_us"] for r in peer])
 EOF
+echo
+echo "allocation check (bench_alloc: allocations inside brain_fit's training steps after the first):"
+sed 's/^/  /' "$TMP/alloc.txt"
