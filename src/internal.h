@@ -238,7 +238,7 @@ struct brain_metric {
     double total, count;            /* running sums (accuracies, mse, mae) */
     double tp, fp, fn, tn;          /* precision / recall */
     double *auc_tp, *auc_fp, *auc_tn, *auc_fn; /* per threshold, num_thresholds each */
-    double *auc_scratch;            /* 2 × num_thresholds, one batch's bucket sums */
+    double *auc_buckets;            /* AUC update scratch, 2·num_thresholds (no allocation per batch) */
 };
 /* Resolve "accuracy" for an output of per-sample shape `out` and targets of rank `y_true_rank`
  * (batch axis included); a case the ranks cannot settle is settled by the first update. */

@@ -108,8 +108,8 @@ static brain_metric *metric_new(brain_metric_kind kind, const brain_metric_optio
         m->auc_fp = m->auc_tp ? brain__alloc_array(t, sizeof(double)) : NULL;
         m->auc_tn = m->auc_fp ? brain__alloc_array(t, sizeof(double)) : NULL;
         m->auc_fn = m->auc_tn ? brain__alloc_array(t, sizeof(double)) : NULL;
-        m->auc_scratch = m->auc_fn ? brain__alloc_array(2 * t, sizeof(double)) : NULL;
-        if (!m->auc_scratch) {
+        m->auc_buckets = m->auc_fn ? brain__alloc_array(2 * t, sizeof(double)) : NULL;
+        if (!m->auc_buckets) {
             brain_metric_free(m);
             return NULL;
         }
@@ -191,7 +191,7 @@ void brain_metric_free(brain_metric *m)
     free(m->auc_fp);
     free(m->auc_tn);
     free(m->auc_fn);
-    free(m->auc_scratch);
+    free(m->auc_buckets);
     free(m);
 }
 
@@ -393,8 +393,8 @@ brain_status brain_metric_update(brain_metric *m, const brain_tensor *y_true, co
          * bucket max(ceil(p·(T-1)) - 1, 0) and counts as positive at every threshold up to its
          * bucket: tp[i] = Σ_{b ≥ i} tp_bucket[b].  All in float32 as Keras computes it. */
         int T = m->num_thresholds;
-        double *tpb = m->auc_scratch; /* per-bucket sums of this batch, allocated once */
-        memset(tpb, 0, sizeof(double) * 2 * (size_t)T);
+        double *tpb = m->auc_buckets; /* reserved with the metric: no allocation per batch */
+        memset(tpb, 0, sizeof(double) * (size_t)T * 2);
         double *fpb = tpb + T, pos_total = 0, neg_total = 0;
         const float scale = (float)(T - 1);
         for (int64_t r = 0; r < rows; r++) {
@@ -419,7 +419,6 @@ brain_status brain_metric_update(brain_metric *m, const brain_tensor *y_true, co
             m->auc_tn[i] += neg_total - cfp;
             m->auc_fn[i] += pos_total - ctp;
         }
-        
         return BRAIN_OK;
     }
     default:

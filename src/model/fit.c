@@ -321,6 +321,10 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
     brain_callback **cbs = o.callbacks;
     int64_t steps = (n + bs - 1) / bs;
     brain_logs logs = {0};
+    /* The running logs of a batch are read only by on_train_batch_end hooks and the live bar;
+     * without either they are rebuilt at the epoch's end anyway, so skip them per batch. */
+    bool batch_logs = verbose == 1;
+    for (int i = 0; cbs && cbs[i] && !batch_logs; i++) batch_logs = cbs[i]->hooks.on_train_batch_end != NULL;
     m->stop_training = false;
     m->callback_status = BRAIN_OK;
     if (CALL_CBS(cbs, on_train_begin, m, &logs) || m->callback_status) m->stop_training = true;
@@ -358,9 +362,9 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
             total += v * (double)nb;
             seen += nb;
             logs.n = 0;
-            fill_logs(m, &logs, "", total / (double)seen);
+            if (batch_logs) fill_logs(m, &logs, "", total / (double)seen);
             if (CALL_CBS(cbs, on_train_batch_end, m, (int)step, &logs)) m->stop_training = true;
-            if (step == 0) bar.first_step_end = brain__now(); /* per-step time excludes step 1 */
+            if (step == 0 && verbose) bar.first_step_end = brain__now(); /* per-step time excludes step 1 */
             if (verbose == 1 && step + 1 < steps) brain__progbar_update(&bar, step + 1, &logs, false);
             if (m->stop_training) { steps = step + 1; break; }
         }

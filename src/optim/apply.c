@@ -27,7 +27,7 @@
  * allocated after the first step otherwise.
  *
  * The per-element loops are single passes over the contiguous buffers with restrict pointers; with
- * OpenMP they are `parallel for simd`, the thread team used only from 100 000 elements up.  The
+ * OpenMP they are `parallel for simd` from 100 000 elements up (OPT_FOR), `simd` below.  The
  * loops with sqrtf (Adam, RMSprop) vectorise only when compiled with -fno-math-errno (GCC keeps a
  * scalar errno branch otherwise; `#pragma GCC optimize` does not lift it); SGD's always do.
  */
@@ -38,15 +38,29 @@
 
 #define PAR_MIN 100000
 
+/* OPT_FOR(body): for i in [0, n) { body }, split over the thread team from PAR_MIN elements up.
+ * The size test is made here rather than with OpenMP's if() clause: libgomp still starts a
+ * (one-thread) team for `parallel if(0)`, which allocates on every call — one allocation per
+ * optimizer step, and a visible cost for small models.  Both branches run the same elementwise
+ * body, so the results are the same either way. */
 #ifdef _OPENMP
-#define OPT_LOOP _Pragma("omp parallel for simd schedule(static) if(parallel: n >= 100000)")
+#define OPT_FOR(...)                                                                   \
+    do {                                                                               \
+        if (n >= PAR_MIN) {                                                            \
+            _Pragma("omp parallel for simd schedule(static)")                          \
+            for (int64_t i = 0; i < n; i++) { __VA_ARGS__ }                            \
+        } else {                                                                       \
+            _Pragma("omp simd")                                                        \
+            for (int64_t i = 0; i < n; i++) { __VA_ARGS__ }                            \
+        }                                                                              \
+    } while (0)
 #else
-#define OPT_LOOP
+#define OPT_FOR(...) for (int64_t i = 0; i < n; i++) { __VA_ARGS__ }
 #endif
 
 /* The float field as the decimal a user would have written in Python: the shortest decimal that
  * rounds back to the same float (0.9f → 0.9, 0.999f → 0.999). */
-static double as_written(float f)
+static double as_written_uncached(float f)
 {
     char buf[32];
     for (int p = 1; p <= 9; p++) {
@@ -55,6 +69,26 @@ static double as_written(float f)
         if ((float)d == f) return d;
     }
     return (double)f;
+}
+
+/* as_written_uncached formats and parses up to nine times; every step asks again for the same
+ * one or two values (beta_1, beta_2 or rho), which cost several per cent of a small model's
+ * step.  A few recent answers are kept per thread, keyed by the float's bits. */
+static double as_written(float f)
+{
+    enum { SLOTS = 4 };
+    static _Thread_local struct { uint32_t key; bool used; double value; } cache[SLOTS];
+    static _Thread_local int next;
+    uint32_t key;
+    memcpy(&key, &f, sizeof key);
+    for (int i = 0; i < SLOTS; i++)
+        if (cache[i].used && cache[i].key == key) return cache[i].value;
+    double v = as_written_uncached(f);
+    cache[next].key = key;
+    cache[next].value = v;
+    cache[next].used = true;
+    next = (next + 1) % SLOTS;
+    return v;
 }
 
 /* Everything one update loop needs besides the buffers (all float32, as Keras casts them). */
@@ -78,32 +112,29 @@ typedef struct kparams {
 /* ---- SGD (sgd.py) */
 static void sgd_plain(int64_t n, float *restrict p, const float *restrict grad, kparams k)
 {
-    OPT_LOOP
-    for (int64_t i = 0; i < n; i++) {
+    OPT_FOR(
         LOAD_G_W
         p[i] = w - g * k.lr;
-    }
+    );
 }
 
 static void sgd_momentum(int64_t n, float *restrict p, const float *restrict grad, float *restrict mo, kparams k,
                          bool nesterov)
 {
     if (nesterov) {
-        OPT_LOOP
-        for (int64_t i = 0; i < n; i++) {
+        OPT_FOR(
             LOAD_G_W
             float m = mo[i] * k.mom - g * k.lr;
             mo[i] = m;
             p[i] = w + (m * k.mom - g * k.lr);
-        }
+        );
     } else {
-        OPT_LOOP
-        for (int64_t i = 0; i < n; i++) {
+        OPT_FOR(
             LOAD_G_W
             float m = mo[i] * k.mom - g * k.lr;
             mo[i] = m;
             p[i] = w + m;
-        }
+        );
     }
 }
 
@@ -111,22 +142,20 @@ static void sgd_momentum(int64_t n, float *restrict p, const float *restrict gra
 static void adam(int64_t n, float *restrict p, const float *restrict grad, float *restrict ms, float *restrict vs,
                  kparams k)
 {
-    OPT_LOOP
-    for (int64_t i = 0; i < n; i++) {
+    OPT_FOR(
         LOAD_G_W
         float m = ms[i] + (g - ms[i]) * k.b1c;
         float v = vs[i] + (g * g - vs[i]) * k.b2c;
         ms[i] = m;
         vs[i] = v;
         p[i] = w - (m * k.alpha) / (sqrtf(v) + k.eps);
-    }
+    );
 }
 
 static void adam_amsgrad(int64_t n, float *restrict p, const float *restrict grad, float *restrict ms,
                          float *restrict vs, float *restrict vh, kparams k)
 {
-    OPT_LOOP
-    for (int64_t i = 0; i < n; i++) {
+    OPT_FOR(
         LOAD_G_W
         float m = ms[i] + (g - ms[i]) * k.b1c;
         float v = vs[i] + (g * g - vs[i]) * k.b2c;
@@ -137,7 +166,7 @@ static void adam_amsgrad(int64_t n, float *restrict p, const float *restrict gra
         vs[i] = v;
         vh[i] = h;
         p[i] = w - (m * k.alpha) / (sqrtf(h) + k.eps);
-    }
+    );
 }
 
 /* ---- RMSprop (rmsprop.py); eps inside the square root */
@@ -146,8 +175,7 @@ static inline __attribute__((always_inline)) void rmsprop_body(int64_t n, float 
                                                                float *restrict avg, kparams k, const bool use_mom,
                                                                const bool centered)
 {
-    OPT_LOOP
-    for (int64_t i = 0; i < n; i++) {
+    OPT_FOR(
         LOAD_G_W
         float v = k.rho * vel[i] + k.rhoc * (g * g);
         vel[i] = v;
@@ -167,7 +195,7 @@ static inline __attribute__((always_inline)) void rmsprop_body(int64_t n, float 
         } else {
             p[i] = w - inc;
         }
-    }
+    );
 }
 
 static void rmsprop(int64_t n, float *restrict p, const float *restrict grad, float *restrict vel,
@@ -251,7 +279,12 @@ static double sum_squares(const float *restrict g, int64_t n)
 {
     double s = 0;
 #ifdef _OPENMP
-#pragma omp parallel for simd reduction(+ : s) schedule(static) if(parallel: n >= PAR_MIN)
+    if (n >= PAR_MIN) { /* not if(): see OPT_FOR */
+#pragma omp parallel for simd reduction(+ : s) schedule(static)
+        for (int64_t i = 0; i < n; i++) s += (double)g[i] * (double)g[i];
+        return s;
+    }
+#pragma omp simd reduction(+ : s)
 #endif
     for (int64_t i = 0; i < n; i++) s += (double)g[i] * (double)g[i];
     return s;

@@ -1,0 +1,133 @@
+/* bench_alloc.c — checks that brain_fit's training step allocates nothing after the first batch.
+ *
+ * This program defines malloc, calloc, realloc, posix_memalign, aligned_alloc, memalign and
+ * valloc itself (forwarding to glibc's __libc_* entry points), so every allocation in the process
+ * — the library's, oneDNN's, libgomp's — goes through a counter.  It trains bench_mlp's model
+ * (breast cancer, Dense(64 relu) → Dropout(0.5) → Dense(1 sigmoid), Adam, batch 32) with a
+ * callback whose batch hooks read the counter:
+ *   per step: allocations between the end of one batch and the end of the next (the row gather,
+ *             zeroing, forward, loss, backward, metrics, optimizer, logs), every step but the
+ *             very first one of the fit;
+ *   per epoch boundary: reported separately (History grows by doubling, once in a while).
+ * Run for the loss-only model and for metrics=['accuracy'] and ['accuracy', AUC].
+ * Exit status 1 if any step after the first allocated.  glibc only (uses __libc_malloc & co). */
+#include <brain.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void *__libc_memalign(size_t, size_t);
+extern void __libc_free(void *);
+
+static volatile uint64_t g_allocs;
+
+void *malloc(size_t n) { g_allocs++; return __libc_malloc(n); }
+void *calloc(size_t a, size_t b) { g_allocs++; return __libc_calloc(a, b); }
+void *realloc(void *p, size_t n) { g_allocs++; return __libc_realloc(p, n); }
+void free(void *p) { __libc_free(p); }
+void *memalign(size_t al, size_t n) { g_allocs++; return __libc_memalign(al, n); }
+void *aligned_alloc(size_t al, size_t n) { g_allocs++; return __libc_memalign(al, n); }
+void *valloc(size_t n) { g_allocs++; return __libc_memalign(4096, n); }
+int posix_memalign(void **out, size_t al, size_t n)
+{
+    g_allocs++;
+    void *p = __libc_memalign(al, n);
+    if (!p) return 12; /* ENOMEM */
+    *out = p;
+    return 0;
+}
+
+#define TRY(call) do { if ((call) != BRAIN_OK) { fprintf(stderr, "error: %s\n", brain_last_error()); exit(1); } } while (0)
+
+typedef struct probe {
+    uint64_t last_end, begin_mark, epoch_end_mark;
+    bool started;         /* the fit's first batch is over */
+    int epochs_ended;
+    uint64_t steps, steps_allocating, step_allocs, boundary_allocs;
+} probe;
+
+/* Step k > 0 of an epoch: from the end hook of step k-1 to its own end hook (row gather, zeroing,
+ * forward, loss, backward, metrics, optimizer, logs).  Step 0 of a later epoch: from its begin hook
+ * to its end hook; from the previous epoch's end hook to that begin hook (shuffle, metric reset,
+ * the first gather) counts as the epoch boundary.  The fit's very first step is not checked. */
+static int on_batch_begin(brain_model *m, int batch, const brain_logs *logs, void *user)
+{
+    probe *p = user;
+    p->begin_mark = g_allocs;
+    if (batch == 0 && p->epochs_ended) p->boundary_allocs += p->begin_mark - p->epoch_end_mark;
+    return 0;
+}
+static int on_batch_end(brain_model *m, int batch, const brain_logs *logs, void *user)
+{
+    probe *p = user;
+    uint64_t now = g_allocs;
+    if (p->started) {
+        uint64_t d = now - (batch == 0 ? p->begin_mark : p->last_end);
+        p->steps++;
+        if (d) { p->steps_allocating++; p->step_allocs += d; }
+    }
+    p->started = true;
+    p->last_end = now;
+    return 0;
+}
+static int on_epoch_end(brain_model *m, int epoch, brain_logs *logs, void *user)
+{
+    probe *p = user;
+    p->epochs_ended++;
+    p->epoch_end_mark = g_allocs;
+    return 0;
+}
+
+static int run(const char *label, const char **metrics, const brain_tensor *x, const brain_tensor *y, int epochs)
+{
+    brain_model *m = brain_sequential("mlp");
+    TRY(brain_model_add(m, brain_input(BRAIN_SHAPE(30))));
+    TRY(brain_model_add(m, brain_dense(64, &(brain_dense_options){ .activation = BRAIN_RELU })));
+    TRY(brain_model_add(m, brain_dropout(0.5f, NULL)));
+    TRY(brain_model_add(m, brain_dense(1, &(brain_dense_options){ .activation = BRAIN_SIGMOID })));
+    TRY(brain_compile(m, &(brain_compile_options){ .optimizer = brain_adam(NULL),
+                                                   .loss = brain_loss_binary_crossentropy(NULL),
+                                                   .metric_names = metrics }));
+    probe p = {0};
+    brain_callback *cb = brain_callback_custom(&(brain_callback_hooks){
+        .on_train_batch_begin = on_batch_begin, .on_train_batch_end = on_batch_end,
+        .on_epoch_end = on_epoch_end, .user = &p });
+    uint64_t before = g_allocs;
+    TRY(brain_fit(m, x, y, &(brain_fit_options){ .epochs = epochs, .batch_size = 32, .verbose = BRAIN_SILENT,
+                                                 .callbacks = (brain_callback *[]){ cb, NULL } }, NULL));
+    uint64_t total = g_allocs - before;
+    printf("%-28s %llu steps after the first: %llu allocated (%llu allocations); "
+           "epoch boundaries: %llu allocations; whole fit: %llu\n",
+           label, (unsigned long long)p.steps, (unsigned long long)p.steps_allocating,
+           (unsigned long long)p.step_allocs, (unsigned long long)p.boundary_allocs, (unsigned long long)total);
+    brain_callback_free(cb);
+    brain_model_free(m);
+    return p.steps_allocating != 0;
+}
+
+int main(void)
+{
+    brain_set_random_seed(0);
+    brain_table *data;
+    TRY(brain_load_breast_cancer(&data));
+    brain_tensor *x = brain_table_x(data), *y = brain_table_y(data);
+    brain_tensor *xtr, *xte, *ytr, *yte;
+    TRY(brain_train_test_split(x, y, &(brain_split_options){ .test_size = 0.2, .stratify = y->data,
+                               .random_state = 42, .has_random_state = true }, &xtr, &xte, &ytr, &yte));
+    brain_scaler *sc = brain_standard_scaler();
+    TRY(brain_scaler_fit_transform(sc, xtr));
+    int bad = 0;
+    bad |= run("loss only:", NULL, xtr, ytr, 20);
+    bad |= run("metrics=['accuracy']:", (const char *[]){ "accuracy", NULL }, xtr, ytr, 20);
+    bad |= run("metrics=['accuracy','auc']:", (const char *[]){ "accuracy", "auc", NULL }, xtr, ytr, 20);
+    printf(bad ? "FAIL: a training step after the first allocated\n" : "OK: no training step after the first allocates\n");
+    brain_scaler_free(sc);
+    brain_tensor *all[] = { x, y, xtr, xte, ytr, yte };
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) brain_tensor_free(all[i]);
+    brain_table_free(data);
+    return bad;
+}

@@ -1,0 +1,212 @@
+/* bench_mlp.c — the lecture's tabular model trained by this library, measured the way
+ * bench/peers/torch_mlp.py measures PyTorch (bench/run_mlp.sh runs both and compares).
+ *
+ *   breast cancer data, stratified 80/20 split (random_state 42), StandardScaler fit on train,
+ *   Input(30) → Dense(64, relu) → Dropout(0.5) → Dense(1, sigmoid), Adam(1e-3),
+ *   binary cross-entropy, batch 32, 100 epochs, brain_fit with verbose silent.
+ *
+ * Figures (as the peer's common.report()):
+ *   train_samples_per_s     n_train / median epoch time after the first (loss only, as the peer)
+ *   train_samples_per_s_acc the same with metrics=['accuracy'] (a second, fresh model)
+ *   test_acc                 of the loss-only model, from brain_predict (p > 0.5)
+ *   infer_latency_1_us       median of single brain_predict calls on one row (verbose silent),
+ *                            output tensor freed inside the timed region
+ *   forward_latency_1_us     median of single brain_model_forward calls on one row
+ *   infer_b256_samples_per_s 2048 tiled test rows in brain_predict calls of 256 rows, median of 5
+ *   max_rss_mb               getrusage(RUSAGE_SELF).ru_maxrss at the end
+ *
+ * Usage: bench_mlp [--epochs N] [--batch N] [--latency-iters N] [--seed N]
+ * Prints human lines, then one line `RESULT {json}`. */
+#include <brain.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/resource.h>
+
+#define TRY(call) do { if ((call) != BRAIN_OK) { fprintf(stderr, "error: %s\n", brain_last_error()); exit(1); } } while (0)
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmpd(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmpd);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* Epoch timing through a callback with epoch hooks only (no per-batch hooks). */
+typedef struct timer { double *t; double t0; int n; } timer;
+static int on_epoch_begin(brain_model *m, int epoch, const brain_logs *logs, void *user)
+{
+    (void)m; (void)epoch; (void)logs;
+    ((timer *)user)->t0 = now();
+    return 0;
+}
+static int on_epoch_end(brain_model *m, int epoch, brain_logs *logs, void *user)
+{
+    (void)m; (void)epoch; (void)logs;
+    timer *tm = user;
+    tm->t[tm->n++] = now() - tm->t0;
+    return 0;
+}
+
+static brain_model *make_model(bool with_accuracy)
+{
+    brain_model *m = brain_sequential("mlp");
+    TRY(brain_model_add(m, brain_input(BRAIN_SHAPE(30))));
+    TRY(brain_model_add(m, brain_dense(64, &(brain_dense_options){ .activation = BRAIN_RELU })));
+    TRY(brain_model_add(m, brain_dropout(0.5f, NULL)));
+    TRY(brain_model_add(m, brain_dense(1, &(brain_dense_options){ .activation = BRAIN_SIGMOID })));
+    TRY(brain_compile(m, &(brain_compile_options){
+        .optimizer = brain_adam(&(brain_adam_options){ .learning_rate = 1e-3f }),
+        .loss = brain_loss_binary_crossentropy(NULL),
+        .metric_names = with_accuracy ? (const char *[]){ "accuracy", NULL } : NULL }));
+    return m;
+}
+
+/* Trains a fresh model; returns the median epoch time after the first; fills times. */
+static double train(brain_model *m, const brain_tensor *x, const brain_tensor *y, int epochs, int batch,
+                    double *times)
+{
+    timer tm = { .t = times };
+    brain_callback *cb = brain_callback_custom(&(brain_callback_hooks){
+        .on_epoch_begin = on_epoch_begin, .on_epoch_end = on_epoch_end, .user = &tm });
+    TRY(brain_fit(m, x, y, &(brain_fit_options){ .epochs = epochs, .batch_size = batch, .verbose = BRAIN_SILENT,
+                                                 .callbacks = (brain_callback *[]){ cb, NULL } }, NULL));
+    brain_callback_free(cb);
+    double *later = malloc(sizeof(double) * (size_t)epochs);
+    int nl = 0;
+    for (int i = epochs > 1 ? 1 : 0; i < tm.n; i++) later[nl++] = times[i];
+    double med = median(later, nl);
+    free(later);
+    return med;
+}
+
+int main(int argc, char **argv)
+{
+    int epochs = 100, batch = 32, iters = 1000;
+    uint64_t seed = 0;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--epochs")) epochs = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--batch")) batch = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--latency-iters")) iters = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--seed")) seed = (uint64_t)atoll(argv[i + 1]);
+        else { fprintf(stderr, "unknown option %s\n", argv[i]); return 2; }
+    }
+    if (epochs < 1 || batch < 1 || iters < 1) { fprintf(stderr, "epochs, batch and latency-iters must be >= 1\n"); return 2; }
+    brain_set_random_seed(seed);
+
+    brain_table *data;
+    TRY(brain_load_breast_cancer(&data));
+    brain_tensor *x = brain_table_x(data), *y = brain_table_y(data);
+    brain_tensor *xtr, *xte, *ytr, *yte;
+    TRY(brain_train_test_split(x, y, &(brain_split_options){ .test_size = 0.2, .stratify = y->data,
+                               .random_state = 42, .has_random_state = true }, &xtr, &xte, &ytr, &yte));
+    brain_scaler *sc = brain_standard_scaler();
+    TRY(brain_scaler_fit_transform(sc, xtr));
+    TRY(brain_scaler_transform(sc, xte));
+    const int64_t n_train = xtr->shape[0], n_test = xte->shape[0];
+
+    /* ---- training: loss only (as the peer), then with metrics=['accuracy'] */
+    double *times = calloc((size_t)epochs, sizeof(double)), *times_acc = calloc((size_t)epochs, sizeof(double));
+    brain_model *m = make_model(false);
+    double med = train(m, xtr, ytr, epochs, batch, times);
+    brain_model *ma = make_model(true);
+    double med_acc = train(ma, xtr, ytr, epochs, batch, times_acc);
+    brain_model_free(ma);
+
+    /* a fingerprint of the trained weights: equal across builds when training is bit-identical */
+    double wsum = 0;
+    const float *w = brain_model_params(m);
+    for (int64_t i = 0; i < brain_model_count_trainable(m); i++) wsum += (double)w[i] * (double)(i % 7 + 1);
+
+    /* ---- test accuracy of the loss-only model */
+    const brain_eval_options silent = { .verbose = BRAIN_SILENT };
+    brain_tensor *p;
+    TRY(brain_predict(m, xte, &silent, &p));
+    int64_t correct = 0;
+    for (int64_t i = 0; i < n_test; i++) correct += (p->data[i] > 0.5f) == (yte->data[i] > 0.5f);
+    brain_tensor_free(p);
+    double acc = (double)correct / (double)n_test;
+
+    /* ---- 1-row latency: brain_predict, then brain_model_forward */
+    brain_tensor *one = brain_tensor_slice_rows(xte, 0, 1);
+    double *lat = malloc(sizeof(double) * (size_t)iters);
+    for (int i = 0; i < 50; i++) { TRY(brain_predict(m, one, &silent, &p)); brain_tensor_free(p); }
+    for (int i = 0; i < iters; i++) {
+        double t = now();
+        brain_predict(m, one, &silent, &p);
+        brain_tensor_free(p);
+        lat[i] = now() - t;
+    }
+    double lat_predict = median(lat, iters) * 1e6;
+    const brain_tensor *pred;
+    for (int i = 0; i < 50; i++) TRY(brain_model_forward(m, one, false, &pred));
+    for (int i = 0; i < iters; i++) {
+        double t = now();
+        brain_model_forward(m, one, false, &pred);
+        lat[i] = now() - t;
+    }
+    double lat_forward = median(lat, iters) * 1e6;
+
+    /* ---- batch-256 inference: 2048 tiled test rows, 8 brain_predict calls per pass */
+    const int64_t nb = 2048, F = xte->shape[1];
+    float *tiled = malloc(sizeof(float) * (size_t)(nb * F));
+    for (int64_t r = 0; r < nb; r++) memcpy(tiled + r * F, xte->data + (r % n_test) * F, sizeof(float) * (size_t)F);
+    brain_tensor *views[8];
+    for (int k = 0; k < 8; k++) views[k] = brain_tensor_wrap(tiled + (int64_t)k * 256 * F, 2, (int64_t[]){ 256, F });
+    const brain_eval_options b256 = { .verbose = BRAIN_SILENT, .batch_size = 256 };
+    for (int k = 0; k < 8; k++) { TRY(brain_predict(m, views[k], &b256, &p)); brain_tensor_free(p); }
+    double passes[5];
+    for (int r = 0; r < 5; r++) {
+        double t = now();
+        for (int k = 0; k < 8; k++) { brain_predict(m, views[k], &b256, &p); brain_tensor_free(p); }
+        passes[r] = (double)nb / (now() - t);
+    }
+    double thr = median(passes, 5);
+
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double rss_mb = (double)ru.ru_maxrss / 1024.0;
+
+    printf("brain %s, sgemm %s\n", BRAIN_VERSION, brain_sgemm_backend());
+    printf("train (loss only):          %.0f samples/s (median epoch %.1f us, %lld samples)\n",
+           (double)n_train / med, med * 1e6, (long long)n_train);
+    printf("train (metrics=accuracy):   %.0f samples/s (median epoch %.1f us)\n", (double)n_train / med_acc, med_acc * 1e6);
+    printf("test accuracy:              %.4f\n", acc);
+    printf("1-row brain_predict:        %.2f us\n", lat_predict);
+    printf("1-row brain_model_forward:  %.2f us\n", lat_forward);
+    printf("batch-256 inference:        %.0f samples/s\n", thr);
+    printf("peak RSS:                   %.1f MB\n", rss_mb);
+
+    printf("RESULT {\"workload\": \"a_mlp_breast_cancer\", \"library\": \"brain\", \"batch\": %d, \"epochs\": %d, "
+           "\"seed\": %llu, \"n_train\": %lld, \"epoch_s\": [", batch, epochs, (unsigned long long)seed, (long long)n_train);
+    for (int i = 0; i < epochs && epochs <= 200; i++) printf("%s%.6f", i ? ", " : "", times[i]); /* long runs: omitted */
+    printf("], \"median_epoch_s_after_first\": %.6f, \"train_samples_per_s\": %.1f, "
+           "\"median_epoch_s_after_first_acc\": %.6f, \"train_samples_per_s_acc\": %.1f, \"test_acc\": %.4f, "
+           "\"infer_latency_1_us\": %.2f, \"forward_latency_1_us\": %.2f, \"infer_b256_samples_per_s\": %.1f, "
+           "\"max_rss_mb\": %.1f, \"sgemm_backend\": \"%s\", \"weights_fingerprint\": %.17g}\n",
+           med, (double)n_train / med, med_acc, (double)n_train / med_acc, acc, lat_predict, lat_forward, thr, rss_mb,
+           brain_sgemm_backend(), wsum);
+
+    for (int k = 0; k < 8; k++) brain_tensor_free(views[k]);
+    free(tiled); free(lat); free(times); free(times_acc);
+    brain_tensor_free(one);
+    brain_model_free(m);
+    brain_scaler_free(sc);
+    brain_tensor *all[] = { x, y, xtr, xte, ytr, yte };
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++) brain_tensor_free(all[i]);
+    brain_table_free(data);
+    return 0;
+}
