@@ -361,6 +361,10 @@ void brain__sgemm_portable(bool ta, bool tb, int64_t M, int64_t N, int64_t K, fl
 }
 
 /* ------------------------------------------------------------------ backends */
+/* Below this M·N·K (≈ 4 MFLOP, some 40 µs on one core) dnnl_sgemm runs single-threaded. */
+#ifndef BRAIN_SGEMM_PAR_MIN
+#define BRAIN_SGEMM_PAR_MIN (1 << 21)
+#endif
 void brain__sgemm_backend_only(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha,
                                const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
                                float *C, int64_t ldc)
@@ -371,8 +375,22 @@ void brain__sgemm_backend_only(bool ta, bool tb, int64_t M, int64_t N, int64_t K
         return;
     }
 #if defined(BRAIN_SGEMM_DNNL)
+#ifdef _OPENMP
+    /* Mid-sized products run on one thread: a second thread gains little there, and when the
+     * other core is busy (another process) OpenMP's fork/join waits for it a whole time slice —
+     * measured: batch-256 inference of the lecture's MLP fell from ~20M to ~32k samples/s.
+     * omp_set_num_threads changes only this thread's setting, which dnnl_sgemm reads per call. */
+    int prev_threads = 0;
+    if ((double)M * (double)N * (double)K < (double)BRAIN_SGEMM_PAR_MIN) {
+        prev_threads = omp_get_max_threads();
+        if (prev_threads > 1) omp_set_num_threads(1); else prev_threads = 0;
+    }
+#endif
     dnnl_status_t st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', M, N, K, alpha, A, lda, B, ldb, beta,
                                   C, ldc);
+#ifdef _OPENMP
+    if (prev_threads) omp_set_num_threads(prev_threads);
+#endif
     if (st != dnnl_success) /* never seen; the product is still owed, so compute it here */
         portable(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, 1);
 #elif defined(BRAIN_SGEMM_OPENBLAS)
