@@ -16,7 +16,7 @@
  *   multi-class: the same kind of points; the class is the quadrant (4 classes), labels one-hot.
  *                Output Dense(4, softmax).
  *   regression:  y = sin(2·x1) + x2² + N(0, 0.1²) noise.  Output Dense(1) (linear).
- * 2000 points each (600 in quick mode), 40 epochs (8 in quick mode), batch 32.
+ * 2000 points each (1000 in quick mode), 40 epochs (20 in quick mode), batch 32.
  * Claim: test accuracy ≥ 0.9 for both classifiers, and the regression's test MSE is below
  * a tenth of the target variance (R² > 0.9); in quick mode each just beats its trivial baseline. */
 #include <brain.h>
@@ -133,8 +133,8 @@ int main(void)
 {
     int quick = getenv("BRAIN_QUICK") != NULL;
     brain_set_random_seed(42);
-    int64_t n = quick ? 600 : 2000;
-    int epochs = quick ? 8 : 40;
+    int64_t n = quick ? 1000 : 2000;
+    int epochs = quick ? 20 : 40;
     double acc_bin, base_bin, acc_multi, base_multi, mse, var;
     if (run(BINARY, n, epochs, &acc_bin, &base_bin)) return 1;
     if (run(MULTICLASS, n, epochs, &acc_multi, &base_multi)) return 1;
