@@ -122,6 +122,8 @@ int main(void)
                y->data[0], y->data[1], y->data[2], y->data[3], worst);
         if (worst > 1e-5) { fprintf(stderr, "Dense(activation='%s') does not apply its activation\n", names[a]); ok = 0; }
         brain_tensor_free(y);
+        brain_tensor_free(w); /* views of the model's weights: frees the wrappers only */
+        brain_tensor_free(b);
         brain_model_free(m);
     }
     brain_tensor_free(x);

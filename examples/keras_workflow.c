@@ -34,7 +34,7 @@
 enum { FEATURES = 10, CLASSES = 3 };
 
 /* n samples of the 3-cluster problem into x (n × 10) and y (n class ids). */
-static void make_clusters(brain_rng *r, const float centres[CLASSES][FEATURES], int64_t n, float *x, float *y)
+static void make_clusters(brain_rng *r, float centres[CLASSES][FEATURES], int64_t n, float *x, float *y)
 {
     for (int64_t i = 0; i < n; i++) {
         int c = (int)(i % CLASSES);

@@ -89,6 +89,7 @@ static double kernel_sum_squares(brain_model *m)
     for (int layer = 0; layer < 5; layer += 2) {
         brain_tensor *k = brain_model_weight(m, layer, 0);
         for (int64_t i = 0; k && i < k->size; i++) s += (double)k->data[i] * k->data[i];
+        brain_tensor_free(k); /* a view: frees the wrapper, not the model's values */
     }
     return s;
 }
@@ -99,6 +100,7 @@ static double kernel_sum_squares_hidden(brain_model *m) /* the two regularized k
     for (int layer = 0; layer < 3; layer += 2) {
         brain_tensor *k = brain_model_weight(m, layer, 0);
         for (int64_t i = 0; k && i < k->size; i++) s += (double)k->data[i] * k->data[i];
+        brain_tensor_free(k); /* a view: frees the wrapper, not the model's values */
     }
     return s;
 }
