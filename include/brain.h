@@ -237,8 +237,8 @@ typedef struct brain_adam_options {
     brain_optimizer_common common;
 } brain_adam_options;
 brain_optimizer *brain_adam(const brain_adam_options *opt);
-/* AdamW: Adam with decoupled weight decay; common.weight_decay defaults to 0.004 here
- * (set has_zero_weight_decay-style zero with a negative value is an error; use brain_adam). */
+/* AdamW: Adam with decoupled weight decay; common.weight_decay 0 means Keras's default 0.004
+ * here, so AdamW(weight_decay=0) is written brain_adam (the same update); a negative value is an error. */
 brain_optimizer *brain_adamw(const brain_adam_options *opt);
 
 typedef struct brain_rmsprop_options {
