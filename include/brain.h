@@ -237,8 +237,8 @@ typedef struct brain_adam_options {
     brain_optimizer_common common;
 } brain_adam_options;
 brain_optimizer *brain_adam(const brain_adam_options *opt);
-/* AdamW: Adam with decoupled weight decay; common.weight_decay defaults to 0.004 here
- * (set has_zero_weight_decay-style zero with a negative value is an error; use brain_adam). */
+/* AdamW: Adam with decoupled weight decay; common.weight_decay 0 means Keras's default 0.004
+ * here, so AdamW(weight_decay=0) is written brain_adam (the same update); a negative value is an error. */
 brain_optimizer *brain_adamw(const brain_adam_options *opt);
 
 typedef struct brain_rmsprop_options {
@@ -419,7 +419,9 @@ float *brain_model_grads(brain_model *m);       /* their gradients */
  * concatenated; `n` must equal brain_model_count_params. */
 brain_status brain_model_get_weights(const brain_model *m, float *out, int64_t n);
 brain_status brain_model_set_weights(brain_model *m, const float *in, int64_t n);
-/* One weight by layer and index (Keras order: kernel, bias, ...). */
+/* One weight by layer and index (Keras order: kernel, bias, ...): a new tensor that views the
+ * model's values (writes change the model; valid until the model is freed or rebuilt).  Free it
+ * with brain_tensor_free, which releases only the view. */
 brain_tensor *brain_model_weight(brain_model *m, int layer, int index);
 
 /* summary(): printed through the print hook; `line_length` 0 = Keras's 80-column layout. */

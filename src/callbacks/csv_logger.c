@@ -98,7 +98,11 @@ static int csv_epoch_end(brain_model *m, int epoch, brain_logs *logs, void *user
         }
         if (!val_found && s->n_keys > 0) {
             int n = s->n_keys;
-            for (int i = 0; i < n; i++) snprintf(s->keys[s->n_keys++], CSV_KEY_LEN, "val_%s", s->keys[i]);
+            for (int i = 0; i < n; i++) { /* "val_" + a name of at most BRAIN_LOG_NAME - 1 bytes fits CSV_KEY_LEN */
+                char *dst = s->keys[s->n_keys++];
+                memcpy(dst, "val_", 4);
+                memcpy(dst + 4, s->keys[i], strlen(s->keys[i]) + 1);
+            }
         }
         s->have_keys = true;
     }

@@ -21,6 +21,8 @@ void brain__progbar_init(brain_progbar *p, int64_t target, int verbose)
 
 static int fmt_value(char *b, size_t cap, double v, bool abs_test)
 {
+    /* Python's f"{v:.4f}" writes every NaN as "nan"; printf keeps the sign bit ("-nan"). */
+    if (isnan(v)) return snprintf(b, cap, "nan");
     double t = abs_test ? fabs(v) : v;
     return snprintf(b, cap, t > 1e-3 ? "%.4f" : "%.4e", v);
 }
