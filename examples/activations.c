@@ -15,7 +15,8 @@
  *       layer = Dense(4, activation=name)          # the same function inside a layer
  *
  * Note: the card's Leaky ReLU uses slope 0.01 (PyTorch's default); Keras's "leaky_relu" string
- * uses negative_slope=0.2, and so does brain (there is no way to pick another slope by name).
+ * uses negative_slope=0.2, and so does brain's BRAIN_LEAKY_RELU; for the card's 0.01 use the LeakyReLU
+ * layer, brain_leaky_relu(0.01f, NULL), as Keras users write LeakyReLU(negative_slope=0.01).
  *
  * Claim: every value matches the textbook formula computed here in double precision (to 1e-5,
  * relative), the ranges on the card hold, softmax sums to 1, and a Dense layer built from each

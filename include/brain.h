@@ -196,6 +196,9 @@ brain_layer *brain_dropout(float rate, const brain_dropout_options *opt);
 
 typedef struct brain_layer_options { const char *name; } brain_layer_options;
 brain_layer *brain_activation(brain_activation_kind a, const brain_layer_options *opt);
+/* LeakyReLU layer: x for x > 0, negative_slope·x otherwise.  Keras's layer default is 0.3
+ * (pass 0.3f); the "leaky_relu" activation (BRAIN_LEAKY_RELU) uses 0.2. */
+brain_layer *brain_leaky_relu(float negative_slope, const brain_layer_options *opt);
 /* Flatten: (N, d1, d2, ...) -> (N, d1*d2*...), row-major (H, W, C order). */
 brain_layer *brain_flatten(const brain_layer_options *opt);
 

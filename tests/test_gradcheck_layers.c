@@ -78,6 +78,21 @@ int main(void)
         gradcheck_model("Dropout inference", m, x, false, 1e-3, 2e-3, 1e-2);
         brain_tensor_free(x); brain_model_free(m);
     }
+    /* LeakyReLU with the lecture's slope 0.01 and Keras's 0.3; inputs kept off the kink */
+    for (int k = 0; k < 2; k++) {
+        float slope = k ? 0.3f : 0.01f;
+        brain_model *m = one_layer(BRAIN_SHAPE(5), brain_leaky_relu(slope, NULL));
+        brain_tensor *x = gc_random(2, xs, 20 + k, -1, 1);
+        for (int64_t i = 0; i < x->size; i++) if (fabsf(x->data[i]) < 0.05f) x->data[i] = 0.3f;
+        gradcheck_model(k ? "LeakyReLU(0.3)" : "LeakyReLU(0.01)", m, x, true, 1e-3, 2e-3, 1e-2);
+        const brain_tensor *out;
+        brain_model_forward(m, x, false, &out);
+        for (int64_t i = 0; i < x->size; i++)
+            CHECK(out->data[i] == (x->data[i] > 0 ? x->data[i] : slope * x->data[i]));
+        CHECK(!strcmp(brain_layer_name(brain_model_layer(m, 0)), "leaky_re_lu"));
+        brain_tensor_free(x); brain_model_free(m);
+    }
+    CHECK(brain_leaky_relu(-1.0f, NULL) == NULL && strstr(brain_last_error(), "negative_slope"));
     /* Flatten, and a whole lecture-style stack */
     {
         brain_model *m = one_layer(BRAIN_SHAPE(2, 3, 2), brain_flatten(NULL));
