@@ -193,6 +193,7 @@ struct brain_optimizer {
     char name[BRAIN_NAME_MAX];      /* "adam" */
     float learning_rate;
     float beta_1, beta_2, epsilon, rho, momentum;
+    float one_minus_beta_1, one_minus_beta_2, one_minus_rho; /* as Keras: 1 − the decimal written */
     bool nesterov, amsgrad, centered;
     brain_optimizer_common common;
     int64_t iterations;

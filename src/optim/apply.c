@@ -58,39 +58,6 @@
 #define OPT_FOR(...) for (int64_t i = 0; i < n; i++) { __VA_ARGS__ }
 #endif
 
-/* The float field as the decimal a user would have written in Python: the shortest decimal that
- * rounds back to the same float (0.9f → 0.9, 0.999f → 0.999). */
-static double as_written_uncached(float f)
-{
-    char buf[32];
-    for (int p = 1; p <= 9; p++) {
-        snprintf(buf, sizeof buf, "%.*g", p, (double)f);
-        double d = strtod(buf, NULL);
-        if ((float)d == f) return d;
-    }
-    return (double)f;
-}
-
-/* as_written_uncached formats and parses up to nine times; every step asks again for the same
- * one or two values (beta_1, beta_2 or rho), which cost several per cent of a small model's
- * step.  A few recent answers are kept per thread, keyed by the float's bits. */
-static double as_written(float f)
-{
-    enum { SLOTS = 4 };
-    static _Thread_local struct { uint32_t key; bool used; double value; } cache[SLOTS];
-    static _Thread_local int next;
-    uint32_t key;
-    memcpy(&key, &f, sizeof key);
-    for (int i = 0; i < SLOTS; i++)
-        if (cache[i].used && cache[i].key == key) return cache[i].value;
-    double v = as_written_uncached(f);
-    cache[next].key = key;
-    cache[next].value = v;
-    cache[next].used = true;
-    next = (next + 1) % SLOTS;
-    return v;
-}
-
 /* Everything one update loop needs besides the buffers (all float32, as Keras casts them). */
 typedef struct kparams {
     float ca, cd, lo, hi;   /* clip: g' = clamp((g·ca)/cd, lo, hi) */
@@ -358,14 +325,14 @@ brain_status brain__optimizer_apply(brain_optimizer *o, brain_model *m)
         float tf = (float)t;
         float b1p = powf(o->beta_1, tf), b2p = powf(o->beta_2, tf);
         k.alpha = k.lr * sqrtf(1.0f - b2p) / (1.0f - b1p);
-        k.b1c = (float)(1.0 - as_written(o->beta_1));
-        k.b2c = (float)(1.0 - as_written(o->beta_2));
+        k.b1c = o->one_minus_beta_1;
+        k.b2c = o->one_minus_beta_2;
         k.eps = o->epsilon;
         break;
     }
     case BRAIN_OPT_RMSPROP:
         k.rho = o->rho;
-        k.rhoc = (float)(1.0 - as_written(o->rho));
+        k.rhoc = o->one_minus_rho;
         k.mom = o->momentum;
         k.eps = o->epsilon;
         break;

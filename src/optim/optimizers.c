@@ -125,6 +125,9 @@ static brain_optimizer *adam_like(const brain_adam_options *opt, brain_opt_kind 
     o->learning_rate = opt->learning_rate > 0 ? opt->learning_rate : ADAM_LR;
     o->beta_1 = opt->beta_1 > 0 ? opt->beta_1 : ADAM_BETA_1;
     o->beta_2 = opt->beta_2 > 0 ? opt->beta_2 : ADAM_BETA_2;
+    /* Keras computes 1 − beta in Python doubles from the decimal written (0.9, not 0.9f) */
+    o->one_minus_beta_1 = (float)(1.0 - brain__float_option(o->beta_1));
+    o->one_minus_beta_2 = (float)(1.0 - brain__float_option(o->beta_2));
     o->epsilon = opt->epsilon > 0 ? opt->epsilon : KERAS_EPSILON;
     o->amsgrad = opt->amsgrad;
     if (kind == BRAIN_OPT_ADAMW && o->common.weight_decay == 0) o->common.weight_decay = ADAMW_WEIGHT_DECAY;
@@ -154,6 +157,7 @@ brain_optimizer *brain_rmsprop(const brain_rmsprop_options *opt)
     if (!o) return NULL;
     o->learning_rate = opt->learning_rate > 0 ? opt->learning_rate : RMSPROP_LR;
     o->rho = opt->rho > 0 ? opt->rho : RMSPROP_RHO;
+    o->one_minus_rho = (float)(1.0 - brain__float_option(o->rho));
     o->momentum = opt->momentum;
     o->epsilon = opt->epsilon > 0 ? opt->epsilon : KERAS_EPSILON;
     o->centered = opt->centered;
