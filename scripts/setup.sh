@@ -3,7 +3,7 @@
 #   scripts/setup.sh            build dependencies
 #   scripts/setup.sh --test     plus what the test job uses (valgrind)
 set -euo pipefail
-pkgs=(gcc g++ make cmake libdnnl-dev libc6-dev)
+pkgs=(gcc make cmake libdnnl-dev libc6-dev)
 [ "${1:-}" = "--test" ] && pkgs+=(valgrind)
 missing=()
 for p in "${pkgs[@]}"; do
