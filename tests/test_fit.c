@@ -298,6 +298,30 @@ int main(void)
         brain_model_free(m);
     }
 
+    /* 8b. a frozen layer (trainable = false) keeps its weights; the others train */
+    {
+        brain_set_random_seed(14);
+        brain_model *m = mlp(4, 1, BRAIN_SIGMOID, 0);
+        CHECK_OK(brain_model_build(m));
+        CHECK(brain_model_count_trainable(m) == 49);
+        float before[49], after[49];
+        brain_model_get_weights(m, before, 49);
+        brain_layer_set_trainable(brain_model_layer(m, 0), false);
+        CHECK_OK(brain_compile(m, &(brain_compile_options){.optimizer = brain_adam(NULL), .loss_name = "binary_crossentropy"}));
+        CHECK(brain_model_count_trainable(m) == 9);
+        CHECK(brain_model_count_params(m) == 49);
+        brain_model_get_weights(m, after, 49);
+        CHECK(memcmp(before, after, sizeof before) == 0); /* relayout keeps the values */
+        CHECK_OK(brain_fit(m, x, y, &(brain_fit_options){.epochs = 2, .verbose = BRAIN_SILENT}, NULL));
+        brain_model_get_weights(m, after, 49);
+        CHECK(memcmp(before, after, sizeof(float) * 40) == 0);      /* Dense(8): kernel 32 + bias 8 */
+        CHECK(memcmp(before + 40, after + 40, sizeof(float) * 9) != 0); /* Dense(1) trained */
+        char buf[4096];
+        CHECK_OK(brain_model_summary_string(m, 0, buf, sizeof buf));
+        CHECK(strstr(buf, " Trainable params: 9 (36.00 B)\n") && strstr(buf, " Non-trainable params: 40 (160.00 B)\n"));
+        brain_model_free(m);
+    }
+
     /* 9. errors: clear sentences, no crash */
     {
         brain_model *m = brain_sequential(NULL);
