@@ -207,7 +207,8 @@ const char *brain_layer_class(const brain_layer *l);
 /* Output shape per sample (after the model is built). */
 brain_shape brain_layer_output_shape(const brain_layer *l);
 int64_t brain_layer_param_count(const brain_layer *l);
-/* Keras's layer.trainable; a frozen layer keeps its weights during fit. */
+/* Keras's layer.trainable: a frozen layer keeps its weights during fit.  As in Keras, a change
+ * takes effect at the next brain_compile (its weights then count as non-trainable). */
 void brain_layer_set_trainable(brain_layer *l, bool trainable);
 
 /* ------------------------------------------------------------------ optimizers */
