@@ -116,6 +116,8 @@ brain_layer *brain__layer_new(const brain_layer_vtable *vt, size_t size, const c
 brain_weight *brain__layer_add_weight(brain_layer *l, const char *name, int ndim, const int64_t *shape,
                                       brain_initializer_kind init, brain_regularizer reg, bool trainable);
 int64_t brain__shape_size(const brain_shape *s);
+/* build() for layers whose output has their input's shape */
+brain_status brain__same_shape_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out);
 /* "(None, 64)" style text */
 void brain__shape_str(const brain_shape *s, char *buf, size_t cap);
 /* Fill a weight from its initializer, using fans as Keras's compute_fans. */

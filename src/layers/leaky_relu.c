@@ -1,0 +1,38 @@
+/* leaky_relu.c — the LeakyReLU layer. */
+#include "internal.h"
+
+/* LeakyReLU(negative_slope): y = x for x > 0, slope·x otherwise (Keras's layer default is 0.3;
+ * the "leaky_relu" activation string uses 0.2; the lecture's card writes 0.01). */
+typedef struct leaky { brain_layer base; float slope; } leaky;
+
+static void leaky_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
+{
+    const float a = ((leaky *)l)->slope, *restrict x = in[0]->data;
+    float *restrict y = out->data;
+    for (int64_t i = 0; i < in[0]->size; i++) y[i] = x[i] > 0 ? x[i] : a * x[i];
+}
+
+static void leaky_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
+                           const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
+{
+    if (!din[0]) return;
+    const float a = ((leaky *)l)->slope, *restrict x = in[0]->data, *restrict dy = dout->data;
+    float *restrict dx = din[0]->data;
+    for (int64_t i = 0; i < dout->size; i++) dx[i] += x[i] > 0 ? dy[i] : a * dy[i];
+}
+
+static const brain_layer_vtable leaky_vt = {
+    .class_name = "LeakyReLU", .snake_name = "leaky_re_lu", .build = brain__same_shape_build,
+    .forward = leaky_forward, .backward = leaky_backward,
+};
+
+brain_layer *brain_leaky_relu(float negative_slope, const brain_layer_options *opt)
+{
+    if (!(negative_slope >= 0) || negative_slope != negative_slope) {
+        brain__fail(BRAIN_ERR_ARG, "LeakyReLU: negative_slope must be a number >= 0, got %g", (double)negative_slope);
+        return NULL;
+    }
+    leaky *l = (leaky *)brain__layer_new(&leaky_vt, sizeof(leaky), opt ? opt->name : NULL);
+    if (l) l->slope = negative_slope;
+    return l ? &l->base : NULL;
+}
