@@ -23,12 +23,6 @@ typedef struct dropout {
 
 static inline uint64_t rotl64(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
-static brain_status dropout_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out)
-{
-    *out = in[0];
-    return BRAIN_OK;
-}
-
 static brain_status dropout_reserve(brain_layer *l, int64_t batch)
 {
     dropout *d = (dropout *)l;
@@ -99,7 +93,7 @@ static void dropout_destroy(brain_layer *l)
 }
 
 static const brain_layer_vtable dropout_vt = {
-    .class_name = "Dropout", .snake_name = "dropout", .build = dropout_build, .reserve = dropout_reserve,
+    .class_name = "Dropout", .snake_name = "dropout", .build = brain__same_shape_build, .reserve = dropout_reserve,
     .forward = dropout_forward, .backward = dropout_backward, .destroy = dropout_destroy,
 };
 
