@@ -147,7 +147,7 @@ static brain_status check_ready(brain_model *m, const char *what)
     return BRAIN_OK;
 }
 
-static brain_status check_xy(brain_model *m, const brain_tensor *x, const brain_tensor *y, const char *what)
+static brain_status check_xy(const brain_tensor *x, const brain_tensor *y, const char *what)
 {
     if (!x || !y || !x->data || !y->data) return brain__fail(BRAIN_ERR_ARG, "%s: x and y are required", what);
     if (x->shape[0] != y->shape[0])
@@ -174,7 +174,7 @@ static brain_status check_input(brain_model *m, const brain_tensor *x)
 static brain_status train_step(brain_model *m, const brain_tensor *xb, const brain_tensor *yb, const float *swb,
                                double *loss_out)
 {
-    memset(m->grads, 0, sizeof(float) * (size_t)m->n_params);
+    brain_model_zero_grad(m);
     brain_status s = brain__model_forward(m, xb, true);
     if (s) return s;
     const brain_tensor *pred = brain__model_output(m);
@@ -200,6 +200,7 @@ static brain_status run_evaluation(brain_model *m, const brain_tensor *x, const 
     brain_progbar bar;
     brain__progbar_init(&bar, steps, verbose);
     brain_logs running = {0};
+    const double penalty = brain__regularization(m, false); /* the weights do not change here */
     for (int64_t step = 0; step < steps; step++) {
         int64_t b0 = step * batch_size, nb = n - b0 < batch_size ? n - b0 : batch_size;
         brain_tensor xb = view_rows(x, b0, nb), yb = view_rows(y, b0, nb);
@@ -208,7 +209,7 @@ static brain_status run_evaluation(brain_model *m, const brain_tensor *x, const 
         const brain_tensor *pred = brain__model_output(m);
         double v;
         if ((s = brain_loss_compute(m->loss, &yb, pred, sw ? sw + b0 : NULL, &v, NULL))) return s;
-        v += brain__regularization(m, false);
+        v += penalty;
         if ((s = update_metrics(m, &yb, pred, sw ? sw + b0 : NULL))) return s;
         total += v * (double)nb;
         seen += nb;
@@ -233,18 +234,17 @@ static void free_fit_buffers(fit_buffers *b)
     free(b->xb); free(b->yb); free(b->swb); free(b->sw); free(b->perm);
 }
 
-static int call_cbs_epoch_end(brain_callback **cbs, brain_model *m, int epoch, brain_logs *logs)
-{
-    int stop = 0;
-    for (int i = 0; cbs && cbs[i]; i++)
-        if (cbs[i]->hooks.on_epoch_end && cbs[i]->hooks.on_epoch_end(m, epoch, logs, cbs[i]->hooks.user)) stop = 1;
-    return stop;
-}
+/* Calls `hook` of every callback in the NULL-terminated list, in order; `stop` becomes true
+ * when any of them returns non-zero (Keras's model.stop_training = True). */
+#define CALL_CBS(stop, cbs, hook, ...)                                                           \
+    do {                                                                                         \
+        for (int i_ = 0; (cbs) && (cbs)[i_]; i_++)                                               \
+            if ((cbs)[i_]->hooks.hook && (cbs)[i_]->hooks.hook(__VA_ARGS__, (cbs)[i_]->hooks.user)) \
+                (stop) = true;                                                                   \
+    } while (0)
 
-#define CALL_CBS(cbs, hook, ...) ({ int stop_ = 0; \
-    for (int i_ = 0; (cbs) && (cbs)[i_]; i_++) \
-        if ((cbs)[i_]->hooks.hook && (cbs)[i_]->hooks.hook(__VA_ARGS__, (cbs)[i_]->hooks.user)) stop_ = 1; \
-    stop_; })
+/* verbose as the options give it (0 = auto = 1, BRAIN_SILENT = 0) to Keras's 0 / 1 / 2 */
+static int resolve_verbose(int v) { return v == BRAIN_VERBOSE_AUTO ? 1 : v == BRAIN_SILENT ? 0 : v; }
 
 brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor *y,
                        const brain_fit_options *opt, brain_history **history)
@@ -252,12 +252,12 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
     if (history) *history = NULL;
     brain_status s = check_ready(m, "brain_fit");
     if (s) return s;
-    if ((s = check_xy(m, x, y, "brain_fit"))) return s;
+    if ((s = check_xy(x, y, "brain_fit"))) return s;
     if ((s = check_input(m, x))) return s;
     brain_fit_options o = opt ? *opt : (brain_fit_options){0};
     int epochs = o.epochs ? o.epochs : 1;
     int bs = o.batch_size ? o.batch_size : 32;
-    int verbose = o.verbose == BRAIN_VERBOSE_AUTO ? 1 : o.verbose == BRAIN_SILENT ? 0 : o.verbose;
+    int verbose = resolve_verbose(o.verbose);
     int vfreq = o.validation_freq ? o.validation_freq : 1;
     if (epochs < 0 || bs < 0 || o.initial_epoch < 0 || vfreq < 0)
         return brain__fail(BRAIN_ERR_ARG, "brain_fit: epochs, batch_size, initial_epoch and validation_freq must not be negative");
@@ -284,7 +284,7 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
         have_val = true;
         n = split_at;
     } else if (o.x_val || o.y_val) {
-        if ((s = check_xy(m, o.x_val, o.y_val, "brain_fit validation_data"))) return s;
+        if ((s = check_xy(o.x_val, o.y_val, "brain_fit validation_data"))) return s;
         if ((s = check_input(m, o.x_val))) return s;
         xv = *o.x_val; yv = *o.y_val;
         have_val = true;
@@ -327,12 +327,13 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
     for (int i = 0; cbs && cbs[i] && !batch_logs; i++) batch_logs = cbs[i]->hooks.on_train_batch_end != NULL;
     m->stop_training = false;
     m->callback_status = BRAIN_OK;
-    if (CALL_CBS(cbs, on_train_begin, m, &logs) || m->callback_status) m->stop_training = true;
+    CALL_CBS(m->stop_training, cbs, on_train_begin, m, &logs);
+    if (m->callback_status) m->stop_training = true;
 
     for (int epoch = o.initial_epoch; epoch < epochs && !m->stop_training; epoch++) {
         m->current_epoch = epoch;
         logs.n = 0;
-        if (CALL_CBS(cbs, on_epoch_begin, m, epoch, &logs)) m->stop_training = true;
+        CALL_CBS(m->stop_training, cbs, on_epoch_begin, m, epoch, &logs);
         if (verbose && epochs > 1) brain__print("Epoch %d/%d\n", epoch + 1, epochs);
         if (o.shuffle != BRAIN_OFF)
             for (int64_t i = n - 1; i > 0; i--) {
@@ -356,14 +357,14 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
             xb.data = b.xb; xb.shape[0] = nb; xb.size = nb * xrs; xb.owns_data = 0;
             yb.data = b.yb; yb.shape[0] = nb; yb.size = nb * yrs; yb.owns_data = 0;
             logs.n = 0;
-            if (CALL_CBS(cbs, on_train_batch_begin, m, (int)step, &logs)) m->stop_training = true;
+            CALL_CBS(m->stop_training, cbs, on_train_batch_begin, m, (int)step, &logs);
             double v;
             if ((s = train_step(m, &xb, &yb, b.sw ? b.swb : NULL, &v))) break;
             total += v * (double)nb;
             seen += nb;
             logs.n = 0;
             if (batch_logs) fill_logs(m, &logs, "", total / (double)seen);
-            if (CALL_CBS(cbs, on_train_batch_end, m, (int)step, &logs)) m->stop_training = true;
+            CALL_CBS(m->stop_training, cbs, on_train_batch_end, m, (int)step, &logs);
             if (step == 0 && verbose) bar.first_step_end = brain__now(); /* per-step time excludes step 1 */
             if (verbose == 1 && step + 1 < steps) brain__progbar_update(&bar, step + 1, &logs, false);
             if (m->stop_training) { steps = step + 1; break; }
@@ -373,17 +374,20 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
         fill_logs(m, &logs, "", seen ? total / (double)seen : NAN);
         if (have_val && (epoch + 1) % vfreq == 0) {
             brain_logs vl = {0};
-            if (!s) s = run_evaluation(m, &xv, &yv, val_sw, bs, 0, &vl, "val_");
+            s = run_evaluation(m, &xv, &yv, val_sw, bs, 0, &vl, "val_");
             for (int i = 0; i < vl.n; i++) brain_logs_set(&logs, vl.names[i], vl.values[i]);
         }
-        if (call_cbs_epoch_end(cbs, m, epoch, &logs) || m->callback_status) m->stop_training = true;
+        CALL_CBS(m->stop_training, cbs, on_epoch_end, m, epoch, &logs);
+        if (m->callback_status) m->stop_training = true;
         if (s || (s = brain__history_append(h, epoch, &logs))) break;
         if (verbose) brain__progbar_update(&bar, steps, &logs, true);
     }
     logs.n = 0;
     if (h->n_epochs) /* on_train_end sees the last epoch's logs, as in Keras */
         for (int k = 0; k < h->n_keys; k++) brain_logs_set(&logs, h->keys[k], h->values[k][h->n_epochs - 1]);
-    CALL_CBS(cbs, on_train_end, m, &logs);
+    bool ignored = false; /* training is over: a stop request changes nothing */
+    CALL_CBS(ignored, cbs, on_train_end, m, &logs);
+    (void)ignored;
     if (!s) s = m->callback_status; /* the failing callback set brain_last_error */
     free_fit_buffers(&b);
     if (s || !history) brain_history_free(h);
@@ -397,11 +401,11 @@ brain_status brain_evaluate(brain_model *m, const brain_tensor *x, const brain_t
 {
     brain_status s = check_ready(m, "brain_evaluate");
     if (s) return s;
-    if ((s = check_xy(m, x, y, "brain_evaluate"))) return s;
+    if ((s = check_xy(x, y, "brain_evaluate"))) return s;
     if ((s = check_input(m, x))) return s;
     brain_eval_options o = opt ? *opt : (brain_eval_options){0};
     int bs = o.batch_size > 0 ? o.batch_size : 32;
-    int verbose = o.verbose == BRAIN_VERBOSE_AUTO ? 1 : o.verbose == BRAIN_SILENT ? 0 : o.verbose;
+    int verbose = resolve_verbose(o.verbose);
     if (x->shape[0] == 0) return brain__fail(BRAIN_ERR_ARG, "brain_evaluate: there are no rows");
     brain_logs local = {0};
     if ((s = run_evaluation(m, x, y, o.sample_weight, bs, verbose, &local, ""))) return s;
@@ -419,7 +423,7 @@ brain_status brain_predict(brain_model *m, const brain_tensor *x, const brain_ev
     if ((s = check_input(m, x))) return s;
     brain_eval_options o = opt ? *opt : (brain_eval_options){0};
     int bs = o.batch_size > 0 ? o.batch_size : 32;
-    int verbose = o.verbose == BRAIN_VERBOSE_AUTO ? 1 : o.verbose == BRAIN_SILENT ? 0 : o.verbose;
+    int verbose = resolve_verbose(o.verbose);
     brain_shape os = brain_model_output_shape(m);
     int64_t shape[BRAIN_MAX_DIMS] = {x->shape[0]};
     for (int i = 0; i < os.ndim; i++) shape[i + 1] = os.dims[i];
