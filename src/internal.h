@@ -206,6 +206,8 @@ struct brain_optimizer {
      *   RMSprop: slot[0] velocity, slot[1] momentum (if > 0), slot[2] average_gradient (centered) */
     float *slot[3];
 };
+/* How many per-parameter slot arrays the optimizer's settings use (0 to 3). */
+int brain__optimizer_num_slots(const brain_optimizer *o);
 /* Clip (per the common options), decay and update m->params from m->grads; iterations += 1. */
 brain_status brain__optimizer_apply(brain_optimizer *o, brain_model *m);
 

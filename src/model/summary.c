@@ -102,13 +102,8 @@ static int64_t optimizer_params(const brain_model *m)
 {
     const brain_optimizer *o = m->optimizer;
     if (!o || !o->n) return 0; /* Keras lists optimizer variables once it is built */
-    int64_t slots = 0;
-    switch (o->kind) {
-    case BRAIN_OPT_SGD: slots = o->momentum != 0; break;
-    case BRAIN_OPT_ADAM: case BRAIN_OPT_ADAMW: slots = 2 + (o->amsgrad ? 1 : 0); break;
-    case BRAIN_OPT_RMSPROP: slots = 1 + (o->momentum > 0) + (o->centered ? 1 : 0); break;
-    }
-    return 2 + slots * m->n_params; /* iteration and learning_rate, then the slots */
+    /* iteration and learning_rate, then the slots */
+    return 2 + (int64_t)brain__optimizer_num_slots(o) * m->n_params;
 }
 
 static void build_summary(brain_model *m, int line_length, sbuf *b)
@@ -172,28 +167,37 @@ static void build_summary(brain_model *m, int line_length, sbuf *b)
     }
 }
 
-brain_status brain_model_summary_string(brain_model *m, int line_length, char *buf, size_t cap)
+/* *text = the summary, newly allocated (free it). */
+static brain_status render(brain_model *m, int line_length, const char *fn, char **text)
 {
-    if (!m || !buf || !cap) return brain__fail(BRAIN_ERR_ARG, "brain_model_summary_string: NULL argument");
+    *text = NULL;
+    if (!m) return brain__fail(BRAIN_ERR_ARG, "%s: model is NULL", fn);
     brain_status s = brain_model_build(m);
     if (s) return s;
     sbuf b = {0};
     build_summary(m, line_length, &b);
     if (!b.p) return brain__fail(BRAIN_ERR_NOMEM, "out of memory writing the summary");
-    snprintf(buf, cap, "%s", b.p);
-    free(b.p);
+    *text = b.p;
+    return BRAIN_OK;
+}
+
+brain_status brain_model_summary_string(brain_model *m, int line_length, char *buf, size_t cap)
+{
+    if (!buf || !cap) return brain__fail(BRAIN_ERR_ARG, "brain_model_summary_string: NULL buffer");
+    char *text;
+    brain_status s = render(m, line_length, "brain_model_summary_string", &text);
+    if (s) return s;
+    snprintf(buf, cap, "%s", text);
+    free(text);
     return BRAIN_OK;
 }
 
 brain_status brain_model_summary(brain_model *m, int line_length)
 {
-    if (!m) return brain__fail(BRAIN_ERR_ARG, "brain_model_summary: model is NULL");
-    brain_status s = brain_model_build(m);
+    char *text;
+    brain_status s = render(m, line_length, "brain_model_summary", &text);
     if (s) return s;
-    sbuf b = {0};
-    build_summary(m, line_length, &b);
-    if (!b.p) return brain__fail(BRAIN_ERR_NOMEM, "out of memory writing the summary");
-    brain__print_raw(b.p);
-    free(b.p);
+    brain__print_raw(text);
+    free(text);
     return BRAIN_OK;
 }

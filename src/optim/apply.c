@@ -219,6 +219,13 @@ static void slots_needed(const brain_optimizer *o, bool need[3])
     }
 }
 
+int brain__optimizer_num_slots(const brain_optimizer *o)
+{
+    bool need[3];
+    slots_needed(o, need);
+    return need[0] + need[1] + need[2];
+}
+
 static brain_status build_slots(brain_optimizer *o, int64_t n)
 {
     if (o->n == n) return BRAIN_OK;
