@@ -377,16 +377,12 @@ brain_tensor *brain_model_weight(brain_model *m, int layer, int index)
 
 brain_status brain__model_relayout_if_needed(brain_model *m)
 {
-    int64_t np = 0;
-    for (int k = 0; k < m->n_weights; k++)
-        if (m->weights[k]->trainable && m->weights[k]->layer->trainable) np += m->weights[k]->size;
-    bool same = np == m->n_params;
-    for (int k = 0; same && k < m->n_weights; k++) {
-        brain_weight *w = m->weights[k];
-        same = (w->grad != NULL) == (w->trainable && w->layer->trainable);
+    /* a weight sits in the trainable buffer (has a gradient) iff it and its layer are trainable */
+    for (int k = 0; k < m->n_weights; k++) {
+        const brain_weight *w = m->weights[k];
+        if ((w->grad != NULL) != (w->trainable && w->layer->trainable)) return layout_weights(m, false);
     }
-    if (same) return BRAIN_OK;
-    return layout_weights(m, false);
+    return BRAIN_OK;
 }
 
 void brain_model_stop_training(brain_model *m) { if (m) m->stop_training = true; }
