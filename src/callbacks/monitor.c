@@ -17,21 +17,15 @@ brain_status brain__monitor_init(brain_monitor *mo, const char *monitor, brain_m
     if (mode == BRAIN_MODE_MIN || mode == BRAIN_MODE_MAX) {
         mo->mode = mode;
     } else if (mode == BRAIN_MODE_AUTO) {
-        /* Keras: metric_name = monitor.removeprefix("val_"); "loss" -> min; else the direction of
-         * the compiled metric of that name; none -> ValueError. */
-        const char *name = monitor;
-        if (strncmp(name, "val_", 4) == 0) name += 4;
-        if (strcmp(name, "loss") == 0) {
-            mo->mode = BRAIN_MODE_MIN;
-        } else {
-            bool known = false;
-            bool up = brain__metric_higher_is_better(name, &known);
-            if (!known)
-                return brain__fail(BRAIN_ERR_ARG,
-                                   "cannot infer mode for monitor '%s'; set mode (BRAIN_MODE_MAX to keep the highest "
-                                   "value, BRAIN_MODE_MIN to keep the lowest)", monitor);
-            mo->mode = up ? BRAIN_MODE_MAX : BRAIN_MODE_MIN;
-        }
+        /* Keras: the direction of the metric named by the monitor less "val_" ("loss" -> min);
+         * none known -> ValueError.  brain__metric_higher_is_better strips "val_" itself. */
+        bool known = false;
+        bool up = brain__metric_higher_is_better(monitor, &known);
+        if (!known)
+            return brain__fail(BRAIN_ERR_ARG,
+                               "cannot infer mode for monitor '%s'; set mode (BRAIN_MODE_MAX to keep the highest "
+                               "value, BRAIN_MODE_MIN to keep the lowest)", monitor);
+        mo->mode = up ? BRAIN_MODE_MAX : BRAIN_MODE_MIN;
     } else {
         return brain__fail(BRAIN_ERR_ARG, "unknown mode %d for monitor '%s'; use BRAIN_MODE_AUTO, _MIN or _MAX",
                            (int)mode, monitor);
