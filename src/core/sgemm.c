@@ -171,8 +171,6 @@ static void pack_b(int64_t kc, int64_t nc, const float *B, int64_t brs, int64_t 
     }
 }
 
-int brain__sgemm_direct_b = 1; /* for bench experiments */
-
 /* C = beta·C over M×N (strided), beta 0 writing zeros. */
 static void scale_c(int64_t M, int64_t N, float beta, float *C, int64_t crs, int64_t ccs)
 {
@@ -190,8 +188,8 @@ static void gemm_blocked(int64_t M, int64_t N, int64_t K, float alpha, const flo
                          int64_t acs, const float *B, int64_t brs, int64_t bcs, float beta, float *C,
                          int64_t crs, int64_t ccs, float *bp)
 {
-    /* Rows of op(B) already contiguous are read in place (full panels), unless direct is 0. */
-    bool direct = bcs == 1 && brain__sgemm_direct_b;
+    /* Rows of op(B) already contiguous are read in place (full panels). */
+    bool direct = bcs == 1;
     for (int64_t jc = 0; jc < N; jc += NC) {
         int64_t nc = N - jc < NC ? N - jc : NC;
         int64_t nfull = direct ? nc / NR * NR : 0; /* columns read in place */

@@ -16,8 +16,6 @@ void brain__sgemm_portable(bool ta, bool tb, int64_t M, int64_t N, int64_t K, fl
 void brain__sgemm_backend_only(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha,
                                const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
                                float *C, int64_t ldc);
-/* 1: the portable kernel reads rows of op(B) in place when contiguous; 0: always packs. */
-extern int brain__sgemm_direct_b;
 /* brain_sgemm sends products with M·N·K <= this to the portable kernel (0: never). */
 int64_t brain__sgemm_small_threshold(void);
 
