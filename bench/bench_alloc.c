@@ -11,7 +11,7 @@
  *   per epoch boundary: reported separately (History grows by doubling, once in a while).
  * Run for the loss-only model and for metrics=['accuracy'] and ['accuracy', AUC].
  * Exit status 1 if any step after the first allocated.  glibc only (uses __libc_malloc & co). */
-#include <brain.h>
+#include "mlp_workload.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +41,6 @@ int posix_memalign(void **out, size_t al, size_t n)
     return 0;
 }
 
-#define TRY(call) do { if ((call) != BRAIN_OK) { fprintf(stderr, "error: %s\n", brain_last_error()); exit(1); } } while (0)
 
 typedef struct probe {
     uint64_t last_end, begin_mark, epoch_end_mark;
@@ -84,14 +83,7 @@ static int on_epoch_end(brain_model *m, int epoch, brain_logs *logs, void *user)
 
 static int run(const char *label, const char **metrics, const brain_tensor *x, const brain_tensor *y, int epochs)
 {
-    brain_model *m = brain_sequential("mlp");
-    TRY(brain_model_add(m, brain_input(BRAIN_SHAPE(30))));
-    TRY(brain_model_add(m, brain_dense(64, &(brain_dense_options){ .activation = BRAIN_RELU })));
-    TRY(brain_model_add(m, brain_dropout(0.5f, NULL)));
-    TRY(brain_model_add(m, brain_dense(1, &(brain_dense_options){ .activation = BRAIN_SIGMOID })));
-    TRY(brain_compile(m, &(brain_compile_options){ .optimizer = brain_adam(NULL),
-                                                   .loss = brain_loss_binary_crossentropy(NULL),
-                                                   .metric_names = metrics }));
+    brain_model *m = mlp_model(metrics);
     probe p = {0};
     brain_callback *cb = brain_callback_custom(&(brain_callback_hooks){
         .on_train_batch_begin = on_batch_begin, .on_train_batch_end = on_batch_end,
@@ -112,22 +104,14 @@ static int run(const char *label, const char **metrics, const brain_tensor *x, c
 int main(void)
 {
     brain_set_random_seed(0);
-    brain_table *data;
-    TRY(brain_load_breast_cancer(&data));
-    brain_tensor *x = brain_table_x(data), *y = brain_table_y(data);
-    brain_tensor *xtr, *xte, *ytr, *yte;
-    TRY(brain_train_test_split(x, y, &(brain_split_options){ .test_size = 0.2, .stratify = y->data,
-                               .random_state = 42, .has_random_state = true }, &xtr, &xte, &ytr, &yte));
-    brain_scaler *sc = brain_standard_scaler();
-    TRY(brain_scaler_fit_transform(sc, xtr));
+    mlp_data d = {0};
+    mlp_data_load(&d);
+    const brain_tensor *xtr = d.x_train, *ytr = d.y_train;
     int bad = 0;
     bad |= run("loss only:", NULL, xtr, ytr, 20);
     bad |= run("metrics=['accuracy']:", (const char *[]){ "accuracy", NULL }, xtr, ytr, 20);
     bad |= run("metrics=['accuracy','auc']:", (const char *[]){ "accuracy", "auc", NULL }, xtr, ytr, 20);
     printf(bad ? "FAIL: a training step after the first allocated\n" : "OK: no training step after the first allocates\n");
-    brain_scaler_free(sc);
-    brain_tensor *all[] = { x, y, xtr, xte, ytr, yte };
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++) brain_tensor_free(all[i]);
-    brain_table_free(data);
+    mlp_data_free(&d);
     return bad;
 }

@@ -17,14 +17,13 @@
  *
  * Usage: bench_mlp [--epochs N] [--batch N] [--latency-iters N] [--seed N]
  * Prints human lines, then one line `RESULT {json}`. */
-#include <brain.h>
+#include "mlp_workload.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/resource.h>
 
-#define TRY(call) do { if ((call) != BRAIN_OK) { fprintf(stderr, "error: %s\n", brain_last_error()); exit(1); } } while (0)
 
 static double now(void)
 {
@@ -61,20 +60,6 @@ static int on_epoch_end(brain_model *m, int epoch, brain_logs *logs, void *user)
     return 0;
 }
 
-static brain_model *make_model(bool with_accuracy)
-{
-    brain_model *m = brain_sequential("mlp");
-    TRY(brain_model_add(m, brain_input(BRAIN_SHAPE(30))));
-    TRY(brain_model_add(m, brain_dense(64, &(brain_dense_options){ .activation = BRAIN_RELU })));
-    TRY(brain_model_add(m, brain_dropout(0.5f, NULL)));
-    TRY(brain_model_add(m, brain_dense(1, &(brain_dense_options){ .activation = BRAIN_SIGMOID })));
-    TRY(brain_compile(m, &(brain_compile_options){
-        .optimizer = brain_adam(&(brain_adam_options){ .learning_rate = 1e-3f }),
-        .loss = brain_loss_binary_crossentropy(NULL),
-        .metric_names = with_accuracy ? (const char *[]){ "accuracy", NULL } : NULL }));
-    return m;
-}
-
 /* Trains a fresh model; returns the median epoch time after the first; fills times. */
 static double train(brain_model *m, const brain_tensor *x, const brain_tensor *y, int epochs, int batch,
                     double *times)
@@ -107,22 +92,16 @@ int main(int argc, char **argv)
     if (epochs < 1 || batch < 1 || iters < 1) { fprintf(stderr, "epochs, batch and latency-iters must be >= 1\n"); return 2; }
     brain_set_random_seed(seed);
 
-    brain_table *data;
-    TRY(brain_load_breast_cancer(&data));
-    brain_tensor *x = brain_table_x(data), *y = brain_table_y(data);
-    brain_tensor *xtr, *xte, *ytr, *yte;
-    TRY(brain_train_test_split(x, y, &(brain_split_options){ .test_size = 0.2, .stratify = y->data,
-                               .random_state = 42, .has_random_state = true }, &xtr, &xte, &ytr, &yte));
-    brain_scaler *sc = brain_standard_scaler();
-    TRY(brain_scaler_fit_transform(sc, xtr));
-    TRY(brain_scaler_transform(sc, xte));
+    mlp_data d = {0};
+    mlp_data_load(&d);
+    const brain_tensor *xtr = d.x_train, *xte = d.x_test, *ytr = d.y_train, *yte = d.y_test;
     const int64_t n_train = xtr->shape[0], n_test = xte->shape[0];
 
     /* ---- training: loss only (as the peer), then with metrics=['accuracy'] */
     double *times = calloc((size_t)epochs, sizeof(double)), *times_acc = calloc((size_t)epochs, sizeof(double));
-    brain_model *m = make_model(false);
+    brain_model *m = mlp_model(NULL);
     double med = train(m, xtr, ytr, epochs, batch, times);
-    brain_model *ma = make_model(true);
+    brain_model *ma = mlp_model((const char *[]){ "accuracy", NULL });
     double med_acc = train(ma, xtr, ytr, epochs, batch, times_acc);
     brain_model_free(ma);
 
@@ -204,9 +183,6 @@ int main(int argc, char **argv)
     free(tiled); free(lat); free(times); free(times_acc);
     brain_tensor_free(one);
     brain_model_free(m);
-    brain_scaler_free(sc);
-    brain_tensor *all[] = { x, y, xtr, xte, ytr, yte };
-    for (size_t i = 0; i < sizeof all / sizeof *all; i++) brain_tensor_free(all[i]);
-    brain_table_free(data);
+    mlp_data_free(&d);
     return 0;
 }
