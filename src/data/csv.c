@@ -425,39 +425,15 @@ static brain_status finish_target(parse_state *ps)
     }
     if (numeric) return BRAIN_OK;
 
-    /* string labels (as read: unquoted cells trimmed, quoted ones verbatim): sort unique, then
-     * binary-search each */
+    /* string labels (as read: unquoted cells trimmed, quoted ones verbatim): a LabelEncoder */
     const char **cells = brain__alloc_array(n, sizeof(char *));
-    if (!cells) return BRAIN_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++) {
-        char *c = ps->tbuf + ps->toff[i];
-        cells[i] = c;
-    }
-    const char **sorted = brain__alloc_array(n, sizeof(char *));
-    if (!sorted) { free(cells); return BRAIN_ERR_NOMEM; }
-    memcpy(sorted, cells, n * sizeof(char *));
-    qsort(sorted, n, sizeof(char *), cmp_str);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!k || strcmp(sorted[k - 1], sorted[i])) sorted[k++] = sorted[i];
-    brain_status s = BRAIN_OK;
-    if (k > (size_t)INT32_MAX) { s = brain__fail(BRAIN_ERR_FORMAT, "%s: too many target classes", ps->rd.name); goto done; }
-    t->class_names = brain__alloc_array(k, sizeof(char *));
-    if (!t->class_names) { s = BRAIN_ERR_NOMEM; goto done; }
-    for (size_t i = 0; i < k; i++) {
-        if (!(t->class_names[i] = brain__strdup(sorted[i]))) { s = BRAIN_ERR_NOMEM; goto done; }
-        t->n_classes = (int)i + 1;
-    }
-    for (size_t i = 0; i < n; i++) {
-        size_t lo = 0, hi = k;
-        while (lo < hi) {
-            size_t mid = (lo + hi) / 2;
-            if (strcmp(sorted[mid], cells[i]) < 0) lo = mid + 1; else hi = mid;
-        }
-        t->y[i] = (float)lo;
-    }
-done:
-    free(sorted);
+    brain_label_encoder *enc = cells ? brain_label_encoder_new() : NULL;
+    if (!enc) { free(cells); return BRAIN_ERR_NOMEM; }
+    for (size_t i = 0; i < n; i++) cells[i] = ps->tbuf + ps->toff[i];
+    brain_status s = brain_label_encoder_fit(enc, cells, (int64_t)n);
+    if (!s) s = brain_label_encoder_transform(enc, cells, (int64_t)n, t->y);
+    if (!s) t->class_names = brain__label_encoder_release(enc, &t->n_classes);
+    brain_label_encoder_free(enc);
     free(cells);
     return s;
 }

@@ -21,4 +21,7 @@ void brain__np_shuffle(brain__np_rng *r, int64_t *a, int64_t n);
  * target feeds it memory through fmemopen.) */
 brain_status brain__read_csv_stream(FILE *f, const char *name, const brain_csv_options *opt, brain_table **out);
 
+/* Hands the fitted classes (sorted, owned by the caller) over and empties the encoder. */
+char **brain__label_encoder_release(brain_label_encoder *e, int *n_classes);
+
 #endif

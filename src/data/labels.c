@@ -108,6 +108,17 @@ brain_status brain_label_encoder_fit(brain_label_encoder *e, const char *const *
     return BRAIN_OK;
 }
 
+/* index of `label` in the sorted classes, or n_classes when it is not there */
+static int find_class(const brain_label_encoder *e, const char *label)
+{
+    int lo = 0, hi = e->n_classes;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (strcmp(e->classes[mid], label) < 0) lo = mid + 1; else hi = mid;
+    }
+    return lo < e->n_classes && !strcmp(e->classes[lo], label) ? lo : e->n_classes;
+}
+
 brain_status brain_label_encoder_transform(const brain_label_encoder *e, const char *const *labels, int64_t n, float *out)
 {
     if (!e || ((!labels || !out) && n)) return brain__fail(BRAIN_ERR_ARG, "brain_label_encoder_transform: NULL argument");
@@ -115,25 +126,23 @@ brain_status brain_label_encoder_transform(const brain_label_encoder *e, const c
         return brain__fail(BRAIN_ERR_STATE, "this LabelEncoder is not fitted yet; call brain_label_encoder_fit first");
     for (int64_t i = 0; i < n; i++) {
         if (!labels[i]) return brain__fail(BRAIN_ERR_ARG, "LabelEncoder.transform: labels[%lld] is NULL", (long long)i);
-        int lo = 0, hi = e->n_classes;
-        while (lo < hi) {
-            int mid = lo + (hi - lo) / 2;
-            if (strcmp(e->classes[mid], labels[i]) < 0) lo = mid + 1; else hi = mid;
-        }
-        if (lo == e->n_classes || strcmp(e->classes[lo], labels[i]))
+        if (find_class(e, labels[i]) == e->n_classes)
             return brain__fail(BRAIN_ERR_ARG, "LabelEncoder.transform: labels[%lld] = '%.60s' is a previously unseen label",
                                (long long)i, labels[i]);
     }
     /* all known: now write (out is untouched on failure) */
-    for (int64_t i = 0; i < n; i++) {
-        int lo = 0, hi = e->n_classes;
-        while (lo < hi) {
-            int mid = lo + (hi - lo) / 2;
-            if (strcmp(e->classes[mid], labels[i]) < 0) lo = mid + 1; else hi = mid;
-        }
-        out[i] = (float)lo;
-    }
+    for (int64_t i = 0; i < n; i++) out[i] = (float)find_class(e, labels[i]);
     return BRAIN_OK;
+}
+
+char **brain__label_encoder_release(brain_label_encoder *e, int *n_classes)
+{
+    char **classes = e->classes;
+    *n_classes = e->n_classes;
+    e->classes = NULL;
+    e->n_classes = 0;
+    e->fitted = false;
+    return classes;
 }
 
 int brain_label_encoder_num_classes(const brain_label_encoder *e) { return e ? e->n_classes : 0; }

@@ -2,7 +2,7 @@
  *
  * Not built by CMake.  From the repository root, with clang:
  *
- *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc tests/fuzz/fuzz_csv.c src/data/csv.c src/core/error.c src/core/tensor.c -lm -o build/fuzz_csv && build/fuzz_csv -max_total_time=180 -max_len=4096 tests/fuzz/corpus
+ *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc tests/fuzz/fuzz_csv.c src/data/csv.c src/data/labels.c src/core/error.c src/core/tensor.c -lm -o build/fuzz_csv && build/fuzz_csv -max_total_time=180 -max_len=4096 tests/fuzz/corpus
  *
  * (docs/fuzzing.md says more.)  The first input byte picks the options (delimiter, target name,
  * a dropped column); the rest is the file, read through fmemopen.  Besides the sanitizers, the
