@@ -118,6 +118,8 @@ brain_weight *brain__layer_add_weight(brain_layer *l, const char *name, int ndim
 int64_t brain__shape_size(const brain_shape *s);
 /* build() for layers whose output has their input's shape */
 brain_status brain__same_shape_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out);
+/* A full tensor shape as Python prints a tuple: "(32, 10)", "(32,)" */
+void brain__dims_str(int ndim, const int64_t *shape, char *buf, size_t cap);
 /* "(None, 64)" style text */
 void brain__shape_str(const brain_shape *s, char *buf, size_t cap);
 /* Fill a weight from its initializer, using fans as Keras's compute_fans. */

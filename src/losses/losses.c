@@ -144,8 +144,8 @@ void brain_loss_free(brain_loss *l) { free(l); }
 static brain_status mismatch(const brain_loss *l, const brain_tensor *t, const brain_tensor *p, const char *need)
 {
     char a[160], b[160];
-    brain__loss_shape_text(t->ndim, t->shape, a, sizeof a);
-    brain__loss_shape_text(p->ndim, p->shape, b, sizeof b);
+    brain__dims_str(t->ndim, t->shape, a, sizeof a);
+    brain__dims_str(p->ndim, p->shape, b, sizeof b);
     return brain__fail(BRAIN_ERR_ARG, "loss %s: y_true has shape %s but y_pred has shape %s; %s",
                        l->name, a, b, need);
 }
@@ -153,12 +153,6 @@ static brain_status mismatch(const brain_loss *l, const brain_tensor *t, const b
 /* ------------------------------------------------------------------ kernels */
 
 static double softplus(double x) { return x > 0 ? x + log1p(exp(-x)) : log1p(exp(x)); }
-static double sigmoid(double x)
-{
-    if (x >= 0) return 1.0 / (1.0 + exp(-x));
-    double e = exp(x);
-    return e / (1.0 + e);
-}
 static double sgn(double x) { return (x > 0) - (x < 0); }
 static double clip01(double p) { return p < CLIP_LO ? CLIP_LO : p > CLIP_HI ? CLIP_HI : p; }
 static bool in_clip(double p) { return p >= CLIP_LO && p <= CLIP_HI; }

@@ -270,8 +270,8 @@ bool brain__metric_higher_is_better(const char *name, bool *known)
 static brain_status shape_error(const brain_metric *m, const brain_tensor *t, const brain_tensor *p, const char *need)
 {
     char a[160], b[160];
-    brain__loss_shape_text(t->ndim, t->shape, a, sizeof a);
-    brain__loss_shape_text(p->ndim, p->shape, b, sizeof b);
+    brain__dims_str(t->ndim, t->shape, a, sizeof a);
+    brain__dims_str(p->ndim, p->shape, b, sizeof b);
     return brain__fail(BRAIN_ERR_ARG, "metric %s: y_true has shape %s but y_pred has shape %s; %s", m->name, a, b, need);
 }
 
@@ -286,12 +286,6 @@ static int64_t argmax(const float *x, int64_t k)
     return best;
 }
 
-static double sigmoid(double x)
-{
-    if (x >= 0) return 1.0 / (1.0 + exp(-x));
-    double e = exp(x);
-    return e / (1.0 + e);
-}
 
 brain_status brain_metric_update(brain_metric *m, const brain_tensor *y_true, const brain_tensor *y_pred,
                                  const float *sample_weight)

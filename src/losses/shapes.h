@@ -1,17 +1,16 @@
-/* shapes.h — shape helpers shared by losses.c and metrics.c (private to src/losses). */
+/* shapes.h — helpers shared by losses.c and metrics.c (private to src/losses). */
 #ifndef BRAIN_LOSSES_SHAPES_H
 #define BRAIN_LOSSES_SHAPES_H
 #include "internal.h"
+#include <math.h>
 #include <stdio.h>
 
-/* "(32, 10)", "(32,)" */
-static inline void brain__loss_shape_text(int ndim, const int64_t *shape, char *buf, size_t cap)
+/* the logistic function, without overflow for large |x| */
+static inline double sigmoid(double x)
 {
-    size_t n = 0;
-    n += (size_t)snprintf(buf + n, cap - n, "(");
-    for (int i = 0; i < ndim && n < cap; i++)
-        n += (size_t)snprintf(buf + n, cap - n, "%s%lld", i ? ", " : "", (long long)shape[i]);
-    if (n < cap) snprintf(buf + n, cap - n, ndim == 1 ? ",)" : ")");
+    if (x >= 0) return 1.0 / (1.0 + exp(-x));
+    double e = exp(x);
+    return e / (1.0 + e);
 }
 
 /* Keras's squeeze_or_expand_to_same_rank(a, b) on shapes (expand_rank_1=True): when the ranks

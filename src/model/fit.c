@@ -163,10 +163,7 @@ static brain_status check_input(brain_model *m, const brain_tensor *x)
     if (ok) return BRAIN_OK;
     char want[128], got[160];
     brain__shape_str(&m->input_shape, want, sizeof want);
-    size_t k = (size_t)snprintf(got, sizeof got, "(");
-    for (int i = 0; i < x->ndim && k < sizeof got; i++)
-        k += (size_t)snprintf(got + k, sizeof got - k, "%s%lld", i ? ", " : "", (long long)x->shape[i]);
-    if (k < sizeof got) snprintf(got + k, sizeof got - k, ")");
+    brain__dims_str(x->ndim, x->shape, got, sizeof got);
     return brain__fail(BRAIN_ERR_ARG, "model '%s' expects input of shape %s, but the data has shape %s", m->name, want, got);
 }
 
