@@ -22,6 +22,26 @@ static double gc_eval(brain_model *m, const brain_tensor *x, const float *c, boo
     return f + brain__regularization(m, false);
 }
 
+/* Perturbs each of vals[0..n) by ±h and compares the central difference with analytic[i];
+ * returns bad plus the number of mismatches (the first few are printed). */
+static int gc_compare(const char *label, const char *what, brain_model *m, float *vals, const float *analytic,
+                      int64_t n, const brain_tensor *x, const float *c, bool training, const brain_rng *rng0,
+                      double h, double atol, double rtol, int bad)
+{
+    for (int64_t i = 0; i < n; i++) {
+        float keep = vals[i];
+        vals[i] = keep + (float)h; double fp = gc_eval(m, x, c, training, rng0);
+        vals[i] = keep - (float)h; double fm = gc_eval(m, x, c, training, rng0);
+        vals[i] = keep;
+        double num = (fp - fm) / (2 * h), an = analytic[i];
+        if (fabs(num - an) > atol + rtol * fmax(fabs(num), fabs(an))) {
+            if (bad < 5) fprintf(stderr, "%s: %s %lld analytic %.6g numeric %.6g\n", label, what, (long long)i, an, num);
+            bad++;
+        }
+    }
+    return bad;
+}
+
 /* Returns the number of mismatches (also counted by CHECK). */
 static int gradcheck_model(const char *label, brain_model *m, brain_tensor *x, bool training, double h, double atol, double rtol)
 {
@@ -52,31 +72,8 @@ static int gradcheck_model(const char *label, brain_model *m, brain_tensor *x, b
     memcpy(ga, m->grads, sizeof(float) * m->n_params);
     memcpy(gx, m->nodes[0].dbuf, sizeof(float) * x->size);
 
-    int bad = 0;
-    for (int64_t i = 0; i < m->n_params; i++) {
-        float keep = m->params[i];
-        m->params[i] = keep + (float)h; double fp = gc_eval(m, x, c, training, &rng0);
-        m->params[i] = keep - (float)h; double fm = gc_eval(m, x, c, training, &rng0);
-        m->params[i] = keep;
-        double num = (fp - fm) / (2 * h), an = ga[i];
-        double tol = atol + rtol * fmax(fabs(num), fabs(an));
-        if (fabs(num - an) > tol) {
-            if (bad < 5) fprintf(stderr, "%s: param %lld analytic %.6g numeric %.6g\n", label, (long long)i, an, num);
-            bad++;
-        }
-    }
-    for (int64_t i = 0; i < x->size; i++) {
-        float keep = x->data[i];
-        x->data[i] = keep + (float)h; double fp = gc_eval(m, x, c, training, &rng0);
-        x->data[i] = keep - (float)h; double fm = gc_eval(m, x, c, training, &rng0);
-        x->data[i] = keep;
-        double num = (fp - fm) / (2 * h), an = gx[i];
-        double tol = atol + rtol * fmax(fabs(num), fabs(an));
-        if (fabs(num - an) > tol) {
-            if (bad < 5) fprintf(stderr, "%s: input %lld analytic %.6g numeric %.6g\n", label, (long long)i, an, num);
-            bad++;
-        }
-    }
+    int bad = gc_compare(label, "param", m, m->params, ga, m->n_params, x, c, training, &rng0, h, atol, rtol, 0);
+    bad = gc_compare(label, "input", m, x->data, gx, x->size, x, c, training, &rng0, h, atol, rtol, bad);
     CHECK_MSG(bad == 0, "%s: %d gradient mismatches", label, bad);
     /* a gradient check that compares zeros with zeros proves nothing */
     double mag = 0;
