@@ -50,4 +50,65 @@ static const struct sgemm_shape sgemm_shapes[] = {
 };
 #define SGEMM_NSHAPES ((int)(sizeof sgemm_shapes / sizeof sgemm_shapes[0]))
 
+/* ---- the timing loop both programs use */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef void (*sgemm_shape_fn)(const struct sgemm_shape *s, const float *A, const float *B, float *C);
+
+static double sgemm_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int sgemm_cmpd(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* For each shape whose label contains `only` (all when NULL): one line
+ * "label M N K tA tB us/call GFLOP/s", the median of 7 timed batches of about min_s/7 s each. */
+static int sgemm_time_shapes(sgemm_shape_fn gemm, double min_s, const char *only)
+{
+    printf("%-22s %6s %6s %6s %2s %2s %10s %8s\n", "shape", "M", "N", "K", "tA", "tB", "us/call", "GFLOP/s");
+    for (int s = 0; s < SGEMM_NSHAPES; s++) {
+        const struct sgemm_shape *sh = &sgemm_shapes[s];
+        if (only && !strstr(sh->label, only)) continue;
+        size_t na = (size_t)sh->M * sh->K, nb = (size_t)sh->K * sh->N, nc = (size_t)sh->M * sh->N;
+        float *A = aligned_alloc(64, (na * 4 + 63) / 64 * 64);
+        float *B = aligned_alloc(64, (nb * 4 + 63) / 64 * 64);
+        float *C = aligned_alloc(64, (nc * 4 + 63) / 64 * 64);
+        if (!A || !B || !C) return 1;
+        srand(1);
+        for (size_t i = 0; i < na; i++) A[i] = (float)rand() / RAND_MAX - 0.5f;
+        for (size_t i = 0; i < nb; i++) B[i] = (float)rand() / RAND_MAX - 0.5f;
+        memset(C, 0, nc * 4);
+        double flop = 2.0 * sh->M * sh->N * sh->K;
+        gemm(sh, A, B, C);
+        double t0 = sgemm_now();
+        long reps = 0;
+        while (sgemm_now() - t0 < 0.05) { gemm(sh, A, B, C); reps++; }
+        double per = (sgemm_now() - t0) / reps;
+        long batch = (long)(min_s / 7 / per);
+        if (batch < 1) batch = 1;
+        double times[7];
+        for (int r = 0; r < 7; r++) {
+            double t = sgemm_now();
+            for (long i = 0; i < batch; i++) gemm(sh, A, B, C);
+            times[r] = (sgemm_now() - t) / batch;
+        }
+        qsort(times, 7, sizeof times[0], sgemm_cmpd);
+        printf("%-22s %6d %6d %6d %2d %2d %10.3f %8.1f\n", sh->label, sh->M, sh->N, sh->K, sh->ta, sh->tb,
+               times[3] * 1e6, flop / times[3] * 1e-9);
+        fflush(stdout);
+        free(A); free(B); free(C);
+    }
+    return 0;
+}
+
 #endif
