@@ -3,7 +3,8 @@
 #   scripts/setup.sh            build dependencies
 #   scripts/setup.sh --test     plus what the test job uses (valgrind)
 set -euo pipefail
-pkgs=(gcc make cmake libdnnl-dev libc6-dev)
+pkgs=(gcc make cmake libdnnl-dev libc6-dev zlib1g-dev libzip-dev libcjson-dev libhdf5-dev pkg-config
+      dataset-fashion-mnist)
 [ "${1:-}" = "--test" ] && pkgs+=(valgrind)
 missing=()
 for p in "${pkgs[@]}"; do

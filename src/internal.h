@@ -13,6 +13,8 @@
 #include "brain.h"
 #include <stdio.h>
 
+struct cJSON; /* cJSON (libcjson): layer configs as Keras writes them in config.json */
+
 #define BRAIN_NAME_MAX 64
 
 /* ------------------------------------------------------------------ errors and output */
@@ -62,6 +64,10 @@ typedef struct brain_weight {
     int64_t offset;                 /* into params (trainable) or state (non-trainable) */
     float *value;                   /* resolved by the model after allocation */
     float *grad;                    /* NULL for non-trainable */
+    /* Where the weight sits under the layer's group in Keras's HDF5 layout: "" for the layer's
+     * own `vars`, "cell" for a recurrent cell (layers/lstm/cell/vars/N), "forward_layer/cell" for
+     * Bidirectional.  N counts the layer's weights with the same path, in declaration order. */
+    char path[BRAIN_NAME_MAX];
 } brain_weight;
 
 /* ------------------------------------------------------------------ layers */
@@ -90,9 +96,19 @@ typedef struct brain_layer_vtable {
     void (*backward)(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
                      const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din);
     void (*destroy)(brain_layer *l);     /* frees the subtype's own memory (not the base) */
-    /* Keras config fields for summary/saving, written as JSON members (may be NULL). */
-    void (*config_json)(const brain_layer *l, FILE *f);
+    /* Saving and loading (src/io/).  get_config adds the layer's own Keras config members
+     * ("units", "activation", "kernel_initializer", ...) to the cJSON object `cfg`; the caller
+     * adds "name", "trainable" and "dtype".  from_config builds an unbuilt layer from a Keras
+     * config object (the "config" member of the layer's entry), reading every key it knows and
+     * failing with brain__fail naming the layer and key on a wrong or missing value.  A layer
+     * whose vtable is listed in src/layers/registry.c can be loaded by class name. */
+    brain_status (*get_config)(const brain_layer *l, struct cJSON *cfg);
+    brain_layer *(*from_config)(const struct cJSON *cfg);
 } brain_layer_vtable;
+
+/* Every loadable layer class (src/layers/registry.c), NULL-terminated; and lookup by Keras class name. */
+extern const brain_layer_vtable *const brain__layer_registry[];
+const brain_layer_vtable *brain__layer_vtable_by_class(const char *class_name);
 
 struct brain_layer {
     const brain_layer_vtable *vt;

@@ -23,7 +23,7 @@ static void act_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const b
     brain__act_backward(l->activation, in[0]->data, out->data, dout->data, din[0]->data, dout->size / cols, cols, true);
 }
 
-static const brain_layer_vtable activation_vt = {
+const brain_layer_vtable brain__activation_vt = {
     .class_name = "Activation", .snake_name = "activation", .build = brain__same_shape_build,
     .forward = act_forward, .backward = act_backward,
 };
@@ -34,7 +34,7 @@ brain_layer *brain_activation(brain_activation_kind a, const brain_layer_options
         brain__fail(BRAIN_ERR_ARG, "Activation: %d is not a brain_activation_kind", (int)a);
         return NULL;
     }
-    brain_layer *l = brain__layer_new(&activation_vt, sizeof(brain_layer), opt ? opt->name : NULL);
+    brain_layer *l = brain__layer_new(&brain__activation_vt, sizeof(brain_layer), opt ? opt->name : NULL);
     if (l) l->activation = a;
     return l;
 }

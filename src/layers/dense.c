@@ -102,7 +102,7 @@ static void dense_destroy(brain_layer *l)
     free(d->dz);
 }
 
-static const brain_layer_vtable dense_vt = {
+const brain_layer_vtable brain__dense_vt = {
     .class_name = "Dense", .snake_name = "dense", .build = dense_build, .reserve = dense_reserve,
     .forward = dense_forward, .backward = dense_backward, .destroy = dense_destroy,
 };
@@ -118,7 +118,7 @@ brain_layer *brain_dense(int64_t units, const brain_dense_options *opt)
         brain__fail(BRAIN_ERR_ARG, "Dense: activation %d is not a brain_activation_kind", (int)o.activation);
         return NULL;
     }
-    dense *d = (dense *)brain__layer_new(&dense_vt, sizeof(dense), o.name);
+    dense *d = (dense *)brain__layer_new(&brain__dense_vt, sizeof(dense), o.name);
     if (!d) return NULL;
     d->units = units;
     d->use_bias = o.use_bias != BRAIN_OFF;

@@ -92,7 +92,7 @@ static void dropout_destroy(brain_layer *l)
     free(((dropout *)l)->bits);
 }
 
-static const brain_layer_vtable dropout_vt = {
+const brain_layer_vtable brain__dropout_vt = {
     .class_name = "Dropout", .snake_name = "dropout", .build = brain__same_shape_build, .reserve = dropout_reserve,
     .forward = dropout_forward, .backward = dropout_backward, .destroy = dropout_destroy,
 };
@@ -103,7 +103,7 @@ brain_layer *brain_dropout(float rate, const brain_dropout_options *opt)
         brain__fail(BRAIN_ERR_ARG, "Dropout: rate must be in [0, 1), got %g", (double)rate);
         return NULL;
     }
-    dropout *d = (dropout *)brain__layer_new(&dropout_vt, sizeof(dropout), opt ? opt->name : NULL);
+    dropout *d = (dropout *)brain__layer_new(&brain__dropout_vt, sizeof(dropout), opt ? opt->name : NULL);
     if (!d) return NULL;
     d->rate = rate;
     if (opt && opt->has_seed) {

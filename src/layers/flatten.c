@@ -22,12 +22,12 @@ static void flatten_backward(brain_layer *l, const brain_ctx *ctx, int n_in, con
     for (int64_t i = 0; i < dout->size; i++) din[0]->data[i] += dout->data[i];
 }
 
-static const brain_layer_vtable flatten_vt = {
+const brain_layer_vtable brain__flatten_vt = {
     .class_name = "Flatten", .snake_name = "flatten", .build = flatten_build,
     .forward = flatten_forward, .backward = flatten_backward,
 };
 
 brain_layer *brain_flatten(const brain_layer_options *opt)
 {
-    return brain__layer_new(&flatten_vt, sizeof(brain_layer), opt ? opt->name : NULL);
+    return brain__layer_new(&brain__flatten_vt, sizeof(brain_layer), opt ? opt->name : NULL);
 }

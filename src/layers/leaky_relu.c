@@ -21,7 +21,7 @@ static void leaky_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const
     for (int64_t i = 0; i < dout->size; i++) dx[i] += x[i] > 0 ? dy[i] : a * dy[i];
 }
 
-static const brain_layer_vtable leaky_vt = {
+const brain_layer_vtable brain__leaky_relu_vt = {
     .class_name = "LeakyReLU", .snake_name = "leaky_re_lu", .build = brain__same_shape_build,
     .forward = leaky_forward, .backward = leaky_backward,
 };
@@ -32,7 +32,7 @@ brain_layer *brain_leaky_relu(float negative_slope, const brain_layer_options *o
         brain__fail(BRAIN_ERR_ARG, "LeakyReLU: negative_slope must be a number >= 0, got %g", (double)negative_slope);
         return NULL;
     }
-    leaky *l = (leaky *)brain__layer_new(&leaky_vt, sizeof(leaky), opt ? opt->name : NULL);
+    leaky *l = (leaky *)brain__layer_new(&brain__leaky_relu_vt, sizeof(leaky), opt ? opt->name : NULL);
     if (l) l->slope = negative_slope;
     return l ? &l->base : NULL;
 }

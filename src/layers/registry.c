@@ -1,0 +1,23 @@
+/* registry.c — every layer class a saved model can name, found by its Keras class name.
+ *
+ * A layer file exports its vtable (brain__<layer>_vt) and lists it here; the loader
+ * (src/io/) looks the class up and calls the vtable's from_config. */
+#include "internal.h"
+#include <string.h>
+
+extern const brain_layer_vtable brain__input_vtable, brain__dense_vt, brain__dropout_vt, brain__activation_vt,
+    brain__flatten_vt, brain__leaky_relu_vt;
+
+const brain_layer_vtable *const brain__layer_registry[] = {
+    &brain__input_vtable, &brain__dense_vt, &brain__dropout_vt, &brain__activation_vt, &brain__flatten_vt,
+    &brain__leaky_relu_vt,
+    NULL,
+};
+
+const brain_layer_vtable *brain__layer_vtable_by_class(const char *class_name)
+{
+    if (!class_name) return NULL;
+    for (int i = 0; brain__layer_registry[i]; i++)
+        if (strcmp(brain__layer_registry[i]->class_name, class_name) == 0) return brain__layer_registry[i];
+    return NULL;
+}
