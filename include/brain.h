@@ -589,6 +589,40 @@ brain_status brain_load_npz(const char *path, const char *member, brain_tensor *
 /* Writes t as a float32 .npy (version 1.0, as numpy.save), for numpy.load in Python. */
 brain_status brain_save_npy(const char *path, const brain_tensor *t);
 
+/* ------------------------------------------------------------------ sequences and text */
+typedef enum brain_pad_side { BRAIN_PAD_PRE = 0, BRAIN_PAD_POST = 1 } brain_pad_side;
+typedef struct brain_pad_options {
+    int64_t maxlen;              /* default (0): the longest sequence */
+    brain_pad_side padding;      /* default "pre": fill before the sequence */
+    brain_pad_side truncating;   /* default "pre": a long sequence loses its first items */
+    float value;                 /* default 0 */
+} brain_pad_options;
+/* keras.utils.pad_sequences: sequence i is seqs[i][0 .. lengths[i]); *out is (n, maxlen). */
+brain_status brain_pad_sequences(const int32_t *const *seqs, const int64_t *lengths, int64_t n,
+                                 const brain_pad_options *opt, brain_tensor **out);
+
+/* keras.layers.TextVectorization with its defaults (standardize "lower_and_strip_punctuation",
+ * split "whitespace", output_mode "int").  Lowercasing and punctuation stripping are ASCII only,
+ * as Keras's defaults are: other UTF-8 characters are left as they are, inside tokens.
+ * Vocabulary: id 0 = "" (padding), 1 = "[UNK]" (unknown words), then the adapted tokens, most
+ * frequent first (ties: as Keras, reverse byte order of the token). */
+typedef struct brain_text_vectorizer brain_text_vectorizer;
+typedef struct brain_text_vectorizer_options {
+    int64_t max_tokens;              /* vocabulary size including "" and "[UNK]"; default (0) no limit */
+    int64_t output_sequence_length;  /* pad with 0 / cut at the END to this length; default (0): the
+                                        longest row of each call */
+} brain_text_vectorizer_options;
+brain_text_vectorizer *brain_text_vectorizer_new(const brain_text_vectorizer_options *opt);
+/* Learns the vocabulary from n strings (replacing any earlier one, as Keras's adapt does). */
+brain_status brain_text_vectorizer_adapt(brain_text_vectorizer *v, const char *const *texts, int64_t n);
+/* The layer's call: n strings -> (n, length) float32 token ids. */
+brain_status brain_text_vectorizer_call(const brain_text_vectorizer *v, const char *const *texts, int64_t n,
+                                        brain_tensor **out);
+/* get_vocabulary(): its size, and the token of an id (NULL when out of range). */
+int64_t brain_text_vectorizer_vocabulary_size(const brain_text_vectorizer *v);
+const char *brain_text_vectorizer_token(const brain_text_vectorizer *v, int64_t id);
+void brain_text_vectorizer_free(brain_text_vectorizer *v);
+
 #ifdef __cplusplus
 }
 #endif
