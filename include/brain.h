@@ -623,6 +623,34 @@ int64_t brain_text_vectorizer_vocabulary_size(const brain_text_vectorizer *v);
 const char *brain_text_vectorizer_token(const brain_text_vectorizer *v, int64_t id);
 void brain_text_vectorizer_free(brain_text_vectorizer *v);
 
+/* ------------------------------------------------------------------ generated data sets */
+/* ECG-like heartbeats in 5 classes, in the spirit of ECG5000 (src/data/ecg.c and docs/data.md
+ * say how each class is made): x (n, length, 1), each series z-normalised; y (n,) class ids
+ * 0 normal, 1 R-on-T premature ventricular contraction, 2 premature ventricular contraction,
+ * 3 supraventricular premature beat, 4 unclassifiable; exactly balanced.  Deterministic in
+ * (n, seed, options). */
+typedef struct brain_ecg_options {
+    int64_t length;              /* samples per beat; default 140 */
+    float noise; bool has_noise; /* white noise standard deviation before normalising; default 0.03 */
+} brain_ecg_options;
+brain_status brain_make_ecg(int64_t n, uint64_t seed, const brain_ecg_options *opt, brain_tensor **x, brain_tensor **y);
+
+/* Labelled review-like sentences for the review classifier (src/data/reviews.c and docs/data.md
+ * say how they are made): positive and negative opinions about a film, some through negation
+ * ("was not great") or contrast ("..., but the ending was dull"), among neutral filler sentences
+ * and invented names.  labels[i] is 1 (positive) or 0, exactly balanced before label noise.
+ * Deterministic in (n, seed, options). */
+typedef struct brain_text_dataset {
+    int64_t n;
+    const char **texts;          /* n strings */
+    float *labels;               /* n labels */
+} brain_text_dataset;
+typedef struct brain_reviews_options {
+    float label_noise; bool has_label_noise; /* probability that a label is flipped; default 0.02 */
+} brain_reviews_options;
+brain_status brain_make_reviews(int64_t n, uint64_t seed, const brain_reviews_options *opt, brain_text_dataset **out);
+void brain_text_dataset_free(brain_text_dataset *d);
+
 #ifdef __cplusplus
 }
 #endif
