@@ -173,8 +173,8 @@ brain_sym brain_apply_n(brain_layer *l, int n, const brain_sym *xs)
             if (l && !l->graph) brain__layer_free(l);
             return graph_fail(g, "%s", brain_last_error());
         }
-        idx[k] = node;
     }
+    for (int k = 0; k < n; k++) resolve(xs[k], &idx[k]); /* node indices after the merges */
     char lname[BRAIN_NAME_MAX];
     snprintf(lname, sizeof lname, "%s", l ? l->name : "?");
     if (!l) {
