@@ -112,7 +112,7 @@ static int gradcheck_model_multi(const char *label, brain_model *m, int n_x, bra
 }
 
 /* Returns the number of mismatches (also counted by CHECK). */
-static int gradcheck_model(const char *label, brain_model *m, brain_tensor *x, bool training, double h, double atol, double rtol)
+__attribute__((unused)) static int gradcheck_model(const char *label, brain_model *m, brain_tensor *x, bool training, double h, double atol, double rtol)
 {
     return gradcheck_model_multi(label, m, 1, &x, training, h, atol, rtol);
 }
