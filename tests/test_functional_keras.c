@@ -131,6 +131,14 @@ static void two_outputs(void)
         CHECK_MSG(brain_logs_get(&ev, two_out_eval_keys[k], &v) && fabs(v - two_out_eval[k]) <= TOL + TOL * fabs(two_out_eval[k]),
                   "two_out: evaluate %s = %.7f, Keras %.7f", two_out_eval_keys[k], v, two_out_eval[k]);
     }
+    brain_logs evw = {0};
+    CHECK_OK(brain_evaluate_multi(m, 1, xs, 2, ys, &(brain_eval_options){.batch_size = 7, .verbose = BRAIN_SILENT,
+                                                                         .sample_weight = two_out_sw}, &evw));
+    for (int k = 0; k < n_ev; k++) {
+        double v = NAN;
+        CHECK_MSG(brain_logs_get(&evw, two_out_eval_keys[k], &v) && fabs(v - two_out_eval_sw[k]) <= TOL + TOL * fabs(two_out_eval_sw[k]),
+                  "two_out: evaluate with sample_weight %s = %.7f, Keras %.7f", two_out_eval_keys[k], v, two_out_eval_sw[k]);
+    }
     brain_tensor *p[2] = {0};
     CHECK_OK(brain_predict_multi(m, 1, xs, &(brain_eval_options){.verbose = BRAIN_SILENT}, p));
     double pd = p[0] && p[1] ? fmax(max_diff(p[0]->data, two_out_pred_cls, p[0]->size),

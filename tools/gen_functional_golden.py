@@ -5,7 +5,8 @@ model.layers, the History of a short fit with shuffle=False, the final weights, 
   two_in   tabular (5,) + image-like (4, 4) -> Flatten, combined by Concatenate, one softmax
            output; SGD(0.1), sparse_categorical_crossentropy, accuracy; validation_split 0.25.
   two_out  one input, a shared trunk, two outputs: "cls" (softmax, scce + accuracy) and "reg"
-           (linear, mse + mae), loss_weights [1, 0.5]; Adam(0.01); validation_split 0.25.
+           (linear, mse + mae), loss_weights [1, 0.5]; Adam(0.01); validation_split 0.25; then
+           evaluate, without and with one sample_weight (which Keras applies to every output).
   merges   forward only: two inputs through Add, Subtract, Multiply, Average, Maximum and a
            Concatenate(axis=1) of 2-D features, joined by Concatenate; predictions.
 
@@ -91,6 +92,10 @@ out.append(weights("two_out_w1", m))
 ev = m.evaluate(x, [yc, yr], batch_size=7, verbose=0, return_dict=True)
 out.append(f"static const char *const two_out_eval_keys[] = {{{', '.join(chr(34) + k + chr(34) for k in sorted(ev))}}};\n")
 out.append(darr("two_out_eval", [ev[k] for k in sorted(ev)]))
+sw = rng.uniform(0, 2, size=(N,)).astype(np.float32)
+evw = m.evaluate(x, [yc, yr], sample_weight=sw, batch_size=7, verbose=0, return_dict=True)
+out.append(arr("two_out_sw", sw))
+out.append(darr("two_out_eval_sw", [evw[k] for k in sorted(evw)]))
 p1, p2 = m.predict(x, verbose=0)
 out.append(arr("two_out_pred_cls", p1) + arr("two_out_pred_reg", p2))
 
