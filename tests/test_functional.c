@@ -258,6 +258,7 @@ static void misuse(void)
     CHECK_FAILS(brain_compile(m, &(brain_compile_options){.outputs = (brain_output_compile_options[]){
                                    {.loss = brain_loss_mse(NULL)}, {.metrics = (brain_metric *[]){brain_metric_mae(NULL), NULL}}},
                                                           .n_outputs = 2}), "output 1 ('o2') of model");
+    CHECK_FAILS(brain_compile(m, NULL), "output 0 ('o1') of model");
     /* a top-level loss serves every output */
     CHECK_OK(brain_compile(m, &(brain_compile_options){.loss = brain_loss_mse(NULL)}));
     brain_tensor *xa = gc_random(2, (int64_t[]){6, 3}, 1, -1, 1), *xb = gc_random(2, (int64_t[]){6, 2}, 2, -1, 1);
