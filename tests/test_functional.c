@@ -329,6 +329,26 @@ static void from_spec(void)
     CHECK(m == NULL && strstr(brain_last_error(), "cycle"));
 }
 
+/* model.layers order as Keras 3.15.1 prints it for the same graphs (depth from the outputs,
+ * then first visit from the outputs): inputs are not necessarily first. */
+static void keras_layer_order(void)
+{
+#define D(n, nm) brain_dense(n, &(brain_dense_options){.name = nm})
+    brain_sym x = brain_input_sym(BRAIN_SHAPE(3), "x"), y = brain_input_sym(BRAIN_SHAPE(2), "y");
+    brain_sym p = brain_apply(D(3, "p"), y), q = brain_apply(D(3, "q"), x), r = brain_apply(D(3, "r"), p);
+    brain_sym u = brain_apply_n(brain_multiply(&(brain_layer_options){.name = "u"}), 2, (brain_sym[]){q, r});
+    brain_sym v = brain_apply(D(1, "v"), p);
+    brain_model *m = brain_functional(2, (brain_sym[]){x, y}, 2, (brain_sym[]){v, u}, NULL);
+#undef D
+    const char *want[] = {"y", "p", "x", "q", "r", "v", "u"};
+    CHECK(m && brain_model_num_layers(m) == 7);
+    for (int i = 0; m && i < 7; i++)
+        CHECK_MSG(!strcmp(brain_layer_name(brain_model_layer(m, i)), want[i]), "layer %d is '%s', Keras has '%s'", i,
+                  brain_layer_name(brain_model_layer(m, i)), want[i]);
+    CHECK(m && m->input_nodes[0] == 2 && m->input_nodes[1] == 0 && m->output_nodes[0] == 5 && m->output_nodes[1] == 6);
+    brain_model_free(m);
+}
+
 static void summary(void)
 {
     brain_sym a = brain_input_sym(BRAIN_SHAPE(4), "tab"), b = brain_input_sym(BRAIN_SHAPE(6), "img");
@@ -377,6 +397,7 @@ int main(void)
     configs();
     misuse();
     from_spec();
+    keras_layer_order();
     summary();
     return check_summary("test_functional");
 }
