@@ -74,11 +74,11 @@ int main(void)
     brain_sym t = brain_apply(brain_dense(16, &(brain_dense_options){.activation = BRAIN_RELU}), m_in);
     brain_sym f = brain_apply(brain_flatten(NULL), i_in);
     brain_sym i = brain_apply(brain_dense(32, &(brain_dense_options){.activation = BRAIN_RELU}), f);
-    brain_sym c = brain_apply_n(brain_concatenate(NULL), 2, (brain_sym[]){t, i});
+    brain_sym c = brain_apply_n(brain_concatenate(NULL), BRAIN_SYMS(t, i));
     brain_sym h = brain_apply(brain_dense(32, &(brain_dense_options){.activation = BRAIN_RELU}), c);
     brain_sym o_pat = brain_apply(brain_dense(3, &(brain_dense_options){.activation = BRAIN_SOFTMAX, .name = "pattern"}), h);
     brain_sym o_score = brain_apply(brain_dense(1, &(brain_dense_options){.name = "score"}), h);
-    brain_model *model = brain_functional(2, (brain_sym[]){m_in, i_in}, 2, (brain_sym[]){o_pat, o_score},
+    brain_model *model = brain_functional(BRAIN_SYMS(m_in, i_in), BRAIN_SYMS(o_pat, o_score),
                                           &(brain_functional_options){.name = "measurements_and_image"});
     if (!model) { fprintf(stderr, "error: %s\n", brain_last_error()); return 1; }
     TRY(brain_model_summary(model, 0));
@@ -93,25 +93,24 @@ int main(void)
         .n_outputs = 2}));
 
     /* 3. Fit on both inputs and both targets */
-    const brain_tensor *xs[] = {meas, img}, *ys[] = {pat, score};
     brain_history *hist = NULL;
-    TRY(brain_fit_multi(model, 2, xs, 2, ys, &(brain_fit_options){.epochs = quick ? 3 : 20, .batch_size = 32,
-                                                                  .validation_split = 0.2f,
-                                                                  .verbose = BRAIN_ONE_LINE_PER_EPOCH}, &hist));
+    TRY(brain_fit_multi(model, BRAIN_TENSORS(meas, img), BRAIN_TENSORS(pat, score),
+                        &(brain_fit_options){.epochs = quick ? 3 : 20, .batch_size = 32, .validation_split = 0.2f,
+                                             .verbose = BRAIN_ONE_LINE_PER_EPOCH}, &hist));
     printf("history keys:");
     for (int k = 0; k < brain_history_num_keys(hist); k++) printf(" %s", brain_history_key(hist, k));
     printf("\n");
 
     /* 4. Evaluate: the total loss, each output's loss and metrics */
-    const brain_tensor *txs[] = {tmeas, timg}, *tys[] = {tpat, tscore};
     brain_logs logs = {0};
-    TRY(brain_evaluate_multi(model, 2, txs, 2, tys, &(brain_eval_options){.verbose = BRAIN_SILENT}, &logs));
+    TRY(brain_evaluate_multi(model, BRAIN_TENSORS(tmeas, timg), BRAIN_TENSORS(tpat, tscore),
+                             &(brain_eval_options){.verbose = BRAIN_SILENT}, &logs));
     printf("test:");
     for (int k = 0; k < logs.n; k++) printf(" %s = %.4f%s", logs.names[k], logs.values[k], k + 1 < logs.n ? "," : "\n");
 
     /* 5. Predict: one tensor per output */
     brain_tensor *pred[2] = {0};
-    TRY(brain_predict_multi(model, 2, txs, &(brain_eval_options){.verbose = BRAIN_SILENT}, pred));
+    TRY(brain_predict_multi(model, BRAIN_TENSORS(tmeas, timg), &(brain_eval_options){.verbose = BRAIN_SILENT}, pred));
     const char *names[] = {"horizontal", "vertical", "diagonal"};
     for (int64_t r = 0; r < 4; r++) {
         int best = 0;

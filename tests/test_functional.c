@@ -124,11 +124,11 @@ static void fan_out_gradients(void)
     brain_sym t = brain_apply(brain_dense(5, &(brain_dense_options){.activation = BRAIN_TANH}), x);
     brain_sym a = brain_apply(brain_dense(4, &(brain_dense_options){.activation = BRAIN_SIGMOID}), t);
     brain_sym b = brain_apply(brain_dense(4, NULL), t);
-    brain_sym s = brain_apply_n(brain_add(NULL), 3, (brain_sym[]){a, b, a});
+    brain_sym s = brain_apply_n(brain_add(NULL), BRAIN_SYMS(a, b, a));
     brain_sym aux = brain_apply(brain_dense(2, &(brain_dense_options){.name = "aux"}), t);   /* output 1 ... */
     brain_sym fin = brain_apply_n(brain_concatenate(NULL), 2, (brain_sym[]){s, aux});     /* ... also read here */
     brain_sym main_out = brain_apply(brain_dense(2, &(brain_dense_options){.name = "main"}), fin);
-    brain_model *m = brain_functional(1, &x, 2, (brain_sym[]){main_out, aux}, NULL);
+    brain_model *m = brain_functional(BRAIN_SYMS(x), BRAIN_SYMS(main_out, aux), NULL);
     CHECK_MSG(m != NULL, "fan-out: %s", brain_last_error());
     if (!m) return;
     CHECK(brain_model_num_outputs(m) == 2 && !strcmp(brain_model_output_name(m, 1), "aux"));
@@ -278,7 +278,7 @@ static void misuse(void)
     CHECK_FAILS(brain_predict(m, xa, NULL, &pred), "use brain_predict_multi");
     CHECK_FAILS(brain_model_forward(m, xa, false, NULL), "explicit loop");
     brain_history *hist = NULL;
-    CHECK_OK(brain_fit_multi(m, 2, (const brain_tensor *[]){xa, xb}, 2, (const brain_tensor *[]){y1, y2},
+    CHECK_OK(brain_fit_multi(m, BRAIN_TENSORS(xa, xb), BRAIN_TENSORS(y1, y2),
                              &(brain_fit_options){.epochs = 2, .batch_size = 4, .verbose = BRAIN_SILENT,
                                                   .xs_val = (const brain_tensor *[]){xa, xb},
                                                   .ys_val = (const brain_tensor *[]){y1, y2}}, &hist));
