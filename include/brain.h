@@ -395,6 +395,26 @@ typedef struct brain_csv_logger_options {
 } brain_csv_logger_options;
 brain_callback *brain_csv_logger(const char *filename, const brain_csv_logger_options *opt);
 brain_callback *brain_terminate_on_nan(void);
+
+/* ModelCheckpoint: saves the model (brain_save, path ending .keras) or its weights
+ * (save_weights_only: brain_save_weights, path ending .weights.h5) at the end of every epoch,
+ * or every save_freq batches.  The path is a Python format template: {epoch:02d} (1-based),
+ * {batch} (1-based, batch saves), and any log key such as {val_loss:.2f}; specs
+ * [[fill]align][sign][0][width][.precision][type] with types d, f, e, g (Keras:
+ * filepath.format(epoch=epoch + 1, **logs)). */
+typedef struct brain_model_checkpoint_options {
+    const char *monitor;        /* default "val_loss" */
+    int verbose;                /* default 0 */
+    bool save_best_only;
+    bool save_weights_only;
+    brain_mode mode;            /* default auto */
+    int save_freq;              /* 0 = "epoch" (default); n > 0 = every n batches */
+    double initial_value_threshold; bool has_initial_value_threshold;
+} brain_model_checkpoint_options;
+brain_callback *brain_model_checkpoint(const char *filepath, const brain_model_checkpoint_options *opt);
+/* The path a template gives for `epoch` (0-based, printed +1), `batch` (0-based, -1 for none)
+ * and `logs` (Keras's _get_file_path); BRAIN_ERR_ARG naming the key or spec that fails. */
+brain_status brain_format_filepath(const char *tmpl, int epoch, int batch, const brain_logs *logs, char *out, size_t cap);
 void brain_callback_free(brain_callback *cb);
 
 /* ------------------------------------------------------------------ models */
@@ -483,6 +503,23 @@ brain_status brain_predict(brain_model *m, const brain_tensor *x, const brain_ev
 void brain_model_stop_training(brain_model *m);
 /* 0-based index of the epoch being trained (valid inside callbacks). */
 int brain_model_current_epoch(const brain_model *m);
+
+/* ---- saving and loading (Keras 3 formats; docs/saving.md) ----
+ * brain_save writes a .keras zip: config.json (architecture and compile configuration, Keras 3
+ * schema), model.weights.h5 (layer weights and the optimizer's state, Keras's HDF5 layout),
+ * metadata.json, and brain_state.json (the model's random generator, so that fit resumes
+ * exactly).  The file is replaced atomically: a crash during the save leaves the old file. */
+brain_status brain_save(brain_model *m, const char *path);
+typedef struct brain_load_options {
+    brain_flag compile;              /* default on: compile from the saved compile config */
+} brain_load_options;
+/* A .keras file (this library's or Python Keras 3's) or a legacy Keras .h5 / .hdf5 file. */
+brain_status brain_load_model(const char *path, brain_model **out, const brain_load_options *opt);
+/* Weights only (".weights.h5", Keras's save_weights layout, with the optimizer's variables when
+ * compiled).  brain_load_weights also reads a .keras file's weights and legacy .h5 weights; the
+ * model must have the saved structure.  On failure the model's weights are unchanged. */
+brain_status brain_save_weights(brain_model *m, const char *path);
+brain_status brain_load_weights(brain_model *m, const char *path);
 
 /* ---- the explicit, PyTorch-style loop (same layers, same optimizers) ----
  *   brain_model_zero_grad(m);

@@ -226,6 +226,8 @@ struct brain_optimizer {
 };
 /* How many per-parameter slot arrays the optimizer's settings use (0 to 3). */
 int brain__optimizer_num_slots(const brain_optimizer *o);
+/* Allocates zeroed slots for n parameters (no-op when built for n; a different n starts over). */
+brain_status brain__optimizer_build_slots(brain_optimizer *o, int64_t n);
 /* Clip (per the common options), decay and update m->params from m->grads; iterations += 1. */
 brain_status brain__optimizer_apply(brain_optimizer *o, brain_model *m);
 
@@ -270,7 +272,8 @@ void brain__metric_resolve(brain_metric *m, const brain_shape *out, int y_true_r
 bool brain__metric_higher_is_better(const char *name, bool *known);
 
 /* ------------------------------------------------------------------ callbacks */
-typedef enum brain_cb_kind { BRAIN_CB_CUSTOM, BRAIN_CB_EARLY_STOPPING, BRAIN_CB_REDUCE_LR, BRAIN_CB_CSV_LOGGER, BRAIN_CB_TERMINATE_ON_NAN } brain_cb_kind;
+typedef enum brain_cb_kind { BRAIN_CB_CUSTOM, BRAIN_CB_EARLY_STOPPING, BRAIN_CB_REDUCE_LR, BRAIN_CB_CSV_LOGGER, BRAIN_CB_TERMINATE_ON_NAN,
+               BRAIN_CB_MODEL_CHECKPOINT } brain_cb_kind;
 
 struct brain_callback {
     brain_cb_kind kind;
