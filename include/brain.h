@@ -202,6 +202,21 @@ brain_layer *brain_leaky_relu(float negative_slope, const brain_layer_options *o
 /* Flatten: (N, d1, d2, ...) -> (N, d1*d2*...), row-major (H, W, C order). */
 brain_layer *brain_flatten(const brain_layer_options *opt);
 
+/* Merge layers (functional models): called with a list of tensors, see brain_apply_n.
+ * Concatenate joins along `axis` (default -1; axis counts the batch axis as 0, as in Keras, so
+ * the per-sample axis is axis - 1; the other axes must agree).  Add, Multiply, Average, Maximum
+ * take two or more inputs of one shape; Subtract exactly two (x0 - x1). */
+typedef struct brain_concatenate_options {
+    int axis; bool has_axis;                /* default -1 */
+    const char *name;
+} brain_concatenate_options;
+brain_layer *brain_concatenate(const brain_concatenate_options *opt);
+brain_layer *brain_add(const brain_layer_options *opt);
+brain_layer *brain_subtract(const brain_layer_options *opt);
+brain_layer *brain_multiply(const brain_layer_options *opt);
+brain_layer *brain_average(const brain_layer_options *opt);
+brain_layer *brain_maximum(const brain_layer_options *opt);
+
 const char *brain_layer_name(const brain_layer *l);
 const char *brain_layer_class(const brain_layer *l);
 /* Output shape per sample (after the model is built). */
@@ -428,7 +443,8 @@ brain_status brain_model_build(brain_model *m);
 void brain_model_free(brain_model *m);
 
 const char *brain_model_name(const brain_model *m);
-int brain_model_num_layers(const brain_model *m);      /* not counting the Input */
+int brain_model_num_layers(const brain_model *m);      /* Sequential: not counting the Input;
+                                                          functional: InputLayers counted (Keras) */
 brain_layer *brain_model_layer(brain_model *m, int i);
 brain_layer *brain_model_get_layer(brain_model *m, const char *name);
 brain_shape brain_model_input_shape(const brain_model *m);
@@ -448,6 +464,54 @@ brain_status brain_model_set_weights(brain_model *m, const float *in, int64_t n)
  * with brain_tensor_free, which releases only the view. */
 brain_tensor *brain_model_weight(brain_model *m, int layer, int index);
 
+/* ---- functional models (Keras's functional API) ----
+ * Symbolic tensors stand for the data that will flow through the model:
+ *   brain_sym a = brain_input_sym(BRAIN_SHAPE(10), "measurements");
+ *   brain_sym b = brain_input_sym(BRAIN_SHAPE(28, 28), "image");
+ *   brain_sym h = brain_apply(brain_dense(64, &(brain_dense_options){.activation = BRAIN_RELU}), a);
+ *   brain_sym f = brain_apply(brain_flatten(NULL), b);
+ *   brain_sym c = brain_apply_n(brain_concatenate(NULL), 2, (brain_sym[]){h, f});
+ *   brain_sym y = brain_apply(brain_dense(3, &(brain_dense_options){.activation = BRAIN_SOFTMAX}), c);
+ *   brain_model *m = brain_functional(2, (brain_sym[]){a, b}, 1, &y, NULL);
+ * A call builds the layer at once (its weights are initialised by brain_functional), so a wrong
+ * shape fails at the call, naming the layer and the shapes.
+ * Ownership: brain_apply takes the layer, also when the call fails.  The syms joined by calls
+ * form one graph; brain_functional moves the whole graph into the model (layers that lead to no
+ * output are freed), also when it fails.  After that the syms may still be read (brain_sym_shape)
+ * until the model is freed, but they cannot build a second model.  A graph that never becomes a
+ * model is released with brain_graph_free(any of its syms).
+ * Errors are sticky: a failed call returns a sym that is not ok; using it fails again, and
+ * brain_functional reports the first error — so a chain of calls needs checking only at the end.
+ * A layer is applied at most once (layers cannot be shared between two calls: make two layers). */
+typedef struct brain_graph brain_graph;
+typedef struct brain_sym {
+    brain_graph *graph;     /* NULL only when even the graph could not be made */
+    int node;               /* < 0: the call that made this sym failed */
+} brain_sym;
+/* Keras's Input(shape, name): name NULL = "input_layer", "input_layer_1", ... */
+brain_sym brain_input_sym(brain_shape shape, const char *name);
+/* layer(x) and layer([x0, x1, ...]) */
+brain_sym brain_apply(brain_layer *layer, brain_sym x);
+brain_sym brain_apply_n(brain_layer *layer, int n, const brain_sym *xs);
+bool brain_sym_ok(brain_sym s);
+brain_shape brain_sym_shape(brain_sym s);   /* per sample; ndim 0 when not ok */
+/* Frees a graph never turned into a model, with every layer applied in it. */
+void brain_graph_free(brain_sym any);
+
+typedef struct brain_functional_options {
+    const char *name;                        /* default "functional" */
+} brain_functional_options;
+/* keras.Model(inputs, outputs): every output must be computed from the given inputs only, and
+ * every input must be used.  NULL (error set) on failure. */
+brain_model *brain_functional(int n_inputs, const brain_sym *inputs, int n_outputs, const brain_sym *outputs,
+                              const brain_functional_options *opt);
+int brain_model_num_inputs(const brain_model *m);
+int brain_model_num_outputs(const brain_model *m);
+brain_shape brain_model_input_shape_k(const brain_model *m, int k);
+brain_shape brain_model_output_shape_k(const brain_model *m, int k);
+/* Name of output k's layer: the prefix of its log keys ("cls" -> "cls_loss"). */
+const char *brain_model_output_name(const brain_model *m, int k);
+
 /* summary(): printed through the print hook; `line_length` 0 = Keras's 80-column layout. */
 brain_status brain_model_summary(brain_model *m, int line_length);
 /* The same text into a caller buffer (truncated to cap, always terminated). */
@@ -461,7 +525,22 @@ typedef struct brain_compile_options {
     brain_metric **metrics;          /* NULL-terminated list */
     const char **metric_names;       /* NULL-terminated list of names ("accuracy", ...) */
     brain_metric **weighted_metrics; /* metrics that use sample/class weights */
+    /* A model with several outputs: per output, in output order (n_outputs must equal the
+     * model's).  The top-level loss, if given, is each output's default loss; top-level metrics
+     * are refused there (say per output which metrics it gets). */
+    const struct brain_output_compile_options *outputs;
+    int n_outputs;
 } brain_compile_options;
+/* compile's loss={...}, metrics={...}, loss_weights={...} for one output.  The total loss is
+ * Σ loss_weight·loss (+ regularization); logs also hold each output's own unweighted loss. */
+typedef struct brain_output_compile_options {
+    brain_loss *loss;                /* or loss_name; default the top-level loss */
+    const char *loss_name;
+    brain_metric **metrics;          /* NULL-terminated */
+    const char **metric_names;       /* NULL-terminated */
+    brain_metric **weighted_metrics;
+    float loss_weight; bool has_loss_weight; /* default 1 */
+} brain_output_compile_options;
 brain_status brain_compile(brain_model *m, const brain_compile_options *opt);
 brain_optimizer *brain_model_optimizer(brain_model *m);
 
@@ -480,6 +559,8 @@ typedef struct brain_fit_options {
     int initial_epoch;
     int validation_freq;             /* default 1 */
     brain_callback **callbacks;      /* NULL-terminated */
+    /* brain_fit_multi's validation_data: one tensor per model input / output */
+    const brain_tensor *const *xs_val, *const *ys_val;
 } brain_fit_options;
 /* verbose: Keras's 0 (silent) is expressed as BRAIN_SILENT since zero means "auto". */
 enum { BRAIN_VERBOSE_AUTO = 0, BRAIN_PROGRESS_BAR = 1, BRAIN_ONE_LINE_PER_EPOCH = 2, BRAIN_SILENT = -1 };
@@ -498,6 +579,19 @@ brain_status brain_evaluate(brain_model *m, const brain_tensor *x, const brain_t
 /* Predictions for any number of rows, in batches (the last may be partial); *out is new. */
 brain_status brain_predict(brain_model *m, const brain_tensor *x, const brain_eval_options *opt,
                            brain_tensor **out);
+
+/* Models with several inputs and/or outputs: xs in the model's input order, ys in its output
+ * order (n_x and n_y must match the model).  The same loop as brain_fit; logs are named as Keras
+ * names them for several outputs: "loss" (the weighted total), "<output>_loss",
+ * "<output>_<metric>" and their "val_" forms.  sample_weight applies to every output; class_weight
+ * is refused with several outputs (as in Keras). */
+brain_status brain_fit_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+                             const brain_tensor *const *ys, const brain_fit_options *opt, brain_history **history);
+brain_status brain_evaluate_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+                                  const brain_tensor *const *ys, const brain_eval_options *opt, brain_logs *logs);
+/* outs[k] receives output k's predictions (new tensors, n_outputs of them). */
+brain_status brain_predict_multi(brain_model *m, int n_x, const brain_tensor *const *xs,
+                                 const brain_eval_options *opt, brain_tensor **outs);
 
 /* Stop training at the end of the current batch (model.stop_training = True). */
 void brain_model_stop_training(brain_model *m);

@@ -104,6 +104,9 @@ typedef struct brain_layer_vtable {
      * whose vtable is listed in src/layers/registry.c can be loaded by class name. */
     brain_status (*get_config)(const brain_layer *l, struct cJSON *cfg);
     brain_layer *(*from_config)(const struct cJSON *cfg);
+    /* The layer is called with a list of tensors (merge layers: Concatenate, Add, ...), so
+     * Keras writes its inbound node's "args" as [[t1, t2, ...]] rather than [t]. */
+    bool takes_list;
 } brain_layer_vtable;
 
 /* Every loadable layer class (src/layers/registry.c), NULL-terminated; and lookup by Keras class name. */
@@ -123,6 +126,7 @@ struct brain_layer {
     int n_weights;
     int64_t capacity;               /* rows the caches hold */
     struct brain_model *model;
+    struct brain_graph *graph;      /* the functional graph it was applied in (functional.c) */
     brain_activation_kind activation; /* for layers with a fused activation */
 };
 
@@ -144,27 +148,46 @@ void brain__init_weight(brain_weight *w, brain_rng *rng);
 brain_status brain__reserve_floats(float **buf, int64_t *cap, int64_t n);
 
 /* ------------------------------------------------------------------ graph and model */
+/* One call of a layer in the model's graph.  Input nodes have n_in == 0: their `out` views the
+ * caller's data, `layer` is the InputLayer (functional models) or NULL (a Sequential's node 0). */
 typedef struct brain_node {
-    brain_layer *layer;             /* NULL for the input node */
+    brain_layer *layer;
     int n_in;
-    int in[BRAIN_MAX_LAYER_INPUTS]; /* node indices */
+    int in[BRAIN_MAX_LAYER_INPUTS]; /* node indices of the inputs, in call order (all < this node's) */
+    brain_shape shape;              /* per-sample shape of out */
     brain_tensor out;               /* (batch, ...) view into `buf` */
-    brain_tensor dout;              /* gradient w.r.t. out, same shape */
+    brain_tensor dout;              /* gradient w.r.t. out, same shape; consumers ADD into it */
     float *buf, *dbuf;
     int64_t buf_cap, dbuf_cap;
 } brain_node;
 
+#define BRAIN_MAX_IO 16             /* inputs, and outputs, of one model */
+
 typedef enum brain_accuracy_kind { BRAIN_ACC_UNRESOLVED = 0, BRAIN_ACC_BINARY, BRAIN_ACC_SPARSE, BRAIN_ACC_CATEGORICAL } brain_accuracy_kind;
+
+/* What compile gives one output: its loss (weighted by loss_weight in the total) and metrics.
+ * `name` is the output layer's name, the prefix of its log keys ("cls_loss", "cls_accuracy")
+ * in a model with several outputs. */
+typedef struct brain_output_head {
+    char name[BRAIN_NAME_MAX];
+    brain_loss *loss;
+    double loss_weight;
+    brain_metric **metrics; int n_metrics;
+    brain_metric **wmetrics; int n_wmetrics;
+} brain_output_head;
 
 struct brain_model {
     char name[BRAIN_NAME_MAX];
     bool sequential;
     bool built, compiled;
-    brain_shape input_shape;
+    brain_shape input_shape;                           /* of input 0 */
     bool has_input;
-    brain_layer **layers; int n_layers, cap_layers;   /* in model.layers order (no Input) */
-    brain_node *nodes; int n_nodes;                    /* topological; node 0 = input */
-    int output_node;
+    brain_layer **layers; int n_layers, cap_layers;   /* Keras's model.layers order (Sequential: no Input;
+                                                          functional: InputLayers included) */
+    brain_node *nodes; int n_nodes;                    /* topological (see "The graph" below) */
+    int n_inputs, input_nodes[BRAIN_MAX_IO];           /* node index of each model input, in order */
+    int n_outputs, output_nodes[BRAIN_MAX_IO];         /* node index of each model output, in order */
+    struct brain_graph *graph;                         /* functional: the graph it was built from */
     int64_t capacity;                                  /* rows the node buffers hold */
 
     brain_weight **weights; int n_weights;             /* all weights, Keras order */
@@ -174,6 +197,8 @@ struct brain_model {
     brain_rng rng;                                     /* init, dropout, shuffling */
 
     brain_optimizer *optimizer;
+    brain_output_head *heads; int n_heads;             /* compiled: one per output */
+    /* = heads[0]'s loss and metrics (borrowed, not owned): what single-output code reads */
     brain_loss *loss;
     brain_metric **metrics; int n_metrics;             /* compile(metrics=...) */
     brain_metric **wmetrics; int n_wmetrics;           /* weighted_metrics */
@@ -182,7 +207,7 @@ struct brain_model {
     int64_t last_batch;             /* rows of the last forward */
     bool last_training;
     bool have_loss_grad;            /* brain_model_loss ran since the last forward */
-    bool want_input_grad;           /* backward also fills nodes[0].dout = d(loss)/d(x) */
+    bool want_input_grad;           /* backward also fills the input nodes' dout = d(loss)/d(x) */
 
     /* fit state */
     bool stop_training;
@@ -190,15 +215,63 @@ struct brain_model {
     int current_epoch;
 };
 
+/* The graph, as Keras's functional config.json describes it (what src/io/ reads and writes).
+ *
+ * A layer is called at most once in a model (applying a layer twice is refused by brain_apply),
+ * so every layer has exactly one node, and Keras's node_index and tensor_index are always 0.
+ *   m->input_nodes[k]   Keras "input_layers"[k]  = [nodes[input_nodes[k]].layer->name, 0, 0]
+ *   m->output_nodes[k]  Keras "output_layers"[k] = [nodes[output_nodes[k]].layer->name, 0, 0]
+ *   nodes[i].in[0..n_in) the layer's "inbound_nodes"[0] args, in call order: each is the node
+ *                        whose output is passed (keras_history [nodes[in[j]].layer->name, 0, 0]);
+ *                        a vtable with takes_list wraps them in one list.
+ *   m->layers            Keras's model.layers order (functional: depth-sorted, InputLayers first
+ *                        by depth, as keras.src.ops.function.map_graph orders them), the order of
+ *                        config.json's "layers" and of the weights.
+ * For a functional model nodes[i].layer == m->layers[i]; for a Sequential model node 0 is the
+ * input (layer NULL) and nodes[i + 1].layer == m->layers[i].  brain__model_node_of_layer hides
+ * the difference. */
+int brain__model_node_of_layer(const brain_model *m, const brain_layer *l); /* -1 if absent */
+
+/* Rebuilds a functional model from such a description (the loader's builder).  Layers come
+ * unbuilt, in any order (InputLayers — made by brain_input or the InputLayer's from_config —
+ * name the model's inputs); each other layer lists its inbound layers by index into `layers`.
+ * The model is built and its weights initialised (then overwritten by the loader).  Ownership of
+ * every layer passes to the call, also when it fails (NULL, error set naming the layer). */
+typedef struct brain__functional_spec {
+    const char *name;               /* model name; NULL or "" = "functional" */
+    int n_layers;
+    brain_layer **layers;
+    const int *n_inbound;           /* per layer; 0 for InputLayers */
+    const int (*inbound)[BRAIN_MAX_LAYER_INPUTS]; /* per layer: indices into layers, call order */
+    int n_inputs;  const int *inputs;  /* indices into layers of the InputLayers, model input order */
+    int n_outputs; const int *outputs; /* indices into layers, model output order */
+} brain__functional_spec;
+brain_model *brain__functional_from_spec(const brain__functional_spec *spec);
+
+/* Frees a layer with its weights (a layer no model owns). */
+void brain__layer_free(brain_layer *l);
+/* Lays out (and with init, initialises in layer order) the weights of every layer in m->layers. */
+brain_status brain__layout_weights(brain_model *m, bool init);
+/* Frees a functional model's graph record (functional.c); the layers belong to the model. */
+void brain__graph_release(struct brain_graph *g);
+/* Frees the compiled losses and metrics (fit.c). */
+void brain__free_heads(brain_model *m);
+
 /* Grow every node buffer and layer cache to hold `batch` rows (no-op when they do). */
 brain_status brain__model_reserve(brain_model *m, int64_t batch);
-/* Forward over the graph (x already checked against the input shape). */
+/* Forward over the graph (x already checked against the input shape): one input, or n_x
+ * inputs in the model's input order. */
 brain_status brain__model_forward(brain_model *m, const brain_tensor *x, bool training);
-/* The output of the last forward, and its gradient buffer (filled by the loss). */
+brain_status brain__model_forward_multi(brain_model *m, int n_x, const brain_tensor *const *xs, bool training);
+/* Output k of the last forward, and its gradient buffer (filled by the loss; overwritten, not
+ * added to).  The unnumbered forms are output 0. */
 const brain_tensor *brain__model_output(brain_model *m);
 float *brain__model_output_grad(brain_model *m);
-/* Backward over the graph from the output gradient, plus regularization gradients;
- * accumulates into m->grads. */
+const brain_tensor *brain__model_output_k(brain_model *m, int k);
+float *brain__model_output_grad_k(brain_model *m, int k);
+/* Backward over the graph from every output's gradient (all must have been filled), plus
+ * regularization gradients; accumulates into m->grads.  A node read by several layers gets
+ * the sum of their gradients. */
 double brain__model_backward_graph(brain_model *m); /* returns the regularization penalty */
 /* Re-packs params/state when layers were frozen or unfrozen since the last layout. */
 brain_status brain__model_relayout_if_needed(brain_model *m);

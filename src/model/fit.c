@@ -30,52 +30,119 @@ static brain_status add_metric(brain_metric ***list, int *n, brain_metric *mt)
     return BRAIN_OK;
 }
 
+void brain__free_heads(brain_model *m)
+{
+    for (int k = 0; k < m->n_heads; k++) {
+        brain_output_head *h = &m->heads[k];
+        brain_loss_free(h->loss);
+        for (int i = 0; i < h->n_metrics; i++) brain_metric_free(h->metrics[i]);
+        for (int i = 0; i < h->n_wmetrics; i++) brain_metric_free(h->wmetrics[i]);
+        free(h->metrics); free(h->wmetrics);
+    }
+    free(m->heads);
+    m->heads = NULL; m->n_heads = 0;
+    m->loss = NULL;
+    m->metrics = m->wmetrics = NULL;
+    m->n_metrics = m->n_wmetrics = 0;
+}
+
 static void free_compiled(brain_model *m)
 {
     brain_optimizer_free(m->optimizer); m->optimizer = NULL;
-    brain_loss_free(m->loss); m->loss = NULL;
-    for (int i = 0; i < m->n_metrics; i++) brain_metric_free(m->metrics[i]);
-    for (int i = 0; i < m->n_wmetrics; i++) brain_metric_free(m->wmetrics[i]);
-    free(m->metrics); free(m->wmetrics);
-    m->metrics = m->wmetrics = NULL;
-    m->n_metrics = m->n_wmetrics = 0;
+    brain__free_heads(m);
     m->compiled = false;
+}
+
+static brain_loss *loss_copy(const brain_loss *l)
+{
+    brain_loss *c = brain__alloc(sizeof *c);
+    if (c) *c = *l;
+    return c;
+}
+
+/* Moves the metric objects of a NULL-terminated list into a head's list (all of them, also
+ * after a failure, so that the library owns each exactly once); the first failure is kept. */
+static void take_metrics(brain_metric **from, brain_metric ***list, int *n, brain_status *s)
+{
+    for (int i = 0; from && from[i]; i++) {
+        brain_status si = add_metric(list, n, from[i]);
+        if (!*s) *s = si;
+    }
 }
 
 brain_status brain_compile(brain_model *m, const brain_compile_options *opt)
 {
     brain_compile_options o = opt ? *opt : (brain_compile_options){0};
+    const brain_output_compile_options *po = o.outputs;
     brain_status s = BRAIN_OK;
     if (!m) { s = brain__fail(BRAIN_ERR_ARG, "brain_compile: model is NULL"); goto drop; }
     s = brain_model_build(m);
     if (s) goto drop;
     free_compiled(m);
+    const int n_out = m->n_outputs;
+    if (po && o.n_outputs != n_out) {
+        s = brain__fail(BRAIN_ERR_ARG, "brain_compile: model '%s' has %d output%s; .outputs gives %d", m->name, n_out,
+                        n_out == 1 ? "" : "s", o.n_outputs);
+        goto drop;
+    }
+    m->heads = brain__alloc_array((size_t)n_out, sizeof *m->heads);
+    if (!m->heads) { s = BRAIN_ERR_NOMEM; goto drop; }
+    m->n_heads = n_out;
+    /* every object handed over moves into the heads first (so each is freed once, whatever fails) */
+    for (int k = 0; k < n_out; k++) {
+        brain_output_head *h = &m->heads[k];
+        snprintf(h->name, sizeof h->name, "%s", brain_model_output_name(m, k));
+        h->loss_weight = po && po[k].has_loss_weight ? brain__float_option(po[k].loss_weight) : 1.0;
+        if (po) {
+            h->loss = po[k].loss;
+            take_metrics(po[k].metrics, &h->metrics, &h->n_metrics, &s);
+            take_metrics(po[k].weighted_metrics, &h->wmetrics, &h->n_wmetrics, &s);
+        }
+    }
+    take_metrics(o.metrics, &m->heads[0].metrics, &m->heads[0].n_metrics, &s);
+    take_metrics(o.weighted_metrics, &m->heads[0].wmetrics, &m->heads[0].n_wmetrics, &s);
+    o.metrics = o.weighted_metrics = NULL;
+    if (s) goto drop;
+    if (n_out > 1 && (opt->metrics || opt->metric_names || opt->weighted_metrics)) {
+        s = brain__fail(BRAIN_ERR_ARG, "brain_compile: model '%s' has %d outputs; give each output its metrics in "
+                        ".outputs[k] rather than top-level metrics", m->name, n_out);
+        goto drop;
+    }
     if (!o.optimizer) {
         o.optimizer = brain_optimizer_from_name(o.optimizer_name ? o.optimizer_name : "rmsprop");
         if (!o.optimizer) { s = BRAIN_ERR_ARG; goto drop; }
     }
-    if (!o.loss) {
-        if (!o.loss_name) { s = brain__fail(BRAIN_ERR_ARG, "brain_compile: a loss is required (set .loss or .loss_name)"); goto drop; }
-        o.loss = brain_loss_from_name(o.loss_name);
-        if (!o.loss) { s = BRAIN_ERR_ARG; goto drop; }
-    }
     m->optimizer = o.optimizer; o.optimizer = NULL;
-    m->loss = o.loss; o.loss = NULL;
-    for (int i = 0; o.metrics && o.metrics[i]; i++) {
-        s = add_metric(&m->metrics, &m->n_metrics, o.metrics[i]);
-        o.metrics[i] = NULL;
-        if (s) goto drop;
+    for (int k = 0; k < n_out; k++) {
+        brain_output_head *h = &m->heads[k];
+        if (!h->loss && po && po[k].loss_name && !(h->loss = brain_loss_from_name(po[k].loss_name))) { s = BRAIN_ERR_ARG; goto drop; }
+        if (!h->loss && o.loss) { h->loss = o.loss; o.loss = NULL; }            /* the top-level loss, first taker */
+        else if (!h->loss && (opt->loss || o.loss_name)) {                      /* a copy for the others */
+            const brain_loss *first = NULL;
+            for (int j = 0; j < k && !first; j++) if (m->heads[j].loss && (!po || (!po[j].loss && !po[j].loss_name))) first = m->heads[j].loss;
+            h->loss = first ? loss_copy(first) : brain_loss_from_name(o.loss_name);
+            if (!h->loss) { s = first ? BRAIN_ERR_NOMEM : BRAIN_ERR_ARG; goto drop; }
+        }
+        if (!h->loss) {
+            s = n_out == 1 ? brain__fail(BRAIN_ERR_ARG, "brain_compile: a loss is required (set .loss or .loss_name)")
+                           : brain__fail(BRAIN_ERR_ARG, "brain_compile: output %d ('%s') of model '%s' has no loss; set "
+                                         ".loss or .outputs[%d].loss", k, h->name, m->name, k);
+            goto drop;
+        }
+        for (int i = 0; po && po[k].metric_names && po[k].metric_names[i]; i++) {
+            brain_metric *mt = brain_metric_from_name(po[k].metric_names[i]);
+            if (!mt || (s = add_metric(&h->metrics, &h->n_metrics, mt))) { s = s ? s : BRAIN_ERR_ARG; goto drop; }
+        }
     }
     for (int i = 0; o.metric_names && o.metric_names[i]; i++) {
         brain_metric *mt = brain_metric_from_name(o.metric_names[i]);
-        if (!mt) { s = BRAIN_ERR_ARG; goto drop; }
-        if ((s = add_metric(&m->metrics, &m->n_metrics, mt))) goto drop;
+        if (!mt || (s = add_metric(&m->heads[0].metrics, &m->heads[0].n_metrics, mt))) { s = s ? s : BRAIN_ERR_ARG; goto drop; }
     }
-    for (int i = 0; o.weighted_metrics && o.weighted_metrics[i]; i++) {
-        s = add_metric(&m->wmetrics, &m->n_wmetrics, o.weighted_metrics[i]);
-        o.weighted_metrics[i] = NULL;
-        if (s) goto drop;
-    }
+    brain_loss_free(o.loss); /* a top-level loss every output replaced with its own */
+    o.loss = NULL;
+    m->loss = m->heads[0].loss;
+    m->metrics = m->heads[0].metrics; m->n_metrics = m->heads[0].n_metrics;
+    m->wmetrics = m->heads[0].wmetrics; m->n_wmetrics = m->heads[0].n_wmetrics;
     if ((s = brain__model_relayout_if_needed(m))) goto drop;
     m->compiled = true;
     return BRAIN_OK;
@@ -85,11 +152,31 @@ drop:
     brain_loss_free(o.loss);
     for (int i = 0; o.metrics && o.metrics[i]; i++) brain_metric_free(o.metrics[i]);
     for (int i = 0; o.weighted_metrics && o.weighted_metrics[i]; i++) brain_metric_free(o.weighted_metrics[i]);
-    if (m) free_compiled(m);
+    if (m && m->n_heads) {
+        /* per-output losses not yet in a head */
+        for (int k = 0; po && k < o.n_outputs; k++) {
+            bool taken = false;
+            for (int j = 0; j < m->n_heads && !taken; j++) taken = m->heads[j].loss == po[k].loss;
+            if (!taken) brain_loss_free(po[k].loss);
+        }
+        free_compiled(m);
+    } else {
+        for (int k = 0; po && k < o.n_outputs; k++) {
+            brain_loss_free(po[k].loss);
+            for (int i = 0; po[k].metrics && po[k].metrics[i]; i++) brain_metric_free(po[k].metrics[i]);
+            for (int i = 0; po[k].weighted_metrics && po[k].weighted_metrics[i]; i++) brain_metric_free(po[k].weighted_metrics[i]);
+        }
+    }
     return s;
 }
 
 /* ------------------------------------------------------------------ helpers */
+/* The tensors of one call: the model's inputs and its targets (views, not owned). */
+typedef struct io_set {
+    int n_x, n_y;
+    brain_tensor x[BRAIN_MAX_IO], y[BRAIN_MAX_IO];
+} io_set;
+
 static brain_tensor view_rows(const brain_tensor *t, int64_t begin, int64_t rows)
 {
     brain_tensor v = *t;
@@ -101,40 +188,107 @@ static brain_tensor view_rows(const brain_tensor *t, int64_t begin, int64_t rows
     return v;
 }
 
-static void resolve_metrics(brain_model *m, const brain_tensor *y)
+static io_set io_rows(const io_set *d, int64_t begin, int64_t rows)
 {
-    brain_shape out = brain_model_output_shape(m);
-    for (int i = 0; i < m->n_metrics; i++) brain__metric_resolve(m->metrics[i], &out, y->ndim);
-    for (int i = 0; i < m->n_wmetrics; i++) brain__metric_resolve(m->wmetrics[i], &out, y->ndim);
+    io_set v = {.n_x = d->n_x, .n_y = d->n_y};
+    for (int k = 0; k < d->n_x; k++) v.x[k] = view_rows(&d->x[k], begin, rows);
+    for (int k = 0; k < d->n_y; k++) v.y[k] = view_rows(&d->y[k], begin, rows);
+    return v;
+}
+
+static brain_status forward_set(brain_model *m, const io_set *d, bool training)
+{
+    const brain_tensor *xs[BRAIN_MAX_IO];
+    for (int k = 0; k < d->n_x; k++) xs[k] = &d->x[k];
+    return brain__model_forward_multi(m, d->n_x, xs, training);
+}
+
+static void resolve_metrics(brain_model *m, const io_set *d)
+{
+    for (int k = 0; k < m->n_heads; k++) {
+        brain_output_head *h = &m->heads[k];
+        brain_shape out = brain_model_output_shape_k(m, k);
+        for (int i = 0; i < h->n_metrics; i++) brain__metric_resolve(h->metrics[i], &out, d->y[k].ndim);
+        for (int i = 0; i < h->n_wmetrics; i++) brain__metric_resolve(h->wmetrics[i], &out, d->y[k].ndim);
+    }
 }
 
 static void reset_metrics(brain_model *m)
 {
-    for (int i = 0; i < m->n_metrics; i++) brain_metric_reset(m->metrics[i]);
-    for (int i = 0; i < m->n_wmetrics; i++) brain_metric_reset(m->wmetrics[i]);
+    for (int k = 0; k < m->n_heads; k++) {
+        for (int i = 0; i < m->heads[k].n_metrics; i++) brain_metric_reset(m->heads[k].metrics[i]);
+        for (int i = 0; i < m->heads[k].n_wmetrics; i++) brain_metric_reset(m->heads[k].wmetrics[i]);
+    }
 }
 
-static brain_status update_metrics(brain_model *m, const brain_tensor *y, const brain_tensor *pred, const float *sw)
+/* Losses of every output on the last forward: *total = Σ weight_k · loss_k, each loss_k in
+ * per_out[k]; with `grad`, each output's gradient buffer receives weight_k · d(loss_k)/d(pred). */
+static brain_status head_losses(brain_model *m, const io_set *d, const float *sw, bool grad, double *total, double *per_out)
+{
+    *total = 0;
+    for (int k = 0; k < m->n_heads; k++) {
+        const brain_output_head *h = &m->heads[k];
+        float *g = grad ? brain__model_output_grad_k(m, k) : NULL;
+        brain_status s = brain_loss_compute(h->loss, &d->y[k], brain__model_output_k(m, k), sw, &per_out[k], g);
+        if (s) return s;
+        if (g && h->loss_weight != 1.0) {
+            const float w = (float)h->loss_weight;
+            for (int64_t i = 0, n = brain__model_output_k(m, k)->size; i < n; i++) g[i] *= w;
+        }
+        *total += h->loss_weight * per_out[k];
+    }
+    return BRAIN_OK;
+}
+
+static brain_status update_metrics(brain_model *m, const io_set *d, const float *sw)
 {
     brain_status s = BRAIN_OK;
-    for (int i = 0; !s && i < m->n_metrics; i++) s = brain_metric_update(m->metrics[i], y, pred, NULL);
-    for (int i = 0; !s && i < m->n_wmetrics; i++) s = brain_metric_update(m->wmetrics[i], y, pred, sw);
+    for (int k = 0; k < m->n_heads; k++) {
+        const brain_output_head *h = &m->heads[k];
+        const brain_tensor *pred = brain__model_output_k(m, k);
+        for (int i = 0; !s && i < h->n_metrics; i++) s = brain_metric_update(h->metrics[i], &d->y[k], pred, NULL);
+        for (int i = 0; !s && i < h->n_wmetrics; i++) s = brain_metric_update(h->wmetrics[i], &d->y[k], pred, sw);
+    }
     return s;
 }
 
-/* logs = {prefix}loss and each metric, sorted */
-static void fill_logs(brain_model *m, brain_logs *logs, const char *prefix, double loss)
+/* Running means of the losses over the rows seen: the total and each output's own. */
+typedef struct loss_sums {
+    double total, out[BRAIN_MAX_IO];
+    int64_t seen;
+} loss_sums;
+
+static void sums_add(loss_sums *ls, int n_out, double total, const double *per_out, int64_t rows)
 {
-    char key[BRAIN_LOG_NAME + BRAIN_NAME_MAX];
+    ls->total += total * (double)rows;
+    for (int k = 0; k < n_out; k++) ls->out[k] += per_out[k] * (double)rows;
+    ls->seen += rows;
+}
+
+/* logs = {prefix}loss and each metric; with several outputs also {prefix}<output>_loss and
+ * {prefix}<output>_<metric> (Keras's names) */
+static void fill_logs(brain_model *m, brain_logs *logs, const char *prefix, const loss_sums *ls)
+{
+    char key[BRAIN_LOG_NAME + 2 * BRAIN_NAME_MAX];
+    const bool multi = m->n_heads > 1;
     snprintf(key, sizeof key, "%sloss", prefix);
-    brain_logs_set(logs, key, loss);
-    for (int i = 0; i < m->n_metrics; i++) {
-        snprintf(key, sizeof key, "%s%s", prefix, m->metrics[i]->name);
-        brain_logs_set(logs, key, brain_metric_result(m->metrics[i]));
-    }
-    for (int i = 0; i < m->n_wmetrics; i++) {
-        snprintf(key, sizeof key, "%s%s", prefix, m->wmetrics[i]->name);
-        brain_logs_set(logs, key, brain_metric_result(m->wmetrics[i]));
+    brain_logs_set(logs, key, ls->seen ? ls->total / (double)ls->seen : NAN);
+    for (int k = 0; k < m->n_heads; k++) {
+        const brain_output_head *h = &m->heads[k];
+        char pre[BRAIN_LOG_NAME + BRAIN_NAME_MAX];
+        snprintf(pre, sizeof pre, multi ? "%s%s_" : "%s", prefix, h->name);
+        if (multi) {
+            snprintf(key, sizeof key, "%sloss", pre);
+            brain_logs_set(logs, key, ls->seen ? ls->out[k] / (double)ls->seen : NAN);
+        }
+        for (int i = 0; i < h->n_metrics; i++) {
+            snprintf(key, sizeof key, "%s%s", pre, h->metrics[i]->name);
+            brain_logs_set(logs, key, brain_metric_result(h->metrics[i]));
+        }
+        for (int i = 0; i < h->n_wmetrics; i++) {
+            snprintf(key, sizeof key, "%s%s", pre, h->wmetrics[i]->name);
+            brain_logs_set(logs, key, brain_metric_result(h->wmetrics[i]));
+        }
     }
 }
 
@@ -147,88 +301,112 @@ static brain_status check_ready(brain_model *m, const char *what)
     return BRAIN_OK;
 }
 
-static brain_status check_xy(const brain_tensor *x, const brain_tensor *y, const char *what)
+/* Fills d from the caller's lists (ys may be absent for predict) and checks them against the
+ * model: counts, shapes of the inputs, matching row counts. */
+static brain_status make_set(brain_model *m, const char *what, int n_x, const brain_tensor *const *xs, int n_y,
+                             const brain_tensor *const *ys, bool need_y, io_set *d)
 {
-    if (!x || !y || !x->data || !y->data) return brain__fail(BRAIN_ERR_ARG, "%s: x and y are required", what);
-    if (x->shape[0] != y->shape[0])
-        return brain__fail(BRAIN_ERR_ARG, "%s: x has %lld rows but y has %lld; they must match", what,
-                           (long long)x->shape[0], (long long)y->shape[0]);
+    *d = (io_set){0};
+    if (n_x != m->n_inputs || !xs)
+        return brain__fail(BRAIN_ERR_ARG, "%s: model '%s' has %d input%s, %d x tensor%s given", what, m->name, m->n_inputs,
+                           m->n_inputs == 1 ? "" : "s", xs ? n_x : 0, n_x == 1 ? " was" : "s were");
+    if (need_y && (n_y != m->n_outputs || !ys))
+        return brain__fail(BRAIN_ERR_ARG, "%s: model '%s' has %d output%s, %d y tensor%s given", what, m->name,
+                           m->n_outputs, m->n_outputs == 1 ? "" : "s", ys ? n_y : 0, n_y == 1 ? " was" : "s were");
+    d->n_x = n_x;
+    d->n_y = need_y ? n_y : 0;
+    for (int k = 0; k < d->n_x + d->n_y; k++) {
+        const brain_tensor *t = k < n_x ? xs[k] : ys[k - n_x];
+        if (!t || !t->data || t->ndim < 1)
+            return brain__fail(BRAIN_ERR_ARG, "%s: %s %d is missing", what, k < n_x ? "x" : "y", k < n_x ? k : k - n_x);
+        if (k < n_x) d->x[k] = *t; else d->y[k - n_x] = *t;
+    }
+    for (int k = 0; k < n_x; k++) {
+        const brain_shape want = brain_model_input_shape_k(m, k);
+        const brain_tensor *x = &d->x[k];
+        bool ok = x->ndim == want.ndim + 1;
+        for (int i = 0; ok && i < want.ndim; i++) ok = x->shape[i + 1] == want.dims[i];
+        if (!ok) {
+            char ws[128], got[160];
+            brain__shape_str(&want, ws, sizeof ws);
+            brain__dims_str(x->ndim, x->shape, got, sizeof got);
+            if (m->n_inputs == 1)
+                return brain__fail(BRAIN_ERR_ARG, "model '%s' expects input of shape %s, but the data has shape %s", m->name, ws, got);
+            return brain__fail(BRAIN_ERR_ARG, "model '%s' expects input %d ('%s') of shape %s, but the data has shape %s",
+                               m->name, k, m->nodes[m->input_nodes[k]].layer->name, ws, got);
+        }
+        if (x->shape[0] != d->x[0].shape[0])
+            return brain__fail(BRAIN_ERR_ARG, "%s: x %d has %lld rows but x 0 has %lld; they must match", what, k,
+                               (long long)x->shape[0], (long long)d->x[0].shape[0]);
+    }
+    for (int k = 0; k < d->n_y; k++)
+        if (d->y[k].shape[0] != d->x[0].shape[0]) {
+            if (n_x == 1 && d->n_y == 1)
+                return brain__fail(BRAIN_ERR_ARG, "%s: x has %lld rows but y has %lld; they must match", what,
+                                   (long long)d->x[0].shape[0], (long long)d->y[k].shape[0]);
+            return brain__fail(BRAIN_ERR_ARG, "%s: y %d has %lld rows but x has %lld; they must match", what, k,
+                               (long long)d->y[k].shape[0], (long long)d->x[0].shape[0]);
+        }
     return BRAIN_OK;
 }
 
-static brain_status check_input(brain_model *m, const brain_tensor *x)
-{
-    bool ok = x->ndim == m->input_shape.ndim + 1;
-    for (int i = 0; ok && i < m->input_shape.ndim; i++) ok = x->shape[i + 1] == m->input_shape.dims[i];
-    if (ok) return BRAIN_OK;
-    char want[128], got[160];
-    brain__shape_str(&m->input_shape, want, sizeof want);
-    brain__dims_str(x->ndim, x->shape, got, sizeof got);
-    return brain__fail(BRAIN_ERR_ARG, "model '%s' expects input of shape %s, but the data has shape %s", m->name, want, got);
-}
-
 /* ------------------------------------------------------------------ one step */
-static brain_status train_step(brain_model *m, const brain_tensor *xb, const brain_tensor *yb, const float *swb,
-                               double *loss_out)
+static brain_status train_step(brain_model *m, const io_set *b, const float *swb, double *loss_out, double *per_out)
 {
     brain_model_zero_grad(m);
-    brain_status s = brain__model_forward(m, xb, true);
+    brain_status s = forward_set(m, b, true);
     if (s) return s;
-    const brain_tensor *pred = brain__model_output(m);
     double v;
-    s = brain_loss_compute(m->loss, yb, pred, swb, &v, brain__model_output_grad(m));
-    if (s) return s;
+    if ((s = head_losses(m, b, swb, true, &v, per_out))) return s;
     v += brain__model_backward_graph(m);
-    if ((s = update_metrics(m, yb, pred, swb))) return s;
+    if ((s = update_metrics(m, b, swb))) return s;
     if ((s = brain__optimizer_apply(m->optimizer, m))) return s;
     *loss_out = v;
     return BRAIN_OK;
 }
 
-/* Loss and metrics over (x, y) in inference mode, batched; logs get {prefix}loss etc. */
-static brain_status run_evaluation(brain_model *m, const brain_tensor *x, const brain_tensor *y, const float *sw,
-                                   int batch_size, int verbose, brain_logs *logs, const char *prefix)
+/* Loss and metrics over d in inference mode, batched; logs get {prefix}loss etc. */
+static brain_status run_evaluation(brain_model *m, const io_set *d, const float *sw, int batch_size, int verbose,
+                                   brain_logs *logs, const char *prefix)
 {
-    int64_t n = x->shape[0];
-    resolve_metrics(m, y);
+    int64_t n = d->x[0].shape[0];
+    resolve_metrics(m, d);
     reset_metrics(m);
-    double total = 0;
-    int64_t seen = 0, steps = (n + batch_size - 1) / batch_size;
+    loss_sums ls = {0};
+    int64_t steps = (n + batch_size - 1) / batch_size;
     brain_progbar bar;
     brain__progbar_init(&bar, steps, verbose);
     brain_logs running = {0};
     const double penalty = brain__regularization(m, false); /* the weights do not change here */
     for (int64_t step = 0; step < steps; step++) {
         int64_t b0 = step * batch_size, nb = n - b0 < batch_size ? n - b0 : batch_size;
-        brain_tensor xb = view_rows(x, b0, nb), yb = view_rows(y, b0, nb);
-        brain_status s = brain__model_forward(m, &xb, false);
+        io_set b = io_rows(d, b0, nb);
+        brain_status s = forward_set(m, &b, false);
         if (s) return s;
-        const brain_tensor *pred = brain__model_output(m);
-        double v;
-        if ((s = brain_loss_compute(m->loss, &yb, pred, sw ? sw + b0 : NULL, &v, NULL))) return s;
-        v += penalty;
-        if ((s = update_metrics(m, &yb, pred, sw ? sw + b0 : NULL))) return s;
-        total += v * (double)nb;
-        seen += nb;
+        double v, per[BRAIN_MAX_IO];
+        if ((s = head_losses(m, &b, sw ? sw + b0 : NULL, false, &v, per))) return s;
+        if ((s = update_metrics(m, &b, sw ? sw + b0 : NULL))) return s;
+        sums_add(&ls, m->n_heads, v + penalty, per, nb);
         if (verbose == 1) {
             running.n = 0;
-            fill_logs(m, &running, "", total / (double)seen);
+            fill_logs(m, &running, "", &ls);
             brain__progbar_update(&bar, step + 1, &running, step + 1 == steps);
         }
     }
-    fill_logs(m, logs, prefix, seen ? total / (double)seen : NAN);
+    fill_logs(m, logs, prefix, &ls);
     return BRAIN_OK;
 }
 
 /* ------------------------------------------------------------------ fit */
 typedef struct fit_buffers {
-    float *xb, *yb, *swb, *sw;
+    float *xb[BRAIN_MAX_IO], *yb[BRAIN_MAX_IO], *swb, *sw;
     int64_t *perm;
 } fit_buffers;
 
 static void free_fit_buffers(fit_buffers *b)
 {
-    free(b->xb); free(b->yb); free(b->swb); free(b->sw); free(b->perm);
+    for (int k = 0; k < BRAIN_MAX_IO; k++) { free(b->xb[k]); free(b->yb[k]); }
+    free(b->swb); free(b->sw); free(b->perm);
 }
 
 /* Calls `hook` of every callback in the NULL-terminated list, in order; `stop` becomes true
@@ -243,66 +421,80 @@ static void free_fit_buffers(fit_buffers *b)
 /* verbose as the options give it (0 = auto = 1, BRAIN_SILENT = 0) to Keras's 0 / 1 / 2 */
 static int resolve_verbose(int v) { return v == BRAIN_VERBOSE_AUTO ? 1 : v == BRAIN_SILENT ? 0 : v; }
 
-brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor *y,
-                       const brain_fit_options *opt, brain_history **history)
+/* Copies the rows perm[b0 .. b0+nb) of every tensor of `d` into the batch buffers; `b` views them. */
+static void gather_batch(const io_set *d, const fit_buffers *fb, const int64_t *perm, int64_t nb, io_set *b)
 {
-    if (history) *history = NULL;
-    brain_status s = check_ready(m, "brain_fit");
-    if (s) return s;
-    if ((s = check_xy(x, y, "brain_fit"))) return s;
-    if ((s = check_input(m, x))) return s;
+    b->n_x = d->n_x;
+    b->n_y = d->n_y;
+    for (int k = 0; k < d->n_x + d->n_y; k++) {
+        const brain_tensor *t = k < d->n_x ? &d->x[k] : &d->y[k - d->n_x];
+        float *buf = k < d->n_x ? fb->xb[k] : fb->yb[k - d->n_x];
+        int64_t rs = brain_tensor_row_size(t);
+        for (int64_t r = 0; r < nb; r++) memcpy(buf + r * rs, t->data + perm[r] * rs, sizeof(float) * (size_t)rs);
+        brain_tensor v = *t;
+        v.data = buf; v.shape[0] = nb; v.size = nb * rs; v.owns_data = 0;
+        if (k < d->n_x) b->x[k] = v; else b->y[k - d->n_x] = v;
+    }
+    if (fb->sw) for (int64_t r = 0; r < nb; r++) fb->swb[r] = fb->sw[perm[r]];
+}
+
+/* The one training loop, for brain_fit and brain_fit_multi: d is checked; val (n_x == 0 when
+ * absent) is the validation_data. */
+static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, const io_set *val_in,
+                             const brain_fit_options *opt, brain_history **history)
+{
+    brain_status s;
     brain_fit_options o = opt ? *opt : (brain_fit_options){0};
     int epochs = o.epochs ? o.epochs : 1;
     int bs = o.batch_size ? o.batch_size : 32;
     int verbose = resolve_verbose(o.verbose);
     int vfreq = o.validation_freq ? o.validation_freq : 1;
     if (epochs < 0 || bs < 0 || o.initial_epoch < 0 || vfreq < 0)
-        return brain__fail(BRAIN_ERR_ARG, "brain_fit: epochs, batch_size, initial_epoch and validation_freq must not be negative");
-    if (verbose < 0 || verbose > 2) return brain__fail(BRAIN_ERR_ARG, "brain_fit: verbose must be BRAIN_SILENT, 1 or 2");
+        return brain__fail(BRAIN_ERR_ARG, "%s: epochs, batch_size, initial_epoch and validation_freq must not be negative", fn);
+    if (verbose < 0 || verbose > 2) return brain__fail(BRAIN_ERR_ARG, "%s: verbose must be BRAIN_SILENT, 1 or 2", fn);
     if (o.class_weight && o.sample_weight)
-        return brain__fail(BRAIN_ERR_ARG, "brain_fit: class_weight and sample_weight cannot be used together (as in Keras)");
+        return brain__fail(BRAIN_ERR_ARG, "%s: class_weight and sample_weight cannot be used together (as in Keras)", fn);
+    if (o.class_weight && m->n_outputs > 1)
+        return brain__fail(BRAIN_ERR_ARG, "%s: class_weight is not supported for a model with several outputs (as in "
+                           "Keras); use sample_weight", fn);
     if (o.validation_split < 0 || o.validation_split >= 1)
-        return brain__fail(BRAIN_ERR_ARG, "brain_fit: validation_split must be in [0, 1), got %g", (double)o.validation_split);
-    if (o.validation_split > 0 && o.x_val)
-        return brain__fail(BRAIN_ERR_ARG, "brain_fit: give either validation_data (x_val, y_val) or validation_split, not both");
+        return brain__fail(BRAIN_ERR_ARG, "%s: validation_split must be in [0, 1), got %g", fn, (double)o.validation_split);
+    if (o.validation_split > 0 && val_in->n_x)
+        return brain__fail(BRAIN_ERR_ARG, "%s: give either validation_data (x_val, y_val) or validation_split, not both", fn);
 
     /* validation_split takes the last rows, before any shuffling (Keras) */
-    brain_tensor xt = *x, yt = *y, xv = {0}, yv = {0};
+    io_set t = *d, v = *val_in;
     const float *val_sw = o.val_sample_weight;
-    bool have_val = false;
-    int64_t n = x->shape[0];
+    bool have_val = val_in->n_x > 0;
+    int64_t n = d->x[0].shape[0];
     if (o.validation_split > 0) {
         int64_t split_at = (int64_t)floor((double)n * (1.0 - brain__float_option(o.validation_split)));
         if (split_at <= 0 || split_at >= n)
-            return brain__fail(BRAIN_ERR_ARG, "brain_fit: validation_split %g of %lld rows leaves one part empty",
+            return brain__fail(BRAIN_ERR_ARG, "%s: validation_split %g of %lld rows leaves one part empty", fn,
                                (double)o.validation_split, (long long)n);
-        xt = view_rows(x, 0, split_at); yt = view_rows(y, 0, split_at);
-        xv = view_rows(x, split_at, n - split_at); yv = view_rows(y, split_at, n - split_at);
+        t = io_rows(d, 0, split_at);
+        v = io_rows(d, split_at, n - split_at);
         have_val = true;
         n = split_at;
-    } else if (o.x_val || o.y_val) {
-        if ((s = check_xy(o.x_val, o.y_val, "brain_fit validation_data"))) return s;
-        if ((s = check_input(m, o.x_val))) return s;
-        xv = *o.x_val; yv = *o.y_val;
-        have_val = true;
     }
-    if (n == 0) return brain__fail(BRAIN_ERR_ARG, "brain_fit: there are no training rows");
+    if (n == 0) return brain__fail(BRAIN_ERR_ARG, "%s: there are no training rows", fn);
     if (o.has_seed) brain_rng_seed(&m->rng, o.seed);
 
-    int64_t xrs = brain_tensor_row_size(&xt), yrs = brain_tensor_row_size(&yt);
     fit_buffers b = {0};
-    b.xb = brain__alloc_array((size_t)(bs * xrs), sizeof(float));
-    b.yb = brain__alloc_array((size_t)(bs * yrs), sizeof(float));
+    bool oom = false;
+    for (int k = 0; k < t.n_x; k++) oom |= !(b.xb[k] = brain__alloc_array((size_t)(bs * brain_tensor_row_size(&t.x[k])), sizeof(float)));
+    for (int k = 0; k < t.n_y; k++) oom |= !(b.yb[k] = brain__alloc_array((size_t)(bs * brain_tensor_row_size(&t.y[k])), sizeof(float)));
     b.swb = brain__alloc_array((size_t)bs, sizeof(float));
     b.perm = brain__alloc_array((size_t)n, sizeof(int64_t));
-    if (!b.xb || !b.yb || !b.swb || !b.perm) { free_fit_buffers(&b); return BRAIN_ERR_NOMEM; }
+    if (oom || !b.swb || !b.perm) { free_fit_buffers(&b); return BRAIN_ERR_NOMEM; }
     if (o.class_weight || o.sample_weight) {
         b.sw = brain__alloc_array((size_t)n, sizeof(float));
         if (!b.sw) { free_fit_buffers(&b); return BRAIN_ERR_NOMEM; }
+        const int64_t yrs = brain_tensor_row_size(&t.y[0]);
         for (int64_t i = 0; i < n; i++) {
             if (o.sample_weight) { b.sw[i] = o.sample_weight[i]; continue; }
             /* class id: argmax for one-hot rows, the value itself for (N,) / (N, 1) */
-            const float *row = yt.data + i * yrs;
+            const float *row = t.y[0].data + i * yrs;
             int64_t cls = 0;
             if (yrs == 1) cls = (int64_t)lrintf(row[0]);
             else for (int64_t j = 1; j < yrs; j++) if (row[j] > row[cls]) cls = j;
@@ -310,7 +502,7 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
         }
     }
     if ((s = brain__model_reserve(m, bs))) { free_fit_buffers(&b); return s; }
-    resolve_metrics(m, y);
+    resolve_metrics(m, d);
 
     brain_history *h = brain__history_new();
     if (!h) { free_fit_buffers(&b); return BRAIN_ERR_NOMEM; }
@@ -336,33 +528,24 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
         for (int64_t i = 0; i < n; i++) b.perm[i] = i;
         if (o.shuffle != BRAIN_OFF)
             for (int64_t i = n - 1; i > 0; i--) {
-                int64_t j = brain_rng_below(&m->rng, i + 1), t = b.perm[i];
-                b.perm[i] = b.perm[j]; b.perm[j] = t;
+                int64_t j = brain_rng_below(&m->rng, i + 1), tmp = b.perm[i];
+                b.perm[i] = b.perm[j]; b.perm[j] = tmp;
             }
         reset_metrics(m);
         brain_progbar bar;
         brain__progbar_init(&bar, steps, verbose);
-        double total = 0;
-        int64_t seen = 0;
+        loss_sums ls = {0};
         for (int64_t step = 0; step < steps; step++) {
             int64_t b0 = step * bs, nb = n - b0 < bs ? n - b0 : bs;
-            for (int64_t r = 0; r < nb; r++) {
-                int64_t src = b.perm[b0 + r];
-                memcpy(b.xb + r * xrs, xt.data + src * xrs, sizeof(float) * (size_t)xrs);
-                memcpy(b.yb + r * yrs, yt.data + src * yrs, sizeof(float) * (size_t)yrs);
-                if (b.sw) b.swb[r] = b.sw[src];
-            }
-            brain_tensor xb = xt, yb = yt;
-            xb.data = b.xb; xb.shape[0] = nb; xb.size = nb * xrs; xb.owns_data = 0;
-            yb.data = b.yb; yb.shape[0] = nb; yb.size = nb * yrs; yb.owns_data = 0;
+            io_set batch;
+            gather_batch(&t, &b, b.perm + b0, nb, &batch);
             logs.n = 0;
             CALL_CBS(m->stop_training, cbs, on_train_batch_begin, m, (int)step, &logs);
-            double v;
-            if ((s = train_step(m, &xb, &yb, b.sw ? b.swb : NULL, &v))) break;
-            total += v * (double)nb;
-            seen += nb;
+            double lv, per[BRAIN_MAX_IO];
+            if ((s = train_step(m, &batch, b.sw ? b.swb : NULL, &lv, per))) break;
+            sums_add(&ls, m->n_heads, lv, per, nb);
             logs.n = 0;
-            if (batch_logs) fill_logs(m, &logs, "", total / (double)seen);
+            if (batch_logs) fill_logs(m, &logs, "", &ls);
             CALL_CBS(m->stop_training, cbs, on_train_batch_end, m, (int)step, &logs);
             if (step == 0 && verbose) bar.first_step_end = brain__now(); /* per-step time excludes step 1 */
             if (verbose == 1 && step + 1 < steps) brain__progbar_update(&bar, step + 1, &logs, false);
@@ -370,10 +553,10 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
         }
         if (s) break; /* a failed step: on_train_end still runs (files closed), the error stays */
         logs.n = 0;
-        fill_logs(m, &logs, "", seen ? total / (double)seen : NAN);
+        fill_logs(m, &logs, "", &ls);
         if (have_val && (epoch + 1) % vfreq == 0) {
             brain_logs vl = {0};
-            s = run_evaluation(m, &xv, &yv, val_sw, bs, 0, &vl, "val_");
+            s = run_evaluation(m, &v, val_sw, bs, 0, &vl, "val_");
             for (int i = 0; i < vl.n; i++) brain_logs_set(&logs, vl.names[i], vl.values[i]);
         }
         CALL_CBS(m->stop_training, cbs, on_epoch_end, m, epoch, &logs);
@@ -394,21 +577,102 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
     return s;
 }
 
+brain_status brain_fit_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+                             const brain_tensor *const *ys, const brain_fit_options *opt, brain_history **history)
+{
+    const char *fn = "brain_fit_multi";
+    if (history) *history = NULL;
+    brain_status s = check_ready(m, fn);
+    io_set d, val = {0};
+    if (!s) s = make_set(m, fn, n_x, xs, n_y, ys, true, &d);
+    if (!s && opt && (opt->xs_val || opt->ys_val)) s = make_set(m, "brain_fit_multi validation_data", n_x, opt->xs_val, n_y, opt->ys_val, true, &val);
+    if (!s && opt && (opt->x_val || opt->y_val))
+        s = brain__fail(BRAIN_ERR_ARG, "%s: give validation data as xs_val and ys_val (one tensor per input and output)", fn);
+    return s ? s : fit_loop(m, fn, &d, &val, opt, history);
+}
+
+brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor *y,
+                       const brain_fit_options *opt, brain_history **history)
+{
+    if (history) *history = NULL;
+    brain_status s = check_ready(m, "brain_fit");
+    io_set d, val = {0};
+    if (!s && (!x || !y || !x->data || !y->data)) s = brain__fail(BRAIN_ERR_ARG, "brain_fit: x and y are required");
+    if (!s) s = make_set(m, "brain_fit", 1, &x, 1, &y, true, &d);
+    if (!s && opt && (opt->x_val || opt->y_val) && !(opt->validation_split > 0)) {
+        if (!opt->x_val || !opt->y_val || !opt->x_val->data || !opt->y_val->data)
+            s = brain__fail(BRAIN_ERR_ARG, "brain_fit validation_data: x and y are required");
+        else s = make_set(m, "brain_fit validation_data", 1, &opt->x_val, 1, &opt->y_val, true, &val);
+    }
+    if (!s && opt && opt->x_val && opt->validation_split > 0)
+        s = brain__fail(BRAIN_ERR_ARG, "brain_fit: give either validation_data (x_val, y_val) or validation_split, not both");
+    return s ? s : fit_loop(m, "brain_fit", &d, &val, opt, history);
+}
+
 /* ------------------------------------------------------------------ evaluate, predict */
+static brain_status evaluate_set(brain_model *m, const char *fn, const io_set *d, const brain_eval_options *opt, brain_logs *logs)
+{
+    brain_eval_options o = opt ? *opt : (brain_eval_options){0};
+    int bs = o.batch_size > 0 ? o.batch_size : 32;
+    int verbose = resolve_verbose(o.verbose);
+    if (d->x[0].shape[0] == 0) return brain__fail(BRAIN_ERR_ARG, "%s: there are no rows", fn);
+    brain_logs local = {0};
+    brain_status s = run_evaluation(m, d, o.sample_weight, bs, verbose, &local, "");
+    if (s) return s;
+    if (logs) *logs = local;
+    return BRAIN_OK;
+}
+
 brain_status brain_evaluate(brain_model *m, const brain_tensor *x, const brain_tensor *y,
                             const brain_eval_options *opt, brain_logs *logs)
 {
     brain_status s = check_ready(m, "brain_evaluate");
-    if (s) return s;
-    if ((s = check_xy(x, y, "brain_evaluate"))) return s;
-    if ((s = check_input(m, x))) return s;
+    if (!s && (!x || !y || !x->data || !y->data)) s = brain__fail(BRAIN_ERR_ARG, "brain_evaluate: x and y are required");
+    io_set d;
+    if (!s) s = make_set(m, "brain_evaluate", 1, &x, 1, &y, true, &d);
+    return s ? s : evaluate_set(m, "brain_evaluate", &d, opt, logs);
+}
+
+brain_status brain_evaluate_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+                                  const brain_tensor *const *ys, const brain_eval_options *opt, brain_logs *logs)
+{
+    brain_status s = check_ready(m, "brain_evaluate_multi");
+    io_set d;
+    if (!s) s = make_set(m, "brain_evaluate_multi", n_x, xs, n_y, ys, true, &d);
+    return s ? s : evaluate_set(m, "brain_evaluate_multi", &d, opt, logs);
+}
+
+static brain_status predict_set(brain_model *m, const io_set *d, const brain_eval_options *opt, brain_tensor **outs)
+{
     brain_eval_options o = opt ? *opt : (brain_eval_options){0};
     int bs = o.batch_size > 0 ? o.batch_size : 32;
     int verbose = resolve_verbose(o.verbose);
-    if (x->shape[0] == 0) return brain__fail(BRAIN_ERR_ARG, "brain_evaluate: there are no rows");
-    brain_logs local = {0};
-    if ((s = run_evaluation(m, x, y, o.sample_weight, bs, verbose, &local, ""))) return s;
-    if (logs) *logs = local;
+    int64_t n = d->x[0].shape[0], steps = (n + bs - 1) / bs;
+    for (int k = 0; k < m->n_outputs; k++) {
+        brain_shape os = brain_model_output_shape_k(m, k);
+        int64_t shape[BRAIN_MAX_DIMS] = {n};
+        for (int i = 0; i < os.ndim; i++) shape[i + 1] = os.dims[i];
+        if (!(outs[k] = brain_tensor_new(os.ndim + 1, shape))) {
+            for (int j = 0; j < k; j++) { brain_tensor_free(outs[j]); outs[j] = NULL; }
+            return BRAIN_ERR_NOMEM;
+        }
+    }
+    brain_progbar bar;
+    brain__progbar_init(&bar, steps, verbose);
+    for (int64_t step = 0; step < steps; step++) {
+        int64_t b0 = step * bs, nb = n - b0 < bs ? n - b0 : bs;
+        io_set b = io_rows(d, b0, nb);
+        brain_status s = forward_set(m, &b, false);
+        if (s) {
+            for (int k = 0; k < m->n_outputs; k++) { brain_tensor_free(outs[k]); outs[k] = NULL; }
+            return s;
+        }
+        for (int k = 0; k < m->n_outputs; k++) {
+            int64_t ors = brain_tensor_row_size(outs[k]);
+            memcpy(outs[k]->data + b0 * ors, brain__model_output_k(m, k)->data, sizeof(float) * (size_t)(nb * ors));
+        }
+        brain__progbar_update(&bar, step + 1, NULL, step + 1 == steps);
+    }
     return BRAIN_OK;
 }
 
@@ -419,27 +683,23 @@ brain_status brain_predict(brain_model *m, const brain_tensor *x, const brain_ev
     brain_status s = brain_model_build(m);
     if (s) return s;
     if (!x || !x->data) return brain__fail(BRAIN_ERR_ARG, "brain_predict: x is NULL");
-    if ((s = check_input(m, x))) return s;
-    brain_eval_options o = opt ? *opt : (brain_eval_options){0};
-    int bs = o.batch_size > 0 ? o.batch_size : 32;
-    int verbose = resolve_verbose(o.verbose);
-    brain_shape os = brain_model_output_shape(m);
-    int64_t shape[BRAIN_MAX_DIMS] = {x->shape[0]};
-    for (int i = 0; i < os.ndim; i++) shape[i + 1] = os.dims[i];
-    brain_tensor *res = brain_tensor_new(os.ndim + 1, shape);
-    if (!res) return BRAIN_ERR_NOMEM;
-    int64_t n = x->shape[0], steps = (n + bs - 1) / bs, ors = brain__shape_size(&os);
-    brain_progbar bar;
-    brain__progbar_init(&bar, steps, verbose);
-    for (int64_t step = 0; step < steps; step++) {
-        int64_t b0 = step * bs, nb = n - b0 < bs ? n - b0 : bs;
-        brain_tensor xb = view_rows(x, b0, nb);
-        if ((s = brain__model_forward(m, &xb, false))) { brain_tensor_free(res); return s; }
-        memcpy(res->data + b0 * ors, brain__model_output(m)->data, sizeof(float) * (size_t)(nb * ors));
-        brain__progbar_update(&bar, step + 1, NULL, step + 1 == steps);
-    }
-    *out = res;
-    return BRAIN_OK;
+    if (m->n_outputs != 1)
+        return brain__fail(BRAIN_ERR_ARG, "brain_predict: model '%s' has %d outputs; use brain_predict_multi", m->name, m->n_outputs);
+    io_set d;
+    if ((s = make_set(m, "brain_predict", 1, &x, 0, NULL, false, &d))) return s;
+    return predict_set(m, &d, opt, out);
+}
+
+brain_status brain_predict_multi(brain_model *m, int n_x, const brain_tensor *const *xs,
+                                 const brain_eval_options *opt, brain_tensor **outs)
+{
+    if (!m || !outs) return brain__fail(BRAIN_ERR_ARG, "brain_predict_multi: model and outs are required");
+    brain_status s = brain_model_build(m);
+    if (s) return s;
+    for (int k = 0; k < m->n_outputs; k++) outs[k] = NULL;
+    io_set d;
+    if ((s = make_set(m, "brain_predict_multi", n_x, xs, 0, NULL, false, &d))) return s;
+    return predict_set(m, &d, opt, outs);
 }
 
 /* ------------------------------------------------------------------ the explicit loop */
@@ -448,7 +708,11 @@ brain_status brain_model_forward(brain_model *m, const brain_tensor *x, bool tra
     if (pred) *pred = NULL;
     if (!m || !x) return brain__fail(BRAIN_ERR_ARG, "brain_model_forward: model and x are required");
     brain_status s = brain_model_build(m);
-    if (!s) s = check_input(m, x);
+    io_set d;
+    if (!s && m->n_inputs != 1)
+        s = brain__fail(BRAIN_ERR_ARG, "brain_model_forward: model '%s' has %d inputs; the explicit loop takes "
+                        "single-input, single-output models", m->name, m->n_inputs);
+    if (!s) s = make_set(m, "brain_model_forward", 1, &x, 0, NULL, false, &d);
     if (!s) s = brain__model_forward(m, x, training);
     if (!s && pred) *pred = brain__model_output(m);
     return s;
@@ -461,6 +725,9 @@ brain_status brain_model_loss(brain_model *m, const brain_tensor *y, const brain
     if (!l) return brain__fail(BRAIN_ERR_STATE, "brain_model_loss: pass a loss or compile model '%s' with one", m->name);
     if (!m->built || m->last_batch == 0)
         return brain__fail(BRAIN_ERR_STATE, "brain_model_loss: call brain_model_forward first");
+    if (m->n_outputs != 1)
+        return brain__fail(BRAIN_ERR_ARG, "brain_model_loss: model '%s' has %d outputs; the explicit loop takes "
+                           "single-output models", m->name, m->n_outputs);
     if (y->shape[0] != m->last_batch)
         return brain__fail(BRAIN_ERR_ARG, "brain_model_loss: y has %lld rows but the last forward had %lld",
                            (long long)y->shape[0], (long long)m->last_batch);

@@ -1,5 +1,11 @@
-/* model.c — a model is a graph of layers (Sequential is a chain).  This file builds it
- * (shapes, weights in one buffer), and runs forward and backward over it. */
+/* model.c — a model is a graph of layers (Sequential is a chain; functional.c builds the
+ * others).  This file builds a Sequential (shapes, weights in one buffer), and runs forward and
+ * backward over any graph:
+ *   forward:  input nodes view the caller's tensors; every other node, in topological order,
+ *             out = layer(outs of its in[] nodes)
+ *   backward: the loss fills each output node's dout; every other dout starts at zero; nodes in
+ *             reverse order ADD d(loss)/d(in) into their inputs' douts, so a node read by several
+ *             layers (fan-out) receives the sum of their gradients. */
 #include "internal.h"
 #include <math.h>
 #include <stdlib.h>
@@ -22,7 +28,7 @@ brain_model *brain_sequential(const char *name)
     return m;
 }
 
-static void layer_free(brain_layer *l)
+void brain__layer_free(brain_layer *l)
 {
     if (!l) return;
     if (l->vt->destroy) l->vt->destroy(l);
@@ -47,24 +53,28 @@ static void assign_name(brain_model *m, brain_layer *l)
 
 brain_status brain_model_add(brain_model *m, brain_layer *l)
 {
-    if (!m) { layer_free(l); return brain__fail(BRAIN_ERR_ARG, "brain_model_add: model is NULL"); }
+    if (!m) { brain__layer_free(l); return brain__fail(BRAIN_ERR_ARG, "brain_model_add: model is NULL"); }
+    if (!m->sequential) {
+        brain__layer_free(l);
+        return brain__fail(BRAIN_ERR_STATE, "brain_model_add: model '%s' is functional; its layers come from brain_apply", m->name);
+    }
     if (!l) {
         char why[900];
         snprintf(why, sizeof why, "%s", brain_last_error());
         return brain__fail(BRAIN_ERR_ARG, "brain_model_add: the layer could not be created: %s", why[0] ? why : "(no reason recorded)");
     }
     if (m->built) {
-        layer_free(l);
+        brain__layer_free(l);
         return brain__fail(BRAIN_ERR_STATE, "model '%s' is already built; add every layer before compile, fit or summary", m->name);
     }
     if (l->vt == &brain__input_vtable) {
         if (m->has_input || m->n_layers) {
-            layer_free(l);
+            brain__layer_free(l);
             return brain__fail(BRAIN_ERR_ARG, "an Input must be the first thing added to model '%s'", m->name);
         }
         m->input_shape = l->out_shape;
         m->has_input = true;
-        layer_free(l);
+        brain__layer_free(l);
         return BRAIN_OK;
     }
     if (l->model) return brain__fail(BRAIN_ERR_ARG, "layer '%s' already belongs to a model", l->name);
@@ -72,13 +82,13 @@ brain_status brain_model_add(brain_model *m, brain_layer *l)
         if (l->name_given && !strcmp(m->layers[i]->name, l->name)) {
             char nm[BRAIN_NAME_MAX];
             strcpy(nm, l->name);
-            layer_free(l);
+            brain__layer_free(l);
             return brain__fail(BRAIN_ERR_ARG, "model '%s' already has a layer named '%s'; layer names must be unique", m->name, nm);
         }
     if (m->n_layers == m->cap_layers) {
         int cap = m->cap_layers ? 2 * m->cap_layers : 8;
         brain_layer **p = realloc(m->layers, sizeof *p * cap);
-        if (!p) { layer_free(l); return brain__fail(BRAIN_ERR_NOMEM, "out of memory adding a layer"); }
+        if (!p) { brain__layer_free(l); return brain__fail(BRAIN_ERR_NOMEM, "out of memory adding a layer"); }
         m->layers = p;
         m->cap_layers = cap;
     }
@@ -102,26 +112,23 @@ static void free_buffers(brain_model *m)
 void brain_model_free(brain_model *m)
 {
     if (!m) return;
-    for (int i = 0; i < m->n_layers; i++) layer_free(m->layers[i]);
+    for (int i = 0; i < m->n_layers; i++) brain__layer_free(m->layers[i]);
     free(m->layers);
     free_buffers(m);
+    brain__graph_release(m->graph);
     free(m->weights);
     free(m->params);
     free(m->grads);
     free(m->state);
     brain_optimizer_free(m->optimizer);
-    brain_loss_free(m->loss);
-    for (int i = 0; i < m->n_metrics; i++) brain_metric_free(m->metrics[i]);
-    for (int i = 0; i < m->n_wmetrics; i++) brain_metric_free(m->wmetrics[i]);
-    free(m->metrics);
-    free(m->wmetrics);
+    brain__free_heads(m);
     free(m);
 }
 
 /* Lays out the weights: trainable ones in m->params (gradients in m->grads), the others in
  * m->state, both in Keras's order.  Values are initialised only when `init` is set; a relayout
  * (after trainable flags change) keeps the values. */
-static brain_status layout_weights(brain_model *m, bool init)
+brain_status brain__layout_weights(brain_model *m, bool init)
 {
     int nw = 0;
     for (int i = 0; i < m->n_layers; i++) nw += m->layers[i]->n_weights;
@@ -179,6 +186,7 @@ brain_status brain_model_build(brain_model *m)
         brain_layer *l = m->layers[i];
         brain_node *nd = &m->nodes[i + 1];
         nd->layer = l;
+        nd->shape = shape;
         nd->n_in = 1;
         nd->in[0] = i;
         l->n_in = 1;
@@ -196,9 +204,13 @@ brain_status brain_model_build(brain_model *m)
         l->out_shape = out;
         l->built = true;
         shape = out;
+        nd->shape = out;
     }
-    m->output_node = m->n_layers;
-    brain_status s = layout_weights(m, true);
+    m->nodes[0].shape = m->input_shape;
+    m->n_inputs = m->n_outputs = 1;
+    m->input_nodes[0] = 0;
+    m->output_nodes[0] = m->n_layers;
+    brain_status s = brain__layout_weights(m, true);
     if (s) { free_buffers(m); return s; }
     m->built = true;
     return BRAIN_OK;
@@ -207,14 +219,16 @@ brain_status brain_model_build(brain_model *m)
 brain_status brain__model_reserve(brain_model *m, int64_t batch)
 {
     if (batch <= m->capacity) return BRAIN_OK;
-    if (m->want_input_grad) {
-        brain_status s = brain__reserve_floats(&m->nodes[0].dbuf, &m->nodes[0].dbuf_cap, batch * brain__shape_size(&m->input_shape));
-        if (s) return s;
-    }
-    for (int i = 1; i < m->n_nodes; i++) {
+    for (int i = 0; i < m->n_nodes; i++) {
         brain_node *nd = &m->nodes[i];
-        int64_t n = batch * brain__shape_size(&nd->layer->out_shape);
-        brain_status s = brain__reserve_floats(&nd->buf, &nd->buf_cap, n);
+        int64_t n = batch * brain__shape_size(&nd->shape);
+        brain_status s = BRAIN_OK;
+        if (nd->n_in == 0) { /* an input: out views the caller's data */
+            if (m->want_input_grad) s = brain__reserve_floats(&nd->dbuf, &nd->dbuf_cap, n);
+            if (s) return s;
+            continue;
+        }
+        s = brain__reserve_floats(&nd->buf, &nd->buf_cap, n);
         if (!s) s = brain__reserve_floats(&nd->dbuf, &nd->dbuf_cap, n);
         if (!s && nd->layer->vt->reserve) s = nd->layer->vt->reserve(nd->layer, batch);
         if (s) return s;
@@ -234,18 +248,22 @@ static void set_batch_view(brain_tensor *t, float *data, const brain_shape *per,
     t->owns_data = 0;
 }
 
-/* Forward over the graph; x's rows must fit the reserved capacity. */
-brain_status brain__model_forward(brain_model *m, const brain_tensor *x, bool training)
+/* Forward over the graph; the inputs' rows (all equal) may exceed the reserved capacity. */
+brain_status brain__model_forward_multi(brain_model *m, int n_x, const brain_tensor *const *xs, bool training)
 {
-    int64_t batch = x->shape[0];
+    int64_t batch = xs[0]->shape[0];
     brain_status s = brain__model_reserve(m, batch);
     if (s) return s;
     brain_ctx ctx = {.training = training, .rng = &m->rng};
-    m->nodes[0].out = *x;
-    m->nodes[0].out.owns_data = 0;
-    for (int i = 1; i < m->n_nodes; i++) {
+    for (int k = 0; k < n_x; k++) {
+        brain_node *nd = &m->nodes[m->input_nodes[k]];
+        nd->out = *xs[k];
+        nd->out.owns_data = 0;
+    }
+    for (int i = 0; i < m->n_nodes; i++) {
         brain_node *nd = &m->nodes[i];
-        set_batch_view(&nd->out, nd->buf, &nd->layer->out_shape, batch);
+        if (nd->n_in == 0) continue;
+        set_batch_view(&nd->out, nd->buf, &nd->shape, batch);
         const brain_tensor *ins[BRAIN_MAX_LAYER_INPUTS];
         for (int k = 0; k < nd->n_in; k++) ins[k] = &m->nodes[nd->in[k]].out;
         nd->layer->vt->forward(nd->layer, &ctx, nd->n_in, ins, &nd->out);
@@ -256,13 +274,20 @@ brain_status brain__model_forward(brain_model *m, const brain_tensor *x, bool tr
     return BRAIN_OK;
 }
 
-const brain_tensor *brain__model_output(brain_model *m) { return &m->nodes[m->output_node].out; }
-float *brain__model_output_grad(brain_model *m)
+brain_status brain__model_forward(brain_model *m, const brain_tensor *x, bool training)
 {
-    brain_node *nd = &m->nodes[m->output_node];
-    set_batch_view(&nd->dout, nd->dbuf, &nd->layer->out_shape, m->last_batch);
+    return brain__model_forward_multi(m, 1, &x, training);
+}
+
+const brain_tensor *brain__model_output_k(brain_model *m, int k) { return &m->nodes[m->output_nodes[k]].out; }
+float *brain__model_output_grad_k(brain_model *m, int k)
+{
+    brain_node *nd = &m->nodes[m->output_nodes[k]];
+    set_batch_view(&nd->dout, nd->dbuf, &nd->shape, m->last_batch);
     return nd->dbuf;
 }
+const brain_tensor *brain__model_output(brain_model *m) { return brain__model_output_k(m, 0); }
+float *brain__model_output_grad(brain_model *m) { return brain__model_output_grad_k(m, 0); }
 
 double brain__regularization(brain_model *m, bool add_grad)
 {
@@ -283,27 +308,42 @@ double brain__regularization(brain_model *m, bool add_grad)
     return total;
 }
 
+static bool is_output(const brain_model *m, int node)
+{
+    for (int k = 0; k < m->n_outputs; k++) if (m->output_nodes[k] == node) return true;
+    return false;
+}
+
 double brain__model_backward_graph(brain_model *m)
 {
     brain_ctx ctx = {.training = m->last_training, .rng = &m->rng};
     int64_t batch = m->last_batch;
-    for (int i = m->want_input_grad ? 0 : 1; i < m->n_nodes; i++) {
-        if (i == m->output_node) continue;
+    for (int i = 0; i < m->n_nodes; i++) {
         brain_node *nd = &m->nodes[i];
-        set_batch_view(&nd->dout, nd->dbuf, i ? &nd->layer->out_shape : &m->input_shape, batch);
+        if (is_output(m, i) || (nd->n_in == 0 && !m->want_input_grad)) continue;
+        set_batch_view(&nd->dout, nd->dbuf, &nd->shape, batch);
         memset(nd->dbuf, 0, sizeof(float) * nd->dout.size);
     }
-    for (int i = m->n_nodes - 1; i >= 1; i--) {
+    for (int i = m->n_nodes - 1; i >= 0; i--) {
         brain_node *nd = &m->nodes[i];
+        if (nd->n_in == 0) continue;
         const brain_tensor *ins[BRAIN_MAX_LAYER_INPUTS];
         brain_tensor *dins[BRAIN_MAX_LAYER_INPUTS];
         for (int k = 0; k < nd->n_in; k++) {
-            ins[k] = &m->nodes[nd->in[k]].out;
-            dins[k] = nd->in[k] == 0 && !m->want_input_grad ? NULL : &m->nodes[nd->in[k]].dout;
+            brain_node *src = &m->nodes[nd->in[k]];
+            ins[k] = &src->out;
+            dins[k] = src->n_in == 0 && !m->want_input_grad ? NULL : &src->dout;
         }
         nd->layer->vt->backward(nd->layer, &ctx, nd->n_in, ins, &nd->out, &nd->dout, dins);
     }
     return brain__regularization(m, true);
+}
+
+int brain__model_node_of_layer(const brain_model *m, const brain_layer *l)
+{
+    for (int i = 0; m && l && i < m->n_nodes; i++)
+        if (m->nodes[i].layer == l) return i;
+    return -1;
 }
 
 /* ------------------------------------------------------------------ public accessors */
@@ -322,8 +362,28 @@ brain_layer *brain_model_get_layer(brain_model *m, const char *name)
 
 brain_shape brain_model_output_shape(const brain_model *m)
 {
+    if (m && m->built) return m->nodes[m->output_nodes[0]].shape;
     if (!m || !m->n_layers) return m ? m->input_shape : (brain_shape){0};
     return m->layers[m->n_layers - 1]->out_shape;
+}
+
+int brain_model_num_inputs(const brain_model *m) { return m ? (m->built ? m->n_inputs : 1) : 0; }
+int brain_model_num_outputs(const brain_model *m) { return m ? (m->built ? m->n_outputs : 1) : 0; }
+brain_shape brain_model_input_shape_k(const brain_model *m, int k)
+{
+    if (!m || k < 0 || k >= brain_model_num_inputs(m)) return (brain_shape){0};
+    return m->built ? m->nodes[m->input_nodes[k]].shape : m->input_shape;
+}
+brain_shape brain_model_output_shape_k(const brain_model *m, int k)
+{
+    if (!m || k < 0 || k >= brain_model_num_outputs(m)) return (brain_shape){0};
+    return k == 0 ? brain_model_output_shape(m) : m->nodes[m->output_nodes[k]].shape;
+}
+const char *brain_model_output_name(const brain_model *m, int k)
+{
+    if (!m || !m->built || k < 0 || k >= m->n_outputs) return "";
+    const brain_layer *l = m->nodes[m->output_nodes[k]].layer;
+    return l ? l->name : "";
 }
 
 int64_t brain_model_count_params(const brain_model *m) { return m ? m->n_params + m->n_state : 0; }
@@ -380,7 +440,7 @@ brain_status brain__model_relayout_if_needed(brain_model *m)
     /* a weight sits in the trainable buffer (has a gradient) iff it and its layer are trainable */
     for (int k = 0; k < m->n_weights; k++) {
         const brain_weight *w = m->weights[k];
-        if ((w->grad != NULL) != (w->trainable && w->layer->trainable)) return layout_weights(m, false);
+        if ((w->grad != NULL) != (w->trainable && w->layer->trainable)) return brain__layout_weights(m, false);
     }
     return BRAIN_OK;
 }
