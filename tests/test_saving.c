@@ -349,6 +349,60 @@ static void test_bad_files(void)
     brain_model_free(m);
 }
 
+/* a functional model with a fan-out to two outputs, compiled per output */
+static brain_model *make_functional(uint64_t seed)
+{
+    brain_set_random_seed(seed);
+    brain_sym a = brain_input_sym(BRAIN_SHAPE(5), "a");
+    brain_sym h = brain_apply(brain_dense(4, &(brain_dense_options){ .activation = BRAIN_RELU, .name = "h" }), a);
+    brain_sym d = brain_apply(brain_dropout(0.2f, NULL), h);
+    brain_sym o1 = brain_apply(brain_dense(3, &(brain_dense_options){ .activation = BRAIN_SOFTMAX, .name = "cls" }), d);
+    brain_sym o2 = brain_apply(brain_dense(1, &(brain_dense_options){ .name = "reg" }), h);
+    brain_model *m = brain_functional(1, &a, 2, (brain_sym[]){ o1, o2 }, &(brain_functional_options){ .name = "two_heads" });
+    if (!m) { fprintf(stderr, "brain_functional: %s\n", brain_last_error()); return NULL; }
+    brain_output_compile_options outs[2] = {
+        { .loss_name = "categorical_crossentropy", .metric_names = (const char *[]){ "accuracy", NULL } },
+        { .loss_name = "mse", .loss_weight = 0.5f, .has_loss_weight = true },
+    };
+    brain_compile(m, &(brain_compile_options){ .optimizer_name = "rmsprop", .outputs = outs, .n_outputs = 2 });
+    return m;
+}
+
+static void test_functional(void)
+{
+    brain_model *m = make_functional(21);
+    CHECK(m != NULL);
+    if (!m) { fprintf(stderr, "%s\n", brain_last_error()); return; }
+    brain_tensor *x, *y, *x2, *y2;
+    io_data(24, 5, 3, &x, &y);
+    io_data(24, 2, 1, &x2, &y2);
+    const brain_tensor *xs[] = { x }, *ys[] = { y, y2 };
+    CHECK_OK(brain_fit_multi(m, 1, xs, 2, ys, &(brain_fit_options){ .epochs = 2, .batch_size = 8, .verbose = BRAIN_SILENT }, NULL));
+    const char *p = io_path("functional.keras");
+    CHECK_OK(brain_save(m, p));
+    char *cfg = io_zip_read(p, "config.json", NULL);
+    CHECK(cfg && strstr(cfg, "\"class_name\":\"Functional\"") && strstr(cfg, "\"keras_history\":[\"h\",0,0]") &&
+          strstr(cfg, "\"input_layers\":[\"a\",0,0]") && strstr(cfg, "\"output_layers\":[[\"cls\",0,0],[\"reg\",0,0]]") && strstr(cfg, "\"loss_weights\":{\"cls\":1,\"reg\":0.5}"));
+    free(cfg);
+    brain_model *l = NULL;
+    CHECK_OK(brain_load_model(p, &l, NULL));
+    if (l) {
+        CHECK(same_weights(m, l));
+        CHECK(l->n_heads == 2 && l->heads[1].loss_weight == 0.5 && l->heads[0].n_metrics == 1);
+        CHECK(l->optimizer->iterations == 6 && !memcmp(l->optimizer->slot[0], m->optimizer->slot[0], sizeof(float) * m->n_params));
+        brain_tensor *pa[2] = {0}, *pb[2] = {0};
+        CHECK_OK(brain_predict_multi(m, 1, xs, &(brain_eval_options){ .verbose = BRAIN_SILENT }, pa));
+        CHECK_OK(brain_predict_multi(l, 1, xs, &(brain_eval_options){ .verbose = BRAIN_SILENT }, pb));
+        for (int k = 0; k < 2; k++) {
+            CHECK(pa[k] && pb[k] && !memcmp(pa[k]->data, pb[k]->data, sizeof(float) * pa[k]->size));
+            brain_tensor_free(pa[k]); brain_tensor_free(pb[k]);
+        }
+    }
+    brain_model_free(l);
+    brain_model_free(m);
+    brain_tensor_free(x); brain_tensor_free(y); brain_tensor_free(x2); brain_tensor_free(y2);
+}
+
 int main(void)
 {
     brain_set_print_hook(NULL, NULL);
@@ -356,5 +410,6 @@ int main(void)
     test_layout();
     test_config_round_trip();
     test_bad_files();
+    test_functional();
     return check_summary("test_saving");
 }

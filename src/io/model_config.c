@@ -162,14 +162,90 @@ static cJSON *compile_json(const brain_model *m)
     cJSON *c = cJSON_CreateObject();
     if (!c) return NULL;
     cJSON_AddItemToObject(c, "optimizer", optimizer_json(m->optimizer));
-    cJSON_AddItemToObject(c, "loss", loss_json(m->loss));
-    cJSON_AddNullToObject(c, "loss_weights");
-    cJSON_AddItemToObject(c, "metrics", metrics_json(m->metrics, m->n_metrics));
-    cJSON_AddItemToObject(c, "weighted_metrics", metrics_json(m->wmetrics, m->n_wmetrics));
+    if (m->n_heads <= 1) {
+        cJSON_AddItemToObject(c, "loss", loss_json(m->loss));
+        cJSON_AddNullToObject(c, "loss_weights");
+        cJSON_AddItemToObject(c, "metrics", metrics_json(m->metrics, m->n_metrics));
+        cJSON_AddItemToObject(c, "weighted_metrics", metrics_json(m->wmetrics, m->n_wmetrics));
+    } else { /* several outputs: dicts keyed by output name, as Keras writes them */
+        cJSON *loss = cJSON_AddObjectToObject(c, "loss"), *lw = cJSON_AddObjectToObject(c, "loss_weights");
+        cJSON *mt = cJSON_AddObjectToObject(c, "metrics"), *wm = cJSON_AddObjectToObject(c, "weighted_metrics");
+        for (int k = 0; loss && lw && mt && wm && k < m->n_heads; k++) {
+            const brain_output_head *h = &m->heads[k];
+            cJSON_AddItemToObject(loss, h->name, loss_json(h->loss));
+            cJSON_AddNumberToObject(lw, h->name, h->loss_weight);
+            if (h->n_metrics) cJSON_AddItemToObject(mt, h->name, metrics_json(h->metrics, h->n_metrics));
+            if (h->n_wmetrics) cJSON_AddItemToObject(wm, h->name, metrics_json(h->wmetrics, h->n_wmetrics));
+        }
+    }
     cJSON_AddBoolToObject(c, "run_eagerly", false);
     cJSON_AddNumberToObject(c, "steps_per_execution", 1);
     cJSON_AddBoolToObject(c, "jit_compile", false);
     return c;
+}
+
+/* {"class_name": "__keras_tensor__", "config": {"shape", "dtype", "keras_history": [layer, 0, 0]}} */
+static cJSON *keras_tensor(const brain_model *m, int node)
+{
+    cJSON *c = cJSON_CreateObject();
+    if (!c) return NULL;
+    cJSON_AddItemToObject(c, "shape", batch_shape_json(&m->nodes[node].shape));
+    cJSON_AddStringToObject(c, "dtype", "float32");
+    cJSON *h = cJSON_AddArrayToObject(c, "keras_history");
+    if (h) {
+        cJSON_AddItemToArray(h, cJSON_CreateString(m->nodes[node].layer->name));
+        cJSON_AddItemToArray(h, cJSON_CreateNumber(0));
+        cJSON_AddItemToArray(h, cJSON_CreateNumber(0));
+    }
+    cJSON *t = cJSON_CreateObject();
+    if (!t) { cJSON_Delete(c); return NULL; }
+    cJSON_AddStringToObject(t, "class_name", "__keras_tensor__");
+    cJSON_AddItemToObject(t, "config", c);
+    return t;
+}
+
+/* [name, 0, 0] for one tensor, [[name, 0, 0], ...] for several (Keras mirrors the structure) */
+static cJSON *io_layers_json(const brain_model *m, int n, const int *nodes)
+{
+    cJSON *all = cJSON_CreateArray();
+    for (int k = 0; all && k < n; k++) {
+        cJSON *e = cJSON_CreateArray();
+        cJSON_AddItemToArray(e, cJSON_CreateString(m->nodes[nodes[k]].layer->name));
+        cJSON_AddItemToArray(e, cJSON_CreateNumber(0));
+        cJSON_AddItemToArray(e, cJSON_CreateNumber(0));
+        if (n == 1) { cJSON_Delete(all); return e; }
+        cJSON_AddItemToArray(all, e);
+    }
+    return all;
+}
+
+static brain_status functional_config(const brain_model *m, cJSON *cfg)
+{
+    cJSON *layers = cJSON_AddArrayToObject(cfg, "layers");
+    if (!layers) return nomem();
+    for (int i = 0; i < m->n_layers; i++) {
+        const brain_layer *l = m->layers[i];
+        int node = brain__model_node_of_layer(m, l);
+        cJSON *e;
+        brain_status s = layer_entry(l, &e);
+        if (s) return s;
+        cJSON_AddItemToArray(layers, e);
+        cJSON_AddStringToObject(e, "name", l->name);
+        cJSON *inb = cJSON_AddArrayToObject(e, "inbound_nodes");
+        if (!inb || node < 0) return nomem();
+        const brain_node *nd = &m->nodes[node];
+        if (nd->n_in == 0) continue; /* an InputLayer */
+        cJSON *call = cJSON_CreateObject(), *args = cJSON_CreateArray(), *list = args;
+        if (!call || !args) { cJSON_Delete(call); cJSON_Delete(args); return nomem(); }
+        cJSON_AddItemToArray(inb, call);
+        cJSON_AddItemToObject(call, "args", args);
+        cJSON_AddObjectToObject(call, "kwargs");
+        if (l->vt->takes_list) { list = cJSON_CreateArray(); cJSON_AddItemToArray(args, list); }
+        for (int k = 0; k < nd->n_in; k++) cJSON_AddItemToArray(list, keras_tensor(m, nd->in[k]));
+    }
+    cJSON_AddItemToObject(cfg, "input_layers", io_layers_json(m, m->n_inputs, m->input_nodes));
+    cJSON_AddItemToObject(cfg, "output_layers", io_layers_json(m, m->n_outputs, m->output_nodes));
+    return BRAIN_OK;
 }
 
 brain_status brain__model_to_config(const brain_model *m, cJSON **out)
@@ -180,26 +256,35 @@ brain_status brain__model_to_config(const brain_model *m, cJSON **out)
     if (!cfg) return nomem();
     cJSON_AddStringToObject(cfg, "name", m->name);
     cJSON_AddBoolToObject(cfg, "trainable", true);
-    cJSON_AddStringToObject(cfg, "dtype", "float32");
-    cJSON *layers = cJSON_AddArrayToObject(cfg, "layers");
-    /* Sequential: the InputLayer is the first entry of "layers" */
-    brain_layer *in = brain_input(m->input_shape);
-    cJSON *ic = in ? cJSON_CreateObject() : NULL;
-    brain_status s = ic ? brain__input_vtable.get_config(in, ic) : nomem();
-    free(in);
-    if (!s) s = brain__cfg_add_string(ic, "name", "input_layer");
-    if (s) { cJSON_Delete(ic); cJSON_Delete(cfg); return s; }
-    cJSON_AddItemToArray(layers, envelope("keras.layers", "InputLayer", ic));
-    for (int i = 0; i < m->n_layers; i++) {
-        cJSON *e;
-        if ((s = layer_entry(m->layers[i], &e))) { cJSON_Delete(cfg); return s; }
-        cJSON_AddItemToArray(layers, e);
+    brain_status s = BRAIN_OK;
+    cJSON *root;
+    if (!m->sequential) {
+        if ((s = functional_config(m, cfg))) { cJSON_Delete(cfg); return s; }
+        root = envelope("keras.src.models.functional", "Functional", cfg);
+        if (!root) return nomem();
+        cJSON_ReplaceItemInObject(root, "registered_name", cJSON_CreateString("Functional"));
+    } else {
+        cJSON_AddStringToObject(cfg, "dtype", "float32");
+        cJSON *layers = cJSON_AddArrayToObject(cfg, "layers");
+        /* Sequential: the InputLayer is the first entry of "layers" */
+        brain_layer *in = brain_input(m->input_shape);
+        cJSON *ic = in ? cJSON_CreateObject() : NULL;
+        s = ic ? brain__input_vtable.get_config(in, ic) : nomem();
+        free(in);
+        if (!s) s = brain__cfg_add_string(ic, "name", "input_layer");
+        if (s) { cJSON_Delete(ic); cJSON_Delete(cfg); return s; }
+        cJSON_AddItemToArray(layers, envelope("keras.layers", "InputLayer", ic));
+        for (int i = 0; i < m->n_layers; i++) {
+            cJSON *e;
+            if ((s = layer_entry(m->layers[i], &e))) { cJSON_Delete(cfg); return s; }
+            cJSON_AddItemToArray(layers, e);
+        }
+        cJSON_AddItemToObject(cfg, "build_input_shape", batch_shape_json(&m->input_shape));
+        root = envelope("keras", "Sequential", cfg);
+        if (!root) return nomem();
+        cJSON *bc = cJSON_AddObjectToObject(root, "build_config");
+        if (bc) cJSON_AddItemToObject(bc, "input_shape", batch_shape_json(&m->input_shape));
     }
-    cJSON_AddItemToObject(cfg, "build_input_shape", batch_shape_json(&m->input_shape));
-    cJSON *root = envelope("keras", "Sequential", cfg);
-    if (!root) return nomem();
-    cJSON *bc = cJSON_AddObjectToObject(root, "build_config");
-    if (bc) cJSON_AddItemToObject(bc, "input_shape", batch_shape_json(&m->input_shape));
     if (m->compiled) cJSON_AddItemToObject(root, "compile_config", compile_json(m));
     *out = root;
     return BRAIN_OK;
@@ -329,6 +414,122 @@ static brain_status sequential_from_config(const cJSON *root, const cJSON *cfg, 
     return BRAIN_OK;
 }
 
+
+/* ------------------------------------------------------------------ functional */
+static int layer_index(const char *const *names, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(names[i], name)) return i;
+    return -1;
+}
+
+/* The layer name a tensor reference points at: Keras 3 {"class_name": "__keras_tensor__",
+ * "config": {"keras_history": [name, node, tensor]}} or Keras 2 [name, node, tensor, {kwargs}]. */
+static const char *tensor_ref(const cJSON *t)
+{
+    const cJSON *h = cJSON_IsArray(t) ? t : cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t, "config"), "keras_history");
+    if (!cJSON_IsArray(h) || !cJSON_IsString(h->child)) return NULL;
+    const cJSON *node = h->child->next, *tensor = node ? node->next : NULL;
+    if (!cJSON_IsNumber(node) || node->valuedouble != 0 || !cJSON_IsNumber(tensor) || tensor->valuedouble != 0) return "";
+    return h->child->valuestring;
+}
+
+/* A layer's inbound layers from its "inbound_nodes" (one call per layer) */
+static brain_status read_inbound(const cJSON *e, const char *lname, const char *file, const char *const *names, int n_names,
+                                 int *n_in, int in[BRAIN_MAX_LAYER_INPUTS])
+{
+    *n_in = 0;
+    const cJSON *nodes = cJSON_GetObjectItemCaseSensitive(e, "inbound_nodes");
+    int nn = cJSON_GetArraySize(nodes);
+    if (!nodes || nn == 0) return BRAIN_OK;
+    if (!cJSON_IsArray(nodes) || nn != 1)
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' is called %d times; this library calls each layer once", file, lname, nn);
+    const cJSON *node = nodes->child, *refs;
+    if (cJSON_IsArray(node)) refs = node; /* Keras 2: [[name, 0, 0, {}], ...] */
+    else {
+        const cJSON *args = cJSON_GetObjectItemCaseSensitive(node, "args");
+        if (!cJSON_IsArray(args) || cJSON_GetArraySize(args) != 1)
+            return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s': inbound node args must hold one tensor or one list", file, lname);
+        refs = cJSON_IsArray(args->child) ? args->child : args;
+    }
+    for (const cJSON *t = refs->child; t; t = t->next) {
+        const char *ref = tensor_ref(t);
+        int idx = ref && *ref ? layer_index(names, n_names, ref) : -1;
+        if (idx < 0)
+            return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' takes an input from %s%.64s%s, which is not an earlier layer "
+                                                 "of the model (or not its first call)", file, lname, ref ? "'" : "", ref ? ref : "an unreadable reference",
+                               ref ? "'" : "");
+        if (*n_in >= BRAIN_MAX_LAYER_INPUTS)
+            return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' has more than %d inputs", file, lname, BRAIN_MAX_LAYER_INPUTS);
+        in[(*n_in)++] = idx;
+    }
+    return BRAIN_OK;
+}
+
+/* input_layers / output_layers: [name, 0, 0] or [[name, 0, 0], ...] */
+static brain_status read_io(const cJSON *v, const char *key, const char *file, const char *const *names, int n_names, int *n, int *idx)
+{
+    *n = 0;
+    if (!cJSON_IsArray(v) || !v->child) return brain__fail(BRAIN_ERR_FORMAT, "%s: the model config's %s is missing", file, key);
+    bool flat = cJSON_IsString(v->child);
+    for (const cJSON *e = flat ? v : v->child; e; e = flat ? NULL : e->next) {
+        const char *ref = tensor_ref(e);
+        int i = ref && *ref ? layer_index(names, n_names, ref) : -1;
+        if (i < 0) return brain__fail(BRAIN_ERR_FORMAT, "%s: %s names '%.64s', which is not a layer of the model", file, key, ref ? ref : "?");
+        if (*n >= BRAIN_MAX_IO) return brain__fail(BRAIN_ERR_FORMAT, "%s: more than %d %s", file, BRAIN_MAX_IO, key);
+        idx[(*n)++] = i;
+    }
+    return BRAIN_OK;
+}
+
+static brain_status functional_from_config(const cJSON *cfg, const char *file, brain_model **out)
+{
+    const cJSON *layers = cJSON_GetObjectItemCaseSensitive(cfg, "layers");
+    int n = cJSON_GetArraySize(layers);
+    if (!cJSON_IsArray(layers) || n < 2 || n > 100000)
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: the Functional config has no usable \"layers\" array", file);
+    brain_layer **ls = brain__alloc_array((size_t)n, sizeof *ls);
+    const char **names = brain__alloc_array((size_t)n, sizeof *names);
+    int *n_in = brain__alloc_array((size_t)n, sizeof *n_in);
+    int (*in)[BRAIN_MAX_LAYER_INPUTS] = brain__alloc_array((size_t)n, sizeof *in);
+    int inputs[BRAIN_MAX_IO], outputs[BRAIN_MAX_IO], n_inputs = 0, n_outputs = 0;
+    brain_status s = ls && names && n_in && in ? BRAIN_OK : BRAIN_ERR_NOMEM;
+    int i = 0;
+    for (const cJSON *e = layers->child; !s && e; e = e->next, i++) {
+        const char *nm = str_member(e, "name");
+        if (!nm) nm = brain__cfg_layer_name(cJSON_GetObjectItemCaseSensitive(e, "config"));
+        if (layer_index(names, i, nm) >= 0) { s = brain__fail(BRAIN_ERR_FORMAT, "%s: two layers are named '%.64s'", file, nm); break; }
+        names[i] = nm;
+        const char *cls = str_member(e, "class_name");
+        if ((s = layer_from_entry(e, file, i, &ls[i]))) break;
+        if (strlen(nm) < BRAIN_NAME_MAX) { strcpy(ls[i]->name, nm); ls[i]->name_given = true; }
+        s = read_inbound(e, nm, file, names, i, &n_in[i], in[i]);
+        if (!s && cls && !strcmp(cls, "InputLayer") != (n_in[i] == 0))
+            s = brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' %s", file, nm, n_in[i] ? "is an InputLayer with inputs" : "has no inputs");
+    }
+    if (!s) s = read_io(cJSON_GetObjectItemCaseSensitive(cfg, "input_layers"), "input_layers", file, names, n, &n_inputs, inputs);
+    if (!s) s = read_io(cJSON_GetObjectItemCaseSensitive(cfg, "output_layers"), "output_layers", file, names, n, &n_outputs, outputs);
+    const char *name = str_member(cfg, "name");
+    if (name && strlen(name) >= BRAIN_NAME_MAX) name = NULL;
+    brain_model *m = NULL;
+    if (!s) {
+        brain__functional_spec sp = { .name = name, .n_layers = n, .layers = ls, .n_inbound = n_in,
+                                      .inbound = (const int (*)[BRAIN_MAX_LAYER_INPUTS])in,
+                                      .n_inputs = n_inputs, .inputs = inputs, .n_outputs = n_outputs, .outputs = outputs };
+        m = brain__functional_from_spec(&sp); /* takes the layers */
+        if (!m) {
+            char why[700];
+            snprintf(why, sizeof why, "%s", brain_last_error());
+            s = brain__fail(BRAIN_ERR_FORMAT, "%s: the model cannot be built: %s", file, why);
+        }
+    } else {
+        for (int k = 0; ls && k < n; k++) if (ls[k]) brain__layer_free(ls[k]);
+    }
+    free(ls); free(names); free(n_in); free(in);
+    if (!s) *out = m;
+    return s;
+}
+
 brain_status brain__model_from_config(const cJSON *root, const char *file, brain_model **out)
 {
     *out = NULL;
@@ -336,7 +537,8 @@ brain_status brain__model_from_config(const cJSON *root, const char *file, brain
     const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(root, "config");
     if (!cls || !cfg) return brain__fail(BRAIN_ERR_FORMAT, "%s: the model config has no class_name or config", file);
     if (!strcmp(cls, "Sequential")) return sequential_from_config(root, cfg, file, out);
-    return brain__fail(BRAIN_ERR_FORMAT, "%s: the model is a %.64s; this library loads Sequential models", file, cls);
+    if (!strcmp(cls, "Functional") || !strcmp(cls, "Model")) return functional_from_config(cfg, file, out);
+    return brain__fail(BRAIN_ERR_FORMAT, "%s: the model is a %.64s; this library loads Sequential and Functional models", file, cls);
 }
 
 /* ------------------------------------------------------------------ compile config */
@@ -392,8 +594,6 @@ static brain_status optimizer_from_json(const cJSON *v, const char *file, brain_
 static brain_status loss_from_json(const cJSON *v, const char *file, brain_loss **out)
 {
     *out = NULL;
-    if (cJSON_IsArray(v) || (cJSON_IsObject(v) && !str_member(v, "class_name")))
-        return brain__fail(BRAIN_ERR_FORMAT, "%s: the model has one loss per output; this library compiles single-output models", file);
     if (cJSON_IsString(v)) {
         *out = brain_loss_from_name(v->valuestring);
         return *out ? BRAIN_OK : brain__fail(BRAIN_ERR_FORMAT, "%s: unknown loss \"%.64s\"", file, v->valuestring);
@@ -444,32 +644,73 @@ static brain_status metric_names(const cJSON *v, const char *file, const char **
     return BRAIN_OK;
 }
 
+/* A per-output value: dict keyed by output name, or list in output order (NULL when absent) */
+static const cJSON *per_output(const cJSON *v, const brain_model *m, int k)
+{
+    if (cJSON_IsObject(v) && !cJSON_GetObjectItemCaseSensitive(v, "class_name"))
+        return cJSON_GetObjectItemCaseSensitive(v, brain_model_output_name(m, k));
+    if (cJSON_IsArray(v)) return cJSON_GetArrayItem(v, k);
+    return NULL;
+}
+
+static bool is_per_output(const cJSON *v)
+{
+    return (cJSON_IsObject(v) && !cJSON_GetObjectItemCaseSensitive(v, "class_name")) ||
+           (cJSON_IsArray(v) && v->child && !cJSON_IsString(v->child) && !cJSON_GetObjectItemCaseSensitive(v->child, "class_name"));
+}
+
 brain_status brain__compile_from_config(brain_model *m, const cJSON *cc, const char *file)
 {
     const cJSON *ov = cJSON_GetObjectItemCaseSensitive(cc, "optimizer");
     if (!ov) ov = cJSON_GetObjectItemCaseSensitive(cc, "optimizer_config"); /* legacy training_config */
     const cJSON *lv = cJSON_GetObjectItemCaseSensitive(cc, "loss");
-    const char *mnames[33], *wnames[33];
-    brain_status s = metric_names(cJSON_GetObjectItemCaseSensitive(cc, "metrics"), file, mnames, 33);
-    if (!s) s = metric_names(cJSON_GetObjectItemCaseSensitive(cc, "weighted_metrics"), file, wnames, 33);
-    if (s) return s;
+    const cJSON *mv = cJSON_GetObjectItemCaseSensitive(cc, "metrics"), *wv = cJSON_GetObjectItemCaseSensitive(cc, "weighted_metrics");
     const cJSON *lw = cJSON_GetObjectItemCaseSensitive(cc, "loss_weights");
-    if (lw && !cJSON_IsNull(lw)) return brain__fail(BRAIN_ERR_FORMAT, "%s: loss_weights are not supported", file);
+    int n_out = m->n_outputs > 1 ? m->n_outputs : 1;
+    bool multi = n_out > 1 || is_per_output(lv) || is_per_output(mv) || is_per_output(wv);
+    if (!multi && lw && !cJSON_IsNull(lw)) return brain__fail(BRAIN_ERR_FORMAT, "%s: loss_weights need a model with several outputs", file);
+    const char *mnames[BRAIN_MAX_IO][33], *wnames[BRAIN_MAX_IO][33];
+    brain_loss *loss[BRAIN_MAX_IO] = {0};
+    brain_metric *wm[BRAIN_MAX_IO][33];
+    memset(wm, 0, sizeof wm);
+    brain_output_compile_options outs[BRAIN_MAX_IO];
+    memset(outs, 0, sizeof outs);
     brain_optimizer *opt = NULL;
-    brain_loss *loss = NULL;
-    if (!ov || cJSON_IsNull(ov)) opt = brain_optimizer_from_name("rmsprop");
-    else if ((s = optimizer_from_json(ov, file, &opt))) return s;
-    if ((s = loss_from_json(lv, file, &loss))) { brain_optimizer_free(opt); return s; }
-    brain_metric *wm[33] = {0};
-    for (int i = 0; wnames[i]; i++)
-        if (!(wm[i] = brain_metric_from_name(wnames[i]))) {
-            for (int k = 0; k < i; k++) brain_metric_free(wm[k]);
-            brain_optimizer_free(opt);
-            brain_loss_free(loss);
-            return brain__fail(BRAIN_ERR_FORMAT, "%s: unknown weighted metric \"%.64s\"", file, wnames[i]);
+    brain_status s = BRAIN_OK;
+    for (int k = 0; !s && k < n_out; k++) {
+        const cJSON *lk = multi && is_per_output(lv) ? per_output(lv, m, k) : lv;
+        const cJSON *mk = multi && is_per_output(mv) ? per_output(mv, m, k) : mv;
+        const cJSON *wk = multi && is_per_output(wv) ? per_output(wv, m, k) : wv;
+        if (!lk) { s = brain__fail(BRAIN_ERR_FORMAT, "%s: no loss for output '%s'", file, brain_model_output_name(m, k)); break; }
+        if (cJSON_IsString(mk)) { s = brain__fail(BRAIN_ERR_FORMAT, "%s: metrics must be lists", file); break; }
+        if ((s = metric_names(mk, file, mnames[k], 33)) || (s = metric_names(wk, file, wnames[k], 33))) break;
+        if ((s = loss_from_json(lk, file, &loss[k]))) break;
+        for (int i = 0; !s && wnames[k][i]; i++)
+            if (!(wm[k][i] = brain_metric_from_name(wnames[k][i])))
+                s = brain__fail(BRAIN_ERR_FORMAT, "%s: unknown weighted metric \"%.64s\"", file, wnames[k][i]);
+        outs[k] = (brain_output_compile_options){ .loss = loss[k], .metric_names = mnames[k], .weighted_metrics = wnames[k][0] ? wm[k] : NULL };
+        const cJSON *w = multi ? per_output(lw, m, k) : NULL;
+        if (!s && w) {
+            if (!cJSON_IsNumber(w)) s = brain__fail(BRAIN_ERR_FORMAT, "%s: loss_weights must be numbers", file);
+            outs[k].loss_weight = (float)w->valuedouble;
+            outs[k].has_loss_weight = true;
         }
-    s = brain_compile(m, &(brain_compile_options){ .optimizer = opt, .loss = loss, .metric_names = mnames,
-                                                   .weighted_metrics = wnames[0] ? wm : NULL });
+    }
+    if (!s) {
+        if (!ov || cJSON_IsNull(ov)) opt = brain_optimizer_from_name("rmsprop");
+        else s = optimizer_from_json(ov, file, &opt);
+    }
+    if (s) {
+        for (int k = 0; k < n_out; k++) {
+            brain_loss_free(loss[k]);
+            for (int i = 0; i < 33; i++) brain_metric_free(wm[k][i]);
+        }
+        return s;
+    }
+    brain_compile_options co = { .optimizer = opt };
+    if (multi) { co.outputs = outs; co.n_outputs = n_out; }
+    else { co.loss = loss[0]; co.metric_names = mnames[0]; co.weighted_metrics = outs[0].weighted_metrics; }
+    s = brain_compile(m, &co);
     if (s) {
         char why[700];
         snprintf(why, sizeof why, "%s", brain_last_error());
