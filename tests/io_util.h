@@ -35,7 +35,7 @@ static const char *io_path(const char *name)
 }
 
 /* Runs argv0 with the given arguments; returns the exit status (or -1). */
-static int io_run_self(const char *argv0, const char *a1, const char *a2, pid_t *pid_out)
+static __attribute__((unused)) int io_run_self(const char *argv0, const char *a1, const char *a2, pid_t *pid_out)
 {
     char *args[] = { (char *)argv0, (char *)a1, (char *)a2, NULL };
     pid_t pid;
@@ -47,7 +47,7 @@ static int io_run_self(const char *argv0, const char *a1, const char *a2, pid_t 
 }
 
 /* Deterministic inputs in [-1, 1] and one-hot targets for n rows. */
-static void io_data(int64_t n, int64_t d, int64_t k, brain_tensor **x, brain_tensor **y)
+static __attribute__((unused)) void io_data(int64_t n, int64_t d, int64_t k, brain_tensor **x, brain_tensor **y)
 {
     *x = brain_tensor_new(2, (int64_t[]){ n, d });
     *y = brain_tensor_new(2, (int64_t[]){ n, k });
@@ -65,7 +65,7 @@ static void io_data(int64_t n, int64_t d, int64_t k, brain_tensor **x, brain_ten
 }
 
 /* Rewrites a zip: member `name` is replaced by `data` (or dropped when data is NULL). */
-static int io_zip_replace(const char *src, const char *dst, const char *name, const char *data, size_t n)
+static __attribute__((unused)) int io_zip_replace(const char *src, const char *dst, const char *name, const char *data, size_t n)
 {
     int err;
     zip_t *in = zip_open(src, ZIP_RDONLY, &err);
