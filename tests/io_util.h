@@ -98,7 +98,7 @@ static __attribute__((unused)) int io_zip_replace(const char *src, const char *d
 }
 
 /* A member of a zip as a NUL-terminated string (caller frees). */
-static char *io_zip_read(const char *path, const char *name, size_t *n_out)
+static __attribute__((unused)) char *io_zip_read(const char *path, const char *name, size_t *n_out)
 {
     int err;
     zip_t *z = zip_open(path, ZIP_RDONLY, &err);
