@@ -25,7 +25,7 @@ static const char *io_tmpdir(void)
     return dir;
 }
 
-static const char *io_path(const char *name)
+static __attribute__((unused)) const char *io_path(const char *name)
 {
     static char buf[64][256]; /* a ring: each test keeps few paths alive */
     static int k;

@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Golden files for brain's saving tests, written and checked with real Keras 3.
+
+    python3 -m venv /tmp/kerasenv && /tmp/kerasenv/bin/pip install keras jax jaxlib h5py
+    KERAS_BACKEND=jax /tmp/kerasenv/bin/python tools/keras_golden_models.py write
+        writes tests/keras_files/<name>.keras (and <name>.h5, Keras's legacy format, where
+        marked) with <name>.json: the input x, Keras's predictions y (one list per output),
+        and for "resume" models y_after: the predictions after one more epoch of training
+        from the saved optimizer state (shuffle=False, batch_size 4, on x and the targets t).
+    BRAIN_EXPORT_DIR=/tmp/brain_export build/test_keras_files   (C: writes models made by brain)
+    KERAS_BACKEND=jax /tmp/kerasenv/bin/python tools/keras_golden_models.py check /tmp/brain_export
+        loads every .keras file there with keras.saving.load_model, predicts on the saved x and
+        prints the largest absolute difference to brain's own predictions.
+
+The tests (tests/test_keras_files.c) need no Python: they read the committed files.
+Layer sizes are tiny so that the files stay small.
+"""
+import json
+import os
+import sys
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+import numpy as np  # noqa: E402
+import keras  # noqa: E402
+from keras import layers  # noqa: E402
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "keras_files")
+
+
+def rnd(shape, seed):
+    return np.random.default_rng(seed).normal(size=shape).astype("float32")
+
+
+def onehot(n, k, seed):
+    return keras.utils.to_categorical(np.random.default_rng(seed).integers(0, k, n), k).astype("float32")
+
+
+def sequential_all():
+    """Every Sequential-able layer brain has: InputLayer, Flatten, Dense (with a regularizer),
+    Dropout, LeakyReLU, Activation."""
+    m = keras.Sequential([
+        keras.Input((2, 3)),
+        layers.Flatten(),
+        layers.Dense(8, activation="relu", kernel_regularizer=keras.regularizers.L2(0.01)),
+        layers.Dropout(0.3),
+        layers.Dense(5, activation="gelu", kernel_initializer="he_normal"),
+        layers.LeakyReLU(negative_slope=0.2),
+        layers.Activation("sigmoid"),
+        layers.Dense(3, activation="softmax", use_bias=True),
+    ], name="seq_all")
+    m.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    x = rnd((6, 2, 3), 1)
+    m.fit(x, onehot(6, 3, 2), epochs=2, batch_size=3, verbose=0)
+    return m, x
+
+
+def activations():
+    """One Dense per activation string brain knows."""
+    acts = ["relu", "sigmoid", "tanh", "elu", "selu", "gelu", "silu", "softplus", "softsign",
+            "hard_sigmoid", "exponential", "leaky_relu", "linear", "softmax"]
+    m = keras.Sequential([keras.Input((3,))] + [layers.Dense(3, activation=a) for a in acts], name="acts")
+    m.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05, momentum=0.9), loss="mse")
+    x = rnd((4, 3), 3) * 0.5
+    return m, x
+
+
+def resume():
+    """Trained with RMSprop (momentum, centered) for 2 epochs; the test trains one more."""
+    m = keras.Sequential([keras.Input((4,)), layers.Dense(6, activation="tanh"), layers.Dense(3, activation="softmax")],
+                         name="resume")
+    m.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.01, momentum=0.5, centered=True),
+              loss="categorical_crossentropy", metrics=["accuracy"])
+    x = rnd((8, 4), 4)
+    t = onehot(8, 3, 5)
+    m.fit(x, t, epochs=2, batch_size=4, verbose=0, shuffle=False)
+    return m, x, t
+
+
+def resume_adam():
+    m = keras.Sequential([keras.Input((4,)), layers.Dense(5, activation="relu"), layers.Dense(2, activation="sigmoid")],
+                         name="resume_adam")
+    m.compile(optimizer=keras.optimizers.Adam(learning_rate=0.02, amsgrad=True), loss="binary_crossentropy")
+    x = rnd((8, 4), 6)
+    t = (np.random.default_rng(7).random((8, 2)) > 0.5).astype("float32")
+    m.fit(x, t, epochs=2, batch_size=4, verbose=0, shuffle=False)
+    return m, x, t
+
+
+def functional_two_outputs():
+    x_in = keras.Input((4,), name="features")
+    h = layers.Dense(6, activation="selu", name="shared")(x_in)
+    d = layers.Dropout(0.1)(h)
+    cls = layers.Dense(3, activation="softmax", name="cls")(d)
+    reg = layers.Dense(1, name="reg")(h)
+    m = keras.Model(x_in, [cls, reg], name="two_heads")
+    m.compile(optimizer="adam", loss={"cls": "categorical_crossentropy", "reg": "mse"},
+              loss_weights={"cls": 1.0, "reg": 0.5}, metrics={"cls": ["accuracy"]})
+    x = rnd((5, 4), 8)
+    m.fit(x, {"cls": onehot(5, 3, 9), "reg": rnd((5, 1), 10)}, epochs=1, verbose=0)
+    return m, x
+
+
+def predict_list(m, x):
+    y = m.predict(x, verbose=0)
+    return [np.asarray(v).tolist() for v in (y if isinstance(y, list) else [y])]
+
+
+def save(name, m, x, legacy=False, extra=None):
+    m.save(os.path.join(OUT, name + ".keras"))
+    if legacy:
+        m.save(os.path.join(OUT, name + ".h5"))
+    info = {"keras_version": keras.__version__, "x_shape": list(x.shape), "x": x.ravel().tolist(),
+            "y": [np.asarray(v).ravel().tolist() for v in predict_list(m, x)]}
+    info.update(extra or {})
+    with open(os.path.join(OUT, name + ".json"), "w") as f:
+        json.dump(info, f)
+
+
+def write():
+    os.makedirs(OUT, exist_ok=True)
+    keras.utils.set_random_seed(0)
+    m, x = sequential_all()
+    save("seq_all", m, x, legacy=True)
+    m, x = activations()
+    save("activations", m, x)
+    m, x = functional_two_outputs()
+    save("two_heads", m, x, legacy=True)
+    for build in (resume, resume_adam):
+        m, x, t = build()
+        name = m.name
+        m.save(os.path.join(OUT, name + ".keras"))
+        y0 = predict_list(m, x)
+        m.fit(x, t, epochs=1, batch_size=4, verbose=0, shuffle=False)
+        info = {"keras_version": keras.__version__, "x_shape": list(x.shape), "x": x.ravel().tolist(),
+                "t_shape": list(t.shape), "t": t.ravel().tolist(),
+                "y": [np.asarray(v).ravel().tolist() for v in y0],
+                "y_after": [np.asarray(v).ravel().tolist() for v in predict_list(m, x)]}
+        with open(os.path.join(OUT, name + ".json"), "w") as f:
+            json.dump(info, f)
+    print("wrote", sorted(os.listdir(OUT)), "with Keras", keras.__version__)
+
+
+def check(d):
+    worst = 0.0
+    for fn in sorted(os.listdir(d)):
+        if not fn.endswith(".keras"):
+            continue
+        name = fn[:-6]
+        with open(os.path.join(d, name + ".json")) as f:
+            info = json.load(f)
+        m = keras.saving.load_model(os.path.join(d, fn))
+        x = np.asarray(info["x"], dtype="float32").reshape(info["x_shape"])
+        ys = predict_list(m, x)
+        diff = max(float(np.max(np.abs(np.asarray(y).ravel() - np.asarray(b)))) for y, b in zip(ys, info["y"]))
+        worst = max(worst, diff)
+        if "y_after" in info:  # one more epoch in Keras from brain's saved optimizer state
+            t = np.asarray(info["t"], dtype="float32").reshape(info["t_shape"])
+            m.fit(x, t, epochs=1, batch_size=4, verbose=0, shuffle=False)
+            d2 = max(float(np.max(np.abs(np.asarray(y).ravel() - np.asarray(b))))
+                     for y, b in zip(predict_list(m, x), info["y_after"]))
+            print(f"{fn}: after one more epoch in Keras, max |keras - brain| = {d2:.3g}")
+            worst = max(worst, d2)
+        layers_seen = sorted({type(l).__name__ for l in m.layers})
+        print(f"{fn}: max |keras - brain| = {diff:.3g}  layers {layers_seen}  compiled={m.compiled}")
+    print(f"Keras {keras.__version__}: largest difference {worst:.3g}")
+    return 0 if worst <= 1e-5 else 1
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 2 and sys.argv[1] == "check":
+        sys.exit(check(sys.argv[2]))
+    write()
