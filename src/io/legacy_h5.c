@@ -28,10 +28,8 @@ static char *read_text_attr(hid_t obj, const char *name, const char *path)
             hid_t mt = H5Tcopy(H5T_C_S1);
             H5Tset_size(mt, H5T_VARIABLE);
             char *v = NULL;
-            if (H5Aread(a, mt, &v) >= 0 && v) {
-                out = strlen(v) < MAX_ATTR_TEXT ? brain__strdup(v) : NULL;
-                H5free_memory(v);
-            }
+            if (H5Aread(a, mt, &v) >= 0 && v) out = strlen(v) < MAX_ATTR_TEXT ? brain__strdup(v) : NULL;
+            if (v) H5free_memory(v);
             H5Tclose(mt);
         } else {
             size_t sz = H5Tget_size(t);
@@ -98,7 +96,7 @@ static brain_status append_string_attr(hid_t obj, const char *name, const char *
             if (!v) { s = brain__fail(BRAIN_ERR_NOMEM, "out of memory reading '%s'", path); break; }
             ns->v[ns->n++] = v;
         }
-        if (var && buf && !s) {
+        if (var && buf) { /* also after a failed read: entries it did not fill are NULL */
             hsize_t dims[1] = { (hsize_t)n };
             hid_t msp = H5Screate_simple(1, dims, NULL);
             H5Dvlen_reclaim(mt, msp, H5P_DEFAULT, buf);
