@@ -133,7 +133,7 @@ static brain_status load_weights_group(brain_model *m, hid_t f, const char *gpat
     names layers = {0};
     brain_status s = read_names(g, "layer_names", path, &layers);
     H5Gclose(g);
-    if (s) return s;
+    if (s) { names_free(&layers); return s; }
     /* the saved layers that have weights */
     int n_saved = 0, n_ours = 0;
     names *wn = calloc((size_t)(layers.n ? layers.n : 1), sizeof *wn);
