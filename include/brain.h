@@ -488,6 +488,12 @@ typedef struct brain_sym {
     brain_graph *graph;     /* NULL only when even the graph could not be made */
     int node;               /* < 0: the call that made this sym failed */
 } brain_sym;
+/* Count-and-list helpers for the calls below (up to 8 items):
+ *   brain_apply_n(brain_concatenate(NULL), BRAIN_SYMS(a, b))
+ *   brain_functional(BRAIN_SYMS(tab, img), BRAIN_SYMS(cls, reg), NULL)
+ *   brain_fit_multi(m, BRAIN_TENSORS(x_tab, x_img), BRAIN_TENSORS(y_cls, y_reg), &opt, &hist) */
+#define BRAIN_SYMS(...) BRAIN__NARGS(__VA_ARGS__), ((const brain_sym[]){__VA_ARGS__})
+#define BRAIN_TENSORS(...) BRAIN__NARGS(__VA_ARGS__), ((const brain_tensor *const[]){__VA_ARGS__})
 /* Keras's Input(shape, name): name NULL = "input_layer", "input_layer_1", ... */
 brain_sym brain_input_sym(brain_shape shape, const char *name);
 /* layer(x) and layer([x0, x1, ...]) */

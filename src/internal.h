@@ -142,6 +142,13 @@ brain_status brain__same_shape_build(brain_layer *l, int n_in, const brain_shape
 void brain__dims_str(int ndim, const int64_t *shape, char *buf, size_t cap);
 /* "(None, 64)" style text */
 void brain__shape_str(const brain_shape *s, char *buf, size_t cap);
+/* Merge layers (merge.c): build() for n_in in [min_in, max_in] inputs of one shape (out = that
+ * shape); the config of a merge layer without members of its own; from_config through its
+ * constructor (reads "name"). */
+brain_status brain__merge_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out, int min_in, int max_in);
+brain_status brain__merge_get_config(const brain_layer *l, struct cJSON *cfg);
+brain_layer *brain__merge_from_config(const struct cJSON *cfg, brain_layer *(*make)(const brain_layer_options *),
+                                      const char *class_name);
 /* Fill a weight from its initializer, using fans as Keras's compute_fans. */
 void brain__init_weight(brain_weight *w, brain_rng *rng);
 /* Grows a float cache to hold n floats (no-op if big enough). */

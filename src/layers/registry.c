@@ -6,11 +6,13 @@
 #include <string.h>
 
 extern const brain_layer_vtable brain__input_vtable, brain__dense_vt, brain__dropout_vt, brain__activation_vt,
-    brain__flatten_vt, brain__leaky_relu_vt;
+    brain__flatten_vt, brain__leaky_relu_vt, brain__concatenate_vt, brain__add_vt, brain__subtract_vt,
+    brain__multiply_vt, brain__average_vt, brain__maximum_vt;
 
 const brain_layer_vtable *const brain__layer_registry[] = {
     &brain__input_vtable, &brain__dense_vt, &brain__dropout_vt, &brain__activation_vt, &brain__flatten_vt,
-    &brain__leaky_relu_vt,
+    &brain__leaky_relu_vt, &brain__concatenate_vt, &brain__add_vt, &brain__subtract_vt, &brain__multiply_vt,
+    &brain__average_vt, &brain__maximum_vt,
     NULL,
 };
 

@@ -74,6 +74,7 @@ brain_status brain_compile(brain_model *m, const brain_compile_options *opt)
 {
     brain_compile_options o = opt ? *opt : (brain_compile_options){0};
     const brain_output_compile_options *po = o.outputs;
+    const bool top_loss = o.loss || o.loss_name, top_metrics = o.metrics || o.metric_names || o.weighted_metrics;
     brain_status s = BRAIN_OK;
     if (!m) { s = brain__fail(BRAIN_ERR_ARG, "brain_compile: model is NULL"); goto drop; }
     s = brain_model_build(m);
@@ -103,7 +104,7 @@ brain_status brain_compile(brain_model *m, const brain_compile_options *opt)
     take_metrics(o.weighted_metrics, &m->heads[0].wmetrics, &m->heads[0].n_wmetrics, &s);
     o.metrics = o.weighted_metrics = NULL;
     if (s) goto drop;
-    if (n_out > 1 && (opt->metrics || opt->metric_names || opt->weighted_metrics)) {
+    if (n_out > 1 && top_metrics) {
         s = brain__fail(BRAIN_ERR_ARG, "brain_compile: model '%s' has %d outputs; give each output its metrics in "
                         ".outputs[k] rather than top-level metrics", m->name, n_out);
         goto drop;
@@ -117,7 +118,7 @@ brain_status brain_compile(brain_model *m, const brain_compile_options *opt)
         brain_output_head *h = &m->heads[k];
         if (!h->loss && po && po[k].loss_name && !(h->loss = brain_loss_from_name(po[k].loss_name))) { s = BRAIN_ERR_ARG; goto drop; }
         if (!h->loss && o.loss) { h->loss = o.loss; o.loss = NULL; }            /* the top-level loss, first taker */
-        else if (!h->loss && (opt->loss || o.loss_name)) {                      /* a copy for the others */
+        else if (!h->loss && top_loss) {                                        /* a copy for the others */
             const brain_loss *first = NULL;
             for (int j = 0; j < k && !first; j++) if (m->heads[j].loss && (!po || (!po[j].loss && !po[j].loss_name))) first = m->heads[j].loss;
             h->loss = first ? loss_copy(first) : brain_loss_from_name(o.loss_name);

@@ -173,8 +173,8 @@ brain_sym brain_apply_n(brain_layer *l, int n, const brain_sym *xs)
             if (l && !l->graph) brain__layer_free(l);
             return graph_fail(g, "%s", brain_last_error());
         }
-        idx[k] = node;
     }
+    for (int k = 0; k < n; k++) resolve(xs[k], &idx[k]); /* node indices after the merges */
     char lname[BRAIN_NAME_MAX];
     snprintf(lname, sizeof lname, "%s", l ? l->name : "?");
     if (!l) {
@@ -198,7 +198,10 @@ brain_sym brain_apply_n(brain_layer *l, int n, const brain_sym *xs)
         return graph_fail(g, "%s", g->error);
     }
     for (int k = 0; k < n; k++)
-        if (idx[k] < 0) { if (!l->graph) brain__layer_free(l); return graph_fail(g, "%s", g->error); }
+        if (idx[k] < 0 || idx[k] >= g->n) {
+            if (!l->graph) brain__layer_free(l);
+            return graph_fail(g, "layer '%s' was called on something that is not a symbolic tensor (argument %d)", lname, k);
+        }
     if (l->vt == &brain__input_vtable) {
         brain__layer_free(l);
         return graph_fail(g, "an InputLayer cannot be called on a tensor; make inputs with brain_input_sym");

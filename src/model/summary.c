@@ -1,5 +1,6 @@
 /* summary.c — model.summary() drawn as Keras draws it (a rich table with a heavy head):
- * Layer (type) | Output Shape | Param #, then total / trainable / non-trainable counts. */
+ * Layer (type) | Output Shape | Param # (| Connected to, for a functional model that is not a
+ * chain), cells word-wrapped as rich wraps them, then total / trainable / non-trainable counts. */
 #include "internal.h"
 #include <math.h>
 #include <stdlib.h>
@@ -106,51 +107,114 @@ static int64_t optimizer_params(const brain_model *m)
     return 2 + (int64_t)brain__optimizer_num_slots(o) * m->n_params;
 }
 
+/* rich's word wrap of a cell: greedy, breaking at spaces (a space that ends a line is dropped);
+ * a word longer than the width gets a line of its own (cut with an ellipsis by cell()). */
+#define SUMMARY_MAX_LINES 16
+static int wrap_words(const char *text, int width, char lines[SUMMARY_MAX_LINES][256])
+{
+    int n = 0;
+    lines[0][0] = 0;
+    for (const char *p = text; *p;) {
+        while (*p == ' ') p++;
+        const char *e = p;
+        while (*e && *e != ' ') e++;
+        if (e == p) break;
+        char word[256];
+        snprintf(word, sizeof word, "%.*s", (int)(e - p), p);
+        int cur = text_width(lines[n]), w = text_width(word);
+        if (cur && cur + 1 + w > width && n + 1 < SUMMARY_MAX_LINES) lines[++n][0] = 0;
+        size_t len = strlen(lines[n]);
+        snprintf(lines[n] + len, 256 - len, "%s%s", len ? " " : "", word);
+        p = e;
+    }
+    return n + 1;
+}
+
+/* "dense[0][0], dense_1[0][0]": the layers whose outputs a layer is called on; "-" for inputs */
+static void connected_to(const brain_model *m, const brain_layer *l, char *out, size_t cap)
+{
+    int i = brain__model_node_of_layer(m, l);
+    size_t k = 0;
+    out[0] = 0;
+    for (int j = 0; i >= 0 && j < m->nodes[i].n_in && k < cap; j++)
+        k += (size_t)snprintf(out + k, cap - k, "%s%s[0][0]", j ? ", " : "", m->nodes[m->nodes[i].in[j]].layer->name);
+    if (!out[0]) snprintf(out, cap, "-");
+}
+
+/* Keras draws a functional model that is a plain chain like a Sequential one (summary_utils's
+ * sequential_like); otherwise it adds the "Connected to" column. */
+static bool sequential_like(const brain_model *m)
+{
+    if (m->sequential) return true;
+    if (m->n_inputs != 1 || m->n_outputs != 1) return false;
+    for (int i = 0; i < m->n_nodes; i++) {
+        if (m->nodes[i].n_in > 1) return false;
+        int readers = 0;
+        for (int j = 0; j < m->n_nodes; j++)
+            for (int k = 0; k < m->nodes[j].n_in; k++) readers += m->nodes[j].in[k] == i;
+        if (readers > 1) return false;
+    }
+    return true;
+}
+
 static void build_summary(brain_model *m, int line_length, sbuf *b)
 {
+    const bool chain = sequential_like(m);
+    const int nc = chain ? 3 : 4;
+    const double pos3[3] = {0.45, 0.80, 1.0}, pos4[4] = {0.3, 0.56, 0.74, 1.0};
+    const double *pos = chain ? pos3 : pos4;
+    const bool right[4] = {false, false, true, false};
+    /* Keras: min(88 or 108, terminal columns - 4); 76 for the 80 columns of a non-terminal */
     int L = line_length > 0 ? line_length : 76;
-    const double pos[3] = {0.45, 0.80, 1.0};
-    int want[3], cur = 0;
-    for (int i = 0; i < 3; i++) { want[i] = (int)(pos[i] * L) - cur; cur += want[i]; }
-    int widths[3], ones[3] = {1, 1, 1};
+    int want[4], cur = 0;
+    for (int i = 0; i < nc; i++) { want[i] = (int)(pos[i] * L) - cur; cur += want[i]; }
+    int widths[4], ones[4] = {1, 1, 1, 1};
     int total = 0;
-    for (int i = 0; i < 3; i++) { widths[i] = want[i] + 2; total += widths[i]; }
-    int avail = L - 4;
-    if (total > avail) { int maxs[3] = {widths[0], widths[1], widths[2]}; ratio_reduce(total - avail, ones, maxs, widths, 3); }
-    int inner[3];
-    for (int i = 0; i < 3; i++) inner[i] = widths[i] - 2 > 1 ? widths[i] - 2 : 1;
+    for (int i = 0; i < nc; i++) { widths[i] = want[i] + 2; total += widths[i]; }
+    int avail = L - (nc + 1);
+    if (total > avail) { int maxs[4] = {widths[0], widths[1], widths[2], widths[3]}; ratio_reduce(total - avail, ones, maxs, widths, nc); }
+    int inner[4];
+    for (int i = 0; i < nc; i++) inner[i] = widths[i] - 2 > 1 ? widths[i] - 2 : 1;
 
     char line[512];
     snprintf(line, sizeof line, "Model: \"%s\"\n", m->name);
     put(b, line);
     /* ┏━━━┳━━━┳━━━┓ */
     put(b, "\u250f");
-    for (int i = 0; i < 3; i++) { repeat(b, "\u2501", inner[i] + 2); put(b, i < 2 ? "\u2533" : "\u2513\n"); }
-    const char *head[3] = {"Layer (type)", "Output Shape", "Param #"};
+    for (int i = 0; i < nc; i++) { repeat(b, "\u2501", inner[i] + 2); put(b, i < nc - 1 ? "\u2533" : "\u2513\n"); }
+    const char *head[4] = {"Layer (type)", "Output Shape", "Param #", "Connected to"};
     put(b, "\u2503");
-    for (int i = 0; i < 3; i++) { cell(b, head[i], inner[i], i == 2); put(b, "\u2503"); }
+    for (int i = 0; i < nc; i++) { cell(b, head[i], inner[i], right[i]); put(b, "\u2503"); }
     put(b, "\n\u2521");
-    for (int i = 0; i < 3; i++) { repeat(b, "\u2501", inner[i] + 2); put(b, i < 2 ? "\u2547" : "\u2529\n"); }
+    for (int i = 0; i < nc; i++) { repeat(b, "\u2501", inner[i] + 2); put(b, i < nc - 1 ? "\u2547" : "\u2529\n"); }
+    static char lines[4][SUMMARY_MAX_LINES][256];
     for (int li = 0; li < m->n_layers; li++) {
         brain_layer *l = m->layers[li];
-        char c0[160], c1[160], c2[40];
-        snprintf(c0, sizeof c0, "%s (%s)", l->name, l->vt->class_name);
+        char c[4][512];
+        snprintf(c[0], sizeof c[0], "%s (%s)", l->name, l->vt->class_name);
         if (l->built) {
-            brain__shape_str(&l->out_shape, c1, sizeof c1);
-            with_commas(brain_layer_param_count(l), c2, sizeof c2);
+            brain__shape_str(&l->out_shape, c[1], sizeof c[1]);
+            with_commas(brain_layer_param_count(l), c[2], sizeof c[2]);
         } else {
-            snprintf(c1, sizeof c1, "?");
-            snprintf(c2, sizeof c2, "0 (unbuilt)");
+            snprintf(c[1], sizeof c[1], "?");
+            snprintf(c[2], sizeof c[2], "0 (unbuilt)");
         }
-        put(b, "\u2502");
-        cell(b, c0, inner[0], false); put(b, "\u2502");
-        cell(b, c1, inner[1], false); put(b, "\u2502");
-        cell(b, c2, inner[2], true); put(b, "\u2502\n");
+        if (!chain) connected_to(m, l, c[3], sizeof c[3]);
+        int n_lines[4], height = 1;
+        for (int i = 0; i < nc; i++) {
+            n_lines[i] = wrap_words(c[i], inner[i], lines[i]);
+            if (n_lines[i] > height) height = n_lines[i];
+        }
+        for (int r = 0; r < height; r++) {
+            put(b, "\u2502");
+            for (int i = 0; i < nc; i++) { cell(b, r < n_lines[i] ? lines[i][r] : "", inner[i], right[i]); put(b, "\u2502"); }
+            put(b, "\n");
+        }
         bool last = li == m->n_layers - 1;
         put(b, last ? "\u2514" : "\u251c");
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < nc; i++) {
             repeat(b, "\u2500", inner[i] + 2);
-            put(b, i < 2 ? (last ? "\u2534" : "\u253c") : (last ? "\u2518\n" : "\u2524\n"));
+            put(b, i < nc - 1 ? (last ? "\u2534" : "\u253c") : (last ? "\u2518\n" : "\u2524\n"));
         }
     }
     int64_t tr = m->n_params, nt = m->n_state, op = optimizer_params(m);

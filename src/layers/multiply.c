@@ -1,0 +1,51 @@
+/* multiply.c — Multiply: the elementwise product of its inputs (all of one shape).
+ *
+ * Forward:  y = x_0 ⊙ x_1 ⊙ ... ⊙ x_{n-1}     (multiplied in input order, as Keras)
+ * Backward: dx_i += dy ⊙ Π_{k≠i} x_k          (the product without x_i, not y / x_i, so that
+ *                                              zeros in x_i are handled exactly) */
+#include "internal.h"
+
+static brain_status multiply_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out)
+{
+    return brain__merge_build(l, n_in, in, out, 1, BRAIN_MAX_LAYER_INPUTS);
+}
+
+static void multiply_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
+{
+    for (int64_t j = 0; j < out->size; j++) {
+        float p = in[0]->data[j];
+        for (int i = 1; i < n_in; i++) p *= in[i]->data[j];
+        out->data[j] = p;
+    }
+}
+
+static void multiply_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
+                              const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
+{
+    for (int i = 0; i < n_in; i++) {
+        if (!din[i]) continue;
+        for (int64_t j = 0; j < dout->size; j++) {
+            float p = dout->data[j];
+            for (int k = 0; k < n_in; k++) if (k != i) p *= in[k]->data[j];
+            din[i]->data[j] += p;
+        }
+    }
+}
+
+brain_layer *brain_multiply(const brain_layer_options *opt);
+
+static brain_layer *multiply_from_config(const struct cJSON *cfg)
+{
+    return brain__merge_from_config(cfg, brain_multiply, "Multiply");
+}
+
+const brain_layer_vtable brain__multiply_vt = {
+    .class_name = "Multiply", .snake_name = "multiply", .build = multiply_build, .forward = multiply_forward,
+    .backward = multiply_backward, .get_config = brain__merge_get_config, .from_config = multiply_from_config,
+    .takes_list = true,
+};
+
+brain_layer *brain_multiply(const brain_layer_options *opt)
+{
+    return brain__layer_new(&brain__multiply_vt, sizeof(brain_layer), opt ? opt->name : NULL);
+}
