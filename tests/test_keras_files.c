@@ -42,12 +42,30 @@ static brain_tensor *tensor_of(const cJSON *j, const char *key, const char *shap
     return t;
 }
 
+/* the inputs: "x" (one) or "xs" (several, with "x_shapes"); returns how many */
+static int inputs_of(const cJSON *j, brain_tensor **xs)
+{
+    const cJSON *many = cJSON_GetObjectItem(j, "xs");
+    if (!many) { xs[0] = tensor_of(j, "x", "x_shape"); return 1; }
+    int n = 0;
+    const cJSON *sh = cJSON_GetObjectItem(j, "x_shapes")->child;
+    for (const cJSON *v = many->child; v && sh && n < BRAIN_MAX_IO; v = v->next, sh = sh->next, n++) {
+        int64_t dims[8];
+        int nd = 0;
+        for (const cJSON *e = sh->child; e; e = e->next) dims[nd++] = (int64_t)e->valuedouble;
+        xs[n] = brain_tensor_new(nd, dims);
+        int64_t i = 0;
+        for (const cJSON *e = v->child; e; e = e->next) xs[n]->data[i++] = (float)e->valuedouble;
+    }
+    return n;
+}
+
 /* largest |pred - expected| over every output; `key` is "y" or "y_after" */
-static double max_diff(brain_model *m, const brain_tensor *x, const cJSON *j, const char *key)
+static double max_diff_n(brain_model *m, int n_x, brain_tensor *const *xs, const cJSON *j, const char *key)
 {
     brain_tensor *outs[BRAIN_MAX_IO] = {0};
     int n = brain_model_num_outputs(m);
-    if (brain_predict_multi(m, 1, &x, &(brain_eval_options){ .verbose = BRAIN_SILENT }, outs)) {
+    if (brain_predict_multi(m, n_x, (const brain_tensor *const *)xs, &(brain_eval_options){ .verbose = BRAIN_SILENT }, outs)) {
         fprintf(stderr, "predict: %s\n", brain_last_error());
         return INFINITY;
     }
@@ -66,6 +84,11 @@ static double max_diff(brain_model *m, const brain_tensor *x, const cJSON *j, co
     return worst;
 }
 
+static double max_diff(brain_model *m, brain_tensor *x, const cJSON *j, const char *key)
+{
+    return max_diff_n(m, 1, &x, j, key);
+}
+
 static double overall;
 
 static void golden(const char *name, const char *ext)
@@ -79,12 +102,13 @@ static void golden(const char *name, const char *ext)
     brain_model *m = NULL;
     CHECK_OK(brain_load_model(path, &m, NULL));
     if (m) {
-        brain_tensor *x = tensor_of(j, "x", "x_shape");
-        double d = max_diff(m, x, j, "y");
+        brain_tensor *xs[BRAIN_MAX_IO] = {0};
+        int n_x = inputs_of(j, xs);
+        double d = max_diff_n(m, n_x, xs, j, "y");
         if (d > overall) overall = d;
         CHECK_MSG(d <= 1e-5, "%s: largest difference to Keras %.3g", path, d);
         printf("%-28s max |brain - keras| = %.3g\n", path, d);
-        brain_tensor_free(x);
+        for (int k = 0; k < n_x; k++) brain_tensor_free(xs[k]);
     }
     brain_model_free(m);
     cJSON_Delete(j);
@@ -192,6 +216,44 @@ static void keras2_configs(void)
 /* ------------------------------------------------------------------ export for the Keras check */
 /* "y": predictions; with t, also "t" and "y_after": predictions after one more epoch
  * (batch 4, no shuffling) from the saved state, which the script repeats in Keras */
+static void write_floats(FILE *f, const brain_tensor *t)
+{
+    fprintf(f, "[");
+    for (int64_t i = 0; i < t->size; i++) fprintf(f, "%s%.9g", i ? ", " : "", t->data[i]);
+    fprintf(f, "]");
+}
+
+static void write_shape(FILE *f, const brain_tensor *t)
+{
+    fprintf(f, "[");
+    for (int i = 0; i < t->ndim; i++) fprintf(f, "%s%lld", i ? ", " : "", (long long)t->shape[i]);
+    fprintf(f, "]");
+}
+
+/* a model with several inputs: "xs" and "x_shapes" */
+static void write_export_multi(const char *dir, const char *name, brain_model *m, int n_x, const brain_tensor *const *xs)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.keras", dir, name);
+    CHECK_OK(brain_save(m, path));
+    brain_tensor *outs[BRAIN_MAX_IO] = {0};
+    CHECK_OK(brain_predict_multi(m, n_x, xs, &(brain_eval_options){ .verbose = BRAIN_SILENT }, outs));
+    snprintf(path, sizeof path, "%s/%s.json", dir, name);
+    FILE *f = fopen(path, "w");
+    fprintf(f, "{\"x_shapes\": [");
+    for (int k = 0; k < n_x; k++) { if (k) fprintf(f, ", "); write_shape(f, xs[k]); }
+    fprintf(f, "], \"xs\": [");
+    for (int k = 0; k < n_x; k++) { if (k) fprintf(f, ", "); write_floats(f, xs[k]); }
+    fprintf(f, "], \"y\": [");
+    for (int k = 0; k < brain_model_num_outputs(m); k++) {
+        if (k) fprintf(f, ", ");
+        write_floats(f, outs[k]);
+        brain_tensor_free(outs[k]);
+    }
+    fprintf(f, "]}\n");
+    fclose(f);
+}
+
 static void write_export(const char *dir, const char *name, brain_model *m, brain_tensor *x, brain_tensor *t)
 {
     char path[512];
@@ -273,6 +335,31 @@ static void export_models(const char *dir)
     CHECK_OK(brain_compile(m, &(brain_compile_options){ .optimizer_name = "rmsprop", .outputs = outs, .n_outputs = 2 }));
     write_export(dir, "brain_two_heads", m, x, NULL);
     brain_model_free(m);
+    /* every merge layer, two inputs, two outputs */
+    brain_tensor *xb = brain_tensor_new(2, (int64_t[]){ 6, 4 }), *xa = brain_tensor_new(2, (int64_t[]){ 6, 4 });
+    for (int64_t i = 0; i < 24; i++) { xa->data[i] = x->data[i]; xb->data[i] = x->data[35 - i]; }
+    brain_sym a = brain_input_sym(BRAIN_SHAPE(4), "a"), b = brain_input_sym(BRAIN_SHAPE(4), "b");
+    brain_sym h1 = brain_apply(brain_dense(3, &(brain_dense_options){ .activation = BRAIN_TANH, .name = "h1" }), a);
+    brain_sym h2 = brain_apply(brain_dense(3, &(brain_dense_options){ .activation = BRAIN_RELU, .name = "h2" }), b);
+    brain_sym sum = brain_apply_n(brain_add(NULL), BRAIN_SYMS(h1, h2));
+    brain_sym dif = brain_apply_n(brain_subtract(NULL), BRAIN_SYMS(h1, h2));
+    brain_sym pro = brain_apply_n(brain_multiply(NULL), BRAIN_SYMS(h1, h2));
+    brain_sym avg = brain_apply_n(brain_average(NULL), BRAIN_SYMS(h1, h2, sum));
+    brain_sym mx = brain_apply_n(brain_maximum(NULL), BRAIN_SYMS(dif, pro));
+    brain_sym cat = brain_apply_n(brain_concatenate(NULL), BRAIN_SYMS(sum, dif, pro, avg, mx, a));
+    brain_sym out = brain_apply(brain_dense(2, &(brain_dense_options){ .activation = BRAIN_SOFTMAX, .name = "out" }), cat);
+    brain_sym aux = brain_apply(brain_dense(1, &(brain_dense_options){ .name = "aux" }), mx);
+    m = brain_functional(BRAIN_SYMS(a, b), BRAIN_SYMS(out, aux), &(brain_functional_options){ .name = "brain_merges" });
+    CHECK(m != NULL);
+    if (m) {
+        brain_output_compile_options mo[2] = { { .loss_name = "categorical_crossentropy" }, { .loss_name = "mse" } };
+        CHECK_OK(brain_compile(m, &(brain_compile_options){ .optimizer_name = "adam", .outputs = mo, .n_outputs = 2 }));
+        write_export_multi(dir, "brain_merges", m, BRAIN_TENSORS(xa, xb));
+    }
+    brain_model_free(m);
+    brain_tensor_free(xa);
+    brain_tensor_free(xb);
+
     /* trained with Adam (amsgrad) and saved: Keras continues from the saved optimizer state */
     brain_set_random_seed(32);
     m = brain_sequential("brain_resume");
@@ -296,6 +383,8 @@ int main(void)
     golden("activations", ".keras");
     golden("two_heads", ".keras");
     golden("two_heads", ".h5");
+    golden("merges", ".keras");
+    golden("merges", ".h5");
     resume_golden("resume");
     resume_golden("resume_adam");
     legacy_fine_tune();

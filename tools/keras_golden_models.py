@@ -100,6 +100,34 @@ def functional_two_outputs():
     return m, x
 
 
+def merge_layers():
+    """Two inputs through every merge layer: Add, Subtract, Multiply, Average, Maximum,
+    Concatenate; two outputs."""
+    a = keras.Input((4,), name="a")
+    b = keras.Input((4,), name="b")
+    h1 = layers.Dense(3, activation="tanh", name="h1")(a)
+    h2 = layers.Dense(3, activation="relu", name="h2")(b)
+    s = layers.Add()([h1, h2])
+    d = layers.Subtract()([h1, h2])
+    p = layers.Multiply()([h1, h2])
+    av = layers.Average()([h1, h2, s])
+    mx = layers.Maximum()([d, p])
+    c = layers.Concatenate()([s, d, p, av, mx, a])
+    out = layers.Dense(2, activation="softmax", name="out")(c)
+    aux = layers.Dense(1, name="aux")(mx)
+    m = keras.Model([a, b], [out, aux], name="merges")
+    m.compile(optimizer="adam", loss=["categorical_crossentropy", "mse"])
+    xs = [rnd((5, 4), 11), rnd((5, 4), 12)]
+    m.fit(xs, [onehot(5, 2, 13), rnd((5, 1), 14)], epochs=1, verbose=0)
+    return m, xs
+
+
+def inputs_of(info):
+    if "xs" in info:
+        return [np.asarray(v, dtype="float32").reshape(sh) for v, sh in zip(info["xs"], info["x_shapes"])]
+    return np.asarray(info["x"], dtype="float32").reshape(info["x_shape"])
+
+
 def predict_list(m, x):
     y = m.predict(x, verbose=0)
     return [np.asarray(v).tolist() for v in (y if isinstance(y, list) else [y])]
@@ -109,8 +137,11 @@ def save(name, m, x, legacy=False, extra=None):
     m.save(os.path.join(OUT, name + ".keras"))
     if legacy:
         m.save(os.path.join(OUT, name + ".h5"))
-    info = {"keras_version": keras.__version__, "x_shape": list(x.shape), "x": x.ravel().tolist(),
-            "y": [np.asarray(v).ravel().tolist() for v in predict_list(m, x)]}
+    info = {"keras_version": keras.__version__, "y": [np.asarray(v).ravel().tolist() for v in predict_list(m, x)]}
+    if isinstance(x, list):
+        info.update({"x_shapes": [list(v.shape) for v in x], "xs": [v.ravel().tolist() for v in x]})
+    else:
+        info.update({"x_shape": list(x.shape), "x": x.ravel().tolist()})
     info.update(extra or {})
     with open(os.path.join(OUT, name + ".json"), "w") as f:
         json.dump(info, f)
@@ -125,6 +156,8 @@ def write():
     save("activations", m, x)
     m, x = functional_two_outputs()
     save("two_heads", m, x, legacy=True)
+    m, xs = merge_layers()
+    save("merges", m, xs, legacy=True)
     for build in (resume, resume_adam):
         m, x, t = build()
         name = m.name
@@ -149,7 +182,7 @@ def check(d):
         with open(os.path.join(d, name + ".json")) as f:
             info = json.load(f)
         m = keras.saving.load_model(os.path.join(d, fn))
-        x = np.asarray(info["x"], dtype="float32").reshape(info["x_shape"])
+        x = inputs_of(info)
         ys = predict_list(m, x)
         diff = max(float(np.max(np.abs(np.asarray(y).ravel() - np.asarray(b)))) for y, b in zip(ys, info["y"]))
         worst = max(worst, diff)

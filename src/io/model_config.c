@@ -653,10 +653,12 @@ static const cJSON *per_output(const cJSON *v, const brain_model *m, int k)
     return NULL;
 }
 
-static bool is_per_output(const cJSON *v)
+/* A dict keyed by output name; for losses any list (one loss per output), for metrics a list
+ * of lists (a flat list is the metrics of a single output) */
+static bool is_per_output(const cJSON *v, bool is_loss)
 {
-    return (cJSON_IsObject(v) && !cJSON_GetObjectItemCaseSensitive(v, "class_name")) ||
-           (cJSON_IsArray(v) && v->child && !cJSON_IsString(v->child) && !cJSON_GetObjectItemCaseSensitive(v->child, "class_name"));
+    if (cJSON_IsObject(v)) return !cJSON_GetObjectItemCaseSensitive(v, "class_name");
+    return cJSON_IsArray(v) && v->child && (is_loss || cJSON_IsArray(v->child) || cJSON_IsNull(v->child));
 }
 
 brain_status brain__compile_from_config(brain_model *m, const cJSON *cc, const char *file)
@@ -667,7 +669,7 @@ brain_status brain__compile_from_config(brain_model *m, const cJSON *cc, const c
     const cJSON *mv = cJSON_GetObjectItemCaseSensitive(cc, "metrics"), *wv = cJSON_GetObjectItemCaseSensitive(cc, "weighted_metrics");
     const cJSON *lw = cJSON_GetObjectItemCaseSensitive(cc, "loss_weights");
     int n_out = m->n_outputs > 1 ? m->n_outputs : 1;
-    bool multi = n_out > 1 || is_per_output(lv) || is_per_output(mv) || is_per_output(wv);
+    bool multi = n_out > 1 || is_per_output(lv, true) || is_per_output(mv, false) || is_per_output(wv, false);
     if (!multi && lw && !cJSON_IsNull(lw)) return brain__fail(BRAIN_ERR_FORMAT, "%s: loss_weights need a model with several outputs", file);
     const char *mnames[BRAIN_MAX_IO][33], *wnames[BRAIN_MAX_IO][33];
     brain_loss *loss[BRAIN_MAX_IO] = {0};
@@ -678,9 +680,9 @@ brain_status brain__compile_from_config(brain_model *m, const cJSON *cc, const c
     brain_optimizer *opt = NULL;
     brain_status s = BRAIN_OK;
     for (int k = 0; !s && k < n_out; k++) {
-        const cJSON *lk = multi && is_per_output(lv) ? per_output(lv, m, k) : lv;
-        const cJSON *mk = multi && is_per_output(mv) ? per_output(mv, m, k) : mv;
-        const cJSON *wk = multi && is_per_output(wv) ? per_output(wv, m, k) : wv;
+        const cJSON *lk = multi && is_per_output(lv, true) ? per_output(lv, m, k) : lv;
+        const cJSON *mk = multi && is_per_output(mv, false) ? per_output(mv, m, k) : mv;
+        const cJSON *wk = multi && is_per_output(wv, false) ? per_output(wv, m, k) : wv;
         if (!lk) { s = brain__fail(BRAIN_ERR_FORMAT, "%s: no loss for output '%s'", file, brain_model_output_name(m, k)); break; }
         if (cJSON_IsString(mk)) { s = brain__fail(BRAIN_ERR_FORMAT, "%s: metrics must be lists", file); break; }
         if ((s = metric_names(mk, file, mnames[k], 33)) || (s = metric_names(wk, file, wnames[k], 33))) break;
