@@ -311,10 +311,12 @@ static void test_bad_files(void)
     e = edit_config(p, "absurd2.keras", "\"units\":8", "\"units\":1e300");
     CHECK_FAILS(load_expect(e), "units");
     e = edit_config(p, "neg.keras", "[null,5]", "[null,-5]");
-    CHECK_FAILS(load_expect(e), "dimension 1");
+    CHECK_FAILS(load_expect(e), "batch_shape");
     /* wrong dtype in the config */
     e = edit_config(p, "dtype.keras", "\"dtype\":\"float32\",\"units\":8", "\"dtype\":\"float16\",\"units\":8");
     CHECK_FAILS(load_expect(e), "dtype");
+    e = edit_config(p, "dtype2.keras", "\"dtype\":\"float32\",\"sparse\"", "\"dtype\":\"string\",\"sparse\"");
+    CHECK_FAILS(load_expect(e), "input dtype \"string\"");
     /* a compile config naming an unknown optimizer */
     e = edit_config(p, "opt.keras", "\"class_name\":\"Adam\"", "\"class_name\":\"Adagrad\"");
     CHECK_FAILS(load_expect(e), "Adagrad");

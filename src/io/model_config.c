@@ -318,7 +318,7 @@ static brain_status layer_from_entry(const cJSON *e, const char *file, int index
     if (!vt || !vt->from_config)
         return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' is a %.64s, a layer class this library does not have",
                            file, brain__cfg_layer_name(cfg), cls);
-    if (!dtype_is_float32(cfg))
+    if (strcmp(cls, "InputLayer") && !dtype_is_float32(cfg)) /* InputLayer checks its own dtype */
         return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' has a dtype other than float32, which this library does not support",
                            file, brain__cfg_layer_name(cfg));
     brain_clear_error();
@@ -370,11 +370,8 @@ static brain_status sequential_from_config(const cJSON *root, const cJSON *cfg, 
         const cJSON *lc = cJSON_GetObjectItemCaseSensitive(e, "config");
         if (cls && !strcmp(cls, "InputLayer")) {
             if (index != 0) { s = brain__fail(BRAIN_ERR_FORMAT, "%s: an InputLayer can only be the first layer", file); break; }
-            const cJSON *bs = cJSON_GetObjectItemCaseSensitive(lc, "batch_shape");
-            if (!bs) bs = cJSON_GetObjectItemCaseSensitive(lc, "batch_input_shape");
-            brain_shape shape;
-            if (!(s = shape_from_batch_shape(bs, file, "the InputLayer's batch_shape", &shape)))
-                s = brain_model_add(m, brain_input(shape));
+            brain_layer *il;
+            if (!(s = layer_from_entry(e, file, index, &il))) s = brain_model_add(m, il);
             continue;
         }
         if (index == 0 && cJSON_IsObject(lc)) { /* Keras 2: the first layer carries batch_input_shape */

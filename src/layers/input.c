@@ -36,8 +36,14 @@ static brain_layer *input_from_config(const cJSON *cfg)
     const cJSON *dt = cJSON_GetObjectItemCaseSensitive(cfg, "dtype");
     if (cJSON_IsObject(dt)) dt = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(dt, "config"), "name");
     dtype = cJSON_IsString(dt) ? dt->valuestring : "float32";
-    if (strcmp(dtype, "float32")) {
-        brain__fail(BRAIN_ERR_FORMAT, "layer '%.64s': input dtype \"%.32s\" is not supported (only float32)", name ? name : "?", dtype);
+    /* numbers arrive as float32 here; integer inputs (token ids for an Embedding) are exact in
+     * float32 up to 2^24 */
+    static const char *const ok[] = { "float32", "float16", "bfloat16", "float64", "int8", "int16", "int32", "int64",
+                                      "uint8", "uint16", "uint32", "uint64" };
+    bool known = false;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0] && !known; i++) known = !strcmp(dtype, ok[i]);
+    if (!known) {
+        brain__fail(BRAIN_ERR_FORMAT, "layer '%.64s': input dtype \"%.32s\" is not supported (numbers only)", name ? name : "?", dtype);
         return NULL;
     }
     bool sparse, ragged;
@@ -52,6 +58,13 @@ static brain_layer *input_from_config(const cJSON *cfg)
         return NULL;
     }
     brain_shape shape = { .ndim = n - 1 };
+    double total = 1;
+    for (int i = 1; i < n; i++) total *= (double)dims[i];
+    if (total > (double)(1 << 28)) { /* a loader's guard against absurd shapes */
+        brain__fail(BRAIN_ERR_FORMAT, "layer '%.64s': \"%s\" gives %.0f values per sample, more than this loader accepts (2^28)",
+                    name ? name : "?", key, total);
+        return NULL;
+    }
     for (int i = 1; i < n; i++) {
         if (dims[i] == 0) {
             brain__fail(BRAIN_ERR_FORMAT, "layer '%.64s': dimension %d of \"%s\" is null; every axis but the batch must be known",
