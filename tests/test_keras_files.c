@@ -178,6 +178,17 @@ static void legacy_fine_tune(void)
     brain_model_free(m); brain_model_free(c); brain_model_free(w);
 }
 
+/* a file laid out as tf.keras 2.15 writes it: compiled from its training_config */
+static void keras2_file(void)
+{
+    brain_model *m = NULL;
+    CHECK_OK(brain_load_model(DIR "keras2_style.h5", &m, NULL));
+    CHECK(m && m->compiled && m->optimizer->kind == BRAIN_OPT_ADAM && !strcmp(m->optimizer->name, "Adam"));
+    CHECK(m && m->n_metrics == 1 && !strcmp(m->metrics[0]->name, "accuracy"));
+    CHECK(m && !strcmp(brain_loss_name(m->loss), "categorical_crossentropy"));
+    brain_model_free(m);
+}
+
 /* tf.keras 2.x configs: batch_input_shape on the first layer, string dtypes, no "module",
  * legacy inbound_nodes [[["name", 0, 0, {}]]] */
 static void keras2_configs(void)
@@ -383,12 +394,14 @@ int main(void)
     golden("activations", ".keras");
     golden("two_heads", ".keras");
     golden("two_heads", ".h5");
+    golden("keras2_style", ".h5");
     golden("merges", ".keras");
     golden("merges", ".h5");
     resume_golden("resume");
     resume_golden("resume_adam");
     legacy_fine_tune();
     keras2_configs();
+    keras2_file();
     printf("largest difference to Keras over all golden files: %.3g\n", overall);
     const char *dir = getenv("BRAIN_EXPORT_DIR");
     if (dir && *dir) export_models(dir);

@@ -122,6 +122,57 @@ def merge_layers():
     return m, xs
 
 
+def keras2_h5(path):
+    """A legacy .h5 file laid out as tf.keras 2.15 writes it (written with h5py, since Keras 3 has
+    no Keras 2 writer): Keras 2 config forms (batch_input_shape, string dtypes, no "module"),
+    weight names "dense/kernel:0", an empty float64 weight_names array for Dropout, a
+    training_config with MeanMetricWrapper metrics.  The weights come from a Keras 3 model with
+    the same architecture, whose predictions are the expected output."""
+    import h5py
+    m = keras.Sequential([keras.Input((4,)), layers.Dense(5, activation="relu", name="dense"),
+                          layers.Dropout(0.5, name="dropout"), layers.Dense(3, activation="softmax", name="dense_1")])
+    dense = {"trainable": True, "dtype": "float32", "use_bias": True,
+             "kernel_initializer": {"class_name": "GlorotUniform", "config": {"seed": None}},
+             "bias_initializer": {"class_name": "Zeros", "config": {}}, "kernel_regularizer": None,
+             "bias_regularizer": None, "activity_regularizer": None, "kernel_constraint": None, "bias_constraint": None}
+    config = {"class_name": "Sequential", "config": {"name": "sequential", "layers": [
+        {"class_name": "InputLayer", "config": {"batch_input_shape": [None, 4], "dtype": "float32", "sparse": False,
+                                                "ragged": False, "name": "dense_input"}},
+        {"class_name": "Dense", "config": dict(dense, name="dense", units=5, activation="relu")},
+        {"class_name": "Dropout", "config": {"name": "dropout", "trainable": True, "dtype": "float32", "rate": 0.5,
+                                             "noise_shape": None, "seed": None}},
+        {"class_name": "Dense", "config": dict(dense, name="dense_1", units=3, activation="softmax")}]}}
+    training = {"loss": "categorical_crossentropy",
+                "metrics": [[{"class_name": "MeanMetricWrapper",
+                              "config": {"name": "accuracy", "dtype": "float32", "fn": "categorical_accuracy"}}]],
+                "weighted_metrics": None, "loss_weights": None,
+                "optimizer_config": {"class_name": "Adam", "config": {
+                    "name": "Adam", "learning_rate": 0.0010000000474974513, "decay": 0.0, "beta_1": 0.9,
+                    "beta_2": 0.999, "epsilon": 1e-07, "amsgrad": False, "jit_compile": False,
+                    "is_legacy_optimizer": False}}}
+    with h5py.File(path, "w") as f:
+        f.attrs["keras_version"] = "2.15.0"
+        f.attrs["backend"] = "tensorflow"
+        f.attrs["model_config"] = json.dumps(config)
+        f.attrs["training_config"] = json.dumps(training)
+        g = f.create_group("model_weights")
+        g.attrs["layer_names"] = np.array([b"dense", b"dropout", b"dense_1"])
+        g.attrs["backend"] = "tensorflow"
+        g.attrs["keras_version"] = "2.15.0"
+        for lname in ("dense", "dropout", "dense_1"):
+            lg = g.create_group(lname)
+            layer = m.get_layer(lname)
+            if not layer.weights:
+                lg.attrs["weight_names"] = np.array([])
+                continue
+            names = [f"{lname}/{w}:0" for w in ("kernel", "bias")]
+            lg.attrs["weight_names"] = np.array([n.encode() for n in names])
+            for n, v in zip(names, layer.get_weights()):
+                lg.create_dataset(n, data=v)
+    x = rnd((4, 4), 15)
+    return m, x
+
+
 def inputs_of(info):
     if "xs" in info:
         return [np.asarray(v, dtype="float32").reshape(sh) for v, sh in zip(info["xs"], info["x_shapes"])]
@@ -158,6 +209,13 @@ def write():
     save("two_heads", m, x, legacy=True)
     m, xs = merge_layers()
     save("merges", m, xs, legacy=True)
+    m, x = keras2_h5(os.path.join(OUT, "keras2_style.h5"))
+    with open(os.path.join(OUT, "keras2_style.json"), "w") as f:
+        json.dump({"keras_version": keras.__version__, "x_shape": list(x.shape), "x": x.ravel().tolist(),
+                   "y": [np.asarray(v).ravel().tolist() for v in predict_list(m, x)]}, f)
+    # Keras 3 itself reads it (compile=False: Keras 3 rejects the tf.keras 2.15 optimizer config keys)
+    m2 = keras.saving.load_model(os.path.join(OUT, "keras2_style.h5"), compile=False)
+    assert np.allclose(m2.predict(x, verbose=0), m.predict(x, verbose=0), atol=1e-6)
     for build in (resume, resume_adam):
         m, x, t = build()
         name = m.name

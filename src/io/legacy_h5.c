@@ -36,6 +36,7 @@ static char *read_text_attr(hid_t obj, const char *name, const char *path)
             if (sz > 0 && sz < MAX_ATTR_TEXT && (out = malloc(sz + 1))) {
                 hid_t mt = H5Tcopy(H5T_C_S1);
                 H5Tset_size(mt, sz);
+                H5Tset_strpad(mt, H5T_STR_NULLPAD);
                 if (H5Aread(a, mt, out) < 0) { free(out); out = NULL; }
                 else out[sz] = 0;
                 H5Tclose(mt);
@@ -84,6 +85,7 @@ static brain_status append_string_attr(hid_t obj, const char *name, const char *
         char *buf = s ? NULL : calloc((size_t)n, sz + 1);
         hid_t mt = H5Tcopy(H5T_C_S1);
         H5Tset_size(mt, var ? H5T_VARIABLE : sz);
+        if (!var) H5Tset_strpad(mt, H5T_STR_NULLPAD); /* a name filling all sz bytes keeps its last byte */
         if (!s && (!buf || H5Aread(a, mt, buf) < 0))
             s = brain__fail(BRAIN_ERR_FORMAT, "'%s': attribute %s cannot be read (%s)", path, name, brain__h5_why(why));
         for (hssize_t i = 0; !s && i < n; i++) {

@@ -633,6 +633,8 @@ static brain_status metric_names(const cJSON *v, const char *file, const char **
     if (!cJSON_IsArray(v)) return brain__fail(BRAIN_ERR_FORMAT, "%s: \"metrics\" must be a list", file);
     for (const cJSON *e = v->child; e; e = e->next) {
         const char *s = cJSON_IsString(e) ? e->valuestring : str_member(e, "class_name");
+        if (s && !strcmp(s, "MeanMetricWrapper")) /* tf.keras 2: {"config": {"name": "accuracy", "fn": ...}} */
+            s = str_member(cJSON_GetObjectItemCaseSensitive(e, "config"), "name");
         if (!s) return brain__fail(BRAIN_ERR_FORMAT, "%s: a metric entry is neither a name nor a class", file);
         if (n + 1 >= cap) return brain__fail(BRAIN_ERR_FORMAT, "%s: more than %d metrics", file, cap - 1);
         names[n++] = s;
