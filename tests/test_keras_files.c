@@ -399,6 +399,7 @@ int main(void)
     golden("merges", ".h5");
     resume_golden("resume");
     resume_golden("resume_adam");
+    resume_golden("resume_frozen");
     legacy_fine_tune();
     keras2_configs();
     keras2_file();

@@ -86,6 +86,20 @@ def resume_adam():
     return m, x, t
 
 
+def resume_frozen():
+    """Transfer learning: the first Dense frozen (trainable=False), SGD with momentum; the
+    optimizer holds slots for the trainable layers only."""
+    m = keras.Sequential([keras.Input((4,)), layers.Dense(6, activation="relu", name="base"),
+                          layers.Dense(4, activation="tanh"), layers.Dense(2, activation="softmax")], name="resume_frozen")
+    m.get_layer("base").trainable = False
+    m.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1, momentum=0.9, nesterov=True),
+              loss="categorical_crossentropy")
+    x = rnd((8, 4), 16)
+    t = onehot(8, 2, 17)
+    m.fit(x, t, epochs=2, batch_size=4, verbose=0, shuffle=False)
+    return m, x, t
+
+
 def functional_two_outputs():
     x_in = keras.Input((4,), name="features")
     h = layers.Dense(6, activation="selu", name="shared")(x_in)
@@ -216,7 +230,7 @@ def write():
     # Keras 3 itself reads it (compile=False: Keras 3 rejects the tf.keras 2.15 optimizer config keys)
     m2 = keras.saving.load_model(os.path.join(OUT, "keras2_style.h5"), compile=False)
     assert np.allclose(m2.predict(x, verbose=0), m.predict(x, verbose=0), atol=1e-6)
-    for build in (resume, resume_adam):
+    for build in (resume, resume_adam, resume_frozen):
         m, x, t = build()
         name = m.name
         m.save(os.path.join(OUT, name + ".keras"))
