@@ -654,6 +654,21 @@ int brain_label_encoder_num_classes(const brain_label_encoder *e);
 const char *brain_label_encoder_class(const brain_label_encoder *e, int i);
 void brain_label_encoder_free(brain_label_encoder *e);
 
+/* ------------------------------------------------------------------ array files */
+/* IDX (the MNIST family's format), gzip'd or not: a float32 tensor with the file's dims and its
+ * raw values (uint8 pixels stay 0..255).  Element types uint8, int8, int16, int32, float32,
+ * float64.  A malformed file (wrong magic, truncated, a header that does not match the size,
+ * dims whose size overflows) is BRAIN_ERR_FORMAT with a message naming the file and the problem. */
+brain_status brain_load_idx(const char *path, brain_tensor **out);
+/* NumPy .npy (format versions 1, 2, 3), C order, little-endian float32, float64, uint8, int32 or
+ * int64, converted to float32 with the same shape.  Other dtypes, big-endian data, Fortran order,
+ * 0-d arrays and rank > BRAIN_MAX_DIMS are errors naming the file and the reason. */
+brain_status brain_load_npy(const char *path, brain_tensor **out);
+/* One array of a NumPy .npz (numpy.savez or savez_compressed): member "x" or "x.npy". */
+brain_status brain_load_npz(const char *path, const char *member, brain_tensor **out);
+/* Writes t as a float32 .npy (version 1.0, as numpy.save), for numpy.load in Python. */
+brain_status brain_save_npy(const char *path, const brain_tensor *t);
+
 #ifdef __cplusplus
 }
 #endif
