@@ -15,6 +15,9 @@
  *   dK += colᵀ · dz,   db += Σ_rows dz
  *   dcol = dz · Kᵀ,    dx[b, ih, iw, c] += Σ dcol over every (row, p, q) that read x[b, ih, iw, c] (col2im)
  * A 1×1 kernel with stride 1 and no padding reads x directly (col = x).
+ * The batch is processed in chunks of whole images whose columns fit in about 512 KB (L2), so the
+ * columns are written and read back while cached: one product per chunk (the whole batch in one
+ * product when it fits).  Backward rebuilds each chunk's columns instead of keeping a batch of them.
  */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("O3")
@@ -34,7 +37,8 @@ typedef struct conv {
     brain_weight *kernel, *bias;
     int64_t H, W, C, OH, OW, pad_top, pad_left;
     bool direct;                            /* 1×1, stride 1, no padding: col is x itself */
-    float *col; int64_t col_cap;            /* im2col rows of the last forward; dcol in backward */
+    int64_t chunk;                          /* images per im2col chunk */
+    float *col; int64_t col_cap;            /* one chunk's im2col rows; dcol in backward */
     float *z;  int64_t z_cap;               /* pre-activation, when f' needs it */
     float *dz; int64_t dz_cap;
 } conv;
@@ -79,6 +83,8 @@ static brain_status conv_build(brain_layer *l, int n_in, const brain_shape *in, 
     }
     c->pad_top = pad_h;
     c->direct = c->kh == 1 && c->kw == 1 && c->sh == 1 && c->sw == 1;
+    const int64_t per_image = c->OH * c->OW * c->kh * c->kw * c->C;
+    c->chunk = per_image >= 131072 ? 1 : 131072 / per_image;
     out->ndim = c->rank + 1;
     if (c->rank == 2) { out->dims[0] = c->OH; out->dims[1] = c->OW; }
     else out->dims[0] = c->OW;
@@ -99,32 +105,42 @@ static brain_status conv_reserve(brain_layer *l, int64_t batch)
     conv *c = (conv *)l;
     int64_t rows = batch * c->OH * c->OW, K = c->kh * c->kw * c->C;
     brain_status s = brain__reserve_floats(&c->dz, &c->dz_cap, rows * c->filters);
-    if (!s && !c->direct) s = brain__reserve_floats(&c->col, &c->col_cap, rows * K);
+    if (!s && !c->direct) s = brain__reserve_floats(&c->col, &c->col_cap, (batch < c->chunk ? batch : c->chunk) * c->OH * c->OW * K);
     if (!s && !brain__act_backward_uses_y_only(l->activation)) s = brain__reserve_floats(&c->z, &c->z_cap, rows * c->filters);
     return s;
 }
 
+/* col rows for output rows r of the batch (r = b·OH + oh).  For each kernel row p, the kw·C
+ * values a window reads are contiguous in x when the dilation along the width is 1, and
+ * contiguous in the col row too: one short copy per (ow, p) when the window is inside. */
 static void im2col(const conv *c, const float *x, int64_t batch, float *col)
 {
     const int64_t H = c->H, W = c->W, C = c->C, OH = c->OH, OW = c->OW, kh = c->kh, kw = c->kw;
-    const int64_t K = kh * kw * C;
-#pragma omp parallel for schedule(static) if (batch * OH * OW * K > 32768)
+    const int64_t K = kh * kw * C, seg = kw * C;
+#pragma omp parallel for schedule(static) if (batch * OH * OW * K > 262144)
     for (int64_t r = 0; r < batch * OH; r++) {
         const int64_t b = r / OH, oh = r % OH;
         const float *xb = x + b * H * W * C;
-        for (int64_t ow = 0; ow < OW; ow++) {
-            float *row = col + (r * OW + ow) * K;
-            for (int64_t p = 0; p < kh; p++) {
-                const int64_t ih = oh * c->sh + p * c->dh - c->pad_top;
+        float *rows = col + r * OW * K;
+        for (int64_t p = 0; p < kh; p++) {
+            const int64_t ih = oh * c->sh + p * c->dh - c->pad_top;
+            if (ih < 0 || ih >= H) {
+                for (int64_t ow = 0; ow < OW; ow++) memset(rows + ow * K + p * seg, 0, sizeof(float) * (size_t)seg);
+                continue;
+            }
+            const float *xr = xb + ih * W * C;
+            for (int64_t ow = 0; ow < OW; ow++) {
+                const int64_t iw0 = ow * c->sw - c->pad_left;
+                float *dst = rows + ow * K + p * seg;
+                if (c->dw == 1 && iw0 >= 0 && iw0 + kw <= W) {
+                    const float *src = xr + iw0 * C;
+                    for (int64_t k = 0; k < seg; k++) dst[k] = src[k];
+                    continue;
+                }
                 for (int64_t q = 0; q < kw; q++) {
-                    const int64_t iw = ow * c->sw + q * c->dw - c->pad_left;
-                    float *dst = row + (p * kw + q) * C;
-                    if (ih < 0 || ih >= H || iw < 0 || iw >= W) {
-                        for (int64_t k = 0; k < C; k++) dst[k] = 0.0f;
-                    } else {
-                        const float *src = xb + (ih * W + iw) * C;
-                        for (int64_t k = 0; k < C; k++) dst[k] = src[k];
-                    }
+                    const int64_t iw = iw0 + q * c->dw;
+                    if (iw < 0 || iw >= W) for (int64_t k = 0; k < C; k++) dst[q * C + k] = 0.0f;
+                    else for (int64_t k = 0; k < C; k++) dst[q * C + k] = xr[iw * C + k];
                 }
             }
         }
@@ -136,7 +152,7 @@ static void col2im_add(const conv *c, const float *dcol, int64_t batch, float *d
 {
     const int64_t H = c->H, W = c->W, C = c->C, OH = c->OH, OW = c->OW, kh = c->kh, kw = c->kw;
     const int64_t K = kh * kw * C;
-#pragma omp parallel for schedule(static) if (batch * OH * OW * K > 32768)
+#pragma omp parallel for schedule(static) if (batch * OH * OW * K > 262144)
     for (int64_t b = 0; b < batch; b++) {
         float *xb = dx + b * H * W * C;
         for (int64_t oh = 0; oh < OH; oh++)
@@ -160,50 +176,62 @@ static void col2im_add(const conv *c, const float *dcol, int64_t batch, float *d
 static void conv_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
 {
     conv *c = (conv *)l;
-    const int64_t batch = in[0]->shape[0], rows = batch * c->OH * c->OW, F = c->filters;
-    const int64_t K = c->kh * c->kw * c->C;
-    const float *A = in[0]->data;
-    if (!c->direct) {
-        im2col(c, in[0]->data, batch, c->col);
-        A = c->col;
+    const int64_t batch = in[0]->shape[0], F = c->filters, K = c->kh * c->kw * c->C;
+    const int64_t img_in = c->H * c->W * c->C, img_rows = c->OH * c->OW;
+    const bool keep_z = !brain__act_backward_uses_y_only(l->activation);
+    const int64_t step = c->direct ? batch : c->chunk;
+    for (int64_t b0 = 0; b0 < batch; b0 += step) {
+        const int64_t nb = batch - b0 < step ? batch - b0 : step, rows = nb * img_rows;
+        const float *A = in[0]->data + b0 * img_in;
+        if (!c->direct) {
+            im2col(c, A, nb, c->col);
+            A = c->col;
+        }
+        float *z = (keep_z ? c->z : out->data) + b0 * img_rows * F;
+        if (c->use_bias) {
+            const float *bias = c->bias->value;
+            for (int64_t r = 0; r < rows; r++)
+                for (int64_t j = 0; j < F; j++) z[r * F + j] = bias[j];
+        }
+        brain_sgemm(false, false, rows, F, K, 1.0f, A, K, c->kernel->value, F, c->use_bias ? 1.0f : 0.0f, z, F);
+        if (l->activation != BRAIN_LINEAR || keep_z) brain__act_forward(l->activation, z, out->data + b0 * img_rows * F, rows, F);
     }
-    bool keep_z = !brain__act_backward_uses_y_only(l->activation);
-    float *z = keep_z ? c->z : out->data;
-    if (c->use_bias) {
-        const float *bias = c->bias->value;
-        for (int64_t r = 0; r < rows; r++)
-            for (int64_t j = 0; j < F; j++) z[r * F + j] = bias[j];
-    }
-    brain_sgemm(false, false, rows, F, K, 1.0f, A, K, c->kernel->value, F, c->use_bias ? 1.0f : 0.0f, z, F);
-    if (l->activation != BRAIN_LINEAR || keep_z) brain__act_forward(l->activation, z, out->data, rows, F);
 }
 
 static void conv_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
                           const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
 {
     conv *c = (conv *)l;
-    const int64_t batch = in[0]->shape[0], rows = batch * c->OH * c->OW, F = c->filters;
-    const int64_t K = c->kh * c->kw * c->C;
+    const int64_t batch = in[0]->shape[0], F = c->filters, K = c->kh * c->kw * c->C;
+    const int64_t img_in = c->H * c->W * c->C, img_rows = c->OH * c->OW;
     const float *dz = dout->data;
     if (l->activation != BRAIN_LINEAR) {
-        brain__act_backward(l->activation, c->z, out->data, dout->data, c->dz, rows, F, false);
+        brain__act_backward(l->activation, c->z, out->data, dout->data, c->dz, batch * img_rows, F, false);
         dz = c->dz;
     }
-    const float *A = c->direct ? in[0]->data : c->col;
-    if (c->kernel->grad) {
-        brain_sgemm(true, false, K, F, rows, 1.0f, A, K, dz, F, 1.0f, c->kernel->grad, F);
-        if (c->use_bias) {
-            float *db = c->bias->grad;
-            for (int64_t r = 0; r < rows; r++)
-                for (int64_t j = 0; j < F; j++) db[j] += dz[r * F + j];
-        }
+    if (c->kernel->grad && c->use_bias) {
+        float *db = c->bias->grad;
+        for (int64_t r = 0; r < batch * img_rows; r++)
+            for (int64_t j = 0; j < F; j++) db[j] += dz[r * F + j];
     }
-    if (!din[0]) return;
-    if (c->direct) {
-        brain_sgemm(false, true, rows, K, F, 1.0f, dz, F, c->kernel->value, F, 1.0f, din[0]->data, K);
-    } else { /* the columns are no longer needed: dcol overwrites them */
-        brain_sgemm(false, true, rows, K, F, 1.0f, dz, F, c->kernel->value, F, 0.0f, c->col, K);
-        col2im_add(c, c->col, batch, din[0]->data);
+    const int64_t step = c->direct ? batch : c->chunk;
+    for (int64_t b0 = 0; b0 < batch; b0 += step) {
+        const int64_t nb = batch - b0 < step ? batch - b0 : step, rows = nb * img_rows;
+        const float *x = in[0]->data + b0 * img_in, *g = dz + b0 * img_rows * F;
+        float *dx = din[0] ? din[0]->data + b0 * img_in : NULL;
+        if (c->direct) {
+            if (c->kernel->grad) brain_sgemm(true, false, K, F, rows, 1.0f, x, K, g, F, 1.0f, c->kernel->grad, F);
+            if (dx) brain_sgemm(false, true, rows, K, F, 1.0f, g, F, c->kernel->value, F, 1.0f, dx, K);
+            continue;
+        }
+        if (c->kernel->grad) {
+            im2col(c, x, nb, c->col);
+            brain_sgemm(true, false, K, F, rows, 1.0f, c->col, K, g, F, 1.0f, c->kernel->grad, F);
+        }
+        if (dx) { /* dcol overwrites the chunk's columns */
+            brain_sgemm(false, true, rows, K, F, 1.0f, g, F, c->kernel->value, F, 0.0f, c->col, K);
+            col2im_add(c, c->col, nb, dx);
+        }
     }
 }
 

@@ -14,7 +14,6 @@
 #endif
 #include "internal.h"
 #include "layer_config.h"
-#include <float.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,15 +100,19 @@ static void pool_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const b
             int64_t h0, h1, w0, w1;
             window(p, oh, ow, &h0, &h1, &w0, &w1);
             float *y = out->data + (r * OW + ow) * C;
-            if (p->is_max) {
+            if (p->is_max) { /* the window's first cell, then strict > (the first maximum wins) */
                 int32_t *arg = p->arg + (r * OW + ow) * C;
-                for (int64_t c = 0; c < C; c++) { y[c] = -FLT_MAX; arg[c] = -1; }
+                const int32_t first = (int32_t)(((b * H + h0) * W + w0) * C);
+                for (int64_t c = 0; c < C; c++) { y[c] = x[first + c]; arg[c] = first + (int32_t)c; }
                 for (int64_t h = h0; h < h1; h++)
-                    for (int64_t w = w0; w < w1; w++) {
-                        const int64_t base = ((b * H + h) * W + w) * C;
+                    for (int64_t w = (h == h0 ? w0 + 1 : w0); w < w1; w++) {
+                        const int32_t base = (int32_t)(((b * H + h) * W + w) * C);
                         const float *src = x + base;
-                        for (int64_t c = 0; c < C; c++)
-                            if (src[c] > y[c] || arg[c] < 0) { y[c] = src[c]; arg[c] = (int32_t)(base + c); }
+                        for (int64_t c = 0; c < C; c++) {
+                            const bool win = src[c] > y[c];
+                            y[c] = win ? src[c] : y[c];
+                            arg[c] = win ? base + (int32_t)c : arg[c];
+                        }
                     }
             } else {
                 for (int64_t c = 0; c < C; c++) y[c] = 0.0f;
