@@ -14,7 +14,7 @@
  *
  * Data: Fashion-MNIST from the Debian package dataset-fashion-mnist (IDX files read with
  * brain_load_idx), images reshaped to (28, 28, 1) and scaled /255, labels one-hot.  Adam, batch
- * 32, 5 epochs (the lecture's model reaches about 0.90–0.91 test accuracy).
+ * 32, 8 epochs (test accuracy about 0.91; 0.90 after 5).
  *
  * Run: ./build/fashion_cnn  (BRAIN_QUICK=1: the first 2,000 training and 1,000 test images,
  * 1 epoch, for the test suite; EPOCHS=n overrides the epoch count).  FASHION_MNIST_DIR overrides
@@ -56,7 +56,7 @@ static brain_status load_split(const char *dir, const char *prefix, int64_t limi
 int main(void)
 {
     int quick = getenv("BRAIN_QUICK") != NULL;
-    int epochs = getenv("EPOCHS") ? atoi(getenv("EPOCHS")) : quick ? 1 : 5;
+    int epochs = getenv("EPOCHS") ? atoi(getenv("EPOCHS")) : quick ? 1 : 8;
     const char *dir = getenv("FASHION_MNIST_DIR") ? getenv("FASHION_MNIST_DIR") : "/usr/share/datasets/fashion-mnist";
     char probe[1024];
     snprintf(probe, sizeof probe, "%s/train-images-idx3-ubyte.gz", dir);

@@ -24,6 +24,8 @@
 #endif
 #include "internal.h"
 #include "layer_config.h"
+#include "parallel.h"
+#include "../core/sgemm_portable.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +43,7 @@ typedef struct conv {
     float *col; int64_t col_cap;            /* one chunk's im2col rows; dcol in backward */
     float *z;  int64_t z_cap;               /* pre-activation, when f' needs it */
     float *dz; int64_t dz_cap;
+    float *kt;                              /* Kᵀ (filters × kh·kw·C_in), refreshed in each backward */
 } conv;
 
 /* one spatial axis; false when the window does not fit ("valid" on a too-small input) */
@@ -97,7 +100,8 @@ static brain_status conv_build(brain_layer *l, int n_in, const brain_shape *in, 
         c->bias = brain__layer_add_weight(l, "bias", 1, &c->filters, c->binit ? c->binit : BRAIN_INIT_ZEROS, c->breg, true);
         if (!c->bias) return BRAIN_ERR_ARG;
     }
-    return BRAIN_OK;
+    c->kt = brain__alloc_array((size_t)c->kernel->size, sizeof(float));
+    return c->kt ? BRAIN_OK : BRAIN_ERR_NOMEM;
 }
 
 static brain_status conv_reserve(brain_layer *l, int64_t batch)
@@ -113,12 +117,11 @@ static brain_status conv_reserve(brain_layer *l, int64_t batch)
 /* col rows for output rows r of the batch (r = b·OH + oh).  For each kernel row p, the kw·C
  * values a window reads are contiguous in x when the dilation along the width is 1, and
  * contiguous in the col row too: one short copy per (ow, p) when the window is inside. */
-static void im2col(const conv *c, const float *x, int64_t batch, float *col)
+static void im2col_rows(const conv *c, const float *x, int64_t r0, int64_t r1, float *col)
 {
     const int64_t H = c->H, W = c->W, C = c->C, OH = c->OH, OW = c->OW, kh = c->kh, kw = c->kw;
     const int64_t K = kh * kw * C, seg = kw * C;
-#pragma omp parallel for schedule(static) if (batch * OH * OW * K > 262144)
-    for (int64_t r = 0; r < batch * OH; r++) {
+    for (int64_t r = r0; r < r1; r++) {
         const int64_t b = r / OH, oh = r % OH;
         const float *xb = x + b * H * W * C;
         float *rows = col + r * OW * K;
@@ -147,13 +150,17 @@ static void im2col(const conv *c, const float *x, int64_t batch, float *col)
     }
 }
 
-/* dx += col2im(dcol): each image's rows are summed back into that image only */
-static void col2im_add(const conv *c, const float *dcol, int64_t batch, float *dx)
+static void im2col(const conv *c, const float *x, int64_t batch, float *col)
+{
+    BRAIN_PARALLEL_RANGES(batch * c->OH, batch * c->OH * c->OW * c->kh * c->kw * c->C > 262144, im2col_rows(c, x, r0, r1, col));
+}
+
+/* dx += col2im(dcol) for images [b0, b1): each image's rows are summed back into that image only */
+static void col2im_images(const conv *c, const float *dcol, int64_t b0, int64_t b1, float *dx)
 {
     const int64_t H = c->H, W = c->W, C = c->C, OH = c->OH, OW = c->OW, kh = c->kh, kw = c->kw;
     const int64_t K = kh * kw * C;
-#pragma omp parallel for schedule(static) if (batch * OH * OW * K > 262144)
-    for (int64_t b = 0; b < batch; b++) {
+    for (int64_t b = b0; b < b1; b++) {
         float *xb = dx + b * H * W * C;
         for (int64_t oh = 0; oh < OH; oh++)
             for (int64_t ow = 0; ow < OW; ow++) {
@@ -171,6 +178,11 @@ static void col2im_add(const conv *c, const float *dcol, int64_t batch, float *d
                 }
             }
     }
+}
+
+static void col2im_add(const conv *c, const float *dcol, int64_t batch, float *dx)
+{
+    BRAIN_PARALLEL_RANGES(batch, batch * c->OH * c->OW * c->kh * c->kw * c->C > 262144, col2im_images(c, dcol, r0, r1, dx));
 }
 
 static void conv_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
@@ -193,7 +205,7 @@ static void conv_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const b
             for (int64_t r = 0; r < rows; r++)
                 for (int64_t j = 0; j < F; j++) z[r * F + j] = bias[j];
         }
-        brain_sgemm(false, false, rows, F, K, 1.0f, A, K, c->kernel->value, F, c->use_bias ? 1.0f : 0.0f, z, F);
+        brain__sgemm_portable(false, false, rows, F, K, 1.0f, A, K, c->kernel->value, F, c->use_bias ? 1.0f : 0.0f, z, F);
         if (l->activation != BRAIN_LINEAR || keep_z) brain__act_forward(l->activation, z, out->data + b0 * img_rows * F, rows, F);
     }
 }
@@ -214,22 +226,25 @@ static void conv_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const 
         for (int64_t r = 0; r < batch * img_rows; r++)
             for (int64_t j = 0; j < F; j++) db[j] += dz[r * F + j];
     }
+    if (din[0])
+        for (int64_t k = 0; k < K; k++)
+            for (int64_t j = 0; j < F; j++) c->kt[j * K + k] = c->kernel->value[k * F + j];
     const int64_t step = c->direct ? batch : c->chunk;
     for (int64_t b0 = 0; b0 < batch; b0 += step) {
         const int64_t nb = batch - b0 < step ? batch - b0 : step, rows = nb * img_rows;
         const float *x = in[0]->data + b0 * img_in, *g = dz + b0 * img_rows * F;
         float *dx = din[0] ? din[0]->data + b0 * img_in : NULL;
         if (c->direct) {
-            if (c->kernel->grad) brain_sgemm(true, false, K, F, rows, 1.0f, x, K, g, F, 1.0f, c->kernel->grad, F);
-            if (dx) brain_sgemm(false, true, rows, K, F, 1.0f, g, F, c->kernel->value, F, 1.0f, dx, K);
+            if (c->kernel->grad) brain__sgemm_portable(true, false, K, F, rows, 1.0f, x, K, g, F, 1.0f, c->kernel->grad, F);
+            if (dx) brain__sgemm_portable(false, false, rows, K, F, 1.0f, g, F, c->kt, K, 1.0f, dx, K);
             continue;
         }
         if (c->kernel->grad) {
             im2col(c, x, nb, c->col);
-            brain_sgemm(true, false, K, F, rows, 1.0f, c->col, K, g, F, 1.0f, c->kernel->grad, F);
+            brain__sgemm_portable(true, false, K, F, rows, 1.0f, c->col, K, g, F, 1.0f, c->kernel->grad, F);
         }
         if (dx) { /* dcol overwrites the chunk's columns */
-            brain_sgemm(false, true, rows, K, F, 1.0f, g, F, c->kernel->value, F, 0.0f, c->col, K);
+            brain__sgemm_portable(false, false, rows, K, F, 1.0f, g, F, c->kt, K, 0.0f, c->col, K);
             col2im_add(c, c->col, nb, dx);
         }
     }
@@ -241,6 +256,7 @@ static void conv_destroy(brain_layer *l)
     free(c->col);
     free(c->z);
     free(c->dz);
+    free(c->kt);
 }
 
 static brain_status conv_get_config(const brain_layer *l, cJSON *cfg)

@@ -14,6 +14,7 @@
 #endif
 #include "internal.h"
 #include "layer_config.h"
+#include "parallel.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,18 +89,16 @@ static inline void window(const pool *p, int64_t oh, int64_t ow, int64_t *h0, in
     *w0 = b < 0 ? 0 : b; *w1 = b + p->pw > p->W ? p->W : b + p->pw;
 }
 
-static void pool_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
+/* output rows r = b·OH + oh in [r0, r1) */
+static void pool_rows(pool *p, const float *x, float *out, int64_t r0, int64_t r1)
 {
-    pool *p = (pool *)l;
-    const int64_t batch = in[0]->shape[0], H = p->H, W = p->W, C = p->C, OH = p->OH, OW = p->OW;
-    const float *x = in[0]->data;
-#pragma omp parallel for schedule(static) if (batch * OH * OW * C > 65536)
-    for (int64_t r = 0; r < batch * OH; r++) {
+    const int64_t H = p->H, W = p->W, C = p->C, OH = p->OH, OW = p->OW;
+    for (int64_t r = r0; r < r1; r++) {
         const int64_t b = r / OH, oh = r % OH;
         for (int64_t ow = 0; ow < OW; ow++) {
             int64_t h0, h1, w0, w1;
             window(p, oh, ow, &h0, &h1, &w0, &w1);
-            float *y = out->data + (r * OW + ow) * C;
+            float *y = out + (r * OW + ow) * C;
             if (p->is_max) { /* the window's first cell, then strict > (the first maximum wins) */
                 int32_t *arg = p->arg + (r * OW + ow) * C;
                 const int32_t first = (int32_t)(((b * H + h0) * W + w0) * C);
@@ -126,6 +125,13 @@ static void pool_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const b
             }
         }
     }
+}
+
+static void pool_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
+{
+    pool *p = (pool *)l;
+    const int64_t rows = in[0]->shape[0] * p->OH;
+    BRAIN_PARALLEL_RANGES(rows, rows * p->OW * p->C > 65536, pool_rows(p, in[0]->data, out->data, r0, r1));
 }
 
 static void pool_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
