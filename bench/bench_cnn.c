@@ -14,8 +14,9 @@
  *   infer_b256_samples_per_s 2048 test images in brain_predict calls of 256, median of 5 passes
  *   max_rss_mb               getrusage ru_maxrss at the end
  *   conv GFLOP/s             each Conv2D of the model alone at batch 32 (forward, and forward +
- *                            backward = 3× the forward FLOPs), beside brain_sgemm on the
- *                            forward's own product shape (rows × filters × kh·kw·C_in)
+ *                            backward with dK and dx = 3× the forward FLOPs; the activation,
+ *                            bias, im2col and col2im are inside the timing), beside brain_sgemm
+ *                            on the forward's own product shape (rows × filters × kh·kw·C_in)
  *
  * Usage: bench_cnn [--epochs N] [--batch N] [--latency-iters N] [--threads N] [--n-train N]
  * Prints human lines, then one line `RESULT {json}`.  Needs the Debian package
@@ -105,6 +106,7 @@ static void conv_rate(int64_t h, int64_t w, int64_t cin, int64_t filters, int ba
     brain_model *m = brain_sequential(NULL);
     TRY(brain_model_add(m, brain_input(BRAIN_SHAPE(h, w, cin))));
     TRY(brain_model_add(m, brain_conv2d(filters, 3, 3, &(brain_conv_options){ .activation = BRAIN_RELU })));
+    m->want_input_grad = true; /* the layer's backward computes dx too, as inside a network */
     TRY(brain_model_build(m));
     brain_tensor *x = brain_tensor_new(4, (int64_t[]){ batch, h, w, cin });
     for (int64_t i = 0; i < x->size; i++) x->data[i] = (float)((i * 7919) % 255) / 255.0f;
