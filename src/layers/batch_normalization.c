@@ -27,6 +27,7 @@ typedef struct batchnorm {
     brain_weight *gamma, *beta, *moving_mean, *moving_var;
     int64_t C;
     float *mean, *inv_std;                  /* C each: statistics the last forward normalised with */
+    float *scale_c, *shift_c;               /* C each: y = x·scale_c + shift_c of the last forward */
     double *acc, *acc2;                     /* C each: scratch sums */
     bool last_training;                     /* the last forward used batch statistics */
 } batchnorm;
@@ -50,7 +51,9 @@ static brain_status bn_build(brain_layer *l, int n_in, const brain_shape *in, br
     b->inv_std = brain__alloc_array((size_t)C, sizeof(float));
     b->acc = brain__alloc_array((size_t)C, sizeof(double));
     b->acc2 = brain__alloc_array((size_t)C, sizeof(double));
-    if (!b->mean || !b->inv_std || !b->acc || !b->acc2) return BRAIN_ERR_NOMEM;
+    b->scale_c = brain__alloc_array((size_t)C, sizeof(float));
+    b->shift_c = brain__alloc_array((size_t)C, sizeof(float));
+    if (!b->mean || !b->inv_std || !b->acc || !b->acc2 || !b->scale_c || !b->shift_c) return BRAIN_ERR_NOMEM;
     return BRAIN_OK;
 }
 
@@ -83,8 +86,8 @@ static void bn_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const bra
             inv_std[c] = 1.0f / sqrtf(b->moving_var->value[c] + b->epsilon);
         }
     }
-    /* y = x·inv + (β − μ·inv), with inv = γ·inv_std; acc2 holds the per-channel pair as scratch */
-    float *inv = (float *)b->acc, *shift = (float *)b->acc2;
+    /* y = x·inv + (β − μ·inv), with inv = γ·inv_std */
+    float *inv = b->scale_c, *shift = b->shift_c;
     for (int64_t c = 0; c < C; c++) {
         inv[c] = inv_std[c] * (b->gamma ? b->gamma->value[c] : 1.0f);
         shift[c] = (b->beta ? b->beta->value[c] : 0.0f) - mean[c] * inv[c];
@@ -129,7 +132,7 @@ static void bn_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const br
 static void bn_destroy(brain_layer *l)
 {
     batchnorm *b = (batchnorm *)l;
-    free(b->mean); free(b->inv_std); free(b->acc); free(b->acc2);
+    free(b->mean); free(b->inv_std); free(b->acc); free(b->acc2); free(b->scale_c); free(b->shift_c);
 }
 
 static brain_status bn_get_config(const brain_layer *l, cJSON *cfg)
