@@ -216,6 +216,85 @@ brain_layer *brain_subtract(const brain_layer_options *opt);
 brain_layer *brain_multiply(const brain_layer_options *opt);
 brain_layer *brain_average(const brain_layer_options *opt);
 brain_layer *brain_maximum(const brain_layer_options *opt);
+/* ---- image and signal layers (channels-last: (H, W, C) images, (steps, C) signals) ---- */
+typedef enum brain_padding { BRAIN_PADDING_VALID = 0, BRAIN_PADDING_SAME } brain_padding;
+
+/* Conv2D / Conv1D options.  strides and dilation_rate: 0 means 1; {s} alone means (s, s) for
+ * Conv2D (Keras's int form); Conv1D reads only [0].  "same" padding puts the odd extra pixel at
+ * the bottom/right, as Keras does. */
+typedef struct brain_conv_options {
+    int64_t strides[2];
+    brain_padding padding;                  /* default valid */
+    int64_t dilation_rate[2];
+    brain_activation_kind activation;       /* default linear */
+    brain_flag use_bias;                    /* default on */
+    brain_initializer_kind kernel_initializer; /* default glorot_uniform */
+    brain_initializer_kind bias_initializer;   /* default zeros */
+    brain_regularizer kernel_regularizer, bias_regularizer;
+    const char *name;
+} brain_conv_options;
+/* Conv2D(filters, (kh, kw)): kernel (kh, kw, in_channels, filters), bias (filters,). */
+brain_layer *brain_conv2d(int64_t filters, int64_t kh, int64_t kw, const brain_conv_options *opt);
+/* Conv1D(filters, k): kernel (k, in_channels, filters); input (steps, channels). */
+brain_layer *brain_conv1d(int64_t filters, int64_t kernel_size, const brain_conv_options *opt);
+
+/* Pooling options: pool_size 0 means 2; strides 0 means pool_size; {p} alone means (p, p) for
+ * the 2-D layers; the 1-D layers read only [0]. */
+typedef struct brain_pool_options {
+    int64_t pool_size[2];
+    int64_t strides[2];
+    brain_padding padding;                  /* default valid; "same" never lets padding win a max
+                                             * and averages over the cells inside the input */
+    const char *name;
+} brain_pool_options;
+brain_layer *brain_max_pooling2d(const brain_pool_options *opt);
+brain_layer *brain_average_pooling2d(const brain_pool_options *opt);
+brain_layer *brain_max_pooling1d(const brain_pool_options *opt);
+brain_layer *brain_average_pooling1d(const brain_pool_options *opt);
+/* (H, W, C) -> (C) and (steps, C) -> (C); keepdims=False. */
+brain_layer *brain_global_average_pooling2d(const brain_layer_options *opt);
+brain_layer *brain_global_max_pooling2d(const brain_layer_options *opt);
+brain_layer *brain_global_average_pooling1d(const brain_layer_options *opt);
+/* Reshape(target_shape): per-sample shape; one dimension may be -1 (inferred). */
+brain_layer *brain_reshape(brain_shape target_shape, const brain_layer_options *opt);
+
+/* BatchNormalization over the last axis.  Training (fit, or forward with training=true, and the
+ * layer trainable): batch mean and biased variance; the moving statistics are updated as
+ * moving = moving·momentum + batch·(1 − momentum).  Inference: the moving statistics. */
+typedef struct brain_batch_norm_options {
+    int axis;                               /* 0 or -1 (the last axis; the only one supported) */
+    float momentum; bool has_momentum;      /* default 0.99 */
+    float epsilon;                          /* 0 means 1e-3 */
+    brain_flag center, scale;               /* default on: beta and gamma */
+    brain_initializer_kind beta_initializer, gamma_initializer;                  /* zeros, ones */
+    brain_initializer_kind moving_mean_initializer, moving_variance_initializer; /* zeros, ones */
+    brain_regularizer beta_regularizer, gamma_regularizer;
+    const char *name;
+} brain_batch_norm_options;
+brain_layer *brain_batch_normalization(const brain_batch_norm_options *opt);
+
+/* Data augmentation for (H, W, C) images, active in training only (identity in evaluate and
+ * predict).  Draws come from the model's generator unless a seed is given. */
+typedef enum brain_flip_mode { BRAIN_FLIP_HORIZONTAL_AND_VERTICAL = 0, BRAIN_FLIP_HORIZONTAL, BRAIN_FLIP_VERTICAL } brain_flip_mode;
+typedef struct brain_random_flip_options {
+    brain_flip_mode mode;                   /* default horizontal_and_vertical (one draw flips both) */
+    uint64_t seed; bool has_seed;
+    const char *name;
+} brain_random_flip_options;
+brain_layer *brain_random_flip(const brain_random_flip_options *opt);
+
+typedef enum brain_fill_mode { BRAIN_FILL_REFLECT = 0, BRAIN_FILL_CONSTANT, BRAIN_FILL_NEAREST } brain_fill_mode;
+typedef enum brain_interpolation { BRAIN_INTERP_BILINEAR = 0, BRAIN_INTERP_NEAREST } brain_interpolation;
+typedef struct brain_random_rotation_options {
+    float lower, upper; bool has_range;     /* angle range as fractions of 2π; default (−factor, factor) */
+    brain_fill_mode fill_mode;              /* default reflect (d c b a | a b c d | d c b a) */
+    float fill_value;                       /* for constant; default 0 */
+    brain_interpolation interpolation;      /* default bilinear */
+    uint64_t seed; bool has_seed;
+    const char *name;
+} brain_random_rotation_options;
+/* RandomRotation(factor): angle ~ U(−factor, factor)·2π about the image centre. */
+brain_layer *brain_random_rotation(float factor, const brain_random_rotation_options *opt);
 
 const char *brain_layer_name(const brain_layer *l);
 const char *brain_layer_class(const brain_layer *l);
@@ -710,6 +789,21 @@ brain_status brain_label_encoder_transform(const brain_label_encoder *e, const c
 int brain_label_encoder_num_classes(const brain_label_encoder *e);
 const char *brain_label_encoder_class(const brain_label_encoder *e, int i);
 void brain_label_encoder_free(brain_label_encoder *e);
+
+/* ------------------------------------------------------------------ array files */
+/* IDX (the MNIST family's format), gzip'd or not: a float32 tensor with the file's dims and its
+ * raw values (uint8 pixels stay 0..255).  Element types uint8, int8, int16, int32, float32,
+ * float64.  A malformed file (wrong magic, truncated, a header that does not match the size,
+ * dims whose size overflows) is BRAIN_ERR_FORMAT with a message naming the file and the problem. */
+brain_status brain_load_idx(const char *path, brain_tensor **out);
+/* NumPy .npy (format versions 1, 2, 3), C order, little-endian float32, float64, uint8, int32 or
+ * int64, converted to float32 with the same shape.  Other dtypes, big-endian data, Fortran order,
+ * 0-d arrays and rank > BRAIN_MAX_DIMS are errors naming the file and the reason. */
+brain_status brain_load_npy(const char *path, brain_tensor **out);
+/* One array of a NumPy .npz (numpy.savez or savez_compressed): member "x" or "x.npy". */
+brain_status brain_load_npz(const char *path, const char *member, brain_tensor **out);
+/* Writes t as a float32 .npy (version 1.0, as numpy.save), for numpy.load in Python. */
+brain_status brain_save_npy(const char *path, const brain_tensor *t);
 
 #ifdef __cplusplus
 }

@@ -60,7 +60,7 @@ out:
     return s;
 }
 
-brain_status brain__read_file(const char *path, size_t max, unsigned char **data, size_t *n)
+brain_status brain__io_read_file(const char *path, size_t max, unsigned char **data, size_t *n)
 {
     *data = NULL;
     *n = 0;

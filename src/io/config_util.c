@@ -31,7 +31,7 @@ static cJSON *envelope(const char *mod, const char *cls, cJSON **inner)
     return o;
 }
 
-brain_status brain__cfg_add_initializer(cJSON *cfg, const char *key, brain_initializer_kind k)
+brain_status brain__kcfg_add_initializer(cJSON *cfg, const char *key, brain_initializer_kind k)
 {
     const char *cls = NULL;
     for (size_t i = 0; i < sizeof k_inits / sizeof k_inits[0]; i++)
@@ -61,13 +61,13 @@ brain_status brain__cfg_add_initializer(cJSON *cfg, const char *key, brain_initi
     return BRAIN_OK;
 }
 
-brain_status brain__cfg_add_regularizer(cJSON *cfg, const char *key, brain_regularizer r)
+brain_status brain__kcfg_add_regularizer(cJSON *cfg, const char *key, brain_regularizer r)
 {
-    if (r.l1 == 0 && r.l2 == 0) return brain__cfg_add_null(cfg, key);
+    if (r.l1 == 0 && r.l2 == 0) return brain__kcfg_add_null(cfg, key);
     const char *cls = r.l1 == 0 ? "L2" : r.l2 == 0 ? "L1" : "L1L2";
     cJSON *in, *o = envelope("keras.regularizers", cls, &in);
     if (!o) return nomem();
-    if ((r.l1 != 0 && brain__cfg_add_float(in, "l1", r.l1)) || (r.l2 != 0 && brain__cfg_add_float(in, "l2", r.l2))) {
+    if ((r.l1 != 0 && brain__kcfg_add_float(in, "l1", r.l1)) || (r.l2 != 0 && brain__kcfg_add_float(in, "l2", r.l2))) {
         cJSON_Delete(o);
         return nomem();
     }
@@ -75,37 +75,37 @@ brain_status brain__cfg_add_regularizer(cJSON *cfg, const char *key, brain_regul
     return BRAIN_OK;
 }
 
-brain_status brain__cfg_add_activation(cJSON *cfg, const char *key, brain_activation_kind a)
+brain_status brain__kcfg_add_activation(cJSON *cfg, const char *key, brain_activation_kind a)
 {
-    return brain__cfg_add_string(cfg, key, brain_activation_name(a));
+    return brain__kcfg_add_string(cfg, key, brain_activation_name(a));
 }
 
-brain_status brain__cfg_add_number(cJSON *cfg, const char *key, double v)
+brain_status brain__kcfg_add_number(cJSON *cfg, const char *key, double v)
 {
     return cJSON_AddNumberToObject(cfg, key, v) ? BRAIN_OK : nomem();
 }
 
-brain_status brain__cfg_add_float(cJSON *cfg, const char *key, float v)
+brain_status brain__kcfg_add_float(cJSON *cfg, const char *key, float v)
 {
-    return brain__cfg_add_number(cfg, key, brain__float_option(v));
+    return brain__kcfg_add_number(cfg, key, brain__float_option(v));
 }
 
-brain_status brain__cfg_add_bool(cJSON *cfg, const char *key, bool v)
+brain_status brain__kcfg_add_bool(cJSON *cfg, const char *key, bool v)
 {
     return cJSON_AddBoolToObject(cfg, key, v) ? BRAIN_OK : nomem();
 }
 
-brain_status brain__cfg_add_null(cJSON *cfg, const char *key)
+brain_status brain__kcfg_add_null(cJSON *cfg, const char *key)
 {
     return cJSON_AddNullToObject(cfg, key) ? BRAIN_OK : nomem();
 }
 
-brain_status brain__cfg_add_string(cJSON *cfg, const char *key, const char *v)
+brain_status brain__kcfg_add_string(cJSON *cfg, const char *key, const char *v)
 {
     return cJSON_AddStringToObject(cfg, key, v) ? BRAIN_OK : nomem();
 }
 
-brain_status brain__cfg_add_ints(cJSON *cfg, const char *key, int n, const int64_t *v)
+brain_status brain__kcfg_add_ints(cJSON *cfg, const char *key, int n, const int64_t *v)
 {
     cJSON *a = cJSON_AddArrayToObject(cfg, key);
     if (!a) return nomem();
@@ -118,7 +118,7 @@ brain_status brain__cfg_add_ints(cJSON *cfg, const char *key, int n, const int64
 }
 
 /* ------------------------------------------------------------------ reading */
-const char *brain__cfg_layer_name(const cJSON *cfg)
+const char *brain__kcfg_layer_name(const cJSON *cfg)
 {
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(cfg, "name");
     return cJSON_IsString(n) && n->valuestring ? n->valuestring : "?";
@@ -126,10 +126,10 @@ const char *brain__cfg_layer_name(const cJSON *cfg)
 
 static brain_status bad(const cJSON *cfg, const char *key, const char *want)
 {
-    return brain__fail(BRAIN_ERR_FORMAT, "layer '%.64s': config key \"%s\" %s", brain__cfg_layer_name(cfg), key, want);
+    return brain__fail(BRAIN_ERR_FORMAT, "layer '%.64s': config key \"%s\" %s", brain__kcfg_layer_name(cfg), key, want);
 }
 
-brain_status brain__cfg_get_number_or(const cJSON *cfg, const char *key, double dflt, double *out)
+brain_status brain__kcfg_get_number_or(const cJSON *cfg, const char *key, double dflt, double *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
     if (!v || cJSON_IsNull(v)) { *out = dflt; return BRAIN_OK; }
@@ -138,14 +138,14 @@ brain_status brain__cfg_get_number_or(const cJSON *cfg, const char *key, double 
     return BRAIN_OK;
 }
 
-brain_status brain__cfg_get_number(const cJSON *cfg, const char *key, double *out)
+brain_status brain__kcfg_get_number(const cJSON *cfg, const char *key, double *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
     if (!v || cJSON_IsNull(v)) return bad(cfg, key, "is missing");
-    return brain__cfg_get_number_or(cfg, key, 0, out);
+    return brain__kcfg_get_number_or(cfg, key, 0, out);
 }
 
-brain_status brain__cfg_get_int_or(const cJSON *cfg, const char *key, int64_t lo, int64_t hi, int64_t dflt, int64_t *out)
+brain_status brain__kcfg_get_int_or(const cJSON *cfg, const char *key, int64_t lo, int64_t hi, int64_t dflt, int64_t *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
     if (!v || cJSON_IsNull(v)) { *out = dflt; return BRAIN_OK; }
@@ -159,14 +159,14 @@ brain_status brain__cfg_get_int_or(const cJSON *cfg, const char *key, int64_t lo
     return BRAIN_OK;
 }
 
-brain_status brain__cfg_get_int(const cJSON *cfg, const char *key, int64_t lo, int64_t hi, int64_t *out)
+brain_status brain__kcfg_get_int(const cJSON *cfg, const char *key, int64_t lo, int64_t hi, int64_t *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
     if (!v || cJSON_IsNull(v)) return bad(cfg, key, "is missing");
-    return brain__cfg_get_int_or(cfg, key, lo, hi, 0, out);
+    return brain__kcfg_get_int_or(cfg, key, lo, hi, 0, out);
 }
 
-brain_status brain__cfg_get_bool_or(const cJSON *cfg, const char *key, bool dflt, bool *out)
+brain_status brain__kcfg_get_bool_or(const cJSON *cfg, const char *key, bool dflt, bool *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
     if (!v || cJSON_IsNull(v)) { *out = dflt; return BRAIN_OK; }
@@ -175,7 +175,7 @@ brain_status brain__cfg_get_bool_or(const cJSON *cfg, const char *key, bool dflt
     return BRAIN_OK;
 }
 
-brain_status brain__cfg_get_string(const cJSON *cfg, const char *key, bool required, const char **out)
+brain_status brain__kcfg_get_string(const cJSON *cfg, const char *key, bool required, const char **out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
     *out = NULL;
@@ -185,7 +185,7 @@ brain_status brain__cfg_get_string(const cJSON *cfg, const char *key, bool requi
     return BRAIN_OK;
 }
 
-brain_status brain__cfg_get_activation(const cJSON *cfg, const char *key, brain_activation_kind *out)
+brain_status brain__kcfg_get_activation(const cJSON *cfg, const char *key, brain_activation_kind *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
     if (!v || cJSON_IsNull(v)) { *out = BRAIN_LINEAR; return BRAIN_OK; }
@@ -196,7 +196,7 @@ brain_status brain__cfg_get_activation(const cJSON *cfg, const char *key, brain_
         if (cJSON_IsString(c)) name = c->valuestring;
     }
     if (!name || brain_activation_from_name(name, out))
-        return brain__fail(BRAIN_ERR_FORMAT, "layer '%.64s': activation \"%s\" %s", brain__cfg_layer_name(cfg), key,
+        return brain__fail(BRAIN_ERR_FORMAT, "layer '%.64s': activation \"%s\" %s", brain__kcfg_layer_name(cfg), key,
                            name ? "names an activation this library does not have" : "must be a string");
     return BRAIN_OK;
 }
@@ -222,7 +222,7 @@ static bool same_class(const char *a, const char *cls)
     return !*a && !*cls;
 }
 
-brain_status brain__cfg_get_initializer(const cJSON *cfg, const char *key, brain_initializer_kind *out)
+brain_status brain__kcfg_get_initializer(const cJSON *cfg, const char *key, brain_initializer_kind *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
     *out = BRAIN_INIT_DEFAULT;
@@ -234,11 +234,11 @@ brain_status brain__cfg_get_initializer(const cJSON *cfg, const char *key, brain
     if (!*out && same_class(cls, "TruncatedNormal")) *out = BRAIN_INIT_RANDOM_NORMAL; /* only used to initialise */
     if (!*out)
         return brain__fail(BRAIN_ERR_FORMAT, "layer '%.64s': initializer \"%s\" of \"%s\" is not one this library has",
-                           brain__cfg_layer_name(cfg), cls, key);
+                           brain__kcfg_layer_name(cfg), cls, key);
     return BRAIN_OK;
 }
 
-brain_status brain__cfg_get_regularizer(const cJSON *cfg, const char *key, brain_regularizer *out)
+brain_status brain__kcfg_get_regularizer(const cJSON *cfg, const char *key, brain_regularizer *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
     *out = (brain_regularizer){0};
@@ -253,14 +253,14 @@ brain_status brain__cfg_get_regularizer(const cJSON *cfg, const char *key, brain
     if (!cls || !cJSON_IsObject(c) || !(same_class(cls, "L1") || same_class(cls, "L2") || same_class(cls, "L1L2")))
         return bad(cfg, key, "must be null or an L1, L2 or L1L2 regularizer");
     double l1, l2;
-    if (brain__cfg_get_number_or(c, "l1", 0, &l1) || brain__cfg_get_number_or(c, "l2", 0, &l2) || l1 < 0 || l2 < 0)
+    if (brain__kcfg_get_number_or(c, "l1", 0, &l1) || brain__kcfg_get_number_or(c, "l2", 0, &l2) || l1 < 0 || l2 < 0)
         return bad(cfg, key, "has an invalid l1 or l2 factor");
     out->l1 = (float)l1;
     out->l2 = (float)l2;
     return BRAIN_OK;
 }
 
-brain_status brain__cfg_get_ints(const cJSON *cfg, const char *key, int max, int *n_out, int64_t *v)
+brain_status brain__kcfg_get_ints(const cJSON *cfg, const char *key, int max, int *n_out, int64_t *v)
 {
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(cfg, key);
     if (!cJSON_IsArray(a)) return bad(cfg, key, "must be an array of integers");
@@ -281,18 +281,18 @@ brain_status brain__cfg_get_ints(const cJSON *cfg, const char *key, int max, int
     return BRAIN_OK;
 }
 
-brain_status brain__cfg_require_null(const cJSON *cfg, const char *key)
+brain_status brain__kcfg_require_null(const cJSON *cfg, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
     if (!v || cJSON_IsNull(v)) return BRAIN_OK;
     return bad(cfg, key, "is set, and this library does not support it (only null)");
 }
 
-brain_layer *brain__cfg_finish_layer(brain_layer *l, const cJSON *cfg)
+brain_layer *brain__kcfg_finish_layer(brain_layer *l, const cJSON *cfg)
 {
     if (!l) return NULL;
     bool tr;
-    if (brain__cfg_get_bool_or(cfg, "trainable", true, &tr)) {
+    if (brain__kcfg_get_bool_or(cfg, "trainable", true, &tr)) {
         l->vt->destroy ? l->vt->destroy(l) : (void)0;
         for (int i = 0; i < l->n_weights; i++) free(l->weights[i]);
         free(l);

@@ -11,37 +11,37 @@
 #include <cjson/cJSON.h>
 
 /* ---- writing (each returns BRAIN_OK or BRAIN_ERR_NOMEM) */
-brain_status brain__cfg_add_initializer(cJSON *cfg, const char *key, brain_initializer_kind k);
-brain_status brain__cfg_add_regularizer(cJSON *cfg, const char *key, brain_regularizer r);
-brain_status brain__cfg_add_activation(cJSON *cfg, const char *key, brain_activation_kind a);
-brain_status brain__cfg_add_number(cJSON *cfg, const char *key, double v);
+brain_status brain__kcfg_add_initializer(cJSON *cfg, const char *key, brain_initializer_kind k);
+brain_status brain__kcfg_add_regularizer(cJSON *cfg, const char *key, brain_regularizer r);
+brain_status brain__kcfg_add_activation(cJSON *cfg, const char *key, brain_activation_kind a);
+brain_status brain__kcfg_add_number(cJSON *cfg, const char *key, double v);
 /* A float option as the decimal it was written with (0.3f -> 0.3), as Python stores it. */
-brain_status brain__cfg_add_float(cJSON *cfg, const char *key, float v);
-brain_status brain__cfg_add_bool(cJSON *cfg, const char *key, bool v);
-brain_status brain__cfg_add_null(cJSON *cfg, const char *key);
-brain_status brain__cfg_add_string(cJSON *cfg, const char *key, const char *v);
-brain_status brain__cfg_add_ints(cJSON *cfg, const char *key, int n, const int64_t *v);
+brain_status brain__kcfg_add_float(cJSON *cfg, const char *key, float v);
+brain_status brain__kcfg_add_bool(cJSON *cfg, const char *key, bool v);
+brain_status brain__kcfg_add_null(cJSON *cfg, const char *key);
+brain_status brain__kcfg_add_string(cJSON *cfg, const char *key, const char *v);
+brain_status brain__kcfg_add_ints(cJSON *cfg, const char *key, int n, const int64_t *v);
 
 /* ---- reading: `layer` names the layer (its "name" member) for messages.
  * get_* fail when the key is missing unless a default is given through the *_or variants. */
-const char *brain__cfg_layer_name(const cJSON *cfg); /* "name" member, or "?" */
-brain_status brain__cfg_get_number(const cJSON *cfg, const char *key, double *out);
-brain_status brain__cfg_get_number_or(const cJSON *cfg, const char *key, double dflt, double *out);
+const char *brain__kcfg_layer_name(const cJSON *cfg); /* "name" member, or "?" */
+brain_status brain__kcfg_get_number(const cJSON *cfg, const char *key, double *out);
+brain_status brain__kcfg_get_number_or(const cJSON *cfg, const char *key, double dflt, double *out);
 /* An integer in [lo, hi]. */
-brain_status brain__cfg_get_int(const cJSON *cfg, const char *key, int64_t lo, int64_t hi, int64_t *out);
-brain_status brain__cfg_get_int_or(const cJSON *cfg, const char *key, int64_t lo, int64_t hi, int64_t dflt, int64_t *out);
-brain_status brain__cfg_get_bool_or(const cJSON *cfg, const char *key, bool dflt, bool *out);
+brain_status brain__kcfg_get_int(const cJSON *cfg, const char *key, int64_t lo, int64_t hi, int64_t *out);
+brain_status brain__kcfg_get_int_or(const cJSON *cfg, const char *key, int64_t lo, int64_t hi, int64_t dflt, int64_t *out);
+brain_status brain__kcfg_get_bool_or(const cJSON *cfg, const char *key, bool dflt, bool *out);
 /* A string member (NULL when absent or null, if allowed by `required` false). */
-brain_status brain__cfg_get_string(const cJSON *cfg, const char *key, bool required, const char **out);
-brain_status brain__cfg_get_activation(const cJSON *cfg, const char *key, brain_activation_kind *out);
-brain_status brain__cfg_get_initializer(const cJSON *cfg, const char *key, brain_initializer_kind *out);
-brain_status brain__cfg_get_regularizer(const cJSON *cfg, const char *key, brain_regularizer *out);
+brain_status brain__kcfg_get_string(const cJSON *cfg, const char *key, bool required, const char **out);
+brain_status brain__kcfg_get_activation(const cJSON *cfg, const char *key, brain_activation_kind *out);
+brain_status brain__kcfg_get_initializer(const cJSON *cfg, const char *key, brain_initializer_kind *out);
+brain_status brain__kcfg_get_regularizer(const cJSON *cfg, const char *key, brain_regularizer *out);
 /* An array of n positive integers (or, with n_out, up to `max` of them; null entries give 0). */
-brain_status brain__cfg_get_ints(const cJSON *cfg, const char *key, int max, int *n_out, int64_t *v);
+brain_status brain__kcfg_get_ints(const cJSON *cfg, const char *key, int max, int *n_out, int64_t *v);
 /* Fails when the layer's config sets a feature this library does not have (a constraint, a
  * non-null value of `key`). */
-brain_status brain__cfg_require_null(const cJSON *cfg, const char *key);
+brain_status brain__kcfg_require_null(const cJSON *cfg, const char *key);
 /* Makes the layer's name from the config's "name" (NULL when absent) and reads "trainable". */
-brain_layer *brain__cfg_finish_layer(brain_layer *l, const cJSON *cfg);
+brain_layer *brain__kcfg_finish_layer(brain_layer *l, const cJSON *cfg);
 
 #endif

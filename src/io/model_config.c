@@ -46,9 +46,9 @@ static brain_status layer_entry(const brain_layer *l, cJSON **out)
                            l->vt->class_name);
     cJSON *cfg = cJSON_CreateObject();
     if (!cfg) return nomem();
-    brain_status s = brain__cfg_add_string(cfg, "name", l->name);
-    if (!s) s = brain__cfg_add_bool(cfg, "trainable", l->trainable);
-    if (!s) s = brain__cfg_add_string(cfg, "dtype", "float32");
+    brain_status s = brain__kcfg_add_string(cfg, "name", l->name);
+    if (!s) s = brain__kcfg_add_bool(cfg, "trainable", l->trainable);
+    if (!s) s = brain__kcfg_add_string(cfg, "dtype", "float32");
     if (!s) s = l->vt->get_config(l, cfg);
     if (s) { cJSON_Delete(cfg); return s; }
     cJSON *e = envelope("keras.layers", l->vt->class_name, cfg);
@@ -271,7 +271,7 @@ brain_status brain__model_to_config(const brain_model *m, cJSON **out)
         cJSON *ic = in ? cJSON_CreateObject() : NULL;
         s = ic ? brain__input_vtable.get_config(in, ic) : nomem();
         free(in);
-        if (!s) s = brain__cfg_add_string(ic, "name", "input_layer");
+        if (!s) s = brain__kcfg_add_string(ic, "name", "input_layer");
         if (s) { cJSON_Delete(ic); cJSON_Delete(cfg); return s; }
         cJSON_AddItemToArray(layers, envelope("keras.layers", "InputLayer", ic));
         for (int i = 0; i < m->n_layers; i++) {
@@ -317,16 +317,16 @@ static brain_status layer_from_entry(const cJSON *e, const char *file, int index
     const brain_layer_vtable *vt = brain__layer_vtable_by_class(cls);
     if (!vt || !vt->from_config)
         return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' is a %.64s, a layer class this library does not have",
-                           file, brain__cfg_layer_name(cfg), cls);
+                           file, brain__kcfg_layer_name(cfg), cls);
     if (strcmp(cls, "InputLayer") && !dtype_is_float32(cfg)) /* InputLayer checks its own dtype */
         return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' has a dtype other than float32, which this library does not support",
-                           file, brain__cfg_layer_name(cfg));
+                           file, brain__kcfg_layer_name(cfg));
     brain_clear_error();
     brain_layer *l = vt->from_config(cfg);
     if (!l) {
         char why[700];
         snprintf(why, sizeof why, "%s", brain_last_error());
-        return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' (%s): %s", file, brain__cfg_layer_name(cfg), cls,
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' (%s): %s", file, brain__kcfg_layer_name(cfg), cls,
                            why[0] ? why : "its config could not be read");
     }
     *out = l;
@@ -494,7 +494,7 @@ static brain_status functional_from_config(const cJSON *cfg, const char *file, b
     int i = 0;
     for (const cJSON *e = layers->child; !s && e; e = e->next, i++) {
         const char *nm = str_member(e, "name");
-        if (!nm) nm = brain__cfg_layer_name(cJSON_GetObjectItemCaseSensitive(e, "config"));
+        if (!nm) nm = brain__kcfg_layer_name(cJSON_GetObjectItemCaseSensitive(e, "config"));
         if (layer_index(names, i, nm) >= 0) { s = brain__fail(BRAIN_ERR_FORMAT, "%s: two layers are named '%.64s'", file, nm); break; }
         names[i] = nm;
         const char *cls = str_member(e, "class_name");
@@ -554,13 +554,13 @@ static brain_status optimizer_from_json(const cJSON *v, const char *file, brain_
     const char *lr_key = cJSON_GetObjectItemCaseSensitive(c, "learning_rate") ? "learning_rate" : "lr"; /* Keras 2.0 */
     if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(c, lr_key)))
         return brain__fail(BRAIN_ERR_FORMAT, "%s: the optimizer uses a learning-rate schedule, which this library does not have", file);
-    if (brain__cfg_get_number_or(c, lr_key, 0, &lr) || brain__cfg_get_number_or(c, "weight_decay", 0, &wd) ||
-        brain__cfg_get_number_or(c, "clipnorm", 0, &cn) || brain__cfg_get_number_or(c, "global_clipnorm", 0, &gcn) ||
-        brain__cfg_get_number_or(c, "clipvalue", 0, &cv) || brain__cfg_get_number_or(c, "beta_1", 0, &b1) ||
-        brain__cfg_get_number_or(c, "beta_2", 0, &b2) || brain__cfg_get_number_or(c, "epsilon", 0, &eps) ||
-        brain__cfg_get_number_or(c, "rho", 0, &rho) || brain__cfg_get_number_or(c, "momentum", 0, &mom) ||
-        brain__cfg_get_bool_or(c, "nesterov", false, &nesterov) || brain__cfg_get_bool_or(c, "amsgrad", false, &amsgrad) ||
-        brain__cfg_get_bool_or(c, "centered", false, &centered) || brain__cfg_get_bool_or(c, "use_ema", false, &ema)) {
+    if (brain__kcfg_get_number_or(c, lr_key, 0, &lr) || brain__kcfg_get_number_or(c, "weight_decay", 0, &wd) ||
+        brain__kcfg_get_number_or(c, "clipnorm", 0, &cn) || brain__kcfg_get_number_or(c, "global_clipnorm", 0, &gcn) ||
+        brain__kcfg_get_number_or(c, "clipvalue", 0, &cv) || brain__kcfg_get_number_or(c, "beta_1", 0, &b1) ||
+        brain__kcfg_get_number_or(c, "beta_2", 0, &b2) || brain__kcfg_get_number_or(c, "epsilon", 0, &eps) ||
+        brain__kcfg_get_number_or(c, "rho", 0, &rho) || brain__kcfg_get_number_or(c, "momentum", 0, &mom) ||
+        brain__kcfg_get_bool_or(c, "nesterov", false, &nesterov) || brain__kcfg_get_bool_or(c, "amsgrad", false, &amsgrad) ||
+        brain__kcfg_get_bool_or(c, "centered", false, &centered) || brain__kcfg_get_bool_or(c, "use_ema", false, &ema)) {
         char why[700];
         snprintf(why, sizeof why, "%s", brain_last_error());
         return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer %.32s: %s", file, cls, why);
@@ -604,8 +604,8 @@ static brain_status loss_from_json(const cJSON *v, const char *file, brain_loss 
     double ls, delta;
     bool logits;
     brain_loss_options o = { .name = str_member(c, "name") };
-    if (brain__cfg_get_number_or(c, "label_smoothing", 0, &ls) || brain__cfg_get_number_or(c, "delta", 1, &delta) ||
-        brain__cfg_get_bool_or(c, "from_logits", false, &logits))
+    if (brain__kcfg_get_number_or(c, "label_smoothing", 0, &ls) || brain__kcfg_get_number_or(c, "delta", 1, &delta) ||
+        brain__kcfg_get_bool_or(c, "from_logits", false, &logits))
         return BRAIN_ERR_FORMAT;
     o.label_smoothing = (float)ls;
     o.delta = (float)delta;

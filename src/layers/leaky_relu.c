@@ -24,7 +24,7 @@ static void leaky_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const
 
 static brain_status leaky_get_config(const brain_layer *l, cJSON *cfg)
 {
-    return brain__cfg_add_float(cfg, "negative_slope", ((const leaky *)l)->slope);
+    return brain__kcfg_add_float(cfg, "negative_slope", ((const leaky *)l)->slope);
 }
 
 static brain_layer *leaky_from_config(const cJSON *cfg)
@@ -34,8 +34,8 @@ static brain_layer *leaky_from_config(const cJSON *cfg)
     /* Keras 3 writes negative_slope; Keras 2 wrote alpha */
     const char *key = cJSON_GetObjectItemCaseSensitive(cfg, "negative_slope") || !cJSON_GetObjectItemCaseSensitive(cfg, "alpha")
                           ? "negative_slope" : "alpha";
-    if (brain__cfg_get_number_or(cfg, key, 0.3, &slope) || brain__cfg_get_string(cfg, "name", false, &name)) return NULL;
-    return brain__cfg_finish_layer(brain_leaky_relu((float)slope, &(brain_layer_options){ .name = name }), cfg);
+    if (brain__kcfg_get_number_or(cfg, key, 0.3, &slope) || brain__kcfg_get_string(cfg, "name", false, &name)) return NULL;
+    return brain__kcfg_finish_layer(brain_leaky_relu((float)slope, &(brain_layer_options){ .name = name }), cfg);
 }
 
 const brain_layer_vtable brain__leaky_relu_vt = {
