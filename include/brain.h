@@ -202,6 +202,62 @@ brain_layer *brain_leaky_relu(float negative_slope, const brain_layer_options *o
 /* Flatten: (N, d1, d2, ...) -> (N, d1*d2*...), row-major (H, W, C order). */
 brain_layer *brain_flatten(const brain_layer_options *opt);
 
+/* ---- sequences and text (input (batch, steps, features); Embedding takes (batch, steps) ids) */
+
+/* Embedding(input_dim, output_dim): ids (float whole numbers in [0, input_dim)) → rows of a
+ * learned table (input_dim, output_dim).  An id out of range or not whole stops forward/fit with
+ * an error naming the layer, the batch row, the position and the value.  mask_zero: id 0 is
+ * padding, and the mask (ids != 0) is carried to the following layers, as in Keras. */
+typedef struct brain_embedding_options {
+    bool mask_zero;                            /* default false */
+    brain_initializer_kind embeddings_initializer; /* default uniform(-0.05, 0.05) */
+    brain_regularizer embeddings_regularizer;
+    const char *name;
+} brain_embedding_options;
+brain_layer *brain_embedding(int64_t input_dim, int64_t output_dim, const brain_embedding_options *opt);
+
+/* SimpleRNN, LSTM and GRU (keras.layers.*): one options struct, fields a layer does not have
+ * are ignored.  Gate order in the weights: LSTM i, f, c, o; GRU z, r, h.  Weights: kernel
+ * (features, G·units) glorot_uniform, recurrent_kernel (units, G·units) orthogonal, bias zeros
+ * (G·units), GRU reset_after: (2, 3·units) (input bias row, recurrent bias row).
+ * activation / recurrent_activation: tanh, sigmoid, relu, linear or hard_sigmoid.
+ * Deviation: with recurrent_dropout Keras draws one mask per gate; brain draws one per layer. */
+typedef struct brain_rnn_options {
+    brain_activation_kind activation; bool has_activation;                     /* default tanh */
+    brain_activation_kind recurrent_activation; bool has_recurrent_activation; /* default sigmoid */
+    brain_flag use_bias;                    /* default on */
+    bool return_sequences;                  /* default false: only the last output */
+    /* Keras's return_state: the layer then has 2 (3 for LSTM) outputs, which a Sequential model
+     * cannot hold (Keras refuses it too); the final states of the last forward are always
+     * readable with brain_rnn_state. */
+    bool return_state;
+    bool go_backwards;                      /* default false */
+    float dropout, recurrent_dropout;       /* default 0; masks drawn once per sequence */
+    brain_flag unit_forget_bias;            /* LSTM: default on (forget-gate bias starts at 1) */
+    brain_flag reset_after;                 /* GRU: default on */
+    brain_initializer_kind kernel_initializer, recurrent_initializer, bias_initializer;
+    brain_regularizer kernel_regularizer, recurrent_regularizer, bias_regularizer;
+    uint64_t seed; bool has_seed;           /* dropout masks; default: the model's generator */
+    const char *name;
+} brain_rnn_options;
+brain_layer *brain_simple_rnn(int64_t units, const brain_rnn_options *opt);
+brain_layer *brain_lstm(int64_t units, const brain_rnn_options *opt);
+brain_layer *brain_gru(int64_t units, const brain_rnn_options *opt);
+/* The final state i (0: h; 1: c for LSTM) of the last forward of a SimpleRNN/LSTM/GRU (also
+ * inside a model), as a new tensor (batch, units) viewing the layer's buffer (valid until the
+ * next forward); NULL with an error for another layer or before any forward. */
+brain_tensor *brain_rnn_state(brain_layer *l, int i);
+
+/* Bidirectional(layer): a forward copy of the recurrent layer and a go_backwards copy, outputs
+ * merged (the backward one flipped back into input order when return_sequences).
+ * Takes ownership of `layer`. */
+typedef enum brain_merge_mode { BRAIN_MERGE_CONCAT = 0, BRAIN_MERGE_SUM, BRAIN_MERGE_MUL, BRAIN_MERGE_AVE } brain_merge_mode;
+typedef struct brain_bidirectional_options {
+    brain_merge_mode merge_mode;            /* default concat */
+    const char *name;
+} brain_bidirectional_options;
+brain_layer *brain_bidirectional(brain_layer *layer, const brain_bidirectional_options *opt);
+
 const char *brain_layer_name(const brain_layer *l);
 const char *brain_layer_class(const brain_layer *l);
 /* Output shape per sample (after the model is built). */

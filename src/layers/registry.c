@@ -6,11 +6,13 @@
 #include <string.h>
 
 extern const brain_layer_vtable brain__input_vtable, brain__dense_vt, brain__dropout_vt, brain__activation_vt,
-    brain__flatten_vt, brain__leaky_relu_vt;
+    brain__flatten_vt, brain__leaky_relu_vt, brain__embedding_vt, brain__simple_rnn_vt, brain__lstm_vt, brain__gru_vt,
+    brain__bidirectional_vt;
 
 const brain_layer_vtable *const brain__layer_registry[] = {
     &brain__input_vtable, &brain__dense_vt, &brain__dropout_vt, &brain__activation_vt, &brain__flatten_vt,
-    &brain__leaky_relu_vt,
+    &brain__leaky_relu_vt, &brain__embedding_vt, &brain__simple_rnn_vt, &brain__lstm_vt, &brain__gru_vt,
+    &brain__bidirectional_vt,
     NULL,
 };
 
