@@ -22,6 +22,9 @@
 #include "recurrent.h"
 #include <cjson/cJSON.h>
 #include <math.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -236,76 +239,53 @@ static void draw_mask(float *mask, int64_t n, float rate, brain_rng *rng)
 }
 
 
-void brain__rnn_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+/* Forward of batch rows [b0, b1) through every step.  Rows are independent, so threads split the
+ * batch and each runs the whole time loop on its rows (one fork per layer call, not per step).
+ * fa / ra are the layer's activations, passed as constants on the common path so that the
+ * per-kind switches fold away. */
+ALWAYS_INLINE void forward_rows(brain__rnn *r, const uint8_t *mask, float *y, int64_t b0, int64_t b1,
+                                brain_activation_kind fa, brain_activation_kind ra)
 {
-    brain__rnn *r = (brain__rnn *)l;
-    const int64_t B = in[0]->shape[0], T = r->steps, D = r->in_dim, u = r->units, GU = r->gates * u;
-    const int64_t TU = T * u, TG = T * GU;
+    const int64_t T = r->steps, u = r->units, GU = r->gates * u, TU = T * u, TG = T * GU, nb = b1 - b0;
     const brain__cell_kind kind = r->kind;
     const bool gru_ra = kind == BRAIN_CELL_GRU && r->reset_after, gru_rb = kind == BRAIN_CELL_GRU && !r->reset_after;
-    const uint8_t *mask = ctx->mask;
-    brain_rng *rng = r->own_rng ? &r->rng : ctx->rng;
-    r->dropped = ctx->training && r->dropout > 0;
-    r->rdropped = ctx->training && r->recurrent_dropout > 0;
-
-    const float *x = in[0]->data;
-    if (r->dropped) {
-        draw_mask(r->dmask, B * D, r->dropout, rng);
-        for (int64_t b = 0; b < B; b++)
-            for (int64_t t = 0; t < T; t++) {
-                const float *xs = x + (b * T + t) * D, *dm = r->dmask + b * D;
-                float *xo = r->xd + (b * T + t) * D;
-                for (int64_t d = 0; d < D; d++) xo[d] = xs[d] * dm[d];
-            }
-        x = r->xd;
-    }
-    if (r->rdropped) draw_mask(r->rmask, B * u, r->recurrent_dropout, rng);
-
-    /* Z = x·W + b_in for every step at once */
-    float *Z = r->z;
-    if (r->use_bias)
-        for (int64_t row = 0; row < B * T; row++) memcpy(Z + row * GU, r->bias->value, sizeof(float) * GU);
-    brain_sgemm(false, false, B * T, GU, D, 1.0f, x, D, r->kernel->value, GU, r->use_bias ? 1.0f : 0.0f, Z, GU);
-
-    memset(r->h, 0, sizeof(float) * B * u);
-    if (kind == BRAIN_CELL_LSTM) memset(r->c, 0, sizeof(float) * B * u);
     const float *U = r->rkernel->value;
     const float *brec = gru_ra && r->use_bias ? r->bias->value + GU : NULL;
-    const brain_activation_kind fa = r->act, ra = r->rec_act;
-
     for (int64_t s = 0; s < T; s++) {
         const int64_t t = r->go_backwards ? T - 1 - s : s;
-        float *hp_t = r->hp + t * u, *Z_t = Z + t * GU;
-        for (int64_t b = 0; b < B; b++) memcpy(hp_t + b * TU, r->h + b * u, sizeof(float) * u);
+        float *hp_t = r->hp + t * u, *Z_t = r->z + t * GU;
+        for (int64_t b = b0; b < b1; b++) memcpy(hp_t + b * TU, r->h + b * u, sizeof(float) * u);
         const float *a_t = hp_t;
         if (r->rdropped) {
             float *ha_t = r->ha + t * u;
-            for (int64_t b = 0; b < B; b++)
+            for (int64_t b = b0; b < b1; b++)
                 for (int64_t j = 0; j < u; j++) ha_t[b * TU + j] = hp_t[b * TU + j] * r->rmask[b * u + j];
             a_t = ha_t;
         }
         if (gru_ra) {
             float *R_t = r->rec + t * GU;
-            brain_sgemm(false, false, B, GU, u, 1.0f, a_t, TU, U, GU, 0.0f, R_t, TG);
+            brain_sgemm(false, false, nb, GU, u, 1.0f, a_t + b0 * TU, TU, U, GU, 0.0f, R_t + b0 * TG, TG);
             if (brec)
-                for (int64_t b = 0; b < B; b++)
+                for (int64_t b = b0; b < b1; b++)
                     for (int64_t j = 0; j < GU; j++) R_t[b * TG + j] += brec[j];
         } else if (gru_rb) {
             /* z and r first, then the candidate from (r ⊙ a)·U_h */
-            brain_sgemm(false, false, B, 2 * u, u, 1.0f, a_t, TU, U, GU, 1.0f, Z_t, TG);
+            brain_sgemm(false, false, nb, 2 * u, u, 1.0f, a_t + b0 * TU, TU, U, GU, 1.0f, Z_t + b0 * TG, TG);
             float *rhp_t = r->rhp + t * u;
-            for (int64_t b = 0; b < B; b++) {
+            for (int64_t b = b0; b < b1; b++) {
                 float *zr = Z_t + b * TG;
                 act_row(ra, zr, 2 * u);
                 for (int64_t j = 0; j < u; j++) rhp_t[b * TU + j] = zr[u + j] * a_t[b * TU + j];
             }
-            brain_sgemm(false, false, B, u, u, 1.0f, rhp_t, TU, U + 2 * u, GU, 1.0f, Z_t + 2 * u, TG);
+            brain_sgemm(false, false, nb, u, u, 1.0f, rhp_t + b0 * TU, TU, U + 2 * u, GU, 1.0f, Z_t + b0 * TG + 2 * u, TG);
         } else {
-            brain_sgemm(false, false, B, GU, u, 1.0f, a_t, TU, U, GU, 1.0f, Z_t, TG);
+            brain_sgemm(false, false, nb, GU, u, 1.0f, a_t + b0 * TU, TU, U, GU, 1.0f, Z_t + b0 * TG, TG);
         }
-        for (int64_t b = 0; b < B; b++) {
+        for (int64_t b = b0; b < b1; b++) {
             float *h = r->h + b * u, *zr = Z_t + b * TG;
-            float *yo = r->return_sequences ? out->data + (b * T + s) * u : NULL;
+            float *yo = r->return_sequences ? y + (b * T + s) * u : NULL;
             if (mask && !mask[b * T + t]) { /* skipped step: state carried over */
                 if (yo) {
                     if (r->zero_output_for_mask) memset(yo, 0, sizeof(float) * u);
@@ -325,10 +305,9 @@ void brain__rnn_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const br
                 act_row(fa, zr + 2 * u, u);
                 act_row(ra, zr + 3 * u, u);
                 memcpy(cp, c, sizeof(float) * u);
-                const float *gi = zr, *gf = zr + u, *gg = zr + 2 * u;
+                const float *gi = zr, *gf = zr + u, *gg = zr + 2 * u, *go = zr + 3 * u;
                 for (int64_t j = 0; j < u; j++) tc[j] = c[j] = gf[j] * cp[j] + gi[j] * gg[j];
                 act_row(fa, tc, u);
-                const float *go = zr + 3 * u;
                 for (int64_t j = 0; j < u; j++) h[j] = go[j] * tc[j];
                 break;
             }
@@ -348,38 +327,92 @@ void brain__rnn_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const br
             if (yo) memcpy(yo, h, sizeof(float) * u);
         }
     }
+}
+
+static void forward_part(brain__rnn *r, const uint8_t *mask, float *y, int64_t b0, int64_t b1)
+{
+    if (r->act == BRAIN_TANH && r->rec_act == BRAIN_SIGMOID) forward_rows(r, mask, y, b0, b1, BRAIN_TANH, BRAIN_SIGMOID);
+    else forward_rows(r, mask, y, b0, b1, r->act, r->rec_act);
+}
+
+/* How many row blocks the time loops run in: one per thread, at least 8 rows each. */
+static int row_parts(int64_t B)
+{
+    int64_t p = brain__num_threads();
+    if (p > B / 8) p = B / 8;
+    return p < 1 ? 1 : (int)p;
+}
+
+/* One row block's input projection: Z rows = x̃·W + b_in for rows [b0, b1) and every step (the
+ * block is contiguous in the (B, T, ·) layout), x̃ = x ⊙ dropout mask when dropping. */
+static void project_rows(brain__rnn *r, const float *x, int64_t b0, int64_t b1)
+{
+    const int64_t T = r->steps, D = r->in_dim, GU = r->gates * r->units, r0 = b0 * T, rows = (b1 - b0) * T;
+    if (r->dropped) {
+        for (int64_t b = b0; b < b1; b++)
+            for (int64_t t = 0; t < T; t++) {
+                const float *xs = x + (b * T + t) * D, *dm = r->dmask + b * D;
+                float *xo = r->xd + (b * T + t) * D;
+                for (int64_t d = 0; d < D; d++) xo[d] = xs[d] * dm[d];
+            }
+        x = r->xd;
+    }
+    if (r->use_bias)
+        for (int64_t row = r0; row < r0 + rows; row++) memcpy(r->z + row * GU, r->bias->value, sizeof(float) * GU);
+    brain_sgemm(false, false, rows, GU, D, 1.0f, x + r0 * D, D, r->kernel->value, GU, r->use_bias ? 1.0f : 0.0f,
+                r->z + r0 * GU, GU);
+}
+
+void brain__rnn_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
+{
+    brain__rnn *r = (brain__rnn *)l;
+    const int64_t B = in[0]->shape[0], D = r->in_dim, u = r->units;
+    brain_rng *rng = r->own_rng ? &r->rng : ctx->rng;
+    r->dropped = ctx->training && r->dropout > 0;
+    r->rdropped = ctx->training && r->recurrent_dropout > 0;
+    if (r->dropped) draw_mask(r->dmask, B * D, r->dropout, rng);
+    if (r->rdropped) draw_mask(r->rmask, B * u, r->recurrent_dropout, rng);
+    memset(r->h, 0, sizeof(float) * B * u);
+    if (r->kind == BRAIN_CELL_LSTM) memset(r->c, 0, sizeof(float) * B * u);
+    /* one parallel region per call: each thread projects and runs its own rows.  No region at
+     * all for one part (libgomp allocates a team even for parallel if(0)). */
+    const int parts = row_parts(B);
+    if (parts == 1) {
+        project_rows(r, in[0]->data, 0, B);
+        forward_part(r, ctx->mask, out->data, 0, B);
+    } else {
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+        for (int p = 0; p < parts; p++) {
+            const int64_t b0 = B * p / parts, b1 = B * (p + 1) / parts;
+            project_rows(r, in[0]->data, b0, b1);
+            forward_part(r, ctx->mask, out->data, b0, b1);
+        }
+    }
     if (!r->return_sequences) memcpy(out->data, r->h, sizeof(float) * B * u);
 }
 
-void brain__rnn_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
-                         const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
+/* Backward of batch rows [b0, b1) through every step, in reverse: fills dZ (and dR) and leaves
+ * dh, dc for the rows; weight gradients are taken afterwards over all rows and steps at once. */
+ALWAYS_INLINE void backward_rows(brain__rnn *r, const uint8_t *mask, const float *dy_all, int64_t b0, int64_t b1,
+                                 brain_activation_kind fa, brain_activation_kind ra)
 {
-    brain__rnn *r = (brain__rnn *)l;
-    const int64_t B = in[0]->shape[0], T = r->steps, D = r->in_dim, u = r->units, GU = r->gates * u;
-    const int64_t TU = T * u, TG = T * GU;
+    const int64_t T = r->steps, u = r->units, GU = r->gates * u, TU = T * u, TG = T * GU, nb = b1 - b0;
     const brain__cell_kind kind = r->kind;
     const bool gru_ra = kind == BRAIN_CELL_GRU && r->reset_after, gru_rb = kind == BRAIN_CELL_GRU && !r->reset_after;
-    const uint8_t *mask = ctx->mask;
-    const brain_activation_kind fa = r->act, ra = r->rec_act;
     const float *U = r->rkernel->value;
     float *dh = r->dh, *dc = r->dc, *tmp = r->tmp;
-    /* the matrix that multiplies U at each step, and the gradient of its product */
-    const float *A = r->rdropped ? r->ha : r->hp;
-    float *dR = gru_ra ? r->dr : r->dz;
-
-    if (r->return_sequences) memset(dh, 0, sizeof(float) * B * u);
-    else memcpy(dh, dout->data, sizeof(float) * B * u);
-    if (kind == BRAIN_CELL_LSTM) memset(dc, 0, sizeof(float) * B * u);
+    const float *A = r->rdropped ? r->ha : r->hp; /* what multiplies U at each step */
+    const float *dR = gru_ra ? r->dr : r->dz;     /* the gradient of that product */
 
     for (int64_t s = T - 1; s >= 0; s--) {
         const int64_t t = r->go_backwards ? T - 1 - s : s;
         const float *Z_t = r->z + t * GU, *hp_t = r->hp + t * u;
         float *dZ_t = r->dz + t * GU;
-        for (int64_t b = 0; b < B; b++) {
+        for (int64_t b = b0; b < b1; b++) {
             const bool kept = !mask || mask[b * T + t];
             float *dhb = dh + b * u, *dzr = dZ_t + b * TG;
             if (r->return_sequences && (kept || !r->zero_output_for_mask)) {
-                const float *dy = dout->data + (b * T + s) * u;
+                const float *dy = dy_all + (b * T + s) * u;
                 for (int64_t j = 0; j < u; j++) dhb[j] += dy[j];
             }
             if (!kept) { /* dh (and dc) flow straight to the previous step */
@@ -434,8 +467,8 @@ void brain__rnn_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const b
         const float *dR_t = dR + t * GU;
         if (gru_rb) {
             /* d(r ⊙ a) = dZ_h U_hᵀ gives the reset gate's gradient and part of da */
-            brain_sgemm(false, true, B, u, u, 1.0f, dZ_t + 2 * u, TG, U + 2 * u, GU, 0.0f, tmp, u);
-            for (int64_t b = 0; b < B; b++) {
+            brain_sgemm(false, true, nb, u, u, 1.0f, dZ_t + b0 * TG + 2 * u, TG, U + 2 * u, GU, 0.0f, tmp + b0 * u, u);
+            for (int64_t b = b0; b < b1; b++) {
                 const float *gr = Z_t + b * TG + u, *ab = A_t + b * TU;
                 float *dzr = dZ_t + b * TG, *tb = tmp + b * u;
                 if (mask && !mask[b * T + t]) continue;
@@ -444,49 +477,96 @@ void brain__rnn_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const b
                     tb[j] *= gr[j];
                 }
             }
-            brain_sgemm(false, true, B, u, 2 * u, 1.0f, dZ_t, TG, U, GU, 1.0f, tmp, u);
+            brain_sgemm(false, true, nb, u, 2 * u, 1.0f, dZ_t + b0 * TG, TG, U, GU, 1.0f, tmp + b0 * u, u);
         } else {
-            brain_sgemm(false, true, B, u, GU, 1.0f, dR_t, TG, U, GU, r->rdropped ? 0.0f : 1.0f, r->rdropped ? tmp : dh, u);
+            brain_sgemm(false, true, nb, u, GU, 1.0f, dR_t + b0 * TG, TG, U, GU, r->rdropped ? 0.0f : 1.0f,
+                        (r->rdropped ? tmp : dh) + b0 * u, u);
         }
-        if (gru_rb || r->rdropped) {
-            for (int64_t i = 0; i < B * u; i++) dh[i] += r->rdropped ? tmp[i] * r->rmask[i] : tmp[i];
-        }
+        if (gru_rb || r->rdropped)
+            for (int64_t i = b0 * u; i < b1 * u; i++) dh[i] += r->rdropped ? tmp[i] * r->rmask[i] : tmp[i];
     }
+}
 
-    /* weight gradients over all steps at once */
-    const float *X = r->dropped ? r->xd : in[0]->data;
-    if (r->kernel->grad) {
-        brain_sgemm(true, false, D, GU, B * T, 1.0f, X, D, r->dz, GU, 1.0f, r->kernel->grad, GU);
-        float *dU = r->rkernel->grad;
-        if (gru_rb) {
-            brain_sgemm(true, false, u, 2 * u, B * T, 1.0f, A, u, r->dz, GU, 1.0f, dU, GU);
-            brain_sgemm(true, false, u, u, B * T, 1.0f, r->rhp, u, r->dz + 2 * u, GU, 1.0f, dU + 2 * u, GU);
-        } else {
-            brain_sgemm(true, false, u, GU, B * T, 1.0f, A, u, dR, GU, 1.0f, dU, GU);
-        }
-        if (r->use_bias) {
-            float *db = r->bias->grad;
-            for (int64_t row = 0; row < B * T; row++) {
-                const float *d = r->dz + row * GU;
-                for (int64_t j = 0; j < GU; j++) db[j] += d[j];
-            }
-            if (gru_ra)
-                for (int64_t row = 0; row < B * T; row++) {
-                    const float *d = r->dr + row * GU;
-                    for (int64_t j = 0; j < GU; j++) db[GU + j] += d[j];
-                }
-        }
+static void backward_part(brain__rnn *r, const uint8_t *mask, const float *dy, int64_t b0, int64_t b1)
+{
+    if (r->act == BRAIN_TANH && r->rec_act == BRAIN_SIGMOID) backward_rows(r, mask, dy, b0, b1, BRAIN_TANH, BRAIN_SIGMOID);
+    else backward_rows(r, mask, dy, b0, b1, r->act, r->rec_act);
+}
+
+/* Weight gradients over all rows and steps at once, for the columns [c0, c1) of the gates (a
+ * column split needs no reduction between threads):
+ *   dW += x̃ᵀ dZ,  dU += aᵀ dR (GRU reset_after=False: a for z, r and (r ⊙ a) for h),  db += Σ dZ (, Σ dR) */
+static void weight_grads_cols(brain__rnn *r, const float *x, int64_t BT, int64_t c0, int64_t c1)
+{
+    const int64_t D = r->in_dim, u = r->units, GU = r->gates * u, n = c1 - c0;
+    const bool gru_ra = r->kind == BRAIN_CELL_GRU && r->reset_after, gru_rb = r->kind == BRAIN_CELL_GRU && !r->reset_after;
+    const float *X = r->dropped ? r->xd : x, *A = r->rdropped ? r->ha : r->hp, *dR = gru_ra ? r->dr : r->dz;
+    if (n <= 0) return;
+    brain_sgemm(true, false, D, n, BT, 1.0f, X, D, r->dz + c0, GU, 1.0f, r->kernel->grad + c0, GU);
+    float *dU = r->rkernel->grad;
+    if (gru_rb) {
+        int64_t mid = c0 > 2 * u ? c0 : c1 < 2 * u ? c1 : 2 * u; /* columns of z, r | of h */
+        if (mid > c0) brain_sgemm(true, false, u, mid - c0, BT, 1.0f, A, u, r->dz + c0, GU, 1.0f, dU + c0, GU);
+        if (c1 > mid) brain_sgemm(true, false, u, c1 - mid, BT, 1.0f, r->rhp, u, r->dz + mid, GU, 1.0f, dU + mid, GU);
+    } else {
+        brain_sgemm(true, false, u, n, BT, 1.0f, A, u, dR + c0, GU, 1.0f, dU + c0, GU);
     }
-    if (din[0]) {
-        if (r->dropped) {
-            brain_sgemm(false, true, B * T, D, GU, 1.0f, r->dz, GU, r->kernel->value, GU, 0.0f, r->xd, D);
-            float *dx = din[0]->data;
-            for (int64_t b = 0; b < B; b++)
-                for (int64_t t = 0; t < T; t++)
-                    for (int64_t d = 0; d < D; d++) dx[(b * T + t) * D + d] += r->xd[(b * T + t) * D + d] * r->dmask[b * D + d];
-        } else {
-            brain_sgemm(false, true, B * T, D, GU, 1.0f, r->dz, GU, r->kernel->value, GU, 1.0f, din[0]->data, D);
+    if (r->use_bias) {
+        float *db = r->bias->grad;
+        for (int64_t row = 0; row < BT; row++) {
+            const float *d = r->dz + row * GU;
+            for (int64_t j = c0; j < c1; j++) db[j] += d[j];
         }
+        if (gru_ra)
+            for (int64_t row = 0; row < BT; row++) {
+                const float *d = r->dr + row * GU;
+                for (int64_t j = c0; j < c1; j++) db[GU + j] += d[j];
+            }
+    }
+}
+
+/* dx for rows [b0, b1) (every step): dZ·Wᵀ, times the dropout mask when dropping */
+static void input_grad_rows(brain__rnn *r, float *dx, int64_t b0, int64_t b1)
+{
+    const int64_t T = r->steps, D = r->in_dim, GU = r->gates * r->units, r0 = b0 * T, rows = (b1 - b0) * T;
+    if (!r->dropped) {
+        brain_sgemm(false, true, rows, D, GU, 1.0f, r->dz + r0 * GU, GU, r->kernel->value, GU, 1.0f, dx + r0 * D, D);
+        return;
+    }
+    brain_sgemm(false, true, rows, D, GU, 1.0f, r->dz + r0 * GU, GU, r->kernel->value, GU, 0.0f, r->xd + r0 * D, D);
+    for (int64_t b = b0; b < b1; b++)
+        for (int64_t t = 0; t < T; t++)
+            for (int64_t d = 0; d < D; d++) dx[(b * T + t) * D + d] += r->xd[(b * T + t) * D + d] * r->dmask[b * D + d];
+}
+
+void brain__rnn_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
+                         const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
+{
+    brain__rnn *r = (brain__rnn *)l;
+    const int64_t B = in[0]->shape[0], T = r->steps, u = r->units, GU = r->gates * u;
+    if (r->return_sequences) memset(r->dh, 0, sizeof(float) * B * u);
+    else memcpy(r->dh, dout->data, sizeof(float) * B * u);
+    if (r->kind == BRAIN_CELL_LSTM) memset(r->dc, 0, sizeof(float) * B * u);
+    /* one parallel region: each thread runs the time loop on its rows, then (after a barrier, as
+     * the weight gradients sum over every row) takes a share of the gate columns and its rows' dx */
+    const int parts = row_parts(B);
+    if (parts == 1) {
+        backward_part(r, ctx->mask, dout->data, 0, B);
+        if (r->kernel->grad) weight_grads_cols(r, in[0]->data, B * T, 0, GU);
+        if (din[0]) input_grad_rows(r, din[0]->data, 0, B);
+        return;
+    }
+#pragma omp parallel num_threads(parts)
+    {
+        int p = 0;
+#ifdef _OPENMP
+        p = omp_get_thread_num();
+#endif
+        const int64_t b0 = B * p / parts, b1 = B * (p + 1) / parts;
+        backward_part(r, ctx->mask, dout->data, b0, b1);
+#pragma omp barrier
+        if (r->kernel->grad) weight_grads_cols(r, in[0]->data, B * T, GU * p / parts, GU * (p + 1) / parts);
+        if (din[0]) input_grad_rows(r, din[0]->data, b0, b1);
     }
 }
 
