@@ -630,6 +630,83 @@ int brain_label_encoder_num_classes(const brain_label_encoder *e);
 const char *brain_label_encoder_class(const brain_label_encoder *e, int i);
 void brain_label_encoder_free(brain_label_encoder *e);
 
+/* ------------------------------------------------------------------ array files */
+/* IDX (the MNIST family's format), gzip'd or not: a float32 tensor with the file's dims and its
+ * raw values (uint8 pixels stay 0..255).  Element types uint8, int8, int16, int32, float32,
+ * float64.  A malformed file (wrong magic, truncated, a header that does not match the size,
+ * dims whose size overflows) is BRAIN_ERR_FORMAT with a message naming the file and the problem. */
+brain_status brain_load_idx(const char *path, brain_tensor **out);
+/* NumPy .npy (format versions 1, 2, 3), C order, little-endian float32, float64, uint8, int32 or
+ * int64, converted to float32 with the same shape.  Other dtypes, big-endian data, Fortran order,
+ * 0-d arrays and rank > BRAIN_MAX_DIMS are errors naming the file and the reason. */
+brain_status brain_load_npy(const char *path, brain_tensor **out);
+/* One array of a NumPy .npz (numpy.savez or savez_compressed): member "x" or "x.npy". */
+brain_status brain_load_npz(const char *path, const char *member, brain_tensor **out);
+/* Writes t as a float32 .npy (version 1.0, as numpy.save), for numpy.load in Python. */
+brain_status brain_save_npy(const char *path, const brain_tensor *t);
+
+/* ------------------------------------------------------------------ sequences and text */
+typedef enum brain_pad_side { BRAIN_PAD_PRE = 0, BRAIN_PAD_POST = 1 } brain_pad_side;
+typedef struct brain_pad_options {
+    int64_t maxlen;              /* default (0): the longest sequence */
+    brain_pad_side padding;      /* default "pre": fill before the sequence */
+    brain_pad_side truncating;   /* default "pre": a long sequence loses its first items */
+    float value;                 /* default 0 */
+} brain_pad_options;
+/* keras.utils.pad_sequences: sequence i is seqs[i][0 .. lengths[i]); *out is (n, maxlen). */
+brain_status brain_pad_sequences(const int32_t *const *seqs, const int64_t *lengths, int64_t n,
+                                 const brain_pad_options *opt, brain_tensor **out);
+
+/* keras.layers.TextVectorization with its defaults (standardize "lower_and_strip_punctuation",
+ * split "whitespace", output_mode "int").  Lowercasing and punctuation stripping are ASCII only,
+ * as Keras's defaults are: other UTF-8 characters are left as they are, inside tokens.
+ * Vocabulary: id 0 = "" (padding), 1 = "[UNK]" (unknown words), then the adapted tokens, most
+ * frequent first (ties: as Keras, reverse byte order of the token). */
+typedef struct brain_text_vectorizer brain_text_vectorizer;
+typedef struct brain_text_vectorizer_options {
+    int64_t max_tokens;              /* vocabulary size including "" and "[UNK]"; default (0) no limit */
+    int64_t output_sequence_length;  /* pad with 0 / cut at the END to this length; default (0): the
+                                        longest row of each call */
+} brain_text_vectorizer_options;
+brain_text_vectorizer *brain_text_vectorizer_new(const brain_text_vectorizer_options *opt);
+/* Learns the vocabulary from n strings (replacing any earlier one, as Keras's adapt does). */
+brain_status brain_text_vectorizer_adapt(brain_text_vectorizer *v, const char *const *texts, int64_t n);
+/* The layer's call: n strings -> (n, length) float32 token ids. */
+brain_status brain_text_vectorizer_call(const brain_text_vectorizer *v, const char *const *texts, int64_t n,
+                                        brain_tensor **out);
+/* get_vocabulary(): its size, and the token of an id (NULL when out of range). */
+int64_t brain_text_vectorizer_vocabulary_size(const brain_text_vectorizer *v);
+const char *brain_text_vectorizer_token(const brain_text_vectorizer *v, int64_t id);
+void brain_text_vectorizer_free(brain_text_vectorizer *v);
+
+/* ------------------------------------------------------------------ generated data sets */
+/* ECG-like heartbeats in 5 classes, in the spirit of ECG5000 (src/data/ecg.c and docs/data.md
+ * say how each class is made): x (n, length, 1), each series z-normalised; y (n,) class ids
+ * 0 normal, 1 R-on-T premature ventricular contraction, 2 premature ventricular contraction,
+ * 3 supraventricular premature beat, 4 unclassifiable; exactly balanced.  Deterministic in
+ * (n, seed, options). */
+typedef struct brain_ecg_options {
+    int64_t length;              /* samples per beat; default 140 */
+    float noise; bool has_noise; /* white noise standard deviation before normalising; default 0.03 */
+} brain_ecg_options;
+brain_status brain_make_ecg(int64_t n, uint64_t seed, const brain_ecg_options *opt, brain_tensor **x, brain_tensor **y);
+
+/* Labelled review-like sentences for the review classifier (src/data/reviews.c and docs/data.md
+ * say how they are made): positive and negative opinions about a film, some through negation
+ * ("was not great") or contrast ("..., but the ending was dull"), among neutral filler sentences
+ * and invented names.  labels[i] is 1 (positive) or 0, exactly balanced before label noise.
+ * Deterministic in (n, seed, options). */
+typedef struct brain_text_dataset {
+    int64_t n;
+    const char **texts;          /* n strings */
+    float *labels;               /* n labels */
+} brain_text_dataset;
+typedef struct brain_reviews_options {
+    float label_noise; bool has_label_noise; /* probability that a label is flipped; default 0.02 */
+} brain_reviews_options;
+brain_status brain_make_reviews(int64_t n, uint64_t seed, const brain_reviews_options *opt, brain_text_dataset **out);
+void brain_text_dataset_free(brain_text_dataset *d);
+
 #ifdef __cplusplus
 }
 #endif

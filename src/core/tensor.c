@@ -127,3 +127,12 @@ void brain_tensor_free(brain_tensor *t)
     if (t->owns_data) free(t->data);
     free(t);
 }
+
+void brain__dims_str(int ndim, const int64_t *shape, char *buf, size_t cap)
+{
+    size_t n = 0;
+    n += (size_t)snprintf(buf + n, cap - n, "(");
+    for (int i = 0; i < ndim && n < cap; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s%lld", i ? ", " : "", (long long)shape[i]);
+    if (n < cap) snprintf(buf + n, cap - n, ndim == 1 ? ",)" : ")");
+}

@@ -68,15 +68,6 @@ void brain__shape_str(const brain_shape *s, char *buf, size_t cap)
     if (k < cap) snprintf(buf + k, cap - k, ")");
 }
 
-void brain__dims_str(int ndim, const int64_t *shape, char *buf, size_t cap)
-{
-    size_t n = 0;
-    n += (size_t)snprintf(buf + n, cap - n, "(");
-    for (int i = 0; i < ndim && n < cap; i++)
-        n += (size_t)snprintf(buf + n, cap - n, "%s%lld", i ? ", " : "", (long long)shape[i]);
-    if (n < cap) snprintf(buf + n, cap - n, ndim == 1 ? ",)" : ")");
-}
-
 brain_status brain__reserve_floats(float **buf, int64_t *cap, int64_t n)
 {
     if (n <= *cap) return BRAIN_OK;
