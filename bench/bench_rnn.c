@@ -1,18 +1,56 @@
 /* bench_rnn.c — the lecture's sequence models trained by this library, measured the way
  * bench/peers/torch_lstm_ecg.py and torch_embed_lstm.py measure PyTorch (bench/run_rnn.sh runs
- * them alternately and compares).  Workloads in bench/rnn_workload.h:
- *   --model ecg  : 4000 train / 1000 test ECG-like beats (140, 1); LSTM(64) → Dropout(0.2) →
- *                  Dense(32, relu) → Dense(5, softmax); 3 epochs
- *   --model text : 5000 train / 1000 test token sequences (200); Embedding(10000, 64) → LSTM(64)
- *                  → Dense(1, sigmoid); 2 epochs
- * Adam(1e-3), batch 32, brain_fit verbose silent, loss only (as the peers).
+ * them alternately on the same data and compares):
+ *   --model ecg  : LSTM(64) on (140, 1) → Dropout(0.2) → Dense(32, relu) → Dense(5, softmax),
+ *                  categorical CE; 4000 training / 1000 test beats; 3 epochs
+ *   --model text : Embedding(10000, 64) → LSTM(64) → Dense(1, sigmoid), binary CE;
+ *                  5000 training / 1000 test sequences of 200 ids; 2 epochs
+ * Adam(1e-3), batch 32, brain_fit verbose silent, loss only (as the peers).  The data are the
+ * peers' own synthetic sets (bench/peers/common.py), written as .npy by
+ * bench/peers/make_rnn_data.py and read here with brain_load_npy.
  * Figures: train_samples_per_s = n_train / median epoch time after the first; test_acc;
  * max_rss_mb = getrusage ru_maxrss at the end.
- * Usage: bench_rnn --model ecg|text [--epochs N] [--batch N] [--n-train N] [--seed N]
+ * Usage: bench_rnn --data DIR --model ecg|text [--epochs N] [--batch N] [--n-train N] [--seed N]
  * Prints human lines, then one line `RESULT {json}`. */
-#include "rnn_workload.h"
+#include <brain.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+
+#define TRY(call) do { if ((call) != BRAIN_OK) { fprintf(stderr, "error: %s\n", brain_last_error()); exit(1); } } while (0)
+
+static brain_model *ecg_model(void)
+{
+    brain_model *m = brain_sequential("ecg_lstm");
+    brain_model_add(m, brain_input(BRAIN_SHAPE(140, 1)));
+    brain_model_add(m, brain_lstm(64, NULL));
+    brain_model_add(m, brain_dropout(0.2f, NULL));
+    brain_model_add(m, brain_dense(32, &(brain_dense_options){.activation = BRAIN_RELU}));
+    brain_model_add(m, brain_dense(5, &(brain_dense_options){.activation = BRAIN_SOFTMAX}));
+    TRY(brain_compile(m, &(brain_compile_options){.optimizer = brain_adam(NULL), .loss_name = "categorical_crossentropy"}));
+    return m;
+}
+
+static brain_model *text_model(int64_t steps)
+{
+    brain_model *m = brain_sequential("text_lstm");
+    brain_model_add(m, brain_input(BRAIN_SHAPE(steps)));
+    brain_model_add(m, brain_embedding(10000, 64, NULL));
+    brain_model_add(m, brain_lstm(64, NULL));
+    brain_model_add(m, brain_dense(1, &(brain_dense_options){.activation = BRAIN_SIGMOID}));
+    TRY(brain_compile(m, &(brain_compile_options){.optimizer = brain_adam(NULL), .loss_name = "binary_crossentropy"}));
+    return m;
+}
+static brain_tensor *load(const char *dir, const char *name)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s.npy", dir, name);
+    brain_tensor *t;
+    TRY(brain_load_npy(path, &t));
+    return t;
+}
 
 static double now(void)
 {
@@ -41,12 +79,13 @@ static int cmpd(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    const char *model = "ecg";
+    const char *model = "ecg", *dir = NULL;
     int epochs = 0, batch = 32;
     int64_t n_train = 0;
     uint64_t seed = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "--model")) model = argv[i + 1];
+        else if (!strcmp(argv[i], "--data")) dir = argv[i + 1];
         else if (!strcmp(argv[i], "--epochs")) epochs = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--batch")) batch = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "--n-train")) n_train = atoll(argv[i + 1]);
@@ -54,20 +93,32 @@ int main(int argc, char **argv)
         else { fprintf(stderr, "unknown option %s\n", argv[i]); return 2; }
     }
     bool ecg = !strcmp(model, "ecg");
-    if (!ecg && strcmp(model, "text")) { fprintf(stderr, "--model is ecg or text\n"); return 2; }
+    if ((!ecg && strcmp(model, "text")) || !dir) {
+        fprintf(stderr, "usage: bench_rnn --data DIR (from bench/peers/make_rnn_data.py) --model ecg|text\n");
+        return 2;
+    }
     if (epochs <= 0) epochs = ecg ? 3 : 2;
     if (epochs > 64 || batch < 1) { fprintf(stderr, "epochs must be in [1, 64], batch >= 1\n"); return 2; }
     brain_set_random_seed(seed);
     brain_tensor *xtr, *ytr, *xte, *yte;
-    if (ecg) { rw_make_ecg(4000, 1234, &xtr, &ytr); rw_make_ecg(1000, 5678, &xte, &yte); }
-    else { rw_make_tokens(5000, 4321, &xtr, &ytr); rw_make_tokens(1000, 8765, &xte, &yte); }
+    xtr = load(dir, ecg ? "ecg_x_train" : "tok_x_train");
+    ytr = load(dir, ecg ? "ecg_y_train" : "tok_y_train");
+    xte = load(dir, ecg ? "ecg_x_test" : "tok_x_test");
+    yte = load(dir, ecg ? "ecg_y_test" : "tok_y_test");
+    if (ecg) { /* class ids → one-hot, as the lecture's categorical cross-entropy wants */
+        brain_tensor *a, *b;
+        TRY(brain_to_categorical(ytr, 5, &a));
+        TRY(brain_to_categorical(yte, 5, &b));
+        brain_tensor_free(ytr); brain_tensor_free(yte);
+        ytr = a; yte = b;
+    }
     if (n_train > 0 && n_train < xtr->shape[0]) {
         brain_tensor *a = brain_tensor_slice_rows(xtr, 0, n_train), *b = brain_tensor_slice_rows(ytr, 0, n_train);
         brain_tensor_free(xtr); brain_tensor_free(ytr);
         xtr = a; ytr = b;
     }
     n_train = xtr->shape[0];
-    brain_model *m = ecg ? rw_ecg_model(0) : rw_text_model(200);
+    brain_model *m = ecg ? ecg_model() : text_model(200);
 
     timer tm = {0};
     brain_callback *cb = brain_callback_custom(&(brain_callback_hooks){.on_epoch_begin = on_epoch_begin, .on_epoch_end = on_epoch_end, .user = &tm});
