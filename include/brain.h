@@ -295,6 +295,61 @@ typedef struct brain_random_rotation_options {
 } brain_random_rotation_options;
 /* RandomRotation(factor): angle ~ U(−factor, factor)·2π about the image centre. */
 brain_layer *brain_random_rotation(float factor, const brain_random_rotation_options *opt);
+/* ---- sequences and text (input (batch, steps, features); Embedding takes (batch, steps) ids) */
+
+/* Embedding(input_dim, output_dim): ids (float whole numbers in [0, input_dim)) → rows of a
+ * learned table (input_dim, output_dim).  An id out of range or not whole stops forward/fit with
+ * an error naming the layer, the batch row, the position and the value.  mask_zero: id 0 is
+ * padding, and the mask (ids != 0) is carried to the following layers, as in Keras. */
+typedef struct brain_embedding_options {
+    bool mask_zero;                            /* default false */
+    brain_initializer_kind embeddings_initializer; /* default uniform(-0.05, 0.05) */
+    brain_regularizer embeddings_regularizer;
+    const char *name;
+} brain_embedding_options;
+brain_layer *brain_embedding(int64_t input_dim, int64_t output_dim, const brain_embedding_options *opt);
+
+/* SimpleRNN, LSTM and GRU (keras.layers.*): one options struct, fields a layer does not have
+ * are ignored.  Gate order in the weights: LSTM i, f, c, o; GRU z, r, h.  Weights: kernel
+ * (features, G·units) glorot_uniform, recurrent_kernel (units, G·units) orthogonal, bias zeros
+ * (G·units), GRU reset_after: (2, 3·units) (input bias row, recurrent bias row).
+ * activation / recurrent_activation: tanh, sigmoid, relu, linear or hard_sigmoid.
+ * Deviation: with recurrent_dropout Keras draws one mask per gate; brain draws one per layer. */
+typedef struct brain_rnn_options {
+    brain_activation_kind activation; bool has_activation;                     /* default tanh */
+    brain_activation_kind recurrent_activation; bool has_recurrent_activation; /* default sigmoid */
+    brain_flag use_bias;                    /* default on */
+    bool return_sequences;                  /* default false: only the last output */
+    /* Keras's return_state: the layer then has 2 (3 for LSTM) outputs, which a Sequential model
+     * cannot hold (Keras refuses it too); the final states of the last forward are always
+     * readable with brain_rnn_state. */
+    bool return_state;
+    bool go_backwards;                      /* default false */
+    float dropout, recurrent_dropout;       /* default 0; masks drawn once per sequence */
+    brain_flag unit_forget_bias;            /* LSTM: default on (forget-gate bias starts at 1) */
+    brain_flag reset_after;                 /* GRU: default on */
+    brain_initializer_kind kernel_initializer, recurrent_initializer, bias_initializer;
+    brain_regularizer kernel_regularizer, recurrent_regularizer, bias_regularizer;
+    uint64_t seed; bool has_seed;           /* dropout masks; default: the model's generator */
+    const char *name;
+} brain_rnn_options;
+brain_layer *brain_simple_rnn(int64_t units, const brain_rnn_options *opt);
+brain_layer *brain_lstm(int64_t units, const brain_rnn_options *opt);
+brain_layer *brain_gru(int64_t units, const brain_rnn_options *opt);
+/* The final state i (0: h; 1: c for LSTM) of the last forward of a SimpleRNN/LSTM/GRU (also
+ * inside a model), as a new tensor (batch, units) viewing the layer's buffer (valid until the
+ * next forward); NULL with an error for another layer or before any forward. */
+brain_tensor *brain_rnn_state(brain_layer *l, int i);
+
+/* Bidirectional(layer): a forward copy of the recurrent layer and a go_backwards copy, outputs
+ * merged (the backward one flipped back into input order when return_sequences).
+ * Takes ownership of `layer`. */
+typedef enum brain_merge_mode { BRAIN_MERGE_CONCAT = 0, BRAIN_MERGE_SUM, BRAIN_MERGE_MUL, BRAIN_MERGE_AVE } brain_merge_mode;
+typedef struct brain_bidirectional_options {
+    brain_merge_mode merge_mode;            /* default concat */
+    const char *name;
+} brain_bidirectional_options;
+brain_layer *brain_bidirectional(brain_layer *layer, const brain_bidirectional_options *opt);
 
 const char *brain_layer_name(const brain_layer *l);
 const char *brain_layer_class(const brain_layer *l);
@@ -804,6 +859,68 @@ brain_status brain_load_npy(const char *path, brain_tensor **out);
 brain_status brain_load_npz(const char *path, const char *member, brain_tensor **out);
 /* Writes t as a float32 .npy (version 1.0, as numpy.save), for numpy.load in Python. */
 brain_status brain_save_npy(const char *path, const brain_tensor *t);
+
+/* ------------------------------------------------------------------ sequences and text */
+typedef enum brain_pad_side { BRAIN_PAD_PRE = 0, BRAIN_PAD_POST = 1 } brain_pad_side;
+typedef struct brain_pad_options {
+    int64_t maxlen;              /* default (0): the longest sequence */
+    brain_pad_side padding;      /* default "pre": fill before the sequence */
+    brain_pad_side truncating;   /* default "pre": a long sequence loses its first items */
+    float value;                 /* default 0 */
+} brain_pad_options;
+/* keras.utils.pad_sequences: sequence i is seqs[i][0 .. lengths[i]); *out is (n, maxlen). */
+brain_status brain_pad_sequences(const int32_t *const *seqs, const int64_t *lengths, int64_t n,
+                                 const brain_pad_options *opt, brain_tensor **out);
+
+/* keras.layers.TextVectorization with its defaults (standardize "lower_and_strip_punctuation",
+ * split "whitespace", output_mode "int").  Lowercasing and punctuation stripping are ASCII only,
+ * as Keras's defaults are: other UTF-8 characters are left as they are, inside tokens.
+ * Vocabulary: id 0 = "" (padding), 1 = "[UNK]" (unknown words), then the adapted tokens, most
+ * frequent first (ties: as Keras, reverse byte order of the token). */
+typedef struct brain_text_vectorizer brain_text_vectorizer;
+typedef struct brain_text_vectorizer_options {
+    int64_t max_tokens;              /* vocabulary size including "" and "[UNK]"; default (0) no limit */
+    int64_t output_sequence_length;  /* pad with 0 / cut at the END to this length; default (0): the
+                                        longest row of each call */
+} brain_text_vectorizer_options;
+brain_text_vectorizer *brain_text_vectorizer_new(const brain_text_vectorizer_options *opt);
+/* Learns the vocabulary from n strings (replacing any earlier one, as Keras's adapt does). */
+brain_status brain_text_vectorizer_adapt(brain_text_vectorizer *v, const char *const *texts, int64_t n);
+/* The layer's call: n strings -> (n, length) float32 token ids. */
+brain_status brain_text_vectorizer_call(const brain_text_vectorizer *v, const char *const *texts, int64_t n,
+                                        brain_tensor **out);
+/* get_vocabulary(): its size, and the token of an id (NULL when out of range). */
+int64_t brain_text_vectorizer_vocabulary_size(const brain_text_vectorizer *v);
+const char *brain_text_vectorizer_token(const brain_text_vectorizer *v, int64_t id);
+void brain_text_vectorizer_free(brain_text_vectorizer *v);
+
+/* ------------------------------------------------------------------ generated data sets */
+/* ECG-like heartbeats in 5 classes, in the spirit of ECG5000 (src/data/ecg.c and docs/data.md
+ * say how each class is made): x (n, length, 1), each series z-normalised; y (n,) class ids
+ * 0 normal, 1 R-on-T premature ventricular contraction, 2 premature ventricular contraction,
+ * 3 supraventricular premature beat, 4 unclassifiable; exactly balanced.  Deterministic in
+ * (n, seed, options). */
+typedef struct brain_ecg_options {
+    int64_t length;              /* samples per beat; default 140 */
+    float noise; bool has_noise; /* white noise standard deviation before normalising; default 0.03 */
+} brain_ecg_options;
+brain_status brain_make_ecg(int64_t n, uint64_t seed, const brain_ecg_options *opt, brain_tensor **x, brain_tensor **y);
+
+/* Labelled review-like sentences for the review classifier (src/data/reviews.c and docs/data.md
+ * say how they are made): positive and negative opinions about a film, some through negation
+ * ("was not great") or contrast ("..., but the ending was dull"), among neutral filler sentences
+ * and invented names.  labels[i] is 1 (positive) or 0, exactly balanced before label noise.
+ * Deterministic in (n, seed, options). */
+typedef struct brain_text_dataset {
+    int64_t n;
+    const char **texts;          /* n strings */
+    float *labels;               /* n labels */
+} brain_text_dataset;
+typedef struct brain_reviews_options {
+    float label_noise; bool has_label_noise; /* probability that a label is flipped; default 0.02 */
+} brain_reviews_options;
+brain_status brain_make_reviews(int64_t n, uint64_t seed, const brain_reviews_options *opt, brain_text_dataset **out);
+void brain_text_dataset_free(brain_text_dataset *d);
 
 #ifdef __cplusplus
 }

@@ -50,6 +50,9 @@ brain_layer *brain_activation(brain_activation_kind a, const brain_layer_options
         return NULL;
     }
     brain_layer *l = brain__layer_new(&brain__activation_vt, sizeof(brain_layer), opt ? opt->name : NULL);
-    if (l) l->activation = a;
+    if (l) {
+        l->activation = a;
+        l->mask_rule = BRAIN_MASK_PASS; /* Keras: supports_masking */
+    }
     return l;
 }

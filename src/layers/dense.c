@@ -160,6 +160,7 @@ brain_layer *brain_dense(int64_t units, const brain_dense_options *opt)
     dense *d = (dense *)brain__layer_new(&brain__dense_vt, sizeof(dense), o.name);
     if (!d) return NULL;
     d->units = units;
+    d->base.mask_rule = BRAIN_MASK_PASS; /* Keras: supports_masking */
     d->use_bias = o.use_bias != BRAIN_OFF;
     d->kinit = o.kernel_initializer;
     d->binit = o.bias_initializer;

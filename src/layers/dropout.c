@@ -130,6 +130,7 @@ brain_layer *brain_dropout(float rate, const brain_dropout_options *opt)
     dropout *d = (dropout *)brain__layer_new(&brain__dropout_vt, sizeof(dropout), opt ? opt->name : NULL);
     if (!d) return NULL;
     d->rate = rate;
+    d->base.mask_rule = BRAIN_MASK_PASS; /* Keras: supports_masking */
     if (opt && opt->has_seed) {
         d->own_rng = true;
         d->seed = opt->seed;

@@ -51,6 +51,9 @@ brain_layer *brain_leaky_relu(float negative_slope, const brain_layer_options *o
         return NULL;
     }
     leaky *l = (leaky *)brain__layer_new(&brain__leaky_relu_vt, sizeof(leaky), opt ? opt->name : NULL);
-    if (l) l->slope = negative_slope;
+    if (l) {
+        l->slope = negative_slope;
+        l->base.mask_rule = BRAIN_MASK_PASS; /* Keras: supports_masking */
+    }
     return l ? &l->base : NULL;
 }
