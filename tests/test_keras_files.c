@@ -371,6 +371,85 @@ static void export_models(const char *dir)
     brain_tensor_free(xa);
     brain_tensor_free(xb);
 
+    /* images: Conv2D, BatchNormalization (trained), pooling, RandomFlip, RandomRotation */
+    brain_tensor *img = brain_tensor_new(4, (int64_t[]){ 4, 6, 6, 2 }), *t2 = brain_tensor_new(2, (int64_t[]){ 4, 2 });
+    for (int64_t i = 0; i < img->size; i++) img->data[i] = sinf((float)i * 0.37f);
+    for (int64_t i = 0; i < 4; i++) { t2->data[2 * i] = (float)(i & 1); t2->data[2 * i + 1] = (float)!(i & 1); }
+    brain_set_random_seed(33);
+    m = brain_sequential("brain_images");
+    brain_model_add(m, brain_input(BRAIN_SHAPE(6, 6, 2)));
+    brain_model_add(m, brain_random_flip(NULL));
+    brain_model_add(m, brain_random_rotation(0.1f, NULL));
+    brain_model_add(m, brain_conv2d(3, 3, 3, &(brain_conv_options){ .padding = BRAIN_PADDING_SAME, .activation = BRAIN_RELU }));
+    brain_model_add(m, brain_batch_normalization(NULL));
+    brain_model_add(m, brain_max_pooling2d(NULL));
+    brain_model_add(m, brain_conv2d(4, 2, 2, &(brain_conv_options){ .activation = BRAIN_TANH }));
+    brain_model_add(m, brain_average_pooling2d(NULL));
+    brain_model_add(m, brain_flatten(NULL));
+    brain_model_add(m, brain_dense(2, &(brain_dense_options){ .activation = BRAIN_SOFTMAX }));
+    CHECK_OK(brain_compile(m, &(brain_compile_options){ .optimizer_name = "adam", .loss_name = "categorical_crossentropy" }));
+    CHECK_OK(brain_fit(m, img, t2, &(brain_fit_options){ .epochs = 2, .batch_size = 2, .verbose = BRAIN_SILENT }, NULL));
+    write_export(dir, "brain_images", m, img, NULL);
+    brain_model_free(m);
+    brain_tensor_free(img); brain_tensor_free(t2);
+
+    /* signals and global pooling: Reshape, Conv1D, pooling 1-D, global pooling 1-D and 2-D */
+    brain_tensor *sig = brain_tensor_new(2, (int64_t[]){ 3, 16 });
+    for (int64_t i = 0; i < sig->size; i++) sig->data[i] = cosf((float)i * 0.53f);
+    m = brain_sequential("brain_signals");
+    brain_model_add(m, brain_input(BRAIN_SHAPE(16)));
+    brain_model_add(m, brain_reshape(BRAIN_SHAPE(8, 2), NULL));
+    brain_model_add(m, brain_conv1d(3, 3, &(brain_conv_options){ .padding = BRAIN_PADDING_SAME, .activation = BRAIN_RELU }));
+    brain_model_add(m, brain_max_pooling1d(NULL));
+    brain_model_add(m, brain_conv1d(2, 2, NULL));
+    brain_model_add(m, brain_average_pooling1d(&(brain_pool_options){ .pool_size = { 1 } }));
+    brain_model_add(m, brain_global_average_pooling1d(NULL));
+    brain_model_add(m, brain_dense(1, &(brain_dense_options){ .activation = BRAIN_SIGMOID }));
+    CHECK_OK(brain_compile(m, &(brain_compile_options){ .optimizer_name = "sgd", .loss_name = "binary_crossentropy" }));
+    write_export(dir, "brain_signals", m, sig, NULL);
+    brain_model_free(m);
+    brain_tensor_free(sig);
+    brain_tensor *im5 = brain_tensor_new(4, (int64_t[]){ 3, 5, 5, 2 });
+    for (int64_t i = 0; i < im5->size; i++) im5->data[i] = sinf((float)i * 0.21f + 1);
+    brain_sym ii = brain_input_sym(BRAIN_SHAPE(5, 5, 2), "img");
+    brain_sym cc = brain_apply(brain_conv2d(3, 3, 3, &(brain_conv_options){ .strides = { 2, 2 }, .padding = BRAIN_PADDING_SAME,
+                                                                          .activation = BRAIN_ELU }), ii);
+    brain_sym g1 = brain_apply(brain_global_average_pooling2d(NULL), cc), g2 = brain_apply(brain_global_max_pooling2d(NULL), cc);
+    brain_sym oo = brain_apply(brain_dense(2, &(brain_dense_options){ .activation = BRAIN_SOFTMAX, .name = "o" }),
+                               brain_apply_n(brain_concatenate(NULL), BRAIN_SYMS(g1, g2)));
+    m = brain_functional(1, &ii, 1, &oo, &(brain_functional_options){ .name = "brain_image_heads" });
+    CHECK(m != NULL);
+    if (m) {
+        CHECK_OK(brain_compile(m, &(brain_compile_options){ .optimizer_name = "rmsprop", .loss_name = "categorical_crossentropy" }));
+        write_export(dir, "brain_image_heads", m, im5, NULL);
+    }
+    brain_model_free(m);
+    brain_tensor_free(im5);
+
+    /* sequences: Embedding, SimpleRNN, LSTM, GRU; Bidirectional */
+    brain_tensor *ids = brain_tensor_new(2, (int64_t[]){ 3, 5 }), *seq = brain_tensor_new(3, (int64_t[]){ 3, 4, 3 });
+    for (int64_t i = 0; i < ids->size; i++) ids->data[i] = (float)((i * 7) % 10);
+    for (int64_t i = 0; i < seq->size; i++) seq->data[i] = sinf((float)i * 0.77f);
+    m = brain_sequential("brain_sequences");
+    brain_model_add(m, brain_input(BRAIN_SHAPE(5)));
+    brain_model_add(m, brain_embedding(10, 3, NULL));
+    brain_model_add(m, brain_simple_rnn(3, &(brain_rnn_options){ .return_sequences = true }));
+    brain_model_add(m, brain_lstm(3, &(brain_rnn_options){ .return_sequences = true }));
+    brain_model_add(m, brain_gru(2, NULL));
+    brain_model_add(m, brain_dense(1, NULL));
+    CHECK_OK(brain_compile(m, &(brain_compile_options){ .optimizer_name = "adam", .loss_name = "mse" }));
+    write_export(dir, "brain_sequences", m, ids, NULL);
+    brain_model_free(m);
+    m = brain_sequential("brain_bidirectional");
+    brain_model_add(m, brain_input(BRAIN_SHAPE(4, 3)));
+    brain_model_add(m, brain_bidirectional(brain_lstm(2, &(brain_rnn_options){ .return_sequences = true }), NULL));
+    brain_model_add(m, brain_bidirectional(brain_gru(2, NULL), NULL));
+    brain_model_add(m, brain_dense(2, &(brain_dense_options){ .activation = BRAIN_SOFTMAX }));
+    CHECK_OK(brain_compile(m, &(brain_compile_options){ .optimizer_name = "adam", .loss_name = "categorical_crossentropy" }));
+    write_export(dir, "brain_bidirectional", m, seq, NULL);
+    brain_model_free(m);
+    brain_tensor_free(ids); brain_tensor_free(seq);
+
     /* trained with Adam (amsgrad) and saved: Keras continues from the saved optimizer state */
     brain_set_random_seed(32);
     m = brain_sequential("brain_resume");
@@ -395,6 +474,11 @@ int main(void)
     golden("two_heads", ".keras");
     golden("two_heads", ".h5");
     golden("keras2_style", ".h5");
+    static const char *const more[] = { "images", "image_heads", "signals", "sequences", "bidirectional" };
+    for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) {
+        golden(more[i], ".keras");
+        golden(more[i], ".h5");
+    }
     golden("merges", ".keras");
     golden("merges", ".h5");
     resume_golden("resume");

@@ -140,6 +140,7 @@ static void test_layout(void)
     CHECK((float)cJSON_GetObjectItem(oc, "learning_rate")->valuedouble == 0.01f); /* float32 learning rate */
     CHECK(cJSON_GetObjectItem(oc, "beta_1")->valuedouble == 0.9);
     CHECK(!strcmp(cJSON_GetObjectItem(cc, "loss")->valuestring, "categorical_crossentropy"));
+    CHECK(strstr(cfg_text, "\"ema_momentum\":0.99") && strstr(cfg_text, "\"use_ema\":false")); /* the optimizer config as Keras writes it */
     cJSON_Delete(cfg);
     free(cfg_text); free(meta);
 
@@ -384,7 +385,7 @@ static void test_functional(void)
     CHECK_OK(brain_save(m, p));
     char *cfg = io_zip_read(p, "config.json", NULL);
     CHECK(cfg && strstr(cfg, "\"class_name\":\"Functional\"") && strstr(cfg, "\"keras_history\":[\"h\",0,0]") &&
-          strstr(cfg, "\"input_layers\":[\"a\",0,0]") && strstr(cfg, "\"output_layers\":[[\"cls\",0,0],[\"reg\",0,0]]") && strstr(cfg, "\"loss_weights\":{\"cls\":1,\"reg\":0.5}"));
+          strstr(cfg, "\"input_layers\":[\"a\",0,0]") && strstr(cfg, "\"output_layers\":[[\"cls\",0,0],[\"reg\",0,0]]") && strstr(cfg, "\"loss_weights\":{\"cls\":1.0,\"reg\":0.5}"));
     free(cfg);
     brain_model *l = NULL;
     CHECK_OK(brain_load_model(p, &l, NULL));

@@ -136,6 +136,82 @@ def merge_layers():
     return m, xs
 
 
+def images():
+    """Conv2D (same/valid, strides), BatchNormalization (trained moving statistics), MaxPooling2D,
+    AveragePooling2D, RandomFlip and RandomRotation (identity at inference), Flatten."""
+    m = keras.Sequential([
+        keras.Input((6, 6, 2)),
+        layers.RandomFlip(),
+        layers.RandomRotation(0.1),
+        layers.Conv2D(3, (3, 3), padding="same", activation="relu"),
+        layers.BatchNormalization(),
+        layers.MaxPooling2D(),
+        layers.Conv2D(4, (2, 2), activation="tanh"),
+        layers.AveragePooling2D(pool_size=2),
+        layers.Flatten(),
+        layers.Dense(2, activation="softmax"),
+    ], name="images")
+    m.compile(optimizer="adam", loss="categorical_crossentropy", metrics=["accuracy"])
+    x = rnd((4, 6, 6, 2), 21)
+    m.fit(x, onehot(4, 2, 22), epochs=2, batch_size=2, verbose=0)
+    return m, x
+
+
+def image_heads():
+    """Functional: GlobalAveragePooling2D and GlobalMaxPooling2D side by side."""
+    i = keras.Input((5, 5, 2), name="img")
+    c = layers.Conv2D(3, (3, 3), strides=(2, 2), padding="same", activation="elu")(i)
+    g1 = layers.GlobalAveragePooling2D()(c)
+    g2 = layers.GlobalMaxPooling2D()(c)
+    o = layers.Dense(2, activation="softmax", name="o")(layers.Concatenate()([g1, g2]))
+    m = keras.Model(i, o, name="image_heads")
+    m.compile(optimizer="rmsprop", loss="categorical_crossentropy")
+    return m, rnd((3, 5, 5, 2), 23)
+
+
+def signals():
+    """Reshape, Conv1D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D."""
+    m = keras.Sequential([
+        keras.Input((16,)),
+        layers.Reshape((8, 2)),
+        layers.Conv1D(3, 3, padding="same", activation="relu"),
+        layers.MaxPooling1D(),
+        layers.Conv1D(2, 2),
+        layers.AveragePooling1D(pool_size=1),
+        layers.GlobalAveragePooling1D(),
+        layers.Dense(1, activation="sigmoid"),
+    ], name="signals")
+    m.compile(optimizer="sgd", loss="binary_crossentropy")
+    return m, rnd((3, 16), 24)
+
+
+def sequences():
+    """Embedding, SimpleRNN, LSTM, GRU (return_sequences), Dense."""
+    m = keras.Sequential([
+        keras.Input((5,), dtype="int32"),
+        layers.Embedding(10, 3),
+        layers.SimpleRNN(3, return_sequences=True),
+        layers.LSTM(3, return_sequences=True),
+        layers.GRU(2),
+        layers.Dense(1),
+    ], name="sequences")
+    m.compile(optimizer="adam", loss="mse")
+    x = np.random.default_rng(25).integers(0, 10, (3, 5))
+    m.fit(x, rnd((3, 1), 26), epochs=1, verbose=0)
+    return m, x.astype("float32")
+
+
+def bidirectional():
+    m = keras.Sequential([
+        keras.Input((4, 3)),
+        layers.Bidirectional(layers.LSTM(2, return_sequences=True)),
+        layers.Bidirectional(layers.GRU(2)),
+        layers.Dense(2, activation="softmax"),
+    ], name="bidirectional")
+    m.compile(optimizer="adam", loss="categorical_crossentropy")
+    return m, rnd((3, 4, 3), 27)
+
+
 def keras2_h5(path):
     """A legacy .h5 file laid out as tf.keras 2.15 writes it (written with h5py, since Keras 3 has
     no Keras 2 writer): Keras 2 config forms (batch_input_shape, string dtypes, no "module"),
@@ -223,6 +299,9 @@ def write():
     save("two_heads", m, x, legacy=True)
     m, xs = merge_layers()
     save("merges", m, xs, legacy=True)
+    for build in (images, image_heads, signals, sequences, bidirectional):
+        m, x = build()
+        save(m.name, m, x, legacy=True)
     m, x = keras2_h5(os.path.join(OUT, "keras2_style.h5"))
     with open(os.path.join(OUT, "keras2_style.json"), "w") as f:
         json.dump({"keras_version": keras.__version__, "x_shape": list(x.shape), "x": x.ravel().tolist(),

@@ -44,15 +44,15 @@ brain_status brain__kcfg_add_initializer(cJSON *cfg, const char *key, brain_init
     switch (k) {
     case BRAIN_INIT_ZEROS: case BRAIN_INIT_ONES: break;
     case BRAIN_INIT_RANDOM_UNIFORM:
-        ok = cJSON_AddNumberToObject(in, "minval", -0.05) && cJSON_AddNumberToObject(in, "maxval", 0.05) &&
+        ok = !brain__kcfg_add_double(in, "minval", -0.05) && !brain__kcfg_add_double(in, "maxval", 0.05) &&
              cJSON_AddNullToObject(in, "seed");
         break;
     case BRAIN_INIT_RANDOM_NORMAL:
-        ok = cJSON_AddNumberToObject(in, "mean", 0.0) && cJSON_AddNumberToObject(in, "stddev", 0.05) &&
+        ok = !brain__kcfg_add_double(in, "mean", 0.0) && !brain__kcfg_add_double(in, "stddev", 0.05) &&
              cJSON_AddNullToObject(in, "seed");
         break;
     case BRAIN_INIT_ORTHOGONAL:
-        ok = cJSON_AddNumberToObject(in, "gain", 1.0) && cJSON_AddNullToObject(in, "seed");
+        ok = !brain__kcfg_add_double(in, "gain", 1.0) && cJSON_AddNullToObject(in, "seed");
         break;
     default: ok = cJSON_AddNullToObject(in, "seed") != NULL; break;
     }
@@ -85,9 +85,29 @@ brain_status brain__kcfg_add_number(cJSON *cfg, const char *key, double v)
     return cJSON_AddNumberToObject(cfg, key, v) ? BRAIN_OK : nomem();
 }
 
+cJSON *brain__kcfg_python_float(double v)
+{
+    /* Python's json writes a float with a point ("0.0", "1.0"); Keras checks some values'
+     * types (SGD: momentum must be a float), and cJSON would print an integral double as "0" */
+    if (isfinite(v) && v == floor(v) && fabs(v) < 1e15) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.1f", v);
+        return cJSON_CreateRaw(buf);
+    }
+    return cJSON_CreateNumber(v);
+}
+
+brain_status brain__kcfg_add_double(cJSON *cfg, const char *key, double v)
+{
+    cJSON *n = brain__kcfg_python_float(v);
+    if (!n) return nomem();
+    cJSON_AddItemToObject(cfg, key, n);
+    return BRAIN_OK;
+}
+
 brain_status brain__kcfg_add_float(cJSON *cfg, const char *key, float v)
 {
-    return brain__kcfg_add_number(cfg, key, brain__float_option(v));
+    return brain__kcfg_add_double(cfg, key, brain__float_option(v));
 }
 
 brain_status brain__kcfg_add_bool(cJSON *cfg, const char *key, bool v)

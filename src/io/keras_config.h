@@ -15,6 +15,9 @@ brain_status brain__kcfg_add_initializer(cJSON *cfg, const char *key, brain_init
 brain_status brain__kcfg_add_regularizer(cJSON *cfg, const char *key, brain_regularizer r);
 brain_status brain__kcfg_add_activation(cJSON *cfg, const char *key, brain_activation_kind a);
 brain_status brain__kcfg_add_number(cJSON *cfg, const char *key, double v);
+/* A Python float as Python's json writes it ("0.0", not "0"), and added to cfg. */
+cJSON *brain__kcfg_python_float(double v);
+brain_status brain__kcfg_add_double(cJSON *cfg, const char *key, double v);
 /* A float option as the decimal it was written with (0.3f -> 0.3), as Python stores it. */
 brain_status brain__kcfg_add_float(cJSON *cfg, const char *key, float v);
 brain_status brain__kcfg_add_bool(cJSON *cfg, const char *key, bool v);

@@ -71,33 +71,33 @@ static cJSON *optimizer_json(const brain_optimizer *o)
     const brain_optimizer_common *k = &o->common;
     cJSON_AddStringToObject(c, "name", o->name);
     /* Keras prints the learning rate from its float32 variable: 0.0010000000474974513 */
-    cJSON_AddNumberToObject(c, "learning_rate", (double)o->learning_rate);
-#define OPT_NUM(key, v) ((v) != 0 ? cJSON_AddNumberToObject(c, key, brain__float_option(v)) : cJSON_AddNullToObject(c, key))
+    brain__kcfg_add_double(c, "learning_rate", (double)o->learning_rate);
+#define OPT_NUM(key, v) ((v) != 0 ? (void)brain__kcfg_add_float(c, key, v) : (void)cJSON_AddNullToObject(c, key))
     OPT_NUM("weight_decay", k->weight_decay);
     OPT_NUM("clipnorm", k->clipnorm);
     OPT_NUM("global_clipnorm", k->global_clipnorm);
     OPT_NUM("clipvalue", k->clipvalue);
 #undef OPT_NUM
     cJSON_AddBoolToObject(c, "use_ema", false);
-    cJSON_AddNumberToObject(c, "ema_momentum", 0.99);
+    brain__kcfg_add_double(c, "ema_momentum", 0.99);
     cJSON_AddNullToObject(c, "ema_overwrite_frequency");
     cJSON_AddNullToObject(c, "loss_scale_factor");
     cJSON_AddNullToObject(c, "gradient_accumulation_steps");
     switch (o->kind) {
     case BRAIN_OPT_SGD:
-        cJSON_AddNumberToObject(c, "momentum", brain__float_option(o->momentum));
+        brain__kcfg_add_float(c, "momentum", o->momentum);
         cJSON_AddBoolToObject(c, "nesterov", o->nesterov);
         break;
     case BRAIN_OPT_ADAM: case BRAIN_OPT_ADAMW:
-        cJSON_AddNumberToObject(c, "beta_1", brain__float_option(o->beta_1));
-        cJSON_AddNumberToObject(c, "beta_2", brain__float_option(o->beta_2));
-        cJSON_AddNumberToObject(c, "epsilon", brain__float_option(o->epsilon));
+        brain__kcfg_add_float(c, "beta_1", o->beta_1);
+        brain__kcfg_add_float(c, "beta_2", o->beta_2);
+        brain__kcfg_add_float(c, "epsilon", o->epsilon);
         cJSON_AddBoolToObject(c, "amsgrad", o->amsgrad);
         break;
     case BRAIN_OPT_RMSPROP:
-        cJSON_AddNumberToObject(c, "rho", brain__float_option(o->rho));
-        cJSON_AddNumberToObject(c, "momentum", brain__float_option(o->momentum));
-        cJSON_AddNumberToObject(c, "epsilon", brain__float_option(o->epsilon));
+        brain__kcfg_add_float(c, "rho", o->rho);
+        brain__kcfg_add_float(c, "momentum", o->momentum);
+        brain__kcfg_add_float(c, "epsilon", o->epsilon);
         cJSON_AddBoolToObject(c, "centered", o->centered);
         break;
     }
@@ -123,10 +123,10 @@ static cJSON *loss_json(const brain_loss *l)
     if (!c) return NULL;
     cJSON_AddStringToObject(c, "name", l->name);
     cJSON_AddStringToObject(c, "reduction", "sum_over_batch_size");
-    if (l->kind == BRAIN_LOSS_HUBER) cJSON_AddNumberToObject(c, "delta", brain__float_option(l->delta));
+    if (l->kind == BRAIN_LOSS_HUBER) brain__kcfg_add_float(c, "delta", l->delta);
     if (l->kind == BRAIN_LOSS_BCE || l->kind == BRAIN_LOSS_CCE || l->kind == BRAIN_LOSS_SCCE) {
         cJSON_AddBoolToObject(c, "from_logits", l->from_logits);
-        if (l->kind != BRAIN_LOSS_SCCE) cJSON_AddNumberToObject(c, "label_smoothing", brain__float_option(l->label_smoothing));
+        if (l->kind != BRAIN_LOSS_SCCE) brain__kcfg_add_float(c, "label_smoothing", l->label_smoothing);
         cJSON_AddNumberToObject(c, "axis", -1);
     }
     return envelope("keras.losses", k_loss_class[l->kind], c);
@@ -173,7 +173,7 @@ static cJSON *compile_json(const brain_model *m)
         for (int k = 0; loss && lw && mt && wm && k < m->n_heads; k++) {
             const brain_output_head *h = &m->heads[k];
             cJSON_AddItemToObject(loss, h->name, loss_json(h->loss));
-            cJSON_AddNumberToObject(lw, h->name, h->loss_weight);
+            brain__kcfg_add_double(lw, h->name, h->loss_weight);
             if (h->n_metrics) cJSON_AddItemToObject(mt, h->name, metrics_json(h->metrics, h->n_metrics));
             if (h->n_wmetrics) cJSON_AddItemToObject(wm, h->name, metrics_json(h->wmetrics, h->n_wmetrics));
         }
