@@ -191,6 +191,26 @@ static void test_layout(void)
     brain_tensor_free(x); brain_tensor_free(y);
 }
 
+/* Keras rejects SGD(momentum=0) written as the integer 0: floats keep their point */
+static void test_python_floats(void)
+{
+    brain_set_random_seed(1);
+    brain_model *m = brain_sequential(NULL);
+    brain_model_add(m, brain_input(BRAIN_SHAPE(2)));
+    brain_model_add(m, brain_dense(1, NULL));
+    brain_compile(m, &(brain_compile_options){ .optimizer_name = "sgd", .loss_name = "mse" });
+    const char *p = io_path("sgd.keras");
+    CHECK_OK(brain_save(m, p));
+    char *cfg = io_zip_read(p, "config.json", NULL);
+    CHECK(cfg && strstr(cfg, "\"momentum\":0.0,") && strstr(cfg, "\"units\":1,"));
+    free(cfg);
+    brain_model *l = NULL;
+    CHECK_OK(brain_load_model(p, &l, NULL));
+    CHECK(l && l->optimizer->kind == BRAIN_OPT_SGD && l->optimizer->momentum == 0);
+    brain_model_free(l);
+    brain_model_free(m);
+}
+
 /* get_config -> from_config -> get_config gives the same config for every layer */
 static void test_config_round_trip(void)
 {
@@ -412,6 +432,7 @@ int main(void)
     test_round_trip();
     test_layout();
     test_config_round_trip();
+    test_python_floats();
     test_bad_files();
     test_functional();
     return check_summary("test_saving");
