@@ -232,10 +232,9 @@ static void test_config_round_trip(void)
         CHECK_MSG(!strcmp(a, b), "%s\n%s", a, b);
         free(a); free(b);
         cJSON_Delete(c1); cJSON_Delete(c2);
-        if (r->vt->destroy) r->vt->destroy(r);
-        free(r);
+        brain__layer_free(r);
     }
-    for (int i = 0; i < 2; i++) { if (extra[i]->vt->destroy) extra[i]->vt->destroy(extra[i]); free(extra[i]); }
+    for (int i = 0; i < 2; i++) brain__layer_free(extra[i]);
     /* a bad value names the layer and the key */
     cJSON *c = cJSON_Parse("{\"name\": \"d9\", \"units\": -3}");
     brain_layer *bad = brain__layer_vtable_by_class("Dense")->from_config(c);

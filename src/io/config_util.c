@@ -313,9 +313,7 @@ brain_layer *brain__kcfg_finish_layer(brain_layer *l, const cJSON *cfg)
     if (!l) return NULL;
     bool tr;
     if (brain__kcfg_get_bool_or(cfg, "trainable", true, &tr)) {
-        l->vt->destroy ? l->vt->destroy(l) : (void)0;
-        for (int i = 0; i < l->n_weights; i++) free(l->weights[i]);
-        free(l);
+        brain__layer_free(l);
         return NULL;
     }
     l->trainable = tr;

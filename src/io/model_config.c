@@ -270,7 +270,7 @@ brain_status brain__model_to_config(const brain_model *m, cJSON **out)
         brain_layer *in = brain_input(m->input_shape);
         cJSON *ic = in ? cJSON_CreateObject() : NULL;
         s = ic ? brain__input_vtable.get_config(in, ic) : nomem();
-        free(in);
+        brain__layer_free(in);
         if (!s) s = brain__kcfg_add_string(ic, "name", "input_layer");
         if (s) { cJSON_Delete(ic); cJSON_Delete(cfg); return s; }
         cJSON_AddItemToArray(layers, envelope("keras.layers", "InputLayer", ic));
