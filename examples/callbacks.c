@@ -10,9 +10,8 @@
  *   history = model.fit(X_train, y_train, validation_data=(X_val, y_val), epochs=100,
  *                       callbacks=callbacks)
  *
- * ModelCheckpoint needs model saving, which brain does not have yet (it comes in a later issue:
- * "Save and Resume"); this example therefore runs the EarlyStopping part, together with the other
- * callbacks Keras users reach for:
+ * The ModelCheckpoint half (and "Save and Resume") is examples/save_and_resume.c; this example
+ * runs the EarlyStopping part, together with the other callbacks Keras users reach for:
  *
  *       ReduceLROnPlateau(monitor='val_loss', factor=0.5, patience=3, verbose=1),
  *       CSVLogger('/tmp/training_log.csv'),

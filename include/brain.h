@@ -216,6 +216,140 @@ brain_layer *brain_subtract(const brain_layer_options *opt);
 brain_layer *brain_multiply(const brain_layer_options *opt);
 brain_layer *brain_average(const brain_layer_options *opt);
 brain_layer *brain_maximum(const brain_layer_options *opt);
+/* ---- image and signal layers (channels-last: (H, W, C) images, (steps, C) signals) ---- */
+typedef enum brain_padding { BRAIN_PADDING_VALID = 0, BRAIN_PADDING_SAME } brain_padding;
+
+/* Conv2D / Conv1D options.  strides and dilation_rate: 0 means 1; {s} alone means (s, s) for
+ * Conv2D (Keras's int form); Conv1D reads only [0].  "same" padding puts the odd extra pixel at
+ * the bottom/right, as Keras does. */
+typedef struct brain_conv_options {
+    int64_t strides[2];
+    brain_padding padding;                  /* default valid */
+    int64_t dilation_rate[2];
+    brain_activation_kind activation;       /* default linear */
+    brain_flag use_bias;                    /* default on */
+    brain_initializer_kind kernel_initializer; /* default glorot_uniform */
+    brain_initializer_kind bias_initializer;   /* default zeros */
+    brain_regularizer kernel_regularizer, bias_regularizer;
+    const char *name;
+} brain_conv_options;
+/* Conv2D(filters, (kh, kw)): kernel (kh, kw, in_channels, filters), bias (filters,). */
+brain_layer *brain_conv2d(int64_t filters, int64_t kh, int64_t kw, const brain_conv_options *opt);
+/* Conv1D(filters, k): kernel (k, in_channels, filters); input (steps, channels). */
+brain_layer *brain_conv1d(int64_t filters, int64_t kernel_size, const brain_conv_options *opt);
+
+/* Pooling options: pool_size 0 means 2; strides 0 means pool_size; {p} alone means (p, p) for
+ * the 2-D layers; the 1-D layers read only [0]. */
+typedef struct brain_pool_options {
+    int64_t pool_size[2];
+    int64_t strides[2];
+    brain_padding padding;                  /* default valid; "same" never lets padding win a max
+                                             * and averages over the cells inside the input */
+    const char *name;
+} brain_pool_options;
+brain_layer *brain_max_pooling2d(const brain_pool_options *opt);
+brain_layer *brain_average_pooling2d(const brain_pool_options *opt);
+brain_layer *brain_max_pooling1d(const brain_pool_options *opt);
+brain_layer *brain_average_pooling1d(const brain_pool_options *opt);
+/* (H, W, C) -> (C) and (steps, C) -> (C); keepdims=False. */
+brain_layer *brain_global_average_pooling2d(const brain_layer_options *opt);
+brain_layer *brain_global_max_pooling2d(const brain_layer_options *opt);
+brain_layer *brain_global_average_pooling1d(const brain_layer_options *opt);
+/* Reshape(target_shape): per-sample shape; one dimension may be -1 (inferred). */
+brain_layer *brain_reshape(brain_shape target_shape, const brain_layer_options *opt);
+
+/* BatchNormalization over the last axis.  Training (fit, or forward with training=true, and the
+ * layer trainable): batch mean and biased variance; the moving statistics are updated as
+ * moving = moving·momentum + batch·(1 − momentum).  Inference: the moving statistics. */
+typedef struct brain_batch_norm_options {
+    int axis;                               /* 0 or -1 (the last axis; the only one supported) */
+    float momentum; bool has_momentum;      /* default 0.99 */
+    float epsilon;                          /* 0 means 1e-3 */
+    brain_flag center, scale;               /* default on: beta and gamma */
+    brain_initializer_kind beta_initializer, gamma_initializer;                  /* zeros, ones */
+    brain_initializer_kind moving_mean_initializer, moving_variance_initializer; /* zeros, ones */
+    brain_regularizer beta_regularizer, gamma_regularizer;
+    const char *name;
+} brain_batch_norm_options;
+brain_layer *brain_batch_normalization(const brain_batch_norm_options *opt);
+
+/* Data augmentation for (H, W, C) images, active in training only (identity in evaluate and
+ * predict).  Draws come from the model's generator unless a seed is given. */
+typedef enum brain_flip_mode { BRAIN_FLIP_HORIZONTAL_AND_VERTICAL = 0, BRAIN_FLIP_HORIZONTAL, BRAIN_FLIP_VERTICAL } brain_flip_mode;
+typedef struct brain_random_flip_options {
+    brain_flip_mode mode;                   /* default horizontal_and_vertical (one draw flips both) */
+    uint64_t seed; bool has_seed;
+    const char *name;
+} brain_random_flip_options;
+brain_layer *brain_random_flip(const brain_random_flip_options *opt);
+
+typedef enum brain_fill_mode { BRAIN_FILL_REFLECT = 0, BRAIN_FILL_CONSTANT, BRAIN_FILL_NEAREST } brain_fill_mode;
+typedef enum brain_interpolation { BRAIN_INTERP_BILINEAR = 0, BRAIN_INTERP_NEAREST } brain_interpolation;
+typedef struct brain_random_rotation_options {
+    float lower, upper; bool has_range;     /* angle range as fractions of 2π; default (−factor, factor) */
+    brain_fill_mode fill_mode;              /* default reflect (d c b a | a b c d | d c b a) */
+    float fill_value;                       /* for constant; default 0 */
+    brain_interpolation interpolation;      /* default bilinear */
+    uint64_t seed; bool has_seed;
+    const char *name;
+} brain_random_rotation_options;
+/* RandomRotation(factor): angle ~ U(−factor, factor)·2π about the image centre. */
+brain_layer *brain_random_rotation(float factor, const brain_random_rotation_options *opt);
+/* ---- sequences and text (input (batch, steps, features); Embedding takes (batch, steps) ids) */
+
+/* Embedding(input_dim, output_dim): ids (float whole numbers in [0, input_dim)) → rows of a
+ * learned table (input_dim, output_dim).  An id out of range or not whole stops forward/fit with
+ * an error naming the layer, the batch row, the position and the value.  mask_zero: id 0 is
+ * padding, and the mask (ids != 0) is carried to the following layers, as in Keras. */
+typedef struct brain_embedding_options {
+    bool mask_zero;                            /* default false */
+    brain_initializer_kind embeddings_initializer; /* default uniform(-0.05, 0.05) */
+    brain_regularizer embeddings_regularizer;
+    const char *name;
+} brain_embedding_options;
+brain_layer *brain_embedding(int64_t input_dim, int64_t output_dim, const brain_embedding_options *opt);
+
+/* SimpleRNN, LSTM and GRU (keras.layers.*): one options struct, fields a layer does not have
+ * are ignored.  Gate order in the weights: LSTM i, f, c, o; GRU z, r, h.  Weights: kernel
+ * (features, G·units) glorot_uniform, recurrent_kernel (units, G·units) orthogonal, bias zeros
+ * (G·units), GRU reset_after: (2, 3·units) (input bias row, recurrent bias row).
+ * activation / recurrent_activation: tanh, sigmoid, relu, linear or hard_sigmoid.
+ * Deviation: with recurrent_dropout Keras draws one mask per gate; brain draws one per layer. */
+typedef struct brain_rnn_options {
+    brain_activation_kind activation; bool has_activation;                     /* default tanh */
+    brain_activation_kind recurrent_activation; bool has_recurrent_activation; /* default sigmoid */
+    brain_flag use_bias;                    /* default on */
+    bool return_sequences;                  /* default false: only the last output */
+    /* Keras's return_state: the layer then has 2 (3 for LSTM) outputs, which a Sequential model
+     * cannot hold (Keras refuses it too); the final states of the last forward are always
+     * readable with brain_rnn_state. */
+    bool return_state;
+    bool go_backwards;                      /* default false */
+    float dropout, recurrent_dropout;       /* default 0; masks drawn once per sequence */
+    brain_flag unit_forget_bias;            /* LSTM: default on (forget-gate bias starts at 1) */
+    brain_flag reset_after;                 /* GRU: default on */
+    brain_initializer_kind kernel_initializer, recurrent_initializer, bias_initializer;
+    brain_regularizer kernel_regularizer, recurrent_regularizer, bias_regularizer;
+    uint64_t seed; bool has_seed;           /* dropout masks; default: the model's generator */
+    const char *name;
+} brain_rnn_options;
+brain_layer *brain_simple_rnn(int64_t units, const brain_rnn_options *opt);
+brain_layer *brain_lstm(int64_t units, const brain_rnn_options *opt);
+brain_layer *brain_gru(int64_t units, const brain_rnn_options *opt);
+/* The final state i (0: h; 1: c for LSTM) of the last forward of a SimpleRNN/LSTM/GRU (also
+ * inside a model), as a new tensor (batch, units) viewing the layer's buffer (valid until the
+ * next forward); NULL with an error for another layer or before any forward. */
+brain_tensor *brain_rnn_state(brain_layer *l, int i);
+
+/* Bidirectional(layer): a forward copy of the recurrent layer and a go_backwards copy, outputs
+ * merged (the backward one flipped back into input order when return_sequences).
+ * Takes ownership of `layer`. */
+typedef enum brain_merge_mode { BRAIN_MERGE_CONCAT = 0, BRAIN_MERGE_SUM, BRAIN_MERGE_MUL, BRAIN_MERGE_AVE } brain_merge_mode;
+typedef struct brain_bidirectional_options {
+    brain_merge_mode merge_mode;            /* default concat */
+    const char *name;
+} brain_bidirectional_options;
+brain_layer *brain_bidirectional(brain_layer *layer, const brain_bidirectional_options *opt);
 
 const char *brain_layer_name(const brain_layer *l);
 const char *brain_layer_class(const brain_layer *l);
@@ -410,6 +544,26 @@ typedef struct brain_csv_logger_options {
 } brain_csv_logger_options;
 brain_callback *brain_csv_logger(const char *filename, const brain_csv_logger_options *opt);
 brain_callback *brain_terminate_on_nan(void);
+
+/* ModelCheckpoint: saves the model (brain_save, path ending .keras) or its weights
+ * (save_weights_only: brain_save_weights, path ending .weights.h5) at the end of every epoch,
+ * or every save_freq batches.  The path is a Python format template: {epoch:02d} (1-based),
+ * {batch} (1-based, batch saves), and any log key such as {val_loss:.2f}; specs
+ * [[fill]align][sign][0][width][.precision][type] with types d, f, e, g (Keras:
+ * filepath.format(epoch=epoch + 1, **logs)). */
+typedef struct brain_model_checkpoint_options {
+    const char *monitor;        /* default "val_loss" */
+    int verbose;                /* default 0 */
+    bool save_best_only;
+    bool save_weights_only;
+    brain_mode mode;            /* default auto */
+    int save_freq;              /* 0 = "epoch" (default); n > 0 = every n batches */
+    double initial_value_threshold; bool has_initial_value_threshold;
+} brain_model_checkpoint_options;
+brain_callback *brain_model_checkpoint(const char *filepath, const brain_model_checkpoint_options *opt);
+/* The path a template gives for `epoch` (0-based, printed +1), `batch` (0-based, -1 for none)
+ * and `logs` (Keras's _get_file_path); BRAIN_ERR_ARG naming the key or spec that fails. */
+brain_status brain_format_filepath(const char *tmpl, int epoch, int batch, const brain_logs *logs, char *out, size_t cap);
 void brain_callback_free(brain_callback *cb);
 
 /* ------------------------------------------------------------------ models */
@@ -583,6 +737,23 @@ brain_status brain_predict_multi(brain_model *m, int n_x, const brain_tensor *co
 void brain_model_stop_training(brain_model *m);
 /* 0-based index of the epoch being trained (valid inside callbacks). */
 int brain_model_current_epoch(const brain_model *m);
+
+/* ---- saving and loading (Keras 3 formats; docs/saving.md) ----
+ * brain_save writes a .keras zip: config.json (architecture and compile configuration, Keras 3
+ * schema), model.weights.h5 (layer weights and the optimizer's state, Keras's HDF5 layout),
+ * metadata.json, and brain_state.json (the model's random generator, so that fit resumes
+ * exactly).  The file is replaced atomically: a crash during the save leaves the old file. */
+brain_status brain_save(brain_model *m, const char *path);
+typedef struct brain_load_options {
+    brain_flag compile;              /* default on: compile from the saved compile config */
+} brain_load_options;
+/* A .keras file (this library's or Python Keras 3's) or a legacy Keras .h5 / .hdf5 file. */
+brain_status brain_load_model(const char *path, brain_model **out, const brain_load_options *opt);
+/* Weights only (".weights.h5", Keras's save_weights layout, with the optimizer's variables when
+ * compiled).  brain_load_weights also reads a .keras file's weights and legacy .h5 weights; the
+ * model must have the saved structure.  On failure the model's weights are unchanged. */
+brain_status brain_save_weights(brain_model *m, const char *path);
+brain_status brain_load_weights(brain_model *m, const char *path);
 
 /* ---- the explicit, PyTorch-style loop (same layers, same optimizers) ----
  *   brain_model_zero_grad(m);

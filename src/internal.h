@@ -75,7 +75,19 @@ typedef struct brain_weight {
 typedef struct brain_ctx {
     bool training;
     brain_rng *rng;                 /* the model's generator (dropout, augmentation) */
+    /* Keras's mask of in[0]: (batch, steps) with 1 = keep, 0 = skip; NULL when it has none. */
+    const uint8_t *mask;
+    /* A forward that meets input it cannot use (an Embedding id out of range) calls brain__fail
+     * and stores the status here; the model stops and returns it.  Never NULL. */
+    brain_status *status;
 } brain_ctx;
+
+/* What a layer does with the mask of its input (Keras's supports_masking / compute_mask). */
+typedef enum brain_mask_rule {
+    BRAIN_MASK_DROP = 0,            /* the output has no mask (default) */
+    BRAIN_MASK_PASS,                /* the output carries the input's mask (Dense, Dropout, ...) */
+    BRAIN_MASK_MAKE,                /* the layer computes its output mask with vt->compute_mask */
+} brain_mask_rule;
 
 #define BRAIN_MAX_LAYER_INPUTS 8
 #define BRAIN_MAX_LAYER_WEIGHTS 8
@@ -107,6 +119,9 @@ typedef struct brain_layer_vtable {
     /* The layer is called with a list of tensors (merge layers: Concatenate, Add, ...), so
      * Keras writes its inbound node's "args" as [[t1, t2, ...]] rather than [t]. */
     bool takes_list;
+    /* For mask_rule MAKE: fill mask (batch × the output's steps, the output shape without its
+     * last axis) from the layer's input. */
+    void (*compute_mask)(brain_layer *l, const brain_tensor *in, uint8_t *mask);
 } brain_layer_vtable;
 
 /* Every loadable layer class (src/layers/registry.c), NULL-terminated; and lookup by Keras class name. */
@@ -128,6 +143,7 @@ struct brain_layer {
     struct brain_model *model;
     struct brain_graph *graph;      /* the functional graph it was applied in (functional.c) */
     brain_activation_kind activation; /* for layers with a fused activation */
+    brain_mask_rule mask_rule;      /* set by the constructor or build */
 };
 
 /* Subtype constructors call this first (sizeof the subtype; zeroed). */
@@ -149,6 +165,8 @@ brain_status brain__merge_build(brain_layer *l, int n_in, const brain_shape *in,
 brain_status brain__merge_get_config(const brain_layer *l, struct cJSON *cfg);
 brain_layer *brain__merge_from_config(const struct cJSON *cfg, brain_layer *(*make)(const brain_layer_options *),
                                       const char *class_name);
+/* LSTM's unit_forget_bias=True with zeros: ones on the second quarter (the forget gate), zeros elsewhere */
+#define BRAIN__INIT_UNIT_FORGET_BIAS ((brain_initializer_kind)100)
 /* Fill a weight from its initializer, using fans as Keras's compute_fans. */
 void brain__init_weight(brain_weight *w, brain_rng *rng);
 /* Grows a float cache to hold n floats (no-op if big enough). */
@@ -166,6 +184,9 @@ typedef struct brain_node {
     brain_tensor dout;              /* gradient w.r.t. out, same shape; consumers ADD into it */
     float *buf, *dbuf;
     int64_t buf_cap, dbuf_cap;
+    /* Keras's mask of `out` for the last forward: NULL, the input node's mask, or mask_buf */
+    const uint8_t *mask;
+    uint8_t *mask_buf; int64_t mask_cap;
 } brain_node;
 
 #define BRAIN_MAX_IO 16             /* inputs, and outputs, of one model */
@@ -306,6 +327,8 @@ struct brain_optimizer {
 };
 /* How many per-parameter slot arrays the optimizer's settings use (0 to 3). */
 int brain__optimizer_num_slots(const brain_optimizer *o);
+/* Allocates zeroed slots for n parameters (no-op when built for n; a different n starts over). */
+brain_status brain__optimizer_build_slots(brain_optimizer *o, int64_t n);
 /* Clip (per the common options), decay and update m->params from m->grads; iterations += 1. */
 brain_status brain__optimizer_apply(brain_optimizer *o, brain_model *m);
 
@@ -350,7 +373,8 @@ void brain__metric_resolve(brain_metric *m, const brain_shape *out, int y_true_r
 bool brain__metric_higher_is_better(const char *name, bool *known);
 
 /* ------------------------------------------------------------------ callbacks */
-typedef enum brain_cb_kind { BRAIN_CB_CUSTOM, BRAIN_CB_EARLY_STOPPING, BRAIN_CB_REDUCE_LR, BRAIN_CB_CSV_LOGGER, BRAIN_CB_TERMINATE_ON_NAN } brain_cb_kind;
+typedef enum brain_cb_kind { BRAIN_CB_CUSTOM, BRAIN_CB_EARLY_STOPPING, BRAIN_CB_REDUCE_LR, BRAIN_CB_CSV_LOGGER, BRAIN_CB_TERMINATE_ON_NAN,
+               BRAIN_CB_MODEL_CHECKPOINT } brain_cb_kind;
 
 struct brain_callback {
     brain_cb_kind kind;

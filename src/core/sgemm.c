@@ -80,7 +80,7 @@ const char *brain_sgemm_backend(void)
 #define NR 32
 #define KC 256
 #define NC 512
-#define STACK_FLOATS 16384 /* 64 KiB pack buffer on the stack; bigger ones come from malloc */
+#define STACK_FLOATS 16384 /* 64 KiB pack buffer on the stack; bigger ones: a per-thread buffer */
 
 typedef void (*brain_kernel_fn)(int64_t kc, const float *restrict a, int64_t ars, int64_t acs,
                                 const float *restrict b, int64_t bs, float *restrict c, int64_t crs,
@@ -236,20 +236,29 @@ static void gemm_one_thread(int64_t M, int64_t N, int64_t K, float alpha, const 
                             int64_t crs, int64_t ccs)
 {
     _Alignas(64) float stack_buf[STACK_FLOATS];
+    /* A bigger pack buffer is kept per thread and only ever grown, so the repeated products of
+     * training steps allocate nothing after the first (the buffer lives until the thread ends). */
+    static _Thread_local float *big;
+    static _Thread_local size_t big_cap;
     int64_t ncmax = N < NC ? N : NC;
     int64_t kcmax = K < KC ? K : KC;
-    size_t need = (size_t)kcmax * (size_t)((ncmax + NR - 1) / NR * NR);
-    float *bp = stack_buf, *heap = NULL;
+    /* gemm_blocked packs only what it cannot read in place: with contiguous rows of op(B)
+     * (bcs == 1), at most the last partial panel of a block */
+    size_t need = (size_t)kcmax * (size_t)(bcs == 1 ? NR : (ncmax + NR - 1) / NR * NR);
+    float *bp = stack_buf;
     if (need > STACK_FLOATS) {
-        heap = malloc(need * sizeof(float));
-        if (!heap) {
-            gemm_naive(M, N, K, alpha, A, ars, acs, B, brs, bcs, beta, C, crs, ccs);
-            return;
+        if (need > big_cap) {
+            float *p = realloc(big, need * sizeof(float));
+            if (!p) {
+                gemm_naive(M, N, K, alpha, A, ars, acs, B, brs, bcs, beta, C, crs, ccs);
+                return;
+            }
+            big = p;
+            big_cap = need;
         }
-        bp = heap;
+        bp = big;
     }
     gemm_blocked(M, N, K, alpha, A, ars, acs, B, brs, bcs, beta, C, crs, ccs, bp);
-    free(heap);
 }
 
 /* y[o·ys] = alpha · Σ_p W[o·wo + p·wk] · x[p·xs] + beta · y[o·ys]: products with one row or

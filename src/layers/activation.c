@@ -1,5 +1,6 @@
 /* activation.c — Activation(f) as a layer of its own. */
 #include "internal.h"
+#include "io/keras_config.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,9 +24,23 @@ static void act_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const b
     brain__act_backward(l->activation, in[0]->data, out->data, dout->data, din[0]->data, dout->size / cols, cols, true);
 }
 
+static brain_status act_get_config(const brain_layer *l, cJSON *cfg)
+{
+    return brain__kcfg_add_activation(cfg, "activation", l->activation);
+}
+
+static brain_layer *act_from_config(const cJSON *cfg)
+{
+    brain_activation_kind a;
+    const char *name;
+    if (brain__kcfg_get_activation(cfg, "activation", &a) || brain__kcfg_get_string(cfg, "name", false, &name)) return NULL;
+    return brain__kcfg_finish_layer(brain_activation(a, &(brain_layer_options){ .name = name }), cfg);
+}
+
 const brain_layer_vtable brain__activation_vt = {
     .class_name = "Activation", .snake_name = "activation", .build = brain__same_shape_build,
     .forward = act_forward, .backward = act_backward,
+    .get_config = act_get_config, .from_config = act_from_config,
 };
 
 brain_layer *brain_activation(brain_activation_kind a, const brain_layer_options *opt)
@@ -35,6 +50,9 @@ brain_layer *brain_activation(brain_activation_kind a, const brain_layer_options
         return NULL;
     }
     brain_layer *l = brain__layer_new(&brain__activation_vt, sizeof(brain_layer), opt ? opt->name : NULL);
-    if (l) l->activation = a;
+    if (l) {
+        l->activation = a;
+        l->mask_rule = BRAIN_MASK_PASS; /* Keras: supports_masking */
+    }
     return l;
 }

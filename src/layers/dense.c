@@ -12,6 +12,7 @@
 #pragma GCC optimize("O3")
 #endif
 #include "internal.h"
+#include "io/keras_config.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,9 +103,47 @@ static void dense_destroy(brain_layer *l)
     free(d->dz);
 }
 
+static brain_status dense_get_config(const brain_layer *l, cJSON *cfg)
+{
+    const dense *d = (const dense *)l;
+    brain_status s = brain__kcfg_add_number(cfg, "units", (double)d->units);
+    if (!s) s = brain__kcfg_add_activation(cfg, "activation", l->activation);
+    if (!s) s = brain__kcfg_add_bool(cfg, "use_bias", d->use_bias);
+    if (!s) s = brain__kcfg_add_initializer(cfg, "kernel_initializer", d->kinit ? d->kinit : BRAIN_INIT_GLOROT_UNIFORM);
+    if (!s) s = brain__kcfg_add_initializer(cfg, "bias_initializer", d->binit ? d->binit : BRAIN_INIT_ZEROS);
+    if (!s) s = brain__kcfg_add_regularizer(cfg, "kernel_regularizer", d->kreg);
+    if (!s) s = brain__kcfg_add_regularizer(cfg, "bias_regularizer", d->breg);
+    if (!s) s = brain__kcfg_add_null(cfg, "kernel_constraint");
+    if (!s) s = brain__kcfg_add_null(cfg, "bias_constraint");
+    return s;
+}
+
+static brain_layer *dense_from_config(const cJSON *cfg)
+{
+    brain_dense_options o = { .name = NULL };
+    int64_t units;
+    bool use_bias;
+    const char *name;
+    if (brain__kcfg_get_int(cfg, "units", 1, 1000000000, &units) ||
+        brain__kcfg_get_activation(cfg, "activation", &o.activation) ||
+        brain__kcfg_get_bool_or(cfg, "use_bias", true, &use_bias) ||
+        brain__kcfg_get_initializer(cfg, "kernel_initializer", &o.kernel_initializer) ||
+        brain__kcfg_get_initializer(cfg, "bias_initializer", &o.bias_initializer) ||
+        brain__kcfg_get_regularizer(cfg, "kernel_regularizer", &o.kernel_regularizer) ||
+        brain__kcfg_get_regularizer(cfg, "bias_regularizer", &o.bias_regularizer) ||
+        brain__kcfg_require_null(cfg, "activity_regularizer") || brain__kcfg_require_null(cfg, "kernel_constraint") ||
+        brain__kcfg_require_null(cfg, "bias_constraint") || brain__kcfg_require_null(cfg, "quantization_config") ||
+        brain__kcfg_get_string(cfg, "name", false, &name))
+        return NULL;
+    o.use_bias = use_bias ? BRAIN_ON : BRAIN_OFF;
+    o.name = name;
+    return brain__kcfg_finish_layer(brain_dense(units, &o), cfg);
+}
+
 const brain_layer_vtable brain__dense_vt = {
     .class_name = "Dense", .snake_name = "dense", .build = dense_build, .reserve = dense_reserve,
     .forward = dense_forward, .backward = dense_backward, .destroy = dense_destroy,
+    .get_config = dense_get_config, .from_config = dense_from_config,
 };
 
 brain_layer *brain_dense(int64_t units, const brain_dense_options *opt)
@@ -121,6 +160,7 @@ brain_layer *brain_dense(int64_t units, const brain_dense_options *opt)
     dense *d = (dense *)brain__layer_new(&brain__dense_vt, sizeof(dense), o.name);
     if (!d) return NULL;
     d->units = units;
+    d->base.mask_rule = BRAIN_MASK_PASS; /* Keras: supports_masking */
     d->use_bias = o.use_bias != BRAIN_OFF;
     d->kinit = o.kernel_initializer;
     d->binit = o.bias_initializer;

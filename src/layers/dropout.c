@@ -9,6 +9,7 @@
 #endif
 
 #include "internal.h"
+#include "io/keras_config.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@ typedef struct dropout {
     brain_layer base;
     float rate;
     bool own_rng;
+    uint64_t seed;                 /* the seed given, when own_rng */
     brain_rng rng;
     float *mask; int64_t mask_cap; /* 0 or 1/(1-rate) per value of the last training batch */
     uint32_t *bits; int64_t bits_cap; /* the random draws behind mask (rounded up to even) */
@@ -92,9 +94,31 @@ static void dropout_destroy(brain_layer *l)
     free(((dropout *)l)->bits);
 }
 
+static brain_status dropout_get_config(const brain_layer *l, cJSON *cfg)
+{
+    const dropout *d = (const dropout *)l;
+    brain_status s = brain__kcfg_add_float(cfg, "rate", d->rate);
+    if (!s) s = d->own_rng ? brain__kcfg_add_number(cfg, "seed", (double)d->seed) : brain__kcfg_add_null(cfg, "seed");
+    if (!s) s = brain__kcfg_add_null(cfg, "noise_shape");
+    return s;
+}
+
+static brain_layer *dropout_from_config(const cJSON *cfg)
+{
+    double rate;
+    int64_t seed;
+    brain_dropout_options o = {0};
+    if (brain__kcfg_get_number(cfg, "rate", &rate) || brain__kcfg_get_int_or(cfg, "seed", 0, INT64_MAX / 2, -1, &seed) ||
+        brain__kcfg_require_null(cfg, "noise_shape") || brain__kcfg_get_string(cfg, "name", false, &o.name))
+        return NULL;
+    if (seed >= 0) { o.seed = (uint64_t)seed; o.has_seed = true; }
+    return brain__kcfg_finish_layer(brain_dropout((float)rate, &o), cfg);
+}
+
 const brain_layer_vtable brain__dropout_vt = {
     .class_name = "Dropout", .snake_name = "dropout", .build = brain__same_shape_build, .reserve = dropout_reserve,
     .forward = dropout_forward, .backward = dropout_backward, .destroy = dropout_destroy,
+    .get_config = dropout_get_config, .from_config = dropout_from_config,
 };
 
 brain_layer *brain_dropout(float rate, const brain_dropout_options *opt)
@@ -106,8 +130,10 @@ brain_layer *brain_dropout(float rate, const brain_dropout_options *opt)
     dropout *d = (dropout *)brain__layer_new(&brain__dropout_vt, sizeof(dropout), opt ? opt->name : NULL);
     if (!d) return NULL;
     d->rate = rate;
+    d->base.mask_rule = BRAIN_MASK_PASS; /* Keras: supports_masking */
     if (opt && opt->has_seed) {
         d->own_rng = true;
+        d->seed = opt->seed;
         brain_rng_seed(&d->rng, opt->seed);
     }
     return &d->base;

@@ -131,6 +131,10 @@ void brain__init_weight(brain_weight *w, brain_rng *rng)
     fans(w, &fi, &fo);
     double scale = 1, n = 1;
     int dist = 0; /* 0 uniform, 1 truncated normal */
+    if (w->init == BRAIN__INIT_UNIT_FORGET_BIAS) {
+        for (int64_t i = 0; i < w->size; i++) w->value[i] = i >= w->size / 4 && i < w->size / 2 ? 1.0f : 0.0f;
+        return;
+    }
     switch (w->init) {
     case BRAIN_INIT_ZEROS: memset(w->value, 0, sizeof(float) * w->size); return;
     case BRAIN_INIT_ONES: for (int64_t i = 0; i < w->size; i++) w->value[i] = 1; return;

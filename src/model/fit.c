@@ -502,7 +502,6 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
             b.sw[i] = cls >= 0 && cls < o.n_class_weight ? o.class_weight[cls] : 1.0f;
         }
     }
-    for (int64_t i = 0; i < n; i++) b.perm[i] = i;
     if ((s = brain__model_reserve(m, bs))) { free_fit_buffers(&b); return s; }
     resolve_metrics(m, d);
 
@@ -525,6 +524,9 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
         logs.n = 0;
         CALL_CBS(m->stop_training, cbs, on_epoch_begin, m, epoch, &logs);
         if (verbose && epochs > 1) brain__print("Epoch %d/%d\n", epoch + 1, epochs);
+        /* a fresh permutation each epoch (Keras), so that an epoch's order depends only on the
+         * generator's state — what a resumed fit (brain_load_model) restores */
+        for (int64_t i = 0; i < n; i++) b.perm[i] = i;
         if (o.shuffle != BRAIN_OFF)
             for (int64_t i = n - 1; i > 0; i--) {
                 int64_t j = brain_rng_below(&m->rng, i + 1), tmp = b.perm[i];

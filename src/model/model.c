@@ -103,6 +103,7 @@ static void free_buffers(brain_model *m)
     for (int i = 0; i < m->n_nodes; i++) {
         free(m->nodes[i].buf);
         free(m->nodes[i].dbuf);
+        free(m->nodes[i].mask_buf);
     }
     free(m->nodes);
     m->nodes = NULL;
@@ -231,6 +232,14 @@ brain_status brain__model_reserve(brain_model *m, int64_t batch)
         s = brain__reserve_floats(&nd->buf, &nd->buf_cap, n);
         if (!s) s = brain__reserve_floats(&nd->dbuf, &nd->dbuf_cap, n);
         if (!s && nd->layer->vt->reserve) s = nd->layer->vt->reserve(nd->layer, batch);
+        if (!s && nd->layer->mask_rule == BRAIN_MASK_MAKE) { /* one byte per step: the output without its last axis */
+            const brain_shape *o = &nd->layer->out_shape;
+            int64_t n_mask = batch * brain__shape_size(o) / o->dims[o->ndim - 1];
+            uint8_t *p = realloc(nd->mask_buf, (size_t)n_mask);
+            if (!p) return brain__fail(BRAIN_ERR_NOMEM, "out of memory growing a mask to %lld steps", (long long)n_mask);
+            nd->mask_buf = p;
+            nd->mask_cap = n_mask;
+        }
         if (s) return s;
         nd->layer->capacity = batch;
     }
@@ -254,11 +263,12 @@ brain_status brain__model_forward_multi(brain_model *m, int n_x, const brain_ten
     int64_t batch = xs[0]->shape[0];
     brain_status s = brain__model_reserve(m, batch);
     if (s) return s;
-    brain_ctx ctx = {.training = training, .rng = &m->rng};
+    brain_ctx ctx = {.training = training, .rng = &m->rng, .status = &s};
     for (int k = 0; k < n_x; k++) {
         brain_node *nd = &m->nodes[m->input_nodes[k]];
         nd->out = *xs[k];
         nd->out.owns_data = 0;
+        nd->mask = NULL;            /* model inputs carry no mask */
     }
     for (int i = 0; i < m->n_nodes; i++) {
         brain_node *nd = &m->nodes[i];
@@ -266,7 +276,12 @@ brain_status brain__model_forward_multi(brain_model *m, int n_x, const brain_ten
         set_batch_view(&nd->out, nd->buf, &nd->shape, batch);
         const brain_tensor *ins[BRAIN_MAX_LAYER_INPUTS];
         for (int k = 0; k < nd->n_in; k++) ins[k] = &m->nodes[nd->in[k]].out;
+        ctx.mask = m->nodes[nd->in[0]].mask;
         nd->layer->vt->forward(nd->layer, &ctx, nd->n_in, ins, &nd->out);
+        if (s) return s;
+        brain_mask_rule rule = nd->layer->mask_rule;
+        if (rule == BRAIN_MASK_MAKE) nd->layer->vt->compute_mask(nd->layer, ins[0], nd->mask_buf);
+        nd->mask = rule == BRAIN_MASK_MAKE ? nd->mask_buf : rule == BRAIN_MASK_PASS ? ctx.mask : NULL;
     }
     m->last_batch = batch;
     m->last_training = training;
@@ -316,7 +331,8 @@ static bool is_output(const brain_model *m, int node)
 
 double brain__model_backward_graph(brain_model *m)
 {
-    brain_ctx ctx = {.training = m->last_training, .rng = &m->rng};
+    brain_status status = BRAIN_OK;
+    brain_ctx ctx = {.training = m->last_training, .rng = &m->rng, .status = &status};
     int64_t batch = m->last_batch;
     for (int i = 0; i < m->n_nodes; i++) {
         brain_node *nd = &m->nodes[i];
@@ -334,6 +350,7 @@ double brain__model_backward_graph(brain_model *m)
             ins[k] = &src->out;
             dins[k] = src->n_in == 0 && !m->want_input_grad ? NULL : &src->dout;
         }
+        ctx.mask = m->nodes[nd->in[0]].mask;
         nd->layer->vt->backward(nd->layer, &ctx, nd->n_in, ins, &nd->out, &nd->dout, dins);
     }
     return brain__regularization(m, true);

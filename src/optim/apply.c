@@ -226,7 +226,7 @@ int brain__optimizer_num_slots(const brain_optimizer *o)
     return need[0] + need[1] + need[2];
 }
 
-static brain_status build_slots(brain_optimizer *o, int64_t n)
+brain_status brain__optimizer_build_slots(brain_optimizer *o, int64_t n)
 {
     if (o->n == n) return BRAIN_OK;
     if (o->n != 0) {          /* the trainable set changed: start over as a new optimizer */
@@ -298,7 +298,7 @@ brain_status brain__optimizer_apply(brain_optimizer *o, brain_model *m)
         brain_status s = check_segments(m);
         if (s) return s;
     }
-    brain_status s = build_slots(o, n);
+    brain_status s = brain__optimizer_build_slots(o, n);
     if (s) return s;
     if (n == 0) {
         o->iterations++;

@@ -1,0 +1,266 @@
+/* bench_cnn.c — the lecture's CNN on Fashion-MNIST trained by this library, measured the way
+ * bench/peers/torch_cnn_fmnist.py measures PyTorch (bench/run_cnn.sh runs both and compares).
+ *
+ *   60,000 training images (28, 28, 1) scaled /255, one-hot labels;
+ *   Conv2D(32, 3, relu) → MaxPooling2D(2) → Conv2D(64, 3, relu) → MaxPooling2D(2) → Flatten →
+ *   Dropout(0.5) → Dense(64, relu) → Dense(10, softmax); Adam(1e-3), categorical cross-entropy,
+ *   batch 32, 2 epochs (the peer's default), brain_fit with verbose silent.
+ *
+ * Figures (as the peer's common.report()):
+ *   train_samples_per_s      n_train / median epoch time after the first
+ *   test_acc                 brain_evaluate on the 10,000 test images
+ *   infer_latency_1_us       median of single brain_predict calls on one image
+ *   forward_latency_1_us     median of single brain_model_forward calls on one image
+ *   infer_b256_samples_per_s 2048 test images in brain_predict calls of 256, median of 5 passes
+ *   max_rss_mb               getrusage ru_maxrss at the end
+ *   conv GFLOP/s             each Conv2D of the model alone at batch 32 (forward, and forward +
+ *                            backward with dK and dx = 3× the forward FLOPs; the activation,
+ *                            bias, im2col and col2im are inside the timing), beside brain_sgemm
+ *                            on the forward's own product shape (rows × filters × kh·kw·C_in)
+ *
+ * Usage: bench_cnn [--epochs N] [--batch N] [--latency-iters N] [--threads N] [--n-train N]
+ * Prints human lines, then one line `RESULT {json}`.  Needs the Debian package
+ * dataset-fashion-mnist (FASHION_MNIST_DIR overrides the directory). */
+#include <brain.h>
+#include "internal.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/resource.h>
+
+#define TRY(call) do { if ((call) != BRAIN_OK) { fprintf(stderr, "error: %s\n", brain_last_error()); exit(1); } } while (0)
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmpd(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmpd);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static void load(const char *dir, const char *prefix, int64_t limit, brain_tensor **x, brain_tensor **y)
+{
+    char path[1024];
+    brain_tensor *img, *lab;
+    snprintf(path, sizeof path, "%s/%s-images-idx3-ubyte.gz", dir, prefix);
+    TRY(brain_load_idx(path, &img));
+    snprintf(path, sizeof path, "%s/%s-labels-idx1-ubyte.gz", dir, prefix);
+    TRY(brain_load_idx(path, &lab));
+    if (limit > 0 && limit < img->shape[0]) {
+        brain_tensor *a = brain_tensor_slice_rows(img, 0, limit), *b = brain_tensor_slice_rows(lab, 0, limit);
+        brain_tensor_free(img); brain_tensor_free(lab);
+        img = a; lab = b;
+    }
+    TRY(brain_tensor_reshape(img, 4, (int64_t[]){ img->shape[0], 28, 28, 1 }));
+    for (int64_t i = 0; i < img->size; i++) img->data[i] /= 255.0f;
+    TRY(brain_to_categorical(lab, 10, y));
+    brain_tensor_free(lab);
+    *x = img;
+}
+
+static brain_model *lecture_cnn(void)
+{
+    brain_model *m = brain_sequential(NULL);
+    TRY(brain_model_add(m, brain_input(BRAIN_SHAPE(28, 28, 1))));
+    TRY(brain_model_add(m, brain_conv2d(32, 3, 3, &(brain_conv_options){ .activation = BRAIN_RELU })));
+    TRY(brain_model_add(m, brain_max_pooling2d(NULL)));
+    TRY(brain_model_add(m, brain_conv2d(64, 3, 3, &(brain_conv_options){ .activation = BRAIN_RELU })));
+    TRY(brain_model_add(m, brain_max_pooling2d(NULL)));
+    TRY(brain_model_add(m, brain_flatten(NULL)));
+    TRY(brain_model_add(m, brain_dropout(0.5f, NULL)));
+    TRY(brain_model_add(m, brain_dense(64, &(brain_dense_options){ .activation = BRAIN_RELU })));
+    TRY(brain_model_add(m, brain_dense(10, &(brain_dense_options){ .activation = BRAIN_SOFTMAX })));
+    TRY(brain_compile(m, &(brain_compile_options){ .optimizer_name = "adam", .loss_name = "categorical_crossentropy" }));
+    return m;
+}
+
+typedef struct timer { double *t; double t0; int n; } timer;
+static int on_epoch_begin(brain_model *m, int epoch, const brain_logs *logs, void *user)
+{
+    ((timer *)user)->t0 = now();
+    return 0;
+}
+static int on_epoch_end(brain_model *m, int epoch, brain_logs *logs, void *user)
+{
+    timer *tm = user;
+    tm->t[tm->n++] = now() - tm->t0;
+    return 0;
+}
+
+/* One Conv2D (h, w, cin) -> filters, 3×3 valid, relu, at batch `batch`: forward and training GFLOP/s,
+ * and brain_sgemm's GFLOP/s on the forward's product shape. */
+static void conv_rate(int64_t h, int64_t w, int64_t cin, int64_t filters, int batch, double *fwd, double *train, double *gemm)
+{
+    brain_model *m = brain_sequential(NULL);
+    TRY(brain_model_add(m, brain_input(BRAIN_SHAPE(h, w, cin))));
+    TRY(brain_model_add(m, brain_conv2d(filters, 3, 3, &(brain_conv_options){ .activation = BRAIN_RELU })));
+    m->want_input_grad = true; /* the layer's backward computes dx too, as inside a network */
+    TRY(brain_model_build(m));
+    brain_tensor *x = brain_tensor_new(4, (int64_t[]){ batch, h, w, cin });
+    for (int64_t i = 0; i < x->size; i++) x->data[i] = (float)((i * 7919) % 255) / 255.0f;
+    const int64_t rows = (int64_t)batch * (h - 2) * (w - 2), K = 9 * cin;
+    const double flops = 2.0 * (double)rows * (double)K * (double)filters;
+    const brain_tensor *y;
+    double best_f = 1e30, best_t = 1e30, best_g = 1e30;
+    for (int r = 0; r < 7; r++) {
+        double t = now();
+        for (int i = 0; i < 20; i++) brain__model_forward(m, x, false);
+        double d = (now() - t) / 20;
+        if (d < best_f) best_f = d;
+        t = now();
+        for (int i = 0; i < 20; i++) {
+            brain__model_forward(m, x, true);
+            float *g = brain__model_output_grad(m);
+            y = brain__model_output(m);
+            for (int64_t k = 0; k < y->size; k++) g[k] = 1e-3f;
+            brain__model_backward_graph(m);
+        }
+        d = (now() - t) / 20;
+        if (d < best_t) best_t = d;
+    }
+    /* the same product through brain_sgemm alone */
+    float *A = calloc((size_t)(rows * K), sizeof(float)), *B = calloc((size_t)(K * filters), sizeof(float)),
+          *C = calloc((size_t)(rows * filters), sizeof(float));
+    for (int r = 0; r < 7; r++) {
+        double t = now();
+        for (int i = 0; i < 20; i++) brain_sgemm(false, false, rows, filters, K, 1.0f, A, K, B, filters, 0.0f, C, filters);
+        double d = (now() - t) / 20;
+        if (d < best_g) best_g = d;
+    }
+    *fwd = flops / best_f * 1e-9;
+    *train = 3 * flops / best_t * 1e-9;
+    *gemm = flops / best_g * 1e-9;
+    free(A); free(B); free(C);
+    brain_tensor_free(x);
+    brain_model_free(m);
+}
+
+int main(int argc, char **argv)
+{
+    int epochs = 2, batch = 32, iters = 1000, threads = 2;
+    int64_t n_train = 0;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--epochs")) epochs = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--batch")) batch = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--latency-iters")) iters = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--threads")) threads = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--n-train")) n_train = atoll(argv[i + 1]);
+        else { fprintf(stderr, "unknown option %s\n", argv[i]); return 2; }
+    }
+    if (epochs < 1 || batch < 1 || iters < 1) { fprintf(stderr, "epochs, batch and latency-iters must be >= 1\n"); return 2; }
+    brain_set_num_threads(threads);
+    brain_set_random_seed(0);
+    const char *dir = getenv("FASHION_MNIST_DIR") ? getenv("FASHION_MNIST_DIR") : "/usr/share/datasets/fashion-mnist";
+    brain_tensor *xtr, *ytr, *xte, *yte;
+    load(dir, "train", n_train, &xtr, &ytr);
+    load(dir, "t10k", 0, &xte, &yte);
+    n_train = xtr->shape[0];
+
+    /* ---- training */
+    brain_model *m = lecture_cnn();
+    double *times = calloc((size_t)epochs, sizeof(double));
+    timer tm = { .t = times };
+    brain_callback *cb = brain_callback_custom(&(brain_callback_hooks){
+        .on_epoch_begin = on_epoch_begin, .on_epoch_end = on_epoch_end, .user = &tm });
+    TRY(brain_fit(m, xtr, ytr, &(brain_fit_options){ .epochs = epochs, .batch_size = batch, .verbose = BRAIN_SILENT,
+                                                     .callbacks = (brain_callback *[]){ cb, NULL } }, NULL));
+    brain_callback_free(cb);
+    double med = epochs > 1 ? median(times + 1, epochs - 1) : times[0];
+
+    /* ---- test accuracy */
+    const brain_eval_options silent = { .verbose = BRAIN_SILENT, .batch_size = 256 };
+    brain_tensor *probs;
+    TRY(brain_predict(m, xte, &silent, &probs));
+    int64_t correct = 0;
+    for (int64_t i = 0; i < xte->shape[0]; i++) {
+        int best = 0, label = 0;
+        for (int k = 1; k < 10; k++) {
+            if (probs->data[i * 10 + k] > probs->data[i * 10 + best]) best = k;
+            if (yte->data[i * 10 + k] > 0.5f) label = k;
+        }
+        correct += best == label;
+    }
+    brain_tensor_free(probs);
+    double acc = (double)correct / (double)xte->shape[0];
+
+    /* ---- 1-image latency: brain_predict, then brain_model_forward */
+    brain_tensor *one = brain_tensor_slice_rows(xte, 0, 1), *p;
+    double *lat = malloc(sizeof(double) * (size_t)iters);
+    for (int i = 0; i < 50; i++) { TRY(brain_predict(m, one, &silent, &p)); brain_tensor_free(p); }
+    for (int i = 0; i < iters; i++) {
+        double t = now();
+        brain_predict(m, one, &silent, &p);
+        brain_tensor_free(p);
+        lat[i] = now() - t;
+    }
+    double lat_predict = median(lat, iters) * 1e6;
+    const brain_tensor *pred;
+    for (int i = 0; i < 50; i++) TRY(brain_model_forward(m, one, false, &pred));
+    for (int i = 0; i < iters; i++) {
+        double t = now();
+        brain_model_forward(m, one, false, &pred);
+        lat[i] = now() - t;
+    }
+    double lat_forward = median(lat, iters) * 1e6;
+
+    /* ---- batch-256 inference over the first 2048 test images */
+    brain_tensor *views[8];
+    for (int k = 0; k < 8; k++) views[k] = brain_tensor_wrap(xte->data + (int64_t)k * 256 * 784, 4, (int64_t[]){ 256, 28, 28, 1 });
+    for (int k = 0; k < 8; k++) { TRY(brain_predict(m, views[k], &silent, &p)); brain_tensor_free(p); }
+    double passes[5];
+    for (int r = 0; r < 5; r++) {
+        double t = now();
+        for (int k = 0; k < 8; k++) { brain_predict(m, views[k], &silent, &p); brain_tensor_free(p); }
+        passes[r] = 2048.0 / (now() - t);
+    }
+    double thr = median(passes, 5);
+
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    double rss_mb = (double)ru.ru_maxrss / 1024.0;
+
+    /* ---- the convolutions' own rate beside sgemm's on the same product */
+    double c1f, c1t, c1g, c2f, c2t, c2g;
+    conv_rate(28, 28, 1, 32, batch, &c1f, &c1t, &c1g);
+    conv_rate(13, 13, 32, 64, batch, &c2f, &c2t, &c2g);
+
+    printf("brain %s, sgemm %s, %d threads\n", BRAIN_VERSION, brain_sgemm_backend(), threads);
+    printf("train:                      %.0f images/s (median epoch %.2f s after the first, %lld images)\n",
+           (double)n_train / med, med, (long long)n_train);
+    printf("test accuracy:              %.4f after %d epochs\n", acc, epochs);
+    printf("1-image brain_predict:      %.1f us\n", lat_predict);
+    printf("1-image brain_model_forward:%.1f us\n", lat_forward);
+    printf("batch-256 inference:        %.0f images/s\n", thr);
+    printf("peak RSS:                   %.1f MB\n", rss_mb);
+    printf("conv1 28x28x1->32:   forward %.1f GFLOP/s, training %.1f GFLOP/s; sgemm %lldx32x9 %.1f GFLOP/s\n",
+           c1f, c1t, (long long)batch * 676, c1g);
+    printf("conv2 13x13x32->64:  forward %.1f GFLOP/s, training %.1f GFLOP/s; sgemm %lldx64x288 %.1f GFLOP/s\n",
+           c2f, c2t, (long long)batch * 121, c2g);
+    printf("RESULT {\"workload\": \"c_cnn_fmnist\", \"library\": \"brain\", \"batch\": %d, \"epochs\": %d, \"threads\": %d, "
+           "\"n_train\": %lld, \"epoch_s\": [", batch, epochs, threads, (long long)n_train);
+    for (int i = 0; i < epochs; i++) printf("%s%.4f", i ? ", " : "", times[i]);
+    printf("], \"median_epoch_s_after_first\": %.4f, \"train_samples_per_s\": %.1f, \"test_acc\": %.4f, "
+           "\"infer_latency_1_us\": %.1f, \"forward_latency_1_us\": %.1f, \"infer_b256_samples_per_s\": %.1f, "
+           "\"max_rss_mb\": %.1f, \"conv1_fwd_gflops\": %.2f, \"conv1_train_gflops\": %.2f, \"conv1_sgemm_gflops\": %.2f, "
+           "\"conv2_fwd_gflops\": %.2f, \"conv2_train_gflops\": %.2f, \"conv2_sgemm_gflops\": %.2f, \"sgemm_backend\": \"%s\"}\n",
+           med, (double)n_train / med, acc, lat_predict, lat_forward, thr, rss_mb, c1f, c1t, c1g, c2f, c2t, c2g,
+           brain_sgemm_backend());
+    for (int k = 0; k < 8; k++) brain_tensor_free(views[k]);
+    free(lat); free(times);
+    brain_tensor_free(one);
+    brain_model_free(m);
+    brain_tensor_free(xtr); brain_tensor_free(ytr); brain_tensor_free(xte); brain_tensor_free(yte);
+    return 0;
+}

@@ -1,0 +1,122 @@
+/* fashion_cnn.c — the lecture's "Code Snippet: Building a CNN", in C, on Fashion-MNIST.
+ *
+ *   model = Sequential([
+ *       Conv2D(32, (3, 3), activation='relu', input_shape=(28, 28, 1)),   # simple patterns
+ *       MaxPooling2D((2, 2)),
+ *       Conv2D(64, (3, 3), activation='relu'),                            # complex features
+ *       MaxPooling2D((2, 2)),
+ *       Flatten(),          # (5, 5, 64) feature maps -> 1600 values, (H, W, C) order
+ *       Dropout(0.5),
+ *       Dense(64, activation='relu'),
+ *       Dense(10, activation='softmax')
+ *   ])
+ *   model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])
+ *
+ * Data: Fashion-MNIST from the Debian package dataset-fashion-mnist (IDX files read with
+ * brain_load_idx), images reshaped to (28, 28, 1) and scaled /255, labels one-hot.  Adam, batch
+ * 32, 8 epochs (test accuracy about 0.91; 0.90 after 5).
+ *
+ * Run: ./build/fashion_cnn  (BRAIN_QUICK=1: 2,000 images to train and 1,000 to test, both from the
+ * test file, which is quicker to read, 1 epoch, for the test suite; EPOCHS=n overrides the epoch count).  FASHION_MNIST_DIR overrides
+ * the data directory.  Exit codes: 0 done, 1 a library error, 3 the dataset files are missing. */
+#include <brain.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define TRY(call) do { if ((call) != BRAIN_OK) { fprintf(stderr, "error: %s\n", brain_last_error()); return 1; } } while (0)
+
+enum { EXIT_NO_DATA = 3 };
+
+/* images (n, 28, 28, 1) scaled to [0, 1] and one-hot labels (n, 10), the first `limit` rows */
+static brain_status load_split(const char *dir, const char *prefix, int64_t limit, brain_tensor **x, brain_tensor **y)
+{
+    char path[1024];
+    brain_tensor *img = NULL, *lab = NULL;
+    snprintf(path, sizeof path, "%s/%s-images-idx3-ubyte.gz", dir, prefix);
+    brain_status s = brain_load_idx(path, &img);
+    snprintf(path, sizeof path, "%s/%s-labels-idx1-ubyte.gz", dir, prefix);
+    if (!s) s = brain_load_idx(path, &lab);
+    if (!s && limit < img->shape[0]) {
+        brain_tensor *a = brain_tensor_slice_rows(img, 0, limit), *b = brain_tensor_slice_rows(lab, 0, limit);
+        brain_tensor_free(img);
+        brain_tensor_free(lab);
+        img = a;
+        lab = b;
+        if (!a || !b) s = BRAIN_ERR_NOMEM;
+    }
+    if (!s) s = brain_tensor_reshape(img, 4, (int64_t[]){ img->shape[0], 28, 28, 1 });
+    if (!s) for (int64_t i = 0; i < img->size; i++) img->data[i] /= 255.0f;
+    if (!s) s = brain_to_categorical(lab, 10, y);
+    brain_tensor_free(lab);
+    if (s) { brain_tensor_free(img); return s; }
+    *x = img;
+    return BRAIN_OK;
+}
+
+int main(void)
+{
+    int quick = getenv("BRAIN_QUICK") != NULL;
+    int epochs = getenv("EPOCHS") ? atoi(getenv("EPOCHS")) : quick ? 1 : 8;
+    const char *dir = getenv("FASHION_MNIST_DIR") ? getenv("FASHION_MNIST_DIR") : "/usr/share/datasets/fashion-mnist";
+    char probe[1024];
+    snprintf(probe, sizeof probe, "%s/train-images-idx3-ubyte.gz", dir);
+    FILE *f = fopen(probe, "rb");
+    if (!f) {
+        fprintf(stderr, "Fashion-MNIST is not installed: %s is missing.\n"
+                        "Install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist), "
+                        "or point FASHION_MNIST_DIR at a directory holding its four .gz files.\n", probe);
+        return EXIT_NO_DATA;
+    }
+    fclose(f);
+    brain_set_random_seed(42);
+
+    brain_tensor *x_train, *y_train, *x_test, *y_test;
+    if (quick) { /* the smaller test file only: its first 2,000 images to train, the next 1,000 to test */
+        brain_tensor *x, *y;
+        TRY(load_split(dir, "t10k", 3000, &x, &y));
+        x_train = brain_tensor_slice_rows(x, 0, 2000);
+        y_train = brain_tensor_slice_rows(y, 0, 2000);
+        x_test = brain_tensor_slice_rows(x, 2000, 3000);
+        y_test = brain_tensor_slice_rows(y, 2000, 3000);
+        brain_tensor_free(x);
+        brain_tensor_free(y);
+        if (!x_train || !y_train || !x_test || !y_test) { fprintf(stderr, "error: %s\n", brain_last_error()); return 1; }
+    } else {
+        TRY(load_split(dir, "train", 60000, &x_train, &y_train));
+        TRY(load_split(dir, "t10k", 10000, &x_test, &y_test));
+    }
+    printf("x_train %lld×28×28×1, x_test %lld×28×28×1, pixels in [0, 1], labels one-hot (10 classes)\n",
+           (long long)x_train->shape[0], (long long)x_test->shape[0]);
+
+    brain_model *m = brain_sequential("sequential");
+    TRY(brain_model_add(m, brain_input(BRAIN_SHAPE(28, 28, 1))));
+    TRY(brain_model_add(m, brain_conv2d(32, 3, 3, &(brain_conv_options){ .activation = BRAIN_RELU })));
+    TRY(brain_model_add(m, brain_max_pooling2d(&(brain_pool_options){ .pool_size = { 2, 2 } })));
+    TRY(brain_model_add(m, brain_conv2d(64, 3, 3, &(brain_conv_options){ .activation = BRAIN_RELU })));
+    TRY(brain_model_add(m, brain_max_pooling2d(&(brain_pool_options){ .pool_size = { 2, 2 } })));
+    TRY(brain_model_add(m, brain_flatten(NULL)));
+    TRY(brain_model_add(m, brain_dropout(0.5f, NULL)));
+    TRY(brain_model_add(m, brain_dense(64, &(brain_dense_options){ .activation = BRAIN_RELU })));
+    TRY(brain_model_add(m, brain_dense(10, &(brain_dense_options){ .activation = BRAIN_SOFTMAX })));
+    TRY(brain_compile(m, &(brain_compile_options){ .optimizer_name = "adam", .loss_name = "categorical_crossentropy",
+                                                   .metric_names = (const char *[]){ "accuracy", NULL } }));
+    TRY(brain_model_summary(m, 0));
+
+    brain_history *h = NULL;
+    TRY(brain_fit(m, x_train, y_train, &(brain_fit_options){ .epochs = epochs, .batch_size = 32,
+                                                             .verbose = BRAIN_ONE_LINE_PER_EPOCH }, &h));
+    brain_logs logs = { 0 };
+    TRY(brain_evaluate(m, x_test, y_test, &(brain_eval_options){ .verbose = BRAIN_SILENT }, &logs));
+    double acc = 0, loss = 0;
+    brain_logs_get(&logs, "accuracy", &acc);
+    brain_logs_get(&logs, "loss", &loss);
+    printf("Test accuracy: %.4f (loss %.4f) on %lld images\n", acc, loss, (long long)x_test->shape[0]);
+
+    brain_history_free(h);
+    brain_model_free(m);
+    brain_tensor_free(x_train);
+    brain_tensor_free(y_train);
+    brain_tensor_free(x_test);
+    brain_tensor_free(y_test);
+    return 0;
+}

@@ -1,0 +1,56 @@
+/* io.h — what the files of src/io/ share.
+ *
+ *   atomic.c      : a file written whole or not at all (temp file, fsync, rename)
+ *   model_config.c: config.json — a model's architecture and compile configuration, both ways
+ *   h5_weights.c  : model.weights.h5 / .weights.h5 — Keras's HDF5 layout, both ways
+ *   keras_zip.c   : the .keras zip (metadata.json, config.json, model.weights.h5, brain_state.json)
+ *   legacy_h5.c   : Keras 2 style .h5 files (model_config + model_weights), reading
+ */
+#ifndef BRAIN_IO_H
+#define BRAIN_IO_H
+
+#include "internal.h"
+#include <cjson/cJSON.h>
+
+/* The version whose config key set the writer emits (metadata.json's keras_version). */
+#define BRAIN_KERAS_VERSION "3.4.1"
+
+/* ---- atomic.c: writes `n` bytes to `path` through a temporary file in the same directory,
+ * flushed and fsync'ed, then renamed over `path` (the old file stays whole on any failure). */
+brain_status brain__write_file_atomic(const char *path, const void *data, size_t n);
+/* Reads a whole file (at most `max` bytes) into a new buffer. */
+brain_status brain__io_read_file(const char *path, size_t max, unsigned char **data, size_t *n);
+bool brain__ends_with(const char *s, const char *suffix);
+
+/* ---- model_config.c */
+/* The model as Keras's serialize_keras_object(model) (with compile_config when compiled). */
+brain_status brain__model_to_config(const brain_model *m, cJSON **out);
+/* A built model from a config object (Sequential or Functional, Keras 3 or Keras 2 forms);
+ * `file` names the file for messages. */
+brain_status brain__model_from_config(const cJSON *cfg, const char *file, brain_model **out);
+/* Compiles m from a compile_config (Keras 3) or a training_config (legacy .h5) object. */
+brain_status brain__compile_from_config(brain_model *m, const cJSON *cc, const char *file);
+
+/* ---- h5_weights.c: the weights file as an in-memory HDF5 image */
+brain_status brain__weights_to_h5_image(brain_model *m, void **image, size_t *n);
+/* Loads the layers' weights (and the optimizer's variables when `with_optimizer` and the file
+ * has them) from an HDF5 image; `file` names it in messages. */
+brain_status brain__weights_from_h5_image(brain_model *m, const void *image, size_t n, const char *file,
+                                          bool with_optimizer);
+/* HDF5 helpers shared with legacy_h5.c (hid_t is int64_t) */
+int64_t brain__h5_open_image(const void *image, size_t n);         /* -1 when not HDF5 */
+const char *brain__h5_why(char buf[200]);                          /* HDF5's innermost error message */
+bool brain__h5_hard_path(int64_t file, const char *path);          /* exists, hard links only */
+/* Opens a dataset after checking: stored inside the file, float (or integer) class, this shape. */
+brain_status brain__h5_open_checked(int64_t file, const char *path, const char *file_name, const char *what, bool integer,
+                                    int ndim, const int64_t *shape, int64_t *out);
+brain_status brain__h5_read_floats(int64_t file, const char *path, const char *file_name, const char *what, int ndim,
+                                   const int64_t *shape, float *dst);
+/* Makes HDF5 silent (its errors become brain_last_error messages). */
+void brain__h5_quiet(void);
+
+/* ---- legacy_h5.c */
+brain_status brain__load_legacy_h5(const char *path, brain_model **out, bool compile);
+brain_status brain__load_legacy_h5_weights(brain_model *m, const char *path);
+
+#endif

@@ -1,0 +1,721 @@
+/* model_config.c — config.json: a model's architecture and compile configuration.
+ *
+ * Writing follows Keras 3's serialize_keras_object(model) with the key set every Keras ≥ 3.4
+ * loads (keras-spec §1.3–1.4): layer dtypes as the string "float32", no quantization_config,
+ * no initializer input_axes/output_axes, InputLayer without ragged/optional.
+ * Reading accepts Keras 3 and Keras 2 forms: InputLayer batch_shape or batch_input_shape, a
+ * first layer carrying batch_input_shape, string or DTypePolicy dtypes, configs without
+ * "module", and unknown keys anywhere. */
+#include "io/io.h"
+#include "io/keras_config.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const brain_layer_vtable brain__input_vtable;
+
+static brain_status nomem(void) { return brain__fail(BRAIN_ERR_NOMEM, "out of memory writing a model config"); }
+
+/* [null, d1, d2, ...] */
+static cJSON *batch_shape_json(const brain_shape *s)
+{
+    cJSON *a = cJSON_CreateArray();
+    if (!a || !cJSON_AddItemToArray(a, cJSON_CreateNull())) { cJSON_Delete(a); return NULL; }
+    for (int i = 0; i < s->ndim; i++)
+        if (!cJSON_AddItemToArray(a, cJSON_CreateNumber((double)s->dims[i]))) { cJSON_Delete(a); return NULL; }
+    return a;
+}
+
+static cJSON *envelope(const char *module, const char *cls, cJSON *config)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o) { cJSON_Delete(config); return NULL; }
+    cJSON_AddStringToObject(o, "module", module);
+    cJSON_AddStringToObject(o, "class_name", cls);
+    cJSON_AddItemToObject(o, "config", config);
+    cJSON_AddNullToObject(o, "registered_name");
+    return o;
+}
+
+/* One layer's entry: {"module": "keras.layers", "class_name", "config", "registered_name", "build_config"} */
+static brain_status layer_entry(const brain_layer *l, cJSON **out)
+{
+    *out = NULL;
+    if (!l->vt->get_config)
+        return brain__fail(BRAIN_ERR_STATE, "layer '%s' (%s) cannot be saved: its class has no get_config", l->name,
+                           l->vt->class_name);
+    cJSON *cfg = cJSON_CreateObject();
+    if (!cfg) return nomem();
+    brain_status s = brain__kcfg_add_string(cfg, "name", l->name);
+    if (!s) s = brain__kcfg_add_bool(cfg, "trainable", l->trainable);
+    if (!s) s = brain__kcfg_add_string(cfg, "dtype", "float32");
+    if (!s) s = l->vt->get_config(l, cfg);
+    if (s) { cJSON_Delete(cfg); return s; }
+    cJSON *e = envelope("keras.layers", l->vt->class_name, cfg);
+    if (!e) return nomem();
+    if (l->n_weights > 0) { /* layers with a build() of their own record its input shape */
+        cJSON *bc = cJSON_AddObjectToObject(e, "build_config"), *shape = batch_shape_json(&l->in_shape[0]);
+        if (!bc || !shape) { cJSON_Delete(shape); cJSON_Delete(e); return nomem(); }
+        cJSON_AddItemToObject(bc, "input_shape", shape);
+    }
+    *out = e;
+    return BRAIN_OK;
+}
+
+static cJSON *optimizer_json(const brain_optimizer *o)
+{
+    static const char *const cls[] = { [BRAIN_OPT_SGD] = "SGD", [BRAIN_OPT_ADAM] = "Adam", [BRAIN_OPT_ADAMW] = "AdamW",
+                                       [BRAIN_OPT_RMSPROP] = "RMSprop" };
+    cJSON *c = cJSON_CreateObject();
+    if (!c) return NULL;
+    const brain_optimizer_common *k = &o->common;
+    cJSON_AddStringToObject(c, "name", o->name);
+    /* Keras prints the learning rate from its float32 variable: 0.0010000000474974513 */
+    brain__kcfg_add_double(c, "learning_rate", (double)o->learning_rate);
+#define OPT_NUM(key, v) ((v) != 0 ? (void)brain__kcfg_add_float(c, key, v) : (void)cJSON_AddNullToObject(c, key))
+    OPT_NUM("weight_decay", k->weight_decay);
+    OPT_NUM("clipnorm", k->clipnorm);
+    OPT_NUM("global_clipnorm", k->global_clipnorm);
+    OPT_NUM("clipvalue", k->clipvalue);
+#undef OPT_NUM
+    cJSON_AddBoolToObject(c, "use_ema", false);
+    brain__kcfg_add_double(c, "ema_momentum", 0.99);
+    cJSON_AddNullToObject(c, "ema_overwrite_frequency");
+    cJSON_AddNullToObject(c, "loss_scale_factor");
+    cJSON_AddNullToObject(c, "gradient_accumulation_steps");
+    switch (o->kind) {
+    case BRAIN_OPT_SGD:
+        brain__kcfg_add_float(c, "momentum", o->momentum);
+        cJSON_AddBoolToObject(c, "nesterov", o->nesterov);
+        break;
+    case BRAIN_OPT_ADAM: case BRAIN_OPT_ADAMW:
+        brain__kcfg_add_float(c, "beta_1", o->beta_1);
+        brain__kcfg_add_float(c, "beta_2", o->beta_2);
+        brain__kcfg_add_float(c, "epsilon", o->epsilon);
+        cJSON_AddBoolToObject(c, "amsgrad", o->amsgrad);
+        break;
+    case BRAIN_OPT_RMSPROP:
+        brain__kcfg_add_float(c, "rho", o->rho);
+        brain__kcfg_add_float(c, "momentum", o->momentum);
+        brain__kcfg_add_float(c, "epsilon", o->epsilon);
+        cJSON_AddBoolToObject(c, "centered", o->centered);
+        break;
+    }
+    return envelope("keras.optimizers", cls[o->kind], c);
+}
+
+static const char *const k_loss_class[] = {
+    [BRAIN_LOSS_MSE] = "MeanSquaredError", [BRAIN_LOSS_MAE] = "MeanAbsoluteError", [BRAIN_LOSS_HUBER] = "Huber",
+    [BRAIN_LOSS_BCE] = "BinaryCrossentropy", [BRAIN_LOSS_CCE] = "CategoricalCrossentropy",
+    [BRAIN_LOSS_SCCE] = "SparseCategoricalCrossentropy",
+};
+
+/* A loss with default options is saved as Keras saves a string loss; otherwise as its class. */
+static cJSON *loss_json(const brain_loss *l)
+{
+    brain_loss *plain = brain_loss_from_name(l->name);
+    bool as_string = plain && plain->kind == l->kind && !l->from_logits && l->label_smoothing == 0 &&
+                     (l->kind != BRAIN_LOSS_HUBER || l->delta == 1.0f);
+    brain_loss_free(plain);
+    brain_clear_error();
+    if (as_string) return cJSON_CreateString(l->name);
+    cJSON *c = cJSON_CreateObject();
+    if (!c) return NULL;
+    cJSON_AddStringToObject(c, "name", l->name);
+    cJSON_AddStringToObject(c, "reduction", "sum_over_batch_size");
+    if (l->kind == BRAIN_LOSS_HUBER) brain__kcfg_add_float(c, "delta", l->delta);
+    if (l->kind == BRAIN_LOSS_BCE || l->kind == BRAIN_LOSS_CCE || l->kind == BRAIN_LOSS_SCCE) {
+        cJSON_AddBoolToObject(c, "from_logits", l->from_logits);
+        if (l->kind != BRAIN_LOSS_SCCE) brain__kcfg_add_float(c, "label_smoothing", l->label_smoothing);
+        cJSON_AddNumberToObject(c, "axis", -1);
+    }
+    return envelope("keras.losses", k_loss_class[l->kind], c);
+}
+
+/* The string Keras resolves back to the same metric */
+static const char *metric_string(const brain_metric *mt)
+{
+    switch (mt->kind) {
+    case BRAIN_METRIC_ACCURACY: return !strcmp(mt->name, "acc") ? "acc" : "accuracy";
+    case BRAIN_METRIC_BINARY_ACCURACY: return "binary_accuracy";
+    case BRAIN_METRIC_CATEGORICAL_ACCURACY: return "categorical_accuracy";
+    case BRAIN_METRIC_SPARSE_CATEGORICAL_ACCURACY: return "sparse_categorical_accuracy";
+    case BRAIN_METRIC_PRECISION: return "precision";
+    case BRAIN_METRIC_RECALL: return "recall";
+    case BRAIN_METRIC_AUC: return "auc";
+    case BRAIN_METRIC_MSE: return "mse";
+    case BRAIN_METRIC_MAE: return "mae";
+    }
+    return "accuracy";
+}
+
+static cJSON *metrics_json(brain_metric *const *list, int n)
+{
+    if (!n) return cJSON_CreateNull();
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; a && i < n; i++) cJSON_AddItemToArray(a, cJSON_CreateString(metric_string(list[i])));
+    return a;
+}
+
+static cJSON *compile_json(const brain_model *m)
+{
+    cJSON *c = cJSON_CreateObject();
+    if (!c) return NULL;
+    cJSON_AddItemToObject(c, "optimizer", optimizer_json(m->optimizer));
+    if (m->n_heads <= 1) {
+        cJSON_AddItemToObject(c, "loss", loss_json(m->loss));
+        cJSON_AddNullToObject(c, "loss_weights");
+        cJSON_AddItemToObject(c, "metrics", metrics_json(m->metrics, m->n_metrics));
+        cJSON_AddItemToObject(c, "weighted_metrics", metrics_json(m->wmetrics, m->n_wmetrics));
+    } else { /* several outputs: dicts keyed by output name, as Keras writes them */
+        cJSON *loss = cJSON_AddObjectToObject(c, "loss"), *lw = cJSON_AddObjectToObject(c, "loss_weights");
+        cJSON *mt = cJSON_AddObjectToObject(c, "metrics"), *wm = cJSON_AddObjectToObject(c, "weighted_metrics");
+        for (int k = 0; loss && lw && mt && wm && k < m->n_heads; k++) {
+            const brain_output_head *h = &m->heads[k];
+            cJSON_AddItemToObject(loss, h->name, loss_json(h->loss));
+            brain__kcfg_add_double(lw, h->name, h->loss_weight);
+            if (h->n_metrics) cJSON_AddItemToObject(mt, h->name, metrics_json(h->metrics, h->n_metrics));
+            if (h->n_wmetrics) cJSON_AddItemToObject(wm, h->name, metrics_json(h->wmetrics, h->n_wmetrics));
+        }
+    }
+    cJSON_AddBoolToObject(c, "run_eagerly", false);
+    cJSON_AddNumberToObject(c, "steps_per_execution", 1);
+    cJSON_AddBoolToObject(c, "jit_compile", false);
+    return c;
+}
+
+/* {"class_name": "__keras_tensor__", "config": {"shape", "dtype", "keras_history": [layer, 0, 0]}} */
+static cJSON *keras_tensor(const brain_model *m, int node)
+{
+    cJSON *c = cJSON_CreateObject();
+    if (!c) return NULL;
+    cJSON_AddItemToObject(c, "shape", batch_shape_json(&m->nodes[node].shape));
+    cJSON_AddStringToObject(c, "dtype", "float32");
+    cJSON *h = cJSON_AddArrayToObject(c, "keras_history");
+    if (h) {
+        cJSON_AddItemToArray(h, cJSON_CreateString(m->nodes[node].layer->name));
+        cJSON_AddItemToArray(h, cJSON_CreateNumber(0));
+        cJSON_AddItemToArray(h, cJSON_CreateNumber(0));
+    }
+    cJSON *t = cJSON_CreateObject();
+    if (!t) { cJSON_Delete(c); return NULL; }
+    cJSON_AddStringToObject(t, "class_name", "__keras_tensor__");
+    cJSON_AddItemToObject(t, "config", c);
+    return t;
+}
+
+/* [name, 0, 0] for one tensor, [[name, 0, 0], ...] for several (Keras mirrors the structure) */
+static cJSON *io_layers_json(const brain_model *m, int n, const int *nodes)
+{
+    cJSON *all = cJSON_CreateArray();
+    for (int k = 0; all && k < n; k++) {
+        cJSON *e = cJSON_CreateArray();
+        cJSON_AddItemToArray(e, cJSON_CreateString(m->nodes[nodes[k]].layer->name));
+        cJSON_AddItemToArray(e, cJSON_CreateNumber(0));
+        cJSON_AddItemToArray(e, cJSON_CreateNumber(0));
+        if (n == 1) { cJSON_Delete(all); return e; }
+        cJSON_AddItemToArray(all, e);
+    }
+    return all;
+}
+
+static brain_status functional_config(const brain_model *m, cJSON *cfg)
+{
+    cJSON *layers = cJSON_AddArrayToObject(cfg, "layers");
+    if (!layers) return nomem();
+    for (int i = 0; i < m->n_layers; i++) {
+        const brain_layer *l = m->layers[i];
+        int node = brain__model_node_of_layer(m, l);
+        cJSON *e;
+        brain_status s = layer_entry(l, &e);
+        if (s) return s;
+        cJSON_AddItemToArray(layers, e);
+        cJSON_AddStringToObject(e, "name", l->name);
+        cJSON *inb = cJSON_AddArrayToObject(e, "inbound_nodes");
+        if (!inb || node < 0) return nomem();
+        const brain_node *nd = &m->nodes[node];
+        if (nd->n_in == 0) continue; /* an InputLayer */
+        cJSON *call = cJSON_CreateObject(), *args = cJSON_CreateArray(), *list = args;
+        if (!call || !args) { cJSON_Delete(call); cJSON_Delete(args); return nomem(); }
+        cJSON_AddItemToArray(inb, call);
+        cJSON_AddItemToObject(call, "args", args);
+        cJSON_AddObjectToObject(call, "kwargs");
+        if (l->vt->takes_list) { list = cJSON_CreateArray(); cJSON_AddItemToArray(args, list); }
+        for (int k = 0; k < nd->n_in; k++) cJSON_AddItemToArray(list, keras_tensor(m, nd->in[k]));
+    }
+    cJSON_AddItemToObject(cfg, "input_layers", io_layers_json(m, m->n_inputs, m->input_nodes));
+    cJSON_AddItemToObject(cfg, "output_layers", io_layers_json(m, m->n_outputs, m->output_nodes));
+    return BRAIN_OK;
+}
+
+brain_status brain__model_to_config(const brain_model *m, cJSON **out)
+{
+    *out = NULL;
+    if (!m->built) return brain__fail(BRAIN_ERR_STATE, "model '%s' must be built before it is saved", m->name);
+    cJSON *cfg = cJSON_CreateObject();
+    if (!cfg) return nomem();
+    cJSON_AddStringToObject(cfg, "name", m->name);
+    cJSON_AddBoolToObject(cfg, "trainable", true);
+    brain_status s = BRAIN_OK;
+    cJSON *root;
+    if (!m->sequential) {
+        if ((s = functional_config(m, cfg))) { cJSON_Delete(cfg); return s; }
+        root = envelope("keras.src.models.functional", "Functional", cfg);
+        if (!root) return nomem();
+        cJSON_ReplaceItemInObject(root, "registered_name", cJSON_CreateString("Functional"));
+    } else {
+        cJSON_AddStringToObject(cfg, "dtype", "float32");
+        cJSON *layers = cJSON_AddArrayToObject(cfg, "layers");
+        /* Sequential: the InputLayer is the first entry of "layers" */
+        brain_layer *in = brain_input(m->input_shape);
+        cJSON *ic = in ? cJSON_CreateObject() : NULL;
+        s = ic ? brain__input_vtable.get_config(in, ic) : nomem();
+        brain__layer_free(in);
+        if (!s) s = brain__kcfg_add_string(ic, "name", "input_layer");
+        if (s) { cJSON_Delete(ic); cJSON_Delete(cfg); return s; }
+        cJSON_AddItemToArray(layers, envelope("keras.layers", "InputLayer", ic));
+        for (int i = 0; i < m->n_layers; i++) {
+            cJSON *e;
+            if ((s = layer_entry(m->layers[i], &e))) { cJSON_Delete(cfg); return s; }
+            cJSON_AddItemToArray(layers, e);
+        }
+        cJSON_AddItemToObject(cfg, "build_input_shape", batch_shape_json(&m->input_shape));
+        root = envelope("keras", "Sequential", cfg);
+        if (!root) return nomem();
+        cJSON *bc = cJSON_AddObjectToObject(root, "build_config");
+        if (bc) cJSON_AddItemToObject(bc, "input_shape", batch_shape_json(&m->input_shape));
+    }
+    if (m->compiled) cJSON_AddItemToObject(root, "compile_config", compile_json(m));
+    *out = root;
+    return BRAIN_OK;
+}
+
+/* ------------------------------------------------------------------ reading */
+static const char *str_member(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* "float32", {"class_name": "DTypePolicy", "config": {"name": "float32"}} or absent */
+static bool dtype_is_float32(const cJSON *cfg)
+{
+    const cJSON *dt = cJSON_GetObjectItemCaseSensitive(cfg, "dtype");
+    if (!dt || cJSON_IsNull(dt)) return true;
+    if (cJSON_IsObject(dt)) dt = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(dt, "config"), "name");
+    return cJSON_IsString(dt) && !strcmp(dt->valuestring, "float32");
+}
+
+/* A layer from its entry {"class_name", "config", ...} through the registry. */
+static brain_status layer_from_entry(const cJSON *e, const char *file, int index, brain_layer **out)
+{
+    *out = NULL;
+    const char *cls = str_member(e, "class_name");
+    const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(e, "config");
+    if (!cls || !cJSON_IsObject(cfg))
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: layer %d of the model config has no class_name or config", file, index);
+    const brain_layer_vtable *vt = brain__layer_vtable_by_class(cls);
+    if (!vt || !vt->from_config)
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' is a %.64s, a layer class this library does not have",
+                           file, brain__kcfg_layer_name(cfg), cls);
+    if (strcmp(cls, "InputLayer") && !dtype_is_float32(cfg)) /* InputLayer checks its own dtype */
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' has a dtype other than float32, which this library does not support",
+                           file, brain__kcfg_layer_name(cfg));
+    brain_clear_error();
+    brain_layer *l = vt->from_config(cfg);
+    if (!l) {
+        char why[700];
+        snprintf(why, sizeof why, "%s", brain_last_error());
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' (%s): %s", file, brain__kcfg_layer_name(cfg), cls,
+                           why[0] ? why : "its config could not be read");
+    }
+    *out = l;
+    return BRAIN_OK;
+}
+
+/* An input shape from [null, d1, ...]; every axis but the batch known and the total sane. */
+static brain_status shape_from_batch_shape(const cJSON *a, const char *file, const char *what, brain_shape *out)
+{
+    int n = cJSON_GetArraySize(a);
+    if (!cJSON_IsArray(a) || n < 2 || n > BRAIN_MAX_DIMS)
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: %s must be [null, d1, ...] with 1 to %d dimensions", file, what, BRAIN_MAX_DIMS - 1);
+    out->ndim = n - 1;
+    double total = 1;
+    int i = 0;
+    for (const cJSON *e = a->child->next; e; e = e->next, i++) {
+        if (!cJSON_IsNumber(e) || e->valuedouble < 1 || e->valuedouble != floor(e->valuedouble) || e->valuedouble > 1e9)
+            return brain__fail(BRAIN_ERR_FORMAT, "%s: %s: dimension %d must be a positive integer", file, what, i + 1);
+        out->dims[i] = (int64_t)e->valuedouble;
+        total *= e->valuedouble;
+    }
+    if (total > (double)(1 << 28))
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: %s gives %.0f values per sample, more than this loader accepts (2^28)",
+                           file, what, total);
+    return BRAIN_OK;
+}
+
+static brain_status sequential_from_config(const cJSON *root, const cJSON *cfg, const char *file, brain_model **out)
+{
+    const cJSON *layers = cJSON_IsArray(cfg) ? cfg : cJSON_GetObjectItemCaseSensitive(cfg, "layers");
+    if (!cJSON_IsArray(layers))
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: the Sequential config has no \"layers\" array", file);
+    const char *name = cJSON_IsObject(cfg) ? str_member(cfg, "name") : NULL;
+    if (name && strlen(name) >= BRAIN_NAME_MAX) name = NULL;
+    brain_model *m = brain_sequential(name);
+    if (!m) return BRAIN_ERR_NOMEM;
+    brain_status s = BRAIN_OK;
+    int index = 0;
+    for (const cJSON *e = layers->child; e && !s; e = e->next, index++) {
+        const char *cls = str_member(e, "class_name");
+        const cJSON *lc = cJSON_GetObjectItemCaseSensitive(e, "config");
+        if (cls && !strcmp(cls, "InputLayer")) {
+            if (index != 0) { s = brain__fail(BRAIN_ERR_FORMAT, "%s: an InputLayer can only be the first layer", file); break; }
+            brain_layer *il;
+            if (!(s = layer_from_entry(e, file, index, &il))) s = brain_model_add(m, il);
+            continue;
+        }
+        if (index == 0 && cJSON_IsObject(lc)) { /* Keras 2: the first layer carries batch_input_shape */
+            const cJSON *bs = cJSON_GetObjectItemCaseSensitive(lc, "batch_input_shape");
+            brain_shape shape;
+            if (bs && !(s = shape_from_batch_shape(bs, file, "batch_input_shape", &shape))) s = brain_model_add(m, brain_input(shape));
+            if (s) break;
+        }
+        brain_layer *l;
+        if ((s = layer_from_entry(e, file, index, &l))) break;
+        if ((s = brain_model_add(m, l))) {
+            char why[700];
+            snprintf(why, sizeof why, "%s", brain_last_error());
+            s = brain__fail(BRAIN_ERR_FORMAT, "%s: %s", file, why);
+        }
+    }
+    if (!s && !m->has_input) { /* Keras 3 without an InputLayer entry: build_input_shape */
+        const cJSON *bs = cJSON_IsObject(cfg) ? cJSON_GetObjectItemCaseSensitive(cfg, "build_input_shape") : NULL;
+        if (!bs) bs = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(root, "build_config"), "input_shape");
+        brain_shape shape;
+        if (!bs) s = brain__fail(BRAIN_ERR_FORMAT, "%s: the model config gives no input shape", file);
+        else if (!(s = shape_from_batch_shape(bs, file, "build_input_shape", &shape))) {
+            m->input_shape = shape;
+            m->has_input = true;
+        }
+    }
+    if (!s) {
+        s = brain_model_build(m);
+        if (s) {
+            char why[700];
+            snprintf(why, sizeof why, "%s", brain_last_error());
+            s = brain__fail(BRAIN_ERR_FORMAT, "%s: the model cannot be built: %s", file, why);
+        }
+    }
+    if (s) { brain_model_free(m); return s; }
+    *out = m;
+    return BRAIN_OK;
+}
+
+
+/* ------------------------------------------------------------------ functional */
+static int layer_index(const char *const *names, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(names[i], name)) return i;
+    return -1;
+}
+
+/* The layer name a tensor reference points at: Keras 3 {"class_name": "__keras_tensor__",
+ * "config": {"keras_history": [name, node, tensor]}} or Keras 2 [name, node, tensor, {kwargs}]. */
+static const char *tensor_ref(const cJSON *t)
+{
+    const cJSON *h = cJSON_IsArray(t) ? t : cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t, "config"), "keras_history");
+    if (!cJSON_IsArray(h) || !cJSON_IsString(h->child)) return NULL;
+    const cJSON *node = h->child->next, *tensor = node ? node->next : NULL;
+    if (!cJSON_IsNumber(node) || node->valuedouble != 0 || !cJSON_IsNumber(tensor) || tensor->valuedouble != 0) return "";
+    return h->child->valuestring;
+}
+
+/* A layer's inbound layers from its "inbound_nodes" (one call per layer) */
+static brain_status read_inbound(const cJSON *e, const char *lname, const char *file, const char *const *names, int n_names,
+                                 int *n_in, int in[BRAIN_MAX_LAYER_INPUTS])
+{
+    *n_in = 0;
+    const cJSON *nodes = cJSON_GetObjectItemCaseSensitive(e, "inbound_nodes");
+    int nn = cJSON_GetArraySize(nodes);
+    if (!nodes || nn == 0) return BRAIN_OK;
+    if (!cJSON_IsArray(nodes) || nn != 1)
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' is called %d times; this library calls each layer once", file, lname, nn);
+    const cJSON *node = nodes->child, *refs;
+    if (cJSON_IsArray(node)) refs = node; /* Keras 2: [[name, 0, 0, {}], ...] */
+    else {
+        const cJSON *args = cJSON_GetObjectItemCaseSensitive(node, "args");
+        if (!cJSON_IsArray(args) || cJSON_GetArraySize(args) != 1)
+            return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s': inbound node args must hold one tensor or one list", file, lname);
+        refs = cJSON_IsArray(args->child) ? args->child : args;
+    }
+    for (const cJSON *t = refs->child; t; t = t->next) {
+        const char *ref = tensor_ref(t);
+        int idx = ref && *ref ? layer_index(names, n_names, ref) : -1;
+        if (idx < 0)
+            return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' takes an input from %s%.64s%s, which is not an earlier layer "
+                                                 "of the model (or not its first call)", file, lname, ref ? "'" : "", ref ? ref : "an unreadable reference",
+                               ref ? "'" : "");
+        if (*n_in >= BRAIN_MAX_LAYER_INPUTS)
+            return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' has more than %d inputs", file, lname, BRAIN_MAX_LAYER_INPUTS);
+        in[(*n_in)++] = idx;
+    }
+    return BRAIN_OK;
+}
+
+/* input_layers / output_layers: [name, 0, 0] or [[name, 0, 0], ...] */
+static brain_status read_io(const cJSON *v, const char *key, const char *file, const char *const *names, int n_names, int *n, int *idx)
+{
+    *n = 0;
+    if (!cJSON_IsArray(v) || !v->child) return brain__fail(BRAIN_ERR_FORMAT, "%s: the model config's %s is missing", file, key);
+    bool flat = cJSON_IsString(v->child);
+    for (const cJSON *e = flat ? v : v->child; e; e = flat ? NULL : e->next) {
+        const char *ref = tensor_ref(e);
+        int i = ref && *ref ? layer_index(names, n_names, ref) : -1;
+        if (i < 0) return brain__fail(BRAIN_ERR_FORMAT, "%s: %s names '%.64s', which is not a layer of the model", file, key, ref ? ref : "?");
+        if (*n >= BRAIN_MAX_IO) return brain__fail(BRAIN_ERR_FORMAT, "%s: more than %d %s", file, BRAIN_MAX_IO, key);
+        idx[(*n)++] = i;
+    }
+    return BRAIN_OK;
+}
+
+static brain_status functional_from_config(const cJSON *cfg, const char *file, brain_model **out)
+{
+    const cJSON *layers = cJSON_GetObjectItemCaseSensitive(cfg, "layers");
+    int n = cJSON_GetArraySize(layers);
+    if (!cJSON_IsArray(layers) || n < 2 || n > 100000)
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: the Functional config has no usable \"layers\" array", file);
+    brain_layer **ls = brain__alloc_array((size_t)n, sizeof *ls);
+    const char **names = brain__alloc_array((size_t)n, sizeof *names);
+    int *n_in = brain__alloc_array((size_t)n, sizeof *n_in);
+    int (*in)[BRAIN_MAX_LAYER_INPUTS] = brain__alloc_array((size_t)n, sizeof *in);
+    int inputs[BRAIN_MAX_IO], outputs[BRAIN_MAX_IO], n_inputs = 0, n_outputs = 0;
+    brain_status s = ls && names && n_in && in ? BRAIN_OK : BRAIN_ERR_NOMEM;
+    int i = 0;
+    for (const cJSON *e = layers->child; !s && e; e = e->next, i++) {
+        const char *nm = str_member(e, "name");
+        if (!nm) nm = brain__kcfg_layer_name(cJSON_GetObjectItemCaseSensitive(e, "config"));
+        if (layer_index(names, i, nm) >= 0) { s = brain__fail(BRAIN_ERR_FORMAT, "%s: two layers are named '%.64s'", file, nm); break; }
+        names[i] = nm;
+        const char *cls = str_member(e, "class_name");
+        if ((s = layer_from_entry(e, file, i, &ls[i]))) break;
+        if (strlen(nm) < BRAIN_NAME_MAX) { strcpy(ls[i]->name, nm); ls[i]->name_given = true; }
+        s = read_inbound(e, nm, file, names, i, &n_in[i], in[i]);
+        if (!s && cls && !strcmp(cls, "InputLayer") != (n_in[i] == 0))
+            s = brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' %s", file, nm, n_in[i] ? "is an InputLayer with inputs" : "has no inputs");
+    }
+    if (!s) s = read_io(cJSON_GetObjectItemCaseSensitive(cfg, "input_layers"), "input_layers", file, names, n, &n_inputs, inputs);
+    if (!s) s = read_io(cJSON_GetObjectItemCaseSensitive(cfg, "output_layers"), "output_layers", file, names, n, &n_outputs, outputs);
+    const char *name = str_member(cfg, "name");
+    if (name && strlen(name) >= BRAIN_NAME_MAX) name = NULL;
+    brain_model *m = NULL;
+    if (!s) {
+        brain__functional_spec sp = { .name = name, .n_layers = n, .layers = ls, .n_inbound = n_in,
+                                      .inbound = (const int (*)[BRAIN_MAX_LAYER_INPUTS])in,
+                                      .n_inputs = n_inputs, .inputs = inputs, .n_outputs = n_outputs, .outputs = outputs };
+        m = brain__functional_from_spec(&sp); /* takes the layers */
+        if (!m) {
+            char why[700];
+            snprintf(why, sizeof why, "%s", brain_last_error());
+            s = brain__fail(BRAIN_ERR_FORMAT, "%s: the model cannot be built: %s", file, why);
+        }
+    } else {
+        for (int k = 0; ls && k < n; k++) if (ls[k]) brain__layer_free(ls[k]);
+    }
+    free(ls); free(names); free(n_in); free(in);
+    if (!s) *out = m;
+    return s;
+}
+
+brain_status brain__model_from_config(const cJSON *root, const char *file, brain_model **out)
+{
+    *out = NULL;
+    const char *cls = str_member(root, "class_name");
+    const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(root, "config");
+    if (!cls || !cfg) return brain__fail(BRAIN_ERR_FORMAT, "%s: the model config has no class_name or config", file);
+    if (!strcmp(cls, "Sequential")) return sequential_from_config(root, cfg, file, out);
+    if (!strcmp(cls, "Functional") || !strcmp(cls, "Model")) return functional_from_config(cfg, file, out);
+    return brain__fail(BRAIN_ERR_FORMAT, "%s: the model is a %.64s; this library loads Sequential and Functional models", file, cls);
+}
+
+/* ------------------------------------------------------------------ compile config */
+static brain_status optimizer_from_json(const cJSON *v, const char *file, brain_optimizer **out)
+{
+    *out = NULL;
+    if (cJSON_IsString(v)) {
+        *out = brain_optimizer_from_name(v->valuestring);
+        return *out ? BRAIN_OK : brain__fail(BRAIN_ERR_FORMAT, "%s: unknown optimizer \"%.64s\"", file, v->valuestring);
+    }
+    const char *cls = str_member(v, "class_name");
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(v, "config");
+    if (!cls || !cJSON_IsObject(c)) return brain__fail(BRAIN_ERR_FORMAT, "%s: the optimizer config has no class_name or config", file);
+    double lr, wd, cn, gcn, cv, b1, b2, eps, rho, mom;
+    bool nesterov, amsgrad, centered, ema;
+    const char *lr_key = cJSON_GetObjectItemCaseSensitive(c, "learning_rate") ? "learning_rate" : "lr"; /* Keras 2.0 */
+    if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(c, lr_key)))
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: the optimizer uses a learning-rate schedule, which this library does not have", file);
+    if (brain__kcfg_get_number_or(c, lr_key, 0, &lr) || brain__kcfg_get_number_or(c, "weight_decay", 0, &wd) ||
+        brain__kcfg_get_number_or(c, "clipnorm", 0, &cn) || brain__kcfg_get_number_or(c, "global_clipnorm", 0, &gcn) ||
+        brain__kcfg_get_number_or(c, "clipvalue", 0, &cv) || brain__kcfg_get_number_or(c, "beta_1", 0, &b1) ||
+        brain__kcfg_get_number_or(c, "beta_2", 0, &b2) || brain__kcfg_get_number_or(c, "epsilon", 0, &eps) ||
+        brain__kcfg_get_number_or(c, "rho", 0, &rho) || brain__kcfg_get_number_or(c, "momentum", 0, &mom) ||
+        brain__kcfg_get_bool_or(c, "nesterov", false, &nesterov) || brain__kcfg_get_bool_or(c, "amsgrad", false, &amsgrad) ||
+        brain__kcfg_get_bool_or(c, "centered", false, &centered) || brain__kcfg_get_bool_or(c, "use_ema", false, &ema)) {
+        char why[700];
+        snprintf(why, sizeof why, "%s", brain_last_error());
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer %.32s: %s", file, cls, why);
+    }
+    if (ema) return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer %.32s uses use_ema, which this library does not have", file, cls);
+    const char *name = str_member(c, "name");
+    brain_optimizer_common common = { .clipnorm = (float)cn, .clipvalue = (float)cv, .global_clipnorm = (float)gcn,
+                                      .weight_decay = (float)wd, .name = name };
+    if (!strcmp(cls, "SGD"))
+        *out = brain_sgd(&(brain_sgd_options){ .learning_rate = (float)lr, .momentum = (float)mom, .nesterov = nesterov, .common = common });
+    else if (!strcmp(cls, "Adam") || !strcmp(cls, "AdamW")) {
+        brain_adam_options o = { .learning_rate = (float)lr, .beta_1 = (float)b1, .beta_2 = (float)b2, .epsilon = (float)eps,
+                                 .amsgrad = amsgrad, .common = common };
+        *out = !strcmp(cls, "Adam") ? brain_adam(&o) : brain_adamw(&o);
+    } else if (!strcmp(cls, "RMSprop"))
+        *out = brain_rmsprop(&(brain_rmsprop_options){ .learning_rate = (float)lr, .rho = (float)rho, .momentum = (float)mom,
+                                                       .epsilon = (float)eps, .centered = centered, .common = common });
+    else
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer \"%.64s\" is not one this library has (SGD, Adam, AdamW, RMSprop)", file, cls);
+    if (!*out) {
+        char why[700];
+        snprintf(why, sizeof why, "%s", brain_last_error());
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer %.32s: %s", file, cls, why);
+    }
+    return BRAIN_OK;
+}
+
+static brain_status loss_from_json(const cJSON *v, const char *file, brain_loss **out)
+{
+    *out = NULL;
+    if (cJSON_IsString(v)) {
+        *out = brain_loss_from_name(v->valuestring);
+        return *out ? BRAIN_OK : brain__fail(BRAIN_ERR_FORMAT, "%s: unknown loss \"%.64s\"", file, v->valuestring);
+    }
+    const char *cls = str_member(v, "class_name");
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(v, "config");
+    int kind = -1;
+    for (int k = 0; cls && k < (int)(sizeof k_loss_class / sizeof k_loss_class[0]); k++)
+        if (!strcmp(cls, k_loss_class[k])) kind = k;
+    if (kind < 0) return brain__fail(BRAIN_ERR_FORMAT, "%s: unknown loss class \"%.64s\"", file, cls ? cls : "(none)");
+    double ls, delta;
+    bool logits;
+    brain_loss_options o = { .name = str_member(c, "name") };
+    if (brain__kcfg_get_number_or(c, "label_smoothing", 0, &ls) || brain__kcfg_get_number_or(c, "delta", 1, &delta) ||
+        brain__kcfg_get_bool_or(c, "from_logits", false, &logits))
+        return BRAIN_ERR_FORMAT;
+    o.label_smoothing = (float)ls;
+    o.delta = (float)delta;
+    o.from_logits = logits;
+    if (o.name && strlen(o.name) >= BRAIN_NAME_MAX) o.name = NULL;
+    switch ((brain_loss_kind)kind) {
+    case BRAIN_LOSS_MSE: *out = brain_loss_mse(&o); break;
+    case BRAIN_LOSS_MAE: *out = brain_loss_mae(&o); break;
+    case BRAIN_LOSS_HUBER: *out = brain_loss_huber(&o); break;
+    case BRAIN_LOSS_BCE: *out = brain_loss_binary_crossentropy(&o); break;
+    case BRAIN_LOSS_CCE: *out = brain_loss_categorical_crossentropy(&o); break;
+    case BRAIN_LOSS_SCCE: *out = brain_loss_sparse_categorical_crossentropy(&o); break;
+    }
+    return *out ? BRAIN_OK : BRAIN_ERR_FORMAT;
+}
+
+/* ["accuracy", ...] (strings, or objects whose class_name names the metric); NULL-terminated */
+static brain_status metric_names(const cJSON *v, const char *file, const char **names, int cap)
+{
+    int n = 0;
+    names[0] = NULL;
+    if (!v || cJSON_IsNull(v)) return BRAIN_OK;
+    if (cJSON_IsObject(v) || (cJSON_IsArray(v) && v->child && cJSON_IsArray(v->child)))
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: per-output metrics are not supported (single-output models only)", file);
+    if (!cJSON_IsArray(v)) return brain__fail(BRAIN_ERR_FORMAT, "%s: \"metrics\" must be a list", file);
+    for (const cJSON *e = v->child; e; e = e->next) {
+        const char *s = cJSON_IsString(e) ? e->valuestring : str_member(e, "class_name");
+        if (s && !strcmp(s, "MeanMetricWrapper")) /* tf.keras 2: {"config": {"name": "accuracy", "fn": ...}} */
+            s = str_member(cJSON_GetObjectItemCaseSensitive(e, "config"), "name");
+        if (!s) return brain__fail(BRAIN_ERR_FORMAT, "%s: a metric entry is neither a name nor a class", file);
+        if (n + 1 >= cap) return brain__fail(BRAIN_ERR_FORMAT, "%s: more than %d metrics", file, cap - 1);
+        names[n++] = s;
+        names[n] = NULL;
+    }
+    return BRAIN_OK;
+}
+
+/* A per-output value: dict keyed by output name, or list in output order (NULL when absent) */
+static const cJSON *per_output(const cJSON *v, const brain_model *m, int k)
+{
+    if (cJSON_IsObject(v) && !cJSON_GetObjectItemCaseSensitive(v, "class_name"))
+        return cJSON_GetObjectItemCaseSensitive(v, brain_model_output_name(m, k));
+    if (cJSON_IsArray(v)) return cJSON_GetArrayItem(v, k);
+    return NULL;
+}
+
+/* A dict keyed by output name; for losses any list (one loss per output), for metrics a list
+ * of lists (a flat list is the metrics of a single output) */
+static bool is_per_output(const cJSON *v, bool is_loss)
+{
+    if (cJSON_IsObject(v)) return !cJSON_GetObjectItemCaseSensitive(v, "class_name");
+    return cJSON_IsArray(v) && v->child && (is_loss || cJSON_IsArray(v->child) || cJSON_IsNull(v->child));
+}
+
+brain_status brain__compile_from_config(brain_model *m, const cJSON *cc, const char *file)
+{
+    const cJSON *ov = cJSON_GetObjectItemCaseSensitive(cc, "optimizer");
+    if (!ov) ov = cJSON_GetObjectItemCaseSensitive(cc, "optimizer_config"); /* legacy training_config */
+    const cJSON *lv = cJSON_GetObjectItemCaseSensitive(cc, "loss");
+    const cJSON *mv = cJSON_GetObjectItemCaseSensitive(cc, "metrics"), *wv = cJSON_GetObjectItemCaseSensitive(cc, "weighted_metrics");
+    const cJSON *lw = cJSON_GetObjectItemCaseSensitive(cc, "loss_weights");
+    int n_out = m->n_outputs > 1 ? m->n_outputs : 1;
+    bool multi = n_out > 1 || is_per_output(lv, true) || is_per_output(mv, false) || is_per_output(wv, false);
+    if (!multi && lw && !cJSON_IsNull(lw)) return brain__fail(BRAIN_ERR_FORMAT, "%s: loss_weights need a model with several outputs", file);
+    const char *mnames[BRAIN_MAX_IO][33], *wnames[BRAIN_MAX_IO][33];
+    brain_loss *loss[BRAIN_MAX_IO] = {0};
+    brain_metric *wm[BRAIN_MAX_IO][33];
+    memset(wm, 0, sizeof wm);
+    brain_output_compile_options outs[BRAIN_MAX_IO];
+    memset(outs, 0, sizeof outs);
+    brain_optimizer *opt = NULL;
+    brain_status s = BRAIN_OK;
+    for (int k = 0; !s && k < n_out; k++) {
+        const cJSON *lk = multi && is_per_output(lv, true) ? per_output(lv, m, k) : lv;
+        const cJSON *mk = multi && is_per_output(mv, false) ? per_output(mv, m, k) : mv;
+        const cJSON *wk = multi && is_per_output(wv, false) ? per_output(wv, m, k) : wv;
+        if (!lk) { s = brain__fail(BRAIN_ERR_FORMAT, "%s: no loss for output '%s'", file, brain_model_output_name(m, k)); break; }
+        if (cJSON_IsString(mk)) { s = brain__fail(BRAIN_ERR_FORMAT, "%s: metrics must be lists", file); break; }
+        if ((s = metric_names(mk, file, mnames[k], 33)) || (s = metric_names(wk, file, wnames[k], 33))) break;
+        if ((s = loss_from_json(lk, file, &loss[k]))) break;
+        for (int i = 0; !s && wnames[k][i]; i++)
+            if (!(wm[k][i] = brain_metric_from_name(wnames[k][i])))
+                s = brain__fail(BRAIN_ERR_FORMAT, "%s: unknown weighted metric \"%.64s\"", file, wnames[k][i]);
+        outs[k] = (brain_output_compile_options){ .loss = loss[k], .metric_names = mnames[k], .weighted_metrics = wnames[k][0] ? wm[k] : NULL };
+        const cJSON *w = multi ? per_output(lw, m, k) : NULL;
+        if (!s && w) {
+            if (!cJSON_IsNumber(w)) s = brain__fail(BRAIN_ERR_FORMAT, "%s: loss_weights must be numbers", file);
+            outs[k].loss_weight = (float)w->valuedouble;
+            outs[k].has_loss_weight = true;
+        }
+    }
+    if (!s) {
+        if (!ov || cJSON_IsNull(ov)) opt = brain_optimizer_from_name("rmsprop");
+        else s = optimizer_from_json(ov, file, &opt);
+    }
+    if (s) {
+        for (int k = 0; k < n_out; k++) {
+            brain_loss_free(loss[k]);
+            for (int i = 0; i < 33; i++) brain_metric_free(wm[k][i]);
+        }
+        return s;
+    }
+    brain_compile_options co = { .optimizer = opt };
+    if (multi) { co.outputs = outs; co.n_outputs = n_out; }
+    else { co.loss = loss[0]; co.metric_names = mnames[0]; co.weighted_metrics = outs[0].weighted_metrics; }
+    s = brain_compile(m, &co);
+    if (s) {
+        char why[700];
+        snprintf(why, sizeof why, "%s", brain_last_error());
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: the compile config cannot be applied: %s", file, why);
+    }
+    return BRAIN_OK;
+}

@@ -1,0 +1,222 @@
+/* batch_normalization.c — BatchNormalization over the last axis (channels-last).
+ *
+ * Per channel c, over the R = batch·(positions) rows of a batch:
+ *   training (ctx->training and the layer trainable):
+ *     μ = (1/R) Σ x,  σ² = (1/R) Σ (x − μ)²  (biased)
+ *     moving_mean ← moving_mean·m + μ·(1 − m),  moving_variance ← moving_variance·m + σ²·(1 − m)
+ *   inference: μ, σ² = moving_mean, moving_variance (nothing is updated)
+ *   inv = γ / √(σ² + ε);  y = x·inv + (β − μ·inv)          (Keras's arithmetic order)
+ * Backward, with x̂ = (x − μ)/√(σ² + ε):
+ *   dβ += Σ dy,   dγ += Σ dy·x̂
+ *   training:  dx += γ/√(σ²+ε) · (dy − (1/R)Σ dy − x̂·(1/R)Σ dy·x̂)   (μ and σ² depend on x)
+ *   inference: dx += dy·inv
+ * γ is 1 without scale, β is 0 without center.
+ */
+#include "internal.h"
+#include "layer_config.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct batchnorm {
+    brain_layer base;
+    float momentum, epsilon;
+    bool center, scale;
+    brain_initializer_kind binit, ginit, mminit, mvinit;
+    brain_regularizer breg, greg;
+    brain_weight *gamma, *beta, *moving_mean, *moving_var;
+    int64_t C;
+    float *mean, *inv_std;                  /* C each: statistics the last forward normalised with */
+    float *scale_c, *shift_c;               /* C each: y = x·scale_c + shift_c of the last forward */
+    double *acc, *acc2;                     /* C each: scratch sums */
+    bool last_training;                     /* the last forward used batch statistics */
+} batchnorm;
+
+static brain_status bn_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out)
+{
+    batchnorm *b = (batchnorm *)l;
+    *out = in[0];
+    b->C = in[0].dims[in[0].ndim - 1];
+    int64_t C = b->C;
+    if (b->scale && !(b->gamma = brain__layer_add_weight(l, "gamma", 1, &C, b->ginit ? b->ginit : BRAIN_INIT_ONES, b->greg, true)))
+        return BRAIN_ERR_ARG;
+    if (b->center && !(b->beta = brain__layer_add_weight(l, "beta", 1, &C, b->binit ? b->binit : BRAIN_INIT_ZEROS, b->breg, true)))
+        return BRAIN_ERR_ARG;
+    b->moving_mean = brain__layer_add_weight(l, "moving_mean", 1, &C, b->mminit ? b->mminit : BRAIN_INIT_ZEROS,
+                                             (brain_regularizer){0}, false);
+    b->moving_var = brain__layer_add_weight(l, "moving_variance", 1, &C, b->mvinit ? b->mvinit : BRAIN_INIT_ONES,
+                                            (brain_regularizer){0}, false);
+    if (!b->moving_mean || !b->moving_var) return BRAIN_ERR_ARG;
+    b->mean = brain__alloc_array((size_t)C, sizeof(float));
+    b->inv_std = brain__alloc_array((size_t)C, sizeof(float));
+    b->acc = brain__alloc_array((size_t)C, sizeof(double));
+    b->acc2 = brain__alloc_array((size_t)C, sizeof(double));
+    b->scale_c = brain__alloc_array((size_t)C, sizeof(float));
+    b->shift_c = brain__alloc_array((size_t)C, sizeof(float));
+    if (!b->mean || !b->inv_std || !b->acc || !b->acc2 || !b->scale_c || !b->shift_c) return BRAIN_ERR_NOMEM;
+    return BRAIN_OK;
+}
+
+static void bn_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
+{
+    batchnorm *b = (batchnorm *)l;
+    const int64_t C = b->C, R = in[0]->size / C;
+    const float *x = in[0]->data;
+    float *y = out->data, *mean = b->mean, *inv_std = b->inv_std;
+    b->last_training = ctx->training && l->trainable;
+    if (b->last_training) {
+        double *s = b->acc, *s2 = b->acc2;
+        for (int64_t c = 0; c < C; c++) s[c] = s2[c] = 0;
+        for (int64_t r = 0; r < R; r++)
+            for (int64_t c = 0; c < C; c++) s[c] += x[r * C + c];
+        for (int64_t c = 0; c < C; c++) mean[c] = (float)(s[c] / (double)R);
+        for (int64_t r = 0; r < R; r++)
+            for (int64_t c = 0; c < C; c++) { double d = (double)x[r * C + c] - mean[c]; s2[c] += d * d; }
+        const float m = b->momentum, one_m = 1.0f - b->momentum;
+        float *mm = b->moving_mean->value, *mv = b->moving_var->value;
+        for (int64_t c = 0; c < C; c++) {
+            float var = (float)(s2[c] / (double)R);
+            inv_std[c] = 1.0f / sqrtf(var + b->epsilon);
+            mm[c] = mm[c] * m + mean[c] * one_m;
+            mv[c] = mv[c] * m + var * one_m;
+        }
+    } else {
+        for (int64_t c = 0; c < C; c++) {
+            mean[c] = b->moving_mean->value[c];
+            inv_std[c] = 1.0f / sqrtf(b->moving_var->value[c] + b->epsilon);
+        }
+    }
+    /* y = x·inv + (β − μ·inv), with inv = γ·inv_std */
+    float *inv = b->scale_c, *shift = b->shift_c;
+    for (int64_t c = 0; c < C; c++) {
+        inv[c] = inv_std[c] * (b->gamma ? b->gamma->value[c] : 1.0f);
+        shift[c] = (b->beta ? b->beta->value[c] : 0.0f) - mean[c] * inv[c];
+    }
+    for (int64_t r = 0; r < R; r++)
+        for (int64_t c = 0; c < C; c++) y[r * C + c] = x[r * C + c] * inv[c] + shift[c];
+}
+
+static void bn_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
+                        const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
+{
+    batchnorm *b = (batchnorm *)l;
+    const int64_t C = b->C, R = in[0]->size / C;
+    const float *x = in[0]->data, *dy = dout->data, *mean = b->mean, *inv_std = b->inv_std;
+    double *sdy = b->acc, *sdyx = b->acc2;   /* Σ dy and Σ dy·x̂ per channel */
+    for (int64_t c = 0; c < C; c++) sdy[c] = sdyx[c] = 0;
+    for (int64_t r = 0; r < R; r++)
+        for (int64_t c = 0; c < C; c++) {
+            float g = dy[r * C + c];
+            sdy[c] += g;
+            sdyx[c] += (double)g * ((x[r * C + c] - mean[c]) * inv_std[c]);
+        }
+    if (b->beta && b->beta->grad)
+        for (int64_t c = 0; c < C; c++) b->beta->grad[c] += (float)sdy[c];
+    if (b->gamma && b->gamma->grad)
+        for (int64_t c = 0; c < C; c++) b->gamma->grad[c] += (float)sdyx[c];
+    if (!din[0]) return;
+    float *dx = din[0]->data;
+    for (int64_t c = 0; c < C; c++) { sdy[c] /= (double)R; sdyx[c] /= (double)R; }
+    for (int64_t r = 0; r < R; r++)
+        for (int64_t c = 0; c < C; c++) {
+            float k = inv_std[c] * (b->gamma ? b->gamma->value[c] : 1.0f), g = dy[r * C + c];
+            if (b->last_training) {
+                float xh = (x[r * C + c] - mean[c]) * inv_std[c];
+                dx[r * C + c] += k * (g - (float)sdy[c] - xh * (float)sdyx[c]);
+            } else {
+                dx[r * C + c] += k * g;
+            }
+        }
+}
+
+static void bn_destroy(brain_layer *l)
+{
+    batchnorm *b = (batchnorm *)l;
+    free(b->mean); free(b->inv_std); free(b->acc); free(b->acc2); free(b->scale_c); free(b->shift_c);
+}
+
+static brain_status bn_get_config(const brain_layer *l, cJSON *cfg)
+{
+    const batchnorm *b = (const batchnorm *)l;
+    brain_status s = brain__cfg_add_number(cfg, "axis", -1);
+    if (!s) s = brain__cfg_add_number(cfg, "momentum", brain__float_option(b->momentum));
+    if (!s) s = brain__cfg_add_number(cfg, "epsilon", brain__float_option(b->epsilon));
+    if (!s) s = brain__cfg_add_bool(cfg, "center", b->center);
+    if (!s) s = brain__cfg_add_bool(cfg, "scale", b->scale);
+    if (!s) s = brain__cfg_add_initializer(cfg, "beta_initializer", b->binit ? b->binit : BRAIN_INIT_ZEROS);
+    if (!s) s = brain__cfg_add_initializer(cfg, "gamma_initializer", b->ginit ? b->ginit : BRAIN_INIT_ONES);
+    if (!s) s = brain__cfg_add_initializer(cfg, "moving_mean_initializer", b->mminit ? b->mminit : BRAIN_INIT_ZEROS);
+    if (!s) s = brain__cfg_add_initializer(cfg, "moving_variance_initializer", b->mvinit ? b->mvinit : BRAIN_INIT_ONES);
+    if (!s) s = brain__cfg_add_regularizer(cfg, "beta_regularizer", b->breg);
+    if (!s) s = brain__cfg_add_regularizer(cfg, "gamma_regularizer", b->greg);
+    if (!s) s = brain__cfg_add_null(cfg, "beta_constraint");
+    if (!s) s = brain__cfg_add_null(cfg, "gamma_constraint");
+    if (!s) s = brain__cfg_add_bool(cfg, "synchronized", false);
+    return s;
+}
+
+static brain_layer *bn_from_config(const cJSON *cfg)
+{
+    const char *cls = "BatchNormalization";
+    double axis = -1, momentum = 0.99, epsilon = 1e-3;
+    bool center = true, scale = true, renorm = false;
+    brain_batch_norm_options o = {.name = brain__cfg_name(cfg), .has_momentum = true};
+    const cJSON *ax = cJSON_GetObjectItemCaseSensitive(cfg, "axis");
+    if (cJSON_IsArray(ax) && cJSON_GetArraySize(ax) == 1 && cJSON_IsNumber(cJSON_GetArrayItem(ax, 0)))
+        axis = cJSON_GetArrayItem(ax, 0)->valuedouble;
+    else if (brain__cfg_get_number(cfg, cls, "axis", &axis, false)) return NULL;
+    if (brain__cfg_get_number(cfg, cls, "momentum", &momentum, false) || brain__cfg_get_number(cfg, cls, "epsilon", &epsilon, false) ||
+        brain__cfg_get_bool(cfg, cls, "center", &center) || brain__cfg_get_bool(cfg, cls, "scale", &scale) ||
+        brain__cfg_get_bool(cfg, cls, "renorm", &renorm) ||
+        brain__cfg_get_initializer(cfg, cls, "beta_initializer", &o.beta_initializer) ||
+        brain__cfg_get_initializer(cfg, cls, "gamma_initializer", &o.gamma_initializer) ||
+        brain__cfg_get_initializer(cfg, cls, "moving_mean_initializer", &o.moving_mean_initializer) ||
+        brain__cfg_get_initializer(cfg, cls, "moving_variance_initializer", &o.moving_variance_initializer) ||
+        brain__cfg_get_regularizer(cfg, cls, "beta_regularizer", &o.beta_regularizer) ||
+        brain__cfg_get_regularizer(cfg, cls, "gamma_regularizer", &o.gamma_regularizer))
+        return NULL;
+    if (axis != -1) {
+        brain__fail(BRAIN_ERR_FORMAT, "%s config: 'axis' %g is not supported (only -1, the last axis)", cls, axis);
+        return NULL;
+    }
+    if (renorm) {
+        brain__fail(BRAIN_ERR_FORMAT, "%s config: 'renorm' true is not supported", cls);
+        return NULL;
+    }
+    o.momentum = (float)momentum;
+    o.epsilon = (float)epsilon;
+    o.center = center ? BRAIN_ON : BRAIN_OFF;
+    o.scale = scale ? BRAIN_ON : BRAIN_OFF;
+    return brain_batch_normalization(&o);
+}
+
+const brain_layer_vtable brain__batch_normalization_vt = {
+    .class_name = "BatchNormalization", .snake_name = "batch_normalization", .build = bn_build,
+    .forward = bn_forward, .backward = bn_backward, .destroy = bn_destroy,
+    .get_config = bn_get_config, .from_config = bn_from_config,
+};
+
+brain_layer *brain_batch_normalization(const brain_batch_norm_options *opt)
+{
+    brain_batch_norm_options o = opt ? *opt : (brain_batch_norm_options){0};
+    float momentum = o.has_momentum ? o.momentum : 0.99f, eps = o.epsilon ? o.epsilon : 1e-3f;
+    if (o.axis != 0 && o.axis != -1) {
+        brain__fail(BRAIN_ERR_ARG, "BatchNormalization: axis %d is not supported (only -1, the channels-last axis)", o.axis);
+        return NULL;
+    }
+    if (!(momentum >= 0 && momentum <= 1) || !(eps > 0)) {
+        brain__fail(BRAIN_ERR_ARG, "BatchNormalization: momentum must be in [0, 1] and epsilon positive (got %g, %g)",
+                    (double)momentum, (double)eps);
+        return NULL;
+    }
+    batchnorm *b = (batchnorm *)brain__layer_new(&brain__batch_normalization_vt, sizeof(batchnorm), o.name);
+    if (!b) return NULL;
+    b->momentum = momentum;
+    b->epsilon = eps;
+    b->center = o.center != BRAIN_OFF;
+    b->scale = o.scale != BRAIN_OFF;
+    b->binit = o.beta_initializer; b->ginit = o.gamma_initializer;
+    b->mminit = o.moving_mean_initializer; b->mvinit = o.moving_variance_initializer;
+    b->breg = o.beta_regularizer; b->greg = o.gamma_regularizer;
+    return &b->base;
+}

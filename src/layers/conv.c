@@ -1,0 +1,371 @@
+/* conv.c — Conv2D and Conv1D (channels-last cross-correlation, no kernel flip).  Conv1D is
+ * Conv2D on an image of height 1.
+ *
+ * Geometry per spatial axis (input n, kernel k, stride s, dilation d, k_eff = (k − 1)·d + 1):
+ *   valid: out = ⌊(n − k_eff)/s⌋ + 1, no padding
+ *   same:  out = ⌈n/s⌉, total = max(0, (out − 1)·s + k_eff − n), before = ⌊total/2⌋,
+ *          after = total − before (the odd extra pixel goes to the bottom/right, as in Keras)
+ *
+ * Forward, as one matrix product over the whole batch (im2col):
+ *   col[(b,i,j), (p,q,c)] = x[b, i·s_h + p·d_h − pad_top, j·s_w + q·d_w − pad_left, c]  (0 outside)
+ *   z = col · K + bias      (rows N·OH·OW, K reshaped to (kh·kw·C_in, filters))
+ *   y = f(z)
+ * Backward:
+ *   dz = dy ⊙ f'(z)
+ *   dK += colᵀ · dz,   db += Σ_rows dz
+ *   dcol = dz · Kᵀ,    dx[b, ih, iw, c] += Σ dcol over every (row, p, q) that read x[b, ih, iw, c] (col2im)
+ * A 1×1 kernel with stride 1 and no padding reads x directly (col = x).
+ * The batch is processed in chunks of whole images whose columns fit in about 512 KB (L2), so the
+ * columns are written and read back while cached: one product per chunk (the whole batch in one
+ * product when it fits).  Backward rebuilds each chunk's columns instead of keeping a batch of them.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("O3")
+#endif
+#include "internal.h"
+#include "layer_config.h"
+#include "parallel.h"
+#include "../core/sgemm_portable.h"
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct conv {
+    brain_layer base;
+    int rank;                               /* 1 (Conv1D) or 2 (Conv2D) */
+    int64_t filters, kh, kw, sh, sw, dh, dw;
+    bool same, use_bias;
+    brain_initializer_kind kinit, binit;
+    brain_regularizer kreg, breg;
+    brain_weight *kernel, *bias;
+    int64_t H, W, C, OH, OW, pad_top, pad_left;
+    bool direct;                            /* 1×1, stride 1, no padding: col is x itself */
+    int64_t chunk;                          /* images per im2col chunk */
+    float *col; int64_t col_cap;            /* one chunk's im2col rows; dcol in backward */
+    float *z;  int64_t z_cap;               /* pre-activation, when f' needs it */
+    float *dz; int64_t dz_cap;
+    float *kt;                              /* Kᵀ (filters × kh·kw·C_in), refreshed in each backward */
+} conv;
+
+/* one spatial axis; false when the window does not fit ("valid" on a too-small input) */
+static bool conv_axis(int64_t n, int64_t k, int64_t s, int64_t d, bool same, int64_t *out, int64_t *pad)
+{
+    int64_t keff = (k - 1) * d + 1;
+    if (same) {
+        *out = (n + s - 1) / s;
+        int64_t total = (*out - 1) * s + keff - n;
+        *pad = total > 0 ? total / 2 : 0;
+    } else {
+        if (n < keff) return false;
+        *out = (n - keff) / s + 1;
+        *pad = 0;
+    }
+    return true;
+}
+
+static brain_status conv_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out)
+{
+    conv *c = (conv *)l;
+    const char *cls = l->vt->class_name;
+    if (in[0].ndim != c->rank + 1) {
+        char b[128];
+        brain__shape_str(&in[0], b, sizeof b);
+        return brain__fail(BRAIN_ERR_ARG, "%s '%s' needs inputs of rank %d (batch, %s, channels), got %s", cls, l->name,
+                           c->rank + 2, c->rank == 2 ? "height, width" : "steps", b);
+    }
+    c->H = c->rank == 2 ? in[0].dims[0] : 1;
+    c->W = in[0].dims[c->rank - 1];
+    c->C = in[0].dims[c->rank];
+    int64_t pad_h = 0;
+    if (!conv_axis(c->H, c->kh, c->sh, c->dh, c->same, &c->OH, &pad_h) ||
+        !conv_axis(c->W, c->kw, c->sw, c->dw, c->same, &c->OW, &c->pad_left)) {
+        char b[128];
+        brain__shape_str(&in[0], b, sizeof b);
+        return brain__fail(BRAIN_ERR_ARG, "%s '%s': the %lldx%lld kernel (dilation %lldx%lld) does not fit the input %s "
+                           "with padding \"valid\"", cls, l->name, (long long)c->kh, (long long)c->kw, (long long)c->dh,
+                           (long long)c->dw, b);
+    }
+    c->pad_top = pad_h;
+    c->direct = c->kh == 1 && c->kw == 1 && c->sh == 1 && c->sw == 1;
+    const int64_t per_image = c->OH * c->OW * c->kh * c->kw * c->C;
+    c->chunk = per_image >= 131072 ? 1 : 131072 / per_image;
+    out->ndim = c->rank + 1;
+    if (c->rank == 2) { out->dims[0] = c->OH; out->dims[1] = c->OW; }
+    else out->dims[0] = c->OW;
+    out->dims[c->rank] = c->filters;
+    int64_t ks[4] = {c->kh, c->kw, c->C, c->filters};
+    c->kernel = brain__layer_add_weight(l, "kernel", c->rank + 2, c->rank == 2 ? ks : ks + 1,
+                                        c->kinit ? c->kinit : BRAIN_INIT_GLOROT_UNIFORM, c->kreg, true);
+    if (!c->kernel) return BRAIN_ERR_ARG;
+    if (c->use_bias) {
+        c->bias = brain__layer_add_weight(l, "bias", 1, &c->filters, c->binit ? c->binit : BRAIN_INIT_ZEROS, c->breg, true);
+        if (!c->bias) return BRAIN_ERR_ARG;
+    }
+    c->kt = brain__alloc_array((size_t)c->kernel->size, sizeof(float));
+    return c->kt ? BRAIN_OK : BRAIN_ERR_NOMEM;
+}
+
+static brain_status conv_reserve(brain_layer *l, int64_t batch)
+{
+    conv *c = (conv *)l;
+    int64_t rows = batch * c->OH * c->OW, K = c->kh * c->kw * c->C;
+    brain_status s = brain__reserve_floats(&c->dz, &c->dz_cap, rows * c->filters);
+    if (!s && !c->direct) s = brain__reserve_floats(&c->col, &c->col_cap, (batch < c->chunk ? batch : c->chunk) * c->OH * c->OW * K);
+    if (!s && !brain__act_backward_uses_y_only(l->activation)) s = brain__reserve_floats(&c->z, &c->z_cap, rows * c->filters);
+    return s;
+}
+
+/* col rows for output rows r of the batch (r = b·OH + oh).  For each kernel row p, the kw·C
+ * values a window reads are contiguous in x when the dilation along the width is 1, and
+ * contiguous in the col row too: one short copy per (ow, p) when the window is inside. */
+static void im2col_rows(const conv *c, const float *x, int64_t r0, int64_t r1, float *col)
+{
+    const int64_t H = c->H, W = c->W, C = c->C, OH = c->OH, OW = c->OW, kh = c->kh, kw = c->kw;
+    const int64_t K = kh * kw * C, seg = kw * C;
+    for (int64_t r = r0; r < r1; r++) {
+        const int64_t b = r / OH, oh = r % OH;
+        const float *xb = x + b * H * W * C;
+        float *rows = col + r * OW * K;
+        for (int64_t p = 0; p < kh; p++) {
+            const int64_t ih = oh * c->sh + p * c->dh - c->pad_top;
+            if (ih < 0 || ih >= H) {
+                for (int64_t ow = 0; ow < OW; ow++) memset(rows + ow * K + p * seg, 0, sizeof(float) * (size_t)seg);
+                continue;
+            }
+            const float *xr = xb + ih * W * C;
+            for (int64_t ow = 0; ow < OW; ow++) {
+                const int64_t iw0 = ow * c->sw - c->pad_left;
+                float *dst = rows + ow * K + p * seg;
+                if (c->dw == 1 && iw0 >= 0 && iw0 + kw <= W) {
+                    const float *src = xr + iw0 * C;
+                    for (int64_t k = 0; k < seg; k++) dst[k] = src[k];
+                    continue;
+                }
+                for (int64_t q = 0; q < kw; q++) {
+                    const int64_t iw = iw0 + q * c->dw;
+                    if (iw < 0 || iw >= W) for (int64_t k = 0; k < C; k++) dst[q * C + k] = 0.0f;
+                    else for (int64_t k = 0; k < C; k++) dst[q * C + k] = xr[iw * C + k];
+                }
+            }
+        }
+    }
+}
+
+static void im2col(const conv *c, const float *x, int64_t batch, float *col)
+{
+    BRAIN_PARALLEL_RANGES(batch * c->OH, batch * c->OH * c->OW * c->kh * c->kw * c->C > 262144, im2col_rows(c, x, r0, r1, col));
+}
+
+/* dx += col2im(dcol) for images [b0, b1): each image's rows are summed back into that image only */
+static void col2im_images(const conv *c, const float *dcol, int64_t b0, int64_t b1, float *dx)
+{
+    const int64_t H = c->H, W = c->W, C = c->C, OH = c->OH, OW = c->OW, kh = c->kh, kw = c->kw;
+    const int64_t K = kh * kw * C;
+    for (int64_t b = b0; b < b1; b++) {
+        float *xb = dx + b * H * W * C;
+        for (int64_t oh = 0; oh < OH; oh++)
+            for (int64_t ow = 0; ow < OW; ow++) {
+                const float *row = dcol + ((b * OH + oh) * OW + ow) * K;
+                for (int64_t p = 0; p < kh; p++) {
+                    const int64_t ih = oh * c->sh + p * c->dh - c->pad_top;
+                    if (ih < 0 || ih >= H) continue;
+                    for (int64_t q = 0; q < kw; q++) {
+                        const int64_t iw = ow * c->sw + q * c->dw - c->pad_left;
+                        if (iw < 0 || iw >= W) continue;
+                        const float *src = row + (p * kw + q) * C;
+                        float *dst = xb + (ih * W + iw) * C;
+                        for (int64_t k = 0; k < C; k++) dst[k] += src[k];
+                    }
+                }
+            }
+    }
+}
+
+static void col2im_add(const conv *c, const float *dcol, int64_t batch, float *dx)
+{
+    BRAIN_PARALLEL_RANGES(batch, batch * c->OH * c->OW * c->kh * c->kw * c->C > 262144, col2im_images(c, dcol, r0, r1, dx));
+}
+
+static void conv_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
+{
+    conv *c = (conv *)l;
+    const int64_t batch = in[0]->shape[0], F = c->filters, K = c->kh * c->kw * c->C;
+    const int64_t img_in = c->H * c->W * c->C, img_rows = c->OH * c->OW;
+    const bool keep_z = !brain__act_backward_uses_y_only(l->activation);
+    const int64_t step = c->direct ? batch : c->chunk;
+    for (int64_t b0 = 0; b0 < batch; b0 += step) {
+        const int64_t nb = batch - b0 < step ? batch - b0 : step, rows = nb * img_rows;
+        const float *A = in[0]->data + b0 * img_in;
+        if (!c->direct) {
+            im2col(c, A, nb, c->col);
+            A = c->col;
+        }
+        float *z = (keep_z ? c->z : out->data) + b0 * img_rows * F;
+        if (c->use_bias) {
+            const float *bias = c->bias->value;
+            for (int64_t r = 0; r < rows; r++)
+                for (int64_t j = 0; j < F; j++) z[r * F + j] = bias[j];
+        }
+        brain__sgemm_portable(false, false, rows, F, K, 1.0f, A, K, c->kernel->value, F, c->use_bias ? 1.0f : 0.0f, z, F);
+        if (l->activation != BRAIN_LINEAR || keep_z) brain__act_forward(l->activation, z, out->data + b0 * img_rows * F, rows, F);
+    }
+}
+
+static void conv_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
+                          const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
+{
+    conv *c = (conv *)l;
+    const int64_t batch = in[0]->shape[0], F = c->filters, K = c->kh * c->kw * c->C;
+    const int64_t img_in = c->H * c->W * c->C, img_rows = c->OH * c->OW;
+    const float *dz = dout->data;
+    if (l->activation != BRAIN_LINEAR) {
+        brain__act_backward(l->activation, c->z, out->data, dout->data, c->dz, batch * img_rows, F, false);
+        dz = c->dz;
+    }
+    if (c->kernel->grad && c->use_bias) {
+        float *db = c->bias->grad;
+        for (int64_t r = 0; r < batch * img_rows; r++)
+            for (int64_t j = 0; j < F; j++) db[j] += dz[r * F + j];
+    }
+    if (din[0])
+        for (int64_t k = 0; k < K; k++)
+            for (int64_t j = 0; j < F; j++) c->kt[j * K + k] = c->kernel->value[k * F + j];
+    const int64_t step = c->direct ? batch : c->chunk;
+    for (int64_t b0 = 0; b0 < batch; b0 += step) {
+        const int64_t nb = batch - b0 < step ? batch - b0 : step, rows = nb * img_rows;
+        const float *x = in[0]->data + b0 * img_in, *g = dz + b0 * img_rows * F;
+        float *dx = din[0] ? din[0]->data + b0 * img_in : NULL;
+        if (c->direct) {
+            if (c->kernel->grad) brain__sgemm_portable(true, false, K, F, rows, 1.0f, x, K, g, F, 1.0f, c->kernel->grad, F);
+            if (dx) brain__sgemm_portable(false, false, rows, K, F, 1.0f, g, F, c->kt, K, 1.0f, dx, K);
+            continue;
+        }
+        if (c->kernel->grad) {
+            im2col(c, x, nb, c->col);
+            brain__sgemm_portable(true, false, K, F, rows, 1.0f, c->col, K, g, F, 1.0f, c->kernel->grad, F);
+        }
+        if (dx) { /* dcol overwrites the chunk's columns */
+            brain__sgemm_portable(false, false, rows, K, F, 1.0f, g, F, c->kt, K, 0.0f, c->col, K);
+            col2im_add(c, c->col, nb, dx);
+        }
+    }
+}
+
+static void conv_destroy(brain_layer *l)
+{
+    conv *c = (conv *)l;
+    free(c->col);
+    free(c->z);
+    free(c->dz);
+    free(c->kt);
+}
+
+static brain_status conv_get_config(const brain_layer *l, cJSON *cfg)
+{
+    const conv *c = (const conv *)l;
+    int n = c->rank, o = 2 - n; /* Conv1D writes the width entries only */
+    int64_t ks[2] = {c->kh, c->kw}, st[2] = {c->sh, c->sw}, dl[2] = {c->dh, c->dw};
+    brain_status s = brain__cfg_add_number(cfg, "filters", (double)c->filters);
+    if (!s) s = brain__cfg_add_ints(cfg, "kernel_size", n, ks + o);
+    if (!s) s = brain__cfg_add_ints(cfg, "strides", n, st + o);
+    if (!s) s = brain__cfg_add_string(cfg, "padding", c->same ? "same" : "valid");
+    if (!s) s = brain__cfg_add_string(cfg, "data_format", "channels_last");
+    if (!s) s = brain__cfg_add_ints(cfg, "dilation_rate", n, dl + o);
+    if (!s) s = brain__cfg_add_number(cfg, "groups", 1);
+    if (!s) s = brain__cfg_add_string(cfg, "activation", brain_activation_name(l->activation));
+    if (!s) s = brain__cfg_add_bool(cfg, "use_bias", c->use_bias);
+    if (!s) s = brain__cfg_add_initializer(cfg, "kernel_initializer", c->kinit ? c->kinit : BRAIN_INIT_GLOROT_UNIFORM);
+    if (!s) s = brain__cfg_add_initializer(cfg, "bias_initializer", c->binit ? c->binit : BRAIN_INIT_ZEROS);
+    if (!s) s = brain__cfg_add_regularizer(cfg, "kernel_regularizer", c->kreg);
+    if (!s) s = brain__cfg_add_regularizer(cfg, "bias_regularizer", c->breg);
+    if (!s) s = brain__cfg_add_null(cfg, "activity_regularizer");
+    if (!s) s = brain__cfg_add_null(cfg, "kernel_constraint");
+    if (!s) s = brain__cfg_add_null(cfg, "bias_constraint");
+    return s;
+}
+
+static brain_layer *conv_from_config(const cJSON *cfg, int rank)
+{
+    const char *cls = rank == 2 ? "Conv2D" : "Conv1D";
+    double filters = 0, groups = 1;
+    int64_t ks[2] = {0, 0}, st[2] = {1, 1}, dl[2] = {1, 1};
+    bool same = false, use_bias = true;
+    brain_conv_options o = {.name = brain__cfg_name(cfg)};
+    if (brain__cfg_get_number(cfg, cls, "filters", &filters, true) ||
+        brain__cfg_get_ints(cfg, cls, "kernel_size", rank, ks, true) ||
+        brain__cfg_get_ints(cfg, cls, "strides", rank, st, false) ||
+        brain__cfg_get_ints(cfg, cls, "dilation_rate", rank, dl, false) ||
+        brain__cfg_get_number(cfg, cls, "groups", &groups, false) ||
+        brain__cfg_get_padding(cfg, cls, &same) || brain__cfg_check_channels_last(cfg, cls) ||
+        brain__cfg_get_activation(cfg, cls, &o.activation) || brain__cfg_get_bool(cfg, cls, "use_bias", &use_bias) ||
+        brain__cfg_get_initializer(cfg, cls, "kernel_initializer", &o.kernel_initializer) ||
+        brain__cfg_get_initializer(cfg, cls, "bias_initializer", &o.bias_initializer) ||
+        brain__cfg_get_regularizer(cfg, cls, "kernel_regularizer", &o.kernel_regularizer) ||
+        brain__cfg_get_regularizer(cfg, cls, "bias_regularizer", &o.bias_regularizer))
+        return NULL;
+    if (groups != 1) {
+        brain__fail(BRAIN_ERR_FORMAT, "%s config: 'groups' %g is not supported (only 1)", cls, groups);
+        return NULL;
+    }
+    o.padding = same ? BRAIN_PADDING_SAME : BRAIN_PADDING_VALID;
+    o.use_bias = use_bias ? BRAIN_ON : BRAIN_OFF;
+    for (int i = 0; i < rank; i++) { o.strides[i] = st[i]; o.dilation_rate[i] = dl[i]; }
+    return rank == 2 ? brain_conv2d((int64_t)filters, ks[0], ks[1], &o) : brain_conv1d((int64_t)filters, ks[0], &o);
+}
+static brain_layer *conv2d_from_config(const cJSON *cfg) { return conv_from_config(cfg, 2); }
+static brain_layer *conv1d_from_config(const cJSON *cfg) { return conv_from_config(cfg, 1); }
+
+const brain_layer_vtable brain__conv2d_vt = {
+    .class_name = "Conv2D", .snake_name = "conv2d", .build = conv_build, .reserve = conv_reserve,
+    .forward = conv_forward, .backward = conv_backward, .destroy = conv_destroy,
+    .get_config = conv_get_config, .from_config = conv2d_from_config,
+};
+const brain_layer_vtable brain__conv1d_vt = {
+    .class_name = "Conv1D", .snake_name = "conv1d", .build = conv_build, .reserve = conv_reserve,
+    .forward = conv_forward, .backward = conv_backward, .destroy = conv_destroy,
+    .get_config = conv_get_config, .from_config = conv1d_from_config,
+};
+
+static brain_layer *conv_new(int rank, int64_t filters, int64_t kh, int64_t kw, const brain_conv_options *opt)
+{
+    const char *cls = rank == 2 ? "Conv2D" : "Conv1D";
+    brain_conv_options o = opt ? *opt : (brain_conv_options){0};
+    int64_t st[2] = {o.strides[0] ? o.strides[0] : 1, 0}, dl[2] = {o.dilation_rate[0] ? o.dilation_rate[0] : 1, 0};
+    st[1] = o.strides[1] ? o.strides[1] : st[0];
+    dl[1] = o.dilation_rate[1] ? o.dilation_rate[1] : dl[0];
+    if (filters <= 0 || kh <= 0 || kw <= 0) {
+        brain__fail(BRAIN_ERR_ARG, "%s: filters and kernel_size must be positive, got filters=%lld kernel_size=%lld", cls,
+                    (long long)filters, (long long)(kh <= 0 ? kh : kw));
+        return NULL;
+    }
+    if (st[0] < 1 || st[1] < 1 || dl[0] < 1 || dl[1] < 1) {
+        brain__fail(BRAIN_ERR_ARG, "%s: strides and dilation_rate must be positive", cls);
+        return NULL;
+    }
+    if ((unsigned)o.activation >= BRAIN_ACTIVATION_COUNT || (o.padding != BRAIN_PADDING_VALID && o.padding != BRAIN_PADDING_SAME)) {
+        brain__fail(BRAIN_ERR_ARG, "%s: activation %d or padding %d is not a valid value", cls, (int)o.activation, (int)o.padding);
+        return NULL;
+    }
+    conv *c = (conv *)brain__layer_new(rank == 2 ? &brain__conv2d_vt : &brain__conv1d_vt, sizeof(conv), o.name);
+    if (!c) return NULL;
+    c->rank = rank;
+    c->filters = filters;
+    c->kh = kh; c->kw = kw;
+    if (rank == 2) { c->sh = st[0]; c->sw = st[1]; c->dh = dl[0]; c->dw = dl[1]; }
+    else { c->sh = 1; c->sw = st[0]; c->dh = 1; c->dw = dl[0]; }
+    c->same = o.padding == BRAIN_PADDING_SAME;
+    c->use_bias = o.use_bias != BRAIN_OFF;
+    c->kinit = o.kernel_initializer; c->binit = o.bias_initializer;
+    c->kreg = o.kernel_regularizer; c->breg = o.bias_regularizer;
+    c->base.activation = o.activation;
+    return &c->base;
+}
+
+brain_layer *brain_conv2d(int64_t filters, int64_t kh, int64_t kw, const brain_conv_options *opt)
+{
+    return conv_new(2, filters, kh, kw, opt);
+}
+
+brain_layer *brain_conv1d(int64_t filters, int64_t kernel_size, const brain_conv_options *opt)
+{
+    return conv_new(1, filters, 1, kernel_size, opt);
+}

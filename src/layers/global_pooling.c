@@ -1,0 +1,136 @@
+/* global_pooling.c — GlobalAveragePooling2D, GlobalMaxPooling2D, GlobalAveragePooling1D
+ * (channels-last, keepdims=False): (H, W, C) or (steps, C) -> (C), over the n = H·W (or steps)
+ * positions of each sample.
+ *
+ * Average: y[b,c] = (1/n) Σ_pos x[b,pos,c];   backward dx[b,pos,c] += dy[b,c] / n.
+ * Max:     y[b,c] = max_pos x[b,pos,c] (first winner cached); backward dx[winner] += dy[b,c].
+ */
+#include "internal.h"
+#include "layer_config.h"
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct gpool {
+    brain_layer base;
+    int rank;
+    bool is_max;
+    int64_t n, C;                           /* positions per sample, channels */
+    int64_t *arg; int64_t arg_cap;          /* max: winning position per (b, c) */
+} gpool;
+
+static brain_status gpool_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out)
+{
+    gpool *g = (gpool *)l;
+    if (in[0].ndim != g->rank + 1) {
+        char b[128];
+        brain__shape_str(&in[0], b, sizeof b);
+        return brain__fail(BRAIN_ERR_ARG, "%s '%s' needs inputs of rank %d, got %s", l->vt->class_name, l->name, g->rank + 2, b);
+    }
+    g->C = in[0].dims[g->rank];
+    g->n = brain__shape_size(&in[0]) / g->C;
+    out->ndim = 1;
+    out->dims[0] = g->C;
+    return BRAIN_OK;
+}
+
+static brain_status gpool_reserve(brain_layer *l, int64_t batch)
+{
+    gpool *g = (gpool *)l;
+    if (!g->is_max) return BRAIN_OK;
+    int64_t need = batch * g->C;
+    if (need <= g->arg_cap) return BRAIN_OK;
+    int64_t *p = realloc(g->arg, sizeof(int64_t) * (size_t)need);
+    if (!p) return brain__fail(BRAIN_ERR_NOMEM, "out of memory growing %s '%s'", l->vt->class_name, l->name);
+    g->arg = p;
+    g->arg_cap = need;
+    return BRAIN_OK;
+}
+
+static void gpool_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
+{
+    gpool *g = (gpool *)l;
+    const int64_t batch = in[0]->shape[0], n = g->n, C = g->C;
+    for (int64_t b = 0; b < batch; b++) {
+        const float *x = in[0]->data + b * n * C;
+        float *y = out->data + b * C;
+        if (g->is_max) {
+            int64_t *arg = g->arg + b * C;
+            for (int64_t c = 0; c < C; c++) { y[c] = x[c]; arg[c] = 0; }
+            for (int64_t p = 1; p < n; p++)
+                for (int64_t c = 0; c < C; c++)
+                    if (x[p * C + c] > y[c]) { y[c] = x[p * C + c]; arg[c] = p; }
+        } else {
+            for (int64_t c = 0; c < C; c++) y[c] = 0.0f;
+            for (int64_t p = 0; p < n; p++)
+                for (int64_t c = 0; c < C; c++) y[c] += x[p * C + c];
+            for (int64_t c = 0; c < C; c++) y[c] /= (float)n;
+        }
+    }
+}
+
+static void gpool_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
+                           const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
+{
+    gpool *g = (gpool *)l;
+    if (!din[0]) return;
+    const int64_t batch = in[0]->shape[0], n = g->n, C = g->C;
+    for (int64_t b = 0; b < batch; b++) {
+        float *dx = din[0]->data + b * n * C;
+        const float *dy = dout->data + b * C;
+        if (g->is_max) {
+            for (int64_t c = 0; c < C; c++) dx[g->arg[b * C + c] * C + c] += dy[c];
+        } else {
+            for (int64_t p = 0; p < n; p++)
+                for (int64_t c = 0; c < C; c++) dx[p * C + c] += dy[c] / (float)n;
+        }
+    }
+}
+
+static void gpool_destroy(brain_layer *l) { free(((gpool *)l)->arg); }
+
+static brain_status gpool_get_config(const brain_layer *l, cJSON *cfg)
+{
+    brain_status s = brain__cfg_add_string(cfg, "data_format", "channels_last");
+    if (!s) s = brain__cfg_add_bool(cfg, "keepdims", false);
+    return s;
+}
+
+static brain_layer *gpool_new(int rank, bool is_max, const char *name);
+
+static brain_layer *gpool_from_config(const cJSON *cfg, int rank, bool is_max, const char *cls)
+{
+    bool keepdims = false;
+    if (brain__cfg_check_channels_last(cfg, cls) || brain__cfg_get_bool(cfg, cls, "keepdims", &keepdims)) return NULL;
+    if (keepdims) {
+        brain__fail(BRAIN_ERR_FORMAT, "%s config: 'keepdims' true is not supported", cls);
+        return NULL;
+    }
+    return gpool_new(rank, is_max, brain__cfg_name(cfg));
+}
+static brain_layer *gap2d_from_config(const cJSON *c) { return gpool_from_config(c, 2, false, "GlobalAveragePooling2D"); }
+static brain_layer *gmp2d_from_config(const cJSON *c) { return gpool_from_config(c, 2, true, "GlobalMaxPooling2D"); }
+static brain_layer *gap1d_from_config(const cJSON *c) { return gpool_from_config(c, 1, false, "GlobalAveragePooling1D"); }
+
+#define GPOOL_VT(var, cls, snake, fc)                                                                              \
+    const brain_layer_vtable var = {.class_name = cls, .snake_name = snake, .build = gpool_build,                  \
+                                    .reserve = gpool_reserve, .forward = gpool_forward, .backward = gpool_backward, \
+                                    .destroy = gpool_destroy, .get_config = gpool_get_config, .from_config = fc}
+GPOOL_VT(brain__global_average_pooling2d_vt, "GlobalAveragePooling2D", "global_average_pooling2d", gap2d_from_config);
+GPOOL_VT(brain__global_max_pooling2d_vt, "GlobalMaxPooling2D", "global_max_pooling2d", gmp2d_from_config);
+GPOOL_VT(brain__global_average_pooling1d_vt, "GlobalAveragePooling1D", "global_average_pooling1d", gap1d_from_config);
+
+static brain_layer *gpool_new(int rank, bool is_max, const char *name)
+{
+    const brain_layer_vtable *vt = rank == 1 ? &brain__global_average_pooling1d_vt
+                                   : is_max  ? &brain__global_max_pooling2d_vt
+                                             : &brain__global_average_pooling2d_vt;
+    gpool *g = (gpool *)brain__layer_new(vt, sizeof(gpool), name);
+    if (!g) return NULL;
+    g->rank = rank;
+    g->is_max = is_max;
+    return &g->base;
+}
+
+brain_layer *brain_global_average_pooling2d(const brain_layer_options *opt) { return gpool_new(2, false, opt ? opt->name : NULL); }
+brain_layer *brain_global_max_pooling2d(const brain_layer_options *opt) { return gpool_new(2, true, opt ? opt->name : NULL); }
+brain_layer *brain_global_average_pooling1d(const brain_layer_options *opt) { return gpool_new(1, false, opt ? opt->name : NULL); }

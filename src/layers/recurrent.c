@@ -1,0 +1,796 @@
+/* recurrent.c — the core every recurrent layer runs on (see recurrent.h for the plan).
+ *
+ * Forward, per step t in processing order (t = T−1−s when go_backwards), with m = mask(b, t):
+ *   Z_t = x_t W + b_in + a_{t−1} U          a = h ⊙ rmask (recurrent dropout) or h
+ *   SimpleRNN: h_t = f(Z_t)
+ *   LSTM:      i, f, o = σ(Z_i, Z_f, Z_o), g = f(Z_c), c_t = f·c_{t−1} + i·g, h_t = o·f(c_t)
+ *   GRU (reset_after): R = a_{t−1} U + b_rec;  z = σ(X_z + R_z), r = σ(X_r + R_r),
+ *                      hh = f(X_h + r·R_h),    h_t = z·h_{t−1} + (1 − z)·hh
+ *   GRU (reset_after=False): z, r as above with R = a U_zr; hh = f(X_h + (r ⊙ a_{t−1}) U_h)
+ *   masked (m = 0): h_t = h_{t−1}, c_t = c_{t−1}; the output at t is h_t, or 0 with zero_output_for_mask.
+ * Backward, steps in reverse: dh_t (+= dy_t) → dZ_t by the cell's derivative (zero where masked,
+ * dh then flows straight to h_{t−1}), dh_{t−1} = direct part + (dR_t Uᵀ) ⊙ rmask, dc_{t−1} = dc_t·f;
+ * then over all steps at once: dW += x̃ᵀ dZ, dU += aᵀ dR, db += Σ dZ (and Σ dR), dx += (dZ Wᵀ) ⊙ dmask.
+ * Derivatives of f and σ come from their outputs: tanh 1 − y², sigmoid y(1 − y), relu [y > 0],
+ * linear 1, hard_sigmoid [0 < y < 1]/6.
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+/* vectorise the fused gate loops: no FP contraction or reassociation, so results stay those of the
+ * scalar code; no-trapping-math lets the float→int step of fast_exp vectorise (it changes no value) */
+#pragma GCC optimize("O3", "no-trapping-math")
+#endif
+#include "recurrent.h"
+#include <cjson/cJSON.h>
+#include <math.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#include <stdlib.h>
+#include <string.h>
+
+/* e^x without branches or calls, so the gate loops vectorise (libm's expf/tanhf are calls per
+ * value and were half of a training step): Cephes's expf — n = round(x·log2 e), r = x − n·ln 2
+ * in two parts, a degree-7 polynomial, times 2^n from the exponent bits; relative error < 2e-7. */
+static inline float fast_exp(float x)
+{
+    x = x < -87.3f ? -87.3f : x > 88.3f ? 88.3f : x;
+    float n = floorf(x * 1.44269504088896341f + 0.5f);
+    float r = x - n * 0.693359375f + n * 2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    p = p * r * r + r + 1.0f;
+    uint32_t bits = (uint32_t)((int32_t)n + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+static inline float fast_sigmoid(float x) { return 1.0f / (1.0f + fast_exp(-x)); }
+/* tanh|x| = (1 − e^{−2|x|})/(1 + e^{−2|x|}); below |x| = 1/16 its Taylor series to x⁷ (the
+ * difference 1 − e^{−2|x|} would lose digits there) */
+static inline float fast_tanh(float x)
+{
+    float a = fabsf(x), e = fast_exp(-2.0f * a), x2 = x * x;
+    float t = (1.0f - e) / (1.0f + e);
+    float small = a * (1.0f + x2 * (-1.0f / 3 + x2 * (2.0f / 15 + x2 * (-17.0f / 315))));
+    t = a < 0.0625f ? small : t;
+    return copysignf(t, x);
+}
+
+static inline float act_f(brain_activation_kind k, float x)
+{
+    switch (k) {
+    case BRAIN_TANH: return fast_tanh(x);
+    case BRAIN_SIGMOID: return fast_sigmoid(x);
+    case BRAIN_RELU: return x > 0 ? x : 0;
+    case BRAIN_HARD_SIGMOID: { float y = x / 6.0f + 0.5f; return y < 0 ? 0 : y > 1 ? 1 : y; }
+    default: return x; /* linear */
+    }
+}
+static inline float act_d(brain_activation_kind k, float y) /* f'(x) from y = f(x) */
+{
+    switch (k) {
+    case BRAIN_TANH: return 1.0f - y * y;
+    case BRAIN_SIGMOID: return y * (1.0f - y);
+    case BRAIN_RELU: return y > 0 ? 1.0f : 0.0f;
+    case BRAIN_HARD_SIGMOID: return y > 0 && y < 1 ? 1.0f / 6.0f : 0.0f;
+    default: return 1.0f;
+    }
+}
+/* y[j] = act(x[j]); separate loops per kind so each one vectorises */
+static void act_row(brain_activation_kind k, float *restrict v, int64_t n)
+{
+    switch (k) {
+    case BRAIN_TANH: for (int64_t j = 0; j < n; j++) v[j] = fast_tanh(v[j]); break;
+    case BRAIN_SIGMOID: for (int64_t j = 0; j < n; j++) v[j] = fast_sigmoid(v[j]); break;
+    default: for (int64_t j = 0; j < n; j++) v[j] = act_f(k, v[j]); break;
+    }
+}
+
+bool brain__is_rnn(const brain_layer *l)
+{
+    return l && l->vt->build == brain__rnn_build;
+}
+
+static const char *kind_class(brain__cell_kind k)
+{
+    return k == BRAIN_CELL_LSTM ? "LSTM" : k == BRAIN_CELL_GRU ? "GRU" : "SimpleRNN";
+}
+
+static bool rnn_act_ok(brain_activation_kind a)
+{
+    return a == BRAIN_TANH || a == BRAIN_SIGMOID || a == BRAIN_RELU || a == BRAIN_LINEAR || a == BRAIN_HARD_SIGMOID;
+}
+
+brain_layer *brain__rnn_new(const brain_layer_vtable *vt, brain__cell_kind kind, int64_t units, const brain_rnn_options *opt)
+{
+    brain_rnn_options o = opt ? *opt : (brain_rnn_options){0};
+    const char *cls = kind_class(kind);
+    if (units <= 0) {
+        brain__fail(BRAIN_ERR_ARG, "%s: units must be a positive integer, got %lld", cls, (long long)units);
+        return NULL;
+    }
+    brain_activation_kind act = o.has_activation ? o.activation : BRAIN_TANH;
+    brain_activation_kind ract = o.has_recurrent_activation ? o.recurrent_activation : BRAIN_SIGMOID;
+    if (!rnn_act_ok(act) || (kind != BRAIN_CELL_SIMPLE && !rnn_act_ok(ract))) {
+        brain__fail(BRAIN_ERR_ARG, "%s: activation and recurrent_activation must be tanh, sigmoid, relu, linear or "
+                    "hard_sigmoid (got %s and %s)", cls, brain_activation_name(act), brain_activation_name(ract));
+        return NULL;
+    }
+    if (!(o.dropout >= 0 && o.dropout < 1) || !(o.recurrent_dropout >= 0 && o.recurrent_dropout < 1)) {
+        brain__fail(BRAIN_ERR_ARG, "%s: dropout and recurrent_dropout must be in [0, 1), got %g and %g", cls,
+                    (double)o.dropout, (double)o.recurrent_dropout);
+        return NULL;
+    }
+    brain__rnn *r = (brain__rnn *)brain__layer_new(vt, sizeof(brain__rnn), o.name);
+    if (!r) return NULL;
+    r->kind = kind;
+    r->gates = kind == BRAIN_CELL_LSTM ? 4 : kind == BRAIN_CELL_GRU ? 3 : 1;
+    r->units = units;
+    r->act = act;
+    r->rec_act = ract;
+    r->use_bias = o.use_bias != BRAIN_OFF;
+    r->return_sequences = o.return_sequences;
+    r->return_state = o.return_state;
+    r->go_backwards = o.go_backwards;
+    r->unit_forget_bias = kind == BRAIN_CELL_LSTM && o.unit_forget_bias != BRAIN_OFF;
+    r->reset_after = kind == BRAIN_CELL_GRU && o.reset_after != BRAIN_OFF;
+    r->dropout = o.dropout;
+    r->recurrent_dropout = o.recurrent_dropout;
+    r->kinit = o.kernel_initializer ? o.kernel_initializer : BRAIN_INIT_GLOROT_UNIFORM;
+    r->rinit = o.recurrent_initializer ? o.recurrent_initializer : BRAIN_INIT_ORTHOGONAL;
+    r->binit = o.bias_initializer ? o.bias_initializer : BRAIN_INIT_ZEROS;
+    r->kreg = o.kernel_regularizer;
+    r->rreg = o.recurrent_regularizer;
+    r->breg = o.bias_regularizer;
+    if (o.has_seed) {
+        r->own_rng = true;
+        r->seed = o.seed;
+        brain_rng_seed(&r->rng, o.seed);
+    }
+    r->base.mask_rule = r->return_sequences ? BRAIN_MASK_PASS : BRAIN_MASK_DROP; /* Keras RNN.compute_mask */
+    return &r->base;
+}
+
+brain_status brain__rnn_build_into(brain__rnn *r, brain_layer *owner, const char *path, const brain_shape *in, brain_shape *out)
+{
+    brain_layer *l = &r->base;
+    if (in->ndim != 2)
+        return brain__fail(BRAIN_ERR_ARG, "%s '%s' needs input of shape (steps, features) per sample, got rank %d",
+                           l->vt->class_name, l->name, in->ndim);
+    if (r->return_state)
+        return brain__fail(BRAIN_ERR_ARG, "%s '%s': return_state gives the layer %d outputs, and a model node "
+                           "carries one (Keras's Sequential refuses it too); read the final states with "
+                           "brain_rnn_state instead", l->vt->class_name, l->name, r->kind == BRAIN_CELL_LSTM ? 3 : 2);
+    r->steps = in->dims[0];
+    r->in_dim = in->dims[1];
+    const int64_t GU = r->gates * r->units;
+    int64_t ks[2] = {r->in_dim, GU}, rs[2] = {r->units, GU}, bs[2] = {2, GU};
+    brain_weight *w[3] = {0};
+    w[0] = r->kernel = brain__layer_add_weight(owner, "kernel", 2, ks, r->kinit, r->kreg, true);
+    if (!r->kernel) return BRAIN_ERR_ARG;
+    w[1] = r->rkernel = brain__layer_add_weight(owner, "recurrent_kernel", 2, rs, r->rinit, r->rreg, true);
+    if (!r->rkernel) return BRAIN_ERR_ARG;
+    if (r->use_bias) {
+        /* LSTM unit_forget_bias: zeros with ones on the forget slice [u, 2u) */
+        brain_initializer_kind bi = r->unit_forget_bias && r->binit == BRAIN_INIT_ZEROS ? BRAIN__INIT_UNIT_FORGET_BIAS : r->binit;
+        w[2] = r->bias = r->reset_after ? brain__layer_add_weight(owner, "bias", 2, bs, bi, r->breg, true)
+                                        : brain__layer_add_weight(owner, "bias", 1, &GU, bi, r->breg, true);
+        if (!r->bias) return BRAIN_ERR_ARG;
+    }
+    for (int i = 0; i < 3; i++)
+        if (w[i]) snprintf(w[i]->path, sizeof w[i]->path, "%s", path);
+    *out = r->return_sequences ? BRAIN_SHAPE(r->steps, r->units) : BRAIN_SHAPE(r->units);
+    return BRAIN_OK;
+}
+
+brain_status brain__rnn_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out)
+{
+    return brain__rnn_build_into((brain__rnn *)l, l, "cell", in, out);
+}
+
+brain_status brain__rnn_reserve(brain_layer *l, int64_t batch)
+{
+    brain__rnn *r = (brain__rnn *)l;
+    const int64_t B = batch, T = r->steps, D = r->in_dim, u = r->units, GU = r->gates * u;
+    const bool lstm = r->kind == BRAIN_CELL_LSTM, gru_ra = r->kind == BRAIN_CELL_GRU && r->reset_after,
+               gru_rb = r->kind == BRAIN_CELL_GRU && !r->reset_after;
+    int64_t sizes[16], n = 0, k = 0;
+    float **ptrs[16];
+#define CARVE(p, count) (ptrs[k] = &(p), sizes[k++] = (count))
+    CARVE(r->xd, B * T * D);
+    CARVE(r->dmask, B * D);
+    CARVE(r->rmask, B * u);
+    CARVE(r->z, B * T * GU);
+    CARVE(r->hp, B * T * u);
+    CARVE(r->ha, r->recurrent_dropout > 0 ? B * T * u : 0);
+    CARVE(r->cp, lstm ? B * T * u : 0);
+    CARVE(r->tc, lstm ? B * T * u : 0);
+    CARVE(r->rec, gru_ra ? B * T * GU : 0);
+    CARVE(r->rhp, gru_rb ? B * T * u : 0);
+    CARVE(r->dz, B * T * GU);
+    CARVE(r->dr, gru_ra ? B * T * GU : 0);
+    CARVE(r->h, B * u);
+    CARVE(r->c, B * u);
+    CARVE(r->dh, B * u);
+    CARVE(r->dc, B * u);
+#undef CARVE
+    for (int i = 0; i < k; i++) n += sizes[i] + 16; /* 64-byte aligned starts */
+    brain_status s = brain__reserve_floats(&r->arena, &r->arena_cap, n + 16 + B * u);
+    if (s) return s;
+    float *p = r->arena;
+    for (int i = 0; i < k; i++) {
+        p = (float *)(((uintptr_t)p + 63) & ~(uintptr_t)63);
+        *ptrs[i] = sizes[i] ? p : NULL;
+        p += sizes[i];
+    }
+    r->tmp = (float *)(((uintptr_t)p + 63) & ~(uintptr_t)63);
+    return BRAIN_OK;
+}
+
+/* one keep/drop draw per (sample, feature): 0 or 1/(1 − rate) */
+static void draw_mask(float *mask, int64_t n, float rate, brain_rng *rng)
+{
+    const float scale = 1.0f / (1.0f - rate);
+    for (int64_t i = 0; i < n; i++) mask[i] = brain_rng_uniform(rng) >= rate ? scale : 0.0f;
+}
+
+
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+/* Forward of batch rows [b0, b1) through every step.  Rows are independent, so threads split the
+ * batch and each runs the whole time loop on its rows (one fork per layer call, not per step).
+ * fa / ra are the layer's activations, passed as constants on the common path so that the
+ * per-kind switches fold away. */
+ALWAYS_INLINE void forward_rows(brain__rnn *r, const uint8_t *mask, float *y, int64_t b0, int64_t b1,
+                                brain_activation_kind fa, brain_activation_kind ra)
+{
+    const int64_t T = r->steps, u = r->units, GU = r->gates * u, TU = T * u, TG = T * GU, nb = b1 - b0;
+    const brain__cell_kind kind = r->kind;
+    const bool gru_ra = kind == BRAIN_CELL_GRU && r->reset_after, gru_rb = kind == BRAIN_CELL_GRU && !r->reset_after;
+    const float *U = r->rkernel->value;
+    const float *brec = gru_ra && r->use_bias ? r->bias->value + GU : NULL;
+    for (int64_t s = 0; s < T; s++) {
+        const int64_t t = r->go_backwards ? T - 1 - s : s;
+        float *hp_t = r->hp + t * u, *Z_t = r->z + t * GU;
+        for (int64_t b = b0; b < b1; b++) memcpy(hp_t + b * TU, r->h + b * u, sizeof(float) * u);
+        const float *a_t = hp_t;
+        if (r->rdropped) {
+            float *ha_t = r->ha + t * u;
+            for (int64_t b = b0; b < b1; b++)
+                for (int64_t j = 0; j < u; j++) ha_t[b * TU + j] = hp_t[b * TU + j] * r->rmask[b * u + j];
+            a_t = ha_t;
+        }
+        if (gru_ra) {
+            float *R_t = r->rec + t * GU;
+            brain_sgemm(false, false, nb, GU, u, 1.0f, a_t + b0 * TU, TU, U, GU, 0.0f, R_t + b0 * TG, TG);
+            if (brec)
+                for (int64_t b = b0; b < b1; b++)
+                    for (int64_t j = 0; j < GU; j++) R_t[b * TG + j] += brec[j];
+        } else if (gru_rb) {
+            /* z and r first, then the candidate from (r ⊙ a)·U_h */
+            brain_sgemm(false, false, nb, 2 * u, u, 1.0f, a_t + b0 * TU, TU, U, GU, 1.0f, Z_t + b0 * TG, TG);
+            float *rhp_t = r->rhp + t * u;
+            for (int64_t b = b0; b < b1; b++) {
+                float *zr = Z_t + b * TG;
+                act_row(ra, zr, 2 * u);
+                for (int64_t j = 0; j < u; j++) rhp_t[b * TU + j] = zr[u + j] * a_t[b * TU + j];
+            }
+            brain_sgemm(false, false, nb, u, u, 1.0f, rhp_t + b0 * TU, TU, U + 2 * u, GU, 1.0f, Z_t + b0 * TG + 2 * u, TG);
+        } else {
+            brain_sgemm(false, false, nb, GU, u, 1.0f, a_t + b0 * TU, TU, U, GU, 1.0f, Z_t + b0 * TG, TG);
+        }
+        for (int64_t b = b0; b < b1; b++) {
+            float *h = r->h + b * u, *zr = Z_t + b * TG;
+            float *yo = r->return_sequences ? y + (b * T + s) * u : NULL;
+            if (mask && !mask[b * T + t]) { /* skipped step: state carried over */
+                if (yo) {
+                    if (r->zero_output_for_mask) memset(yo, 0, sizeof(float) * u);
+                    else memcpy(yo, h, sizeof(float) * u);
+                }
+                continue;
+            }
+            const float *hprev = hp_t + b * TU;
+            switch (kind) {
+            case BRAIN_CELL_SIMPLE:
+                act_row(fa, zr, u);
+                memcpy(h, zr, sizeof(float) * u);
+                break;
+            case BRAIN_CELL_LSTM: {
+                float *c = r->c + b * u, *cp = r->cp + t * u + b * TU, *tc = r->tc + t * u + b * TU;
+                act_row(ra, zr, 2 * u);
+                act_row(fa, zr + 2 * u, u);
+                act_row(ra, zr + 3 * u, u);
+                memcpy(cp, c, sizeof(float) * u);
+                const float *gi = zr, *gf = zr + u, *gg = zr + 2 * u, *go = zr + 3 * u;
+                for (int64_t j = 0; j < u; j++) tc[j] = c[j] = gf[j] * cp[j] + gi[j] * gg[j];
+                act_row(fa, tc, u);
+                for (int64_t j = 0; j < u; j++) h[j] = go[j] * tc[j];
+                break;
+            }
+            case BRAIN_CELL_GRU: {
+                if (gru_ra) {
+                    const float *rr = r->rec + t * GU + b * TG;
+                    for (int64_t j = 0; j < 2 * u; j++) zr[j] += rr[j];
+                    act_row(ra, zr, 2 * u);
+                    for (int64_t j = 0; j < u; j++) zr[2 * u + j] += zr[u + j] * rr[2 * u + j];
+                }
+                act_row(fa, zr + 2 * u, u);
+                const float *gz = zr, *hh = zr + 2 * u;
+                for (int64_t j = 0; j < u; j++) h[j] = gz[j] * hprev[j] + (1.0f - gz[j]) * hh[j];
+                break;
+            }
+            }
+            if (yo) memcpy(yo, h, sizeof(float) * u);
+        }
+    }
+}
+
+static void forward_part(brain__rnn *r, const uint8_t *mask, float *y, int64_t b0, int64_t b1)
+{
+    if (r->act == BRAIN_TANH && r->rec_act == BRAIN_SIGMOID) forward_rows(r, mask, y, b0, b1, BRAIN_TANH, BRAIN_SIGMOID);
+    else forward_rows(r, mask, y, b0, b1, r->act, r->rec_act);
+}
+
+/* How many row blocks the time loops run in: one per thread, at least 8 rows each. */
+static int row_parts(int64_t B)
+{
+    int64_t p = brain__num_threads();
+    if (p > B / 8) p = B / 8;
+    return p < 1 ? 1 : (int)p;
+}
+
+/* One row block's input projection: Z rows = x̃·W + b_in for rows [b0, b1) and every step (the
+ * block is contiguous in the (B, T, ·) layout), x̃ = x ⊙ dropout mask when dropping. */
+static void project_rows(brain__rnn *r, const float *x, int64_t b0, int64_t b1)
+{
+    const int64_t T = r->steps, D = r->in_dim, GU = r->gates * r->units, r0 = b0 * T, rows = (b1 - b0) * T;
+    if (r->dropped) {
+        for (int64_t b = b0; b < b1; b++)
+            for (int64_t t = 0; t < T; t++) {
+                const float *xs = x + (b * T + t) * D, *dm = r->dmask + b * D;
+                float *xo = r->xd + (b * T + t) * D;
+                for (int64_t d = 0; d < D; d++) xo[d] = xs[d] * dm[d];
+            }
+        x = r->xd;
+    }
+    if (r->use_bias)
+        for (int64_t row = r0; row < r0 + rows; row++) memcpy(r->z + row * GU, r->bias->value, sizeof(float) * GU);
+    brain_sgemm(false, false, rows, GU, D, 1.0f, x + r0 * D, D, r->kernel->value, GU, r->use_bias ? 1.0f : 0.0f,
+                r->z + r0 * GU, GU);
+}
+
+void brain__rnn_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
+{
+    brain__rnn *r = (brain__rnn *)l;
+    const int64_t B = in[0]->shape[0], D = r->in_dim, u = r->units;
+    brain_rng *rng = r->own_rng ? &r->rng : ctx->rng;
+    r->dropped = ctx->training && r->dropout > 0;
+    r->rdropped = ctx->training && r->recurrent_dropout > 0;
+    if (r->dropped) draw_mask(r->dmask, B * D, r->dropout, rng);
+    if (r->rdropped) draw_mask(r->rmask, B * u, r->recurrent_dropout, rng);
+    memset(r->h, 0, sizeof(float) * B * u);
+    if (r->kind == BRAIN_CELL_LSTM) memset(r->c, 0, sizeof(float) * B * u);
+    /* one parallel region per call: each thread projects and runs its own rows.  No region at
+     * all for one part (libgomp allocates a team even for parallel if(0)). */
+    const int parts = row_parts(B);
+    if (parts == 1) {
+        project_rows(r, in[0]->data, 0, B);
+        forward_part(r, ctx->mask, out->data, 0, B);
+    } else {
+#pragma omp parallel for num_threads(parts) schedule(static, 1)
+        for (int p = 0; p < parts; p++) {
+            const int64_t b0 = B * p / parts, b1 = B * (p + 1) / parts;
+            project_rows(r, in[0]->data, b0, b1);
+            forward_part(r, ctx->mask, out->data, b0, b1);
+        }
+    }
+    if (!r->return_sequences) memcpy(out->data, r->h, sizeof(float) * B * u);
+}
+
+/* Backward of batch rows [b0, b1) through every step, in reverse: fills dZ (and dR) and leaves
+ * dh, dc for the rows; weight gradients are taken afterwards over all rows and steps at once. */
+ALWAYS_INLINE void backward_rows(brain__rnn *r, const uint8_t *mask, const float *dy_all, int64_t b0, int64_t b1,
+                                 brain_activation_kind fa, brain_activation_kind ra)
+{
+    const int64_t T = r->steps, u = r->units, GU = r->gates * u, TU = T * u, TG = T * GU, nb = b1 - b0;
+    const brain__cell_kind kind = r->kind;
+    const bool gru_ra = kind == BRAIN_CELL_GRU && r->reset_after, gru_rb = kind == BRAIN_CELL_GRU && !r->reset_after;
+    const float *U = r->rkernel->value;
+    float *dh = r->dh, *dc = r->dc, *tmp = r->tmp;
+    const float *A = r->rdropped ? r->ha : r->hp; /* what multiplies U at each step */
+    const float *dR = gru_ra ? r->dr : r->dz;     /* the gradient of that product */
+
+    for (int64_t s = T - 1; s >= 0; s--) {
+        const int64_t t = r->go_backwards ? T - 1 - s : s;
+        const float *Z_t = r->z + t * GU, *hp_t = r->hp + t * u;
+        float *dZ_t = r->dz + t * GU;
+        for (int64_t b = b0; b < b1; b++) {
+            const bool kept = !mask || mask[b * T + t];
+            float *dhb = dh + b * u, *dzr = dZ_t + b * TG;
+            if (r->return_sequences && (kept || !r->zero_output_for_mask)) {
+                const float *dy = dy_all + (b * T + s) * u;
+                for (int64_t j = 0; j < u; j++) dhb[j] += dy[j];
+            }
+            if (!kept) { /* dh (and dc) flow straight to the previous step */
+                memset(dzr, 0, sizeof(float) * GU);
+                if (gru_ra) memset(r->dr + t * GU + b * TG, 0, sizeof(float) * GU);
+                continue;
+            }
+            const float *zr = Z_t + b * TG, *hprev = hp_t + b * TU;
+            switch (kind) {
+            case BRAIN_CELL_SIMPLE:
+                for (int64_t j = 0; j < u; j++) { dzr[j] = dhb[j] * act_d(fa, zr[j]); dhb[j] = 0; }
+                break;
+            case BRAIN_CELL_LSTM: {
+                const float *gi = zr, *gf = zr + u, *gg = zr + 2 * u, *go = zr + 3 * u;
+                const float *tc = r->tc + t * u + b * TU, *cp = r->cp + t * u + b * TU;
+                float *dcb = dc + b * u;
+                for (int64_t j = 0; j < u; j++) {
+                    float dct = dcb[j] + dhb[j] * go[j] * act_d(fa, tc[j]);
+                    dzr[j] = dct * gg[j] * act_d(ra, gi[j]);
+                    dzr[u + j] = dct * cp[j] * act_d(ra, gf[j]);
+                    dzr[2 * u + j] = dct * gi[j] * act_d(fa, gg[j]);
+                    dzr[3 * u + j] = dhb[j] * tc[j] * act_d(ra, go[j]);
+                    dcb[j] = dct * gf[j];
+                    dhb[j] = 0;
+                }
+                break;
+            }
+            case BRAIN_CELL_GRU: {
+                const float *gz = zr, *gr = zr + u, *hh = zr + 2 * u;
+                for (int64_t j = 0; j < u; j++) {
+                    float dah = dhb[j] * (1.0f - gz[j]) * act_d(fa, hh[j]);
+                    dzr[j] = dhb[j] * (hprev[j] - hh[j]) * act_d(ra, gz[j]);
+                    dzr[u + j] = 0; /* reset gate: below, once the candidate's recurrent product is known */
+                    dzr[2 * u + j] = dah;
+                    dhb[j] *= gz[j];
+                }
+                if (gru_ra) {
+                    const float *rr = r->rec + t * GU + b * TG;
+                    float *drr = r->dr + t * GU + b * TG;
+                    for (int64_t j = 0; j < u; j++) {
+                        dzr[u + j] = dzr[2 * u + j] * rr[2 * u + j] * act_d(ra, gr[j]);
+                        drr[j] = dzr[j];
+                        drr[u + j] = dzr[u + j];
+                        drr[2 * u + j] = dzr[2 * u + j] * gr[j];
+                    }
+                }
+                break;
+            }
+            }
+        }
+        const float *A_t = A + t * u;
+        const float *dR_t = dR + t * GU;
+        if (gru_rb) {
+            /* d(r ⊙ a) = dZ_h U_hᵀ gives the reset gate's gradient and part of da */
+            brain_sgemm(false, true, nb, u, u, 1.0f, dZ_t + b0 * TG + 2 * u, TG, U + 2 * u, GU, 0.0f, tmp + b0 * u, u);
+            for (int64_t b = b0; b < b1; b++) {
+                const float *gr = Z_t + b * TG + u, *ab = A_t + b * TU;
+                float *dzr = dZ_t + b * TG, *tb = tmp + b * u;
+                if (mask && !mask[b * T + t]) continue;
+                for (int64_t j = 0; j < u; j++) {
+                    dzr[u + j] = tb[j] * ab[j] * act_d(ra, gr[j]);
+                    tb[j] *= gr[j];
+                }
+            }
+            brain_sgemm(false, true, nb, u, 2 * u, 1.0f, dZ_t + b0 * TG, TG, U, GU, 1.0f, tmp + b0 * u, u);
+        } else {
+            brain_sgemm(false, true, nb, u, GU, 1.0f, dR_t + b0 * TG, TG, U, GU, r->rdropped ? 0.0f : 1.0f,
+                        (r->rdropped ? tmp : dh) + b0 * u, u);
+        }
+        if (gru_rb || r->rdropped)
+            for (int64_t i = b0 * u; i < b1 * u; i++) dh[i] += r->rdropped ? tmp[i] * r->rmask[i] : tmp[i];
+    }
+}
+
+static void backward_part(brain__rnn *r, const uint8_t *mask, const float *dy, int64_t b0, int64_t b1)
+{
+    if (r->act == BRAIN_TANH && r->rec_act == BRAIN_SIGMOID) backward_rows(r, mask, dy, b0, b1, BRAIN_TANH, BRAIN_SIGMOID);
+    else backward_rows(r, mask, dy, b0, b1, r->act, r->rec_act);
+}
+
+/* Weight gradients over all rows and steps at once, for the columns [c0, c1) of the gates (a
+ * column split needs no reduction between threads):
+ *   dW += x̃ᵀ dZ,  dU += aᵀ dR (GRU reset_after=False: a for z, r and (r ⊙ a) for h),  db += Σ dZ (, Σ dR) */
+static void weight_grads_cols(brain__rnn *r, const float *x, int64_t BT, int64_t c0, int64_t c1)
+{
+    const int64_t D = r->in_dim, u = r->units, GU = r->gates * u, n = c1 - c0;
+    const bool gru_ra = r->kind == BRAIN_CELL_GRU && r->reset_after, gru_rb = r->kind == BRAIN_CELL_GRU && !r->reset_after;
+    const float *X = r->dropped ? r->xd : x, *A = r->rdropped ? r->ha : r->hp, *dR = gru_ra ? r->dr : r->dz;
+    if (n <= 0) return;
+    brain_sgemm(true, false, D, n, BT, 1.0f, X, D, r->dz + c0, GU, 1.0f, r->kernel->grad + c0, GU);
+    float *dU = r->rkernel->grad;
+    if (gru_rb) {
+        int64_t mid = c0 > 2 * u ? c0 : c1 < 2 * u ? c1 : 2 * u; /* columns of z, r | of h */
+        if (mid > c0) brain_sgemm(true, false, u, mid - c0, BT, 1.0f, A, u, r->dz + c0, GU, 1.0f, dU + c0, GU);
+        if (c1 > mid) brain_sgemm(true, false, u, c1 - mid, BT, 1.0f, r->rhp, u, r->dz + mid, GU, 1.0f, dU + mid, GU);
+    } else {
+        brain_sgemm(true, false, u, n, BT, 1.0f, A, u, dR + c0, GU, 1.0f, dU + c0, GU);
+    }
+    if (r->use_bias) {
+        float *db = r->bias->grad;
+        for (int64_t row = 0; row < BT; row++) {
+            const float *d = r->dz + row * GU;
+            for (int64_t j = c0; j < c1; j++) db[j] += d[j];
+        }
+        if (gru_ra)
+            for (int64_t row = 0; row < BT; row++) {
+                const float *d = r->dr + row * GU;
+                for (int64_t j = c0; j < c1; j++) db[GU + j] += d[j];
+            }
+    }
+}
+
+/* dx for rows [b0, b1) (every step): dZ·Wᵀ, times the dropout mask when dropping */
+static void input_grad_rows(brain__rnn *r, float *dx, int64_t b0, int64_t b1)
+{
+    const int64_t T = r->steps, D = r->in_dim, GU = r->gates * r->units, r0 = b0 * T, rows = (b1 - b0) * T;
+    if (!r->dropped) {
+        brain_sgemm(false, true, rows, D, GU, 1.0f, r->dz + r0 * GU, GU, r->kernel->value, GU, 1.0f, dx + r0 * D, D);
+        return;
+    }
+    brain_sgemm(false, true, rows, D, GU, 1.0f, r->dz + r0 * GU, GU, r->kernel->value, GU, 0.0f, r->xd + r0 * D, D);
+    for (int64_t b = b0; b < b1; b++)
+        for (int64_t t = 0; t < T; t++)
+            for (int64_t d = 0; d < D; d++) dx[(b * T + t) * D + d] += r->xd[(b * T + t) * D + d] * r->dmask[b * D + d];
+}
+
+void brain__rnn_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
+                         const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
+{
+    brain__rnn *r = (brain__rnn *)l;
+    const int64_t B = in[0]->shape[0], T = r->steps, u = r->units, GU = r->gates * u;
+    if (r->return_sequences) memset(r->dh, 0, sizeof(float) * B * u);
+    else memcpy(r->dh, dout->data, sizeof(float) * B * u);
+    if (r->kind == BRAIN_CELL_LSTM) memset(r->dc, 0, sizeof(float) * B * u);
+    /* one parallel region: each thread runs the time loop on its rows, then (after a barrier, as
+     * the weight gradients sum over every row) takes a share of the gate columns and its rows' dx */
+    const int parts = row_parts(B);
+    if (parts == 1) {
+        backward_part(r, ctx->mask, dout->data, 0, B);
+        if (r->kernel->grad) weight_grads_cols(r, in[0]->data, B * T, 0, GU);
+        if (din[0]) input_grad_rows(r, din[0]->data, 0, B);
+        return;
+    }
+#pragma omp parallel num_threads(parts)
+    {
+        int p = 0;
+#ifdef _OPENMP
+        p = omp_get_thread_num();
+#endif
+        const int64_t b0 = B * p / parts, b1 = B * (p + 1) / parts;
+        backward_part(r, ctx->mask, dout->data, b0, b1);
+#pragma omp barrier
+        if (r->kernel->grad) weight_grads_cols(r, in[0]->data, B * T, GU * p / parts, GU * (p + 1) / parts);
+        if (din[0]) input_grad_rows(r, din[0]->data, b0, b1);
+    }
+}
+
+void brain__rnn_destroy(brain_layer *l)
+{
+    free(((brain__rnn *)l)->arena);
+}
+
+/* ------------------------------------------------------------------ Keras configs */
+static const struct { brain_initializer_kind k; const char *cls, *snake; } init_names[] = {
+    {BRAIN_INIT_GLOROT_UNIFORM, "GlorotUniform", "glorot_uniform"}, {BRAIN_INIT_GLOROT_NORMAL, "GlorotNormal", "glorot_normal"},
+    {BRAIN_INIT_HE_UNIFORM, "HeUniform", "he_uniform"}, {BRAIN_INIT_HE_NORMAL, "HeNormal", "he_normal"},
+    {BRAIN_INIT_LECUN_UNIFORM, "LecunUniform", "lecun_uniform"}, {BRAIN_INIT_LECUN_NORMAL, "LecunNormal", "lecun_normal"},
+    {BRAIN_INIT_ZEROS, "Zeros", "zeros"}, {BRAIN_INIT_ONES, "Ones", "ones"},
+    {BRAIN_INIT_RANDOM_UNIFORM, "RandomUniform", "uniform"}, {BRAIN_INIT_RANDOM_NORMAL, "RandomNormal", "normal"},
+    {BRAIN_INIT_ORTHOGONAL, "Orthogonal", "orthogonal"},
+};
+
+cJSON *brain__cfg_initializer(brain_initializer_kind k)
+{
+    const char *cls = "GlorotUniform";
+    for (size_t i = 0; i < sizeof init_names / sizeof *init_names; i++)
+        if (init_names[i].k == k) cls = init_names[i].cls;
+    cJSON *o = cJSON_CreateObject(), *c = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "module", "keras.initializers");
+    cJSON_AddStringToObject(o, "class_name", cls);
+    if (k != BRAIN_INIT_ZEROS && k != BRAIN_INIT_ONES) cJSON_AddNullToObject(c, "seed");
+    if (k == BRAIN_INIT_ORTHOGONAL) cJSON_AddNumberToObject(c, "gain", 1.0);
+    if (k == BRAIN_INIT_RANDOM_UNIFORM) { cJSON_AddNumberToObject(c, "minval", -0.05); cJSON_AddNumberToObject(c, "maxval", 0.05); }
+    if (k == BRAIN_INIT_RANDOM_NORMAL) { cJSON_AddNumberToObject(c, "mean", 0.0); cJSON_AddNumberToObject(c, "stddev", 0.05); }
+    cJSON_AddItemToObject(o, "config", c);
+    cJSON_AddNullToObject(o, "registered_name");
+    return o;
+}
+
+cJSON *brain__cfg_regularizer(brain_regularizer r)
+{
+    if (r.l1 == 0 && r.l2 == 0) return cJSON_CreateNull();
+    cJSON *o = cJSON_CreateObject(), *c = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "module", "keras.regularizers");
+    cJSON_AddStringToObject(o, "class_name", r.l1 == 0 ? "L2" : r.l2 == 0 ? "L1" : "L1L2");
+    if (r.l1 != 0) cJSON_AddNumberToObject(c, "l1", brain__float_option(r.l1));
+    if (r.l2 != 0) cJSON_AddNumberToObject(c, "l2", brain__float_option(r.l2));
+    cJSON_AddItemToObject(o, "config", c);
+    cJSON_AddNullToObject(o, "registered_name");
+    return o;
+}
+
+static const char *cfg_name(const cJSON *cfg)
+{
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(cfg, "name");
+    return cJSON_IsString(n) ? n->valuestring : "?";
+}
+
+brain_status brain__cfg_read_initializer(const cJSON *cfg, const char *layer, const char *key, brain_initializer_kind *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
+    if (!v || cJSON_IsNull(v)) return BRAIN_OK;
+    const char *name = NULL;
+    if (cJSON_IsString(v)) name = v->valuestring;
+    else if (cJSON_IsObject(v)) {
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(v, "class_name");
+        if (cJSON_IsString(c)) name = c->valuestring;
+    }
+    for (size_t i = 0; name && i < sizeof init_names / sizeof *init_names; i++)
+        if (!strcmp(name, init_names[i].cls) || !strcmp(name, init_names[i].snake)) { *out = init_names[i].k; return BRAIN_OK; }
+    return brain__fail(BRAIN_ERR_FORMAT, "layer '%s': key '%s' names an initializer brain does not have (%s)", layer, key,
+                       name ? name : "not a string or {class_name: ...}");
+}
+
+brain_status brain__cfg_read_regularizer(const cJSON *cfg, const char *layer, const char *key, brain_regularizer *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
+    if (!v || cJSON_IsNull(v)) return BRAIN_OK;
+    if (cJSON_IsString(v)) {
+        if (brain_regularizer_from_name(v->valuestring, out))
+            return brain__fail(BRAIN_ERR_FORMAT, "layer '%s': key '%s' names an unknown regularizer '%s'", layer, key, v->valuestring);
+        return BRAIN_OK;
+    }
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(v, "config");
+    if (!cJSON_IsObject(c)) return brain__fail(BRAIN_ERR_FORMAT, "layer '%s': key '%s' is not a regularizer object", layer, key);
+    const cJSON *l1 = cJSON_GetObjectItemCaseSensitive(c, "l1"), *l2 = cJSON_GetObjectItemCaseSensitive(c, "l2");
+    *out = (brain_regularizer){cJSON_IsNumber(l1) ? (float)l1->valuedouble : 0, cJSON_IsNumber(l2) ? (float)l2->valuedouble : 0};
+    return BRAIN_OK;
+}
+
+brain_status brain__cfg_read_bool(const cJSON *cfg, const char *layer, const char *key, bool *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
+    if (!v) return BRAIN_OK;
+    if (!cJSON_IsBool(v)) return brain__fail(BRAIN_ERR_FORMAT, "layer '%s': key '%s' must be true or false", layer, key);
+    *out = cJSON_IsTrue(v);
+    return BRAIN_OK;
+}
+
+brain_status brain__cfg_read_number(const cJSON *cfg, const char *layer, const char *key, double *out, bool required)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
+    if (!v && !required) return BRAIN_OK;
+    if (!cJSON_IsNumber(v)) return brain__fail(BRAIN_ERR_FORMAT, "layer '%s': key '%s' must be a number", layer, key);
+    *out = v->valuedouble;
+    return BRAIN_OK;
+}
+
+brain_status brain__cfg_read_activation(const cJSON *cfg, const char *layer, const char *key, brain_activation_kind *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
+    if (!v) return BRAIN_OK;
+    if (cJSON_IsNull(v)) { *out = BRAIN_LINEAR; return BRAIN_OK; }
+    if (!cJSON_IsString(v) || brain_activation_from_name(v->valuestring, out))
+        return brain__fail(BRAIN_ERR_FORMAT, "layer '%s': key '%s' is not an activation brain knows", layer, key);
+    return BRAIN_OK;
+}
+
+brain_status brain__cfg_read_common(const cJSON *cfg, brain_layer *l)
+{
+    bool tr = true;
+    brain_status s = brain__cfg_read_bool(cfg, l->name, "trainable", &tr);
+    l->trainable = tr;
+    return s;
+}
+
+brain_status brain__rnn_get_config(const brain_layer *l, cJSON *cfg)
+{
+    const brain__rnn *r = (const brain__rnn *)l;
+    cJSON_AddBoolToObject(cfg, "return_sequences", r->return_sequences);
+    cJSON_AddBoolToObject(cfg, "return_state", r->return_state);
+    cJSON_AddBoolToObject(cfg, "go_backwards", r->go_backwards);
+    cJSON_AddBoolToObject(cfg, "stateful", false);
+    cJSON_AddBoolToObject(cfg, "unroll", false);
+    cJSON_AddBoolToObject(cfg, "zero_output_for_mask", r->zero_output_for_mask);
+    cJSON_AddNumberToObject(cfg, "units", (double)r->units);
+    cJSON_AddStringToObject(cfg, "activation", brain_activation_name(r->act));
+    if (r->kind != BRAIN_CELL_SIMPLE) cJSON_AddStringToObject(cfg, "recurrent_activation", brain_activation_name(r->rec_act));
+    cJSON_AddBoolToObject(cfg, "use_bias", r->use_bias);
+    cJSON_AddItemToObject(cfg, "kernel_initializer", brain__cfg_initializer(r->kinit));
+    cJSON_AddItemToObject(cfg, "recurrent_initializer", brain__cfg_initializer(r->rinit));
+    cJSON_AddItemToObject(cfg, "bias_initializer", brain__cfg_initializer(r->binit));
+    if (r->kind == BRAIN_CELL_LSTM) cJSON_AddBoolToObject(cfg, "unit_forget_bias", r->unit_forget_bias);
+    cJSON_AddItemToObject(cfg, "kernel_regularizer", brain__cfg_regularizer(r->kreg));
+    cJSON_AddItemToObject(cfg, "recurrent_regularizer", brain__cfg_regularizer(r->rreg));
+    cJSON_AddItemToObject(cfg, "bias_regularizer", brain__cfg_regularizer(r->breg));
+    cJSON_AddNullToObject(cfg, "activity_regularizer");
+    cJSON_AddNullToObject(cfg, "kernel_constraint");
+    cJSON_AddNullToObject(cfg, "recurrent_constraint");
+    cJSON_AddNullToObject(cfg, "bias_constraint");
+    cJSON_AddNumberToObject(cfg, "dropout", brain__float_option(r->dropout));
+    cJSON_AddNumberToObject(cfg, "recurrent_dropout", brain__float_option(r->recurrent_dropout));
+    if (r->kind == BRAIN_CELL_GRU) cJSON_AddBoolToObject(cfg, "reset_after", r->reset_after);
+    if (r->kind != BRAIN_CELL_SIMPLE) {
+        if (r->own_rng) cJSON_AddNumberToObject(cfg, "seed", (double)r->seed);
+        else cJSON_AddNullToObject(cfg, "seed");
+    }
+    return BRAIN_OK;
+}
+
+brain_layer *brain__rnn_from_config(const brain_layer_vtable *vt, brain__cell_kind kind, const cJSON *cfg)
+{
+    const char *nm = cfg_name(cfg);
+    brain_rnn_options o = {.name = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(cfg, "name")) ? nm : NULL};
+    double units = 0, dropout = 0, rdropout = 0, seed = 0;
+    bool use_bias = true, ufb = true, reset_after = true, stateful = false, unroll = false, zero_out = false;
+    brain_status s = brain__cfg_read_number(cfg, nm, "units", &units, true);
+    if (!s) s = brain__cfg_read_number(cfg, nm, "dropout", &dropout, false);
+    if (!s) s = brain__cfg_read_number(cfg, nm, "recurrent_dropout", &rdropout, false);
+    if (!s) s = brain__cfg_read_bool(cfg, nm, "return_sequences", &o.return_sequences);
+    if (!s) s = brain__cfg_read_bool(cfg, nm, "return_state", &o.return_state);
+    if (!s) s = brain__cfg_read_bool(cfg, nm, "go_backwards", &o.go_backwards);
+    if (!s) s = brain__cfg_read_bool(cfg, nm, "stateful", &stateful);
+    if (!s) s = brain__cfg_read_bool(cfg, nm, "unroll", &unroll);
+    if (!s) s = brain__cfg_read_bool(cfg, nm, "zero_output_for_mask", &zero_out);
+    if (!s) s = brain__cfg_read_bool(cfg, nm, "use_bias", &use_bias);
+    if (!s) s = brain__cfg_read_bool(cfg, nm, "unit_forget_bias", &ufb);
+    if (!s) s = brain__cfg_read_bool(cfg, nm, "reset_after", &reset_after);
+    o.activation = BRAIN_TANH;
+    o.recurrent_activation = BRAIN_SIGMOID;
+    o.has_activation = o.has_recurrent_activation = true;
+    if (!s) s = brain__cfg_read_activation(cfg, nm, "activation", &o.activation);
+    if (!s) s = brain__cfg_read_activation(cfg, nm, "recurrent_activation", &o.recurrent_activation);
+    if (!s) s = brain__cfg_read_initializer(cfg, nm, "kernel_initializer", &o.kernel_initializer);
+    if (!s) s = brain__cfg_read_initializer(cfg, nm, "recurrent_initializer", &o.recurrent_initializer);
+    if (!s) s = brain__cfg_read_initializer(cfg, nm, "bias_initializer", &o.bias_initializer);
+    if (!s) s = brain__cfg_read_regularizer(cfg, nm, "kernel_regularizer", &o.kernel_regularizer);
+    if (!s) s = brain__cfg_read_regularizer(cfg, nm, "recurrent_regularizer", &o.recurrent_regularizer);
+    if (!s) s = brain__cfg_read_regularizer(cfg, nm, "bias_regularizer", &o.bias_regularizer);
+    const cJSON *sd = cJSON_GetObjectItemCaseSensitive(cfg, "seed");
+    if (!s && cJSON_IsNumber(sd)) { seed = sd->valuedouble; o.seed = (uint64_t)seed; o.has_seed = true; }
+    if (s) return NULL;
+    if (stateful || unroll) {
+        brain__fail(BRAIN_ERR_FORMAT, "layer '%s': %s=true is not supported by brain", nm, stateful ? "stateful" : "unroll");
+        return NULL;
+    }
+    if (units != (double)(int64_t)units) {
+        brain__fail(BRAIN_ERR_FORMAT, "layer '%s': key 'units' must be a whole number", nm);
+        return NULL;
+    }
+    o.use_bias = use_bias ? BRAIN_ON : BRAIN_OFF;
+    o.unit_forget_bias = ufb ? BRAIN_ON : BRAIN_OFF;
+    o.reset_after = reset_after ? BRAIN_ON : BRAIN_OFF;
+    o.dropout = (float)dropout;
+    o.recurrent_dropout = (float)rdropout;
+    brain_layer *l = brain__rnn_new(vt, kind, (int64_t)units, &o);
+    if (!l) return NULL;
+    ((brain__rnn *)l)->zero_output_for_mask = zero_out;
+    if (brain__cfg_read_common(cfg, l)) { vt->destroy(l); free(l); return NULL; }
+    return l;
+}
+
+brain_tensor *brain_rnn_state(brain_layer *l, int i)
+{
+    if (!brain__is_rnn(l)) {
+        brain__fail(BRAIN_ERR_ARG, "brain_rnn_state: layer '%s' is not a SimpleRNN, LSTM or GRU", l ? l->name : "(null)");
+        return NULL;
+    }
+    brain__rnn *r = (brain__rnn *)l;
+    int n_states = r->kind == BRAIN_CELL_LSTM ? 2 : 1;
+    if (i < 0 || i >= n_states) {
+        brain__fail(BRAIN_ERR_ARG, "brain_rnn_state: %s '%s' has %d state(s); index %d is out of range", l->vt->class_name, l->name, n_states, i);
+        return NULL;
+    }
+    if (!r->h || !l->model || !l->model->last_batch) {
+        brain__fail(BRAIN_ERR_STATE, "brain_rnn_state: %s '%s' has not run a forward pass yet", l->vt->class_name, l->name);
+        return NULL;
+    }
+    int64_t shape[2] = {l->model->last_batch, r->units};
+    return brain_tensor_wrap(i ? r->c : r->h, 2, shape);
+}

@@ -1,0 +1,118 @@
+/* io_util.h — what the saving tests share: a scratch directory, a test model, zip rewriting,
+ * and running this test program again as a separate process. */
+#ifndef BRAIN_IO_UTIL_H
+#define BRAIN_IO_UTIL_H
+#include "brain.h"
+#include <math.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <zip.h>
+
+extern char **environ;
+
+/* A fresh directory under /tmp for this process. */
+static const char *io_tmpdir(void)
+{
+    static char dir[64];
+    if (!dir[0]) {
+        snprintf(dir, sizeof dir, "/tmp/brain_io_XXXXXX");
+        if (!mkdtemp(dir)) { perror("mkdtemp"); exit(2); }
+    }
+    return dir;
+}
+
+static __attribute__((unused)) const char *io_path(const char *name)
+{
+    static char buf[64][256]; /* a ring: each test keeps few paths alive */
+    static int k;
+    char *p = buf[k++ & 63];
+    snprintf(p, 256, "%s/%s", io_tmpdir(), name);
+    return p;
+}
+
+/* Runs argv0 with the given arguments; returns the exit status (or -1). */
+static __attribute__((unused)) int io_run_self(const char *argv0, const char *a1, const char *a2, pid_t *pid_out)
+{
+    char *args[] = { (char *)argv0, (char *)a1, (char *)a2, NULL };
+    pid_t pid;
+    if (posix_spawn(&pid, argv0, NULL, NULL, args, environ)) return -1;
+    if (pid_out) { *pid_out = pid; return 0; }
+    int st;
+    if (waitpid(pid, &st, 0) < 0) return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Deterministic inputs in [-1, 1] and one-hot targets for n rows. */
+static __attribute__((unused)) void io_data(int64_t n, int64_t d, int64_t k, brain_tensor **x, brain_tensor **y)
+{
+    *x = brain_tensor_new(2, (int64_t[]){ n, d });
+    *y = brain_tensor_new(2, (int64_t[]){ n, k });
+    uint64_t s = 12345;
+    for (int64_t i = 0; i < n * d; i++) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        (*x)->data[i] = (float)((double)(s >> 11) / 9007199254740992.0 * 2 - 1);
+    }
+    for (int64_t i = 0; i < n; i++) {
+        double sum = 0;
+        for (int64_t j = 0; j < d; j++) sum += (*x)->data[i * d + j] * (double)(j + 1);
+        int64_t c = (int64_t)(fabs(sum) * 3) % k;
+        for (int64_t j = 0; j < k; j++) (*y)->data[i * k + j] = j == c;
+    }
+}
+
+/* Rewrites a zip: member `name` is replaced by `data` (or dropped when data is NULL). */
+static __attribute__((unused)) int io_zip_replace(const char *src, const char *dst, const char *name, const char *data, size_t n)
+{
+    int err;
+    zip_t *in = zip_open(src, ZIP_RDONLY, &err);
+    zip_t *out = zip_open(dst, ZIP_CREATE | ZIP_TRUNCATE, &err);
+    if (!in || !out) return -1;
+    char *bufs[16] = {0};
+    int nb = 0;
+    for (zip_int64_t i = 0; i < zip_get_num_entries(in, 0) && nb < 15; i++) {
+        const char *mn = zip_get_name(in, (zip_uint64_t)i, 0);
+        zip_stat_t st;
+        zip_stat_index(in, (zip_uint64_t)i, 0, &st);
+        zip_source_t *s;
+        if (!strcmp(mn, name)) {
+            if (!data) continue;
+            s = zip_source_buffer(out, data, n, 0);
+        } else {
+            char *b = malloc(st.size + 1);
+            zip_file_t *f = zip_fopen_index(in, (zip_uint64_t)i, 0);
+            zip_fread(f, b, st.size);
+            zip_fclose(f);
+            bufs[nb++] = b;
+            s = zip_source_buffer(out, b, st.size, 0);
+        }
+        zip_file_add(out, mn, s, 0);
+    }
+    int r = zip_close(out);
+    zip_discard(in);
+    for (int i = 0; i < nb; i++) free(bufs[i]);
+    return r;
+}
+
+/* A member of a zip as a NUL-terminated string (caller frees). */
+static __attribute__((unused)) char *io_zip_read(const char *path, const char *name, size_t *n_out)
+{
+    int err;
+    zip_t *z = zip_open(path, ZIP_RDONLY, &err);
+    if (!z) return NULL;
+    zip_stat_t st;
+    char *b = NULL;
+    if (zip_stat(z, name, 0, &st) == 0 && (b = malloc(st.size + 1))) {
+        zip_file_t *f = zip_fopen(z, name, 0);
+        zip_fread(f, b, st.size);
+        zip_fclose(f);
+        b[st.size] = 0;
+        if (n_out) *n_out = st.size;
+    }
+    zip_discard(z);
+    return b;
+}
+#endif
