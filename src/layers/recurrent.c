@@ -392,6 +392,23 @@ void brain__rnn_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const br
     if (!r->return_sequences) memcpy(out->data, r->h, sizeof(float) * B * u);
 }
 
+/* LSTM's step backward for one row (restrict: the arrays are distinct, so the loop vectorises) */
+ALWAYS_INLINE void lstm_backward_row(int64_t u, const float *restrict z, const float *restrict tc, const float *restrict cp,
+                                     float *restrict dz, float *restrict dc, float *restrict dh,
+                                     brain_activation_kind fa, brain_activation_kind ra)
+{
+    const float *gi = z, *gf = z + u, *gg = z + 2 * u, *go = z + 3 * u;
+    for (int64_t j = 0; j < u; j++) {
+        float dct = dc[j] + dh[j] * go[j] * act_d(fa, tc[j]);
+        dz[j] = dct * gg[j] * act_d(ra, gi[j]);
+        dz[u + j] = dct * cp[j] * act_d(ra, gf[j]);
+        dz[2 * u + j] = dct * gi[j] * act_d(fa, gg[j]);
+        dz[3 * u + j] = dh[j] * tc[j] * act_d(ra, go[j]);
+        dc[j] = dct * gf[j];
+        dh[j] = 0;
+    }
+}
+
 /* Backward of batch rows [b0, b1) through every step, in reverse: fills dZ (and dR) and leaves
  * dh, dc for the rows; weight gradients are taken afterwards over all rows and steps at once. */
 ALWAYS_INLINE void backward_rows(brain__rnn *r, const uint8_t *mask, const float *dy_all, int64_t b0, int64_t b1,
@@ -427,21 +444,9 @@ ALWAYS_INLINE void backward_rows(brain__rnn *r, const uint8_t *mask, const float
             case BRAIN_CELL_SIMPLE:
                 for (int64_t j = 0; j < u; j++) { dzr[j] = dhb[j] * act_d(fa, zr[j]); dhb[j] = 0; }
                 break;
-            case BRAIN_CELL_LSTM: {
-                const float *gi = zr, *gf = zr + u, *gg = zr + 2 * u, *go = zr + 3 * u;
-                const float *tc = r->tc + t * u + b * TU, *cp = r->cp + t * u + b * TU;
-                float *dcb = dc + b * u;
-                for (int64_t j = 0; j < u; j++) {
-                    float dct = dcb[j] + dhb[j] * go[j] * act_d(fa, tc[j]);
-                    dzr[j] = dct * gg[j] * act_d(ra, gi[j]);
-                    dzr[u + j] = dct * cp[j] * act_d(ra, gf[j]);
-                    dzr[2 * u + j] = dct * gi[j] * act_d(fa, gg[j]);
-                    dzr[3 * u + j] = dhb[j] * tc[j] * act_d(ra, go[j]);
-                    dcb[j] = dct * gf[j];
-                    dhb[j] = 0;
-                }
+            case BRAIN_CELL_LSTM:
+                lstm_backward_row(u, zr, r->tc + t * u + b * TU, r->cp + t * u + b * TU, dzr, dc + b * u, dhb, fa, ra);
                 break;
-            }
             case BRAIN_CELL_GRU: {
                 const float *gz = zr, *gr = zr + u, *hh = zr + 2 * u;
                 for (int64_t j = 0; j < u; j++) {
