@@ -409,6 +409,28 @@ ALWAYS_INLINE void lstm_backward_row(int64_t u, const float *restrict z, const f
     }
 }
 
+/* SimpleRNN's and GRU's step backward for one row, the parts that need no recurrent product
+ * (GRU: the reset gate's gradient follows once the candidate's recurrent product is known) */
+ALWAYS_INLINE void simple_backward_row(int64_t u, const float *restrict z, float *restrict dz, float *restrict dh,
+                                       brain_activation_kind fa)
+{
+    for (int64_t j = 0; j < u; j++) {
+        dz[j] = dh[j] * act_d(fa, z[j]);
+        dh[j] = 0;
+    }
+}
+ALWAYS_INLINE void gru_backward_row(int64_t u, const float *restrict z, const float *restrict hprev, float *restrict dz,
+                                    float *restrict dh, brain_activation_kind fa, brain_activation_kind ra)
+{
+    const float *gz = z, *hh = z + 2 * u;
+    for (int64_t j = 0; j < u; j++) {
+        dz[2 * u + j] = dh[j] * (1.0f - gz[j]) * act_d(fa, hh[j]);
+        dz[j] = dh[j] * (hprev[j] - hh[j]) * act_d(ra, gz[j]);
+        dz[u + j] = 0;
+        dh[j] *= gz[j];
+    }
+}
+
 /* Backward of batch rows [b0, b1) through every step, in reverse: fills dZ (and dR) and leaves
  * dh, dc for the rows; weight gradients are taken afterwards over all rows and steps at once. */
 ALWAYS_INLINE void backward_rows(brain__rnn *r, const uint8_t *mask, const float *dy_all, int64_t b0, int64_t b1,
@@ -442,20 +464,14 @@ ALWAYS_INLINE void backward_rows(brain__rnn *r, const uint8_t *mask, const float
             const float *zr = Z_t + b * TG, *hprev = hp_t + b * TU;
             switch (kind) {
             case BRAIN_CELL_SIMPLE:
-                for (int64_t j = 0; j < u; j++) { dzr[j] = dhb[j] * act_d(fa, zr[j]); dhb[j] = 0; }
+                simple_backward_row(u, zr, dzr, dhb, fa);
                 break;
             case BRAIN_CELL_LSTM:
                 lstm_backward_row(u, zr, r->tc + t * u + b * TU, r->cp + t * u + b * TU, dzr, dc + b * u, dhb, fa, ra);
                 break;
             case BRAIN_CELL_GRU: {
-                const float *gz = zr, *gr = zr + u, *hh = zr + 2 * u;
-                for (int64_t j = 0; j < u; j++) {
-                    float dah = dhb[j] * (1.0f - gz[j]) * act_d(fa, hh[j]);
-                    dzr[j] = dhb[j] * (hprev[j] - hh[j]) * act_d(ra, gz[j]);
-                    dzr[u + j] = 0; /* reset gate: below, once the candidate's recurrent product is known */
-                    dzr[2 * u + j] = dah;
-                    dhb[j] *= gz[j];
-                }
+                const float *gr = zr + u;
+                gru_backward_row(u, zr, hprev, dzr, dhb, fa, ra);
                 if (gru_ra) {
                     const float *rr = r->rec + t * GU + b * TG;
                     float *drr = r->dr + t * GU + b * TG;
