@@ -31,7 +31,7 @@ typedef struct brain__rnn {
     brain_weight *kernel, *rkernel, *bias;
     /* per-batch caches, carved out of one arena by reserve (B = capacity) */
     float *arena; int64_t arena_cap;
-    float *xd;       /* (B,T,D) input after dropout; also dx scratch */
+    float *xd;       /* (B,T,D) input after dropout, then dx scratch (only with dropout) */
     float *dmask;    /* (B,D) input dropout mask: 0 or 1/(1-rate) */
     float *rmask;    /* (B,u) recurrent dropout mask */
     float *z;        /* (B,T,G·u) gate pre-activations, then activations */
@@ -43,6 +43,7 @@ typedef struct brain__rnn {
     float *dz, *dr;  /* (B,T,G·u) d(loss)/d(x-side pre-activations) and, for GRU reset_after, the h-side */
     float *h, *c;    /* (B,u) the state after the last step: Keras's final states */
     float *dh, *dc, *tmp; /* (B,u) backward carries and scratch */
+    float *ut;       /* (G·u, u) the recurrent kernel transposed, for backward */
     bool dropped, rdropped; /* whether the last forward applied dropout / recurrent dropout */
 } brain__rnn;
 
