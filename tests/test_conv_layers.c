@@ -269,6 +269,44 @@ static void errors(void)
     brain_model_free(m);
 }
 
+/* A convolution big enough to split its chunks over threads gives the same outputs and gradients
+ * with 2 threads as with 1 (up to the order of the dK partial sums). */
+static void threads_agree(void)
+{
+    const int64_t xs[4] = {24, 14, 14, 8};
+    brain_tensor *x = gc_random(4, xs, 77, -1, 1);
+    float *out[2], *grads[2], *dx[2];
+    int64_t n_out = 0, n_par = 0;
+    for (int run = 0; run < 2; run++) {
+        brain_set_num_threads(run + 1);
+        brain_set_random_seed(5);
+        brain_model *m = model_of(BRAIN_SHAPE(14, 14, 8), brain_conv2d(32, 3, 3, &(brain_conv_options){
+            .activation = BRAIN_RELU, .padding = BRAIN_PADDING_SAME}), NULL);
+        m->want_input_grad = true;
+        CHECK_OK(brain_model_build(m));
+        CHECK_OK(brain__model_forward(m, x, true));
+        const brain_tensor *y = brain__model_output(m);
+        n_out = y->size;
+        n_par = m->n_params;
+        float *g = brain__model_output_grad(m);
+        for (int64_t i = 0; i < n_out; i++) g[i] = (float)((i % 7) - 3) * 0.1f;
+        brain_model_zero_grad(m);
+        brain__model_backward_graph(m);
+        out[run] = malloc(sizeof(float) * n_out); memcpy(out[run], y->data, sizeof(float) * n_out);
+        grads[run] = malloc(sizeof(float) * n_par); memcpy(grads[run], m->grads, sizeof(float) * n_par);
+        dx[run] = malloc(sizeof(float) * x->size); memcpy(dx[run], m->nodes[0].dbuf, sizeof(float) * x->size);
+        brain_model_free(m);
+    }
+    brain_set_num_threads(0);
+    int bad = 0;
+    for (int64_t i = 0; i < n_out; i++) bad += out[0][i] != out[1][i];
+    for (int64_t i = 0; i < x->size; i++) bad += dx[0][i] != dx[1][i];
+    for (int64_t i = 0; i < n_par; i++) bad += fabsf(grads[0][i] - grads[1][i]) > 1e-4f * (1 + fabsf(grads[0][i]));
+    CHECK_MSG(bad == 0, "1 and 2 threads differ in %d values", bad);
+    for (int r = 0; r < 2; r++) { free(out[r]); free(grads[r]); free(dx[r]); }
+    brain_tensor_free(x);
+}
+
 int main(void)
 {
     brain_set_random_seed(11);
@@ -277,5 +315,6 @@ int main(void)
     batchnorm_behaviour();
     augmentation_behaviour();
     errors();
+    threads_agree();
     return check_summary("test_conv_layers");
 }

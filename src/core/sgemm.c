@@ -367,6 +367,13 @@ void brain__sgemm_portable(bool ta, bool tb, int64_t M, int64_t N, int64_t K, fl
     portable(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, brain__num_threads());
 }
 
+void brain__sgemm_portable_serial(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha,
+                                  const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
+                                  float *C, int64_t ldc)
+{
+    portable(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, 1);
+}
+
 /* ------------------------------------------------------------------ backends */
 /* Below this M·N·K (≈ 4 MFLOP, some 40 µs on one core) dnnl_sgemm runs single-threaded. */
 #ifndef BRAIN_SGEMM_PAR_MIN

@@ -11,6 +11,10 @@
 void brain__sgemm_portable(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha,
                            const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
                            float *C, int64_t ldc);
+/* The same on the calling thread only (for callers that split their work over threads themselves). */
+void brain__sgemm_portable_serial(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha,
+                                  const float *A, int64_t lda, const float *B, int64_t ldb, float beta,
+                                  float *C, int64_t ldc);
 /* The backend library's call alone (dnnl_sgemm / cblas_sgemm), or the portable kernel in a
  * portable build: brain_sgemm without its small-size dispatch. */
 void brain__sgemm_backend_only(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha,

@@ -18,6 +18,9 @@
  * The batch is processed in chunks of whole images whose columns fit in about 512 KB (L2), so the
  * columns are written and read back while cached: one product per chunk (the whole batch in one
  * product when it fits).  Backward rebuilds each chunk's columns instead of keeping a batch of them.
+ * Threads take whole chunks (one OpenMP region per pass, each thread with its own columns and,
+ * for dK, its own partial sum added up at the end); a pass with a single chunk (batch 1) leaves
+ * the threads to the matrix kernel instead.
  */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("O3")
@@ -40,7 +43,9 @@ typedef struct conv {
     int64_t H, W, C, OH, OW, pad_top, pad_left;
     bool direct;                            /* 1×1, stride 1, no padding: col is x itself */
     int64_t chunk;                          /* images per im2col chunk */
-    float *col; int64_t col_cap;            /* one chunk's im2col rows; dcol in backward */
+    int max_threads;                        /* threads the buffers below were sized for */
+    float *col; int64_t col_cap;            /* one chunk's im2col rows per thread; dcol in backward */
+    float *dk_part; int64_t dk_part_cap;    /* threads 1.. accumulate dK here, added up after */
     float *z;  int64_t z_cap;               /* pre-activation, when f' needs it */
     float *dz; int64_t dz_cap;
     float *kt;                              /* Kᵀ (filters × kh·kw·C_in), refreshed in each backward */
@@ -108,9 +113,14 @@ static brain_status conv_reserve(brain_layer *l, int64_t batch)
 {
     conv *c = (conv *)l;
     int64_t rows = batch * c->OH * c->OW, K = c->kh * c->kw * c->C;
+    int nt = brain__num_threads();
+    if (nt < c->max_threads) nt = c->max_threads;
     brain_status s = brain__reserve_floats(&c->dz, &c->dz_cap, rows * c->filters);
-    if (!s && !c->direct) s = brain__reserve_floats(&c->col, &c->col_cap, (batch < c->chunk ? batch : c->chunk) * c->OH * c->OW * K);
+    if (!s && !c->direct)
+        s = brain__reserve_floats(&c->col, &c->col_cap, nt * (batch < c->chunk ? batch : c->chunk) * c->OH * c->OW * K);
+    if (!s) s = brain__reserve_floats(&c->dk_part, &c->dk_part_cap, (nt - 1) * K * c->filters + 1);
     if (!s && !brain__act_backward_uses_y_only(l->activation)) s = brain__reserve_floats(&c->z, &c->z_cap, rows * c->filters);
+    if (!s) c->max_threads = nt;
     return s;
 }
 
@@ -150,11 +160,6 @@ static void im2col_rows(const conv *c, const float *x, int64_t r0, int64_t r1, f
     }
 }
 
-static void im2col(const conv *c, const float *x, int64_t batch, float *col)
-{
-    BRAIN_PARALLEL_RANGES(batch * c->OH, batch * c->OH * c->OW * c->kh * c->kw * c->C > 262144, im2col_rows(c, x, r0, r1, col));
-}
-
 /* dx += col2im(dcol) for images [b0, b1): each image's rows are summed back into that image only */
 static void col2im_images(const conv *c, const float *dcol, int64_t b0, int64_t b1, float *dx)
 {
@@ -180,33 +185,82 @@ static void col2im_images(const conv *c, const float *dcol, int64_t b0, int64_t 
     }
 }
 
-static void col2im_add(const conv *c, const float *dcol, int64_t batch, float *dx)
+/* Threads for a pass over n chunks: several only when the pass is worth a parallel region
+ * (about 2 MFLOP or more) and the buffers were sized for them. */
+static int conv_threads(const conv *c, int64_t n_chunks, int64_t rows)
 {
-    BRAIN_PARALLEL_RANGES(batch, batch * c->OH * c->OW * c->kh * c->kw * c->C > 262144, col2im_images(c, dcol, r0, r1, dx));
+    int nt = brain__num_threads();
+    if (nt > c->max_threads) nt = c->max_threads;
+    if (nt > n_chunks) nt = (int)n_chunks;
+    return (double)rows * (double)(c->kh * c->kw * c->C) * (double)c->filters >= (double)(1 << 21) ? nt : 1;
+}
+
+/* One thread's forward over chunks [k0, k1): columns, z = col·K + bias, y = f(z).  A thread
+ * working alone lets the matrix kernel use the threads itself (a single chunk, e.g. batch 1). */
+static void forward_chunks(const conv *c, const brain_layer *l, const float *x, float *z, float *y, int64_t batch,
+                           int64_t step, int64_t k0, int64_t k1, int tid, bool alone)
+{
+    const int64_t F = c->filters, K = c->kh * c->kw * c->C, img_in = c->H * c->W * c->C, img_rows = c->OH * c->OW;
+    float *col = c->col ? c->col + (int64_t)tid * step * img_rows * K : NULL;
+    for (int64_t k = k0; k < k1; k++) {
+        const int64_t b0 = k * step, nb = batch - b0 < step ? batch - b0 : step, rows = nb * img_rows;
+        const float *A = x + b0 * img_in;
+        if (!c->direct) {
+            im2col_rows(c, A, 0, nb * c->OH, col);
+            A = col;
+        }
+        float *restrict zc = z + b0 * img_rows * F;
+        if (c->use_bias) {
+            const float *restrict bias = c->bias->value;
+            for (int64_t r = 0; r < rows; r++)
+                for (int64_t j = 0; j < F; j++) zc[r * F + j] = bias[j];
+        } else {
+            memset(zc, 0, sizeof(float) * (size_t)(rows * F));
+        }
+        (alone ? brain__sgemm_portable : brain__sgemm_portable_serial)(false, false, rows, F, K, 1.0f, A, K,
+                                                                      c->kernel->value, F, 1.0f, zc, F);
+        if (l->activation != BRAIN_LINEAR || zc != y + b0 * img_rows * F)
+            brain__act_forward(l->activation, zc, y + b0 * img_rows * F, rows, F);
+    }
 }
 
 static void conv_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
 {
     conv *c = (conv *)l;
-    const int64_t batch = in[0]->shape[0], F = c->filters, K = c->kh * c->kw * c->C;
-    const int64_t img_in = c->H * c->W * c->C, img_rows = c->OH * c->OW;
-    const bool keep_z = !brain__act_backward_uses_y_only(l->activation);
-    const int64_t step = c->direct ? batch : c->chunk;
-    for (int64_t b0 = 0; b0 < batch; b0 += step) {
-        const int64_t nb = batch - b0 < step ? batch - b0 : step, rows = nb * img_rows;
-        const float *A = in[0]->data + b0 * img_in;
-        if (!c->direct) {
-            im2col(c, A, nb, c->col);
-            A = c->col;
+    const int64_t batch = in[0]->shape[0];
+    const int64_t step = c->direct ? batch : c->chunk, n_chunks = (batch + step - 1) / step;
+    float *z = brain__act_backward_uses_y_only(l->activation) ? out->data : c->z;
+    const int nt = conv_threads(c, n_chunks, batch * c->OH * c->OW);
+    BRAIN_PARALLEL_SPLIT(nt, n_chunks, forward_chunks(c, l, in[0]->data, z, out->data, batch, step, r0, r1, tid, nt == 1));
+}
+
+/* One thread's backward over chunks [k0, k1): dK (into the kernel's gradient for thread 0, into
+ * its own part for the others) from rebuilt columns, then dcol = dz·Kᵀ and col2im into dx. */
+static void backward_chunks(const conv *c, const float *x, const float *dz, float *dx, int64_t batch, int64_t step,
+                            int64_t k0, int64_t k1, int tid, bool alone)
+{
+    const int64_t F = c->filters, K = c->kh * c->kw * c->C, img_in = c->H * c->W * c->C, img_rows = c->OH * c->OW;
+    void (*gemm)(bool, bool, int64_t, int64_t, int64_t, float, const float *, int64_t, const float *, int64_t, float,
+                 float *, int64_t) = alone ? brain__sgemm_portable : brain__sgemm_portable_serial;
+    float *col = c->col ? c->col + (int64_t)tid * step * img_rows * K : NULL;
+    float *dk = !c->kernel->grad ? NULL : tid == 0 ? c->kernel->grad : c->dk_part + (int64_t)(tid - 1) * K * F;
+    for (int64_t k = k0; k < k1; k++) {
+        const int64_t b0 = k * step, nb = batch - b0 < step ? batch - b0 : step, rows = nb * img_rows;
+        const float *xc = x + b0 * img_in, *g = dz + b0 * img_rows * F;
+        float *dxc = dx ? dx + b0 * img_in : NULL;
+        if (c->direct) {
+            if (dk) gemm(true, false, K, F, rows, 1.0f, xc, K, g, F, 1.0f, dk, F);
+            if (dxc) gemm(false, false, rows, K, F, 1.0f, g, F, c->kt, K, 1.0f, dxc, K);
+            continue;
         }
-        float *z = (keep_z ? c->z : out->data) + b0 * img_rows * F;
-        if (c->use_bias) {
-            const float *bias = c->bias->value;
-            for (int64_t r = 0; r < rows; r++)
-                for (int64_t j = 0; j < F; j++) z[r * F + j] = bias[j];
+        if (dk) {
+            im2col_rows(c, xc, 0, nb * c->OH, col);
+            gemm(true, false, K, F, rows, 1.0f, col, K, g, F, 1.0f, dk, F);
         }
-        brain__sgemm_portable(false, false, rows, F, K, 1.0f, A, K, c->kernel->value, F, c->use_bias ? 1.0f : 0.0f, z, F);
-        if (l->activation != BRAIN_LINEAR || keep_z) brain__act_forward(l->activation, z, out->data + b0 * img_rows * F, rows, F);
+        if (dxc) { /* dcol overwrites the chunk's columns */
+            gemm(false, false, rows, K, F, 1.0f, g, F, c->kt, K, 0.0f, col, K);
+            col2im_images(c, col, 0, nb, dxc);
+        }
     }
 }
 
@@ -214,8 +268,7 @@ static void conv_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const 
                           const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
 {
     conv *c = (conv *)l;
-    const int64_t batch = in[0]->shape[0], F = c->filters, K = c->kh * c->kw * c->C;
-    const int64_t img_in = c->H * c->W * c->C, img_rows = c->OH * c->OW;
+    const int64_t batch = in[0]->shape[0], F = c->filters, K = c->kh * c->kw * c->C, img_rows = c->OH * c->OW;
     const float *dz = dout->data;
     if (l->activation != BRAIN_LINEAR) {
         brain__act_backward(l->activation, c->z, out->data, dout->data, c->dz, batch * img_rows, F, false);
@@ -229,25 +282,14 @@ static void conv_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const 
     if (din[0])
         for (int64_t k = 0; k < K; k++)
             for (int64_t j = 0; j < F; j++) c->kt[j * K + k] = c->kernel->value[k * F + j];
-    const int64_t step = c->direct ? batch : c->chunk;
-    for (int64_t b0 = 0; b0 < batch; b0 += step) {
-        const int64_t nb = batch - b0 < step ? batch - b0 : step, rows = nb * img_rows;
-        const float *x = in[0]->data + b0 * img_in, *g = dz + b0 * img_rows * F;
-        float *dx = din[0] ? din[0]->data + b0 * img_in : NULL;
-        if (c->direct) {
-            if (c->kernel->grad) brain__sgemm_portable(true, false, K, F, rows, 1.0f, x, K, g, F, 1.0f, c->kernel->grad, F);
-            if (dx) brain__sgemm_portable(false, false, rows, K, F, 1.0f, g, F, c->kt, K, 1.0f, dx, K);
-            continue;
-        }
-        if (c->kernel->grad) {
-            im2col(c, x, nb, c->col);
-            brain__sgemm_portable(true, false, K, F, rows, 1.0f, c->col, K, g, F, 1.0f, c->kernel->grad, F);
-        }
-        if (dx) { /* dcol overwrites the chunk's columns */
-            brain__sgemm_portable(false, false, rows, K, F, 1.0f, g, F, c->kt, K, 0.0f, c->col, K);
-            col2im_add(c, c->col, nb, dx);
-        }
-    }
+    const int64_t step = c->direct ? batch : c->chunk, n_chunks = (batch + step - 1) / step;
+    const int nt = conv_threads(c, n_chunks, batch * img_rows);
+    if (c->kernel->grad && nt > 1) memset(c->dk_part, 0, sizeof(float) * (size_t)((nt - 1) * K * F));
+    BRAIN_PARALLEL_SPLIT(nt, n_chunks, backward_chunks(c, in[0]->data, dz, din[0] ? din[0]->data : NULL, batch, step,
+                                                       r0, r1, tid, nt == 1));
+    if (c->kernel->grad)
+        for (int t = 1; t < nt; t++)
+            for (int64_t i = 0; i < K * F; i++) c->kernel->grad[i] += c->dk_part[(int64_t)(t - 1) * K * F + i];
 }
 
 static void conv_destroy(brain_layer *l)
@@ -257,6 +299,7 @@ static void conv_destroy(brain_layer *l)
     free(c->z);
     free(c->dz);
     free(c->kt);
+    free(c->dk_part);
 }
 
 static brain_status conv_get_config(const brain_layer *l, cJSON *cfg)
