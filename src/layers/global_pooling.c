@@ -100,7 +100,7 @@ static brain_layer *gpool_new(int rank, bool is_max, const char *name);
 static brain_layer *gpool_from_config(const cJSON *cfg, int rank, bool is_max, const char *cls)
 {
     bool keepdims = false;
-    if (brain__cfg_check_channels_last(cfg, cls) || brain__cfg_get_bool(cfg, cls, "keepdims", &keepdims)) return NULL;
+    if (brain__cfg_check_channels_last(cfg) || brain__cfg_get_bool_or(cfg, "keepdims", keepdims, &keepdims)) return NULL;
     if (keepdims) {
         brain__fail(BRAIN_ERR_FORMAT, "%s config: 'keepdims' true is not supported", cls);
         return NULL;

@@ -182,8 +182,8 @@ static brain_layer *pool_from_config(const cJSON *cfg, int rank, bool is_max, co
 {
     int64_t ps[2] = {2, 2}, st[2] = {0, 0};
     bool same = false;
-    if (brain__cfg_get_ints(cfg, cls, "pool_size", rank, ps, false) || brain__cfg_get_ints(cfg, cls, "strides", rank, st, false) ||
-        brain__cfg_get_padding(cfg, cls, &same) || brain__cfg_check_channels_last(cfg, cls))
+    if (brain__cfg_get_tuple(cfg, "pool_size", rank, ps, false) || brain__cfg_get_tuple(cfg, "strides", rank, st, false) ||
+        brain__cfg_get_padding(cfg, &same) || brain__cfg_check_channels_last(cfg))
         return NULL;
     brain_pool_options o = {.padding = same ? BRAIN_PADDING_SAME : BRAIN_PADDING_VALID, .name = brain__cfg_name(cfg)};
     for (int i = 0; i < rank; i++) {

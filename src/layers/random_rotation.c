@@ -154,7 +154,7 @@ static brain_status rot_get_config(const brain_layer *l, cJSON *cfg)
 
 static brain_layer *rot_from_config(const cJSON *cfg)
 {
-    const char *cls = "RandomRotation", *fill = "reflect", *interp = "bilinear";
+    const char *cls = "RandomRotation", *fill, *interp;
     double fill_value = 0, seed = -1, lu[2] = {0, 0};
     const cJSON *f = cJSON_GetObjectItemCaseSensitive(cfg, "factor");
     if (cJSON_IsNumber(f)) { lu[0] = -fabs(f->valuedouble); lu[1] = fabs(f->valuedouble); }
@@ -166,10 +166,12 @@ static brain_layer *rot_from_config(const cJSON *cfg)
         brain__fail(BRAIN_ERR_FORMAT, "%s config: 'factor' must be a number or a pair of numbers", cls);
         return NULL;
     }
-    if (brain__cfg_check_channels_last(cfg, cls) || brain__cfg_get_string(cfg, cls, "fill_mode", &fill, false) ||
-        brain__cfg_get_string(cfg, cls, "interpolation", &interp, false) ||
-        brain__cfg_get_number(cfg, cls, "fill_value", &fill_value, false) || brain__cfg_get_number(cfg, cls, "seed", &seed, false))
+    if (brain__cfg_check_channels_last(cfg) || brain__cfg_get_string(cfg, "fill_mode", false, &fill) ||
+        brain__cfg_get_string(cfg, "interpolation", false, &interp) ||
+        brain__cfg_get_number_or(cfg, "fill_value", fill_value, &fill_value) || brain__cfg_get_number_or(cfg, "seed", seed, &seed))
         return NULL;
+    if (!fill) fill = "reflect";
+    if (!interp) interp = "bilinear";
     brain_random_rotation_options o = {.lower = (float)lu[0], .upper = (float)lu[1], .has_range = true,
                                        .fill_value = (float)fill_value, .has_seed = seed >= 0,
                                        .seed = seed >= 0 ? (uint64_t)seed : 0, .name = brain__cfg_name(cfg)};

@@ -57,7 +57,7 @@ static brain_layer *reshape_from_config(const cJSON *cfg)
         return NULL;
     }
     brain_shape s = {.ndim = n};
-    if (brain__cfg_get_ints(cfg, "Reshape", "target_shape", n, s.dims, true)) return NULL;
+    if (brain__cfg_get_tuple(cfg, "target_shape", n, s.dims, true)) return NULL;
     return brain_reshape(s, &(brain_layer_options){.name = brain__cfg_name(cfg)});
 }
 
