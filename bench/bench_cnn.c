@@ -20,7 +20,7 @@
  *
  * Usage: bench_cnn [--epochs N] [--batch N] [--latency-iters N] [--threads N] [--n-train N]
  * Prints human lines, then one line `RESULT {json}`.  Needs the Debian package
- * dataset-fashion-mnist (FASHION_MNIST_DIR overrides the directory). */
+ * dataset-fashion-mnist (brain_load_fashion_mnist; FASHION_MNIST_DIR overrides the directory). */
 #include <brain.h>
 #include "internal.h"
 #include <stdio.h>
@@ -50,16 +50,11 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-static void load(const char *dir, const char *prefix, int64_t limit, brain_tensor **x, brain_tensor **y)
+/* rows [0, n) of a split as the peer prepares them: (n, 28, 28, 1) scaled /255, one-hot labels */
+static void prepare(brain_tensor *img, brain_tensor *lab, int64_t n, brain_tensor **x, brain_tensor **y)
 {
-    char path[1024];
-    brain_tensor *img, *lab;
-    snprintf(path, sizeof path, "%s/%s-images-idx3-ubyte.gz", dir, prefix);
-    TRY(brain_load_idx(path, &img));
-    snprintf(path, sizeof path, "%s/%s-labels-idx1-ubyte.gz", dir, prefix);
-    TRY(brain_load_idx(path, &lab));
-    if (limit > 0 && limit < img->shape[0]) {
-        brain_tensor *a = brain_tensor_slice_rows(img, 0, limit), *b = brain_tensor_slice_rows(lab, 0, limit);
+    if (n > 0 && n < img->shape[0]) {
+        brain_tensor *a = brain_tensor_slice_rows(img, 0, n), *b = brain_tensor_slice_rows(lab, 0, n);
         brain_tensor_free(img); brain_tensor_free(lab);
         img = a; lab = b;
     }
@@ -162,10 +157,10 @@ int main(int argc, char **argv)
     if (epochs < 1 || batch < 1 || iters < 1) { fprintf(stderr, "epochs, batch and latency-iters must be >= 1\n"); return 2; }
     brain_set_num_threads(threads);
     brain_set_random_seed(0);
-    const char *dir = getenv("FASHION_MNIST_DIR") ? getenv("FASHION_MNIST_DIR") : "/usr/share/datasets/fashion-mnist";
-    brain_tensor *xtr, *ytr, *xte, *yte;
-    load(dir, "train", n_train, &xtr, &ytr);
-    load(dir, "t10k", 0, &xte, &yte);
+    brain_tensor *img_tr, *lab_tr, *img_te, *lab_te, *xtr, *ytr, *xte, *yte;
+    TRY(brain_load_fashion_mnist(NULL, &img_tr, &lab_tr, &img_te, &lab_te));
+    prepare(img_tr, lab_tr, n_train, &xtr, &ytr);
+    prepare(img_te, lab_te, 0, &xte, &yte);
     n_train = xtr->shape[0];
 
     /* ---- training */
