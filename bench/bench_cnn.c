@@ -23,32 +23,13 @@
  * dataset-fashion-mnist (brain_load_fashion_mnist; FASHION_MNIST_DIR overrides the directory). */
 #include <brain.h>
 #include "internal.h"
+#include "bench_util.h"
+#include "cnn_workload.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/resource.h>
-
-#define TRY(call) do { if ((call) != BRAIN_OK) { fprintf(stderr, "error: %s\n", brain_last_error()); exit(1); } } while (0)
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmpd(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmpd);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 /* rows [0, n) of a split as the peer prepares them: (n, 28, 28, 1) scaled /255, one-hot labels */
 static void prepare(brain_tensor *img, brain_tensor *lab, int64_t n, brain_tensor **x, brain_tensor **y)
@@ -63,35 +44,6 @@ static void prepare(brain_tensor *img, brain_tensor *lab, int64_t n, brain_tenso
     TRY(brain_to_categorical(lab, 10, y));
     brain_tensor_free(lab);
     *x = img;
-}
-
-static brain_model *lecture_cnn(void)
-{
-    brain_model *m = brain_sequential(NULL);
-    TRY(brain_model_add(m, brain_input(BRAIN_SHAPE(28, 28, 1))));
-    TRY(brain_model_add(m, brain_conv2d(32, 3, 3, &(brain_conv_options){ .activation = BRAIN_RELU })));
-    TRY(brain_model_add(m, brain_max_pooling2d(NULL)));
-    TRY(brain_model_add(m, brain_conv2d(64, 3, 3, &(brain_conv_options){ .activation = BRAIN_RELU })));
-    TRY(brain_model_add(m, brain_max_pooling2d(NULL)));
-    TRY(brain_model_add(m, brain_flatten(NULL)));
-    TRY(brain_model_add(m, brain_dropout(0.5f, NULL)));
-    TRY(brain_model_add(m, brain_dense(64, &(brain_dense_options){ .activation = BRAIN_RELU })));
-    TRY(brain_model_add(m, brain_dense(10, &(brain_dense_options){ .activation = BRAIN_SOFTMAX })));
-    TRY(brain_compile(m, &(brain_compile_options){ .optimizer_name = "adam", .loss_name = "categorical_crossentropy" }));
-    return m;
-}
-
-typedef struct timer { double *t; double t0; int n; } timer;
-static int on_epoch_begin(brain_model *m, int epoch, const brain_logs *logs, void *user)
-{
-    ((timer *)user)->t0 = now();
-    return 0;
-}
-static int on_epoch_end(brain_model *m, int epoch, brain_logs *logs, void *user)
-{
-    timer *tm = user;
-    tm->t[tm->n++] = now() - tm->t0;
-    return 0;
 }
 
 /* One Conv2D (h, w, cin) -> filters, 3×3 valid, relu, at batch `batch`: forward and training GFLOP/s,
@@ -165,14 +117,9 @@ int main(int argc, char **argv)
 
     /* ---- training */
     brain_model *m = lecture_cnn();
+    TRY(brain_compile(m, &(brain_compile_options){ .optimizer_name = "adam", .loss_name = "categorical_crossentropy" }));
     double *times = calloc((size_t)epochs, sizeof(double));
-    timer tm = { .t = times };
-    brain_callback *cb = brain_callback_custom(&(brain_callback_hooks){
-        .on_epoch_begin = on_epoch_begin, .on_epoch_end = on_epoch_end, .user = &tm });
-    TRY(brain_fit(m, xtr, ytr, &(brain_fit_options){ .epochs = epochs, .batch_size = batch, .verbose = BRAIN_SILENT,
-                                                     .callbacks = (brain_callback *[]){ cb, NULL } }, NULL));
-    brain_callback_free(cb);
-    double med = epochs > 1 ? median(times + 1, epochs - 1) : times[0];
+    double med = fit_timed(m, xtr, ytr, epochs, batch, times);
 
     /* ---- test accuracy */
     const brain_eval_options silent = { .verbose = BRAIN_SILENT, .batch_size = 256 };
