@@ -138,36 +138,14 @@ int main(int argc, char **argv)
     double acc = (double)correct / (double)xte->shape[0];
 
     /* ---- 1-image latency: brain_predict, then brain_model_forward */
-    brain_tensor *one = brain_tensor_slice_rows(xte, 0, 1), *p;
-    double *lat = malloc(sizeof(double) * (size_t)iters);
-    for (int i = 0; i < 50; i++) { TRY(brain_predict(m, one, &silent, &p)); brain_tensor_free(p); }
-    for (int i = 0; i < iters; i++) {
-        double t = now();
-        brain_predict(m, one, &silent, &p);
-        brain_tensor_free(p);
-        lat[i] = now() - t;
-    }
-    double lat_predict = median(lat, iters) * 1e6;
-    const brain_tensor *pred;
-    for (int i = 0; i < 50; i++) TRY(brain_model_forward(m, one, false, &pred));
-    for (int i = 0; i < iters; i++) {
-        double t = now();
-        brain_model_forward(m, one, false, &pred);
-        lat[i] = now() - t;
-    }
-    double lat_forward = median(lat, iters) * 1e6;
+    brain_tensor *one = brain_tensor_slice_rows(xte, 0, 1);
+    double lat_predict, lat_forward;
+    latency_1(m, one, &silent, iters, &lat_predict, &lat_forward);
 
     /* ---- batch-256 inference over the first 2048 test images */
     brain_tensor *views[8];
     for (int k = 0; k < 8; k++) views[k] = brain_tensor_wrap(xte->data + (int64_t)k * 256 * 784, 4, (int64_t[]){ 256, 28, 28, 1 });
-    for (int k = 0; k < 8; k++) { TRY(brain_predict(m, views[k], &silent, &p)); brain_tensor_free(p); }
-    double passes[5];
-    for (int r = 0; r < 5; r++) {
-        double t = now();
-        for (int k = 0; k < 8; k++) { brain_predict(m, views[k], &silent, &p); brain_tensor_free(p); }
-        passes[r] = 2048.0 / (now() - t);
-    }
-    double thr = median(passes, 5);
+    double thr = throughput_b256(m, views, &silent);
 
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
@@ -200,7 +178,7 @@ int main(int argc, char **argv)
            med, (double)n_train / med, acc, lat_predict, lat_forward, thr, rss_mb, c1f, c1t, c1g, c2f, c2t, c2g,
            brain_sgemm_backend());
     for (int k = 0; k < 8; k++) brain_tensor_free(views[k]);
-    free(lat); free(times);
+    free(times);
     brain_tensor_free(one);
     brain_model_free(m);
     brain_tensor_free(xtr); brain_tensor_free(ytr); brain_tensor_free(xte); brain_tensor_free(yte);

@@ -70,23 +70,8 @@ int main(int argc, char **argv)
 
     /* ---- 1-row latency: brain_predict, then brain_model_forward */
     brain_tensor *one = brain_tensor_slice_rows(xte, 0, 1);
-    double *lat = malloc(sizeof(double) * (size_t)iters);
-    for (int i = 0; i < 50; i++) { TRY(brain_predict(m, one, &silent, &p)); brain_tensor_free(p); }
-    for (int i = 0; i < iters; i++) {
-        double t = now();
-        brain_predict(m, one, &silent, &p);
-        brain_tensor_free(p);
-        lat[i] = now() - t;
-    }
-    double lat_predict = median(lat, iters) * 1e6;
-    const brain_tensor *pred;
-    for (int i = 0; i < 50; i++) TRY(brain_model_forward(m, one, false, &pred));
-    for (int i = 0; i < iters; i++) {
-        double t = now();
-        brain_model_forward(m, one, false, &pred);
-        lat[i] = now() - t;
-    }
-    double lat_forward = median(lat, iters) * 1e6;
+    double lat_predict, lat_forward;
+    latency_1(m, one, &silent, iters, &lat_predict, &lat_forward);
 
     /* ---- batch-256 inference: 2048 tiled test rows, 8 brain_predict calls per pass */
     const int64_t nb = 2048, F = xte->shape[1];
@@ -95,14 +80,7 @@ int main(int argc, char **argv)
     brain_tensor *views[8];
     for (int k = 0; k < 8; k++) views[k] = brain_tensor_wrap(tiled + (int64_t)k * 256 * F, 2, (int64_t[]){ 256, F });
     const brain_eval_options b256 = { .verbose = BRAIN_SILENT, .batch_size = 256 };
-    for (int k = 0; k < 8; k++) { TRY(brain_predict(m, views[k], &b256, &p)); brain_tensor_free(p); }
-    double passes[5];
-    for (int r = 0; r < 5; r++) {
-        double t = now();
-        for (int k = 0; k < 8; k++) { brain_predict(m, views[k], &b256, &p); brain_tensor_free(p); }
-        passes[r] = (double)nb / (now() - t);
-    }
-    double thr = median(passes, 5);
+    double thr = throughput_b256(m, views, &b256);
 
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
@@ -129,7 +107,7 @@ int main(int argc, char **argv)
            brain_sgemm_backend(), wsum);
 
     for (int k = 0; k < 8; k++) brain_tensor_free(views[k]);
-    free(tiled); free(lat); free(times); free(times_acc);
+    free(tiled); free(times); free(times_acc);
     brain_tensor_free(one);
     brain_model_free(m);
     mlp_data_free(&d);
