@@ -18,8 +18,6 @@
 /* ---- atomic.c: writes `n` bytes to `path` through a temporary file in the same directory,
  * flushed and fsync'ed, then renamed over `path` (the old file stays whole on any failure). */
 brain_status brain__write_file_atomic(const char *path, const void *data, size_t n);
-/* Reads a whole file (at most `max` bytes) into a new buffer. */
-brain_status brain__io_read_file(const char *path, size_t max, unsigned char **data, size_t *n);
 bool brain__ends_with(const char *s, const char *suffix);
 
 /* ---- model_config.c */

@@ -185,7 +185,7 @@ static brain_status open_file(const char *path, unsigned char **bytes, hid_t *f)
 {
     size_t n;
     char why[200];
-    brain_status s = brain__io_read_file(path, (size_t)1 << 31, bytes, &n);
+    brain_status s = brain__read_file(path, (size_t)1 << 31, bytes, &n);
     if (s) return s;
     *f = brain__h5_open_image(*bytes, n);
     if (*f < 0) {
