@@ -157,7 +157,6 @@ static brain_status bn_get_config(const brain_layer *l, cJSON *cfg)
 
 static brain_layer *bn_from_config(const cJSON *cfg)
 {
-    const char *cls = "BatchNormalization";
     double axis = -1, momentum = 0.99, epsilon = 1e-3;
     bool center = true, scale = true, renorm = false;
     brain_batch_norm_options o = {.name = brain__cfg_name(cfg), .has_momentum = true};
@@ -176,11 +175,11 @@ static brain_layer *bn_from_config(const cJSON *cfg)
         brain__cfg_get_regularizer(cfg, "gamma_regularizer", &o.gamma_regularizer))
         return NULL;
     if (axis != -1) {
-        brain__fail(BRAIN_ERR_FORMAT, "%s config: 'axis' %g is not supported (only -1, the last axis)", cls, axis);
+        brain__cfg_bad(cfg, "axis", "is %g; only -1 (the last axis) is supported", axis);
         return NULL;
     }
     if (renorm) {
-        brain__fail(BRAIN_ERR_FORMAT, "%s config: 'renorm' true is not supported", cls);
+        brain__cfg_bad(cfg, "renorm", "is true, which this library does not support");
         return NULL;
     }
     o.momentum = (float)momentum;

@@ -328,7 +328,6 @@ static brain_status conv_get_config(const brain_layer *l, cJSON *cfg)
 
 static brain_layer *conv_from_config(const cJSON *cfg, int rank)
 {
-    const char *cls = rank == 2 ? "Conv2D" : "Conv1D";
     double filters = 0, groups = 1;
     int64_t ks[2] = {0, 0}, st[2] = {1, 1}, dl[2] = {1, 1};
     bool same = false, use_bias = true;
@@ -346,7 +345,7 @@ static brain_layer *conv_from_config(const cJSON *cfg, int rank)
         brain__cfg_get_regularizer(cfg, "bias_regularizer", &o.bias_regularizer))
         return NULL;
     if (groups != 1) {
-        brain__fail(BRAIN_ERR_FORMAT, "%s config: 'groups' %g is not supported (only 1)", cls, groups);
+        brain__cfg_bad(cfg, "groups", "is %g; only 1 is supported", groups);
         return NULL;
     }
     o.padding = same ? BRAIN_PADDING_SAME : BRAIN_PADDING_VALID;

@@ -2,6 +2,8 @@
  * and the model configs of src/io. */
 #include "layers/layer_config.h"
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,10 +144,17 @@ const char *brain__cfg_layer_name(const cJSON *cfg)
     return n ? n : "?";
 }
 
-static brain_status bad(const cJSON *cfg, const char *key, const char *want)
+brain_status brain__cfg_bad(const cJSON *cfg, const char *key, const char *fmt, ...)
 {
+    char want[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(want, sizeof want, fmt, ap);
+    va_end(ap);
     return brain__fail(BRAIN_ERR_FORMAT, "layer '%.64s': key '%s' %s", brain__cfg_layer_name(cfg), key, want);
 }
+
+static brain_status bad(const cJSON *cfg, const char *key, const char *want) { return brain__cfg_bad(cfg, key, "%s", want); }
 
 brain_status brain__cfg_get_number_or(const cJSON *cfg, const char *key, double dflt, double *out)
 {

@@ -53,6 +53,8 @@ brain_status brain__cfg_get_tuple(const cJSON *cfg, const char *key, int n, int6
 brain_status brain__cfg_get_padding(const cJSON *cfg, bool *same);
 /* "data_format": "channels_last" (or absent/null) only */
 brain_status brain__cfg_check_channels_last(const cJSON *cfg);
+/* BRAIN_ERR_FORMAT with "layer '<name>': key '<key>' " and the rest printf-style. */
+brain_status brain__cfg_bad(const cJSON *cfg, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Fails when the layer's config sets a feature this library does not have (a constraint, a
  * non-null value of `key`). */
 brain_status brain__cfg_require_null(const cJSON *cfg, const char *key);

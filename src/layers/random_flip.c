@@ -102,7 +102,7 @@ static brain_status flip_get_config(const brain_layer *l, cJSON *cfg)
 
 static brain_layer *flip_from_config(const cJSON *cfg)
 {
-    const char *cls = "RandomFlip", *mode;
+    const char *mode;
     double seed = -1;
     if (brain__cfg_check_channels_last(cfg) || brain__cfg_get_string(cfg, "mode", false, &mode) ||
         brain__cfg_get_number_or(cfg, "seed", seed, &seed))
@@ -112,7 +112,7 @@ static brain_layer *flip_from_config(const cJSON *cfg)
     int k = -1;
     for (int i = 0; i < 3; i++) if (!strcmp(mode, mode_names[i])) k = i;
     if (k < 0) {
-        brain__fail(BRAIN_ERR_FORMAT, "%s config: 'mode' \"%s\" is not horizontal, vertical or horizontal_and_vertical", cls, mode);
+        brain__cfg_bad(cfg, "mode", "\"%s\" is not horizontal, vertical or horizontal_and_vertical", mode);
         return NULL;
     }
     o.mode = (brain_flip_mode)k;

@@ -639,7 +639,6 @@ brain_status brain__rnn_get_config(const brain_layer *l, cJSON *cfg)
 
 brain_layer *brain__rnn_from_config(const brain_layer_vtable *vt, brain__cell_kind kind, const cJSON *cfg)
 {
-    const char *nm = brain__cfg_layer_name(cfg);
     brain_rnn_options o = {.name = brain__cfg_name(cfg)};
     double units = 0, dropout = 0, rdropout = 0, seed = 0;
     bool use_bias = true, ufb = true, reset_after = true, stateful = false, unroll = false, zero_out = false;
@@ -670,11 +669,11 @@ brain_layer *brain__rnn_from_config(const brain_layer_vtable *vt, brain__cell_ki
     if (!s && cJSON_IsNumber(sd)) { seed = sd->valuedouble; o.seed = (uint64_t)seed; o.has_seed = true; }
     if (s) return NULL;
     if (stateful || unroll) {
-        brain__fail(BRAIN_ERR_FORMAT, "layer '%s': %s=true is not supported by brain", nm, stateful ? "stateful" : "unroll");
+        brain__cfg_bad(cfg, stateful ? "stateful" : "unroll", "is true, which this library does not support");
         return NULL;
     }
     if (units != (double)(int64_t)units) {
-        brain__fail(BRAIN_ERR_FORMAT, "layer '%s': key 'units' must be a whole number", nm);
+        brain__cfg_bad(cfg, "units", "must be a whole number");
         return NULL;
     }
     o.use_bias = use_bias ? BRAIN_ON : BRAIN_OFF;
