@@ -2,40 +2,15 @@
  * hooks, that brain_fit's training steps after the first allocate nothing (bench_alloc.c for the
  * MLP, bench_cnn_alloc.c for the image and signal layers).
  *
- * The including program defines malloc, calloc, realloc, posix_memalign, aligned_alloc, memalign
- * and valloc itself (forwarding to glibc's __libc_* entry points), so the library's, oneDNN's and
- * libgomp's allocations all go through g_allocs.  Include it once, in a program's main file. */
+ * The counter is tests/alloc_count.h's (the program's own malloc & co.).  Include it once, in a
+ * program's main file. */
 #ifndef BRAIN_BENCH_ALLOC_PROBE_H
 #define BRAIN_BENCH_ALLOC_PROBE_H
+#include "../tests/alloc_count.h"
 #include <brain.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
-
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void *__libc_memalign(size_t, size_t);
-extern void __libc_free(void *);
-
-static volatile uint64_t g_allocs;
-
-void *malloc(size_t n) { g_allocs++; return __libc_malloc(n); }
-void *calloc(size_t a, size_t b) { g_allocs++; return __libc_calloc(a, b); }
-void *realloc(void *p, size_t n) { g_allocs++; return __libc_realloc(p, n); }
-void free(void *p) { __libc_free(p); }
-void *memalign(size_t al, size_t n) { g_allocs++; return __libc_memalign(al, n); }
-void *aligned_alloc(size_t al, size_t n) { g_allocs++; return __libc_memalign(al, n); }
-void *valloc(size_t n) { g_allocs++; return __libc_memalign(4096, n); }
-int posix_memalign(void **out, size_t al, size_t n)
-{
-    g_allocs++;
-    void *p = __libc_memalign(al, n);
-    if (!p) return 12; /* ENOMEM */
-    *out = p;
-    return 0;
-}
-
 
 typedef struct probe {
     uint64_t last_end, begin_mark, epoch_end_mark;

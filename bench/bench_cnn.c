@@ -20,46 +20,22 @@
  *
  * Usage: bench_cnn [--epochs N] [--batch N] [--latency-iters N] [--threads N] [--n-train N]
  * Prints human lines, then one line `RESULT {json}`.  Needs the Debian package
- * dataset-fashion-mnist (FASHION_MNIST_DIR overrides the directory). */
+ * dataset-fashion-mnist (brain_load_fashion_mnist; FASHION_MNIST_DIR overrides the directory). */
 #include <brain.h>
 #include "internal.h"
+#include "bench_util.h"
+#include "cnn_workload.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/resource.h>
 
-#define TRY(call) do { if ((call) != BRAIN_OK) { fprintf(stderr, "error: %s\n", brain_last_error()); exit(1); } } while (0)
-
-static double now(void)
+/* rows [0, n) of a split as the peer prepares them: (n, 28, 28, 1) scaled /255, one-hot labels */
+static void prepare(brain_tensor *img, brain_tensor *lab, int64_t n, brain_tensor **x, brain_tensor **y)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmpd(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmpd);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-static void load(const char *dir, const char *prefix, int64_t limit, brain_tensor **x, brain_tensor **y)
-{
-    char path[1024];
-    brain_tensor *img, *lab;
-    snprintf(path, sizeof path, "%s/%s-images-idx3-ubyte.gz", dir, prefix);
-    TRY(brain_load_idx(path, &img));
-    snprintf(path, sizeof path, "%s/%s-labels-idx1-ubyte.gz", dir, prefix);
-    TRY(brain_load_idx(path, &lab));
-    if (limit > 0 && limit < img->shape[0]) {
-        brain_tensor *a = brain_tensor_slice_rows(img, 0, limit), *b = brain_tensor_slice_rows(lab, 0, limit);
+    if (n > 0 && n < img->shape[0]) {
+        brain_tensor *a = brain_tensor_slice_rows(img, 0, n), *b = brain_tensor_slice_rows(lab, 0, n);
         brain_tensor_free(img); brain_tensor_free(lab);
         img = a; lab = b;
     }
@@ -68,35 +44,6 @@ static void load(const char *dir, const char *prefix, int64_t limit, brain_tenso
     TRY(brain_to_categorical(lab, 10, y));
     brain_tensor_free(lab);
     *x = img;
-}
-
-static brain_model *lecture_cnn(void)
-{
-    brain_model *m = brain_sequential(NULL);
-    TRY(brain_model_add(m, brain_input(BRAIN_SHAPE(28, 28, 1))));
-    TRY(brain_model_add(m, brain_conv2d(32, 3, 3, &(brain_conv_options){ .activation = BRAIN_RELU })));
-    TRY(brain_model_add(m, brain_max_pooling2d(NULL)));
-    TRY(brain_model_add(m, brain_conv2d(64, 3, 3, &(brain_conv_options){ .activation = BRAIN_RELU })));
-    TRY(brain_model_add(m, brain_max_pooling2d(NULL)));
-    TRY(brain_model_add(m, brain_flatten(NULL)));
-    TRY(brain_model_add(m, brain_dropout(0.5f, NULL)));
-    TRY(brain_model_add(m, brain_dense(64, &(brain_dense_options){ .activation = BRAIN_RELU })));
-    TRY(brain_model_add(m, brain_dense(10, &(brain_dense_options){ .activation = BRAIN_SOFTMAX })));
-    TRY(brain_compile(m, &(brain_compile_options){ .optimizer_name = "adam", .loss_name = "categorical_crossentropy" }));
-    return m;
-}
-
-typedef struct timer { double *t; double t0; int n; } timer;
-static int on_epoch_begin(brain_model *m, int epoch, const brain_logs *logs, void *user)
-{
-    ((timer *)user)->t0 = now();
-    return 0;
-}
-static int on_epoch_end(brain_model *m, int epoch, brain_logs *logs, void *user)
-{
-    timer *tm = user;
-    tm->t[tm->n++] = now() - tm->t0;
-    return 0;
 }
 
 /* One Conv2D (h, w, cin) -> filters, 3×3 valid, relu, at batch `batch`: forward and training GFLOP/s,
@@ -162,22 +109,17 @@ int main(int argc, char **argv)
     if (epochs < 1 || batch < 1 || iters < 1) { fprintf(stderr, "epochs, batch and latency-iters must be >= 1\n"); return 2; }
     brain_set_num_threads(threads);
     brain_set_random_seed(0);
-    const char *dir = getenv("FASHION_MNIST_DIR") ? getenv("FASHION_MNIST_DIR") : "/usr/share/datasets/fashion-mnist";
-    brain_tensor *xtr, *ytr, *xte, *yte;
-    load(dir, "train", n_train, &xtr, &ytr);
-    load(dir, "t10k", 0, &xte, &yte);
+    brain_tensor *img_tr, *lab_tr, *img_te, *lab_te, *xtr, *ytr, *xte, *yte;
+    TRY(brain_load_fashion_mnist(NULL, &img_tr, &lab_tr, &img_te, &lab_te));
+    prepare(img_tr, lab_tr, n_train, &xtr, &ytr);
+    prepare(img_te, lab_te, 0, &xte, &yte);
     n_train = xtr->shape[0];
 
     /* ---- training */
     brain_model *m = lecture_cnn();
+    TRY(brain_compile(m, &(brain_compile_options){ .optimizer_name = "adam", .loss_name = "categorical_crossentropy" }));
     double *times = calloc((size_t)epochs, sizeof(double));
-    timer tm = { .t = times };
-    brain_callback *cb = brain_callback_custom(&(brain_callback_hooks){
-        .on_epoch_begin = on_epoch_begin, .on_epoch_end = on_epoch_end, .user = &tm });
-    TRY(brain_fit(m, xtr, ytr, &(brain_fit_options){ .epochs = epochs, .batch_size = batch, .verbose = BRAIN_SILENT,
-                                                     .callbacks = (brain_callback *[]){ cb, NULL } }, NULL));
-    brain_callback_free(cb);
-    double med = epochs > 1 ? median(times + 1, epochs - 1) : times[0];
+    double med = fit_timed(m, xtr, ytr, epochs, batch, times);
 
     /* ---- test accuracy */
     const brain_eval_options silent = { .verbose = BRAIN_SILENT, .batch_size = 256 };
@@ -196,36 +138,14 @@ int main(int argc, char **argv)
     double acc = (double)correct / (double)xte->shape[0];
 
     /* ---- 1-image latency: brain_predict, then brain_model_forward */
-    brain_tensor *one = brain_tensor_slice_rows(xte, 0, 1), *p;
-    double *lat = malloc(sizeof(double) * (size_t)iters);
-    for (int i = 0; i < 50; i++) { TRY(brain_predict(m, one, &silent, &p)); brain_tensor_free(p); }
-    for (int i = 0; i < iters; i++) {
-        double t = now();
-        brain_predict(m, one, &silent, &p);
-        brain_tensor_free(p);
-        lat[i] = now() - t;
-    }
-    double lat_predict = median(lat, iters) * 1e6;
-    const brain_tensor *pred;
-    for (int i = 0; i < 50; i++) TRY(brain_model_forward(m, one, false, &pred));
-    for (int i = 0; i < iters; i++) {
-        double t = now();
-        brain_model_forward(m, one, false, &pred);
-        lat[i] = now() - t;
-    }
-    double lat_forward = median(lat, iters) * 1e6;
+    brain_tensor *one = brain_tensor_slice_rows(xte, 0, 1);
+    double lat_predict, lat_forward;
+    latency_1(m, one, &silent, iters, &lat_predict, &lat_forward);
 
     /* ---- batch-256 inference over the first 2048 test images */
     brain_tensor *views[8];
     for (int k = 0; k < 8; k++) views[k] = brain_tensor_wrap(xte->data + (int64_t)k * 256 * 784, 4, (int64_t[]){ 256, 28, 28, 1 });
-    for (int k = 0; k < 8; k++) { TRY(brain_predict(m, views[k], &silent, &p)); brain_tensor_free(p); }
-    double passes[5];
-    for (int r = 0; r < 5; r++) {
-        double t = now();
-        for (int k = 0; k < 8; k++) { brain_predict(m, views[k], &silent, &p); brain_tensor_free(p); }
-        passes[r] = 2048.0 / (now() - t);
-    }
-    double thr = median(passes, 5);
+    double thr = throughput_b256(m, views, &silent);
 
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
@@ -258,7 +178,7 @@ int main(int argc, char **argv)
            med, (double)n_train / med, acc, lat_predict, lat_forward, thr, rss_mb, c1f, c1t, c1g, c2f, c2t, c2g,
            brain_sgemm_backend());
     for (int k = 0; k < 8; k++) brain_tensor_free(views[k]);
-    free(lat); free(times);
+    free(times);
     brain_tensor_free(one);
     brain_model_free(m);
     brain_tensor_free(xtr); brain_tensor_free(ytr); brain_tensor_free(xte); brain_tensor_free(yte);

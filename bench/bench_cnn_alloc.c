@@ -12,10 +12,9 @@
  * 65,536 multiply-adds), and dnnl_sgemm allocates packing memory on every such call; that line is
  * printed for information (bench/README.md).  glibc only. */
 #include "alloc_probe.h"
+#include "cnn_workload.h"
 #include <stdio.h>
 #include <stdlib.h>
-
-#define TRY(call) do { if ((call) != BRAIN_OK) { fprintf(stderr, "error: %s\n", brain_last_error()); exit(1); } } while (0)
 
 static int run(const char *label, brain_model *m, brain_shape in)
 {
@@ -47,16 +46,7 @@ int main(void)
 {
     brain_set_random_seed(0);
     int bad = 0;
-    brain_model *m = brain_sequential(NULL);
-    TRY(brain_model_add(m, brain_input(BRAIN_SHAPE(28, 28, 1))));
-    TRY(brain_model_add(m, brain_conv2d(32, 3, 3, &(brain_conv_options){ .activation = BRAIN_RELU })));
-    TRY(brain_model_add(m, brain_max_pooling2d(NULL)));
-    TRY(brain_model_add(m, brain_conv2d(64, 3, 3, &(brain_conv_options){ .activation = BRAIN_RELU })));
-    TRY(brain_model_add(m, brain_max_pooling2d(NULL)));
-    TRY(brain_model_add(m, brain_flatten(NULL)));
-    TRY(brain_model_add(m, brain_dropout(0.5f, NULL)));
-    TRY(brain_model_add(m, brain_dense(64, &(brain_dense_options){ .activation = BRAIN_RELU })));
-    TRY(brain_model_add(m, brain_dense(10, &(brain_dense_options){ .activation = BRAIN_SOFTMAX })));
+    brain_model *m = lecture_cnn();
     run("lecture CNN:", m, BRAIN_SHAPE(28, 28, 1)); /* Dense via dnnl_sgemm: reported, not failed */
 
     m = brain_sequential(NULL);
@@ -83,12 +73,7 @@ int main(void)
     bad |= run("signals:", m, BRAIN_SHAPE(64, 2));
 
     /* the lecture CNN's convolution part with a convolutional head (no Dense) */
-    m = brain_sequential(NULL);
-    TRY(brain_model_add(m, brain_input(BRAIN_SHAPE(28, 28, 1))));
-    TRY(brain_model_add(m, brain_conv2d(32, 3, 3, &(brain_conv_options){ .activation = BRAIN_RELU })));
-    TRY(brain_model_add(m, brain_max_pooling2d(NULL)));
-    TRY(brain_model_add(m, brain_conv2d(64, 3, 3, &(brain_conv_options){ .activation = BRAIN_RELU })));
-    TRY(brain_model_add(m, brain_max_pooling2d(NULL)));
+    m = lecture_cnn_features();
     TRY(brain_model_add(m, brain_batch_normalization(NULL)));
     TRY(brain_model_add(m, brain_conv2d(10, 1, 1, NULL)));
     TRY(brain_model_add(m, brain_global_average_pooling2d(NULL)));

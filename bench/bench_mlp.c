@@ -17,6 +17,7 @@
  *
  * Usage: bench_mlp [--epochs N] [--batch N] [--latency-iters N] [--seed N]
  * Prints human lines, then one line `RESULT {json}`. */
+#include "bench_util.h"
 #include "mlp_workload.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,58 +26,6 @@
 #include <sys/resource.h>
 
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmpd(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmpd);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-/* Epoch timing through a callback with epoch hooks only (no per-batch hooks). */
-typedef struct timer { double *t; double t0; int n; } timer;
-static int on_epoch_begin(brain_model *m, int epoch, const brain_logs *logs, void *user)
-{
-    (void)m; (void)epoch; (void)logs;
-    ((timer *)user)->t0 = now();
-    return 0;
-}
-static int on_epoch_end(brain_model *m, int epoch, brain_logs *logs, void *user)
-{
-    (void)m; (void)epoch; (void)logs;
-    timer *tm = user;
-    tm->t[tm->n++] = now() - tm->t0;
-    return 0;
-}
-
-/* Trains a fresh model; returns the median epoch time after the first; fills times. */
-static double train(brain_model *m, const brain_tensor *x, const brain_tensor *y, int epochs, int batch,
-                    double *times)
-{
-    timer tm = { .t = times };
-    brain_callback *cb = brain_callback_custom(&(brain_callback_hooks){
-        .on_epoch_begin = on_epoch_begin, .on_epoch_end = on_epoch_end, .user = &tm });
-    TRY(brain_fit(m, x, y, &(brain_fit_options){ .epochs = epochs, .batch_size = batch, .verbose = BRAIN_SILENT,
-                                                 .callbacks = (brain_callback *[]){ cb, NULL } }, NULL));
-    brain_callback_free(cb);
-    double *later = malloc(sizeof(double) * (size_t)epochs);
-    int nl = 0;
-    for (int i = epochs > 1 ? 1 : 0; i < tm.n; i++) later[nl++] = times[i];
-    double med = median(later, nl);
-    free(later);
-    return med;
-}
 
 int main(int argc, char **argv)
 {
@@ -100,9 +49,9 @@ int main(int argc, char **argv)
     /* ---- training: loss only (as the peer), then with metrics=['accuracy'] */
     double *times = calloc((size_t)epochs, sizeof(double)), *times_acc = calloc((size_t)epochs, sizeof(double));
     brain_model *m = mlp_model(NULL);
-    double med = train(m, xtr, ytr, epochs, batch, times);
+    double med = fit_timed(m, xtr, ytr, epochs, batch, times);
     brain_model *ma = mlp_model((const char *[]){ "accuracy", NULL });
-    double med_acc = train(ma, xtr, ytr, epochs, batch, times_acc);
+    double med_acc = fit_timed(ma, xtr, ytr, epochs, batch, times_acc);
     brain_model_free(ma);
 
     /* a fingerprint of the trained weights: equal across builds when training is bit-identical */
@@ -121,23 +70,8 @@ int main(int argc, char **argv)
 
     /* ---- 1-row latency: brain_predict, then brain_model_forward */
     brain_tensor *one = brain_tensor_slice_rows(xte, 0, 1);
-    double *lat = malloc(sizeof(double) * (size_t)iters);
-    for (int i = 0; i < 50; i++) { TRY(brain_predict(m, one, &silent, &p)); brain_tensor_free(p); }
-    for (int i = 0; i < iters; i++) {
-        double t = now();
-        brain_predict(m, one, &silent, &p);
-        brain_tensor_free(p);
-        lat[i] = now() - t;
-    }
-    double lat_predict = median(lat, iters) * 1e6;
-    const brain_tensor *pred;
-    for (int i = 0; i < 50; i++) TRY(brain_model_forward(m, one, false, &pred));
-    for (int i = 0; i < iters; i++) {
-        double t = now();
-        brain_model_forward(m, one, false, &pred);
-        lat[i] = now() - t;
-    }
-    double lat_forward = median(lat, iters) * 1e6;
+    double lat_predict, lat_forward;
+    latency_1(m, one, &silent, iters, &lat_predict, &lat_forward);
 
     /* ---- batch-256 inference: 2048 tiled test rows, 8 brain_predict calls per pass */
     const int64_t nb = 2048, F = xte->shape[1];
@@ -146,14 +80,7 @@ int main(int argc, char **argv)
     brain_tensor *views[8];
     for (int k = 0; k < 8; k++) views[k] = brain_tensor_wrap(tiled + (int64_t)k * 256 * F, 2, (int64_t[]){ 256, F });
     const brain_eval_options b256 = { .verbose = BRAIN_SILENT, .batch_size = 256 };
-    for (int k = 0; k < 8; k++) { TRY(brain_predict(m, views[k], &b256, &p)); brain_tensor_free(p); }
-    double passes[5];
-    for (int r = 0; r < 5; r++) {
-        double t = now();
-        for (int k = 0; k < 8; k++) { brain_predict(m, views[k], &b256, &p); brain_tensor_free(p); }
-        passes[r] = (double)nb / (now() - t);
-    }
-    double thr = median(passes, 5);
+    double thr = throughput_b256(m, views, &b256);
 
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
@@ -180,7 +107,7 @@ int main(int argc, char **argv)
            brain_sgemm_backend(), wsum);
 
     for (int k = 0; k < 8; k++) brain_tensor_free(views[k]);
-    free(tiled); free(lat); free(times); free(times_acc);
+    free(tiled); free(times); free(times_acc);
     brain_tensor_free(one);
     brain_model_free(m);
     mlp_data_free(&d);

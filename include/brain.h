@@ -851,6 +851,14 @@ void brain_label_encoder_free(brain_label_encoder *e);
  * float64.  A malformed file (wrong magic, truncated, a header that does not match the size,
  * dims whose size overflows) is BRAIN_ERR_FORMAT with a message naming the file and the problem. */
 brain_status brain_load_idx(const char *path, brain_tensor **out);
+/* Fashion-MNIST as keras.datasets.fashion_mnist.load_data() returns it: x_train (60000, 28, 28),
+ * y_train (60000,), x_test (10000, 28, 28), y_test (10000,); pixels keep their raw values 0..255
+ * (scale them yourself, as in Keras), labels are class indices 0..9.  dir NULL means
+ * $FASHION_MNIST_DIR, or /usr/share/datasets/fashion-mnist where the Debian package
+ * dataset-fashion-mnist installs the four .gz files.  Pass NULL for both outputs of a split you do
+ * not need.  A missing file is BRAIN_ERR_IO with a message naming the file and the package. */
+brain_status brain_load_fashion_mnist(const char *dir, brain_tensor **x_train, brain_tensor **y_train,
+                                      brain_tensor **x_test, brain_tensor **y_test);
 /* NumPy .npy (format versions 1, 2, 3), C order, little-endian float32, float64, uint8, int32 or
  * int64, converted to float32 with the same shape.  Other dtypes, big-endian data, Fortran order,
  * 0-d arrays and rank > BRAIN_MAX_DIMS are errors naming the file and the reason. */

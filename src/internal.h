@@ -33,6 +33,9 @@ double brain__now(void); /* monotonic seconds */
 /* A float option as the decimal the user wrote (0.2f -> 0.2), so that derived doubles
  * match Keras's Python floats (e.g. validation_split's split point). */
 double brain__float_option(float f);
+/* A whole regular file of at most `max` bytes into a new buffer (*data, NUL-terminated past *n;
+ * free it); BRAIN_ERR_IO naming the file when it cannot be opened or read. */
+brain_status brain__read_file(const char *path, size_t max, uint8_t **data, size_t *n);
 
 /* ------------------------------------------------------------------ kernels */
 /* The one matrix-multiply entry point, row-major:

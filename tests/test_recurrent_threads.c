@@ -1,32 +1,12 @@
 /* Recurrent layers split the batch over threads (rows for the time loop, gate columns for the
  * weight gradients): the result must not depend on the thread count, and after the first batch a
- * training step allocates nothing.  This program counts every allocation in the process (it
- * defines malloc & co. over glibc's __libc_* entry points, as bench/bench_alloc.c does). */
+ * training step allocates nothing.  This program counts every allocation in the process
+ * (alloc_count.h, as the allocation benches do). */
+#include "alloc_count.h"
 #include "brain.h"
 #include "check.h"
 #include <stdint.h>
 #include <stdlib.h>
-
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void *__libc_memalign(size_t, size_t);
-extern void __libc_free(void *);
-static volatile uint64_t g_allocs;
-void *malloc(size_t n) { g_allocs++; return __libc_malloc(n); }
-void *calloc(size_t a, size_t b) { g_allocs++; return __libc_calloc(a, b); }
-void *realloc(void *p, size_t n) { g_allocs++; return __libc_realloc(p, n); }
-void free(void *p) { __libc_free(p); }
-void *memalign(size_t al, size_t n) { g_allocs++; return __libc_memalign(al, n); }
-void *aligned_alloc(size_t al, size_t n) { g_allocs++; return __libc_memalign(al, n); }
-int posix_memalign(void **out, size_t al, size_t n)
-{
-    g_allocs++;
-    void *p = __libc_memalign(al, n);
-    if (!p) return 12;
-    *out = p;
-    return 0;
-}
 
 enum { B = 24, T = 7 };
 

@@ -25,8 +25,6 @@ brain_status brain__read_csv_stream(FILE *f, const char *name, const brain_csv_o
 char **brain__label_encoder_release(brain_label_encoder *e, int *n_classes);
 
 /* ------------------------------------------------------------------ array files (idx.c, npy.c, npz.c) */
-/* The whole file in memory (src/data/read_file.c); *buf is malloc'd (free it), *len its size. */
-brain_status brain__read_file(const char *path, uint8_t **buf, size_t *len);
 /* IDX bytes, gzip'd or not, to a float32 tensor; `name` is used in messages. */
 brain_status brain__idx_parse(const uint8_t *buf, size_t len, const char *name, brain_tensor **out);
 /* .npy bytes to a float32 tensor; `name` is used in messages. */

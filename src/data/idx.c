@@ -204,7 +204,7 @@ brain_status brain_load_idx(const char *path, brain_tensor **out)
     if (!path || !out) return brain__fail(BRAIN_ERR_ARG, "brain_load_idx: path and out must not be NULL");
     uint8_t *buf;
     size_t len;
-    brain_status s = brain__read_file(path, &buf, &len);
+    brain_status s = brain__read_file(path, SIZE_MAX, &buf, &len);
     if (s) return s;
     s = brain__idx_parse(buf, len, path, out);
     free(buf);

@@ -117,7 +117,7 @@ brain_status brain_load_npz(const char *path, const char *member, brain_tensor *
     if (!path || !member || !out) return brain__fail(BRAIN_ERR_ARG, "brain_load_npz: path, member and out must not be NULL");
     uint8_t *buf;
     size_t len;
-    brain_status s = brain__read_file(path, &buf, &len);
+    brain_status s = brain__read_file(path, SIZE_MAX, &buf, &len);
     if (s) return s;
     s = brain__npz_parse(buf, len, path, member, out);
     free(buf);

@@ -410,6 +410,29 @@ static brain_status read_optimizer(brain_model *m, hid_t f, const char *file)
     return BRAIN_OK;
 }
 
+float *brain__weights_backup(const brain_model *m)
+{
+    int64_t total = m->n_params + m->n_state;
+    float *b = brain__alloc_array((size_t)(total ? total : 1), sizeof(float));
+    if (b && brain_model_get_weights(m, b, total)) {
+        free(b);
+        b = NULL;
+    }
+    return b;
+}
+
+brain_status brain__weights_restore_on_fail(brain_model *m, float *backup, brain_status s)
+{
+    if (s && backup) { /* the error stays the load's, not set_weights' */
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", brain_last_error());
+        brain_model_set_weights(m, backup, m->n_params + m->n_state);
+        brain__fail(s, "%s", msg);
+    }
+    free(backup);
+    return s;
+}
+
 hid_t brain__h5_open_image(const void *image, size_t n)
 {
     brain__h5_quiet();
@@ -431,19 +454,11 @@ brain_status brain__weights_from_h5_image(brain_model *m, const void *image, siz
         return brain__fail(BRAIN_ERR_FORMAT, "%s: the weights are not an HDF5 file (bad signature)", file);
     hid_t f = brain__h5_open_image(image, n);
     if (f < 0) return brain__fail(BRAIN_ERR_FORMAT, "%s: the weights are not a readable HDF5 file (%s)", file, brain__h5_why(why));
-    /* all or nothing: keep the current values to put back on failure */
-    int64_t total = m->n_params + m->n_state;
-    float *backup = brain__alloc_array((size_t)(total ? total : 1), sizeof(float));
-    brain_status s = backup ? brain_model_get_weights(m, backup, total) : BRAIN_ERR_NOMEM;
+    float *backup = brain__weights_backup(m); /* all or nothing */
+    brain_status s = backup ? BRAIN_OK : BRAIN_ERR_NOMEM;
     if (!s) s = read_layers(m, f, file);
     if (!s && with_optimizer && m->compiled && m->optimizer) s = read_optimizer(m, f, file);
-    if (s && backup) {
-        char msg[1024];
-        snprintf(msg, sizeof msg, "%s", brain_last_error());
-        brain_model_set_weights(m, backup, total);
-        brain__fail(s, "%s", msg);
-    }
-    free(backup);
+    s = brain__weights_restore_on_fail(m, backup, s);
     H5Fclose(f);
     return s;
 }

@@ -18,8 +18,6 @@
 /* ---- atomic.c: writes `n` bytes to `path` through a temporary file in the same directory,
  * flushed and fsync'ed, then renamed over `path` (the old file stays whole on any failure). */
 brain_status brain__write_file_atomic(const char *path, const void *data, size_t n);
-/* Reads a whole file (at most `max` bytes) into a new buffer. */
-brain_status brain__io_read_file(const char *path, size_t max, unsigned char **data, size_t *n);
 bool brain__ends_with(const char *s, const char *suffix);
 
 /* ---- model_config.c */
@@ -38,6 +36,10 @@ brain_status brain__weights_to_h5_image(brain_model *m, void **image, size_t *n)
 brain_status brain__weights_from_h5_image(brain_model *m, const void *image, size_t n, const char *file,
                                           bool with_optimizer);
 /* HDF5 helpers shared with legacy_h5.c (hid_t is int64_t) */
+/* Loads are all or nothing: a copy of the model's values (NULL when out of memory), and, when s
+ * is a failure, those values put back with the load's error kept; frees backup, returns s. */
+float *brain__weights_backup(const brain_model *m);
+brain_status brain__weights_restore_on_fail(brain_model *m, float *backup, brain_status s);
 int64_t brain__h5_open_image(const void *image, size_t n);         /* -1 when not HDF5 */
 const char *brain__h5_why(char buf[200]);                          /* HDF5's innermost error message */
 bool brain__h5_hard_path(int64_t file, const char *path);          /* exists, hard links only */

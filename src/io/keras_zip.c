@@ -71,7 +71,7 @@ typedef struct zip_in { unsigned char *bytes; size_t n; zip_t *za; } zip_in;
 static brain_status zip_open_file(const char *path, zip_in *z)
 {
     memset(z, 0, sizeof *z);
-    brain_status s = brain__io_read_file(path, MAX_FILE, &z->bytes, &z->n);
+    brain_status s = brain__read_file(path, MAX_FILE, &z->bytes, &z->n);
     if (s) return s;
     zip_error_t err;
     zip_error_init(&err);
@@ -278,7 +278,7 @@ brain_status brain_load_weights(brain_model *m, const char *path)
         s = zip_member(&z, path, "model.weights.h5", &h5, &n, NULL);
         zip_in_close(&z);
     } else if (brain__ends_with(path, ".weights.h5")) {
-        s = brain__io_read_file(path, MAX_FILE, &h5, &n);
+        s = brain__read_file(path, MAX_FILE, &h5, &n);
     } else if (is_h5(path)) {
         return brain__load_legacy_h5_weights(m, path);
     } else {

@@ -154,9 +154,8 @@ static brain_status load_weights_group(brain_model *m, hid_t f, const char *gpat
     for (int i = 0; i < m->n_layers; i++) n_ours += m->layers[i]->n_weights > 0;
     if (!s && n_ours != n_saved)
         s = brain__fail(BRAIN_ERR_FORMAT, "'%s': the model has %d layers with weights, the file has %d", path, n_ours, n_saved);
-    int64_t total = m->n_params + m->n_state;
-    float *backup = s ? NULL : brain__alloc_array((size_t)(total ? total : 1), sizeof(float));
-    if (!s && (!backup || brain_model_get_weights(m, backup, total))) s = BRAIN_ERR_NOMEM;
+    float *backup = s ? NULL : brain__weights_backup(m); /* all or nothing */
+    if (!s && !backup) s = BRAIN_ERR_NOMEM;
     for (int i = 0, k = 0; !s && i < m->n_layers; i++) {
         brain_layer *l = m->layers[i];
         if (!l->n_weights) continue;
@@ -174,13 +173,7 @@ static brain_status load_weights_group(brain_model *m, hid_t f, const char *gpat
             s = brain__h5_read_floats(f, dp, path, what, l->weights[j]->ndim, l->weights[j]->shape, l->weights[j]->value);
         }
     }
-    if (s && backup) {
-        char msg[1024];
-        snprintf(msg, sizeof msg, "%s", brain_last_error());
-        brain_model_set_weights(m, backup, total);
-        brain__fail(s, "%s", msg);
-    }
-    free(backup);
+    s = brain__weights_restore_on_fail(m, backup, s);
     for (int i = 0; wn && i < layers.n; i++) names_free(&wn[i]);
     free(wn);
     free(which);
@@ -192,7 +185,7 @@ static brain_status open_file(const char *path, unsigned char **bytes, hid_t *f)
 {
     size_t n;
     char why[200];
-    brain_status s = brain__io_read_file(path, (size_t)1 << 31, bytes, &n);
+    brain_status s = brain__read_file(path, (size_t)1 << 31, bytes, &n);
     if (s) return s;
     *f = brain__h5_open_image(*bytes, n);
     if (*f < 0) {

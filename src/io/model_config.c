@@ -7,7 +7,7 @@
  * first layer carrying batch_input_shape, string or DTypePolicy dtypes, configs without
  * "module", and unknown keys anywhere. */
 #include "io/io.h"
-#include "io/keras_config.h"
+#include "layers/layer_config.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,9 +46,9 @@ static brain_status layer_entry(const brain_layer *l, cJSON **out)
                            l->vt->class_name);
     cJSON *cfg = cJSON_CreateObject();
     if (!cfg) return nomem();
-    brain_status s = brain__kcfg_add_string(cfg, "name", l->name);
-    if (!s) s = brain__kcfg_add_bool(cfg, "trainable", l->trainable);
-    if (!s) s = brain__kcfg_add_string(cfg, "dtype", "float32");
+    brain_status s = brain__cfg_add_string(cfg, "name", l->name);
+    if (!s) s = brain__cfg_add_bool(cfg, "trainable", l->trainable);
+    if (!s) s = brain__cfg_add_string(cfg, "dtype", "float32");
     if (!s) s = l->vt->get_config(l, cfg);
     if (s) { cJSON_Delete(cfg); return s; }
     cJSON *e = envelope("keras.layers", l->vt->class_name, cfg);
@@ -71,33 +71,33 @@ static cJSON *optimizer_json(const brain_optimizer *o)
     const brain_optimizer_common *k = &o->common;
     cJSON_AddStringToObject(c, "name", o->name);
     /* Keras prints the learning rate from its float32 variable: 0.0010000000474974513 */
-    brain__kcfg_add_double(c, "learning_rate", (double)o->learning_rate);
-#define OPT_NUM(key, v) ((v) != 0 ? (void)brain__kcfg_add_float(c, key, v) : (void)cJSON_AddNullToObject(c, key))
+    brain__cfg_add_double(c, "learning_rate", (double)o->learning_rate);
+#define OPT_NUM(key, v) ((v) != 0 ? (void)brain__cfg_add_float(c, key, v) : (void)cJSON_AddNullToObject(c, key))
     OPT_NUM("weight_decay", k->weight_decay);
     OPT_NUM("clipnorm", k->clipnorm);
     OPT_NUM("global_clipnorm", k->global_clipnorm);
     OPT_NUM("clipvalue", k->clipvalue);
 #undef OPT_NUM
     cJSON_AddBoolToObject(c, "use_ema", false);
-    brain__kcfg_add_double(c, "ema_momentum", 0.99);
+    brain__cfg_add_double(c, "ema_momentum", 0.99);
     cJSON_AddNullToObject(c, "ema_overwrite_frequency");
     cJSON_AddNullToObject(c, "loss_scale_factor");
     cJSON_AddNullToObject(c, "gradient_accumulation_steps");
     switch (o->kind) {
     case BRAIN_OPT_SGD:
-        brain__kcfg_add_float(c, "momentum", o->momentum);
+        brain__cfg_add_float(c, "momentum", o->momentum);
         cJSON_AddBoolToObject(c, "nesterov", o->nesterov);
         break;
     case BRAIN_OPT_ADAM: case BRAIN_OPT_ADAMW:
-        brain__kcfg_add_float(c, "beta_1", o->beta_1);
-        brain__kcfg_add_float(c, "beta_2", o->beta_2);
-        brain__kcfg_add_float(c, "epsilon", o->epsilon);
+        brain__cfg_add_float(c, "beta_1", o->beta_1);
+        brain__cfg_add_float(c, "beta_2", o->beta_2);
+        brain__cfg_add_float(c, "epsilon", o->epsilon);
         cJSON_AddBoolToObject(c, "amsgrad", o->amsgrad);
         break;
     case BRAIN_OPT_RMSPROP:
-        brain__kcfg_add_float(c, "rho", o->rho);
-        brain__kcfg_add_float(c, "momentum", o->momentum);
-        brain__kcfg_add_float(c, "epsilon", o->epsilon);
+        brain__cfg_add_float(c, "rho", o->rho);
+        brain__cfg_add_float(c, "momentum", o->momentum);
+        brain__cfg_add_float(c, "epsilon", o->epsilon);
         cJSON_AddBoolToObject(c, "centered", o->centered);
         break;
     }
@@ -123,10 +123,10 @@ static cJSON *loss_json(const brain_loss *l)
     if (!c) return NULL;
     cJSON_AddStringToObject(c, "name", l->name);
     cJSON_AddStringToObject(c, "reduction", "sum_over_batch_size");
-    if (l->kind == BRAIN_LOSS_HUBER) brain__kcfg_add_float(c, "delta", l->delta);
+    if (l->kind == BRAIN_LOSS_HUBER) brain__cfg_add_float(c, "delta", l->delta);
     if (l->kind == BRAIN_LOSS_BCE || l->kind == BRAIN_LOSS_CCE || l->kind == BRAIN_LOSS_SCCE) {
         cJSON_AddBoolToObject(c, "from_logits", l->from_logits);
-        if (l->kind != BRAIN_LOSS_SCCE) brain__kcfg_add_float(c, "label_smoothing", l->label_smoothing);
+        if (l->kind != BRAIN_LOSS_SCCE) brain__cfg_add_float(c, "label_smoothing", l->label_smoothing);
         cJSON_AddNumberToObject(c, "axis", -1);
     }
     return envelope("keras.losses", k_loss_class[l->kind], c);
@@ -173,7 +173,7 @@ static cJSON *compile_json(const brain_model *m)
         for (int k = 0; loss && lw && mt && wm && k < m->n_heads; k++) {
             const brain_output_head *h = &m->heads[k];
             cJSON_AddItemToObject(loss, h->name, loss_json(h->loss));
-            brain__kcfg_add_double(lw, h->name, h->loss_weight);
+            brain__cfg_add_double(lw, h->name, h->loss_weight);
             if (h->n_metrics) cJSON_AddItemToObject(mt, h->name, metrics_json(h->metrics, h->n_metrics));
             if (h->n_wmetrics) cJSON_AddItemToObject(wm, h->name, metrics_json(h->wmetrics, h->n_wmetrics));
         }
@@ -271,7 +271,7 @@ brain_status brain__model_to_config(const brain_model *m, cJSON **out)
         cJSON *ic = in ? cJSON_CreateObject() : NULL;
         s = ic ? brain__input_vtable.get_config(in, ic) : nomem();
         brain__layer_free(in);
-        if (!s) s = brain__kcfg_add_string(ic, "name", "input_layer");
+        if (!s) s = brain__cfg_add_string(ic, "name", "input_layer");
         if (s) { cJSON_Delete(ic); cJSON_Delete(cfg); return s; }
         cJSON_AddItemToArray(layers, envelope("keras.layers", "InputLayer", ic));
         for (int i = 0; i < m->n_layers; i++) {
@@ -317,16 +317,16 @@ static brain_status layer_from_entry(const cJSON *e, const char *file, int index
     const brain_layer_vtable *vt = brain__layer_vtable_by_class(cls);
     if (!vt || !vt->from_config)
         return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' is a %.64s, a layer class this library does not have",
-                           file, brain__kcfg_layer_name(cfg), cls);
+                           file, brain__cfg_layer_name(cfg), cls);
     if (strcmp(cls, "InputLayer") && !dtype_is_float32(cfg)) /* InputLayer checks its own dtype */
         return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' has a dtype other than float32, which this library does not support",
-                           file, brain__kcfg_layer_name(cfg));
+                           file, brain__cfg_layer_name(cfg));
     brain_clear_error();
     brain_layer *l = vt->from_config(cfg);
     if (!l) {
         char why[700];
         snprintf(why, sizeof why, "%s", brain_last_error());
-        return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' (%s): %s", file, brain__kcfg_layer_name(cfg), cls,
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' (%s): %s", file, brain__cfg_layer_name(cfg), cls,
                            why[0] ? why : "its config could not be read");
     }
     *out = l;
@@ -494,7 +494,7 @@ static brain_status functional_from_config(const cJSON *cfg, const char *file, b
     int i = 0;
     for (const cJSON *e = layers->child; !s && e; e = e->next, i++) {
         const char *nm = str_member(e, "name");
-        if (!nm) nm = brain__kcfg_layer_name(cJSON_GetObjectItemCaseSensitive(e, "config"));
+        if (!nm) nm = brain__cfg_layer_name(cJSON_GetObjectItemCaseSensitive(e, "config"));
         if (layer_index(names, i, nm) >= 0) { s = brain__fail(BRAIN_ERR_FORMAT, "%s: two layers are named '%.64s'", file, nm); break; }
         names[i] = nm;
         const char *cls = str_member(e, "class_name");
@@ -554,13 +554,13 @@ static brain_status optimizer_from_json(const cJSON *v, const char *file, brain_
     const char *lr_key = cJSON_GetObjectItemCaseSensitive(c, "learning_rate") ? "learning_rate" : "lr"; /* Keras 2.0 */
     if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(c, lr_key)))
         return brain__fail(BRAIN_ERR_FORMAT, "%s: the optimizer uses a learning-rate schedule, which this library does not have", file);
-    if (brain__kcfg_get_number_or(c, lr_key, 0, &lr) || brain__kcfg_get_number_or(c, "weight_decay", 0, &wd) ||
-        brain__kcfg_get_number_or(c, "clipnorm", 0, &cn) || brain__kcfg_get_number_or(c, "global_clipnorm", 0, &gcn) ||
-        brain__kcfg_get_number_or(c, "clipvalue", 0, &cv) || brain__kcfg_get_number_or(c, "beta_1", 0, &b1) ||
-        brain__kcfg_get_number_or(c, "beta_2", 0, &b2) || brain__kcfg_get_number_or(c, "epsilon", 0, &eps) ||
-        brain__kcfg_get_number_or(c, "rho", 0, &rho) || brain__kcfg_get_number_or(c, "momentum", 0, &mom) ||
-        brain__kcfg_get_bool_or(c, "nesterov", false, &nesterov) || brain__kcfg_get_bool_or(c, "amsgrad", false, &amsgrad) ||
-        brain__kcfg_get_bool_or(c, "centered", false, &centered) || brain__kcfg_get_bool_or(c, "use_ema", false, &ema)) {
+    if (brain__cfg_get_number_or(c, lr_key, 0, &lr) || brain__cfg_get_number_or(c, "weight_decay", 0, &wd) ||
+        brain__cfg_get_number_or(c, "clipnorm", 0, &cn) || brain__cfg_get_number_or(c, "global_clipnorm", 0, &gcn) ||
+        brain__cfg_get_number_or(c, "clipvalue", 0, &cv) || brain__cfg_get_number_or(c, "beta_1", 0, &b1) ||
+        brain__cfg_get_number_or(c, "beta_2", 0, &b2) || brain__cfg_get_number_or(c, "epsilon", 0, &eps) ||
+        brain__cfg_get_number_or(c, "rho", 0, &rho) || brain__cfg_get_number_or(c, "momentum", 0, &mom) ||
+        brain__cfg_get_bool_or(c, "nesterov", false, &nesterov) || brain__cfg_get_bool_or(c, "amsgrad", false, &amsgrad) ||
+        brain__cfg_get_bool_or(c, "centered", false, &centered) || brain__cfg_get_bool_or(c, "use_ema", false, &ema)) {
         char why[700];
         snprintf(why, sizeof why, "%s", brain_last_error());
         return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer %.32s: %s", file, cls, why);
@@ -604,8 +604,8 @@ static brain_status loss_from_json(const cJSON *v, const char *file, brain_loss 
     double ls, delta;
     bool logits;
     brain_loss_options o = { .name = str_member(c, "name") };
-    if (brain__kcfg_get_number_or(c, "label_smoothing", 0, &ls) || brain__kcfg_get_number_or(c, "delta", 1, &delta) ||
-        brain__kcfg_get_bool_or(c, "from_logits", false, &logits))
+    if (brain__cfg_get_number_or(c, "label_smoothing", 0, &ls) || brain__cfg_get_number_or(c, "delta", 1, &delta) ||
+        brain__cfg_get_bool_or(c, "from_logits", false, &logits))
         return BRAIN_ERR_FORMAT;
     o.label_smoothing = (float)ls;
     o.delta = (float)delta;

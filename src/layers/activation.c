@@ -1,6 +1,6 @@
 /* activation.c — Activation(f) as a layer of its own. */
 #include "internal.h"
-#include "io/keras_config.h"
+#include "layers/layer_config.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,15 +26,15 @@ static void act_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const b
 
 static brain_status act_get_config(const brain_layer *l, cJSON *cfg)
 {
-    return brain__kcfg_add_activation(cfg, "activation", l->activation);
+    return brain__cfg_add_activation(cfg, "activation", l->activation);
 }
 
 static brain_layer *act_from_config(const cJSON *cfg)
 {
     brain_activation_kind a;
     const char *name;
-    if (brain__kcfg_get_activation(cfg, "activation", &a) || brain__kcfg_get_string(cfg, "name", false, &name)) return NULL;
-    return brain__kcfg_finish_layer(brain_activation(a, &(brain_layer_options){ .name = name }), cfg);
+    if (brain__cfg_get_activation_or(cfg, "activation", BRAIN_LINEAR, &a) || brain__cfg_get_string(cfg, "name", false, &name)) return NULL;
+    return brain__cfg_finish_layer(brain_activation(a, &(brain_layer_options){ .name = name }), cfg);
 }
 
 const brain_layer_vtable brain__activation_vt = {

@@ -157,30 +157,29 @@ static brain_status bn_get_config(const brain_layer *l, cJSON *cfg)
 
 static brain_layer *bn_from_config(const cJSON *cfg)
 {
-    const char *cls = "BatchNormalization";
     double axis = -1, momentum = 0.99, epsilon = 1e-3;
     bool center = true, scale = true, renorm = false;
     brain_batch_norm_options o = {.name = brain__cfg_name(cfg), .has_momentum = true};
     const cJSON *ax = cJSON_GetObjectItemCaseSensitive(cfg, "axis");
     if (cJSON_IsArray(ax) && cJSON_GetArraySize(ax) == 1 && cJSON_IsNumber(cJSON_GetArrayItem(ax, 0)))
         axis = cJSON_GetArrayItem(ax, 0)->valuedouble;
-    else if (brain__cfg_get_number(cfg, cls, "axis", &axis, false)) return NULL;
-    if (brain__cfg_get_number(cfg, cls, "momentum", &momentum, false) || brain__cfg_get_number(cfg, cls, "epsilon", &epsilon, false) ||
-        brain__cfg_get_bool(cfg, cls, "center", &center) || brain__cfg_get_bool(cfg, cls, "scale", &scale) ||
-        brain__cfg_get_bool(cfg, cls, "renorm", &renorm) ||
-        brain__cfg_get_initializer(cfg, cls, "beta_initializer", &o.beta_initializer) ||
-        brain__cfg_get_initializer(cfg, cls, "gamma_initializer", &o.gamma_initializer) ||
-        brain__cfg_get_initializer(cfg, cls, "moving_mean_initializer", &o.moving_mean_initializer) ||
-        brain__cfg_get_initializer(cfg, cls, "moving_variance_initializer", &o.moving_variance_initializer) ||
-        brain__cfg_get_regularizer(cfg, cls, "beta_regularizer", &o.beta_regularizer) ||
-        brain__cfg_get_regularizer(cfg, cls, "gamma_regularizer", &o.gamma_regularizer))
+    else if (brain__cfg_get_number_or(cfg, "axis", axis, &axis)) return NULL;
+    if (brain__cfg_get_number_or(cfg, "momentum", momentum, &momentum) || brain__cfg_get_number_or(cfg, "epsilon", epsilon, &epsilon) ||
+        brain__cfg_get_bool_or(cfg, "center", center, &center) || brain__cfg_get_bool_or(cfg, "scale", scale, &scale) ||
+        brain__cfg_get_bool_or(cfg, "renorm", renorm, &renorm) ||
+        brain__cfg_get_initializer(cfg, "beta_initializer", &o.beta_initializer) ||
+        brain__cfg_get_initializer(cfg, "gamma_initializer", &o.gamma_initializer) ||
+        brain__cfg_get_initializer(cfg, "moving_mean_initializer", &o.moving_mean_initializer) ||
+        brain__cfg_get_initializer(cfg, "moving_variance_initializer", &o.moving_variance_initializer) ||
+        brain__cfg_get_regularizer(cfg, "beta_regularizer", &o.beta_regularizer) ||
+        brain__cfg_get_regularizer(cfg, "gamma_regularizer", &o.gamma_regularizer))
         return NULL;
     if (axis != -1) {
-        brain__fail(BRAIN_ERR_FORMAT, "%s config: 'axis' %g is not supported (only -1, the last axis)", cls, axis);
+        brain__cfg_bad(cfg, "axis", "is %g; only -1 (the last axis) is supported", axis);
         return NULL;
     }
     if (renorm) {
-        brain__fail(BRAIN_ERR_FORMAT, "%s config: 'renorm' true is not supported", cls);
+        brain__cfg_bad(cfg, "renorm", "is true, which this library does not support");
         return NULL;
     }
     o.momentum = (float)momentum;

@@ -6,6 +6,7 @@
  * add into dx.  Weights: the forward layer's, then the backward layer's, under the paths
  * "forward_layer/cell" and "backward_layer/cell" (Keras's HDF5 layout).  As Keras does, both
  * sub-layers output zeros at masked steps when returning sequences (zero_output_for_mask). */
+#include "layer_config.h"
 #include "recurrent.h"
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -201,8 +202,7 @@ static brain_layer *bidi_from_config(const cJSON *cfg)
         b->bwd = (brain__rnn *)back;
         b->bwd->zero_output_for_mask = b->bwd->return_sequences;
     }
-    if (brain__cfg_read_common(cfg, l)) { bidi_destroy(l); free(l); return NULL; }
-    return l;
+    return brain__cfg_finish_layer(l, cfg);
 }
 
 const brain_layer_vtable brain__bidirectional_vt = {

@@ -328,25 +328,24 @@ static brain_status conv_get_config(const brain_layer *l, cJSON *cfg)
 
 static brain_layer *conv_from_config(const cJSON *cfg, int rank)
 {
-    const char *cls = rank == 2 ? "Conv2D" : "Conv1D";
     double filters = 0, groups = 1;
     int64_t ks[2] = {0, 0}, st[2] = {1, 1}, dl[2] = {1, 1};
     bool same = false, use_bias = true;
     brain_conv_options o = {.name = brain__cfg_name(cfg)};
-    if (brain__cfg_get_number(cfg, cls, "filters", &filters, true) ||
-        brain__cfg_get_ints(cfg, cls, "kernel_size", rank, ks, true) ||
-        brain__cfg_get_ints(cfg, cls, "strides", rank, st, false) ||
-        brain__cfg_get_ints(cfg, cls, "dilation_rate", rank, dl, false) ||
-        brain__cfg_get_number(cfg, cls, "groups", &groups, false) ||
-        brain__cfg_get_padding(cfg, cls, &same) || brain__cfg_check_channels_last(cfg, cls) ||
-        brain__cfg_get_activation(cfg, cls, &o.activation) || brain__cfg_get_bool(cfg, cls, "use_bias", &use_bias) ||
-        brain__cfg_get_initializer(cfg, cls, "kernel_initializer", &o.kernel_initializer) ||
-        brain__cfg_get_initializer(cfg, cls, "bias_initializer", &o.bias_initializer) ||
-        brain__cfg_get_regularizer(cfg, cls, "kernel_regularizer", &o.kernel_regularizer) ||
-        brain__cfg_get_regularizer(cfg, cls, "bias_regularizer", &o.bias_regularizer))
+    if (brain__cfg_get_number(cfg, "filters", &filters) ||
+        brain__cfg_get_tuple(cfg, "kernel_size", rank, ks, true) ||
+        brain__cfg_get_tuple(cfg, "strides", rank, st, false) ||
+        brain__cfg_get_tuple(cfg, "dilation_rate", rank, dl, false) ||
+        brain__cfg_get_number_or(cfg, "groups", groups, &groups) ||
+        brain__cfg_get_padding(cfg, &same) || brain__cfg_check_channels_last(cfg) ||
+        brain__cfg_get_activation_or(cfg, "activation", BRAIN_LINEAR, &o.activation) || brain__cfg_get_bool_or(cfg, "use_bias", use_bias, &use_bias) ||
+        brain__cfg_get_initializer(cfg, "kernel_initializer", &o.kernel_initializer) ||
+        brain__cfg_get_initializer(cfg, "bias_initializer", &o.bias_initializer) ||
+        brain__cfg_get_regularizer(cfg, "kernel_regularizer", &o.kernel_regularizer) ||
+        brain__cfg_get_regularizer(cfg, "bias_regularizer", &o.bias_regularizer))
         return NULL;
     if (groups != 1) {
-        brain__fail(BRAIN_ERR_FORMAT, "%s config: 'groups' %g is not supported (only 1)", cls, groups);
+        brain__cfg_bad(cfg, "groups", "is %g; only 1 is supported", groups);
         return NULL;
     }
     o.padding = same ? BRAIN_PADDING_SAME : BRAIN_PADDING_VALID;

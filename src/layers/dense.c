@@ -12,7 +12,7 @@
 #pragma GCC optimize("O3")
 #endif
 #include "internal.h"
-#include "io/keras_config.h"
+#include "layers/layer_config.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,15 +106,15 @@ static void dense_destroy(brain_layer *l)
 static brain_status dense_get_config(const brain_layer *l, cJSON *cfg)
 {
     const dense *d = (const dense *)l;
-    brain_status s = brain__kcfg_add_number(cfg, "units", (double)d->units);
-    if (!s) s = brain__kcfg_add_activation(cfg, "activation", l->activation);
-    if (!s) s = brain__kcfg_add_bool(cfg, "use_bias", d->use_bias);
-    if (!s) s = brain__kcfg_add_initializer(cfg, "kernel_initializer", d->kinit ? d->kinit : BRAIN_INIT_GLOROT_UNIFORM);
-    if (!s) s = brain__kcfg_add_initializer(cfg, "bias_initializer", d->binit ? d->binit : BRAIN_INIT_ZEROS);
-    if (!s) s = brain__kcfg_add_regularizer(cfg, "kernel_regularizer", d->kreg);
-    if (!s) s = brain__kcfg_add_regularizer(cfg, "bias_regularizer", d->breg);
-    if (!s) s = brain__kcfg_add_null(cfg, "kernel_constraint");
-    if (!s) s = brain__kcfg_add_null(cfg, "bias_constraint");
+    brain_status s = brain__cfg_add_number(cfg, "units", (double)d->units);
+    if (!s) s = brain__cfg_add_activation(cfg, "activation", l->activation);
+    if (!s) s = brain__cfg_add_bool(cfg, "use_bias", d->use_bias);
+    if (!s) s = brain__cfg_add_initializer(cfg, "kernel_initializer", d->kinit ? d->kinit : BRAIN_INIT_GLOROT_UNIFORM);
+    if (!s) s = brain__cfg_add_initializer(cfg, "bias_initializer", d->binit ? d->binit : BRAIN_INIT_ZEROS);
+    if (!s) s = brain__cfg_add_regularizer(cfg, "kernel_regularizer", d->kreg);
+    if (!s) s = brain__cfg_add_regularizer(cfg, "bias_regularizer", d->breg);
+    if (!s) s = brain__cfg_add_null(cfg, "kernel_constraint");
+    if (!s) s = brain__cfg_add_null(cfg, "bias_constraint");
     return s;
 }
 
@@ -124,20 +124,20 @@ static brain_layer *dense_from_config(const cJSON *cfg)
     int64_t units;
     bool use_bias;
     const char *name;
-    if (brain__kcfg_get_int(cfg, "units", 1, 1000000000, &units) ||
-        brain__kcfg_get_activation(cfg, "activation", &o.activation) ||
-        brain__kcfg_get_bool_or(cfg, "use_bias", true, &use_bias) ||
-        brain__kcfg_get_initializer(cfg, "kernel_initializer", &o.kernel_initializer) ||
-        brain__kcfg_get_initializer(cfg, "bias_initializer", &o.bias_initializer) ||
-        brain__kcfg_get_regularizer(cfg, "kernel_regularizer", &o.kernel_regularizer) ||
-        brain__kcfg_get_regularizer(cfg, "bias_regularizer", &o.bias_regularizer) ||
-        brain__kcfg_require_null(cfg, "activity_regularizer") || brain__kcfg_require_null(cfg, "kernel_constraint") ||
-        brain__kcfg_require_null(cfg, "bias_constraint") || brain__kcfg_require_null(cfg, "quantization_config") ||
-        brain__kcfg_get_string(cfg, "name", false, &name))
+    if (brain__cfg_get_int(cfg, "units", 1, 1000000000, &units) ||
+        brain__cfg_get_activation_or(cfg, "activation", BRAIN_LINEAR, &o.activation) ||
+        brain__cfg_get_bool_or(cfg, "use_bias", true, &use_bias) ||
+        brain__cfg_get_initializer(cfg, "kernel_initializer", &o.kernel_initializer) ||
+        brain__cfg_get_initializer(cfg, "bias_initializer", &o.bias_initializer) ||
+        brain__cfg_get_regularizer(cfg, "kernel_regularizer", &o.kernel_regularizer) ||
+        brain__cfg_get_regularizer(cfg, "bias_regularizer", &o.bias_regularizer) ||
+        brain__cfg_require_null(cfg, "activity_regularizer") || brain__cfg_require_null(cfg, "kernel_constraint") ||
+        brain__cfg_require_null(cfg, "bias_constraint") || brain__cfg_require_null(cfg, "quantization_config") ||
+        brain__cfg_get_string(cfg, "name", false, &name))
         return NULL;
     o.use_bias = use_bias ? BRAIN_ON : BRAIN_OFF;
     o.name = name;
-    return brain__kcfg_finish_layer(brain_dense(units, &o), cfg);
+    return brain__cfg_finish_layer(brain_dense(units, &o), cfg);
 }
 
 const brain_layer_vtable brain__dense_vt = {

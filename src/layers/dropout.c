@@ -9,7 +9,7 @@
 #endif
 
 #include "internal.h"
-#include "io/keras_config.h"
+#include "layers/layer_config.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,9 +97,9 @@ static void dropout_destroy(brain_layer *l)
 static brain_status dropout_get_config(const brain_layer *l, cJSON *cfg)
 {
     const dropout *d = (const dropout *)l;
-    brain_status s = brain__kcfg_add_float(cfg, "rate", d->rate);
-    if (!s) s = d->own_rng ? brain__kcfg_add_number(cfg, "seed", (double)d->seed) : brain__kcfg_add_null(cfg, "seed");
-    if (!s) s = brain__kcfg_add_null(cfg, "noise_shape");
+    brain_status s = brain__cfg_add_float(cfg, "rate", d->rate);
+    if (!s) s = d->own_rng ? brain__cfg_add_number(cfg, "seed", (double)d->seed) : brain__cfg_add_null(cfg, "seed");
+    if (!s) s = brain__cfg_add_null(cfg, "noise_shape");
     return s;
 }
 
@@ -108,11 +108,11 @@ static brain_layer *dropout_from_config(const cJSON *cfg)
     double rate;
     int64_t seed;
     brain_dropout_options o = {0};
-    if (brain__kcfg_get_number(cfg, "rate", &rate) || brain__kcfg_get_int_or(cfg, "seed", 0, INT64_MAX / 2, -1, &seed) ||
-        brain__kcfg_require_null(cfg, "noise_shape") || brain__kcfg_get_string(cfg, "name", false, &o.name))
+    if (brain__cfg_get_number(cfg, "rate", &rate) || brain__cfg_get_int_or(cfg, "seed", 0, INT64_MAX / 2, -1, &seed) ||
+        brain__cfg_require_null(cfg, "noise_shape") || brain__cfg_get_string(cfg, "name", false, &o.name))
         return NULL;
     if (seed >= 0) { o.seed = (uint64_t)seed; o.has_seed = true; }
-    return brain__kcfg_finish_layer(brain_dropout((float)rate, &o), cfg);
+    return brain__cfg_finish_layer(brain_dropout((float)rate, &o), cfg);
 }
 
 const brain_layer_vtable brain__dropout_vt = {

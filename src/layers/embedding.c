@@ -6,6 +6,7 @@
  * Backward: dE[id, :] += dy[n, t, :] (no gradient flows to the ids).
  * mask_zero: the output mask is id != 0 (Keras's compute_mask), one byte per position.
  */
+#include "layer_config.h"
 #include "recurrent.h"
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -74,8 +75,8 @@ static brain_status embedding_get_config(const brain_layer *l, cJSON *cfg)
     const embedding *e = (const embedding *)l;
     cJSON_AddNumberToObject(cfg, "input_dim", (double)e->input_dim);
     cJSON_AddNumberToObject(cfg, "output_dim", (double)e->output_dim);
-    cJSON_AddItemToObject(cfg, "embeddings_initializer", brain__cfg_initializer(e->init));
-    cJSON_AddItemToObject(cfg, "embeddings_regularizer", brain__cfg_regularizer(e->reg));
+    brain__cfg_add_initializer(cfg, "embeddings_initializer", e->init);
+    brain__cfg_add_regularizer(cfg, "embeddings_regularizer", e->reg);
     cJSON_AddNullToObject(cfg, "activity_regularizer");
     cJSON_AddNullToObject(cfg, "embeddings_constraint");
     cJSON_AddBoolToObject(cfg, "mask_zero", e->mask_zero);
@@ -84,19 +85,15 @@ static brain_status embedding_get_config(const brain_layer *l, cJSON *cfg)
 
 static brain_layer *embedding_from_config(const cJSON *cfg)
 {
-    const cJSON *jn = cJSON_GetObjectItemCaseSensitive(cfg, "name");
-    const char *nm = cJSON_IsString(jn) ? jn->valuestring : "?";
-    brain_embedding_options o = {.name = cJSON_IsString(jn) ? nm : NULL};
+    brain_embedding_options o = {.name = brain__cfg_name(cfg)};
     double in_dim = 0, out_dim = 0;
-    brain_status s = brain__cfg_read_number(cfg, nm, "input_dim", &in_dim, true);
-    if (!s) s = brain__cfg_read_number(cfg, nm, "output_dim", &out_dim, true);
-    if (!s) s = brain__cfg_read_bool(cfg, nm, "mask_zero", &o.mask_zero);
-    if (!s) s = brain__cfg_read_initializer(cfg, nm, "embeddings_initializer", &o.embeddings_initializer);
-    if (!s) s = brain__cfg_read_regularizer(cfg, nm, "embeddings_regularizer", &o.embeddings_regularizer);
+    brain_status s = brain__cfg_get_number(cfg, "input_dim", &in_dim);
+    if (!s) s = brain__cfg_get_number(cfg, "output_dim", &out_dim);
+    if (!s) s = brain__cfg_get_bool_or(cfg, "mask_zero", o.mask_zero, &o.mask_zero);
+    if (!s) s = brain__cfg_get_initializer(cfg, "embeddings_initializer", &o.embeddings_initializer);
+    if (!s) s = brain__cfg_get_regularizer(cfg, "embeddings_regularizer", &o.embeddings_regularizer);
     if (s) return NULL;
-    brain_layer *l = brain_embedding((int64_t)in_dim, (int64_t)out_dim, &o);
-    if (l && brain__cfg_read_common(cfg, l)) { free(l); return NULL; }
-    return l;
+    return brain__cfg_finish_layer(brain_embedding((int64_t)in_dim, (int64_t)out_dim, &o), cfg);
 }
 
 const brain_layer_vtable brain__embedding_vt = {

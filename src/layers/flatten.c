@@ -1,6 +1,6 @@
 /* flatten.c — Flatten: (N, d1, d2, ...) -> (N, d1·d2·...). */
 #include "internal.h"
-#include "io/keras_config.h"
+#include "layers/layer_config.h"
 #include <string.h>
 
 /* Flatten: row-major, so (H, W, C) order is kept — the same order Keras flattens in. */
@@ -25,18 +25,18 @@ static void flatten_backward(brain_layer *l, const brain_ctx *ctx, int n_in, con
 
 static brain_status flatten_get_config(const brain_layer *l, cJSON *cfg)
 {
-    return brain__kcfg_add_string(cfg, "data_format", "channels_last");
+    return brain__cfg_add_string(cfg, "data_format", "channels_last");
 }
 
 static brain_layer *flatten_from_config(const cJSON *cfg)
 {
     const char *fmt, *name;
-    if (brain__kcfg_get_string(cfg, "data_format", false, &fmt) || brain__kcfg_get_string(cfg, "name", false, &name)) return NULL;
+    if (brain__cfg_get_string(cfg, "data_format", false, &fmt) || brain__cfg_get_string(cfg, "name", false, &name)) return NULL;
     if (fmt && strcmp(fmt, "channels_last")) {
         brain__fail(BRAIN_ERR_FORMAT, "layer '%.64s': data_format \"%.32s\" is not supported (only channels_last)", name ? name : "?", fmt);
         return NULL;
     }
-    return brain__kcfg_finish_layer(brain_flatten(&(brain_layer_options){ .name = name }), cfg);
+    return brain__cfg_finish_layer(brain_flatten(&(brain_layer_options){ .name = name }), cfg);
 }
 
 const brain_layer_vtable brain__flatten_vt = {

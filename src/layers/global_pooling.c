@@ -97,19 +97,19 @@ static brain_status gpool_get_config(const brain_layer *l, cJSON *cfg)
 
 static brain_layer *gpool_new(int rank, bool is_max, const char *name);
 
-static brain_layer *gpool_from_config(const cJSON *cfg, int rank, bool is_max, const char *cls)
+static brain_layer *gpool_from_config(const cJSON *cfg, int rank, bool is_max)
 {
     bool keepdims = false;
-    if (brain__cfg_check_channels_last(cfg, cls) || brain__cfg_get_bool(cfg, cls, "keepdims", &keepdims)) return NULL;
+    if (brain__cfg_check_channels_last(cfg) || brain__cfg_get_bool_or(cfg, "keepdims", keepdims, &keepdims)) return NULL;
     if (keepdims) {
-        brain__fail(BRAIN_ERR_FORMAT, "%s config: 'keepdims' true is not supported", cls);
+        brain__cfg_bad(cfg, "keepdims", "is true, which this library does not support");
         return NULL;
     }
     return gpool_new(rank, is_max, brain__cfg_name(cfg));
 }
-static brain_layer *gap2d_from_config(const cJSON *c) { return gpool_from_config(c, 2, false, "GlobalAveragePooling2D"); }
-static brain_layer *gmp2d_from_config(const cJSON *c) { return gpool_from_config(c, 2, true, "GlobalMaxPooling2D"); }
-static brain_layer *gap1d_from_config(const cJSON *c) { return gpool_from_config(c, 1, false, "GlobalAveragePooling1D"); }
+static brain_layer *gap2d_from_config(const cJSON *c) { return gpool_from_config(c, 2, false); }
+static brain_layer *gmp2d_from_config(const cJSON *c) { return gpool_from_config(c, 2, true); }
+static brain_layer *gap1d_from_config(const cJSON *c) { return gpool_from_config(c, 1, false); }
 
 #define GPOOL_VT(var, cls, snake, fc)                                                                              \
     const brain_layer_vtable var = {.class_name = cls, .snake_name = snake, .build = gpool_build,                  \

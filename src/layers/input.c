@@ -1,6 +1,6 @@
 /* input.c — InputLayer: declares the per-sample input shape; it has no computation. */
 #include "internal.h"
-#include "io/keras_config.h"
+#include "layers/layer_config.h"
 #include <string.h>
 
 static brain_status input_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out)
@@ -18,8 +18,8 @@ static brain_status input_get_config(const brain_layer *l, cJSON *cfg)
     for (int i = 0; i < l->out_shape.ndim; i++)
         if (!cJSON_AddItemToArray(a, cJSON_CreateNumber((double)l->out_shape.dims[i])))
             return brain__fail(BRAIN_ERR_NOMEM, "out of memory writing a model config");
-    brain_status s = brain__kcfg_add_string(cfg, "dtype", "float32");
-    if (!s) s = brain__kcfg_add_bool(cfg, "sparse", false);
+    brain_status s = brain__cfg_add_string(cfg, "dtype", "float32");
+    if (!s) s = brain__cfg_add_bool(cfg, "sparse", false);
     return s;
 }
 
@@ -29,9 +29,9 @@ static brain_layer *input_from_config(const cJSON *cfg)
     const char *key = cJSON_GetObjectItemCaseSensitive(cfg, "batch_shape") ? "batch_shape" : "batch_input_shape";
     int64_t dims[BRAIN_MAX_DIMS];
     int n = 0;
-    if (brain__kcfg_get_ints(cfg, key, BRAIN_MAX_DIMS, &n, dims)) return NULL;
+    if (brain__cfg_get_ints(cfg, key, BRAIN_MAX_DIMS, &n, dims)) return NULL;
     const char *dtype, *name;
-    if (brain__kcfg_get_string(cfg, "name", false, &name)) return NULL;
+    if (brain__cfg_get_string(cfg, "name", false, &name)) return NULL;
     /* dtype: "float32" or a DTypePolicy object */
     const cJSON *dt = cJSON_GetObjectItemCaseSensitive(cfg, "dtype");
     if (cJSON_IsObject(dt)) dt = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(dt, "config"), "name");
@@ -47,7 +47,7 @@ static brain_layer *input_from_config(const cJSON *cfg)
         return NULL;
     }
     bool sparse, ragged;
-    if (brain__kcfg_get_bool_or(cfg, "sparse", false, &sparse) || brain__kcfg_get_bool_or(cfg, "ragged", false, &ragged))
+    if (brain__cfg_get_bool_or(cfg, "sparse", false, &sparse) || brain__cfg_get_bool_or(cfg, "ragged", false, &ragged))
         return NULL;
     if (sparse || ragged) {
         brain__fail(BRAIN_ERR_FORMAT, "layer '%.64s': sparse or ragged inputs are not supported", name ? name : "?");

@@ -1,56 +1,57 @@
-/* layer_config.c — reading and writing the Keras config members the image and signal layers share. */
-#include "layer_config.h"
+/* layer_config.c — the value forms of Keras 3's config.json, for layers' get_config/from_config
+ * and the model configs of src/io. */
+#include "layers/layer_config.h"
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static brain_status added(const cJSON *item)
-{
-    return item ? BRAIN_OK : brain__fail(BRAIN_ERR_NOMEM, "out of memory writing a layer config");
-}
+static brain_status nomem(void) { return brain__fail(BRAIN_ERR_NOMEM, "out of memory writing a model config"); }
 
-brain_status brain__cfg_add_ints(cJSON *cfg, const char *key, int n, const int64_t *v)
-{
-    cJSON *a = cJSON_AddArrayToObject(cfg, key);
-    if (!a) return added(NULL);
-    for (int i = 0; i < n; i++) {
-        cJSON *x = cJSON_CreateNumber((double)v[i]);
-        if (!x || !cJSON_AddItemToArray(a, x)) return added(NULL);
-    }
-    return BRAIN_OK;
-}
-
-brain_status brain__cfg_add_string(cJSON *cfg, const char *key, const char *s) { return added(cJSON_AddStringToObject(cfg, key, s)); }
-brain_status brain__cfg_add_number(cJSON *cfg, const char *key, double v) { return added(cJSON_AddNumberToObject(cfg, key, v)); }
-brain_status brain__cfg_add_bool(cJSON *cfg, const char *key, bool v) { return added(cJSON_AddBoolToObject(cfg, key, v)); }
-brain_status brain__cfg_add_null(cJSON *cfg, const char *key) { return added(cJSON_AddNullToObject(cfg, key)); }
-
-static const struct { brain_initializer_kind k; const char *cls; } inits[] = {
-    {BRAIN_INIT_GLOROT_UNIFORM, "GlorotUniform"}, {BRAIN_INIT_GLOROT_NORMAL, "GlorotNormal"},
-    {BRAIN_INIT_HE_UNIFORM, "HeUniform"}, {BRAIN_INIT_HE_NORMAL, "HeNormal"},
-    {BRAIN_INIT_LECUN_UNIFORM, "LecunUniform"}, {BRAIN_INIT_LECUN_NORMAL, "LecunNormal"},
-    {BRAIN_INIT_ZEROS, "Zeros"}, {BRAIN_INIT_ONES, "Ones"},
-    {BRAIN_INIT_RANDOM_UNIFORM, "RandomUniform"}, {BRAIN_INIT_RANDOM_NORMAL, "RandomNormal"},
-    {BRAIN_INIT_ORTHOGONAL, "Orthogonal"},
+static const struct { brain_initializer_kind k; const char *cls; } k_inits[] = {
+    { BRAIN_INIT_GLOROT_UNIFORM, "GlorotUniform" }, { BRAIN_INIT_GLOROT_NORMAL, "GlorotNormal" },
+    { BRAIN_INIT_HE_UNIFORM, "HeUniform" },         { BRAIN_INIT_HE_NORMAL, "HeNormal" },
+    { BRAIN_INIT_LECUN_UNIFORM, "LecunUniform" },   { BRAIN_INIT_LECUN_NORMAL, "LecunNormal" },
+    { BRAIN_INIT_ZEROS, "Zeros" },                  { BRAIN_INIT_ONES, "Ones" },
+    { BRAIN_INIT_RANDOM_UNIFORM, "RandomUniform" }, { BRAIN_INIT_RANDOM_NORMAL, "RandomNormal" },
+    { BRAIN_INIT_ORTHOGONAL, "Orthogonal" },
 };
+
+/* {"module": mod, "class_name": cls, "config": {}, "registered_name": null}; *inner = config */
+static cJSON *envelope(const char *mod, const char *cls, cJSON **inner)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o) return NULL;
+    *inner = cJSON_CreateObject();
+    if (!*inner || !cJSON_AddStringToObject(o, "module", mod) || !cJSON_AddStringToObject(o, "class_name", cls)) {
+        cJSON_Delete(*inner);
+        cJSON_Delete(o);
+        return NULL;
+    }
+    cJSON_AddItemToObject(o, "config", *inner);
+    if (!cJSON_AddNullToObject(o, "registered_name")) { cJSON_Delete(o); return NULL; }
+    return o;
+}
 
 brain_status brain__cfg_add_initializer(cJSON *cfg, const char *key, brain_initializer_kind k)
 {
     const char *cls = NULL;
-    for (size_t i = 0; i < sizeof inits / sizeof *inits; i++) if (inits[i].k == k) cls = inits[i].cls;
+    for (size_t i = 0; i < sizeof k_inits / sizeof k_inits[0]; i++)
+        if (k_inits[i].k == k) cls = k_inits[i].cls;
     if (!cls) return brain__fail(BRAIN_ERR_ARG, "initializer %d has no Keras class", (int)k);
-    cJSON *o = cJSON_AddObjectToObject(cfg, key);
-    if (!o || !cJSON_AddStringToObject(o, "module", "keras.initializers") || !cJSON_AddStringToObject(o, "class_name", cls))
-        return added(NULL);
-    cJSON *c = cJSON_AddObjectToObject(o, "config");
-    if (!c) return added(NULL);
-    bool ok = true;
-    if (k == BRAIN_INIT_RANDOM_UNIFORM)
-        ok = cJSON_AddNumberToObject(c, "minval", -0.05) && cJSON_AddNumberToObject(c, "maxval", 0.05);
-    else if (k == BRAIN_INIT_RANDOM_NORMAL)
-        ok = cJSON_AddNumberToObject(c, "mean", 0.0) && cJSON_AddNumberToObject(c, "stddev", 0.05);
-    else if (k == BRAIN_INIT_ORTHOGONAL)
-        ok = cJSON_AddNumberToObject(c, "gain", 1.0);
-    if (ok && k != BRAIN_INIT_ZEROS && k != BRAIN_INIT_ONES) ok = cJSON_AddNullToObject(c, "seed");
-    if (!ok || !cJSON_AddNullToObject(o, "registered_name")) return added(NULL);
+    cJSON *in, *o = envelope("keras.initializers", cls, &in);
+    if (!o) return nomem();
+    /* Keras 3.0–3.14 key sets in Keras's order, seed first (3.15 adds input_axes/output_axes,
+     * which older Keras rejects) */
+    bool ok = k == BRAIN_INIT_ZEROS || k == BRAIN_INIT_ONES || cJSON_AddNullToObject(in, "seed");
+    if (ok && k == BRAIN_INIT_ORTHOGONAL) ok = cJSON_AddNumberToObject(in, "gain", 1.0);
+    if (ok && k == BRAIN_INIT_RANDOM_UNIFORM)
+        ok = cJSON_AddNumberToObject(in, "minval", -0.05) && cJSON_AddNumberToObject(in, "maxval", 0.05);
+    if (ok && k == BRAIN_INIT_RANDOM_NORMAL)
+        ok = cJSON_AddNumberToObject(in, "mean", 0.0) && cJSON_AddNumberToObject(in, "stddev", 0.05);
+    if (!ok) { cJSON_Delete(o); return nomem(); }
+    cJSON_AddItemToObject(cfg, key, o);
     return BRAIN_OK;
 }
 
@@ -58,136 +59,318 @@ brain_status brain__cfg_add_regularizer(cJSON *cfg, const char *key, brain_regul
 {
     if (r.l1 == 0 && r.l2 == 0) return brain__cfg_add_null(cfg, key);
     const char *cls = r.l1 == 0 ? "L2" : r.l2 == 0 ? "L1" : "L1L2";
-    cJSON *o = cJSON_AddObjectToObject(cfg, key);
-    if (!o || !cJSON_AddStringToObject(o, "module", "keras.regularizers") || !cJSON_AddStringToObject(o, "class_name", cls))
-        return added(NULL);
-    cJSON *c = cJSON_AddObjectToObject(o, "config");
-    if (!c) return added(NULL);
-    if (r.l1 != 0 && !cJSON_AddNumberToObject(c, "l1", brain__float_option(r.l1))) return added(NULL);
-    if (r.l2 != 0 && !cJSON_AddNumberToObject(c, "l2", brain__float_option(r.l2))) return added(NULL);
-    return added(cJSON_AddNullToObject(o, "registered_name"));
+    cJSON *in, *o = envelope("keras.regularizers", cls, &in);
+    if (!o) return nomem();
+    if ((r.l1 != 0 && brain__cfg_add_float(in, "l1", r.l1)) || (r.l2 != 0 && brain__cfg_add_float(in, "l2", r.l2))) {
+        cJSON_Delete(o);
+        return nomem();
+    }
+    cJSON_AddItemToObject(cfg, key, o);
+    return BRAIN_OK;
 }
 
-static const cJSON *member(const cJSON *cfg, const char *key)
+brain_status brain__cfg_add_activation(cJSON *cfg, const char *key, brain_activation_kind a)
+{
+    return brain__cfg_add_string(cfg, key, brain_activation_name(a));
+}
+
+brain_status brain__cfg_add_number(cJSON *cfg, const char *key, double v)
+{
+    return cJSON_AddNumberToObject(cfg, key, v) ? BRAIN_OK : nomem();
+}
+
+cJSON *brain__cfg_python_float(double v)
+{
+    /* Python's json writes a float with a point ("0.0", "1.0"); Keras checks some values'
+     * types (SGD: momentum must be a float), and cJSON would print an integral double as "0" */
+    if (isfinite(v) && v == floor(v) && fabs(v) < 1e15) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.1f", v);
+        return cJSON_CreateRaw(buf);
+    }
+    return cJSON_CreateNumber(v);
+}
+
+brain_status brain__cfg_add_double(cJSON *cfg, const char *key, double v)
+{
+    cJSON *n = brain__cfg_python_float(v);
+    if (!n) return nomem();
+    cJSON_AddItemToObject(cfg, key, n);
+    return BRAIN_OK;
+}
+
+brain_status brain__cfg_add_float(cJSON *cfg, const char *key, float v)
+{
+    return brain__cfg_add_double(cfg, key, brain__float_option(v));
+}
+
+brain_status brain__cfg_add_bool(cJSON *cfg, const char *key, bool v)
+{
+    return cJSON_AddBoolToObject(cfg, key, v) ? BRAIN_OK : nomem();
+}
+
+brain_status brain__cfg_add_null(cJSON *cfg, const char *key)
+{
+    return cJSON_AddNullToObject(cfg, key) ? BRAIN_OK : nomem();
+}
+
+brain_status brain__cfg_add_string(cJSON *cfg, const char *key, const char *v)
+{
+    return cJSON_AddStringToObject(cfg, key, v) ? BRAIN_OK : nomem();
+}
+
+brain_status brain__cfg_add_ints(cJSON *cfg, const char *key, int n, const int64_t *v)
+{
+    cJSON *a = cJSON_AddArrayToObject(cfg, key);
+    if (!a) return nomem();
+    for (int i = 0; i < n; i++) {
+        cJSON *e = cJSON_CreateNumber((double)v[i]);
+        if (!e) return nomem();
+        cJSON_AddItemToArray(a, e);
+    }
+    return BRAIN_OK;
+}
+
+/* ------------------------------------------------------------------ reading */
+const char *brain__cfg_name(const cJSON *cfg)
+{
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(cfg, "name");
+    return cJSON_IsString(n) && n->valuestring ? n->valuestring : NULL;
+}
+
+const char *brain__cfg_layer_name(const cJSON *cfg)
+{
+    const char *n = brain__cfg_name(cfg);
+    return n ? n : "?";
+}
+
+brain_status brain__cfg_bad(const cJSON *cfg, const char *key, const char *fmt, ...)
+{
+    char want[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(want, sizeof want, fmt, ap);
+    va_end(ap);
+    return brain__fail(BRAIN_ERR_FORMAT, "layer '%.64s': key '%s' %s", brain__cfg_layer_name(cfg), key, want);
+}
+
+static brain_status bad(const cJSON *cfg, const char *key, const char *want) { return brain__cfg_bad(cfg, key, "%s", want); }
+
+brain_status brain__cfg_get_number_or(const cJSON *cfg, const char *key, double dflt, double *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
-    return v && !cJSON_IsNull(v) ? v : NULL;
+    if (!v || cJSON_IsNull(v)) { *out = dflt; return BRAIN_OK; }
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble)) return bad(cfg, key, "must be a finite number");
+    *out = v->valuedouble;
+    return BRAIN_OK;
 }
 
-brain_status brain__cfg_get_ints(const cJSON *cfg, const char *cls, const char *key, int n, int64_t *out, bool required)
+brain_status brain__cfg_get_number(const cJSON *cfg, const char *key, double *out)
 {
-    const cJSON *v = member(cfg, key);
-    if (!v) return required ? brain__fail(BRAIN_ERR_FORMAT, "%s config: '%s' is missing", cls, key) : BRAIN_OK;
-    if (cJSON_IsNumber(v)) {                 /* Keras accepts an int for every axis */
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
+    if (!v || cJSON_IsNull(v)) return bad(cfg, key, "is missing");
+    return brain__cfg_get_number_or(cfg, key, 0, out);
+}
+
+brain_status brain__cfg_get_int_or(const cJSON *cfg, const char *key, int64_t lo, int64_t hi, int64_t dflt, int64_t *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
+    if (!v || cJSON_IsNull(v)) { *out = dflt; return BRAIN_OK; }
+    if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) || v->valuedouble < (double)lo ||
+        v->valuedouble > (double)hi) {
+        char want[96];
+        snprintf(want, sizeof want, "must be an integer in [%lld, %lld]", (long long)lo, (long long)hi);
+        return bad(cfg, key, want);
+    }
+    *out = (int64_t)v->valuedouble;
+    return BRAIN_OK;
+}
+
+brain_status brain__cfg_get_int(const cJSON *cfg, const char *key, int64_t lo, int64_t hi, int64_t *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
+    if (!v || cJSON_IsNull(v)) return bad(cfg, key, "is missing");
+    return brain__cfg_get_int_or(cfg, key, lo, hi, 0, out);
+}
+
+brain_status brain__cfg_get_bool_or(const cJSON *cfg, const char *key, bool dflt, bool *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
+    if (!v || cJSON_IsNull(v)) { *out = dflt; return BRAIN_OK; }
+    if (!cJSON_IsBool(v)) return bad(cfg, key, "must be true or false");
+    *out = cJSON_IsTrue(v);
+    return BRAIN_OK;
+}
+
+brain_status brain__cfg_get_string(const cJSON *cfg, const char *key, bool required, const char **out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
+    *out = NULL;
+    if (!v || cJSON_IsNull(v)) return required ? bad(cfg, key, "is missing") : BRAIN_OK;
+    if (!cJSON_IsString(v) || !v->valuestring) return bad(cfg, key, "must be a string");
+    *out = v->valuestring;
+    return BRAIN_OK;
+}
+
+brain_status brain__cfg_get_activation_or(const cJSON *cfg, const char *key, brain_activation_kind dflt, brain_activation_kind *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
+    if (!v) { *out = dflt; return BRAIN_OK; }
+    if (cJSON_IsNull(v)) { *out = BRAIN_LINEAR; return BRAIN_OK; }
+    const char *name = NULL;
+    if (cJSON_IsString(v)) name = v->valuestring;
+    else if (cJSON_IsObject(v)) { /* a serialized function: {"class_name": "function", "config": "relu"} */
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(v, "config");
+        if (cJSON_IsString(c)) name = c->valuestring;
+    }
+    if (!name) return bad(cfg, key, "must be an activation name");
+    if (brain_activation_from_name(name, out)) {
+        char want[96];
+        snprintf(want, sizeof want, "names an activation this library does not have (\"%.40s\")", name);
+        return bad(cfg, key, want);
+    }
+    return BRAIN_OK;
+}
+
+static const char *class_of(const cJSON *v)
+{
+    if (cJSON_IsString(v)) return v->valuestring;
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(v, "class_name");
+    return cJSON_IsString(c) ? c->valuestring : NULL;
+}
+
+/* "glorot_uniform" and "GlorotUniform" both name GlorotUniform */
+static bool same_class(const char *a, const char *cls)
+{
+    for (; *a && *cls; a++) {
+        if (*a == '_') continue;
+        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+        char y = *cls >= 'A' && *cls <= 'Z' ? (char)(*cls - 'A' + 'a') : *cls;
+        if (x != y) return false;
+        cls++;
+    }
+    while (*a == '_') a++;
+    return !*a && !*cls;
+}
+
+brain_status brain__cfg_get_initializer(const cJSON *cfg, const char *key, brain_initializer_kind *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
+    *out = BRAIN_INIT_DEFAULT;
+    if (!v || cJSON_IsNull(v)) return BRAIN_OK;
+    const char *cls = class_of(v);
+    if (!cls) return bad(cfg, key, "must be an initializer (a string or {\"class_name\": ...})");
+    for (size_t i = 0; i < sizeof k_inits / sizeof k_inits[0]; i++)
+        if (same_class(cls, k_inits[i].cls)) { *out = k_inits[i].k; break; }
+    /* Keras's aliases; TruncatedNormal is only used to initialise */
+    if (!*out && same_class(cls, "uniform")) *out = BRAIN_INIT_RANDOM_UNIFORM;
+    if (!*out && (same_class(cls, "normal") || same_class(cls, "TruncatedNormal"))) *out = BRAIN_INIT_RANDOM_NORMAL;
+    if (!*out) {
+        char want[96];
+        snprintf(want, sizeof want, "names an initializer this library does not have (\"%.40s\")", cls);
+        return bad(cfg, key, want);
+    }
+    return BRAIN_OK;
+}
+
+brain_status brain__cfg_get_regularizer(const cJSON *cfg, const char *key, brain_regularizer *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
+    *out = (brain_regularizer){0};
+    if (!v || cJSON_IsNull(v)) return BRAIN_OK;
+    if (cJSON_IsString(v)) {
+        if (brain_regularizer_from_name(v->valuestring, out))
+            return bad(cfg, key, "names a regularizer this library does not have");
+        return BRAIN_OK;
+    }
+    const char *cls = class_of(v);
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(v, "config");
+    if (!cls || !cJSON_IsObject(c) || !(same_class(cls, "L1") || same_class(cls, "L2") || same_class(cls, "L1L2")))
+        return bad(cfg, key, "must be null or an L1, L2 or L1L2 regularizer");
+    double l1, l2;
+    if (brain__cfg_get_number_or(c, "l1", 0, &l1) || brain__cfg_get_number_or(c, "l2", 0, &l2) || l1 < 0 || l2 < 0)
+        return bad(cfg, key, "has an invalid l1 or l2 factor");
+    out->l1 = (float)l1;
+    out->l2 = (float)l2;
+    return BRAIN_OK;
+}
+
+brain_status brain__cfg_get_ints(const cJSON *cfg, const char *key, int max, int *n_out, int64_t *v)
+{
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(cfg, key);
+    if (!cJSON_IsArray(a)) return bad(cfg, key, "must be an array of integers");
+    int n = cJSON_GetArraySize(a);
+    if (n > max || (!n_out && n != max)) {
+        char want[64];
+        snprintf(want, sizeof want, "must have %s%d entries", n_out ? "at most " : "", max);
+        return bad(cfg, key, want);
+    }
+    int i = 0;
+    for (const cJSON *e = a->child; e; e = e->next, i++) {
+        if (cJSON_IsNull(e) && n_out) { v[i] = 0; continue; }
+        if (!cJSON_IsNumber(e) || e->valuedouble != floor(e->valuedouble) || e->valuedouble < 1 || e->valuedouble > 1e9)
+            return bad(cfg, key, "must hold integers between 1 and 1e9");
+        v[i] = (int64_t)e->valuedouble;
+    }
+    if (n_out) *n_out = n;
+    return BRAIN_OK;
+}
+
+brain_status brain__cfg_get_tuple(const cJSON *cfg, const char *key, int n, int64_t *out, bool required)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
+    if (!v || cJSON_IsNull(v)) return required ? bad(cfg, key, "is missing") : BRAIN_OK;
+    if (cJSON_IsNumber(v)) { /* Keras accepts an int for every axis */
+        if (v->valuedouble != floor(v->valuedouble)) return bad(cfg, key, "must be an integer");
         for (int i = 0; i < n; i++) out[i] = (int64_t)v->valuedouble;
         return BRAIN_OK;
     }
-    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != n)
-        return brain__fail(BRAIN_ERR_FORMAT, "%s config: '%s' must be an integer or a list of %d integers", cls, key, n);
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != n) {
+        char want[64];
+        snprintf(want, sizeof want, "must be an integer or a list of %d integers", n);
+        return bad(cfg, key, want);
+    }
     for (int i = 0; i < n; i++) {
         const cJSON *e = cJSON_GetArrayItem(v, i);
-        if (!cJSON_IsNumber(e) || e->valuedouble != (double)(int64_t)e->valuedouble)
-            return brain__fail(BRAIN_ERR_FORMAT, "%s config: '%s'[%d] is not an integer", cls, key, i);
+        if (!cJSON_IsNumber(e) || e->valuedouble != floor(e->valuedouble))
+            return bad(cfg, key, "must hold integers");
         out[i] = (int64_t)e->valuedouble;
     }
     return BRAIN_OK;
 }
 
-brain_status brain__cfg_get_number(const cJSON *cfg, const char *cls, const char *key, double *out, bool required)
+brain_status brain__cfg_get_padding(const cJSON *cfg, bool *same)
 {
-    const cJSON *v = member(cfg, key);
-    if (!v) return required ? brain__fail(BRAIN_ERR_FORMAT, "%s config: '%s' is missing", cls, key) : BRAIN_OK;
-    if (!cJSON_IsNumber(v)) return brain__fail(BRAIN_ERR_FORMAT, "%s config: '%s' is not a number", cls, key);
-    *out = v->valuedouble;
+    const char *p;
+    if (brain__cfg_get_string(cfg, "padding", false, &p)) return BRAIN_ERR_FORMAT;
+    if (p && strcmp(p, "valid") && strcmp(p, "same")) return bad(cfg, "padding", "must be \"valid\" or \"same\"");
+    *same = p && !strcmp(p, "same");
     return BRAIN_OK;
 }
 
-brain_status brain__cfg_get_bool(const cJSON *cfg, const char *cls, const char *key, bool *out)
+brain_status brain__cfg_check_channels_last(const cJSON *cfg)
 {
-    const cJSON *v = member(cfg, key);
-    if (!v) return BRAIN_OK;
-    if (!cJSON_IsBool(v)) return brain__fail(BRAIN_ERR_FORMAT, "%s config: '%s' is not true or false", cls, key);
-    *out = cJSON_IsTrue(v);
+    const char *f;
+    if (brain__cfg_get_string(cfg, "data_format", false, &f)) return BRAIN_ERR_FORMAT;
+    if (f && strcmp(f, "channels_last")) return bad(cfg, "data_format", "is not supported (only \"channels_last\")");
     return BRAIN_OK;
 }
 
-brain_status brain__cfg_get_string(const cJSON *cfg, const char *cls, const char *key, const char **out, bool required)
+brain_status brain__cfg_require_null(const cJSON *cfg, const char *key)
 {
-    const cJSON *v = member(cfg, key);
-    if (!v) return required ? brain__fail(BRAIN_ERR_FORMAT, "%s config: '%s' is missing", cls, key) : BRAIN_OK;
-    if (!cJSON_IsString(v)) return brain__fail(BRAIN_ERR_FORMAT, "%s config: '%s' is not a string", cls, key);
-    *out = v->valuestring;
-    return BRAIN_OK;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
+    if (!v || cJSON_IsNull(v)) return BRAIN_OK;
+    return bad(cfg, key, "is set, and this library does not support it (only null)");
 }
 
-brain_status brain__cfg_get_initializer(const cJSON *cfg, const char *cls, const char *key, brain_initializer_kind *out)
+brain_layer *brain__cfg_finish_layer(brain_layer *l, const cJSON *cfg)
 {
-    const cJSON *v = member(cfg, key);
-    if (!v) return BRAIN_OK;
-    const char *name = NULL;
-    if (cJSON_IsString(v)) name = v->valuestring;
-    else if (cJSON_IsObject(v) && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(v, "class_name")))
-        name = cJSON_GetObjectItemCaseSensitive(v, "class_name")->valuestring;
-    static const char *snake[] = {"glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_uniform",
-                                  "lecun_normal", "zeros", "ones", "random_uniform", "random_normal", "orthogonal"};
-    for (size_t i = 0; name && i < sizeof inits / sizeof *inits; i++)
-        if (!strcmp(name, inits[i].cls) || !strcmp(name, snake[i])) { *out = inits[i].k; return BRAIN_OK; }
-    return brain__fail(BRAIN_ERR_FORMAT, "%s config: '%s' names an initializer this library does not have (%s)",
-                       cls, key, name ? name : "not a string or object");
-}
-
-brain_status brain__cfg_get_regularizer(const cJSON *cfg, const char *cls, const char *key, brain_regularizer *out)
-{
-    const cJSON *v = member(cfg, key);
-    if (!v) { *out = (brain_regularizer){0}; return BRAIN_OK; }
-    if (cJSON_IsString(v)) {
-        if (brain_regularizer_from_name(v->valuestring, out))
-            return brain__fail(BRAIN_ERR_FORMAT, "%s config: '%s' is an unknown regularizer '%s'", cls, key, v->valuestring);
-        return BRAIN_OK;
+    if (!l) return NULL;
+    bool tr;
+    if (brain__cfg_get_bool_or(cfg, "trainable", true, &tr)) {
+        brain__layer_free(l);
+        return NULL;
     }
-    const cJSON *c = cJSON_GetObjectItemCaseSensitive(v, "config");
-    const cJSON *cn = cJSON_GetObjectItemCaseSensitive(v, "class_name");
-    if (!cJSON_IsObject(c) || !cJSON_IsString(cn) ||
-        (strcmp(cn->valuestring, "L1") && strcmp(cn->valuestring, "L2") && strcmp(cn->valuestring, "L1L2")))
-        return brain__fail(BRAIN_ERR_FORMAT, "%s config: '%s' is not an L1, L2 or L1L2 regularizer", cls, key);
-    double l1 = 0, l2 = 0;
-    if (brain__cfg_get_number(c, cls, "l1", &l1, false) || brain__cfg_get_number(c, cls, "l2", &l2, false))
-        return BRAIN_ERR_FORMAT;
-    *out = (brain_regularizer){(float)l1, (float)l2};
-    return BRAIN_OK;
-}
-
-brain_status brain__cfg_get_activation(const cJSON *cfg, const char *cls, brain_activation_kind *out)
-{
-    const char *name = NULL;
-    if (brain__cfg_get_string(cfg, cls, "activation", &name, false)) return BRAIN_ERR_FORMAT;
-    if (!name) { *out = BRAIN_LINEAR; return BRAIN_OK; }
-    if (brain_activation_from_name(name, out))
-        return brain__fail(BRAIN_ERR_FORMAT, "%s config: 'activation' '%s' is not an activation this library has", cls, name);
-    return BRAIN_OK;
-}
-
-brain_status brain__cfg_get_padding(const cJSON *cfg, const char *cls, bool *same)
-{
-    const char *p = "valid";
-    if (brain__cfg_get_string(cfg, cls, "padding", &p, false)) return BRAIN_ERR_FORMAT;
-    if (strcmp(p, "valid") && strcmp(p, "same"))
-        return brain__fail(BRAIN_ERR_FORMAT, "%s config: 'padding' must be \"valid\" or \"same\", got \"%s\"", cls, p);
-    *same = !strcmp(p, "same");
-    return BRAIN_OK;
-}
-
-brain_status brain__cfg_check_channels_last(const cJSON *cfg, const char *cls)
-{
-    const char *f = "channels_last";
-    if (brain__cfg_get_string(cfg, cls, "data_format", &f, false)) return BRAIN_ERR_FORMAT;
-    if (strcmp(f, "channels_last"))
-        return brain__fail(BRAIN_ERR_FORMAT, "%s config: 'data_format' \"%s\" is not supported (only channels_last)", cls, f);
-    return BRAIN_OK;
-}
-
-const char *brain__cfg_name(const cJSON *cfg)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, "name");
-    return cJSON_IsString(v) ? v->valuestring : NULL;
+    l->trainable = tr;
+    return l;
 }

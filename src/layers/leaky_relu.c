@@ -1,6 +1,6 @@
 /* leaky_relu.c — the LeakyReLU layer. */
 #include "internal.h"
-#include "io/keras_config.h"
+#include "layers/layer_config.h"
 
 /* LeakyReLU(negative_slope): y = x for x > 0, slope·x otherwise (Keras's layer default is 0.3;
  * the "leaky_relu" activation string uses 0.2; the lecture's card writes 0.01). */
@@ -24,7 +24,7 @@ static void leaky_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const
 
 static brain_status leaky_get_config(const brain_layer *l, cJSON *cfg)
 {
-    return brain__kcfg_add_float(cfg, "negative_slope", ((const leaky *)l)->slope);
+    return brain__cfg_add_float(cfg, "negative_slope", ((const leaky *)l)->slope);
 }
 
 static brain_layer *leaky_from_config(const cJSON *cfg)
@@ -34,8 +34,8 @@ static brain_layer *leaky_from_config(const cJSON *cfg)
     /* Keras 3 writes negative_slope; Keras 2 wrote alpha */
     const char *key = cJSON_GetObjectItemCaseSensitive(cfg, "negative_slope") || !cJSON_GetObjectItemCaseSensitive(cfg, "alpha")
                           ? "negative_slope" : "alpha";
-    if (brain__kcfg_get_number_or(cfg, key, 0.3, &slope) || brain__kcfg_get_string(cfg, "name", false, &name)) return NULL;
-    return brain__kcfg_finish_layer(brain_leaky_relu((float)slope, &(brain_layer_options){ .name = name }), cfg);
+    if (brain__cfg_get_number_or(cfg, key, 0.3, &slope) || brain__cfg_get_string(cfg, "name", false, &name)) return NULL;
+    return brain__cfg_finish_layer(brain_leaky_relu((float)slope, &(brain_layer_options){ .name = name }), cfg);
 }
 
 const brain_layer_vtable brain__leaky_relu_vt = {

@@ -178,12 +178,12 @@ static brain_status pool_get_config(const brain_layer *l, cJSON *cfg)
 
 static brain_layer *pool_new(int rank, bool is_max, const brain_pool_options *opt);
 
-static brain_layer *pool_from_config(const cJSON *cfg, int rank, bool is_max, const char *cls)
+static brain_layer *pool_from_config(const cJSON *cfg, int rank, bool is_max)
 {
     int64_t ps[2] = {2, 2}, st[2] = {0, 0};
     bool same = false;
-    if (brain__cfg_get_ints(cfg, cls, "pool_size", rank, ps, false) || brain__cfg_get_ints(cfg, cls, "strides", rank, st, false) ||
-        brain__cfg_get_padding(cfg, cls, &same) || brain__cfg_check_channels_last(cfg, cls))
+    if (brain__cfg_get_tuple(cfg, "pool_size", rank, ps, false) || brain__cfg_get_tuple(cfg, "strides", rank, st, false) ||
+        brain__cfg_get_padding(cfg, &same) || brain__cfg_check_channels_last(cfg))
         return NULL;
     brain_pool_options o = {.padding = same ? BRAIN_PADDING_SAME : BRAIN_PADDING_VALID, .name = brain__cfg_name(cfg)};
     for (int i = 0; i < rank; i++) {
@@ -192,10 +192,10 @@ static brain_layer *pool_from_config(const cJSON *cfg, int rank, bool is_max, co
     }
     return pool_new(rank, is_max, &o);
 }
-static brain_layer *max2d_from_config(const cJSON *c) { return pool_from_config(c, 2, true, "MaxPooling2D"); }
-static brain_layer *avg2d_from_config(const cJSON *c) { return pool_from_config(c, 2, false, "AveragePooling2D"); }
-static brain_layer *max1d_from_config(const cJSON *c) { return pool_from_config(c, 1, true, "MaxPooling1D"); }
-static brain_layer *avg1d_from_config(const cJSON *c) { return pool_from_config(c, 1, false, "AveragePooling1D"); }
+static brain_layer *max2d_from_config(const cJSON *c) { return pool_from_config(c, 2, true); }
+static brain_layer *avg2d_from_config(const cJSON *c) { return pool_from_config(c, 2, false); }
+static brain_layer *max1d_from_config(const cJSON *c) { return pool_from_config(c, 1, true); }
+static brain_layer *avg1d_from_config(const cJSON *c) { return pool_from_config(c, 1, false); }
 
 #define POOL_VT(var, cls, snake, fc)                                                                              \
     const brain_layer_vtable var = {.class_name = cls, .snake_name = snake, .build = pool_build,                  \

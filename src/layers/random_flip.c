@@ -102,16 +102,17 @@ static brain_status flip_get_config(const brain_layer *l, cJSON *cfg)
 
 static brain_layer *flip_from_config(const cJSON *cfg)
 {
-    const char *cls = "RandomFlip", *mode = "horizontal_and_vertical";
+    const char *mode;
     double seed = -1;
-    if (brain__cfg_check_channels_last(cfg, cls) || brain__cfg_get_string(cfg, cls, "mode", &mode, false) ||
-        brain__cfg_get_number(cfg, cls, "seed", &seed, false))
+    if (brain__cfg_check_channels_last(cfg) || brain__cfg_get_string(cfg, "mode", false, &mode) ||
+        brain__cfg_get_number_or(cfg, "seed", seed, &seed))
         return NULL;
+    if (!mode) mode = "horizontal_and_vertical";
     brain_random_flip_options o = {.name = brain__cfg_name(cfg), .has_seed = seed >= 0, .seed = seed >= 0 ? (uint64_t)seed : 0};
     int k = -1;
     for (int i = 0; i < 3; i++) if (!strcmp(mode, mode_names[i])) k = i;
     if (k < 0) {
-        brain__fail(BRAIN_ERR_FORMAT, "%s config: 'mode' \"%s\" is not horizontal, vertical or horizontal_and_vertical", cls, mode);
+        brain__cfg_bad(cfg, "mode", "\"%s\" is not horizontal, vertical or horizontal_and_vertical", mode);
         return NULL;
     }
     o.mode = (brain_flip_mode)k;

@@ -154,7 +154,7 @@ static brain_status rot_get_config(const brain_layer *l, cJSON *cfg)
 
 static brain_layer *rot_from_config(const cJSON *cfg)
 {
-    const char *cls = "RandomRotation", *fill = "reflect", *interp = "bilinear";
+    const char *fill, *interp;
     double fill_value = 0, seed = -1, lu[2] = {0, 0};
     const cJSON *f = cJSON_GetObjectItemCaseSensitive(cfg, "factor");
     if (cJSON_IsNumber(f)) { lu[0] = -fabs(f->valuedouble); lu[1] = fabs(f->valuedouble); }
@@ -163,13 +163,15 @@ static brain_layer *rot_from_config(const cJSON *cfg)
         lu[0] = cJSON_GetArrayItem(f, 0)->valuedouble;
         lu[1] = cJSON_GetArrayItem(f, 1)->valuedouble;
     } else {
-        brain__fail(BRAIN_ERR_FORMAT, "%s config: 'factor' must be a number or a pair of numbers", cls);
+        brain__cfg_bad(cfg, "factor", "must be a number or a pair of numbers");
         return NULL;
     }
-    if (brain__cfg_check_channels_last(cfg, cls) || brain__cfg_get_string(cfg, cls, "fill_mode", &fill, false) ||
-        brain__cfg_get_string(cfg, cls, "interpolation", &interp, false) ||
-        brain__cfg_get_number(cfg, cls, "fill_value", &fill_value, false) || brain__cfg_get_number(cfg, cls, "seed", &seed, false))
+    if (brain__cfg_check_channels_last(cfg) || brain__cfg_get_string(cfg, "fill_mode", false, &fill) ||
+        brain__cfg_get_string(cfg, "interpolation", false, &interp) ||
+        brain__cfg_get_number_or(cfg, "fill_value", fill_value, &fill_value) || brain__cfg_get_number_or(cfg, "seed", seed, &seed))
         return NULL;
+    if (!fill) fill = "reflect";
+    if (!interp) interp = "bilinear";
     brain_random_rotation_options o = {.lower = (float)lu[0], .upper = (float)lu[1], .has_range = true,
                                        .fill_value = (float)fill_value, .has_seed = seed >= 0,
                                        .seed = seed >= 0 ? (uint64_t)seed : 0, .name = brain__cfg_name(cfg)};
@@ -177,8 +179,8 @@ static brain_layer *rot_from_config(const cJSON *cfg)
     for (int i = 0; i < 3; i++) if (!strcmp(fill, fill_names[i])) fm = i;
     for (int i = 0; i < 2; i++) if (!strcmp(interp, interp_names[i])) im = i;
     if (fm < 0 || im < 0) {
-        brain__fail(BRAIN_ERR_FORMAT, "%s config: fill_mode \"%s\" or interpolation \"%s\" is not supported "
-                    "(reflect, constant, nearest; bilinear, nearest)", cls, fill, interp);
+        if (fm < 0) brain__cfg_bad(cfg, "fill_mode", "\"%s\" is not supported (reflect, constant, nearest)", fill);
+        else brain__cfg_bad(cfg, "interpolation", "\"%s\" is not supported (bilinear, nearest)", interp);
         return NULL;
     }
     o.fill_mode = (brain_fill_mode)fm;

@@ -19,6 +19,7 @@
  * scalar code; no-trapping-math lets the float→int step of fast_exp vectorise (it changes no value) */
 #pragma GCC optimize("O3", "no-trapping-math")
 #endif
+#include "layer_config.h"
 #include "recurrent.h"
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -602,119 +603,6 @@ void brain__rnn_destroy(brain_layer *l)
 }
 
 /* ------------------------------------------------------------------ Keras configs */
-static const struct { brain_initializer_kind k; const char *cls, *snake; } init_names[] = {
-    {BRAIN_INIT_GLOROT_UNIFORM, "GlorotUniform", "glorot_uniform"}, {BRAIN_INIT_GLOROT_NORMAL, "GlorotNormal", "glorot_normal"},
-    {BRAIN_INIT_HE_UNIFORM, "HeUniform", "he_uniform"}, {BRAIN_INIT_HE_NORMAL, "HeNormal", "he_normal"},
-    {BRAIN_INIT_LECUN_UNIFORM, "LecunUniform", "lecun_uniform"}, {BRAIN_INIT_LECUN_NORMAL, "LecunNormal", "lecun_normal"},
-    {BRAIN_INIT_ZEROS, "Zeros", "zeros"}, {BRAIN_INIT_ONES, "Ones", "ones"},
-    {BRAIN_INIT_RANDOM_UNIFORM, "RandomUniform", "uniform"}, {BRAIN_INIT_RANDOM_NORMAL, "RandomNormal", "normal"},
-    {BRAIN_INIT_ORTHOGONAL, "Orthogonal", "orthogonal"},
-};
-
-cJSON *brain__cfg_initializer(brain_initializer_kind k)
-{
-    const char *cls = "GlorotUniform";
-    for (size_t i = 0; i < sizeof init_names / sizeof *init_names; i++)
-        if (init_names[i].k == k) cls = init_names[i].cls;
-    cJSON *o = cJSON_CreateObject(), *c = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "module", "keras.initializers");
-    cJSON_AddStringToObject(o, "class_name", cls);
-    if (k != BRAIN_INIT_ZEROS && k != BRAIN_INIT_ONES) cJSON_AddNullToObject(c, "seed");
-    if (k == BRAIN_INIT_ORTHOGONAL) cJSON_AddNumberToObject(c, "gain", 1.0);
-    if (k == BRAIN_INIT_RANDOM_UNIFORM) { cJSON_AddNumberToObject(c, "minval", -0.05); cJSON_AddNumberToObject(c, "maxval", 0.05); }
-    if (k == BRAIN_INIT_RANDOM_NORMAL) { cJSON_AddNumberToObject(c, "mean", 0.0); cJSON_AddNumberToObject(c, "stddev", 0.05); }
-    cJSON_AddItemToObject(o, "config", c);
-    cJSON_AddNullToObject(o, "registered_name");
-    return o;
-}
-
-cJSON *brain__cfg_regularizer(brain_regularizer r)
-{
-    if (r.l1 == 0 && r.l2 == 0) return cJSON_CreateNull();
-    cJSON *o = cJSON_CreateObject(), *c = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "module", "keras.regularizers");
-    cJSON_AddStringToObject(o, "class_name", r.l1 == 0 ? "L2" : r.l2 == 0 ? "L1" : "L1L2");
-    if (r.l1 != 0) cJSON_AddNumberToObject(c, "l1", brain__float_option(r.l1));
-    if (r.l2 != 0) cJSON_AddNumberToObject(c, "l2", brain__float_option(r.l2));
-    cJSON_AddItemToObject(o, "config", c);
-    cJSON_AddNullToObject(o, "registered_name");
-    return o;
-}
-
-static const char *cfg_name(const cJSON *cfg)
-{
-    const cJSON *n = cJSON_GetObjectItemCaseSensitive(cfg, "name");
-    return cJSON_IsString(n) ? n->valuestring : "?";
-}
-
-brain_status brain__cfg_read_initializer(const cJSON *cfg, const char *layer, const char *key, brain_initializer_kind *out)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
-    if (!v || cJSON_IsNull(v)) return BRAIN_OK;
-    const char *name = NULL;
-    if (cJSON_IsString(v)) name = v->valuestring;
-    else if (cJSON_IsObject(v)) {
-        const cJSON *c = cJSON_GetObjectItemCaseSensitive(v, "class_name");
-        if (cJSON_IsString(c)) name = c->valuestring;
-    }
-    for (size_t i = 0; name && i < sizeof init_names / sizeof *init_names; i++)
-        if (!strcmp(name, init_names[i].cls) || !strcmp(name, init_names[i].snake)) { *out = init_names[i].k; return BRAIN_OK; }
-    return brain__fail(BRAIN_ERR_FORMAT, "layer '%s': key '%s' names an initializer brain does not have (%s)", layer, key,
-                       name ? name : "not a string or {class_name: ...}");
-}
-
-brain_status brain__cfg_read_regularizer(const cJSON *cfg, const char *layer, const char *key, brain_regularizer *out)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
-    if (!v || cJSON_IsNull(v)) return BRAIN_OK;
-    if (cJSON_IsString(v)) {
-        if (brain_regularizer_from_name(v->valuestring, out))
-            return brain__fail(BRAIN_ERR_FORMAT, "layer '%s': key '%s' names an unknown regularizer '%s'", layer, key, v->valuestring);
-        return BRAIN_OK;
-    }
-    const cJSON *c = cJSON_GetObjectItemCaseSensitive(v, "config");
-    if (!cJSON_IsObject(c)) return brain__fail(BRAIN_ERR_FORMAT, "layer '%s': key '%s' is not a regularizer object", layer, key);
-    const cJSON *l1 = cJSON_GetObjectItemCaseSensitive(c, "l1"), *l2 = cJSON_GetObjectItemCaseSensitive(c, "l2");
-    *out = (brain_regularizer){cJSON_IsNumber(l1) ? (float)l1->valuedouble : 0, cJSON_IsNumber(l2) ? (float)l2->valuedouble : 0};
-    return BRAIN_OK;
-}
-
-brain_status brain__cfg_read_bool(const cJSON *cfg, const char *layer, const char *key, bool *out)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
-    if (!v) return BRAIN_OK;
-    if (!cJSON_IsBool(v)) return brain__fail(BRAIN_ERR_FORMAT, "layer '%s': key '%s' must be true or false", layer, key);
-    *out = cJSON_IsTrue(v);
-    return BRAIN_OK;
-}
-
-brain_status brain__cfg_read_number(const cJSON *cfg, const char *layer, const char *key, double *out, bool required)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
-    if (!v && !required) return BRAIN_OK;
-    if (!cJSON_IsNumber(v)) return brain__fail(BRAIN_ERR_FORMAT, "layer '%s': key '%s' must be a number", layer, key);
-    *out = v->valuedouble;
-    return BRAIN_OK;
-}
-
-brain_status brain__cfg_read_activation(const cJSON *cfg, const char *layer, const char *key, brain_activation_kind *out)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
-    if (!v) return BRAIN_OK;
-    if (cJSON_IsNull(v)) { *out = BRAIN_LINEAR; return BRAIN_OK; }
-    if (!cJSON_IsString(v) || brain_activation_from_name(v->valuestring, out))
-        return brain__fail(BRAIN_ERR_FORMAT, "layer '%s': key '%s' is not an activation brain knows", layer, key);
-    return BRAIN_OK;
-}
-
-brain_status brain__cfg_read_common(const cJSON *cfg, brain_layer *l)
-{
-    bool tr = true;
-    brain_status s = brain__cfg_read_bool(cfg, l->name, "trainable", &tr);
-    l->trainable = tr;
-    return s;
-}
-
 brain_status brain__rnn_get_config(const brain_layer *l, cJSON *cfg)
 {
     const brain__rnn *r = (const brain__rnn *)l;
@@ -728,13 +616,13 @@ brain_status brain__rnn_get_config(const brain_layer *l, cJSON *cfg)
     cJSON_AddStringToObject(cfg, "activation", brain_activation_name(r->act));
     if (r->kind != BRAIN_CELL_SIMPLE) cJSON_AddStringToObject(cfg, "recurrent_activation", brain_activation_name(r->rec_act));
     cJSON_AddBoolToObject(cfg, "use_bias", r->use_bias);
-    cJSON_AddItemToObject(cfg, "kernel_initializer", brain__cfg_initializer(r->kinit));
-    cJSON_AddItemToObject(cfg, "recurrent_initializer", brain__cfg_initializer(r->rinit));
-    cJSON_AddItemToObject(cfg, "bias_initializer", brain__cfg_initializer(r->binit));
+    brain__cfg_add_initializer(cfg, "kernel_initializer", r->kinit);
+    brain__cfg_add_initializer(cfg, "recurrent_initializer", r->rinit);
+    brain__cfg_add_initializer(cfg, "bias_initializer", r->binit);
     if (r->kind == BRAIN_CELL_LSTM) cJSON_AddBoolToObject(cfg, "unit_forget_bias", r->unit_forget_bias);
-    cJSON_AddItemToObject(cfg, "kernel_regularizer", brain__cfg_regularizer(r->kreg));
-    cJSON_AddItemToObject(cfg, "recurrent_regularizer", brain__cfg_regularizer(r->rreg));
-    cJSON_AddItemToObject(cfg, "bias_regularizer", brain__cfg_regularizer(r->breg));
+    brain__cfg_add_regularizer(cfg, "kernel_regularizer", r->kreg);
+    brain__cfg_add_regularizer(cfg, "recurrent_regularizer", r->rreg);
+    brain__cfg_add_regularizer(cfg, "bias_regularizer", r->breg);
     cJSON_AddNullToObject(cfg, "activity_regularizer");
     cJSON_AddNullToObject(cfg, "kernel_constraint");
     cJSON_AddNullToObject(cfg, "recurrent_constraint");
@@ -751,42 +639,41 @@ brain_status brain__rnn_get_config(const brain_layer *l, cJSON *cfg)
 
 brain_layer *brain__rnn_from_config(const brain_layer_vtable *vt, brain__cell_kind kind, const cJSON *cfg)
 {
-    const char *nm = cfg_name(cfg);
-    brain_rnn_options o = {.name = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(cfg, "name")) ? nm : NULL};
+    brain_rnn_options o = {.name = brain__cfg_name(cfg)};
     double units = 0, dropout = 0, rdropout = 0, seed = 0;
     bool use_bias = true, ufb = true, reset_after = true, stateful = false, unroll = false, zero_out = false;
-    brain_status s = brain__cfg_read_number(cfg, nm, "units", &units, true);
-    if (!s) s = brain__cfg_read_number(cfg, nm, "dropout", &dropout, false);
-    if (!s) s = brain__cfg_read_number(cfg, nm, "recurrent_dropout", &rdropout, false);
-    if (!s) s = brain__cfg_read_bool(cfg, nm, "return_sequences", &o.return_sequences);
-    if (!s) s = brain__cfg_read_bool(cfg, nm, "return_state", &o.return_state);
-    if (!s) s = brain__cfg_read_bool(cfg, nm, "go_backwards", &o.go_backwards);
-    if (!s) s = brain__cfg_read_bool(cfg, nm, "stateful", &stateful);
-    if (!s) s = brain__cfg_read_bool(cfg, nm, "unroll", &unroll);
-    if (!s) s = brain__cfg_read_bool(cfg, nm, "zero_output_for_mask", &zero_out);
-    if (!s) s = brain__cfg_read_bool(cfg, nm, "use_bias", &use_bias);
-    if (!s) s = brain__cfg_read_bool(cfg, nm, "unit_forget_bias", &ufb);
-    if (!s) s = brain__cfg_read_bool(cfg, nm, "reset_after", &reset_after);
+    brain_status s = brain__cfg_get_number(cfg, "units", &units);
+    if (!s) s = brain__cfg_get_number_or(cfg, "dropout", dropout, &dropout);
+    if (!s) s = brain__cfg_get_number_or(cfg, "recurrent_dropout", rdropout, &rdropout);
+    if (!s) s = brain__cfg_get_bool_or(cfg, "return_sequences", o.return_sequences, &o.return_sequences);
+    if (!s) s = brain__cfg_get_bool_or(cfg, "return_state", o.return_state, &o.return_state);
+    if (!s) s = brain__cfg_get_bool_or(cfg, "go_backwards", o.go_backwards, &o.go_backwards);
+    if (!s) s = brain__cfg_get_bool_or(cfg, "stateful", stateful, &stateful);
+    if (!s) s = brain__cfg_get_bool_or(cfg, "unroll", unroll, &unroll);
+    if (!s) s = brain__cfg_get_bool_or(cfg, "zero_output_for_mask", zero_out, &zero_out);
+    if (!s) s = brain__cfg_get_bool_or(cfg, "use_bias", use_bias, &use_bias);
+    if (!s) s = brain__cfg_get_bool_or(cfg, "unit_forget_bias", ufb, &ufb);
+    if (!s) s = brain__cfg_get_bool_or(cfg, "reset_after", reset_after, &reset_after);
     o.activation = BRAIN_TANH;
     o.recurrent_activation = BRAIN_SIGMOID;
     o.has_activation = o.has_recurrent_activation = true;
-    if (!s) s = brain__cfg_read_activation(cfg, nm, "activation", &o.activation);
-    if (!s) s = brain__cfg_read_activation(cfg, nm, "recurrent_activation", &o.recurrent_activation);
-    if (!s) s = brain__cfg_read_initializer(cfg, nm, "kernel_initializer", &o.kernel_initializer);
-    if (!s) s = brain__cfg_read_initializer(cfg, nm, "recurrent_initializer", &o.recurrent_initializer);
-    if (!s) s = brain__cfg_read_initializer(cfg, nm, "bias_initializer", &o.bias_initializer);
-    if (!s) s = brain__cfg_read_regularizer(cfg, nm, "kernel_regularizer", &o.kernel_regularizer);
-    if (!s) s = brain__cfg_read_regularizer(cfg, nm, "recurrent_regularizer", &o.recurrent_regularizer);
-    if (!s) s = brain__cfg_read_regularizer(cfg, nm, "bias_regularizer", &o.bias_regularizer);
+    if (!s) s = brain__cfg_get_activation_or(cfg, "activation", o.activation, &o.activation);
+    if (!s) s = brain__cfg_get_activation_or(cfg, "recurrent_activation", o.recurrent_activation, &o.recurrent_activation);
+    if (!s) s = brain__cfg_get_initializer(cfg, "kernel_initializer", &o.kernel_initializer);
+    if (!s) s = brain__cfg_get_initializer(cfg, "recurrent_initializer", &o.recurrent_initializer);
+    if (!s) s = brain__cfg_get_initializer(cfg, "bias_initializer", &o.bias_initializer);
+    if (!s) s = brain__cfg_get_regularizer(cfg, "kernel_regularizer", &o.kernel_regularizer);
+    if (!s) s = brain__cfg_get_regularizer(cfg, "recurrent_regularizer", &o.recurrent_regularizer);
+    if (!s) s = brain__cfg_get_regularizer(cfg, "bias_regularizer", &o.bias_regularizer);
     const cJSON *sd = cJSON_GetObjectItemCaseSensitive(cfg, "seed");
     if (!s && cJSON_IsNumber(sd)) { seed = sd->valuedouble; o.seed = (uint64_t)seed; o.has_seed = true; }
     if (s) return NULL;
     if (stateful || unroll) {
-        brain__fail(BRAIN_ERR_FORMAT, "layer '%s': %s=true is not supported by brain", nm, stateful ? "stateful" : "unroll");
+        brain__cfg_bad(cfg, stateful ? "stateful" : "unroll", "is true, which this library does not support");
         return NULL;
     }
     if (units != (double)(int64_t)units) {
-        brain__fail(BRAIN_ERR_FORMAT, "layer '%s': key 'units' must be a whole number", nm);
+        brain__cfg_bad(cfg, "units", "must be a whole number");
         return NULL;
     }
     o.use_bias = use_bias ? BRAIN_ON : BRAIN_OFF;
@@ -797,8 +684,7 @@ brain_layer *brain__rnn_from_config(const brain_layer_vtable *vt, brain__cell_ki
     brain_layer *l = brain__rnn_new(vt, kind, (int64_t)units, &o);
     if (!l) return NULL;
     ((brain__rnn *)l)->zero_output_for_mask = zero_out;
-    if (brain__cfg_read_common(cfg, l)) { vt->destroy(l); free(l); return NULL; }
-    return l;
+    return brain__cfg_finish_layer(l, cfg);
 }
 
 brain_tensor *brain_rnn_state(brain_layer *l, int i)

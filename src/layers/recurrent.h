@@ -63,15 +63,4 @@ brain_status brain__rnn_get_config(const brain_layer *l, struct cJSON *cfg);
 brain_layer *brain__rnn_from_config(const brain_layer_vtable *vt, brain__cell_kind kind, const struct cJSON *cfg);
 bool brain__is_rnn(const brain_layer *l);
 
-/* Keras config pieces shared by the sequence layers */
-struct cJSON *brain__cfg_initializer(brain_initializer_kind k);
-struct cJSON *brain__cfg_regularizer(brain_regularizer r);
-/* NULL / absent key -> *out unchanged; an unknown value fails naming layer and key */
-brain_status brain__cfg_read_initializer(const struct cJSON *cfg, const char *layer, const char *key, brain_initializer_kind *out);
-brain_status brain__cfg_read_regularizer(const struct cJSON *cfg, const char *layer, const char *key, brain_regularizer *out);
-brain_status brain__cfg_read_bool(const struct cJSON *cfg, const char *layer, const char *key, bool *out);
-brain_status brain__cfg_read_number(const struct cJSON *cfg, const char *layer, const char *key, double *out, bool required);
-brain_status brain__cfg_read_activation(const struct cJSON *cfg, const char *layer, const char *key, brain_activation_kind *out);
-/* "name" and "trainable" of a config into a new layer */
-brain_status brain__cfg_read_common(const struct cJSON *cfg, brain_layer *l);
 #endif

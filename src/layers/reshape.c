@@ -53,11 +53,11 @@ static brain_layer *reshape_from_config(const cJSON *cfg)
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(cfg, "target_shape");
     int n = cJSON_IsArray(t) ? cJSON_GetArraySize(t) : 0;
     if (n < 1 || n >= BRAIN_MAX_DIMS) {
-        brain__fail(BRAIN_ERR_FORMAT, "Reshape config: 'target_shape' must be a list of 1 to %d integers", BRAIN_MAX_DIMS - 1);
+        brain__cfg_bad(cfg, "target_shape", "must be a list of 1 to %d integers", BRAIN_MAX_DIMS - 1);
         return NULL;
     }
     brain_shape s = {.ndim = n};
-    if (brain__cfg_get_ints(cfg, "Reshape", "target_shape", n, s.dims, true)) return NULL;
+    if (brain__cfg_get_tuple(cfg, "target_shape", n, s.dims, true)) return NULL;
     return brain_reshape(s, &(brain_layer_options){.name = brain__cfg_name(cfg)});
 }
 

@@ -2,7 +2,7 @@
  *
  * Not built by CMake.  From the repository root, with clang (docs/fuzzing.md says more):
  *
- *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc tests/fuzz/fuzz_npy.c src/data/npy.c src/data/read_file.c src/core/error.c src/core/tensor.c -lm -o build/fuzz_npy
+ *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc tests/fuzz/fuzz_npy.c src/data/npy.c src/core/read_file.c src/core/error.c src/core/tensor.c -lm -o build/fuzz_npy
  *   build/fuzz_npy -max_total_time=180 -max_len=4096 build/fuzz_corpus_npy tests/fuzz/corpus_npy
  *
  * The input is the file.  A tensor that comes back can hold no more elements than the input has

@@ -3,7 +3,7 @@
  *
  * Not built by CMake.  From the repository root, with clang (docs/fuzzing.md says more):
  *
- *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc tests/fuzz/fuzz_npz.c src/data/npz.c src/data/npy.c src/data/read_file.c src/core/error.c src/core/tensor.c -lzip -lm -o build/fuzz_npz
+ *   clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc tests/fuzz/fuzz_npz.c src/data/npz.c src/data/npy.c src/core/read_file.c src/core/error.c src/core/tensor.c -lzip -lm -o build/fuzz_npz
  *   build/fuzz_npz -max_total_time=180 -max_len=4096 build/fuzz_corpus_npz tests/fuzz/corpus_npz
  *
  * The first input byte picks the member asked for ("x", "x.npy", "y", or "": bits 0-1) and what
