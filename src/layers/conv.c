@@ -21,8 +21,9 @@
  * columns are written and read back while cached: one product per chunk (the whole batch in one
  * product when it fits).  Backward rebuilds each chunk's columns instead of keeping a batch of them.
  * Threads take whole chunks (one OpenMP region per pass, each thread with its own columns and,
- * for dK, its own partial sum added up at the end); a pass with a single chunk (batch 1) leaves
- * the threads to the matrix kernel instead.
+ * for dK, its own partial sum added up at the end); a forward pass with a single chunk (batch 1)
+ * splits that chunk's output rows over the threads instead (each its own columns), a backward one
+ * leaves the threads to the matrix kernel.
  */
 #if defined(__GNUC__) && !defined(__clang__)
 /* fp-contract: forward_direct_rows's a·b + c must be the FMA the matrix kernel (sgemm.c) uses */
@@ -139,7 +140,7 @@ static brain_status conv_reserve(brain_layer *l, int64_t batch)
     return s;
 }
 
-/* col rows for output rows r of the batch (r = b·OH + oh).  For each kernel row p, the kw·C
+/* col rows for output rows [r0, r1) of the batch (r = b·OH + oh), from col's start.  For each kernel row p, the kw·C
  * values a window reads are contiguous in x when the dilation along the width is 1, and
  * contiguous in the col row too: one short copy per (ow, p) when the window is inside. */
 static void im2col_rows(const conv *c, const float *x, int64_t r0, int64_t r1, float *col)
@@ -149,7 +150,7 @@ static void im2col_rows(const conv *c, const float *x, int64_t r0, int64_t r1, f
     for (int64_t r = r0; r < r1; r++) {
         const int64_t b = r / OH, oh = r % OH;
         const float *xb = x + b * H * W * C;
-        float *rows = col + r * OW * K;
+        float *rows = col + (r - r0) * OW * K;
         for (int64_t p = 0; p < kh; p++) {
             const int64_t ih = oh * c->sh + p * c->dh - c->pad_top;
             if (ih < 0 || ih >= H) {
@@ -316,12 +317,41 @@ static void forward_chunks(const conv *c, const brain_layer *l, const float *x, 
     }
 }
 
+/* A pass of a single chunk (batch 1): the threads split its output rows [r0, r1) (r = b·OH + oh)
+ * instead, each building its own rows' columns and multiplying them. */
+static void forward_rows(const conv *c, const brain_layer *l, const float *x, float *z, float *y, int64_t batch,
+                         int64_t r0, int64_t r1, int tid)
+{
+    const int64_t F = c->filters, K = c->kh * c->kw * c->C, OW = c->OW, rows = (r1 - r0) * OW;
+    if (rows <= 0) return;
+    float *col = c->col + (int64_t)tid * batch * c->OH * OW * K; /* batch ≤ chunk here, see conv_reserve */
+    im2col_rows(c, x, r0, r1, col);
+    float *restrict zc = z + r0 * OW * F, *yc = y + r0 * OW * F;
+    if (c->use_bias) {
+        const float *restrict bias = c->bias->value;
+        for (int64_t r = 0; r < rows; r++)
+            for (int64_t j = 0; j < F; j++) zc[r * F + j] = bias[j];
+    } else {
+        memset(zc, 0, sizeof(float) * (size_t)(rows * F));
+    }
+    brain__sgemm_portable_serial(false, false, rows, F, K, 1.0f, col, K, c->kernel->value, F, 1.0f, zc, F);
+    if (l->activation != BRAIN_LINEAR || zc != yc) brain__act_forward(l->activation, zc, yc, rows, F);
+}
+
 static void conv_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
 {
     conv *c = (conv *)l;
     const int64_t batch = in[0]->shape[0];
     const int64_t step = c->direct ? batch : c->chunk, n_chunks = (batch + step - 1) / step;
     float *z = brain__act_backward_uses_y_only(l->activation) ? out->data : c->z;
+    if (n_chunks == 1 && !c->direct && !c->short_window) {
+        const int64_t R = batch * c->OH;
+        const int nt = conv_threads(c, R, batch * c->OH * c->OW);
+        if (nt > 1) {
+            BRAIN_PARALLEL_SPLIT(nt, R, forward_rows(c, l, in[0]->data, z, out->data, batch, r0, r1, tid));
+            return;
+        }
+    }
     const int nt = conv_threads(c, n_chunks, batch * c->OH * c->OW);
     BRAIN_PARALLEL_SPLIT(nt, n_chunks, forward_chunks(c, l, in[0]->data, z, out->data, batch, step, r0, r1, tid, nt == 1));
 }
