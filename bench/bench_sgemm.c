@@ -6,10 +6,37 @@
  *         portable the plain-C kernel alone
  *         backend  the build's backend library alone (no small-size dispatch)
  *   threads: passed to brain_set_num_threads (0 = all cores; default 1)
- * Output per shape: label M N K tA tB us/call GFLOP/s (median of 7 timed batches). */
+ * Output per shape: label M N K tA tB us/call GFLOP/s (median of 7 timed batches) allocs/call
+ * (allocations made by one more call after the timed ones). */
 #include "internal.h"
 #include "core/sgemm_portable.h"
 #include "sgemm_shapes.h"
+#include <stdint.h>
+
+/* Every allocation in the process (the library's, oneDNN's, libgomp's) is counted, to show which
+ * products allocate per call (the allocs/call column). */
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void *__libc_memalign(size_t, size_t);
+extern void __libc_free(void *);
+static volatile unsigned long long g_allocs;
+void *malloc(size_t n) { g_allocs++; return __libc_malloc(n); }
+void *calloc(size_t a, size_t b) { g_allocs++; return __libc_calloc(a, b); }
+void *realloc(void *p, size_t n) { g_allocs++; return __libc_realloc(p, n); }
+void free(void *p) { __libc_free(p); }
+void *memalign(size_t al, size_t n) { g_allocs++; return __libc_memalign(al, n); }
+void *aligned_alloc(size_t al, size_t n) { g_allocs++; return __libc_memalign(al, n); }
+void *valloc(size_t n) { g_allocs++; return __libc_memalign(4096, n); }
+int posix_memalign(void **out, size_t al, size_t n)
+{
+    g_allocs++;
+    void *p = __libc_memalign(al, n);
+    if (!p) return 12; /* ENOMEM */
+    *out = p;
+    return 0;
+}
+static unsigned long long alloc_count(void) { return g_allocs; }
 
 typedef void (*gemm_fn)(bool, bool, int64_t, int64_t, int64_t, float, const float *, int64_t,
                         const float *, int64_t, float, float *, int64_t);
@@ -33,6 +60,7 @@ int main(int argc, char **argv)
         return 2;
     }
     brain_set_num_threads(threads);
+    sgemm_alloc_count = alloc_count;
     printf("# %s (backend %s, small-size threshold M*N*K <= %lld), threads %d\n", what,
            brain_sgemm_backend(), (long long)brain__sgemm_small_threshold(), brain__num_threads());
     return sgemm_time_shapes(gemm, min_s, only);

@@ -32,8 +32,28 @@ static const struct sgemm_shape sgemm_shapes[] = {
     {"conv2_dW", 288, 64, 3872, 1, 0},
     {"conv2_dX", 3872, 288, 64, 0, 1},
     {"dense1600x64_fwd", 32, 64, 1600, 0, 0},
+    {"dense1600x64_dW", 1600, 64, 32, 1, 0},
+    {"dense1600x64_dX", 32, 1600, 64, 0, 1},
+    {"dense64x10_dW", 64, 10, 32, 1, 0},
+    {"dense64x10_dX", 32, 64, 10, 0, 1},
+    /* CNN at batch 1 (predict): conv1 676×32×9, conv2 121×64×288, Dense 1600→64 */
+    {"b1_conv1_fwd", 676, 32, 9, 0, 0},
+    {"b1_conv2_fwd", 121, 64, 288, 0, 0},
+    {"b1_dense1600x64", 1, 64, 1600, 0, 0},
     /* LSTM(64) step, batch 32: h · W_hhᵀ */
     {"lstm64_step", 32, 256, 64, 0, 1},
+    /* LSTM(64) as src/layers/recurrent.c multiplies, batch 32: the recurrent step h·U and its
+     * backward dZ·Uᵀ (Uᵀ kept), the input product over all 200 steps of the text model (64 inputs)
+     * and its kernel gradient, the ECG model's (140 steps, 1 input); its head Dense(64→32→5) */
+    {"lstm64_rec", 32, 256, 64, 0, 0},
+    {"lstm64_rec_dh", 32, 64, 256, 0, 0},
+    {"lstm64_in_text", 6400, 256, 64, 0, 0},
+    {"lstm64_dW_text", 64, 256, 6400, 1, 0},
+    {"lstm64_in_ecg", 4480, 256, 1, 0, 0},
+    {"lstm64_dW_ecg", 1, 256, 4480, 1, 0},
+    {"dense64x32_fwd", 32, 32, 64, 0, 0},
+    {"dense64x32_dX", 32, 64, 32, 0, 1},
+    {"dense64x32_dW", 64, 32, 32, 1, 0},
     {"skinny256x3136x128", 256, 128, 3136, 0, 0},
     {"square256", 256, 256, 256, 0, 0},
     {"square1024", 1024, 1024, 1024, 0, 0},
@@ -56,6 +76,9 @@ static const struct sgemm_shape sgemm_shapes[] = {
 #include <string.h>
 #include <time.h>
 
+/* When set (bench_sgemm.c), the allocations one call makes after the timed ones are printed. */
+static unsigned long long (*sgemm_alloc_count)(void);
+
 typedef void (*sgemm_shape_fn)(const struct sgemm_shape *s, const float *A, const float *B, float *C);
 
 static double sgemm_now(void)
@@ -75,7 +98,8 @@ static int sgemm_cmpd(const void *a, const void *b)
  * "label M N K tA tB us/call GFLOP/s", the median of 7 timed batches of about min_s/7 s each. */
 static int sgemm_time_shapes(sgemm_shape_fn gemm, double min_s, const char *only)
 {
-    printf("%-22s %6s %6s %6s %2s %2s %10s %8s\n", "shape", "M", "N", "K", "tA", "tB", "us/call", "GFLOP/s");
+    printf("%-22s %6s %6s %6s %2s %2s %10s %8s%s\n", "shape", "M", "N", "K", "tA", "tB", "us/call", "GFLOP/s",
+           sgemm_alloc_count ? "  allocs/call" : "");
     for (int s = 0; s < SGEMM_NSHAPES; s++) {
         const struct sgemm_shape *sh = &sgemm_shapes[s];
         if (only && !strstr(sh->label, only)) continue;
@@ -103,8 +127,14 @@ static int sgemm_time_shapes(sgemm_shape_fn gemm, double min_s, const char *only
             times[r] = (sgemm_now() - t) / batch;
         }
         qsort(times, 7, sizeof times[0], sgemm_cmpd);
-        printf("%-22s %6d %6d %6d %2d %2d %10.3f %8.1f\n", sh->label, sh->M, sh->N, sh->K, sh->ta, sh->tb,
+        printf("%-22s %6d %6d %6d %2d %2d %10.3f %8.1f", sh->label, sh->M, sh->N, sh->K, sh->ta, sh->tb,
                times[3] * 1e6, flop / times[3] * 1e-9);
+        if (sgemm_alloc_count) {
+            unsigned long long a0 = sgemm_alloc_count();
+            gemm(sh, A, B, C);
+            printf("  %llu", sgemm_alloc_count() - a0);
+        }
+        printf("\n");
         fflush(stdout);
         free(A); free(B); free(C);
     }

@@ -307,6 +307,60 @@ static void threads_agree(void)
     brain_tensor_free(x);
 }
 
+/* Forward against a plain loop over the definition (Keras geometry), relu: the short-window path
+ * (kh·kw·C_in ≤ 32, filters a multiple of 32; padding, strides, dilations, rows shorter than its
+ * 6-pixel tile) and the batch-1 pass whose output rows are split over threads (K > 32). */
+static void forward_reference(void)
+{
+    struct { int64_t H, W, C, kh, kw, s, d, F; bool same; int batch, threads; } cs[] = {
+        {28, 28, 1, 3, 3, 1, 1, 32, false, 2, 1}, {9, 13, 3, 3, 3, 1, 1, 32, true, 2, 2},
+        {9, 13, 2, 2, 5, 2, 1, 64, true, 1, 1},   {11, 7, 1, 3, 3, 1, 2, 32, false, 3, 2},
+        {8, 17, 3, 3, 3, 2, 1, 32, false, 1, 2},  {13, 13, 32, 3, 3, 1, 1, 64, false, 1, 2},
+        {12, 9, 8, 3, 3, 1, 1, 32, true, 1, 2},
+    };
+    for (size_t t = 0; t < sizeof cs / sizeof cs[0]; t++) {
+        brain_set_num_threads(cs[t].threads);
+        const int64_t H = cs[t].H, W = cs[t].W, C = cs[t].C, kh = cs[t].kh, kw = cs[t].kw, s = cs[t].s, d = cs[t].d,
+                      F = cs[t].F, B = cs[t].batch;
+        brain_model *m = model_of(BRAIN_SHAPE(H, W, C), brain_conv2d(F, kh, kw, &(brain_conv_options){
+            .activation = BRAIN_RELU, .strides = {s}, .dilation_rate = {d},
+            .padding = cs[t].same ? BRAIN_PADDING_SAME : BRAIN_PADDING_VALID}), NULL);
+        CHECK_OK(brain_model_build(m));
+        const float *K = m->params, *bias = m->params + kh * kw * C * F;
+        for (int64_t f = 0; f < F; f++) m->params[kh * kw * C * F + f] = 0.05f * (float)(f % 7) - 0.1f;
+        const int64_t xs[4] = {B, H, W, C};
+        brain_tensor *x = gc_random(4, xs, 300 + t, -1, 1);
+        CHECK_OK(brain__model_forward(m, x, false));
+        const brain_tensor *y = brain__model_output(m);
+        const int64_t ke_h = (kh - 1) * d + 1, ke_w = (kw - 1) * d + 1;
+        const int64_t OH = cs[t].same ? (H + s - 1) / s : (H - ke_h) / s + 1, OW = cs[t].same ? (W + s - 1) / s : (W - ke_w) / s + 1;
+        const int64_t ph = cs[t].same ? ((OH - 1) * s + ke_h - H > 0 ? ((OH - 1) * s + ke_h - H) / 2 : 0) : 0;
+        const int64_t pw = cs[t].same ? ((OW - 1) * s + ke_w - W > 0 ? ((OW - 1) * s + ke_w - W) / 2 : 0) : 0;
+        CHECK(y->size == B * OH * OW * F);
+        double worst = 0;
+        for (int64_t b = 0; b < B; b++)
+            for (int64_t oh = 0; oh < OH; oh++)
+                for (int64_t ow = 0; ow < OW; ow++)
+                    for (int64_t f = 0; f < F; f++) {
+                        double z = bias[f];
+                        for (int64_t p = 0; p < kh; p++)
+                            for (int64_t q = 0; q < kw; q++) {
+                                const int64_t ih = oh * s + p * d - ph, iw = ow * s + q * d - pw;
+                                if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+                                for (int64_t c = 0; c < C; c++)
+                                    z += (double)x->data[((b * H + ih) * W + iw) * C + c] * K[((p * kw + q) * C + c) * F + f];
+                            }
+                        const double want = z > 0 ? z : 0, got = y->data[((b * OH + oh) * OW + ow) * F + f];
+                        const double e = fabs(got - want);
+                        if (e > worst) worst = e;
+                    }
+        CHECK_MSG(worst < 1e-5, "case %zu: forward differs from the definition by %g", t, worst);
+        brain_tensor_free(x);
+        brain_model_free(m);
+    }
+    brain_set_num_threads(0);
+}
+
 int main(void)
 {
     brain_set_random_seed(11);
@@ -316,5 +370,6 @@ int main(void)
     augmentation_behaviour();
     errors();
     threads_agree();
+    forward_reference();
     return check_summary("test_conv_layers");
 }

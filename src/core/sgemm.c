@@ -7,6 +7,8 @@
  *   BRAIN_SGEMM_PORTABLE  the plain-C kernel below (OpenMP over rows of C when available)
  * Whatever the backend, products with M·N·K <= BRAIN_SGEMM_SMALL go to the plain-C kernel,
  * single-threaded: measured faster there (see the numbers by BRAIN_SGEMM_SMALL and docs/sgemm.md).
+ * In dnnl builds every product below BRAIN_SGEMM_DNNL_MIN (2^27) goes to the plain-C kernel too,
+ * because dnnl_sgemm allocates on each call (see there).
  */
 #if defined(__GNUC__) && !defined(__clang__)
 /* The micro-kernel relies on loop vectorisation and complete unrolling of its fixed-size loops,
@@ -281,9 +283,22 @@ static void gemv(int64_t n, int64_t K, float alpha, const float *W, int64_t wo, 
             *yp = beta == 0.0f ? alpha * s : alpha * s + beta * *yp;
         }
     } else { /* columns of W contiguous (wo == 1) or neither: axpy over outputs, in chunks */
-        enum { CH = 256 };
+        enum { CH = 64 };
         for (int64_t o0 = 0; o0 < n; o0 += CH) {
             int len = (int)(n - o0 < CH ? n - o0 : CH);
+            if (len == CH && wo == 1) { /* a fixed trip count keeps the sums in registers */
+                float acc[CH] = {0};
+                for (int64_t p = 0; p < K; p++) {
+                    const float xp = x[p * xs];
+                    const float *restrict w = W + o0 + p * wk;
+                    for (int o = 0; o < CH; o++) acc[o] += w[o] * xp;
+                }
+                for (int o = 0; o < CH; o++) {
+                    float *yp = y + (o0 + o) * ys;
+                    *yp = beta == 0.0f ? alpha * acc[o] : alpha * acc[o] + beta * *yp;
+                }
+                continue;
+            }
             float acc[CH];
             for (int o = 0; o < len; o++) acc[o] = 0.0f;
             for (int64_t p = 0; p < K; p++) {
@@ -446,6 +461,21 @@ void brain__sgemm_backend_only(bool ta, bool tb, int64_t M, int64_t N, int64_t K
 
 int64_t brain__sgemm_small_threshold(void) { return BRAIN_SGEMM_SMALL; }
 
+/* BRAIN_SGEMM_DNNL_MIN: in dnnl builds, products below it (M·N·K) also run on the plain-C kernel,
+ * with the library's threads (rows split over them from 2^20).  dnnl_sgemm allocates on every call
+ * (one allocation per call measured on every shape of bench/sgemm_shapes.h but the one-column
+ * gemv ones; three at 2 threads), and the project's rule is that a training step allocates nothing
+ * after the first batch.  Every product of the lecture's models in training is below 2^27 (the
+ * largest: the text LSTM's input product over 200 steps, 6400×256×64 ≈ 2^26.6); measured at one
+ * thread (GFLOP/s, dnnl / plain C; docs/sgemm.md has the table): CNN Dense 1600→64 forward
+ * 105 / 110, dW 100 / 96, dX 66 / 72; LSTM recurrent step 106 / 103, its backward 103 / 110; MLP
+ * products 56–82 / 58–94; behind: NT products with N ≥ 128 (32×128×64: 96 / 76; the first layer's
+ * 32×784×128 dX, which training never computes: 101 / 73) and 6400×256×64 (97 / 75).  From 2^27
+ * (square 1024: 110 / 89) dnnl is kept. */
+#ifndef BRAIN_SGEMM_DNNL_MIN
+#define BRAIN_SGEMM_DNNL_MIN (1 << 27)
+#endif
+
 void brain_sgemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A,
                  int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
 {
@@ -453,6 +483,12 @@ void brain_sgemm(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha,
 #if !defined(BRAIN_SGEMM_PORTABLE) || BRAIN_SGEMM_SMALL > 0
     if ((double)M * (double)N * (double)(K > 0 ? K : 0) <= (double)BRAIN_SGEMM_SMALL) {
         portable(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, 1);
+        return;
+    }
+#endif
+#if defined(BRAIN_SGEMM_DNNL)
+    if ((double)M * (double)N * (double)(K > 0 ? K : 0) < (double)BRAIN_SGEMM_DNNL_MIN) {
+        portable(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, brain__num_threads());
         return;
     }
 #endif

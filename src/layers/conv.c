@@ -14,16 +14,20 @@
  *   dz = dy ⊙ f'(z)
  *   dK += colᵀ · dz,   db += Σ_rows dz
  *   dcol = dz · Kᵀ,    dx[b, ih, iw, c] += Σ dcol over every (row, p, q) that read x[b, ih, iw, c] (col2im)
- * A 1×1 kernel with stride 1 and no padding reads x directly (col = x).
+ * A 1×1 kernel with stride 1 and no padding reads x directly (col = x).  A short window
+ * (kh·kw·C_in ≤ 32, filters a multiple of 32: the first layer on a grey image) forms z from x
+ * directly in forward, without columns, with the same sums in the same order (forward_direct_rows).
  * The batch is processed in chunks of whole images whose columns fit in about 512 KB (L2), so the
  * columns are written and read back while cached: one product per chunk (the whole batch in one
  * product when it fits).  Backward rebuilds each chunk's columns instead of keeping a batch of them.
  * Threads take whole chunks (one OpenMP region per pass, each thread with its own columns and,
- * for dK, its own partial sum added up at the end); a pass with a single chunk (batch 1) leaves
- * the threads to the matrix kernel instead.
+ * for dK, its own partial sum added up at the end); a forward pass with a single chunk (batch 1)
+ * splits that chunk's output rows over the threads instead (each its own columns), a backward one
+ * leaves the threads to the matrix kernel.
  */
 #if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC optimize("O3")
+/* fp-contract: forward_direct_rows's a·b + c must be the FMA the matrix kernel (sgemm.c) uses */
+#pragma GCC optimize("O3", "fp-contract=fast")
 #endif
 #include "internal.h"
 #include "layer_config.h"
@@ -31,6 +35,11 @@
 #include "../core/sgemm_portable.h"
 #include <stdlib.h>
 #include <string.h>
+
+/* forward_direct_rows: windows of at most DIRECT_MAX_K values, DIRECT_TILE pixels × DIRECT_FB filters */
+#define DIRECT_MAX_K 32
+#define DIRECT_FB 32
+#define DIRECT_TILE 6
 
 typedef struct conv {
     brain_layer base;
@@ -42,6 +51,8 @@ typedef struct conv {
     brain_weight *kernel, *bias;
     int64_t H, W, C, OH, OW, pad_top, pad_left;
     bool direct;                            /* 1×1, stride 1, no padding: col is x itself */
+    bool short_window;                      /* forward from x without columns (forward_direct_rows) */
+    int64_t tap_off[DIRECT_MAX_K];          /* there: offset in x of window value k from the window's first */
     int64_t chunk;                          /* images per im2col chunk */
     int max_threads;                        /* threads the buffers below were sized for */
     float *col; int64_t col_cap;            /* one chunk's im2col rows per thread; dcol in backward */
@@ -91,6 +102,11 @@ static brain_status conv_build(brain_layer *l, int n_in, const brain_shape *in, 
     }
     c->pad_top = pad_h;
     c->direct = c->kh == 1 && c->kw == 1 && c->sh == 1 && c->sw == 1;
+    c->short_window = !c->direct && c->kh * c->kw * c->C <= DIRECT_MAX_K && c->filters % DIRECT_FB == 0;
+    if (c->short_window)
+        for (int64_t p = 0, k = 0; p < c->kh; p++)
+            for (int64_t q = 0; q < c->kw; q++)
+                for (int64_t ci = 0; ci < c->C; ci++) c->tap_off[k++] = (p * c->dh * c->W + q * c->dw) * c->C + ci;
     const int64_t per_image = c->OH * c->OW * c->kh * c->kw * c->C;
     c->chunk = per_image >= 131072 ? 1 : 131072 / per_image;
     out->ndim = c->rank + 1;
@@ -124,7 +140,7 @@ static brain_status conv_reserve(brain_layer *l, int64_t batch)
     return s;
 }
 
-/* col rows for output rows r of the batch (r = b·OH + oh).  For each kernel row p, the kw·C
+/* col rows for output rows [r0, r1) of the batch (r = b·OH + oh), from col's start.  For each kernel row p, the kw·C
  * values a window reads are contiguous in x when the dilation along the width is 1, and
  * contiguous in the col row too: one short copy per (ow, p) when the window is inside. */
 static void im2col_rows(const conv *c, const float *x, int64_t r0, int64_t r1, float *col)
@@ -134,7 +150,7 @@ static void im2col_rows(const conv *c, const float *x, int64_t r0, int64_t r1, f
     for (int64_t r = r0; r < r1; r++) {
         const int64_t b = r / OH, oh = r % OH;
         const float *xb = x + b * H * W * C;
-        float *rows = col + r * OW * K;
+        float *rows = col + (r - r0) * OW * K;
         for (int64_t p = 0; p < kh; p++) {
             const int64_t ih = oh * c->sh + p * c->dh - c->pad_top;
             if (ih < 0 || ih >= H) {
@@ -185,6 +201,77 @@ static void col2im_images(const conv *c, const float *dcol, int64_t b0, int64_t 
     }
 }
 
+/* z[r, ow, f] = bias[f] + Σ_(p,q,c) x[window] · K[p, q, c, f] for output rows [r0, r1) (r = b·OH + oh),
+ * formed from x directly.  For short windows (kh·kw·C_in ≤ DIRECT_MAX_K, e.g. the first layer on a
+ * grey image: 9) the matrix product col·K has too short an inner dimension to pay for writing and
+ * reading the columns.  The sums start at 0 and take the window's values in col's order (padding
+ * as 0) before the bias is added: the matrix kernel's order, so the results are the same.  Tiles
+ * of DIRECT_TILE pixels × DIRECT_FB filters are held in registers, like the matrix kernel's
+ * micro-tile (the window's values are read in place at tap_off); a row's last tile is shifted left
+ * to end at the row's end (recomputing a few pixels); tiles touching the padding go value by value.
+ * relu: z is the layer's output and relu (brain__act_forward's x > 0 ? x : 0) is applied as z is
+ * stored, saving a pass over it. */
+static void forward_direct_rows(const conv *c, const float *x, int64_t r0, int64_t r1, float *z, bool relu)
+{
+    const int64_t H = c->H, W = c->W, C = c->C, OH = c->OH, OW = c->OW, kh = c->kh, kw = c->kw, F = c->filters;
+    const int64_t K = kh * kw * C, ps = c->sw * C;
+    const float *kern = c->kernel->value, *bias = c->use_bias ? c->bias->value : NULL;
+    for (int64_t r = r0; r < r1; r++) {
+        const int64_t b = r / OH, oh = r % OH, ih_first = oh * c->sh - c->pad_top;
+        const float *xb = x + b * H * W * C;
+        float *zr = z + r * OW * F;
+        for (int64_t ow0 = 0; ow0 < OW; ow0 += DIRECT_TILE) {
+            const int64_t ow = ow0 + DIRECT_TILE <= OW || OW < DIRECT_TILE ? ow0 : OW - DIRECT_TILE;
+            const int64_t iw_first = ow * c->sw - c->pad_left;
+            const bool inside = ow + DIRECT_TILE <= OW && iw_first >= 0 &&
+                                (ow + DIRECT_TILE - 1) * c->sw + (kw - 1) * c->dw - c->pad_left < W && ih_first >= 0 &&
+                                ih_first + (kh - 1) * c->dh < H;
+            if (inside) {
+                const float *base = xb + (ih_first * W + iw_first) * C;
+                for (int64_t fb = 0; fb < F; fb += DIRECT_FB) {
+                    float acc[DIRECT_TILE][DIRECT_FB];
+                    for (int t = 0; t < DIRECT_TILE; t++)
+                        for (int j = 0; j < DIRECT_FB; j++) acc[t][j] = 0.0f;
+                    for (int64_t k = 0; k < K; k++) {
+                        const float *restrict ap = base + c->tap_off[k];
+                        const float *restrict kv = kern + k * F + fb;
+                        for (int t = 0; t < DIRECT_TILE; t++) {
+                            const float at = ap[t * ps];
+                            for (int j = 0; j < DIRECT_FB; j++) acc[t][j] += at * kv[j];
+                        }
+                    }
+                    for (int t = 0; t < DIRECT_TILE; t++) {
+                        float *restrict zo = zr + (ow + t) * F + fb;
+                        for (int j = 0; j < DIRECT_FB; j++) {
+                            const float v = (bias ? bias[fb + j] : 0.0f) + acc[t][j];
+                            zo[j] = relu ? (v > 0 ? v : 0.0f) : v;
+                        }
+                    }
+                }
+                continue;
+            }
+            const int64_t end = ow0 + DIRECT_TILE < OW ? ow0 + DIRECT_TILE : OW;
+            for (int64_t o = ow0; o < end; o++)
+                for (int64_t f = 0; f < F; f++) {
+                    float acc = 0.0f;
+                    for (int64_t p = 0; p < kh; p++) {
+                        const int64_t ih = ih_first + p * c->dh;
+                        for (int64_t q = 0; q < kw; q++) {
+                            const int64_t iw = o * c->sw + q * c->dw - c->pad_left;
+                            const bool in = ih >= 0 && ih < H && iw >= 0 && iw < W;
+                            for (int64_t ci = 0; ci < C; ci++) {
+                                const float v = in ? xb[(ih * W + iw) * C + ci] : 0.0f;
+                                acc += v * kern[((p * kw + q) * C + ci) * F + f];
+                            }
+                        }
+                    }
+                    const float v = (bias ? bias[f] : 0.0f) + acc;
+                    zr[o * F + f] = relu ? (v > 0 ? v : 0.0f) : v;
+                }
+        }
+    }
+}
+
 /* Threads for a pass over n chunks: several only when the pass is worth a parallel region
  * (about 2 MFLOP or more) and the buffers were sized for them. */
 static int conv_threads(const conv *c, int64_t n_chunks, int64_t rows)
@@ -205,23 +292,50 @@ static void forward_chunks(const conv *c, const brain_layer *l, const float *x, 
     for (int64_t k = k0; k < k1; k++) {
         const int64_t b0 = k * step, nb = batch - b0 < step ? batch - b0 : step, rows = nb * img_rows;
         const float *A = x + b0 * img_in;
-        if (!c->direct) {
-            im2col_rows(c, A, 0, nb * c->OH, col);
-            A = col;
-        }
         float *restrict zc = z + b0 * img_rows * F;
-        if (c->use_bias) {
-            const float *restrict bias = c->bias->value;
-            for (int64_t r = 0; r < rows; r++)
-                for (int64_t j = 0; j < F; j++) zc[r * F + j] = bias[j];
+        float *yc = y + b0 * img_rows * F;
+        if (c->short_window) {
+            const bool relu = l->activation == BRAIN_RELU && zc == yc;
+            forward_direct_rows(c, A, 0, nb * c->OH, zc, relu);
+            if (relu) continue;
         } else {
-            memset(zc, 0, sizeof(float) * (size_t)(rows * F));
+            if (c->use_bias) {
+                const float *restrict bias = c->bias->value;
+                for (int64_t r = 0; r < rows; r++)
+                    for (int64_t j = 0; j < F; j++) zc[r * F + j] = bias[j];
+            } else {
+                memset(zc, 0, sizeof(float) * (size_t)(rows * F));
+            }
+            if (!c->direct) {
+                im2col_rows(c, A, 0, nb * c->OH, col);
+                A = col;
+            }
+            (alone ? brain__sgemm_portable : brain__sgemm_portable_serial)(false, false, rows, F, K, 1.0f, A, K,
+                                                                          c->kernel->value, F, 1.0f, zc, F);
         }
-        (alone ? brain__sgemm_portable : brain__sgemm_portable_serial)(false, false, rows, F, K, 1.0f, A, K,
-                                                                      c->kernel->value, F, 1.0f, zc, F);
-        if (l->activation != BRAIN_LINEAR || zc != y + b0 * img_rows * F)
-            brain__act_forward(l->activation, zc, y + b0 * img_rows * F, rows, F);
+        if (l->activation != BRAIN_LINEAR || zc != yc) brain__act_forward(l->activation, zc, yc, rows, F);
     }
+}
+
+/* A pass of a single chunk (batch 1): the threads split its output rows [r0, r1) (r = b·OH + oh)
+ * instead, each building its own rows' columns and multiplying them. */
+static void forward_rows(const conv *c, const brain_layer *l, const float *x, float *z, float *y, int64_t batch,
+                         int64_t r0, int64_t r1, int tid)
+{
+    const int64_t F = c->filters, K = c->kh * c->kw * c->C, OW = c->OW, rows = (r1 - r0) * OW;
+    if (rows <= 0) return;
+    float *col = c->col + (int64_t)tid * batch * c->OH * OW * K; /* batch ≤ chunk here, see conv_reserve */
+    im2col_rows(c, x, r0, r1, col);
+    float *restrict zc = z + r0 * OW * F, *yc = y + r0 * OW * F;
+    if (c->use_bias) {
+        const float *restrict bias = c->bias->value;
+        for (int64_t r = 0; r < rows; r++)
+            for (int64_t j = 0; j < F; j++) zc[r * F + j] = bias[j];
+    } else {
+        memset(zc, 0, sizeof(float) * (size_t)(rows * F));
+    }
+    brain__sgemm_portable_serial(false, false, rows, F, K, 1.0f, col, K, c->kernel->value, F, 1.0f, zc, F);
+    if (l->activation != BRAIN_LINEAR || zc != yc) brain__act_forward(l->activation, zc, yc, rows, F);
 }
 
 static void conv_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
@@ -230,6 +344,14 @@ static void conv_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const b
     const int64_t batch = in[0]->shape[0];
     const int64_t step = c->direct ? batch : c->chunk, n_chunks = (batch + step - 1) / step;
     float *z = brain__act_backward_uses_y_only(l->activation) ? out->data : c->z;
+    if (n_chunks == 1 && !c->direct && !c->short_window) {
+        const int64_t R = batch * c->OH;
+        const int nt = conv_threads(c, R, batch * c->OH * c->OW);
+        if (nt > 1) {
+            BRAIN_PARALLEL_SPLIT(nt, R, forward_rows(c, l, in[0]->data, z, out->data, batch, r0, r1, tid));
+            return;
+        }
+    }
     const int nt = conv_threads(c, n_chunks, batch * c->OH * c->OW);
     BRAIN_PARALLEL_SPLIT(nt, n_chunks, forward_chunks(c, l, in[0]->data, z, out->data, batch, step, r0, r1, tid, nt == 1));
 }

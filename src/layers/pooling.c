@@ -99,7 +99,25 @@ static void pool_rows(pool *p, const float *x, float *out, int64_t r0, int64_t r
             int64_t h0, h1, w0, w1;
             window(p, oh, ow, &h0, &h1, &w0, &w1);
             float *y = out + (r * OW + ow) * C;
-            if (p->is_max) { /* the window's first cell, then strict > (the first maximum wins) */
+            if (p->is_max && h1 - h0 == 2 && w1 - w0 == 2) { /* 2×2 (the usual window): the same
+                * comparisons in the same order as below, the running maximum in registers */
+                int32_t *restrict arg = p->arg + (r * OW + ow) * C;
+                float *restrict yo = y;
+                const int32_t i0 = (int32_t)(((b * H + h0) * W + w0) * C), i1 = i0 + (int32_t)C,
+                              i2 = i0 + (int32_t)(W * C), i3 = i2 + (int32_t)C;
+                for (int64_t c = 0; c < C; c++) {
+                    float m = x[i0 + c];
+                    int32_t a = i0 + (int32_t)c;
+                    bool win = x[i1 + c] > m;
+                    m = win ? x[i1 + c] : m; a = win ? i1 + (int32_t)c : a;
+                    win = x[i2 + c] > m;
+                    m = win ? x[i2 + c] : m; a = win ? i2 + (int32_t)c : a;
+                    win = x[i3 + c] > m;
+                    m = win ? x[i3 + c] : m; a = win ? i3 + (int32_t)c : a;
+                    yo[c] = m;
+                    arg[c] = a;
+                }
+            } else if (p->is_max) { /* the window's first cell, then strict > (the first maximum wins) */
                 int32_t *arg = p->arg + (r * OW + ow) * C;
                 const int32_t first = (int32_t)(((b * H + h0) * W + w0) * C);
                 for (int64_t c = 0; c < C; c++) { y[c] = x[first + c]; arg[c] = first + (int32_t)c; }
