@@ -14,7 +14,7 @@
  *
  * Data: Fashion-MNIST from the Debian package dataset-fashion-mnist (read with
  * brain_load_fashion_mnist, Keras's fashion_mnist.load_data()), images reshaped to (28, 28, 1)
- * and scaled /255, labels one-hot.  Adam, batch 32, 8 epochs (test accuracy about 0.91; 0.90 after 5).
+ * and scaled /255, labels one-hot.  Adam, batch 32, 10 epochs (measured: test accuracy 0.9097 after 10, 0.9002 after 8).
  *
  * Run: ./build/fashion_cnn  (BRAIN_QUICK=1: 2,000 images to train and 1,000 to test, both from the
  * test file, which is quicker to read, 1 epoch, for the test suite; EPOCHS=n overrides the epoch count).  FASHION_MNIST_DIR overrides
@@ -43,7 +43,7 @@ static brain_status prepare(const brain_tensor *x, const brain_tensor *y, int64_
 int main(void)
 {
     int quick = getenv("BRAIN_QUICK") != NULL;
-    int epochs = getenv("EPOCHS") ? atoi(getenv("EPOCHS")) : quick ? 1 : 8;
+    int epochs = getenv("EPOCHS") ? atoi(getenv("EPOCHS")) : quick ? 1 : 10;
     brain_set_random_seed(42);
 
     /* quick: the smaller test file only, its first 2,000 images to train and the next 1,000 to test */
