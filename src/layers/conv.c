@@ -390,6 +390,13 @@ static void backward_chunks(const conv *c, brain_activation_kind act, const floa
     }
 }
 
+/* db[j] += Σ_r dz[r, j] for the filters j in [j0, j1), rows in order */
+static void bias_grad(const float *dz, int64_t R, int64_t F, int64_t j0, int64_t j1, float *db)
+{
+    for (int64_t r = 0; r < R; r++)
+        for (int64_t j = j0; j < j1; j++) db[j] += dz[r * F + j];
+}
+
 static void conv_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
                           const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
 {
@@ -404,10 +411,10 @@ static void conv_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const 
     if (c->kernel->grad && nt > 1) memset(c->dk_part, 0, sizeof(float) * (size_t)((nt - 1) * K * F));
     BRAIN_PARALLEL_SPLIT(nt, n_chunks, backward_chunks(c, l->activation, out->data, dout->data, in[0]->data, dz,
                                                        din[0] ? din[0]->data : NULL, batch, step, r0, r1, tid, nt == 1));
-    if (c->kernel->grad && c->use_bias) {
+    if (c->kernel->grad && c->use_bias) { /* db[j] += Σ_r dz[r, j]: the threads take 16-filter groups */
         float *db = c->bias->grad;
-        for (int64_t r = 0; r < batch * img_rows; r++)
-            for (int64_t j = 0; j < F; j++) db[j] += dz[r * F + j];
+        const int64_t R = batch * img_rows, groups = (F + 15) / 16;
+        BRAIN_PARALLEL_RANGES(groups, R * F > 65536, bias_grad(dz, R, F, r0 * 16, r1 * 16 < F ? r1 * 16 : F, db));
     }
     if (c->kernel->grad)
         for (int t = 1; t < nt; t++)
