@@ -478,7 +478,7 @@ void brain__sgemm_backend_only(bool ta, bool tb, int64_t M, int64_t N, int64_t K
 int64_t brain__sgemm_small_threshold(void) { return BRAIN_SGEMM_SMALL; }
 
 /* BRAIN_SGEMM_DNNL_MIN: in dnnl builds, products below it (M·N·K) also run on the plain-C kernel,
- * with the library's threads (rows split over them from 2^20).  dnnl_sgemm allocates on every call
+ * with the library's threads (rows, or column panels for fewer than 48 rows, split over them from 2^20).  dnnl_sgemm allocates on every call
  * (one allocation per call measured on every shape of bench/sgemm_shapes.h but the one-column
  * gemv ones; three at 2 threads), and the project's rule is that a training step allocates nothing
  * after the first batch.  Every product of the lecture's models in training is below 2^27 (the

@@ -23,7 +23,9 @@
  * Threads take whole chunks (one OpenMP region per pass, each thread with its own columns and,
  * for dK, its own partial sum added up at the end); a forward pass with a single chunk (batch 1)
  * splits that chunk's output rows over the threads instead (each its own columns), a backward one
- * leaves the threads to the matrix kernel.
+ * leaves the threads to the matrix kernel.  In backward each chunk forms its own dz = act'(z) ⊙ dy
+ * inside its thread's pass; the bias gradient's column sums split groups of 16 filters over the
+ * threads afterwards (each filter's sum over the rows in order, as one thread would).
  */
 #if defined(__GNUC__) && !defined(__clang__)
 /* fp-contract: forward_direct_rows's a·b + c must be the FMA the matrix kernel (sgemm.c) uses */
