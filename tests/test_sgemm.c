@@ -153,6 +153,12 @@ int main(void)
     brain_set_num_threads(0);
     threshold();
     run_case(brain__sgemm_portable, false, false, 1000, 300, 200, 1, 0, 5, false); /* threaded rows */
+    brain_set_num_threads(2); /* few rows: threaded column panels (the last one partial), all four layouts */
+    for (int t = 0; t < 4; t++) {
+        run_case(brain__sgemm_portable, t & 1, t & 2, 32, 1000, 64, 1, 0, 3, false);
+        run_case(brain__sgemm_portable, t & 1, t & 2, 31, 100, 400, 0.5f, 2, 0, false);
+    }
+    brain_set_num_threads(0);
     printf("%d products checked\n", g_cases);
     return check_summary("test_sgemm");
 }

@@ -339,6 +339,22 @@ static void gemm_strided(int64_t M, int64_t N, int64_t K, float alpha, const flo
         }
         return;
     }
+    if (threads > 1 && N >= 2 * NR && (double)M * N * K >= BRAIN_PORTABLE_PAR_MIN) {
+        /* few rows (a Dense layer's batch of 32), many columns: the threads split whole NR-wide
+         * panels of columns instead; every C entry is the same sum in the same order either way */
+        int64_t panels = (N + NR - 1) / NR;
+        if (threads > panels) threads = (int)panels;
+#pragma omp parallel num_threads(threads)
+        {
+            int t = omp_get_thread_num(), nt = omp_get_num_threads();
+            int64_t p0 = panels * t / nt, p1 = panels * (t + 1) / nt;
+            int64_t c0 = p0 * NR, c1 = p1 * NR < N ? p1 * NR : N;
+            if (c1 > c0)
+                gemm_one_thread(M, c1 - c0, K, alpha, A, ars, acs, B + c0 * bcs, brs, bcs, beta, C + c0 * ccs,
+                                crs, ccs);
+        }
+        return;
+    }
 #else
     (void)threads;
 #endif
@@ -462,7 +478,7 @@ void brain__sgemm_backend_only(bool ta, bool tb, int64_t M, int64_t N, int64_t K
 int64_t brain__sgemm_small_threshold(void) { return BRAIN_SGEMM_SMALL; }
 
 /* BRAIN_SGEMM_DNNL_MIN: in dnnl builds, products below it (M·N·K) also run on the plain-C kernel,
- * with the library's threads (rows split over them from 2^20).  dnnl_sgemm allocates on every call
+ * with the library's threads (rows, or column panels for fewer than 48 rows, split over them from 2^20).  dnnl_sgemm allocates on every call
  * (one allocation per call measured on every shape of bench/sgemm_shapes.h but the one-column
  * gemv ones; three at 2 threads), and the project's rule is that a training step allocates nothing
  * after the first batch.  Every product of the lecture's models in training is below 2^27 (the

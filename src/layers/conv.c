@@ -23,7 +23,9 @@
  * Threads take whole chunks (one OpenMP region per pass, each thread with its own columns and,
  * for dK, its own partial sum added up at the end); a forward pass with a single chunk (batch 1)
  * splits that chunk's output rows over the threads instead (each its own columns), a backward one
- * leaves the threads to the matrix kernel.
+ * leaves the threads to the matrix kernel.  In backward each chunk forms its own dz = act'(z) ⊙ dy
+ * inside its thread's pass; the bias gradient's column sums split groups of 16 filters over the
+ * threads afterwards (each filter's sum over the rows in order, as one thread would).
  */
 #if defined(__GNUC__) && !defined(__clang__)
 /* fp-contract: forward_direct_rows's a·b + c must be the FMA the matrix kernel (sgemm.c) uses */
@@ -358,8 +360,9 @@ static void conv_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const b
 
 /* One thread's backward over chunks [k0, k1): dK (into the kernel's gradient for thread 0, into
  * its own part for the others) from rebuilt columns, then dcol = dz·Kᵀ and col2im into dx. */
-static void backward_chunks(const conv *c, const float *x, const float *dz, float *dx, int64_t batch, int64_t step,
-                            int64_t k0, int64_t k1, int tid, bool alone)
+static void backward_chunks(const conv *c, brain_activation_kind act, const float *y, const float *dy, const float *x,
+                            const float *dz, float *dx, int64_t batch, int64_t step, int64_t k0, int64_t k1, int tid,
+                            bool alone)
 {
     const int64_t F = c->filters, K = c->kh * c->kw * c->C, img_in = c->H * c->W * c->C, img_rows = c->OH * c->OW;
     void (*gemm)(bool, bool, int64_t, int64_t, int64_t, float, const float *, int64_t, const float *, int64_t, float,
@@ -370,6 +373,9 @@ static void backward_chunks(const conv *c, const float *x, const float *dz, floa
         const int64_t b0 = k * step, nb = batch - b0 < step ? batch - b0 : step, rows = nb * img_rows;
         const float *xc = x + b0 * img_in, *g = dz + b0 * img_rows * F;
         float *dxc = dx ? dx + b0 * img_in : NULL;
+        if (act != BRAIN_LINEAR) /* the chunk's dz = act'(z) ⊙ dy */
+            brain__act_backward(act, c->z ? c->z + b0 * img_rows * F : NULL, y + b0 * img_rows * F,
+                                dy + b0 * img_rows * F, c->dz + b0 * img_rows * F, rows, F, false);
         if (c->direct) {
             if (dk) gemm(true, false, K, F, rows, 1.0f, xc, K, g, F, 1.0f, dk, F);
             if (dxc) gemm(false, false, rows, K, F, 1.0f, g, F, c->kt, K, 1.0f, dxc, K);
@@ -386,29 +392,32 @@ static void backward_chunks(const conv *c, const float *x, const float *dz, floa
     }
 }
 
+/* db[j] += Σ_r dz[r, j] for the filters j in [j0, j1), rows in order */
+static void bias_grad(const float *dz, int64_t R, int64_t F, int64_t j0, int64_t j1, float *db)
+{
+    for (int64_t r = 0; r < R; r++)
+        for (int64_t j = j0; j < j1; j++) db[j] += dz[r * F + j];
+}
+
 static void conv_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
                           const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
 {
     conv *c = (conv *)l;
     const int64_t batch = in[0]->shape[0], F = c->filters, K = c->kh * c->kw * c->C, img_rows = c->OH * c->OW;
-    const float *dz = dout->data;
-    if (l->activation != BRAIN_LINEAR) {
-        brain__act_backward(l->activation, c->z, out->data, dout->data, c->dz, batch * img_rows, F, false);
-        dz = c->dz;
-    }
-    if (c->kernel->grad && c->use_bias) {
-        float *db = c->bias->grad;
-        for (int64_t r = 0; r < batch * img_rows; r++)
-            for (int64_t j = 0; j < F; j++) db[j] += dz[r * F + j];
-    }
+    const float *dz = l->activation != BRAIN_LINEAR ? c->dz : dout->data; /* each chunk forms its own dz */
     if (din[0])
         for (int64_t k = 0; k < K; k++)
             for (int64_t j = 0; j < F; j++) c->kt[j * K + k] = c->kernel->value[k * F + j];
     const int64_t step = c->direct ? batch : c->chunk, n_chunks = (batch + step - 1) / step;
     const int nt = conv_threads(c, n_chunks, batch * img_rows);
     if (c->kernel->grad && nt > 1) memset(c->dk_part, 0, sizeof(float) * (size_t)((nt - 1) * K * F));
-    BRAIN_PARALLEL_SPLIT(nt, n_chunks, backward_chunks(c, in[0]->data, dz, din[0] ? din[0]->data : NULL, batch, step,
-                                                       r0, r1, tid, nt == 1));
+    BRAIN_PARALLEL_SPLIT(nt, n_chunks, backward_chunks(c, l->activation, out->data, dout->data, in[0]->data, dz,
+                                                       din[0] ? din[0]->data : NULL, batch, step, r0, r1, tid, nt == 1));
+    if (c->kernel->grad && c->use_bias) { /* db[j] += Σ_r dz[r, j]: the threads take 16-filter groups */
+        float *db = c->bias->grad;
+        const int64_t R = batch * img_rows, groups = (F + 15) / 16;
+        BRAIN_PARALLEL_RANGES(groups, R * F > 65536, bias_grad(dz, R, F, r0 * 16, r1 * 16 < F ? r1 * 16 : F, db));
+    }
     if (c->kernel->grad)
         for (int t = 1; t < nt; t++)
             for (int64_t i = 0; i < K * F; i++) c->kernel->grad[i] += c->dk_part[(int64_t)(t - 1) * K * F + i];

@@ -160,8 +160,9 @@ static void pool_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const 
     const int64_t batch = in[0]->shape[0], H = p->H, W = p->W, C = p->C, OH = p->OH, OW = p->OW;
     float *dx = din[0]->data;
     const float *dy = dout->data;
-    if (p->is_max) {
-        for (int64_t i = 0; i < dout->size; i++) dx[p->arg[i]] += dy[i];
+    if (p->is_max) { /* an image's winners lie in that image: the threads take whole images */
+        const int64_t per = OH * OW * C;
+        BRAIN_PARALLEL_RANGES(batch, dout->size > 65536, for (int64_t i = r0 * per; i < r1 * per; i++) dx[p->arg[i]] += dy[i]);
         return;
     }
     for (int64_t r = 0; r < batch * OH; r++) {
