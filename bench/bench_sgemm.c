@@ -15,27 +15,7 @@
 
 /* Every allocation in the process (the library's, oneDNN's, libgomp's) is counted, to show which
  * products allocate per call (the allocs/call column). */
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void *__libc_memalign(size_t, size_t);
-extern void __libc_free(void *);
-static volatile unsigned long long g_allocs;
-void *malloc(size_t n) { g_allocs++; return __libc_malloc(n); }
-void *calloc(size_t a, size_t b) { g_allocs++; return __libc_calloc(a, b); }
-void *realloc(void *p, size_t n) { g_allocs++; return __libc_realloc(p, n); }
-void free(void *p) { __libc_free(p); }
-void *memalign(size_t al, size_t n) { g_allocs++; return __libc_memalign(al, n); }
-void *aligned_alloc(size_t al, size_t n) { g_allocs++; return __libc_memalign(al, n); }
-void *valloc(size_t n) { g_allocs++; return __libc_memalign(4096, n); }
-int posix_memalign(void **out, size_t al, size_t n)
-{
-    g_allocs++;
-    void *p = __libc_memalign(al, n);
-    if (!p) return 12; /* ENOMEM */
-    *out = p;
-    return 0;
-}
+#include "../tests/alloc_count.h"
 static unsigned long long alloc_count(void) { return g_allocs; }
 
 typedef void (*gemm_fn)(bool, bool, int64_t, int64_t, int64_t, float, const float *, int64_t,
