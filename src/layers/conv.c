@@ -213,6 +213,19 @@ static void col2im_images(const conv *c, const float *dcol, int64_t b0, int64_t 
  * to end at the row's end (recomputing a few pixels); tiles touching the padding go value by value.
  * relu: z is the layer's output and relu (brain__act_forward's x > 0 ? x : 0) is applied as z is
  * stored, saving a pass over it. */
+/* z rows start at the bias (or 0); the product then accumulates into them. */
+static void init_z(const conv *c, float *restrict z, int64_t rows)
+{
+    const int64_t F = c->filters;
+    if (!c->use_bias) {
+        memset(z, 0, sizeof(float) * (size_t)(rows * F));
+        return;
+    }
+    const float *restrict bias = c->bias->value;
+    for (int64_t r = 0; r < rows; r++)
+        for (int64_t j = 0; j < F; j++) z[r * F + j] = bias[j];
+}
+
 static void forward_direct_rows(const conv *c, const float *x, int64_t r0, int64_t r1, float *z, bool relu)
 {
     const int64_t H = c->H, W = c->W, C = c->C, OH = c->OH, OW = c->OW, kh = c->kh, kw = c->kw, F = c->filters;
@@ -301,13 +314,7 @@ static void forward_chunks(const conv *c, const brain_layer *l, const float *x, 
             forward_direct_rows(c, A, 0, nb * c->OH, zc, relu);
             if (relu) continue;
         } else {
-            if (c->use_bias) {
-                const float *restrict bias = c->bias->value;
-                for (int64_t r = 0; r < rows; r++)
-                    for (int64_t j = 0; j < F; j++) zc[r * F + j] = bias[j];
-            } else {
-                memset(zc, 0, sizeof(float) * (size_t)(rows * F));
-            }
+            init_z(c, zc, rows);
             if (!c->direct) {
                 im2col_rows(c, A, 0, nb * c->OH, col);
                 A = col;
@@ -329,13 +336,7 @@ static void forward_rows(const conv *c, const brain_layer *l, const float *x, fl
     float *col = c->col + (int64_t)tid * batch * c->OH * OW * K; /* batch ≤ chunk here, see conv_reserve */
     im2col_rows(c, x, r0, r1, col);
     float *restrict zc = z + r0 * OW * F, *yc = y + r0 * OW * F;
-    if (c->use_bias) {
-        const float *restrict bias = c->bias->value;
-        for (int64_t r = 0; r < rows; r++)
-            for (int64_t j = 0; j < F; j++) zc[r * F + j] = bias[j];
-    } else {
-        memset(zc, 0, sizeof(float) * (size_t)(rows * F));
-    }
+    init_z(c, zc, rows);
     brain__sgemm_portable_serial(false, false, rows, F, K, 1.0f, col, K, c->kernel->value, F, 1.0f, zc, F);
     if (l->activation != BRAIN_LINEAR || zc != yc) brain__act_forward(l->activation, zc, yc, rows, F);
 }
