@@ -228,11 +228,7 @@ struct brain_model {
     brain_rng rng;                                     /* init, dropout, shuffling */
 
     brain_optimizer *optimizer;
-    brain_output_head *heads; int n_heads;             /* compiled: one per output */
-    /* = heads[0]'s loss and metrics (borrowed, not owned): what single-output code reads */
-    brain_loss *loss;
-    brain_metric **metrics; int n_metrics;             /* compile(metrics=...) */
-    brain_metric **wmetrics; int n_wmetrics;           /* weighted_metrics */
+    brain_output_head *heads; int n_heads;             /* compiled: one per output (loss, metrics) */
 
     /* explicit-loop state */
     int64_t last_batch;             /* rows of the last forward */

@@ -184,8 +184,8 @@ static void keras2_file(void)
     brain_model *m = NULL;
     CHECK_OK(brain_load_model(DIR "keras2_style.h5", &m, NULL));
     CHECK(m && m->compiled && m->optimizer->kind == BRAIN_OPT_ADAM && !strcmp(m->optimizer->name, "Adam"));
-    CHECK(m && m->n_metrics == 1 && !strcmp(m->metrics[0]->name, "accuracy"));
-    CHECK(m && !strcmp(brain_loss_name(m->loss), "categorical_crossentropy"));
+    CHECK(m && m->heads[0].n_metrics == 1 && !strcmp(m->heads[0].metrics[0]->name, "accuracy"));
+    CHECK(m && !strcmp(brain_loss_name(m->heads[0].loss), "categorical_crossentropy"));
     brain_model_free(m);
 }
 

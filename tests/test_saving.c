@@ -59,8 +59,8 @@ static void test_round_trip(void)
     CHECK(l->optimizer->n == m->optimizer->n);
     for (int k = 0; k < 3; k++)
         CHECK(l->optimizer->slot[k] && !memcmp(l->optimizer->slot[k], m->optimizer->slot[k], sizeof(float) * m->n_params));
-    CHECK(!strcmp(brain_loss_name(l->loss), "categorical_crossentropy"));
-    CHECK(l->n_metrics == 1 && !strcmp(l->metrics[0]->name, "accuracy"));
+    CHECK(!strcmp(brain_loss_name(l->heads[0].loss), "categorical_crossentropy"));
+    CHECK(l->heads[0].n_metrics == 1 && !strcmp(l->heads[0].metrics[0]->name, "accuracy"));
     CHECK(!memcmp(&l->rng, &m->rng, sizeof m->rng));
     CHECK(!strcmp(brain_model_name(l), "round_trip"));
     CHECK(!strcmp(brain_model_layer(l, 2)->name, "hidden"));

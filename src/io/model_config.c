@@ -163,10 +163,11 @@ static cJSON *compile_json(const brain_model *m)
     if (!c) return NULL;
     cJSON_AddItemToObject(c, "optimizer", optimizer_json(m->optimizer));
     if (m->n_heads <= 1) {
-        cJSON_AddItemToObject(c, "loss", loss_json(m->loss));
+        const brain_output_head h0 = m->n_heads ? m->heads[0] : (brain_output_head){0};
+        cJSON_AddItemToObject(c, "loss", loss_json(h0.loss));
         cJSON_AddNullToObject(c, "loss_weights");
-        cJSON_AddItemToObject(c, "metrics", metrics_json(m->metrics, m->n_metrics));
-        cJSON_AddItemToObject(c, "weighted_metrics", metrics_json(m->wmetrics, m->n_wmetrics));
+        cJSON_AddItemToObject(c, "metrics", metrics_json(h0.metrics, h0.n_metrics));
+        cJSON_AddItemToObject(c, "weighted_metrics", metrics_json(h0.wmetrics, h0.n_wmetrics));
     } else { /* several outputs: dicts keyed by output name, as Keras writes them */
         cJSON *loss = cJSON_AddObjectToObject(c, "loss"), *lw = cJSON_AddObjectToObject(c, "loss_weights");
         cJSON *mt = cJSON_AddObjectToObject(c, "metrics"), *wm = cJSON_AddObjectToObject(c, "weighted_metrics");

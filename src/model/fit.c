@@ -41,9 +41,6 @@ void brain__free_heads(brain_model *m)
     }
     free(m->heads);
     m->heads = NULL; m->n_heads = 0;
-    m->loss = NULL;
-    m->metrics = m->wmetrics = NULL;
-    m->n_metrics = m->n_wmetrics = 0;
 }
 
 static void free_compiled(brain_model *m)
@@ -141,9 +138,6 @@ brain_status brain_compile(brain_model *m, const brain_compile_options *opt)
     }
     brain_loss_free(o.loss); /* a top-level loss every output replaced with its own */
     o.loss = NULL;
-    m->loss = m->heads[0].loss;
-    m->metrics = m->heads[0].metrics; m->n_metrics = m->heads[0].n_metrics;
-    m->wmetrics = m->heads[0].wmetrics; m->n_wmetrics = m->heads[0].n_wmetrics;
     if ((s = brain__model_relayout_if_needed(m))) goto drop;
     m->compiled = true;
     return BRAIN_OK;
@@ -722,7 +716,7 @@ brain_status brain_model_forward(brain_model *m, const brain_tensor *x, bool tra
 brain_status brain_model_loss(brain_model *m, const brain_tensor *y, const brain_loss *loss, double *value)
 {
     if (!m || !y) return brain__fail(BRAIN_ERR_ARG, "brain_model_loss: model and y are required");
-    const brain_loss *l = loss ? loss : m->loss;
+    const brain_loss *l = loss ? loss : m->n_heads ? m->heads[0].loss : NULL;
     if (!l) return brain__fail(BRAIN_ERR_STATE, "brain_model_loss: pass a loss or compile model '%s' with one", m->name);
     if (!m->built || m->last_batch == 0)
         return brain__fail(BRAIN_ERR_STATE, "brain_model_loss: call brain_model_forward first");
