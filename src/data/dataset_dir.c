@@ -119,7 +119,7 @@ static brain_status decode_png(const char *path, int channels, uint8_t **px, int
     memset(&im, 0, sizeof im);
     im.version = PNG_IMAGE_VERSION;
     if (!png_image_begin_read_from_file(&im, path))
-        return brain__fail(BRAIN_ERR_FORMAT, "%s: not a readable PNG image: %s", path, im.message);
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: corrupt or truncated PNG image: %s", path, im.message);
     im.format = channels == 1 ? PNG_FORMAT_GRAY : channels == 3 ? PNG_FORMAT_RGB : PNG_FORMAT_RGBA;
     *px = malloc(PNG_IMAGE_SIZE(im));
     if (!*px) { png_image_free(&im); return brain__fail(BRAIN_ERR_NOMEM, "%s: out of memory decoding", path); }

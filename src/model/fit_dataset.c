@@ -53,8 +53,12 @@ brain_status brain_predict_dataset(brain_model *m, brain_dataset *ds, const brai
     if ((s = brain__dataset_reset(ds, 0, NULL))) return s;
     const brain_shape os = brain_model_output_shape_k(m, 0);
     const int64_t ors = brain__shape_size(&os);
-    int64_t rows = 0, cap = brain_dataset_num_rows(ds) > 0 && steps == brain_dataset_num_batches(ds) ? brain_dataset_num_rows(ds) : 0;
+    int64_t rows = 0, cap = 0;
     float *buf = NULL;
+    if (brain_dataset_num_rows(ds) > 0 && steps == brain_dataset_num_batches(ds)) {  /* known: one allocation */
+        cap = brain_dataset_num_rows(ds);
+        if (!(buf = brain__alloc_array((size_t)(cap * ors), sizeof(float)))) return BRAIN_ERR_NOMEM;
+    }
     brain_batch b = {0};
     for (int64_t i = 0; i < steps && !s; i++) {
         if ((s = brain_dataset_get_batch(ds, i, &b))) break;
