@@ -34,7 +34,13 @@ static void write_text(const char *p, const char *text)
     fclose(f);
 }
 static int g_warnings;
-static void capture(const char *text, void *user) { (void)user; if (strstr(text, "Warning: skipping")) g_warnings++; }
+static char g_out[8192];
+static void capture(const char *text, void *user)
+{
+    (void)user;
+    if (strstr(text, "Warning: skipping")) g_warnings++;
+    if (strlen(g_out) + strlen(text) < sizeof g_out) strcat(g_out, text);
+}
 
 static brain_tensor *blobs(int64_t n, int64_t d, uint64_t seed, brain_tensor **y_out)
 {
@@ -120,8 +126,20 @@ static void test_fit_equivalence(void)
     CHECK(brain_dataset_num_batches(inf) == -1);
     CHECK_FAILS(brain_fit_dataset(m, inf, &(brain_fit_dataset_options){.verbose = BRAIN_SILENT}, NULL), "give steps_per_epoch");
     brain_history *h = NULL;
-    CHECK_OK(brain_fit_dataset(m, inf, &(brain_fit_dataset_options){.epochs = 3, .steps_per_epoch = 5, .verbose = BRAIN_SILENT}, &h));
+    /* the progress bar and a checkpoint, as with tensors */
+    char ck[600];
+    snprintf(ck, sizeof ck, "%s/ds_{epoch}.keras", g_dir);
+    brain_callback *mc = brain_model_checkpoint(ck, &(brain_model_checkpoint_options){.monitor = "loss"});
+    g_out[0] = 0;
+    brain_set_print_hook(capture, NULL);
+    CHECK_OK(brain_fit_dataset(m, inf, &(brain_fit_dataset_options){.epochs = 3, .steps_per_epoch = 5,
+                                                                     .verbose = BRAIN_ONE_LINE_PER_EPOCH,
+                                                                     .callbacks = (brain_callback *[]){mc, NULL}}, &h));
+    brain_set_print_hook(NULL, NULL);
+    CHECK_MSG(strstr(g_out, "Epoch 3/3") && strstr(g_out, "5/5") && strstr(g_out, "accuracy:"), "%s", g_out);
+    CHECK(access(path("ds_3.keras"), R_OK) == 0);
     CHECK(brain_history_num_epochs(h) == 3);
+    brain_callback_free(mc);
     brain_history_free(h);
     /* a text dataset is refused by fit with a pointer to the fix */
     brain_dataset_free(inf);
