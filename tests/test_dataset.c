@@ -148,6 +148,13 @@ static void test_fit_equivalence(void)
 }
 
 /* ---------------------------------------------------------------- tensors and transformations */
+static brain_status double_x(brain_batch *b, int64_t i, uint64_t seed, void *user)
+{
+    (void)i; (void)seed; (void)user;
+    for (int64_t k = 0; k < b->x[0].size; k++) b->x[0].data[k] *= 2;
+    return BRAIN_OK;
+}
+
 static void test_tensors_and_ops(void)
 {
     brain_tensor *x = brain_tensor_new(2, (int64_t[]){10, 2}), *y = brain_tensor_new(1, (int64_t[]){10});
@@ -200,6 +207,16 @@ static void test_tensors_and_ops(void)
     CHECK(brain_dataset_num_batches(d) == 6);
     CHECK_OK(brain_dataset_get_batch(d, 5, &b));
     CHECK(b.y[0].data[0] == 5);
+    brain_dataset_free(d);
+    /* a map changing batches in place never changes the source it views */
+    d = brain_dataset_map(brain_dataset_from_tensors(1, xs, 1, ys, &(brain_dataset_tensor_options){.batch_size = 4}),
+                          double_x, NULL, 1);
+    for (int e = 0; e < 2; e++) {
+        CHECK_OK(brain_dataset_reset(d, e));
+        CHECK_OK(brain_dataset_get_batch(d, 1, &b));
+        CHECK(b.x[0].data[0] == 8 && b.x[0].data[1] == 208);
+    }
+    CHECK(x->data[8] == 4 && x->data[9] == 104);
     brain_dataset_free(d);
     /* shard: contiguous parts of each batch */
     d = brain_dataset_shard(brain_dataset_from_tensors(1, xs, 1, ys, &(brain_dataset_tensor_options){.batch_size = 4}), 2, 1);

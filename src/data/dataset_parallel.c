@@ -75,7 +75,7 @@ static brain_status materialize(brain_batch *b)
 static brain_status produce(par_ds *p, int64_t i, brain_batch *b, int epoch)
 {
     brain_status s = brain_dataset_get_batch(p->base.up, i, b);
-    if (!s && p->n_threads > 0) s = materialize(b);
+    if (!s && p->fn) s = materialize(b);   /* fn changes the batch: never the source's memory it may view */
     if (!s && p->fn) s = p->fn(b, i, map_seed(epoch, i), p->user);
     return s;
 }
