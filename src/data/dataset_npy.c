@@ -4,9 +4,10 @@
  * declares (a shorter file is an error naming it, not a crash when a row past the end is
  * touched).  get_batch converts the batch's rows (in order, or in the epoch's shuffled order)
  * from the mapping into the batch's float32 storage.  Pages read count towards the process's
- * resident memory until handed back: once a file's reads since the last hand-back pass
- * DROP_EVERY bytes, madvise(MADV_DONTNEED) drops its pages from this process (they stay in the
- * kernel's page cache), so resident memory stays bounded whatever the file size. */
+ * resident memory until handed back: once what a file's reads may have mapped since the last
+ * hand-back passes DROP_EVERY (256 MB), madvise(MADV_DONTNEED) drops its pages from this process (they stay in the
+ * kernel's page cache), so resident memory stays bounded whatever the file size.  A read
+ * counts its row and, when it jumps (shuffled rows), the 64 KB the kernel maps around a fault. */
 #define _DEFAULT_SOURCE
 #include "dataset.h"
 #include "data_internal.h"
@@ -20,13 +21,14 @@
 #include <unistd.h>
 
 #define DROP_EVERY ((int64_t)256 << 20)
+#define FAULT_AROUND ((int64_t)64 << 10)
 
 typedef struct npy_map {
     const uint8_t *map;
     size_t map_len;
     brain__npy_info h;
     int64_t row_elems, row_bytes;
-    atomic_llong since_drop;
+    atomic_llong since_drop, last_row;
 } npy_map;
 
 static brain_status map_open(const char *path, npy_map *m)
@@ -86,7 +88,10 @@ static void map_close(npy_map *m)
 static void map_read(npy_map *m, int64_t row, float *dst)
 {
     brain__npy_convert(m->h.type, m->map + m->h.data_offset + row * m->row_bytes, dst, m->row_elems);
-    if (atomic_fetch_add(&m->since_drop, m->row_bytes) + m->row_bytes > DROP_EVERY) {
+    /* what this read may have mapped: the row, and, when it does not follow the last row read,
+     * the kernel's fault-around (it maps up to 64 KB of cached pages around a faulting page) */
+    const int64_t mapped = m->row_bytes + (row == atomic_exchange(&m->last_row, row + 1) ? 0 : FAULT_AROUND);
+    if (atomic_fetch_add(&m->since_drop, mapped) + mapped > DROP_EVERY) {
         atomic_store(&m->since_drop, 0);
         madvise((void *)m->map, m->map_len, MADV_DONTNEED);
     }
