@@ -4,31 +4,29 @@
  * declares (a shorter file is an error naming it, not a crash when a row past the end is
  * touched).  get_batch converts the batch's rows (in order, or in the epoch's shuffled order)
  * from the mapping into the batch's float32 storage.  Pages read count towards the process's
- * resident memory until handed back: once what a file's reads may have mapped since the last
- * hand-back passes DROP_EVERY (256 MB), madvise(MADV_DONTNEED) drops its pages from this process (they stay in the
- * kernel's page cache), so resident memory stays bounded whatever the file size.  A read
- * counts its row and, when it jumps (shuffled rows), the 64 KB the kernel maps around a fault. */
+ * resident memory until handed back, and a fault on a file in the page cache may map a whole
+ * large folio (up to 2 MB) around the row; so after reading, each row (shuffled) or the batch's
+ * row range (in order) is handed back with madvise(MADV_DONTNEED) over its 2 MB-aligned span —
+ * the pages stay in the kernel's page cache, and resident memory stays at a few MB whatever the
+ * file size. */
 #define _DEFAULT_SOURCE
 #include "dataset.h"
 #include "data_internal.h"
 #include <errno.h>
 #include <fcntl.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define DROP_EVERY ((int64_t)256 << 20)
-#define FAULT_AROUND ((int64_t)64 << 10)
+#define RELEASE_ALIGN ((uintptr_t)2 << 20)
 
 typedef struct npy_map {
     const uint8_t *map;
     size_t map_len;
     brain__npy_info h;
     int64_t row_elems, row_bytes;
-    atomic_llong since_drop, last_row;
 } npy_map;
 
 static brain_status map_open(const char *path, npy_map *m)
@@ -85,16 +83,22 @@ static void map_close(npy_map *m)
     m->map = NULL;
 }
 
-static void map_read(npy_map *m, int64_t row, float *dst)
+static void map_read(const npy_map *m, int64_t row, float *dst)
 {
     brain__npy_convert(m->h.type, m->map + m->h.data_offset + row * m->row_bytes, dst, m->row_elems);
-    /* what this read may have mapped: the row, and, when it does not follow the last row read,
-     * the kernel's fault-around (it maps up to 64 KB of cached pages around a faulting page) */
-    const int64_t mapped = m->row_bytes + (row == atomic_exchange(&m->last_row, row + 1) ? 0 : FAULT_AROUND);
-    if (atomic_fetch_add(&m->since_drop, mapped) + mapped > DROP_EVERY) {
-        atomic_store(&m->since_drop, 0);
-        madvise((void *)m->map, m->map_len, MADV_DONTNEED);
-    }
+}
+
+/* Hands rows [r0, r1) back: their pages leave this process's resident set (they stay in the
+ * page cache).  The range is widened to 2 MB boundaries, as a fault may have mapped a whole
+ * large folio (up to 2 MB) of cached file around the row. */
+static void map_release(const npy_map *m, int64_t r0, int64_t r1)
+{
+    const uintptr_t base = (uintptr_t)m->map, lo = base + m->h.data_offset + (size_t)(r0 * m->row_bytes),
+                    hi = base + m->h.data_offset + (size_t)(r1 * m->row_bytes), end = base + m->map_len;
+    uintptr_t a = lo & ~(uintptr_t)(RELEASE_ALIGN - 1), b = (hi + RELEASE_ALIGN - 1) & ~(uintptr_t)(RELEASE_ALIGN - 1);
+    if (a < base) a = base;
+    if (b > ((end + 4095) & ~(uintptr_t)4095)) b = (end + 4095) & ~(uintptr_t)4095;
+    if (b > a) madvise((void *)a, b - a, MADV_DONTNEED);
 }
 
 typedef struct npy_ds {
@@ -118,7 +122,15 @@ static brain_status npy_get(brain_dataset *d, int64_t i, brain_batch *out)
         shape[0] = nb;
         float *dst = k == 0 ? brain_batch_x(out, 0, m->h.ndim, shape) : brain_batch_y(out, 0, m->h.ndim, shape);
         if (!dst) return BRAIN_ERR_NOMEM;
-        for (int64_t r = 0; r < nb; r++) map_read(m, p->perm ? p->perm[b0 + r] : b0 + r, dst + r * m->row_elems);
+        if (p->perm)
+            for (int64_t r = 0; r < nb; r++) {
+                map_read(m, p->perm[b0 + r], dst + r * m->row_elems);
+                map_release(m, p->perm[b0 + r], p->perm[b0 + r] + 1);
+            }
+        else {
+            for (int64_t r = 0; r < nb; r++) map_read(m, b0 + r, dst + r * m->row_elems);
+            map_release(m, b0, b0 + nb);
+        }
     }
     out->rows = nb;
     return BRAIN_OK;
