@@ -469,7 +469,9 @@ brain_status brain__fit_run(brain_model *m, const char *fn, brain_dataset *train
 
     brain_batch batch = {0}, vbatch = {0};
     float *cwb = NULL; int64_t cwb_cap = 0;
-    if (train->batch_size > 0 && (s = brain__model_reserve(m, train->batch_size))) return s;
+    /* a batch never holds more rows than the data (batch_size may be larger: one batch) */
+    const int64_t reserve_rows = train->num_rows >= 0 && train->num_rows < train->batch_size ? train->num_rows : train->batch_size;
+    if (reserve_rows > 0 && (s = brain__model_reserve(m, reserve_rows))) return s;
     if ((s = brain__dist_sync_model(m))) return s;   /* data-parallel: every rank from rank 0's weights */
 
     brain_history *h = brain__history_new();
