@@ -2,9 +2,10 @@
  *
  * Every rank holds the whole model and trains on its own part of each global batch:
  *   start   params, state ← rank 0's (MPI_Bcast), so every rank starts from the same weights
- *   step    g ← Σ_r n_r · g_r / Σ_r n_r   (one MPI_Allreduce on the flat gradient buffer m->grads,
- *           n_r = the rank's rows, carried as one extra element), then the same optimizer step
- *           everywhere: the weights stay identical without ever being sent again
+ *   step    g ← Σ_r n_r · g_r / Σ_r n_r over the flat gradient buffer m->grads (n_r = the rank's
+ *           rows): in buckets sent while backward runs (MPI_Iallreduce, as PyTorch DDP), or in
+ *           one MPI_Allreduce after it; then the same optimizer step everywhere: the weights
+ *           stay identical without ever being sent again
  *   epoch   loss sums, row counts and metric states summed, so logs are the global ones
  * Rank 0 alone prints (fit sets verbose 0 elsewhere) and writes files (ModelCheckpoint and
  * CSVLogger are left out on the other ranks).  BatchNormalization uses each rank's own batch
@@ -84,21 +85,91 @@ void brain_dist_finalize(void)
     free(g_dbuf); g_dbuf = NULL; g_dcap = 0;
 }
 
+#ifdef BRAIN_HAVE_MPI
+/* ------------------------------------------------------------------ buckets overlapped with backward
+ * Weights sit in m->params in layer order and the backward pass visits the layers in reverse, so
+ * once node i's backward is done every gradient from its layer's first offset to the end is
+ * final.  When that finished, unsent tail [lo, sent_lo) reaches g_bucket floats, it is scaled by
+ * the rows into the send buffer and its MPI_Iallreduce starts; each later node's hook calls
+ * MPI_Testall so the library progresses them while backward goes on.  The rest [0, sent_lo)
+ * goes when backward is over; the row count travels in its own tiny allreduce.  Each element is
+ * summed over the same ranks as in the single allreduce, so the result does not depend on
+ * where the buckets fall.  Regularization gradients are added after the pass, so a model with a
+ * regularizer uses the single allreduce. */
+#define MAX_BUCKETS 64
+static MPI_Request g_req[MAX_BUCKETS + 1];
+static int g_nreq;
+static int64_t g_sent_lo = -1, g_bucket = 64 * 1024;
+static float g_rows_send, g_rows_sum;
+
+static void launch(brain_model *m, int64_t lo, int64_t hi)
+{
+    const float w = (float)m->last_batch;
+    for (int64_t i = lo; i < hi; i++) g_buf[i] = m->grads[i] * w;
+    if (MPI_Iallreduce(MPI_IN_PLACE, g_buf + lo, (int)(hi - lo), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &g_req[g_nreq]) == MPI_SUCCESS)
+        g_nreq++;
+}
+
+static void grad_ready(brain_model *m, int node)
+{
+    const brain_layer *l = m->nodes[node].layer;
+    const double t0 = MPI_Wtime();
+    if (g_sent_lo < 0) {                             /* the step's first hook: the row count */
+        g_sent_lo = m->n_params;
+        g_rows_send = (float)m->last_batch;
+        if (MPI_Iallreduce(&g_rows_send, &g_rows_sum, 1, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &g_req[0]) == MPI_SUCCESS)
+            g_nreq = 1;
+    }
+    int64_t lo = g_sent_lo;
+    for (int k = 0; l && k < l->n_weights; k++)
+        if (l->weights[k]->trainable && l->weights[k]->offset < lo) lo = l->weights[k]->offset;
+    if (g_sent_lo - lo >= g_bucket && g_nreq < MAX_BUCKETS) { launch(m, lo, g_sent_lo); g_sent_lo = lo; }
+    int done;
+    if (g_nreq) MPI_Testall(g_nreq, g_req, &done, MPI_STATUSES_IGNORE);
+    g_allreduce_s += MPI_Wtime() - t0;
+}
+
+static bool has_regularizer(const brain_model *m)
+{
+    for (int i = 0; i < m->n_weights; i++)
+        if (m->weights[i]->trainable && (m->weights[i]->reg.l1 != 0 || m->weights[i]->reg.l2 != 0)) return true;
+    return false;
+}
+#endif
+
+static brain_status ensure_buf(int64_t n)
+{
+    if (n + 1 <= g_cap) return BRAIN_OK;             /* once: the buffer outlives the fit */
+    float *p = realloc(g_buf, sizeof(float) * (size_t)(n + 1));
+    if (!p) return brain__fail(BRAIN_ERR_NOMEM, "out of memory for the allreduce buffer (%lld floats)", (long long)n + 1);
+    g_buf = p; g_cap = n + 1;
+    return BRAIN_OK;
+}
+
 brain_status brain__dist_average_grads(brain_model *m, int64_t rows)
 {
     if (g_size == 1) return BRAIN_OK;
 #ifdef BRAIN_HAVE_MPI
     const int64_t n = m->n_params;
-    if (n + 1 > g_cap) {                               /* once: the buffer outlives the fit */
-        float *p = realloc(g_buf, sizeof(float) * (size_t)(n + 1));
-        if (!p) return brain__fail(BRAIN_ERR_NOMEM, "out of memory for the allreduce buffer (%lld floats)", (long long)n + 1);
-        g_buf = p; g_cap = n + 1;
+    brain_status s = ensure_buf(n);
+    if (s) return s;
+    double t0 = MPI_Wtime();
+    int rc;
+    if (m->grad_ready && g_sent_lo >= 0) {           /* buckets: send the rest, wait for all */
+        if (g_sent_lo > 0) launch(m, 0, g_sent_lo);
+        rc = MPI_Waitall(g_nreq, g_req, MPI_STATUSES_IGNORE);
+        g_nreq = 0;
+        g_sent_lo = -1;
+        g_allreduce_s += MPI_Wtime() - t0;
+        if (rc != MPI_SUCCESS) return mpi_fail(rc, "MPI_Iallreduce of the gradient buckets");
+        const float inv = 1.0f / g_rows_sum;
+        for (int64_t i = 0; i < n; i++) m->grads[i] = g_buf[i] * inv;
+        return BRAIN_OK;
     }
     const float w = (float)rows;
     for (int64_t i = 0; i < n; i++) g_buf[i] = m->grads[i] * w;
     g_buf[n] = w;
-    double t0 = MPI_Wtime();
-    int rc = MPI_Allreduce(MPI_IN_PLACE, g_buf, (int)(n + 1), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
+    rc = MPI_Allreduce(MPI_IN_PLACE, g_buf, (int)(n + 1), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
     g_allreduce_s += MPI_Wtime() - t0;
     if (rc != MPI_SUCCESS) return mpi_fail(rc, "MPI_Allreduce of the gradients");
     const float inv = 1.0f / g_buf[n];
@@ -159,8 +230,25 @@ brain_status brain__dist_sync_model(brain_model *m)
     if (m->n_params) rc = MPI_Bcast(m->params, (int)m->n_params, MPI_FLOAT, 0, MPI_COMM_WORLD);
     if (rc == MPI_SUCCESS && m->n_state) rc = MPI_Bcast(m->state, (int)m->n_state, MPI_FLOAT, 0, MPI_COMM_WORLD);
     if (rc != MPI_SUCCESS) return mpi_fail(rc, "MPI_Bcast of rank 0's weights");
+    brain_status s = ensure_buf(m->n_params);
+    if (s) return s;
+    const char *b = getenv("BRAIN_DIST_BUCKET");   /* floats per bucket; 0: one allreduce after backward */
+    if (b) g_bucket = atoll(b);
+    g_nreq = 0;
+    g_sent_lo = -1;
+    m->grad_ready = g_bucket > 0 && !has_regularizer(m) ? grad_ready : NULL;
 #endif
     return BRAIN_OK;
+}
+
+void brain__dist_end_fit(brain_model *m)
+{
+#ifdef BRAIN_HAVE_MPI
+    if (g_nreq) MPI_Waitall(g_nreq, g_req, MPI_STATUSES_IGNORE);   /* a step that failed half-way */
+    g_nreq = 0;
+    g_sent_lo = -1;
+#endif
+    if (m) m->grad_ready = NULL;
 }
 
 brain_status brain__dist_callbacks(brain_callback **cbs, brain_callback ***out)

@@ -472,12 +472,13 @@ brain_status brain__fit_run(brain_model *m, const char *fn, brain_dataset *train
     /* a batch never holds more rows than the data (batch_size may be larger: one batch) */
     const int64_t reserve_rows = train->num_rows >= 0 && train->num_rows < train->batch_size ? train->num_rows : train->batch_size;
     if (reserve_rows > 0 && (s = brain__model_reserve(m, reserve_rows))) return s;
-    if ((s = brain__dist_sync_model(m))) return s;   /* data-parallel: every rank from rank 0's weights */
 
     brain_history *h = brain__history_new();
     if (!h) return BRAIN_ERR_NOMEM;
     brain_callback **cbs = o.callbacks, **own_cbs = NULL;
     if ((s = brain__dist_callbacks(cbs, &own_cbs))) { brain_history_free(h); return s; }
+    /* data-parallel: every rank from rank 0's weights, gradient buckets hooked into backward */
+    if ((s = brain__dist_sync_model(m))) { brain__dist_end_fit(m); brain_history_free(h); free(own_cbs); return s; }
     if (own_cbs) cbs = own_cbs;                 /* rank > 0: without the callbacks that write files */
     int64_t steps = steps_per_epoch ? steps_per_epoch : ds_batches;
     brain_logs logs = {0};
@@ -560,6 +561,7 @@ brain_status brain__fit_run(brain_model *m, const char *fn, brain_dataset *train
     CALL_CBS(ignored, cbs, on_train_end, m, &logs);
     (void)ignored;
     if (!s) s = m->callback_status; /* the failing callback set brain_last_error */
+    brain__dist_end_fit(m);
     brain_batch_release(&batch);
     brain_batch_release(&vbatch);
     free(cwb);
