@@ -969,6 +969,9 @@ brain_status brain_dataset_get_batch(brain_dataset *ds, int64_t i, brain_batch *
 brain_status brain_dataset_reset(brain_dataset *ds, int epoch);
 /* Class names (image and text folders: the subfolder names, sorted), NULL for other sources. */
 const char *const *brain_dataset_class_names(const brain_dataset *ds, int *n);
+/* Keras's ds.file_paths: an image or text folder dataset's files, in its (subset's) order before
+ * any per-epoch shuffle; NULL for other sources. */
+const char *const *brain_dataset_file_paths(const brain_dataset *ds, int64_t *n);
 void brain_dataset_free(brain_dataset *ds);
 
 /* ---- sources */

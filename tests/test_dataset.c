@@ -4,6 +4,7 @@
 #include "brain.h"
 #include "internal.h"
 #include "check.h"
+#include "golden_image_dir.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -504,6 +505,29 @@ static void test_directories(void)
     CHECK(b.rows == 11 && b.x[0].data[0] == first);
     brain_dataset_free(d);
 #endif
+    /* Keras's own choice of files for validation_split + subset (tools/gen_image_dir_golden.py) */
+    mkdir(path("tree"), 0755);
+    for (int i = 0; golden_tree[i]; i++) {
+        char rel[256], *slash;
+        snprintf(rel, sizeof rel, "tree/%s", golden_tree[i]);
+        for (slash = strchr(rel + 5, '/'); slash; slash = strchr(slash + 1, '/')) { *slash = 0; mkdir(path(rel), 0755); *slash = '/'; }
+        write_text(path(rel), "");
+    }
+    for (int sub = 0; sub < 2; sub++) {
+        const char *const *want = sub ? golden_validation : golden_training;
+        brain_dataset *g = NULL;
+        CHECK_OK(brain_image_dataset_from_directory(path("tree"), &(brain_directory_options){.seed = GOLDEN_SEED, .has_seed = true,
+                 .validation_split = GOLDEN_SPLIT, .subset = sub ? "validation" : "training"}, &g));
+        int64_t nf = 0;
+        const char *const *fp = brain_dataset_file_paths(g, &nf);
+        int64_t nw = 0, same = 0;
+        while (want[nw]) nw++;
+        const size_t pre = strlen(path("tree/"));
+        for (int64_t i = 0; fp && i < nf && i < nw; i++) same += strlen(fp[i]) > pre && !strcmp(fp[i] + pre, want[i]);
+        CHECK_MSG(nf == nw && same == nw, "subset %d: %lld files, %lld as Keras orders them (of %lld)", sub, (long long)nf,
+                  (long long)same, (long long)nw);
+        brain_dataset_free(g);
+    }
     /* texts */
     mkdir(path("txt"), 0755); mkdir(path("txt/neg"), 0755); mkdir(path("txt/pos"), 0755);
     write_text(path("txt/neg/1.txt"), "a dull film");

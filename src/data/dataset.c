@@ -153,6 +153,13 @@ const char *const *brain_dataset_class_names(const brain_dataset *ds, int *n)
     return ds ? (const char *const *)ds->class_names : NULL;
 }
 
+const char *const *brain_dataset_file_paths(const brain_dataset *ds, int64_t *n)
+{
+    while (ds && !ds->file_paths) ds = ds->up;
+    if (n) *n = ds ? ds->n_files : 0;
+    return ds ? ds->file_paths : NULL;
+}
+
 brain_status brain_dataset_get_batch(brain_dataset *ds, int64_t i, brain_batch *out)
 {
     if (!ds || !out) return brain__fail(BRAIN_ERR_ARG, "brain_dataset_get_batch: dataset and out are required");

@@ -29,6 +29,7 @@ struct brain_dataset {
     int batch_size;                 /* rows of every batch but maybe the last */
     bool random_access, thread_safe;
     char **class_names; int n_classes;
+    const char *const *file_paths; int64_t n_files;   /* folder sources: their own list (not owned here) */
 };
 
 /* Allocates a dataset of `size` bytes (zeroed) with the vtable; NULL + error when out of memory. */

@@ -408,7 +408,11 @@ static brain_status from_directory(const char *fn, const char *dir, const brain_
             if (!(d->paths[i] = join(f->root, f->name))) s = BRAIN_ERR_NOMEM;
             d->labels[i] = (float)f->label;
         }
-        if (!s) dir_reset(&d->base, 0, NULL);
+        if (!s) {
+            d->base.file_paths = (const char *const *)d->paths;
+            d->base.n_files = d->n;
+            dir_reset(&d->base, 0, NULL);
+        }
     }
     for (int k = 0; classes && k < nc; k++) free(classes[k]);
     free(classes);
