@@ -5,6 +5,7 @@
 #include "internal.h"
 #include "check.h"
 #include "golden_image_dir.h"
+#include "golden_resize.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -469,6 +470,23 @@ static void test_directories(void)
     CHECK(b.x[0].shape[3] == 1 && b.x[0].data[0] == 0 && b.x[0].data[1] == 25 && b.x[0].data[2] == 75 && b.x[0].data[3] == 100);
     CHECK(b.y[0].ndim == 2 && b.y[0].shape[1] == 1 && b.y[0].data[0] == 1);
     brain_dataset_free(d);
+    /* Keras's own bilinear resize (keras.ops.image.resize, tools/gen_resize_golden.py), down and up */
+    mkdir(path("rs"), 0755); mkdir(path("rs/a"), 0755);
+    uint8_t src[5 * 7 * 3];
+    for (int yy = 0; yy < 5; yy++)
+        for (int xx = 0; xx < 7; xx++)
+            for (int c = 0; c < 3; c++) src[(yy * 7 + xx) * 3 + c] = (uint8_t)((37 * yy + 11 * xx + 53 * c) % 256);
+    write_png(path("rs/a/img.png"), 7, 5, 3, src);
+    for (int up = 0; up < 2; up++) {
+        const int hh = up ? 9 : 3, ww = up ? 11 : 4;
+        const float *want = up ? golden_resize_up : golden_resize_down;
+        CHECK_OK(brain_image_dataset_from_directory(path("rs"), &(brain_directory_options){.image_size = {hh, ww}}, &d));
+        CHECK_OK(brain_dataset_get_batch(d, 0, &b));
+        double worst = 0;
+        for (int k = 0; k < hh * ww * 3; k++) worst = fmax(worst, fabs(b.x[0].data[k] - want[k]));
+        CHECK_MSG(worst < 1e-3, "resize to %d x %d: max difference from Keras %g", hh, ww, worst);
+        brain_dataset_free(d);
+    }
     /* an empty class folder */
     mkdir(path("small/b"), 0755);
     CHECK_FAILS(brain_image_dataset_from_directory(path("small"), NULL, &d), "small/b' holds no images");
