@@ -143,7 +143,19 @@ static void test_fit_equivalence(void)
     CHECK(brain_history_num_epochs(h) == 3);
     brain_callback_free(mc);
     brain_history_free(h);
-    /* a text dataset is refused by fit with a pointer to the fix */
+    /* validation_steps / steps: only the first batches are evaluated */
+    brain_dataset *three = brain_dataset_from_tensors(1, (const brain_tensor *[]){x}, 1, (const brain_tensor *[]){y},
+                                                      &(brain_dataset_tensor_options){.batch_size = 64});
+    brain_tensor *x64 = brain_tensor_slice_rows(x, 0, 64), *y64 = brain_tensor_slice_rows(y, 0, 64);
+    brain_logs l1 = {0}, l2 = {0};
+    CHECK_OK(brain_evaluate_dataset(m, three, &(brain_eval_dataset_options){.steps = 1, .verbose = BRAIN_SILENT}, &l1));
+    CHECK_OK(brain_evaluate(m, x64, y64, &(brain_eval_options){.batch_size = 64, .verbose = BRAIN_SILENT}, &l2));
+    CHECK(l1.n > 0 && l1.values[0] == l2.values[0]);
+    brain_tensor *p1 = NULL;
+    CHECK_OK(brain_predict_dataset(m, three, &(brain_eval_dataset_options){.steps = 2, .verbose = BRAIN_SILENT}, &p1));
+    CHECK(p1 && p1->shape[0] == 128);
+    brain_tensor_free(p1); brain_tensor_free(x64); brain_tensor_free(y64);
+    brain_dataset_free(three);
     brain_dataset_free(inf);
     brain_model_free(m);
     brain_tensor_free(x); brain_tensor_free(y); brain_tensor_free(xv); brain_tensor_free(yv);
