@@ -1031,6 +1031,8 @@ typedef struct brain_directory_options {
     float validation_split;          /* with subset */
     const char *subset;              /* "training" or "validation" */
     bool skip_bad_files;             /* a corrupt file is skipped with a warning, not an error */
+    bool follow_links;               /* descend into linked sub-folders of a class (default no, as Keras) */
+    int64_t max_length;              /* texts: cut each to this many bytes (default: whole) */
 } brain_directory_options;
 /* Keras's image_dataset_from_directory: dir/<class>/..., files .png|jpg|jpeg, labels from the
  * subfolder names (sorted), x (batch, height, width, channels) float32 0..255. */

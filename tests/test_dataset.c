@@ -567,6 +567,24 @@ static void test_directories(void)
     CHECK_OK(brain_text_dataset_from_directory(path("txt"), &(brain_directory_options){.shuffle = BRAIN_OFF}, &d));
     CHECK_OK(brain_dataset_get_batch(d, 0, &b));
     CHECK(b.rows == 3 && b.texts && !strcmp(b.texts[0], "a dull film") && !strcmp(b.texts[2], "a great film") && b.y[0].data[2] == 1);
+    brain_dataset *cut = NULL;
+    brain_batch cb = {0};
+    CHECK_OK(brain_text_dataset_from_directory(path("txt"), &(brain_directory_options){.shuffle = BRAIN_OFF, .max_length = 5}, &cut));
+    CHECK_OK(brain_dataset_get_batch(cut, 0, &cb));
+    CHECK(cb.rows == 3 && !strcmp(cb.texts[0], "a dul") && !strcmp(cb.texts[1], "not g"));
+    brain_batch_release(&cb);
+    brain_dataset_free(cut);
+    /* a linked folder is walked only with follow_links */
+    char target[600];
+    snprintf(target, sizeof target, "%s/txt/neg", g_dir);
+    CHECK(symlink(target, path("txt/pos/linked")) == 0);
+    CHECK_OK(brain_text_dataset_from_directory(path("txt"), &(brain_directory_options){.shuffle = BRAIN_OFF}, &cut));
+    CHECK(brain_dataset_num_rows(cut) == 3);
+    brain_dataset_free(cut);
+    CHECK_OK(brain_text_dataset_from_directory(path("txt"), &(brain_directory_options){.shuffle = BRAIN_OFF, .follow_links = true}, &cut));
+    CHECK(brain_dataset_num_rows(cut) == 5);
+    brain_dataset_free(cut);
+    remove(path("txt/pos/linked"));
     brain_text_vectorizer *tv = brain_text_vectorizer_new(NULL);
     CHECK_OK(brain_text_vectorizer_adapt(tv, b.texts, b.rows));
     brain_dataset *vd = brain_dataset_vectorize_text(d, tv);

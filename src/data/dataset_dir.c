@@ -3,7 +3,8 @@
  * Indexing (keras/src/utils/dataset_utils.py index_directory): the class names are the
  * subfolders of `dir`, sorted (or opt->class_names in the given order); each class folder is
  * walked recursively, folders in sorted order and files sorted within one, keeping names that
- * end (any case) in .png/.jpg/.jpeg (images) or .txt (texts).  With shuffle, the file list and
+ * end (any case) in .png/.jpg/.jpeg (images) or .txt (texts); linked sub-folders only with
+ * follow_links (Keras's os.walk does not follow them by default).  With shuffle, the file list and
  * the labels are shuffled with NumPy's RandomState(seed) as Keras does, so that validation_split
  * picks the same files: training = all but the last int(split · n), validation = those.
  * Every epoch then reads the files in a new order drawn from (seed, epoch) (Keras uses a
@@ -65,7 +66,14 @@ static char *join(const char *a, const char *b)
 
 static bool is_dir(const char *path) { struct stat st; return !stat(path, &st) && S_ISDIR(st.st_mode); }
 
-static brain_status walk(const char *root, int label, bool images, file_list *out, int depth)
+/* a folder to walk into: with follow_links any folder, else only one that is not a link */
+static bool walk_into(const char *path, bool follow)
+{
+    struct stat st;
+    return follow ? is_dir(path) : !lstat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+static brain_status walk(const char *root, int label, bool images, bool follow, file_list *out, int depth)
 {
     if (depth > 64) return brain__fail(BRAIN_ERR_IO, "'%s': folders nested too deep (a link loop?)", root);
     DIR *d = opendir(root);
@@ -76,7 +84,8 @@ static brain_status walk(const char *root, int label, bool images, file_list *ou
         if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2]))) continue;
         char *full = join(root, e->d_name);
         if (!full) { s = BRAIN_ERR_NOMEM; break; }
-        if (is_dir(full)) { s = walk(full, label, images, out, depth + 1); free(full); continue; }
+        if (walk_into(full, follow)) { s = walk(full, label, images, follow, out, depth + 1); free(full); continue; }
+        if (is_dir(full)) { free(full); continue; }           /* a linked folder, not followed */
         free(full);
         if (!has_ext(e->d_name, images)) continue;
         if (out->n == out->cap) {
@@ -264,7 +273,8 @@ static brain_status dir_get(brain_dataset *ds, int64_t i, brain_batch *out)
                 }
                 continue;
             }
-            tp[kept] = (const char *)bp[kept]; lp[kept] = n; idp[kept] = d->labels[f];
+            tp[kept] = (const char *)bp[kept]; lp[kept] = d->o.max_length > 0 && (int64_t)n > d->o.max_length ? (size_t)d->o.max_length : n;
+            idp[kept] = d->labels[f];
             kept++;
         }
         if (!s) s = brain__batch_set_texts(out, tp, lp, kept);
@@ -357,7 +367,7 @@ static brain_status from_directory(const char *fn, const char *dir, const brain_
         if (!cdir) { s = BRAIN_ERR_NOMEM; break; }
         int64_t before = files.n;
         if (!is_dir(cdir)) s = brain__fail(BRAIN_ERR_IO, "%s: the class folder '%s' does not exist", fn, cdir);
-        else s = walk(cdir, k, images, &files, 0);
+        else s = walk(cdir, k, images, o.follow_links, &files, 0);
         if (!s && files.n == before)
             s = brain__fail(BRAIN_ERR_ARG, "%s: the class folder '%s' holds no %s; remove it or add some", fn, cdir,
                             images ? "images (.png, .jpg, .jpeg)" : "texts (.txt)");
