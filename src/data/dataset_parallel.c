@@ -142,6 +142,10 @@ static brain_status par_get(brain_dataset *d, int64_t i, brain_batch *out)
     if (p->n_threads == 0) return produce(p, i, out, p->epoch);
     pthread_mutex_lock(&p->mu);
     brain_status s = start_threads(p);
+    if (!s && p->stop) {                              /* the last reset failed: nothing is read */
+        pthread_mutex_unlock(&p->mu);
+        return brain__fail(BRAIN_ERR_STATE, "the %s stage: the dataset's last reset failed; reset it again", d->vt->name);
+    }
     if (!s && i != p->next_deliver) {               /* a jump: start over from i */
         if (!d->up->random_access) {
             pthread_mutex_unlock(&p->mu);

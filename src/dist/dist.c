@@ -101,13 +101,15 @@ static MPI_Request g_req[MAX_BUCKETS + 1];
 static int g_nreq;
 static int64_t g_sent_lo = -1, g_bucket = 64 * 1024;
 static float g_rows_send, g_rows_sum;
+static int g_launch_rc = MPI_SUCCESS;               /* the first failed MPI_Iallreduce of the step */
 
 static void launch(brain_model *m, int64_t lo, int64_t hi)
 {
     const float w = (float)m->last_batch;
     for (int64_t i = lo; i < hi; i++) g_buf[i] = m->grads[i] * w;
-    if (MPI_Iallreduce(MPI_IN_PLACE, g_buf + lo, (int)(hi - lo), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &g_req[g_nreq]) == MPI_SUCCESS)
-        g_nreq++;
+    int rc = MPI_Iallreduce(MPI_IN_PLACE, g_buf + lo, (int)(hi - lo), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &g_req[g_nreq]);
+    if (rc == MPI_SUCCESS) g_nreq++;
+    else if (g_launch_rc == MPI_SUCCESS) g_launch_rc = rc;
 }
 
 static void grad_ready(brain_model *m, int node)
@@ -117,8 +119,9 @@ static void grad_ready(brain_model *m, int node)
     if (g_sent_lo < 0) {                             /* the step's first hook: the row count */
         g_sent_lo = m->n_params;
         g_rows_send = (float)m->last_batch;
-        if (MPI_Iallreduce(&g_rows_send, &g_rows_sum, 1, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &g_req[0]) == MPI_SUCCESS)
-            g_nreq = 1;
+        int rc = MPI_Iallreduce(&g_rows_send, &g_rows_sum, 1, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &g_req[0]);
+        if (rc == MPI_SUCCESS) g_nreq = 1;
+        else if (g_launch_rc == MPI_SUCCESS) g_launch_rc = rc;
     }
     int64_t lo = g_sent_lo;
     for (int k = 0; l && k < l->n_weights; k++)
@@ -158,6 +161,8 @@ brain_status brain__dist_average_grads(brain_model *m, int64_t rows)
     if (m->grad_ready && g_sent_lo >= 0) {           /* buckets: send the rest, wait for all */
         if (g_sent_lo > 0) launch(m, 0, g_sent_lo);
         rc = MPI_Waitall(g_nreq, g_req, MPI_STATUSES_IGNORE);
+        if (rc == MPI_SUCCESS) rc = g_launch_rc;
+        g_launch_rc = MPI_SUCCESS;
         g_nreq = 0;
         g_sent_lo = -1;
         g_allreduce_s += MPI_Wtime() - t0;
@@ -246,6 +251,7 @@ void brain__dist_end_fit(brain_model *m)
 #ifdef BRAIN_HAVE_MPI
     if (g_nreq) MPI_Waitall(g_nreq, g_req, MPI_STATUSES_IGNORE);   /* a step that failed half-way */
     g_nreq = 0;
+    g_launch_rc = MPI_SUCCESS;
     g_sent_lo = -1;
 #endif
     if (m) m->grad_ready = NULL;
