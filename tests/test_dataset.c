@@ -267,7 +267,7 @@ static brain_status add_seed_map(brain_batch *b, int64_t i, uint64_t seed, void 
 static brain_status failing_map(brain_batch *b, int64_t i, uint64_t seed, void *user)
 {
     (void)b; (void)seed; (void)user;
-    return i == 4 ? brain__fail(BRAIN_ERR_ARG, "map test failure at batch %lld", (long long)i) : BRAIN_OK;
+    return i == 4 ? brain_set_error(BRAIN_ERR_ARG, "map test failure at batch %lld", (long long)i) : BRAIN_OK;
 }
 
 static void test_generator_map_prefetch(void)

@@ -5,6 +5,7 @@
  * sample weights) and a text arena; sources write into them or point the tensors at their own
  * memory (views).  After the first batch of the largest size, get_batch allocates nothing. */
 #include "dataset.h"
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -126,6 +127,16 @@ void brain_batch_release(brain_batch *b)
     free(b->text_arena_);
     free(b->text_ptrs_);
     memset(b, 0, sizeof *b);
+}
+
+brain_status brain_set_error(brain_status code, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt ? fmt : "", ap);
+    va_end(ap);
+    return brain__fail(code, "%s", buf);
 }
 
 /* ------------------------------------------------------------------ the interface */
