@@ -1052,7 +1052,12 @@ brain_dataset *brain_dataset_batch(brain_dataset *ds, int batch_size, bool drop_
 typedef brain_status (*brain_map_fn)(brain_batch *b, int64_t i, uint64_t seed, void *user);
 /* For generators and map functions: sets this thread's error message (printf-style) and returns
  * code, so that the failure reaches brain_last_error() on the caller's thread with its reason. */
-brain_status brain_set_error(brain_status code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#if defined(__GNUC__)
+#define BRAIN__PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define BRAIN__PRINTF_LIKE(f, a)
+#endif
+brain_status brain_set_error(brain_status code, const char *fmt, ...) BRAIN__PRINTF_LIKE(2, 3);
 brain_dataset *brain_dataset_map(brain_dataset *ds, brain_map_fn fn, void *user, int num_threads);
 /* The text vectorizer applied to a text dataset's texts: x[0] (batch, length) token ids. */
 brain_dataset *brain_dataset_vectorize_text(brain_dataset *ds, const brain_text_vectorizer *v);
