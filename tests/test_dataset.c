@@ -257,6 +257,8 @@ static brain_status gen_get(int64_t i, brain_batch *out, void *u)
     for (int r = 0; r < 3; r++) { x[2 * r] = (float)(i * 10 + r); x[2 * r + 1] = 1; y[r] = (float)(r % 2); }
     return BRAIN_OK;
 }
+static brain_status gen_nothing(int64_t i, brain_batch *out, void *u) { (void)i; (void)out; (void)u; return BRAIN_OK; }
+static int64_t gen_bad_len(void *u) { (void)u; return -3; }
 static void gen_end(int epoch, void *u) { (void)epoch; ((gen_state *)u)->epochs_ended++; }
 static brain_status add_seed_map(brain_batch *b, int64_t i, uint64_t seed, void *user)
 {
@@ -317,6 +319,14 @@ static void test_generator_map_prefetch(void)
     for (int i = 0; i < 7 && !s; i++) s = brain_dataset_get_batch(d, i, &b);
     CHECK_MSG(s == BRAIN_ERR_ARG && strstr(brain_last_error(), "map test failure at batch 4"), "%s", brain_last_error());
     brain_dataset_free(d);
+    /* bad generators: no x filled, a negative length, no callbacks */
+    d = brain_dataset_from_generator(&(brain_generator){.len = gen_len, .get_batch = gen_nothing});
+    CHECK_FAILS(brain_dataset_get_batch(d, 0, &b), "get_batch(0) returned no x");
+    brain_dataset_free(d);
+    CHECK(brain_dataset_from_generator(&(brain_generator){.len = gen_bad_len, .get_batch = gen_get}) == NULL);
+    CHECK(strstr(brain_last_error(), "len() returned -3") != NULL);
+    CHECK(brain_dataset_from_generator(&(brain_generator){.len = gen_len}) == NULL);
+    CHECK(strstr(brain_last_error(), "len and get_batch are required") != NULL);
     /* fit on a generator */
     brain_set_random_seed(2);
     brain_model *m = brain_sequential(NULL);
