@@ -237,6 +237,11 @@ static void test_tensors_and_ops(void)
     CHECK_OK(brain_dataset_get_batch(d, 0, &b));
     CHECK(b.rows == 2 && b.y[0].data[0] == 2 && b.y[0].data[1] == 3);
     brain_dataset_free(d);
+    /* rows that differ; a class folder named but absent */
+    brain_tensor *y9 = brain_tensor_new(1, (int64_t[]){9});
+    CHECK(brain_dataset_from_tensors(1, xs, 1, (const brain_tensor *[]){y9}, NULL) == NULL);
+    CHECK(strstr(brain_last_error(), "y 0 has 9 rows but x 0 has 10") != NULL);
+    brain_tensor_free(y9);
     /* a NULL source chains to NULL with the error kept */
     CHECK(brain_dataset_prefetch(brain_dataset_shuffle(brain_dataset_from_tensors(0, NULL, 0, NULL, NULL), 4, 1), 2) == NULL);
     CHECK(strstr(brain_last_error(), "x tensors") != NULL);
@@ -512,6 +517,8 @@ static void test_directories(void)
     /* an empty class folder */
     mkdir(path("small/b"), 0755);
     CHECK_FAILS(brain_image_dataset_from_directory(path("small"), NULL, &d), "small/b' holds no images");
+    CHECK_FAILS(brain_image_dataset_from_directory(path("img"), &(brain_directory_options){
+                .class_names = (const char *[]){"cats", "birds", NULL}}, &d), "img/birds' does not exist");
     CHECK_FAILS(brain_image_dataset_from_directory(path("img"), &(brain_directory_options){.label_mode = BRAIN_LABELS_BINARY,
                 .class_names = (const char *[]){"cats", "dogs", "birds", NULL}}, &d), "exactly 2 classes");
     /* a corrupt JPEG and a truncated PNG: errors naming the file, or skipped with a warning */
