@@ -1034,7 +1034,7 @@ typedef struct brain_directory_options {
     bool follow_links;               /* descend into linked sub-folders of a class (default no, as Keras) */
     int64_t max_length;              /* texts: cut each to this many bytes (default: whole) */
 } brain_directory_options;
-/* Keras's image_dataset_from_directory: dir/<class>/..., files .png|jpg|jpeg, labels from the
+/* Keras's image_dataset_from_directory: dir/<class>/..., files .png|jpg|jpeg|tif|tiff, labels from the
  * subfolder names (sorted), x (batch, height, width, channels) float32 0..255. */
 brain_status brain_image_dataset_from_directory(const char *dir, const brain_directory_options *opt, brain_dataset **out);
 /* Keras's text_dataset_from_directory: dir/<class>/..., files .txt; batches carry `texts`. */

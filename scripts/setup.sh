@@ -4,7 +4,7 @@
 #   scripts/setup.sh --test     plus what the test job uses (valgrind)
 set -euo pipefail
 pkgs=(gcc make cmake libdnnl-dev libc6-dev zlib1g-dev libzip-dev libcjson-dev libhdf5-dev pkg-config
-      dataset-fashion-mnist libpng-dev libturbojpeg0-dev libopenmpi-dev openmpi-bin)
+      dataset-fashion-mnist libpng-dev libturbojpeg0-dev libtiff-dev libopenmpi-dev openmpi-bin)
 [ "${1:-}" = "--test" ] && pkgs+=(valgrind)
 missing=()
 for p in "${pkgs[@]}"; do

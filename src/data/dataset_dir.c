@@ -3,7 +3,7 @@
  * Indexing (keras/src/utils/dataset_utils.py index_directory): the class names are the
  * subfolders of `dir`, sorted (or opt->class_names in the given order); each class folder is
  * walked recursively, folders in sorted order and files sorted within one, keeping names that
- * end (any case) in .png/.jpg/.jpeg (images) or .txt (texts); linked sub-folders only with
+ * end (any case) in .png/.jpg/.jpeg/.tif/.tiff (images) or .txt (texts); linked sub-folders only with
  * follow_links (Keras's os.walk does not follow them by default).  With shuffle, the file list and
  * the labels are shuffled with NumPy's RandomState(seed) as Keras does, so that validation_split
  * picks the same files: training = all but the last int(split · n), validation = those.
@@ -11,7 +11,8 @@
  * tf.data shuffle buffer of 8 batches there; this is a full shuffle).
  *
  * Images are decoded when a batch needs them — PNG with libpng's simplified API, JPEG with
- * libjpeg-turbo's TurboJPEG (the format is read from the file's first bytes, not its name) —
+ * libjpeg-turbo's TurboJPEG, TIFF with libtiff's RGBA reader (the format is read from the
+ * file's first bytes, not its name) —
  * to the colour mode's channels, then resized to image_size with bilinear interpolation on
  * half-pixel centres (tf.image.resize's default, no antialiasing): for output pixel o,
  * the source coordinate is s = (o + ½)·in/out − ½, its neighbours max(⌊s⌋, 0) and
@@ -24,6 +25,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,9 @@
 #endif
 #ifdef BRAIN_HAVE_JPEG
 #include <turbojpeg.h>
+#endif
+#ifdef BRAIN_HAVE_TIFF
+#include <tiffio.h>
 #endif
 
 typedef struct file_ent { char *root, *name; int label; } file_ent;
@@ -50,9 +55,9 @@ static int cmp_ent(const void *a, const void *b)
 static bool has_ext(const char *name, bool images)
 {
     size_t n = strlen(name);
-    static const char *img[] = { ".png", ".jpg", ".jpeg" };
+    static const char *img[] = { ".png", ".jpg", ".jpeg", ".tif", ".tiff" };
     if (!images) return n >= 4 && !strcasecmp(name + n - 4, ".txt");
-    for (int i = 0; i < 3; i++) { size_t e = strlen(img[i]); if (n >= e && !strcasecmp(name + n - e, img[i])) return true; }
+    for (int i = 0; i < 5; i++) { size_t e = strlen(img[i]); if (n >= e && !strcasecmp(name + n - e, img[i])) return true; }
     return false;
 }
 
@@ -165,6 +170,47 @@ static brain_status decode_jpeg(const char *path, const uint8_t *buf, size_t len
 }
 #endif
 
+#ifdef BRAIN_HAVE_TIFF
+static _Thread_local char tiff_msg[256];
+static void tiff_error(const char *module, const char *fmt, va_list ap)
+{
+    (void)module;
+    vsnprintf(tiff_msg, sizeof tiff_msg, fmt, ap);
+}
+
+/* libtiff's RGBA reader (any bit depth, photometric and compression it knows), then the colour
+ * mode: grey = (R + G + B) / 3 rounded (what libpng does for an sRGB PNG is close to this; a
+ * TIFF carries no colour profile here), RGB drops alpha */
+static brain_status decode_tiff(const char *path, int channels, uint8_t **px, int *w, int *h)
+{
+    TIFFSetErrorHandler(tiff_error);
+    TIFFSetWarningHandler(NULL);
+    tiff_msg[0] = 0;
+    TIFF *t = TIFFOpen(path, "r");
+    if (!t) return brain__fail(BRAIN_ERR_FORMAT, "%s: corrupt or truncated TIFF image: %s", path, tiff_msg);
+    uint32_t tw = 0, th = 0;
+    TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &tw);
+    TIFFGetField(t, TIFFTAG_IMAGELENGTH, &th);
+    uint32_t *rgba = tw && th && (uint64_t)tw * th < ((uint64_t)1 << 28) ? malloc(sizeof(uint32_t) * tw * th) : NULL;
+    brain_status s = BRAIN_OK;
+    if (!rgba) s = brain__fail(BRAIN_ERR_FORMAT, "%s: TIFF image of %u × %u pixels cannot be read", path, tw, th);
+    else if (!TIFFReadRGBAImageOriented(t, tw, th, rgba, ORIENTATION_TOPLEFT, 1))
+        s = brain__fail(BRAIN_ERR_FORMAT, "%s: corrupt or truncated TIFF image: %s", path, tiff_msg);
+    else if (!(*px = malloc((size_t)tw * th * (size_t)channels))) s = brain__fail(BRAIN_ERR_NOMEM, "%s: out of memory", path);
+    else
+        for (size_t i = 0; i < (size_t)tw * th; i++) {
+            const uint32_t v = rgba[i];
+            const uint8_t rgbx[4] = { (uint8_t)TIFFGetR(v), (uint8_t)TIFFGetG(v), (uint8_t)TIFFGetB(v), (uint8_t)TIFFGetA(v) };
+            if (channels == 1) (*px)[i] = (uint8_t)((rgbx[0] + rgbx[1] + rgbx[2] + 1) / 3);
+            else memcpy(*px + i * (size_t)channels, rgbx, (size_t)channels);
+        }
+    free(rgba);
+    TIFFClose(t);
+    *w = (int)tw; *h = (int)th;
+    return s;
+}
+#endif
+
 /* 8-bit pixels to the source image, then resize into dst (height × width × channels) */
 static brain_status load_image(const dir_ds *d, const char *path, float *dst)
 {
@@ -187,8 +233,15 @@ static brain_status load_image(const dir_ds *d, const char *path, float *dst)
 #else
         s = brain__fail(BRAIN_ERR_STATE, "%s: this build of brain cannot read JPEG (install libturbojpeg0-dev and rebuild)", path);
 #endif
+    } else if (len >= 4 && ((buf[0] == 'I' && buf[1] == 'I' && buf[2] == 42 && buf[3] == 0) ||
+                            (buf[0] == 'M' && buf[1] == 'M' && buf[2] == 0 && buf[3] == 42))) {
+#ifdef BRAIN_HAVE_TIFF
+        s = decode_tiff(path, c, &px, &w, &h);
+#else
+        s = brain__fail(BRAIN_ERR_STATE, "%s: this build of brain cannot read TIFF (install libtiff-dev and rebuild)", path);
+#endif
     } else {
-        s = brain__fail(BRAIN_ERR_FORMAT, "%s: neither a PNG nor a JPEG image (first bytes %02x %02x %02x)", path,
+        s = brain__fail(BRAIN_ERR_FORMAT, "%s: neither a PNG, a JPEG nor a TIFF image (first bytes %02x %02x %02x)", path,
                         len > 0 ? buf[0] : 0, len > 1 ? buf[1] : 0, len > 2 ? buf[2] : 0);
     }
     free(buf);
@@ -370,7 +423,7 @@ static brain_status from_directory(const char *fn, const char *dir, const brain_
         else s = walk(cdir, k, images, o.follow_links, &files, 0);
         if (!s && files.n == before)
             s = brain__fail(BRAIN_ERR_ARG, "%s: the class folder '%s' holds no %s; remove it or add some", fn, cdir,
-                            images ? "images (.png, .jpg, .jpeg)" : "texts (.txt)");
+                            images ? "images (.png, .jpg, .jpeg, .tif, .tiff)" : "texts (.txt)");
         if (!s) qsort(files.v + before, (size_t)(files.n - before), sizeof *files.v, cmp_ent);
         free(cdir);
     }
