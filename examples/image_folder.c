@@ -16,19 +16,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#if __has_include(<png.h>)
+#ifdef BRAIN_HAVE_PNG /* CMake: the library reads PNG (libpng-dev), so this program can write them */
 #include <png.h>
 #define HAVE_PNG 1
 #endif
 
 #define TRY(call) do { if ((call) != BRAIN_OK) { fprintf(stderr, "error: %s\n", brain_last_error()); return 1; } } while (0)
 
+#ifdef HAVE_PNG
 static brain_status scale(brain_batch *b, int64_t i, uint64_t seed, void *user)
 {
     (void)i; (void)seed; (void)user;
     for (int64_t k = 0; k < b->x[0].size; k++) b->x[0].data[k] /= 255.0f;
     return BRAIN_OK;
 }
+#endif
 
 int main(void)
 {

@@ -8,7 +8,7 @@
  * keeps its 64/N rows (brain_dataset_shard); fit averages the gradients over the ranks after
  * each backward pass, so the model trains as one process with batches of 64 would.  Rank 0
  * prints the progress and the timing: samples per second and the share of each step spent in
- * the gradient allreduce.  BRAIN_QUICK=1: 512 training images, one epoch. */
+ * the gradient allreduce.  BRAIN_QUICK=1: 512 training images, one epoch; N_TRAIN, EPOCHS. */
 #include <brain.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +29,7 @@ int main(void)
     brain_tensor *x = NULL, *y = NULL, *yc = NULL;
     brain_status s = quick ? brain_load_fashion_mnist(NULL, NULL, NULL, &x, &y) : brain_load_fashion_mnist(NULL, &x, &y, NULL, NULL);
     if (s) { fprintf(stderr, "error: %s\n", brain_last_error()); return s == BRAIN_ERR_IO ? EXIT_NO_DATA : 1; }
-    const int64_t n = quick ? 512 : x->shape[0];
+    const int64_t n = getenv("N_TRAIN") ? atoll(getenv("N_TRAIN")) : quick ? 512 : x->shape[0];
     brain_tensor *xs = brain_tensor_slice_rows(x, 0, n), *ys = brain_tensor_slice_rows(y, 0, n);
     TRY(brain_tensor_reshape(xs, 4, (int64_t[]){ n, 28, 28, 1 }));
     for (int64_t i = 0; i < xs->size; i++) xs->data[i] /= 255.0f;

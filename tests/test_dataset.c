@@ -11,15 +11,16 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#if __has_include(<png.h>)
+/* the image libraries the library was built with (CMake defines BRAIN_HAVE_<X> here too) */
+#ifdef BRAIN_HAVE_PNG
 #include <png.h>
 #define HAVE_PNG 1
 #endif
-#if __has_include(<tiffio.h>)
+#ifdef BRAIN_HAVE_TIFF
 #include <tiffio.h>
 #define HAVE_TIFF 1
 #endif
-#if __has_include(<turbojpeg.h>)
+#ifdef BRAIN_HAVE_JPEG
 #include <turbojpeg.h>
 #define HAVE_JPEG 1
 #endif
@@ -450,6 +451,7 @@ static void write_jpeg(const char *p, int w, int h, const uint8_t *rgb)
 static void test_directories(void)
 {
     brain_dataset *d = NULL;
+    brain_batch b = {0};
     CHECK_FAILS(brain_image_dataset_from_directory(path("no_such_folder"), NULL, &d), "no_such_folder' is not a folder");
 #if defined(HAVE_PNG) && defined(HAVE_JPEG)
     mkdir(path("img"), 0755); mkdir(path("img/cats"), 0755); mkdir(path("img/dogs"), 0755); mkdir(path("img/dogs/more"), 0755);
@@ -474,7 +476,6 @@ static void test_directories(void)
     CHECK(n_classes == 2 && !strcmp(cn[0], "cats") && !strcmp(cn[1], "dogs"));
     /* the two subsets split the files: the first value of each image (i·10) is its id */
     int seen[12] = {0};
-    brain_batch b = {0};
     for (int pass = 0; pass < 2; pass++) {
         brain_dataset *s = pass ? v : t;
         for (int64_t i = 0; i < brain_dataset_num_batches(s); i++) {

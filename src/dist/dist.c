@@ -20,7 +20,10 @@
 #endif
 
 static int g_rank = 0, g_size = 1;
-static bool g_inited, g_we_inited;
+static bool g_inited;
+#ifdef BRAIN_HAVE_MPI
+static bool g_we_inited;
+#endif
 static double g_allreduce_s;
 static float *g_buf; static int64_t g_cap;
 static double *g_dbuf; static int64_t g_dcap;
@@ -78,6 +81,7 @@ void brain_dist_finalize(void)
 #ifdef BRAIN_HAVE_MPI
     int fin = 0;
     if (g_inited && g_we_inited && (MPI_Finalized(&fin), !fin)) MPI_Finalize();
+    g_we_inited = false;
 #endif
     g_inited = false;
     g_rank = 0; g_size = 1;
@@ -140,6 +144,7 @@ static bool has_regularizer(const brain_model *m)
 }
 #endif
 
+#ifdef BRAIN_HAVE_MPI
 static brain_status ensure_buf(int64_t n)
 {
     if (n + 1 <= g_cap) return BRAIN_OK;             /* once: the buffer outlives the fit */
@@ -148,6 +153,7 @@ static brain_status ensure_buf(int64_t n)
     g_buf = p; g_cap = n + 1;
     return BRAIN_OK;
 }
+#endif
 
 brain_status brain__dist_average_grads(brain_model *m, int64_t rows)
 {
