@@ -10,7 +10,16 @@
 #ifndef BRAIN_INTERNAL_H
 #define BRAIN_INTERNAL_H
 
+/* The library is compiled with hidden visibility (CMakeLists.txt): the declarations of brain.h,
+ * the public API, are the ones given default visibility, so libbrain.so exports exactly them
+ * (tests/symbols.sh checks).  Library files include brain.h through this header only. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 #include "brain.h"
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 #include <stdio.h>
 
 struct cJSON; /* cJSON (libcjson): layer configs as Keras writes them in config.json */
