@@ -19,8 +19,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+typedef enum brain__isa_level { BRAIN__ISA_GENERIC, BRAIN__ISA_AVX2, BRAIN__ISA_AVX512 } brain__isa_level;
+
 typedef struct brain__kernel_table {
     const char *isa; /* "generic", "avx2", "avx512" */
+    brain__isa_level level;
     int mr, nr;      /* the sgemm register tile: rows of C × columns of C */
     /* C = alpha·op(A)·op(B) + beta·C on the calling thread; matrices by (row, column) strides:
      * op(A)(i, p) = A[i·ars + p·acs], op(B)(p, j) = B[p·brs + j·bcs], C(i, j) = C[i·crs + j·ccs].
@@ -43,5 +46,30 @@ extern const brain__kernel_table *const brain__kernels_avx512;
 
 /* The table of the named set when this build has it and this CPU runs it, else NULL. */
 const brain__kernel_table *brain__kernels_for(const char *isa);
+
+/* Hot loops elsewhere whose results depend on the instruction set (FMA contraction, as where a
+ * loop must match the matrix kernel's sums bit for bit) follow the same choice as the table:
+ *     BRAIN_ISA_BODY void f_body(params) { ... }
+ *     BRAIN_ISA_VARIANTS(static, f, (params), (args))
+ * compiles f_body three times (x86-64 baseline, AVX2+FMA, AVX-512: the flags of the sgemm files
+ * as function attributes) and defines f, which calls the one brain__kernels() chose.  Loops
+ * whose results do not depend on it use BRAIN_VECTOR_LOOP (internal.h) instead. */
+#define BRAIN_ISA_BODY static inline __attribute__((always_inline))
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__AVX512F__)
+#define BRAIN_ISA_VARIANTS(linkage, name, params, args)                                              \
+    static void name##_generic params { name##_body args; }                                          \
+    __attribute__((target("avx2,fma"))) static void name##_avx2 params { name##_body args; }         \
+    __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,avx2,fma"))) static void name##_avx512 \
+        params { name##_body args; }                                                                 \
+    linkage void name params                                                                         \
+    {                                                                                                \
+        brain__isa_level lv_ = brain__kernels()->level;                                              \
+        if (lv_ == BRAIN__ISA_AVX512) name##_avx512 args;                                            \
+        else if (lv_ == BRAIN__ISA_AVX2) name##_avx2 args;                                           \
+        else name##_generic args;                                                                    \
+    }
+#else
+#define BRAIN_ISA_VARIANTS(linkage, name, params, args) linkage void name params { name##_body args; }
+#endif
 
 #endif

@@ -10,6 +10,7 @@
 #define MR 6
 #define NR 16 /* 6 × 2 ymm accumulators + 2 for a row of B + 1 broadcast: 15 of 16 registers */
 #define BRAIN_ISA_NAME avx2
+#define BRAIN_ISA_LEVEL BRAIN__ISA_AVX2
 #include "sgemm_tile.h"
 const brain__kernel_table *const brain__kernels_avx2 = &table_avx2;
 #else

@@ -11,6 +11,7 @@
 #define MR 6
 #define NR 32 /* 6 × 2 zmm accumulators + 2 for a row of B + 1 broadcast, of 32 registers */
 #define BRAIN_ISA_NAME avx512
+#define BRAIN_ISA_LEVEL BRAIN__ISA_AVX512
 #include "sgemm_tile.h"
 const brain__kernel_table *const brain__kernels_avx512 = &table_avx512;
 #else

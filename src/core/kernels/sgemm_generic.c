@@ -15,6 +15,7 @@
 #define NR 16 /* AArch64 (32 NEON registers), or a -march=native build with AVX */
 #endif
 #define BRAIN_ISA_NAME generic
+#define BRAIN_ISA_LEVEL BRAIN__ISA_GENERIC
 #include "sgemm_tile.h"
 
 const brain__kernel_table *const brain__kernels_generic = &table_generic;

@@ -244,5 +244,5 @@ static void K_(gemv)(int64_t n, int64_t K, float alpha, const float *W, int64_t 
 #define BRAIN_STR2(x) #x
 #define BRAIN_STR(x) BRAIN_STR2(x)
 static const brain__kernel_table K_(table) = {
-    .isa = BRAIN_STR(BRAIN_ISA_NAME), .mr = MR, .nr = NR, .gemm = K_(gemm), .gemv = K_(gemv),
+    .isa = BRAIN_STR(BRAIN_ISA_NAME), .level = BRAIN_ISA_LEVEL, .mr = MR, .nr = NR, .gemm = K_(gemm), .gemv = K_(gemv),
 };
