@@ -45,6 +45,9 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR
         FILES_MATCHING PATTERN "*.md")
 
 # ------------------------------------------------------------------ Debian packages
+if(NOT BRAIN_TOP) # a parent project's packages are its own business
+  return()
+endif()
 # cpack -G DEB (in the build folder) makes three, as Debian splits a library:
 #   libbrain0       libbrain.so.0 (its Depends computed by dpkg-shlibdeps)
 #   libbrain-dev    brain.h, libbrain.so, libbrain.a, CMake package, brain.pc, docs

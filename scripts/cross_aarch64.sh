@@ -76,7 +76,7 @@ unset PKG_CONFIG_PATH
 cmake -S "$root" -B "$out/build" -DCMAKE_TOOLCHAIN_FILE="$out/toolchain.cmake" -DCMAKE_BUILD_TYPE=Release \
   -DBRAIN_SGEMM=portable -DBRAIN_BUILD_BENCH=OFF >/dev/null
 cmake --build "$out/build" -j"$(nproc)" >/dev/null
-file "$out/build/libbrain.so.0" | grep -q aarch64
-echo "built for $(file -b "$out/build/libbrain.so.0" | cut -d, -f1-2)"
+file -L "$out/build/libbrain.so.0" | grep -q aarch64
+echo "built for $(file -Lb "$out/build/libbrain.so.0" | cut -d, -f1-2)"
 export QEMU_LD_PREFIX=/  # the arm64 loader and libraries are installed through multiarch
 ctest --test-dir "$out/build" --output-on-failure -j"$(nproc)" -E '^consumer$' "$@"

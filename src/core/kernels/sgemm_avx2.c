@@ -8,6 +8,7 @@
 
 #if defined(__AVX2__) && defined(__FMA__)
 #define MR 6
+#define VW 8
 #define NR 16 /* 6 × 2 ymm accumulators + 2 for a row of B + 1 broadcast: 15 of 16 registers */
 #define BRAIN_ISA_NAME avx2
 #define BRAIN_ISA_LEVEL BRAIN__ISA_AVX2

@@ -9,6 +9,7 @@
 
 #if defined(__AVX512F__) && defined(__FMA__)
 #define MR 6
+#define VW 16
 #define NR 32 /* 6 × 2 zmm accumulators + 2 for a row of B + 1 broadcast, of 32 registers */
 #define BRAIN_ISA_NAME avx512
 #define BRAIN_ISA_LEVEL BRAIN__ISA_AVX512

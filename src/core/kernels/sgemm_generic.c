@@ -9,6 +9,7 @@
 #include "kernels.h"
 
 #define MR 6
+#define VW 4 /* SSE2, NEON: 128-bit registers */
 #if defined(__x86_64__) && !defined(__AVX__)
 #define NR 8 /* 16 xmm registers: 12 accumulators, a row of B, a broadcast */
 #else

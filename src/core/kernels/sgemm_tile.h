@@ -1,5 +1,6 @@
 /* sgemm_tile.h — the plain-C matrix-multiply kernel, included once per instruction set by
- * sgemm_<isa>.c, which defines MR, NR (the register tile) and BRAIN_ISA_NAME before including
+ * sgemm_<isa>.c, which defines MR, NR (the register tile), VW (floats per vector register) and
+ * BRAIN_ISA_NAME, BRAIN_ISA_LEVEL before including
  * it, and is compiled with that set's flags (kernels.h).
  *
  * Goto-style blocking, all in plain C:
@@ -13,6 +14,7 @@
  * Each C entry is Σ_p over one KC block in p order, blocks added in order: the same whatever
  * MR, NR and the caller's split over threads. */
 #include <stdlib.h>
+#include <string.h>
 
 #define KC 256
 #define NC 512
@@ -26,39 +28,73 @@ typedef void (*K_(tile_fn))(int64_t kc, const float *restrict a, int64_t ars, in
                             const float *restrict b, int64_t bs, float *restrict c, int64_t crs,
                             int64_t ccs, int nr, float alpha, float beta);
 
-/* c[i·crs + j·ccs] = alpha·acc + beta·c  (beta 0 overwrites, so NaN in C does not survive) */
+/* The tile in GCC's vector extension (no intrinsics): VW floats per register, NR / VW registers
+ * per row of C; written out so the compiler keeps the R × NR/VW accumulators in registers rather
+ * than leaving the choice to its unrolling and SLP heuristics (which spilled an AVX2 6×16 tile
+ * written with scalar loops).  Element (i, j) is still acc += a_i·b_j in p order: one FMA each
+ * where the set has FMA (fp-contract=fast in the including file).
+ * c[i·crs + j·ccs] = alpha·acc + beta·c  (beta 0 overwrites, so NaN in C does not survive) */
+#define NV (NR / VW)
+typedef float K_(vf) __attribute__((vector_size(VW * sizeof(float))));
+static inline K_(vf) K_(vload)(const float *p)
+{
+    K_(vf) v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+static inline void K_(vstore)(float *p, K_(vf) v) { memcpy(p, &v, sizeof v); }
+static inline K_(vf) K_(vset1)(float s) /* a broadcast, spelt so the compiler sees one */
+{
+#if VW == 4
+    return (K_(vf)){s, s, s, s};
+#elif VW == 8
+    return (K_(vf)){s, s, s, s, s, s, s, s};
+#elif VW == 16
+    return (K_(vf)){s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s};
+#else
+#error "VW must be 4, 8 or 16"
+#endif
+}
+
 #define BRAIN_DEFINE_TILE(R)                                                                       \
     static void K_(tile_##R)(int64_t kc, const float *restrict a, int64_t ars, int64_t acs,        \
                              const float *restrict b, int64_t bs, float *restrict c, int64_t crs,   \
                              int64_t ccs, int nr, float alpha, float beta)                          \
     {                                                                                              \
-        float acc[R][NR];                                                                          \
+        K_(vf) acc[R][NV];                                                                         \
         for (int i = 0; i < R; i++)                                                                \
-            for (int j = 0; j < NR; j++) acc[i][j] = 0.0f;                                         \
+            for (int v = 0; v < NV; v++) acc[i][v] = (K_(vf)){0};                                  \
         for (int64_t p = 0; p < kc; p++) {                                                         \
             const float *restrict bp = b + p * bs;                                                 \
             const float *restrict ap = a + p * acs;                                                \
+            K_(vf) bv[NV];                                                                         \
+            for (int v = 0; v < NV; v++) bv[v] = K_(vload)(bp + v * VW);                           \
             for (int i = 0; i < R; i++) {                                                          \
-                const float ai = ap[i * ars];                                                      \
-                for (int j = 0; j < NR; j++) acc[i][j] += ai * bp[j];                              \
+                const K_(vf) ai = K_(vset1)(ap[i * ars]);                                          \
+                for (int v = 0; v < NV; v++) acc[i][v] += ai * bv[v];                              \
             }                                                                                      \
         }                                                                                          \
         if (ccs == 1 && nr == NR) {                                                                \
             for (int i = 0; i < R; i++) {                                                          \
                 float *restrict cr = c + i * crs;                                                  \
-                if (beta == 0.0f)                                                                  \
-                    for (int j = 0; j < NR; j++) cr[j] = alpha * acc[i][j];                        \
-                else if (beta == 1.0f)                                                             \
-                    for (int j = 0; j < NR; j++) cr[j] += alpha * acc[i][j];                       \
-                else                                                                               \
-                    for (int j = 0; j < NR; j++) cr[j] = alpha * acc[i][j] + beta * cr[j];         \
+                for (int v = 0; v < NV; v++) {                                                     \
+                    K_(vf) r;                                                                      \
+                    if (beta == 0.0f) r = alpha * acc[i][v];                                       \
+                    else if (beta == 1.0f) r = K_(vload)(cr + v * VW) + alpha * acc[i][v];         \
+                    else r = alpha * acc[i][v] + beta * K_(vload)(cr + v * VW);                    \
+                    K_(vstore)(cr + v * VW, r);                                                    \
+                }                                                                                  \
             }                                                                                      \
         } else {                                                                                   \
-            for (int i = 0; i < R; i++)                                                            \
+            for (int i = 0; i < R; i++) {                                                          \
+                float row[NR];                                                                     \
+                for (int v = 0; v < NV; v++) K_(vstore)(row + v * VW, acc[i][v]);                  \
                 for (int j = 0; j < nr; j++) {                                                     \
                     float *cp = c + i * crs + j * ccs;                                             \
-                    *cp = beta == 0.0f ? alpha * acc[i][j] : alpha * acc[i][j] + beta * *cp;       \
+                    *cp = beta == 0.0f ? alpha * row[j] : beta == 1.0f ? *cp + alpha * row[j]      \
+                                                                       : alpha * row[j] + beta * *cp; \
                 }                                                                                  \
+            }                                                                                      \
         }                                                                                          \
     }
 
