@@ -18,7 +18,7 @@ quiet "$cmake" --install "$bin" --prefix "$prefix"
 libdir=$(cd "$prefix" && ls -d lib*/pkgconfig | head -1 | xargs dirname)
 for f in include/brain.h "$libdir/libbrain.a" "$libdir/libbrain.so" "$libdir/libbrain.so.0" \
          "$libdir/cmake/brain/brainConfig.cmake" "$libdir/cmake/brain/brainConfigVersion.cmake" \
-         "$libdir/pkgconfig/brain.pc" bin/brain; do
+         "$libdir/pkgconfig/brain.pc" $([ -e "$bin/brain" ] && echo bin/brain); do
   [ -e "$prefix/$f" ] || { echo "not installed: $f"; exit 1; }
 done
 
