@@ -7,8 +7,8 @@
  *    "class_names": ["B", "M"]}
  *   a MinMaxScaler has "feature_range": [lo, hi], "data_min", "data_max", "scale", "min".
  *
- * Statistics are float64 and cJSON writes each with as many digits as it needs to read back the
- * same double (up to 17), so a loaded scaler transforms bit for bit as the one that was fitted.
+ * Statistics are float64, written with 17 significant digits (%.17g: the same double reads back),
+ * so a loaded scaler transforms bit for bit as the one that was fitted.
  * Keras's loader reads only the members it knows, so the file stays a valid Keras model. */
 #include "io/io.h"
 #include "data/data_internal.h"
@@ -67,7 +67,9 @@ static bool add_doubles(cJSON *o, const char *key, const double *v, int64_t n)
 {
     cJSON *a = cJSON_AddArrayToObject(o, key);
     for (int64_t i = 0; a && i < n; i++) {
-        cJSON *x = cJSON_CreateNumber(v[i]);
+        char num[40];   /* cJSON_CreateNumber prints 15 digits when they come "close enough": not exact */
+        snprintf(num, sizeof num, "%.17g", v[i]);
+        cJSON *x = cJSON_CreateRaw(num);
         if (!x || !cJSON_AddItemToArray(a, x)) return false;
     }
     return a != NULL;
