@@ -14,6 +14,9 @@
 #include <cairo.h>
 #include <cairo-svg.h>
 #endif
+#ifdef BRAIN_CLI_HAVE_FONTCONFIG
+#include <fontconfig/fontconfig.h>
+#endif
 
 static const cli_cmd_help HELP = {
     "plot", "HISTORY.csv -o OUT.png|OUT.svg [options]",
@@ -241,6 +244,10 @@ static int draw(const history *h, const char *out, bool svg, int width, int heig
     cairo_surface_finish(s);
     if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(s);
     cairo_surface_destroy(s);
+    cairo_debug_reset_static_data();    /* cairo's and fontconfig's caches, for leak checkers */
+#ifdef BRAIN_CLI_HAVE_FONTCONFIG
+    FcFini();
+#endif
     if (st != CAIRO_STATUS_SUCCESS) return cli_fail("plot", "cannot write %s: %s", out, cairo_status_to_string(st));
     return CLI_OK;
 }

@@ -48,7 +48,6 @@ int cli_predict(int argc, char **argv)
     if (!rc) {
         brain_tensor_free(d.y);           /* a --target column left out: not used here */
         d.y = NULL;
-        d.n_classes = 0;
         rc = cli_apply_preprocessing("predict", m, &d);
     }
     if (!rc) {
