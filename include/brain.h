@@ -742,7 +742,10 @@ int brain_model_current_epoch(const brain_model *m);
  * brain_save writes a .keras zip: config.json (architecture and compile configuration, Keras 3
  * schema), model.weights.h5 (layer weights and the optimizer's state, Keras's HDF5 layout),
  * metadata.json, and brain_state.json (the model's random generator, so that fit resumes
- * exactly).  The file is replaced atomically: a crash during the save leaves the old file. */
+ * exactly).  The file is replaced atomically: a crash during the save leaves the old file.
+ * A path ending in .h5 / .hdf5 writes Keras's legacy HDF5 model format instead, as Keras's
+ * model.save("x.h5") does (architecture, compile config, weights; no optimizer state and no
+ * preprocessing). */
 brain_status brain_save(brain_model *m, const char *path);
 typedef struct brain_load_options {
     brain_flag compile;              /* default on: compile from the saved compile config */

@@ -2,7 +2,8 @@
  * without a header, with the target by index, with runs of whitespace, without a target;
  * brain_npz_members; brain_load_idx_pair with its count check; a model's saved preprocessing
  * (scaler and class labels) through brain_save / brain_load_model, bit for bit; and
- * brain_load_options.weights = BRAIN_OFF (architecture only, fresh weights). */
+ * brain_load_options.weights = BRAIN_OFF (architecture only, fresh weights); brain_save to a
+ * legacy .h5 file (Keras's model.save("x.h5")) and back, for Sequential and functional models. */
 #include "brain.h"
 #include "check.h"
 #include <stdlib.h>
@@ -229,6 +230,86 @@ static void test_preprocessing_saved(void)
     remove(path3);
 }
 
+static void same_model(brain_model *a, brain_model *b, const brain_tensor *x, const char *what)
+{
+    int64_t n = brain_model_count_params(a);
+    CHECK_MSG(brain_model_count_params(b) == n, "%s: parameter count", what);
+    float *wa = malloc(sizeof(float) * (size_t)n), *wb = malloc(sizeof(float) * (size_t)n);
+    CHECK_OK(brain_model_get_weights(a, wa, n));
+    CHECK_OK(brain_model_get_weights(b, wb, n));
+    CHECK_MSG(!memcmp(wa, wb, sizeof(float) * (size_t)n), "%s: weights", what);
+    brain_tensor *pa = NULL, *pb = NULL;
+    CHECK_OK(brain_predict(a, x, &(brain_eval_options){ .verbose = BRAIN_SILENT }, &pa));
+    CHECK_OK(brain_predict(b, x, &(brain_eval_options){ .verbose = BRAIN_SILENT }, &pb));
+    CHECK_MSG(pa && pb && pa->size == pb->size && !memcmp(pa->data, pb->data, sizeof(float) * (size_t)pa->size),
+              "%s: predictions", what);
+    brain_tensor_free(pa);
+    brain_tensor_free(pb);
+    free(wa);
+    free(wb);
+}
+
+static void test_legacy_h5_save(void)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/legacy.h5", g_dir);
+    brain_set_random_seed(11);
+    /* Sequential: an LSTM (weights under a cell), BatchNormalization (non-trainable statistics
+     * after the trainable ones), a frozen Dense */
+    brain_model *m = brain_sequential("seq");
+    brain_model_add(m, brain_input(BRAIN_SHAPE(5, 3)));
+    brain_model_add(m, brain_lstm(4, NULL));
+    brain_model_add(m, brain_batch_normalization(NULL));
+    brain_model_add(m, brain_dense(3, &(brain_dense_options){ .activation = BRAIN_RELU }));
+    brain_model_add(m, brain_dense(1, &(brain_dense_options){ .activation = BRAIN_SIGMOID }));
+    brain_layer_set_trainable(brain_model_layer(m, 2), false);
+    CHECK_OK(brain_compile(m, &(brain_compile_options){ .optimizer_name = "rmsprop", .loss_name = "binary_crossentropy",
+                                                       .metric_names = (const char *[]){ "accuracy", NULL } }));
+    brain_tensor *x = brain_tensor_new(3, (int64_t[]){ 16, 5, 3 }), *y = brain_tensor_new(2, (int64_t[]){ 16, 1 });
+    for (int64_t i = 0; i < x->size; i++) x->data[i] = (float)((i * 37) % 11) / 11.0f - 0.4f;
+    for (int i = 0; i < 16; i++) y->data[i] = (float)(i % 2);
+    CHECK_OK(brain_fit(m, x, y, &(brain_fit_options){ .epochs = 2, .batch_size = 8, .verbose = BRAIN_SILENT }, NULL));
+    CHECK_OK(brain_save(m, path));
+    brain_model *back = NULL;
+    CHECK_OK(brain_load_model(path, &back, NULL));
+    if (back) {
+        same_model(m, back, x, "Sequential via .h5");
+        CHECK(brain_model_optimizer(back) && !strcmp(brain_optimizer_class(brain_model_optimizer(back)), "RMSprop"));
+        brain_logs la, lb;
+        CHECK_OK(brain_evaluate(m, x, y, &(brain_eval_options){ .verbose = BRAIN_SILENT }, &la));
+        CHECK_OK(brain_evaluate(back, x, y, &(brain_eval_options){ .verbose = BRAIN_SILENT }, &lb));
+        CHECK(la.n == lb.n && la.n == 2 && la.values[0] == lb.values[0] && la.values[1] == lb.values[1]);
+        brain_model_free(back);
+    }
+    brain_model_free(m);
+    /* functional, two inputs, uncompiled: no training_config */
+    brain_sym a = brain_input_sym(BRAIN_SHAPE(5, 3), "series"), b = brain_input_sym(BRAIN_SHAPE(2), "extra");
+    brain_sym h = brain_apply(brain_flatten(NULL), a);
+    brain_sym c = brain_apply_n(brain_concatenate(NULL), BRAIN_SYMS(h, b));
+    brain_sym o = brain_apply(brain_dense(2, &(brain_dense_options){ .activation = BRAIN_SOFTMAX }), c);
+    m = brain_functional(BRAIN_SYMS(a, b), 1, &o, NULL);
+    CHECK(m != NULL);
+    snprintf(path, sizeof path, "%s/functional.hdf5", g_dir);
+    if (m) {
+        CHECK_OK(brain_save(m, path));
+        CHECK_OK(brain_load_model(path, &back, NULL));
+        if (back) {
+            CHECK(brain_model_num_inputs(back) == 2 && brain_model_optimizer(back) == NULL);
+            int64_t n = brain_model_count_params(m);
+            float *wa = malloc(sizeof(float) * (size_t)n), *wb = malloc(sizeof(float) * (size_t)n);
+            CHECK_OK(brain_model_get_weights(m, wa, n));
+            CHECK_OK(brain_model_get_weights(back, wb, n));
+            CHECK(brain_model_count_params(back) == n && !memcmp(wa, wb, sizeof(float) * (size_t)n));
+            free(wa);
+            free(wb);
+            brain_model_free(back);
+        }
+        brain_model_free(m);
+    }
+    brain_tensor_free(x);
+    brain_tensor_free(y);
+}
+
 int main(void)
 {
     snprintf(g_dir, sizeof g_dir, "/tmp/brain_test_cli_lib_XXXXXX");
@@ -237,6 +318,7 @@ int main(void)
     test_npz_members();
     test_idx_pair();
     test_preprocessing_saved();
+    test_legacy_h5_save();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", g_dir);
     if (system(cmd)) fprintf(stderr, "could not remove %s\n", g_dir);

@@ -7,6 +7,7 @@
  *                   brain_preprocessing.json)
  *   preprocessing.c: the scaler and class labels a model carries (brain_preprocessing.json)
  *   legacy_h5.c   : Keras 2 style .h5 files (model_config + model_weights), reading
+ *   legacy_h5_write.c: the same format, writing
  */
 #ifndef BRAIN_IO_H
 #define BRAIN_IO_H
@@ -60,5 +61,7 @@ brain_status brain__preprocessing_apply(brain_model *m, const char *txt, size_t 
 /* ---- legacy_h5.c */
 brain_status brain__load_legacy_h5(const char *path, brain_model **out, bool compile);
 brain_status brain__load_legacy_h5_weights(brain_model *m, const char *path);
+/* ---- legacy_h5_write.c: model.save("x.h5") (model_config, training_config, model_weights) */
+brain_status brain__save_legacy_h5(brain_model *m, const char *path);
 
 #endif

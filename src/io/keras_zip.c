@@ -174,8 +174,15 @@ static brain_status apply_state(brain_model *m, const char *txt, const char *pat
 brain_status brain_save(brain_model *m, const char *path)
 {
     if (!m || !path) return brain__fail(BRAIN_ERR_ARG, "brain_save: model and path are required");
+    if (brain__ends_with(path, ".h5") || brain__ends_with(path, ".hdf5")) {
+        if (brain__ends_with(path, ".weights.h5"))
+            return brain__fail(BRAIN_ERR_ARG, "brain_save: '%s' is a weights file name; use brain_save_weights (or a "
+                               ".keras / .h5 model file name)", path);
+        return brain__save_legacy_h5(m, path);
+    }
     if (!brain__ends_with(path, ".keras"))
-        return brain__fail(BRAIN_ERR_ARG, "brain_save: '%s' must end in .keras (weights alone: brain_save_weights with .weights.h5)", path);
+        return brain__fail(BRAIN_ERR_ARG, "brain_save: '%s' must end in .keras, or .h5 for Keras's legacy format (weights "
+                           "alone: brain_save_weights with .weights.h5)", path);
     brain_status s = brain_model_build(m);
     if (s) return s;
     cJSON *cfg = NULL;

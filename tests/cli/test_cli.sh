@@ -61,7 +61,11 @@ expect 0 "" $B predict "$T/bc2.keras" $CSV --target target -o "$T/p3.csv"
 check 'cmp -s "$T/p.csv" "$T/p3.csv"' "a converted .keras predicts the same (scaler carried)"
 expect 0 "Wrote" $B convert "$T/bc.keras" "$T/bc.weights.h5"
 check '[ "$(head -c 4 "$T/bc.weights.h5" | tail -c 3)" = HDF ]' "convert to .weights.h5 writes HDF5"
-expect 1 "legacy .h5 model format is not supported" $B convert "$T/bc.keras" "$T/bc.h5"
+expect 0 "will not hold the scaler and labels" $B convert "$T/bc.keras" "$T/bc.h5"
+check '[ "$(head -c 4 "$T/bc.h5" | tail -c 3)" = HDF ]' "convert to legacy .h5 writes HDF5"
+expect 0 "Total params: 2,049" $B summary "$T/bc.h5"
+expect 0 "Wrote" $B convert "$T/bc.h5" "$T/bc3.keras"
+expect 2 'must end in .keras, .h5 or .weights.h5' $B convert "$T/bc.keras" "$T/bc.txt"
 # --model: the saved file as architecture + compile config (fresh weights)
 expect 0 "Test results" $B train $CSV --target target --model "$T/bc.keras" --epochs 2 --verbose 0
 
@@ -85,6 +89,12 @@ expect 0 "equal the library's, bit for bit" $CHECK npz "$T/b.keras" "$T/b.npy" $
 expect 0 "" $B predict "$T/b.keras" $FIX/blobs.npz --classes -o "$T/bc_classes.csv"
 check '[ "$(grep -c "^[012]$" "$T/bc_classes.csv")" = 240 ]' "NPZ predict --classes gives 240 ids in 0..2"
 expect 0 "Total params" $B summary "$T/b.keras"
+# through legacy .h5 (no scaler: the .h5 format has no place for it) predictions stay the same
+expect 0 "Test results" $B train $FIX/blobs.npz --epochs 3 --verbose 0 --scaler none --save "$T/n.keras"
+expect 0 "Wrote" $B convert "$T/n.keras" "$T/n.h5"
+expect 0 "" $B predict "$T/n.keras" $FIX/blobs.npz -o "$T/n1.csv"
+expect 0 "" $B predict "$T/n.h5" $FIX/blobs.npz -o "$T/n2.csv"
+check 'cmp -s "$T/n1.csv" "$T/n2.csv" && [ "$(wc -l <"$T/n1.csv")" = 241 ]' "a model saved as legacy .h5 predicts as the .keras one"
 expect 0 "task: multiclass" $B train $FIX/blobs_x.npy $FIX/blobs_y.npy --epochs 2 --verbose 0 --layers dense:16:relu,dense:3:softmax
 expect 2 "has no array 'labels' (its arrays: 'x', 'y')" $B train $FIX/blobs.npz --y-key labels
 expect 0 "task: binary" $B train $FIX/digits-images.idx $FIX/digits-labels.idx --epochs 2 --verbose 0 \

@@ -1,14 +1,15 @@
 /* convert.c — `brain convert IN OUT`: a model file from one format to another, by extension:
- * IN .keras or legacy .h5; OUT .keras (the whole model, with its saved preprocessing) or
- * .weights.h5 (weights only, Keras's save_weights layout).  Writing the legacy .h5 model format
- * is not implemented: OUT.h5 is refused with that reason. */
+ * IN .keras or legacy .h5; OUT .keras (the whole model, with its saved preprocessing), legacy
+ * .h5 (Keras's model.save("x.h5") format: architecture, compile config, weights) or .weights.h5
+ * (weights only, Keras's save_weights layout). */
 #include "cli.h"
 #include <string.h>
 
 static const cli_cmd_help HELP = {
-    "convert", "IN.keras|IN.h5 OUT.keras|OUT.weights.h5",
-    "Converts a model file: .keras (Keras 3) or legacy .h5 (Keras 2) in; .keras or .weights.h5 out.\n"
-    "Writing legacy .h5 model files is not supported (Keras 3 itself recommends .keras)."
+    "convert", "IN.keras|IN.h5 OUT.keras|OUT.h5|OUT.weights.h5",
+    "Converts a model file: .keras (Keras 3) or legacy .h5 (Keras 2) in; .keras, legacy .h5 or\n"
+    ".weights.h5 out.  A legacy .h5 holds no optimizer state and no saved preprocessing (scaler,\n"
+    "labels): keep the .keras file for brain predict on raw data."
 };
 
 int cli_convert(int argc, char **argv)
@@ -21,18 +22,16 @@ int cli_convert(int argc, char **argv)
     if (rc || help) return rc;
     if (n_pos < 2) return cli_usage("convert", "needs IN and OUT files");
     const char *in = pos[0], *out = pos[1];
-    bool keras = cli_ends_with(out, ".keras"), weights = cli_ends_with(out, ".weights.h5");
-    if (!keras && !weights) {
-        if (cli_ends_with(out, ".h5") || cli_ends_with(out, ".hdf5"))
-            return cli_fail("convert", "writing the legacy .h5 model format is not supported; write %s as .keras, "
-                            "or its weights as .weights.h5", out);
-        return cli_usage("convert", "OUT \"%s\" must end in .keras or .weights.h5", out);
-    }
+    bool weights = cli_ends_with(out, ".weights.h5");
+    bool model = cli_ends_with(out, ".keras") || (!weights && (cli_ends_with(out, ".h5") || cli_ends_with(out, ".hdf5")));
+    if (!model && !weights) return cli_usage("convert", "OUT \"%s\" must end in .keras, .h5 or .weights.h5", out);
     if (!strcmp(in, out)) return cli_usage("convert", "IN and OUT are the same file");
     cli_print_to_stderr();
     brain_model *m = NULL;
     if (brain_load_model(in, &m, NULL)) return cli_lib_fail("convert");
-    brain_status s = keras ? brain_save(m, out) : brain_save_weights(m, out);
+    if (!cli_ends_with(out, ".keras") && !weights && (brain_model_scaler(m) || brain_model_num_class_names(m)))
+        fprintf(stderr, "brain convert: note: %s will not hold the scaler and labels saved in %s (only .keras does)\n", out, in);
+    brain_status s = model ? brain_save(m, out) : brain_save_weights(m, out);
     rc = s ? cli_lib_fail("convert") : CLI_OK;
     if (!rc) fprintf(stderr, "Wrote %s\n", out);
     brain_model_free(m);

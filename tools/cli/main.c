@@ -14,7 +14,7 @@ static const command COMMANDS[] = {
     { "evaluate", cli_evaluate, "loss and metrics of a saved model on a data file" },
     { "predict", cli_predict, "predictions of a saved model for a data file, to CSV or .npy" },
     { "summary", cli_summary, "the model's summary table (.keras or .h5)" },
-    { "convert", cli_convert, "convert a model file (.keras, .h5 -> .keras, .weights.h5)" },
+    { "convert", cli_convert, "convert a model file (.keras, .h5 -> .keras, .h5, .weights.h5)" },
     { "plot", cli_plot, "draw training curves from a --history CSV (PNG or SVG)" },
     { "export", cli_export, "export a model for deployment" },
     { "version", cli_version, "version and build information" },
