@@ -152,11 +152,13 @@ expect 2 "" $B
 expect 1 "there is no column named 'nope'" $B train $CSV --target nope
 expect 1 "target column index 31 is out of range" $B train $CSV --target 31
 expect 1 "cannot open" $B train "$T/missing.csv" --target t
-expect 1 "export is not available" $B export "$T/bc.keras"
+if $B export --help | grep -q "not available"; then   # the placeholder (issue 15 provides the command)
+    expect 1 "export is not available" $B export "$T/bc.keras"
+fi
 expect 1 "" $B summary "$T/missing.keras"
 # help: exit 0, exit statuses documented
 expect 0 "exit status: 0 success, 1 runtime error" $B --help
-for c in train evaluate predict summary convert plot version; do
+for c in train evaluate predict summary convert plot version export; do
     expect 0 "usage: brain $c" $B $c --help
 done
 expect 0 "sgemm" $B version
