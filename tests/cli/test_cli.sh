@@ -66,6 +66,7 @@ check '[ "$(head -c 4 "$T/bc.h5" | tail -c 3)" = HDF ]' "convert to legacy .h5 w
 expect 0 "Total params: 2,049" $B summary "$T/bc.h5"
 expect 0 "Wrote" $B convert "$T/bc.h5" "$T/bc3.keras"
 expect 0 "Test results" $B train $CSV --target target --model "$T/bc.h5" --epochs 2 --verbose 0
+expect 1 "the data has 6 values per row, the model was trained on 30" $B predict "$T/bc.keras" $FIX/blobs.npz
 expect 1 "does it hold the target column? Leave it out with --target COL" $B predict "$T/bc.keras" $CSV
 expect 2 'must end in .keras, .h5 or .weights.h5' $B convert "$T/bc.keras" "$T/bc.txt"
 # --model: the saved file as architecture + compile config (fresh weights)

@@ -214,6 +214,9 @@ int cli_apply_preprocessing(const char *cmd, brain_model *m, cli_data *d)
         return cli_fail(cmd, "the data has %lld values per row, the model was trained on %lld: does it hold the "
                         "target column? Leave it out with --target COL", (long long)brain_tensor_row_size(d->x),
                         (long long)brain_scaler_num_features(s));
+    if (s && brain_tensor_row_size(d->x) != brain_scaler_num_features(s))
+        return cli_fail(cmd, "the data has %lld values per row, the model was trained on %lld",
+                        (long long)brain_tensor_row_size(d->x), (long long)brain_scaler_num_features(s));
     if (s && brain_scaler_transform(s, d->x)) return cli_lib_fail(cmd);
     if (!d->y || !d->n_classes) return CLI_OK;
     /* string labels: this file's ids (sorted labels of this file) → the model's ids */
