@@ -117,6 +117,15 @@ expect 0 '"accuracy": 0.9' $B evaluate "$T/s.keras" "$T/malignant.csv" --target 
 awk -F, 'NR > 1 { printf "  %s", $NF; for (i = 1; i < NF; i++) printf "   %s", $i; printf "\n" }' $CSV >"$T/ucr.txt"
 expect 0 "569 rows, 30 features, target '0'" $B train "$T/ucr.txt" --no-header --target 0 --epochs 2 --verbose 0
 expect 0 "569 rows, 30 features" $B train "$T/ucr.txt" --no-header --delimiter whitespace --target 0 --epochs 1 --verbose 0
+# UCR/UEA number classes 1..k (or -1/1): labels, not ids; predict --classes gives them back
+awk '{ $1 = ($1 == 1 ? 1 : -1); print }' "$T/ucr.txt" >"$T/ucr_pm1.txt"
+expect 0 "classes: the target's values -1, 1 ... are labels" $B train "$T/ucr_pm1.txt" --no-header --target 0 --epochs 8 \
+    --verbose 0 --save "$T/pm1.keras"
+expect 0 "task: binary" $B train "$T/ucr_pm1.txt" --no-header --target 0 --epochs 1 --verbose 0
+expect 0 '"accuracy": 0.9' $B evaluate "$T/pm1.keras" "$T/ucr_pm1.txt" --no-header --target 0 --json
+expect 0 "" $B predict "$T/pm1.keras" "$T/ucr_pm1.txt" --no-header --target 0 --classes -o "$T/pm1.csv"
+check '[ "$(grep -c "^-1$" "$T/pm1.csv")" -gt 150 ] && [ "$(grep -c "^1$" "$T/pm1.csv")" -gt 300 ]' "predict --classes gives -1 and 1"
+expect 0 "task: regression" $B train "$T/ucr_pm1.txt" --no-header --target 0 --epochs 1 --verbose 0 --task regression
 
 # ------------------------------------------------------------------ bad arguments: exit status 2, option and value named
 expect 2 '--epochs: "5x" is not a whole number' $B train --epochs 5x

@@ -218,9 +218,25 @@ int cli_apply_preprocessing(const char *cmd, brain_model *m, cli_data *d)
         return cli_fail(cmd, "the data has %lld values per row, the model was trained on %lld",
                         (long long)brain_tensor_row_size(d->x), (long long)brain_scaler_num_features(s));
     if (s && brain_scaler_transform(s, d->x)) return cli_lib_fail(cmd);
-    if (!d->y || !d->n_classes) return CLI_OK;
-    /* string labels: this file's ids (sorted labels of this file) → the model's ids */
+    if (!d->y) return CLI_OK;
     int k = brain_model_num_class_names(m);
+    if (!d->n_classes && k && brain_tensor_row_size(d->y) == 1) {
+        /* numeric labels the model saved as names ("1", "2", "-1"): value → the model's id */
+        for (int64_t r = 0; r < d->y->shape[0]; r++) {
+            char buf[32];
+            snprintf(buf, sizeof buf, "%g", d->y->data[r]);
+            int id = -1;
+            for (int j = 0; j < k && id < 0; j++)
+                if (!strcmp(buf, brain_model_class_name(m, j))) id = j;
+            if (id < 0)
+                return cli_fail(cmd, "target value %s (row %lld) is not one of the %d labels the model was trained on",
+                                buf, (long long)r, k);
+            d->y->data[r] = (float)id;
+        }
+        return CLI_OK;
+    }
+    if (!d->n_classes) return CLI_OK;
+    /* string labels: this file's ids (sorted labels of this file) → the model's ids */
     if (!k) return cli_fail(cmd, "the data has string labels but the model has no saved label mapping");
     int *map = calloc((size_t)d->n_classes, sizeof(int));
     if (!map) return cli_fail(cmd, "out of memory");

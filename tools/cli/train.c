@@ -171,10 +171,59 @@ static int add_layers(brain_model *m, const char *spec, brain_shape in)
 /* ------------------------------------------------------------------ the task */
 typedef enum { TASK_BINARY, TASK_MULTI, TASK_REGRESSION } task_kind;
 
-static int find_task(const train_args *a, const cli_data *d, task_kind *task, int *n_classes)
+static int cmp_float(const void *a, const void *b)
 {
-    int nc = d->n_classes;
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* Whole-number labels that are not 0..k-1 (UCR/UEA files number classes 1..k, or -1/1): 2 to 20
+ * distinct values become class ids 0..k-1 with the values as class names ("%g"), as
+ * LabelEncoder does, so that predict --classes gives the file's own labels back. */
+static int encode_numeric_labels(cli_data *d)
+{
+    int64_t n = d->y->shape[0];
+    float *v = malloc(sizeof(float) * (size_t)n);
+    if (!v) return cli_fail("train", "out of memory");
+    memcpy(v, d->y->data, sizeof(float) * (size_t)n);
+    qsort(v, (size_t)n, sizeof(float), cmp_float);
+    int k = 0;
+    bool whole = true;
+    for (int64_t i = 0; i < n && whole; i++) {
+        whole = v[i] == (float)(long)v[i];
+        if (i == 0 || v[i] != v[i - 1]) {
+            if (k == 20) { k = 21; break; }
+            v[k++] = v[i];
+        }
+    }
+    bool ids = whole && k >= 1 && v[0] == 0 && v[k - 1] == (float)(k - 1);
+    if (!whole || k < 2 || k > 20 || ids) { free(v); return CLI_OK; }
+    d->class_names = calloc((size_t)k, sizeof(char *));
+    for (int c = 0; d->class_names && c < k; c++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%g", v[c]);
+        d->class_names[c] = strdup(buf);
+    }
+    d->n_classes = k;
+    for (int64_t i = 0; i < n; i++) {
+        float *hit = bsearch(&d->y->data[i], v, (size_t)k, sizeof(float), cmp_float);
+        d->y->data[i] = (float)(hit - v);
+    }
+    free(v);
+    return CLI_OK;
+}
+
+static int find_task(const train_args *a, cli_data *d, task_kind *task, int *n_classes)
+{
     int64_t n = d->y->shape[0], k = brain_tensor_row_size(d->y);
+    bool regression = a->task && !strcmp(a->task, "regression");
+    if (!d->n_classes && k == 1 && !regression) {
+        int rc = encode_numeric_labels(d);
+        if (rc) return rc;
+        if (d->n_classes) printf("classes: the target's values %s%s%s ... are labels (ids 0..%d)\n", d->class_names[0],
+                                 d->n_classes > 1 ? ", " : "", d->n_classes > 1 ? d->class_names[1] : "", d->n_classes - 1);
+    }
+    int nc = d->n_classes;
     if (!nc && k == 1) {
         bool whole = true;
         double mx = 0;
