@@ -965,6 +965,8 @@ brain_status brain_load_idx_pair(const char *images, const char *labels, brain_t
 
 /* A copy of a scaler (fitted or not); NULL with an error when out of memory. */
 brain_scaler *brain_scaler_clone(const brain_scaler *s);
+/* "StandardScaler" or "MinMaxScaler" (scikit-learn's class names); NULL for NULL. */
+const char *brain_scaler_class_name(const brain_scaler *s);
 
 /* Preprocessing saved with a model, as Keras users keep preprocessing inside the model: brain_save
  * writes it to the .keras zip as brain_preprocessing.json (docs/saving.md; Keras's loader ignores

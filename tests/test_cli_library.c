@@ -158,7 +158,7 @@ static void test_preprocessing_saved(void)
     CHECK_OK(brain_load_model(path, &back, NULL));
     if (back) {
         const brain_scaler *s = brain_model_scaler(back);
-        CHECK(s && brain_scaler_num_features(s) == 3);
+        CHECK(s && brain_scaler_num_features(s) == 3 && !strcmp(brain_scaler_class_name(s), "StandardScaler"));
         CHECK(s && !memcmp(brain_scaler_mean(s), brain_scaler_mean(ss), 3 * sizeof(double)));
         CHECK(s && !memcmp(brain_scaler_scale(s), brain_scaler_scale(ss), 3 * sizeof(double)));
         brain_tensor *a = brain_tensor_clone(x), *b = brain_tensor_clone(x);
@@ -177,6 +177,7 @@ static void test_preprocessing_saved(void)
     CHECK_OK(brain_load_model(path2, &back, NULL));
     if (back) {
         const brain_scaler *s = brain_model_scaler(back);
+        CHECK(s && !strcmp(brain_scaler_class_name(s), "MinMaxScaler"));
         brain_tensor *a = brain_tensor_clone(x), *b = brain_tensor_clone(x);
         CHECK_OK(brain_scaler_transform(mm, a));
         CHECK_OK(brain_scaler_transform(s, b));

@@ -207,6 +207,8 @@ const double *brain_scaler_scale(const brain_scaler *s)
 
 int64_t brain_scaler_num_features(const brain_scaler *s) { return s ? s->n_features : 0; }
 
+const char *brain_scaler_class_name(const brain_scaler *s) { return s ? class_name(s) : NULL; }
+
 brain_scaler *brain_scaler_clone(const brain_scaler *s)
 {
     if (!s) { brain__fail(BRAIN_ERR_ARG, "brain_scaler_clone: scaler is NULL"); return NULL; }

@@ -55,7 +55,7 @@ check '[ "$(head -c 6 "$T/p.npy" | tail -c 5)" = NUMPY ]' "predict -o .npy write
 expect 0 "" $B predict "$T/bc.keras" $CSV --target -1 -o "$T/p2.csv"
 check 'cmp -s "$T/p.csv" "$T/p2.csv"' "--target -1 names the same column as --target target"
 expect 0 "Total params: 6,149" $B summary "$T/bc.keras"
-expect 0 "Preprocessing saved with the model" $B summary "$T/bc.keras"
+expect 0 "StandardScaler over 30 features" $B summary "$T/bc.keras"
 expect 0 "Wrote" $B convert "$T/bc.keras" "$T/bc2.keras"
 expect 0 "" $B predict "$T/bc2.keras" $CSV --target target -o "$T/p3.csv"
 check 'cmp -s "$T/p.csv" "$T/p3.csv"' "a converted .keras predicts the same (scaler carried)"

@@ -33,9 +33,8 @@ int cli_summary(int argc, char **argv)
     int nc = brain_model_num_class_names(m);
     if (!rc && (s || nc)) {
         printf("Preprocessing saved with the model:\n");
-        if (s) printf("  %s over %lld features (apply to raw inputs before the model)\n",
-                      brain_scaler_mean(s) && brain_scaler_scale(s) ? "scaler" : "scaler (not fitted)",
-                      (long long)brain_scaler_num_features(s));
+        if (s) printf("  %s over %lld features (applied to raw inputs by brain predict and evaluate)\n",
+                      brain_scaler_class_name(s), (long long)brain_scaler_num_features(s));
         if (nc) {
             printf("  class labels:");
             for (int i = 0; i < nc && i < 20; i++) printf(" %d=%s", i, brain_model_class_name(m, i));
