@@ -24,6 +24,7 @@ static const cli_cmd_help HELP = {
     "or Keras's CSVLogger), as PNG or SVG (chosen by the extension of OUT)."
 };
 
+#ifdef BRAIN_CLI_HAVE_CAIRO
 #define MAX_COLS 32
 #define MAX_ROWS 100000
 
@@ -102,7 +103,6 @@ static int read_history(const char *path, history *h)
     return rc;
 }
 
-#ifdef BRAIN_CLI_HAVE_CAIRO
 static double nice_step(double range)
 {
     double raw = range / 5, mag = pow(10, floor(log10(raw))), r = raw / mag;
