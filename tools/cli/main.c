@@ -37,6 +37,8 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* results (stdout) and progress (stderr) interleave in order also when both go to one log */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc < 2) { usage(stderr); return CLI_USAGE; }
     const char *c = argv[1];
     if (!strcmp(c, "--help") || !strcmp(c, "-h")) { usage(stdout); return CLI_OK; }
