@@ -400,7 +400,7 @@ int cli_train(int argc, char **argv)
         if (a.lr > 0 && brain_model_optimizer(m)) brain_optimizer_set_learning_rate(brain_model_optimizer(m), (float)a.lr);
         if (!brain_model_optimizer(m) || a.loss || a.metrics || a.optimizer) RUN(compile_model(m, &a, task));
     } else {
-        m = brain_sequential("brain_cli");
+        m = brain_sequential(NULL);   /* Keras's default name, "sequential" */
         TRY(brain_model_add(m, brain_input(in)));
         if (a.layers) {
             RUN(add_layers(m, a.layers, in));
