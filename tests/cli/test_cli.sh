@@ -127,6 +127,13 @@ expect 0 "" $B predict "$T/pm1.keras" "$T/ucr_pm1.txt" --no-header --target 0 --
 check '[ "$(grep -c "^-1$" "$T/pm1.csv")" -gt 150 ] && [ "$(grep -c "^1$" "$T/pm1.csv")" -gt 300 ]' "predict --classes gives -1 and 1"
 expect 0 "task: regression" $B train "$T/ucr_pm1.txt" --no-header --target 0 --epochs 1 --verbose 0 --task regression
 
+# ------------------------------------------------------------------ the progress bar only on a terminal
+expect 0 "12/12 - " $B train --epochs 2
+check '! grep -q " 1/12" "$T/out"' "no live progress bar (batch 1/12 ...) when stderr is not a terminal"
+if command -v script >/dev/null; then     # a pseudo-terminal: the live bar, batch by batch
+    expect 0 " 1/12" script -qec "$B train --epochs 2" /dev/null
+fi
+
 # ------------------------------------------------------------------ bad arguments: exit status 2, option and value named
 expect 2 '--epochs: "5x" is not a whole number' $B train --epochs 5x
 expect 2 '--epochs: 99999999999999 is too large' $B train --epochs 99999999999999
