@@ -130,7 +130,7 @@ expect 0 "task: regression" $B train "$T/ucr_pm1.txt" --no-header --target 0 --e
 # ------------------------------------------------------------------ the progress bar only on a terminal
 expect 0 "12/12 - " $B train --epochs 2
 check '! grep -q " 1/12" "$T/out"' "no live progress bar (batch 1/12 ...) when stderr is not a terminal"
-if command -v script >/dev/null; then     # a pseudo-terminal: the live bar, batch by batch
+if script -qec true /dev/null >/dev/null 2>&1; then     # a pseudo-terminal (where one can be had): the live bar
     expect 0 " 1/12" script -qec "$B train --epochs 2" /dev/null
 fi
 
