@@ -5,10 +5,12 @@
  * fields); a field may be quoted ("a, b" with "" for a quote, and may then span lines).  Spaces
  * and tabs around a field are ignored.  With opt->no_header the first row is data and the
  * columns are named "0", "1", ... (pandas header=None); the target is named (opt->target) or
- * given by index (opt->target_index, negative from the end).  Empty lines are skipped; CRLF and a missing final newline are fine; a UTF-8 byte-order mark at the
- * start is skipped.  Feature cells must be finite numbers (strtod); the target column may hold
- * numbers, or strings, in which case every target cell is a class label: classes are sorted by
- * byte value (as LabelEncoder / np.unique sort UTF-8 text) and y holds the class id.
+ * given by index (opt->target_index, negative from the end), or absent (opt->no_target: every
+ * column a feature, y NULL).  Empty lines are skipped; CRLF and a missing final newline are
+ * fine; a UTF-8 byte-order mark at the start is skipped.  Feature cells must be finite numbers
+ * (strtod); the target column may hold numbers, or strings, in which case every target cell is a
+ * class label: classes are sorted by byte value (as LabelEncoder / np.unique sort UTF-8 text)
+ * and y holds the class id.
  * Every error names the file, the 1-based line and the column. */
 #include "data_internal.h"
 #include <errno.h>

@@ -70,7 +70,10 @@ expect 1 "the data has 6 values per row, the model was trained on 30" $B predict
 expect 1 "does it hold the target column? Leave it out with --target COL" $B predict "$T/bc.keras" $CSV
 expect 2 'must end in .keras, .h5 or .weights.h5' $B convert "$T/bc.keras" "$T/bc.txt"
 # --model: the saved file as architecture + compile config (fresh weights)
-expect 0 "Test results" $B train $CSV --target target --model "$T/bc.keras" --epochs 2 --verbose 0
+expect 0 "Test results" $B train $CSV --target target --model "$T/bc.keras" --epochs 2 --verbose 0 --scaler none \
+    --save "$T/spec_trained.keras"
+expect 0 "Total params" $B summary "$T/spec_trained.keras"
+check '! grep -q "Preprocessing saved" "$T/out"' "--model: the spec's scaler is not carried into a model trained without one"
 
 # plot: a PNG and an SVG of the requested size
 if [ "$CAIRO" = 1 ]; then

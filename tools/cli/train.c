@@ -378,6 +378,8 @@ int cli_train(int argc, char **argv)
     int units_out = output_units(task, n_classes, d.y);
     if (a.model_file) {
         TRY(brain_load_model(a.model_file, &m, &(brain_load_options){ .weights = BRAIN_OFF }));
+        TRY(brain_model_set_scaler(m, NULL));           /* this training's own preprocessing only */
+        TRY(brain_model_set_class_names(m, NULL, 0));
         brain_shape mi = brain_model_input_shape(m);
         int64_t ms = 1, ds = 1;
         for (int i = 0; i < mi.ndim; i++) ms *= mi.dims[i];
