@@ -15,6 +15,19 @@ static const cli_cmd_help HELP = {
     "several classes: the most probable), as labels when the model has them."
 };
 
+/* a CSV field: quoted ("" for a quote) when it holds a comma, a quote or a line break */
+static void put_field(FILE *f, const char *prefix, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) { fprintf(f, "%s%s", prefix, s); return; }
+    fputc('"', f);
+    fputs(prefix, f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
 int cli_predict(int argc, char **argv)
 {
     cli_data_opts dopt = { 0 };
@@ -81,14 +94,17 @@ int cli_predict(int argc, char **argv)
             fprintf(f, "class\n");
             for (int64_t i = 0; i < rows; i++) {
                 int id = (int)c->data[i];
-                if (id < nl) fprintf(f, "%s\n", brain_model_class_name(m, id));
-                else fprintf(f, "%d\n", id);
+                if (id < nl) put_field(f, "", brain_model_class_name(m, id));
+                else fprintf(f, "%d", id);
+                fputc('\n', f);
             }
         } else if (!rc) {
             for (int64_t j = 0; j < k; j++) {
-                if (k == 1) fprintf(f, nl == 2 ? "p_%s" : "y_pred", brain_model_class_name(m, 1));
-                else if (nl == k) fprintf(f, "%sp_%s", j ? "," : "", brain_model_class_name(m, (int)j));
-                else fprintf(f, "%sy_pred_%lld", j ? "," : "", (long long)j);
+                if (j) fputc(',', f);
+                if (k == 1 && nl == 2) put_field(f, "p_", brain_model_class_name(m, 1));
+                else if (k == 1) fprintf(f, "y_pred");
+                else if (nl == k) put_field(f, "p_", brain_model_class_name(m, (int)j));
+                else fprintf(f, "y_pred_%lld", (long long)j);
             }
             fputc('\n', f);
             for (int64_t i = 0; i < rows; i++)
