@@ -56,6 +56,13 @@ static int check_csv(char **argv)
         fprintf(stderr, "cli_check: the scaler saved in %s is not the one fitted on the training part\n", model);
         return 1;
     }
+    /* the test part's loss, as `brain train` printed it (the restored best weights are saved) */
+    TRY(brain_scaler_transform(sc, xte));
+    brain_logs lg;
+    TRY(brain_evaluate(m, xte, yte, &(brain_eval_options){ .verbose = BRAIN_SILENT }, &lg));
+    double loss = 0;
+    brain_logs_get(&lg, "loss", &loss);
+    printf("cli_check: test loss %.4f\n", loss);
     TRY(brain_scaler_transform(sc, x));
     brain_tensor *mine;
     TRY(brain_predict(m, x, &(brain_eval_options){ .verbose = BRAIN_SILENT }, &mine));

@@ -47,6 +47,13 @@ expect 0 "precision" $B evaluate "$T/bc.keras" $CSV --target target
 expect 0 "" $B predict "$T/bc.keras" $CSV --target target -o "$T/p.csv"
 check '[ "$(wc -l <"$T/p.csv")" = 570 ]' "predict wrote a header and 569 rows"
 expect 0 "equal the library's, bit for bit" $CHECK csv "$T/bc.keras" "$T/p.csv" $CSV target 42 0.2
+# --save keeps the restored best weights: early stopping (best epoch < last), the saved model's
+# test loss is the one train printed
+expect 0 "early stopping" $B train $CSV --target target --epochs 200 --patience 2 --lr 0.05 --verbose 2 --save "$T/es.keras"
+check 'grep -q "best epoch" "$T/out" && ! grep -q "best epoch \([0-9]*\) of \1 run" "$T/out"' "training stopped after its best epoch"
+trained_loss=$(awk '$1 == "loss" { print $2 }' "$T/out")
+expect 0 "Wrote 569 predictions" $B predict "$T/es.keras" $CSV --target target -o "$T/es.csv"
+expect 0 "test loss $trained_loss" $CHECK csv "$T/es.keras" "$T/es.csv" $CSV target 42 0.2
 expect 0 "" $B predict "$T/bc.keras" $CSV --target target --classes -o "$T/c.csv"
 check '[ "$(head -1 "$T/c.csv")" = class ] && [ "$(grep -c "^[01]$" "$T/c.csv")" = 569 ]' "predict --classes gives 0/1"
 expect 0 "" $B predict "$T/bc.keras" $CSV --target target -o "$T/p.npy"
