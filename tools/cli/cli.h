@@ -102,8 +102,10 @@ void cli_data_free(cli_data *d);
 /* The data options every data-reading subcommand shares, appended at opts[*n] (6 entries). */
 void cli_data_options(cli_opt *opts, int *n, cli_data_opts *o, const char **drop_buf, int max_drop);
 
-/* Applies the model's saved preprocessing (scaler) to x, and maps the data's string labels to
- * the model's class ids (y rewritten in place).  Returns CLI_OK or CLI_RUNTIME. */
+/* Gives x the model's input shape when only the shape differs ((n, L) for an (L, 1) input),
+ * applies the model's saved preprocessing (scaler) to x, and maps the data's labels (strings, or
+ * numbers the model saved as labels) to the model's class ids (y rewritten in place).  Returns
+ * CLI_OK or CLI_RUNTIME. */
 int cli_apply_preprocessing(const char *cmd, brain_model *m, cli_data *d);
 
 #endif

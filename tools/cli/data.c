@@ -207,8 +207,20 @@ int cli_load_data(const char *cmd, const char *const *files, int n_files, const 
     return CLI_OK;
 }
 
+/* (n, L) data for a model whose input is (L, 1), and the like: the same values, its shape */
+static void fit_shape(brain_model *m, cli_data *d)
+{
+    if (brain_model_num_inputs(m) != 1) return;
+    brain_shape mi = brain_model_input_shape(m);
+    int64_t sh[BRAIN_MAX_DIMS + 1] = { d->x->shape[0] };
+    int64_t per = 1;
+    for (int i = 0; i < mi.ndim; i++) { sh[i + 1] = mi.dims[i]; per *= mi.dims[i]; }
+    if (brain_tensor_row_size(d->x) == per && mi.ndim + 1 != d->x->ndim) brain_tensor_reshape(d->x, mi.ndim + 1, sh);
+}
+
 int cli_apply_preprocessing(const char *cmd, brain_model *m, cli_data *d)
 {
+    fit_shape(m, d);
     const brain_scaler *s = brain_model_scaler(m);
     if (s && brain_tensor_row_size(d->x) == brain_scaler_num_features(s) + 1 && !d->y)
         return cli_fail(cmd, "the data has %lld values per row, the model was trained on %lld: does it hold the "

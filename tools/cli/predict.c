@@ -64,12 +64,6 @@ int cli_predict(int argc, char **argv)
         rc = cli_apply_preprocessing("predict", m, &d);
     }
     if (!rc) {
-        brain_shape mi = brain_model_input_shape(m);
-        int64_t sh[BRAIN_MAX_DIMS + 1] = { d.x->shape[0] };
-        int64_t per = 1;
-        for (int i = 0; i < mi.ndim; i++) { sh[i + 1] = mi.dims[i]; per *= mi.dims[i]; }
-        if (brain_tensor_row_size(d.x) == per && mi.ndim + 1 != d.x->ndim)   /* (n, L) data, (L, 1) input */
-            brain_tensor_reshape(d.x, mi.ndim + 1, sh);
         if (brain_predict(m, d.x, &(brain_eval_options){ .batch_size = batch, .verbose = BRAIN_SILENT }, &p))
             rc = cli_lib_fail("predict");
     }
