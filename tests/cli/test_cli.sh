@@ -95,13 +95,20 @@ else
 fi
 
 # ------------------------------------------------------------------ NPZ (three classes), NPY and IDX pairs
-expect 0 "task: multiclass" $B train $FIX/blobs.npz --epochs 20 --verbose 0 --save "$T/b.keras"
+expect 0 "task: multiclass" $B train $FIX/blobs.npz --epochs 20 --verbose 0 --save "$T/b.keras" --history "$T/b_hist.csv"
 expect 0 "accuracy" $B evaluate "$T/b.keras" $FIX/blobs.npz
 expect 0 "" $B predict "$T/b.keras" $FIX/blobs.npz -o "$T/b.npy"
 expect 0 "equal the library's, bit for bit" $CHECK npz "$T/b.keras" "$T/b.npy" $FIX/blobs.npz
 expect 0 "" $B predict "$T/b.keras" $FIX/blobs.npz --classes -o "$T/bc_classes.csv"
 check '[ "$(grep -c "^[012]$" "$T/bc_classes.csv")" = 240 ]' "NPZ predict --classes gives 240 ids in 0..2"
 expect 0 "Total params" $B summary "$T/b.keras"
+expect 0 "Wrote" $B convert "$T/b.keras" "$T/b2.keras"
+expect 0 "" $B predict "$T/b2.keras" $FIX/blobs.npz -o "$T/b2.npy"
+check 'cmp -s "$T/b.npy" "$T/b2.npy"' "the converted NPZ model predicts the same"
+if [ "$CAIRO" = 1 ]; then
+    expect 0 "(900 x 360)" $B plot "$T/b_hist.csv" -o "$T/b.svg"
+    check 'grep -q "<svg[^>]*width=\"900px\" height=\"360px\"" "$T/b.svg"' "two metrics (accuracy, loss): one row, the default 900 x 360"
+fi
 # through legacy .h5 (no scaler: the .h5 format has no place for it) predictions stay the same
 expect 0 "Test results" $B train $FIX/blobs.npz --epochs 3 --verbose 0 --scaler none --save "$T/n.keras"
 expect 0 "Wrote" $B convert "$T/n.keras" "$T/n.h5"
