@@ -255,7 +255,16 @@ static int compile_model(brain_model *m, const train_args *a, task_kind task)
     brain_metric *metrics[5] = { 0 };
     const char *names[17] = { 0 };
     char mbuf[256];
-    if (a->loss) co.loss_name = a->loss;
+    if (a->loss) {
+        brain_loss *probe = brain_loss_from_name(a->loss);
+        if (!probe) {
+            brain_optimizer_free(co.optimizer);
+            return cli_usage("train", "--loss: \"%s\" is not a loss (binary_crossentropy, categorical_crossentropy, "
+                             "sparse_categorical_crossentropy, mse, mae, huber, ...)", a->loss);
+        }
+        brain_loss_free(probe);
+        co.loss_name = a->loss;
+    }
     else co.loss_name = task == TASK_BINARY ? "binary_crossentropy" : task == TASK_MULTI ? "sparse_categorical_crossentropy" : "mse";
     if (a->metrics) {
         snprintf(mbuf, sizeof mbuf, "%s", a->metrics);
