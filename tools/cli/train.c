@@ -245,6 +245,32 @@ static int find_task(const train_args *a, cli_data *d, task_kind *task, int *n_c
     return CLI_OK;
 }
 
+/* --loss and --metrics name things Keras has (checked before any work) */
+static int check_names(const train_args *a)
+{
+    if (a->loss) {
+        brain_loss *probe = brain_loss_from_name(a->loss);
+        if (!probe)
+            return cli_usage("train", "--loss: \"%s\" is not a loss (binary_crossentropy, categorical_crossentropy, "
+                             "sparse_categorical_crossentropy, mse, mae, huber, ...)", a->loss);
+        brain_loss_free(probe);
+    }
+    if (a->metrics) {
+        char buf[256];
+        if (strlen(a->metrics) >= sizeof buf) return cli_usage("train", "--metrics: the list is too long");
+        strcpy(buf, a->metrics);
+        int n = 0;
+        for (char *s = NULL, *p = strtok_r(buf, ",", &s); p; p = strtok_r(NULL, ",", &s)) {
+            brain_metric *probe = brain_metric_from_name(p);
+            if (!probe) return cli_usage("train", "--metrics: \"%s\" is not a metric (accuracy, precision, recall, auc, mae, mse, ...)", p);
+            brain_metric_free(probe);
+            if (++n > 16) return cli_usage("train", "--metrics: more than 16 metrics");
+        }
+        if (!n) return cli_usage("train", "--metrics: the list is empty");
+    }
+    return CLI_OK;
+}
+
 static int compile_model(brain_model *m, const train_args *a, task_kind task)
 {
     brain_compile_options co = { 0 };
@@ -255,26 +281,12 @@ static int compile_model(brain_model *m, const train_args *a, task_kind task)
     brain_metric *metrics[5] = { 0 };
     const char *names[17] = { 0 };
     char mbuf[256];
-    if (a->loss) {
-        brain_loss *probe = brain_loss_from_name(a->loss);
-        if (!probe) {
-            brain_optimizer_free(co.optimizer);
-            return cli_usage("train", "--loss: \"%s\" is not a loss (binary_crossentropy, categorical_crossentropy, "
-                             "sparse_categorical_crossentropy, mse, mae, huber, ...)", a->loss);
-        }
-        brain_loss_free(probe);
-        co.loss_name = a->loss;
-    }
+    if (a->loss) co.loss_name = a->loss;
     else co.loss_name = task == TASK_BINARY ? "binary_crossentropy" : task == TASK_MULTI ? "sparse_categorical_crossentropy" : "mse";
     if (a->metrics) {
         snprintf(mbuf, sizeof mbuf, "%s", a->metrics);
         int n = 0;
-        for (char *s = NULL, *p = strtok_r(mbuf, ",", &s); p && n < 16; p = strtok_r(NULL, ",", &s)) {
-            brain_metric *probe = brain_metric_from_name(p);
-            if (!probe) { brain_optimizer_free(co.optimizer); return cli_usage("train", "--metrics: \"%s\" is not a metric", p); }
-            brain_metric_free(probe);
-            names[n++] = p;
-        }
+        for (char *s = NULL, *p = strtok_r(mbuf, ",", &s); p && n < 16; p = strtok_r(NULL, ",", &s)) names[n++] = p;
         co.metric_names = names;
     } else if (task == TASK_BINARY) {
         metrics[0] = brain_metric_accuracy(NULL);
@@ -329,6 +341,7 @@ int cli_train(int argc, char **argv)
     int rc = cli_parse(&HELP, opts, argc, argv, pos, 2, &n_pos, &help);
     if (rc || help) return rc;
     if (a.model_file && a.layers) return cli_usage("train", "--model and --layers both give the model: choose one");
+    if ((rc = check_names(&a))) return rc;
     if (a.save && !cli_ends_with(a.save, ".keras")) return cli_usage("train", "--save: \"%s\" must end in .keras", a.save);
     if (n_pos == 0 && (a.data.target || a.data.no_header)) return cli_usage("train", "--target and --no-header need a DATA file");
 
