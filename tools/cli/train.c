@@ -77,7 +77,7 @@ static int add_layers(brain_model *m, const char *spec, brain_shape in)
     bool seq1d = !strcmp(kind0, "conv1d") || !strcmp(kind0, "lstm") || !strcmp(kind0, "gru") ||
                  !strcmp(kind0, "simplernn") || !strcmp(kind0, "maxpool1d");
     bool img2d = !strcmp(kind0, "conv2d") || !strcmp(kind0, "maxpool2d");
-    if ((seq1d && in.ndim == 1) || (img2d && in.ndim == 2)) {   /* a channel axis */
+    if (in.ndim && ((seq1d && in.ndim == 1) || (img2d && in.ndim == 2))) {   /* a channel axis */
         brain_shape r = in;
         r.dims[r.ndim++] = 1;
         if (brain_model_add(m, brain_reshape(r, NULL))) return cli_lib_fail("train");
@@ -342,6 +342,12 @@ int cli_train(int argc, char **argv)
     if (rc || help) return rc;
     if (a.model_file && a.layers) return cli_usage("train", "--model and --layers both give the model: choose one");
     if ((rc = check_names(&a))) return rc;
+    if (a.layers) {                     /* the list's syntax, before any work (shapes come later) */
+        brain_model *scratch = brain_sequential(NULL);
+        rc = scratch ? add_layers(scratch, a.layers, (brain_shape){ 0 }) : cli_lib_fail("train");
+        brain_model_free(scratch);
+        if (rc) return rc;
+    }
     if (a.save && !cli_ends_with(a.save, ".keras")) return cli_usage("train", "--save: \"%s\" must end in .keras", a.save);
     if (n_pos == 0 && (a.data.target || a.data.no_header)) return cli_usage("train", "--target and --no-header need a DATA file");
 
