@@ -171,6 +171,7 @@ expect 2 '--no-header takes no value' $B train --no-header=1
 expect 2 '--layers: item 1 "dense:x": "x" is not a whole number' $B train --layers dense:x
 expect 2 '--layers: item 2 "dropout:1.5": dropout rate "1.5" is not in [0, 1)' $B train --layers dense:4:relu,dropout:1.5,dense:1:sigmoid
 expect 2 "unknown layer \"dens\"; did you mean 'dense'?" $B train --layers dens:4
+check '! grep -q "Built-in data" "$T/out"' "a bad --layers list is refused before any data is read"
 expect 2 '--layers: the last layer gives 4 values per sample' $B train --layers dense:4 --epochs 1
 expect 2 '--loss: "msee" is not a loss' $B train --loss msee
 expect 2 '--metrics: "acc2" is not a metric' $B train --metrics accuracy,acc2
