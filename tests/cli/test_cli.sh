@@ -61,6 +61,9 @@ check '[ "$(head -c 6 "$T/p.npy" | tail -c 5)" = NUMPY ]' "predict -o .npy write
 # the target column may be given by index too (-1: the last column, 30: the same)
 expect 0 "" $B predict "$T/bc.keras" $CSV --target -1 -o "$T/p2.csv"
 check 'cmp -s "$T/p.csv" "$T/p2.csv"' "--target -1 names the same column as --target target"
+# a table on standard input, predictions on standard output
+$B predict "$T/bc.keras" - --target target <$CSV >"$T/p6.csv" 2>/dev/null
+check 'cmp -s "$T/p.csv" "$T/p6.csv"' "predict reads a CSV from standard input (-) and writes to standard output"
 expect 0 "Total params: 6,149" $B summary "$T/bc.keras"
 expect 0 "StandardScaler over 30 features" $B summary "$T/bc.keras"
 expect 0 "Wrote" $B convert "$T/bc.keras" "$T/bc2.keras"

@@ -1,6 +1,7 @@
 /* data.c — DATA for train, evaluate and predict, by file name:
  *
- *   FILE.csv | .tsv | .txt | .data | ...   a table (brain_read_csv): --target COL by name or by
+ *   FILE.csv | .tsv | .txt | .data | ... | - (standard input)
+ *                                          a table (brain_read_csv): --target COL by name or by
  *                                          0-based index (negative from the end); --no-header;
  *                                          --delimiter (default: tab for .tsv, runs of blanks
  *                                          for .txt, else ',')
@@ -197,7 +198,7 @@ int cli_load_data(const char *cmd, const char *const *files, int n_files, const 
         describe(d, both);
     } else {
         if (n_files > 1) return cli_usage(cmd, "a table is one file: give one CSV, not %d files", n_files);
-        if ((rc = load_csv(cmd, f0, o, need_y, d))) return rc;
+        if ((rc = load_csv(cmd, strcmp(f0, "-") ? f0 : "/dev/stdin", o, need_y, d))) return rc;   /* "-": stdin */
     }
     if (d->x->ndim < 2) {
         int64_t n = d->x->shape[0];
