@@ -93,6 +93,11 @@ if [ "$CAIRO" = 1 ]; then
     expect 0 "Wrote" $B plot "$T/bc.csv" -o "$T/curves.svg" --width 800 --height 600
     check 'grep -q "<svg[^>]*width=\"800px\" height=\"600px\"" "$T/curves.svg" && tail -c 20 "$T/curves.svg" | grep -q "</svg>"' "plot writes an 800 x 600 SVG"
     check '[ "$(grep -c "<path" "$T/curves.svg")" -gt 50 ]' "the SVG has curves, axes and text"
+    printf 'epoch,loss,val_loss,val_auc\n0,NA,1\n1,0.5,NA\n2,0.5,0.7\n' >"$T/gaps.csv"
+    expect 1 "line 2 has 3 fields, the header has 4" $B plot "$T/gaps.csv" -o "$T/gaps.png"
+    printf 'epoch,loss,val_loss,val_auc\n0,NA,1,0.5\n1,0.5,NA,0.6\n2,0.5,0.7,NA\n' >"$T/gaps.csv"
+    expect 0 "(900 x 360)" $B plot "$T/gaps.csv" -o "$T/gaps.png"    # gaps; val_auc alone: its own panel
+    expect 1 "must be a header 'epoch,<metric>,...'" $B plot $CSV -o "$T/x.png"
 else
     expect 1 "plot is not available" $B plot "$T/bc.csv" -o "$T/curves.png"
 fi

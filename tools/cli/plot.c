@@ -117,7 +117,8 @@ static void text(cairo_t *cr, double x, double y, const char *s, double ax, doub
     cairo_show_text(cr, s);
 }
 
-static void panel(cairo_t *cr, const history *h, int train, int val, double x0, double y0, double w, double hgt)
+static void panel(cairo_t *cr, const history *h, const char *title, int train, int val, double x0, double y0, double w,
+                  double hgt)
 {
     const double L = 64, R = 16, T = 34, B = 44;
     double px = x0 + L, py = y0 + T, pw = w - L - R, ph = hgt - T - B;
@@ -131,6 +132,9 @@ static void panel(cairo_t *cr, const history *h, int train, int val, double x0, 
         }
     if (!isfinite(lo)) { lo = 0; hi = 1; }
     if (hi - lo < 1e-12) { lo -= 0.5; hi += 0.5; }
+    double margin = 0.05 * (hi - lo);                /* matplotlib's 5% margins */
+    lo -= margin;
+    hi += margin;
     double step = nice_step(hi - lo);
     lo = floor(lo / step) * step;
     hi = ceil(hi / step) * step;
@@ -165,7 +169,7 @@ static void panel(cairo_t *cr, const history *h, int train, int val, double x0, 
     cairo_stroke(cr);
     text(cr, px + pw / 2, py + ph + 26, "epoch", 0.5, 0);
     cairo_set_font_size(cr, 14);
-    text(cr, px + pw / 2, y0 + 10, h->names[train], 0.5, 0);
+    text(cr, px + pw / 2, y0 + 10, title, 0.5, 0);
     /* curves: train blue, validation orange (matplotlib's first two colours) */
     static const double rgb[2][3] = { { 0.12, 0.47, 0.71 }, { 1.0, 0.50, 0.05 } };
     for (int c = 0; c < 2; c++) {
@@ -181,15 +185,17 @@ static void panel(cairo_t *cr, const history *h, int train, int val, double x0, 
             pen = true;
         }
         cairo_stroke(cr);
-        if (h->n_rows == 1) {
-            cairo_arc(cr, SX(1.0), SY(h->v[cols[c]][0]), 3, 0, 6.283185307179586);
+        for (int i = 0; i < h->n_rows; i++) {       /* a point with no finite neighbour: a dot */
+            const double *v = h->v[cols[c]];
+            if (!isfinite(v[i]) || (i > 0 && isfinite(v[i - 1])) || (i + 1 < h->n_rows && isfinite(v[i + 1]))) continue;
+            cairo_arc(cr, SX(i + 1.0), SY(v[i]), 3, 0, 6.283185307179586);
             cairo_fill(cr);
         }
         cairo_set_line_width(cr, 1);
     }
     /* legend, right: at the top unless the curves end in the upper half (then at the bottom) */
     cairo_set_font_size(cr, 11);
-    int n_leg = val >= 0 ? 2 : 1;
+    int n_leg = (train >= 0) + (val >= 0);
     double upper = 0;
     int n_end = 0;
     for (int c = 0; c < 2; c++)
@@ -202,15 +208,17 @@ static void panel(cairo_t *cr, const history *h, int train, int val, double x0, 
     cairo_set_source_rgb(cr, 0.7, 0.7, 0.7);
     cairo_stroke(cr);
     static const char *names[2] = { "training", "validation" };
-    for (int c = 0; c < n_leg; c++) {
+    for (int c = 0, row = 0; c < 2; c++) {
+        if (cols[c] < 0) continue;
         cairo_set_source_rgb(cr, rgb[c][0], rgb[c][1], rgb[c][2]);
         cairo_set_line_width(cr, 2);
-        cairo_move_to(cr, lx + 8, ly + 12 + 16 * c);
-        cairo_line_to(cr, lx + 30, ly + 12 + 16 * c);
+        cairo_move_to(cr, lx + 8, ly + 12 + 16 * row);
+        cairo_line_to(cr, lx + 30, ly + 12 + 16 * row);
         cairo_stroke(cr);
         cairo_set_line_width(cr, 1);
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        text(cr, lx + 36, ly + 12 + 16 * c, names[c], 0, 0.5);
+        text(cr, lx + 36, ly + 12 + 16 * row, names[c], 0, 0.5);
+        row++;
     }
 #undef SX
 #undef SY
@@ -219,13 +227,21 @@ static void panel(cairo_t *cr, const history *h, int train, int val, double x0, 
 static int draw(const history *h, const char *out, bool svg, int width, int height)
 {
     int train[MAX_COLS], val[MAX_COLS], n = 0;
+    const char *title[MAX_COLS];
     for (int i = 1; i < h->n_cols; i++) {
         if (!strncmp(h->names[i], "val_", 4)) continue;
         train[n] = i;
         val[n] = -1;
+        title[n] = h->names[i];
         for (int j = 1; j < h->n_cols; j++)
             if (!strncmp(h->names[j], "val_", 4) && !strcmp(h->names[j] + 4, h->names[i])) val[n] = j;
         n++;
+    }
+    for (int j = 1; j < h->n_cols; j++) {         /* a val_ column without its training twin */
+        if (strncmp(h->names[j], "val_", 4)) continue;
+        bool twin = false;
+        for (int k = 0; k < n; k++) twin = twin || val[k] == j;
+        if (!twin) { train[n] = -1; val[n] = j; title[n] = h->names[j] + 4; n++; }
     }
     if (!n) return cli_fail("plot", "the log has no metric columns");
     int cols = n == 1 ? 1 : 2, rows = (n + cols - 1) / cols;
@@ -238,7 +254,7 @@ static int draw(const history *h, const char *out, bool svg, int width, int heig
     cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_line_width(cr, 1);
     double pw = (double)width / cols, ph = (double)height / rows;
-    for (int k = 0; k < n; k++) panel(cr, h, train[k], val[k], (k % cols) * pw, (k / cols) * ph, pw, ph);
+    for (int k = 0; k < n; k++) panel(cr, h, title[k], train[k], val[k], (k % cols) * pw, (k / cols) * ph, pw, ph);
     cairo_destroy(cr);
     cairo_status_t st = svg ? CAIRO_STATUS_SUCCESS : cairo_surface_write_to_png(s, out);
     cairo_surface_finish(s);
@@ -278,8 +294,12 @@ int cli_plot(int argc, char **argv)
 #else
     history h;
     if ((rc = read_history(pos[0], &h))) return rc;
-    int metrics = 0;
-    for (int i = 1; i < h.n_cols; i++) metrics += strncmp(h.names[i], "val_", 4) != 0;
+    int metrics = 0;                    /* panels: each metric, and each val_ column without one */
+    for (int i = 1; i < h.n_cols; i++) {
+        bool twin = false;
+        for (int j = 1; j < h.n_cols && !strncmp(h.names[i], "val_", 4); j++) twin = twin || !strcmp(h.names[j], h.names[i] + 4);
+        metrics += strncmp(h.names[i], "val_", 4) != 0 || !twin;
+    }
     if (!width) width = metrics <= 1 ? 500 : 900;
     if (!height) height = 360 * ((metrics + 1) / 2 > 0 ? (metrics <= 1 ? 1 : (metrics + 1) / 2) : 1);
     if (height > 10000) height = 10000;
