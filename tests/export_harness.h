@@ -29,7 +29,7 @@ static const char *harness_cc(void)
     return cc && *cc ? cc : BRAIN_TEST_CC;
 }
 
-static int harness_write(const char *path, const void *data, size_t n)
+static inline int harness_write(const char *path, const void *data, size_t n)
 {
     FILE *f = fopen(path, "wb");
     if (!f) return -1;
@@ -38,7 +38,7 @@ static int harness_write(const char *path, const void *data, size_t n)
 }
 
 /* Writes the driver for NAME into dir/main_NAME.c. */
-static int harness_driver(const char *dir, const char *name)
+static inline int harness_driver(const char *dir, const char *name)
 {
     char path[1024], src[4096], up[80];
     size_t i;
@@ -68,7 +68,7 @@ static int harness_driver(const char *dir, const char *name)
 
 /* Exports m as `name` into dir (created), compiles, runs it on x and returns the outputs as a new
  * tensor (rows × output size) in *out.  0 on success; else prints why and returns non-zero. */
-static int harness_run(brain_model *m, const char *dir, const char *name, const brain_tensor *x,
+static inline int harness_run(brain_model *m, const char *dir, const char *name, const brain_tensor *x,
                        const brain_export_c_options *opt, brain_export_c_report *rep, brain_tensor **out)
 {
     char cmd[4096], in_path[1024], out_path[1024], exe[1024];
@@ -108,7 +108,7 @@ static int harness_run(brain_model *m, const char *dir, const char *name, const 
 }
 
 /* max |a − b| / max(1, |b|) over the values of two tensors of the same size (−1 if sizes differ) */
-static double harness_max_diff(const brain_tensor *a, const brain_tensor *b)
+static inline double harness_max_diff(const brain_tensor *a, const brain_tensor *b)
 {
     if (!a || !b || a->size != b->size) return -1;
     double mx = 0;
@@ -121,7 +121,7 @@ static double harness_max_diff(const brain_tensor *a, const brain_tensor *b)
 
 /* accuracy of predictions p (rows × classes; one column = sigmoid with threshold 0.5) against
  * class ids y */
-static double harness_accuracy(const brain_tensor *p, const brain_tensor *y)
+static inline double harness_accuracy(const brain_tensor *p, const brain_tensor *y)
 {
     const int64_t n = p->shape[0], k = p->size / n;
     int64_t ok = 0;

@@ -23,7 +23,7 @@ typedef struct lm_size {
 
 #define LM_TRY(call) do { if ((call) != BRAIN_OK) { fprintf(stderr, "%s:%d: %s\n", __FILE__, __LINE__, brain_last_error()); return 1; } } while (0)
 
-static void lm_free(lm_case *c)
+static inline void lm_free(lm_case *c)
 {
     brain_model_free(c->m);
     brain_tensor_free(c->x_test);
@@ -31,7 +31,7 @@ static void lm_free(lm_case *c)
     brain_tensor_free(c->x_cal);
 }
 
-static int lm_fit(brain_model *m, const char *loss, const brain_tensor *x, const brain_tensor *y, int epochs)
+static inline int lm_fit(brain_model *m, const char *loss, const brain_tensor *x, const brain_tensor *y, int epochs)
 {
     LM_TRY(brain_compile(m, &(brain_compile_options){.optimizer_name = "adam", .loss_name = loss,
                                                      .metric_names = (const char *[]){"accuracy", NULL}}));
@@ -41,7 +41,7 @@ static int lm_fit(brain_model *m, const char *loss, const brain_tensor *x, const
 }
 
 /* breast-cancer MLP: Dense(64, relu), Dropout(0.5), Dense(1, sigmoid) on standardised features */
-static int lm_breast_cancer(lm_case *c, const lm_size *sz)
+static inline int lm_breast_cancer(lm_case *c, const lm_size *sz)
 {
     brain_table *data;
     LM_TRY(brain_load_breast_cancer(&data));
@@ -68,7 +68,7 @@ static int lm_breast_cancer(lm_case *c, const lm_size *sz)
 
 /* ECG beats (140, 1) with 5 classes: the recurrent model of examples/ecg_lstm.c with `cell` =
  * 0 SimpleRNN, 1 LSTM, 2 GRU */
-static int lm_ecg_rnn(lm_case *c, const lm_size *sz, int cell)
+static inline int lm_ecg_rnn(lm_case *c, const lm_size *sz, int cell)
 {
     static const char *names[] = {"ecg_simple_rnn", "ecg_lstm", "ecg_gru"};
     brain_tensor *xtr, *ytr, *xte, *yte, *ytr1;
@@ -89,7 +89,7 @@ static int lm_ecg_rnn(lm_case *c, const lm_size *sz, int cell)
 }
 
 /* Conv1D on the ECG beats (examples/ecg_conv1d.c) */
-static int lm_ecg_conv1d(lm_case *c, const lm_size *sz)
+static inline int lm_ecg_conv1d(lm_case *c, const lm_size *sz)
 {
     brain_tensor *xtr, *ytr, *xte, *yte;
     LM_TRY(brain_make_ecg(sz->n_train, 1, NULL, &xtr, &ytr));
@@ -111,7 +111,7 @@ static int lm_ecg_conv1d(lm_case *c, const lm_size *sz)
 /* Fashion-MNIST images (28, 28, 1)/255: the CNN of examples/fashion_cnn.c.  Images come from the
  * test file (train on its first n_train, test on the next n_test).  Returns 3 when the data set
  * is not installed. */
-static int lm_fashion_cnn(lm_case *c, const lm_size *sz)
+static inline int lm_fashion_cnn(lm_case *c, const lm_size *sz)
 {
     brain_tensor *xa, *ya;
     if (brain_load_fashion_mnist(NULL, NULL, NULL, &xa, &ya) != BRAIN_OK) return 3;
@@ -143,7 +143,7 @@ static int lm_fashion_cnn(lm_case *c, const lm_size *sz)
 
 /* Reviews as ids (Embedding(vocab, 64), LSTM(64), Dense(1, sigmoid)), the text model of
  * examples/text_lstm.c: words hashed into [1, vocab) and pre-padded to 200 steps */
-static int lm_text_lstm(lm_case *c, const lm_size *sz)
+static inline int lm_text_lstm(lm_case *c, const lm_size *sz)
 {
     enum { MAXLEN = 200 };
     brain_text_dataset *d;
