@@ -12,7 +12,7 @@
  *   SimpleRNN/LSTM/GRU        T, D, U, cell (0 simple, 1 LSTM, 2 GRU), reset_after, go_backwards,
  *                             return_sequences, recurrent activation       w: kernel, recurrent_kernel, bias
  *   Add/Subtract/Multiply/Average/Maximum   n (elements per input)
- *   Concatenate               outer (product of the axes before the joined one)
+ *   Concatenate               outer (product of the axes before the joined one), axis (batch axis = 0)
  * Weights are copied (BatchNormalization folding rewrites them); a layer without a bias gets
  * a zero one, so every kernel has the same form.
  */
@@ -264,6 +264,7 @@ static brain_status plan_concat(ex_plan *p, ex_step *s, const cJSON *cfg)
     int64_t outer = 1;
     for (int i = 0; i < a; i++) outer *= out->dims[i];
     s->g[0] = outer;
+    s->g[1] = a + 1; /* Keras's axis, batch axis included */
     return BRAIN_OK;
 }
 
