@@ -44,6 +44,39 @@ static brain_tensor *compare(brain_model *m, const char *name, const brain_tenso
     return got;
 }
 
+/* int8 export of m runs and stays near float: the same class for ≥ 85% of rows (briefly trained
+ * models have close classes), mean |int8 − float| < 0.05; and it really is quantised (≠ float) */
+static void int8_close(brain_model *m, const char *name, const brain_tensor *x, const brain_tensor *cal, bool small_model)
+{
+    char qname[96];
+    snprintf(qname, sizeof qname, "%s_int8", name);
+    brain_tensor *f = NULL, *q = NULL;
+    brain_export_c_report rep = {0};
+    CHECK_OK(brain_predict(m, x, &(brain_eval_options){.verbose = BRAIN_SILENT}, &f));
+    CHECK_MSG(harness_run(m, DIR, qname, x, &(brain_export_c_options){.int8 = true, .calibration = cal}, &rep, &q) == 0,
+              "%s: int8 export did not run", name);
+    if (!f || !q || f->size != q->size) { brain_tensor_free(f); brain_tensor_free(q); return; }
+    const int64_t n = f->shape[0], k = f->size / n;
+    int64_t same = 0;
+    double mad = 0;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t a = 0, b = 0;
+        for (int64_t j = 1; j < k; j++) {
+            if (f->data[i * k + j] > f->data[i * k + a]) a = j;
+            if (q->data[i * k + j] > q->data[i * k + b]) b = j;
+        }
+        same += k == 1 ? (f->data[i] > 0.5f) == (q->data[i] > 0.5f) : a == b;
+    }
+    for (int64_t i = 0; i < f->size; i++) mad += fabs(f->data[i] - q->data[i]) / (double)f->size;
+    printf("  %-16s int8: same class %lld/%lld, mean |int8 - float| %.4f, weights %lld -> %lld bytes\n", name, (long long)same,
+           (long long)n, mad, (long long)rep.float_weight_bytes, (long long)rep.weight_bytes);
+    CHECK_MSG(same * 100 >= 85 * n && mad < 0.05 && mad > 0, "%s: int8 is too far from float (or identical)", name);
+    /* per-channel scales and int32 biases weigh more in a tiny model */
+    CHECK(rep.weight_bytes * (small_model ? 2 : 3) < rep.float_weight_bytes);
+    brain_tensor_free(f);
+    brain_tensor_free(q);
+}
+
 static void lecture_models(void)
 {
     const lm_size small = {.n_train = 128, .n_test = 40, .epochs = 1, .vocab = 500};
@@ -90,10 +123,12 @@ static void lecture_models(void)
     for (int cell = 0; cell < 3; cell++)
         if (lm_ecg_rnn(&c, &small, cell) == 0) {
             brain_tensor_free(compare(c.m, c.name, c.x_test));
+            if (cell == 1) int8_close(c.m, c.name, c.x_test, c.x_cal, false);
             lm_free(&c);
         } else CHECK(0);
     if (lm_ecg_conv1d(&c, &small) == 0) {
         brain_tensor_free(compare(c.m, c.name, c.x_test));
+        int8_close(c.m, c.name, c.x_test, c.x_cal, false);
         lm_free(&c);
     } else CHECK(0);
     if (lm_text_lstm(&c, &small) == 0) {
@@ -103,6 +138,7 @@ static void lecture_models(void)
     int rc = lm_fashion_cnn(&c, &(lm_size){.n_train = 256, .n_test = 40, .epochs = 1});
     if (rc == 0) {
         brain_tensor_free(compare(c.m, c.name, c.x_test));
+        int8_close(c.m, c.name, c.x_test, c.x_cal, false);
         lm_free(&c);
     } else if (rc == 3) printf("  fashion_cnn: skipped, Fashion-MNIST is not installed (dataset-fashion-mnist)\n");
     else CHECK(0);
@@ -162,6 +198,7 @@ static void image_layers(void)
     scramble(m, 5);
     brain_tensor *x = random_input(16, BRAIN_SHAPE(13, 11, 3), 6, 1.0f);
     brain_tensor_free(compare(m, "img", x));
+    int8_close(m, "img", x, x, true);
     char *src = slurp(DIR "/img.c");
     CHECK(src && strstr(src, "BatchNormalization folded in") && strstr(src, "/* BatchNormalization 'batch_normalization_1'"));
     free(src);

@@ -413,11 +413,14 @@ static brain_status emit_gpool(em *e, const ex_step *s)
         P("    for (c = 0; c < %lld; c++) y[c] = x[c];\n", (long long)C);
         P("    for (p = 1; p < %lld; p++)\n        for (c = 0; c < %lld; c++) if (x[p * %lld + c] > y[c]) y[c] = x[p * %lld + c];\n",
           (long long)n, (long long)C, (long long)C, (long long)C);
-    } else if (s->quant) {
+    } else if (s->quant) { /* real mean = s_in·(sum/n − zp_in), requantised to the output's own scale */
+        const ex_value *vi = &e->p->v[s->in[0]], *vo = &e->p->v[s->out];
+        char b1[40];
         e->need_q8 = true;
         P("    for (c = 0; c < %lld; c++) {\n        int32_t sum = 0;\n", (long long)C);
         P("        for (p = 0; p < %lld; p++) sum += x[p * %lld + c];\n", (long long)n, (long long)C);
-        P("        y[c] = q8((float)sum / %lld.0f);\n    }\n", (long long)n);
+        P("        y[c] = q8(((float)sum / %lld.0f - %d.0f) * %s + %d.0f);\n    }\n", (long long)n, vi->zero_point,
+          flit(b1, vi->scale / vo->scale), vo->zero_point);
     } else {
         P("    for (c = 0; c < %lld; c++) y[c] = 0.0f;\n", (long long)C);
         P("    for (p = 0; p < %lld; p++)\n        for (c = 0; c < %lld; c++) y[c] += x[p * %lld + c];\n", (long long)n, (long long)C,

@@ -229,6 +229,11 @@ static brain_status assign_dtypes(ex_plan *p)
             for (int k = 0; k < s.n_in; k++)
                 if ((s.in[k] = convert(p, s.in[k], EX_I8, &ns, &n, &cap)) < 0) { free(ns); return BRAIN_ERR_NOMEM; }
             p->v[s.out].dtype = !matmul || s.act == BRAIN_LINEAR || s.act == BRAIN_RELU ? EX_I8 : EX_F32;
+            /* max and local average pooling keep their input's scale (TFLite's rule; the values they
+             * give are input values or their means); a global average requantises to its own range,
+             * which is much narrower than its input's */
+            if (!matmul && strncmp(s.layer->vt->class_name, "GlobalAverage", 13) != 0)
+                p->v[s.out].range_node = p->v[s.in[0]].range_node;
         } else {
             for (int k = 0; k < s.n_in; k++)
                 if ((s.in[k] = convert(p, s.in[k], EX_F32, &ns, &n, &cap)) < 0) { free(ns); return BRAIN_ERR_NOMEM; }
