@@ -26,9 +26,9 @@ static int write_samples(const char *dir, const char *name, const char *model_na
             name, SAMPLES, (long long)in, (long long)out, name);
     fprintf(f, "#define MODEL_NAME \"%s\"\n", name);
     fprintf(f, "static const float sample_in[%lld] = {", (long long)(SAMPLES * in));
-    for (int64_t i = 0; i < SAMPLES * in; i++) fprintf(f, "%s%.9gf%s", i % 8 ? " " : "\n    ", (double)x->data[i], i + 1 < SAMPLES * in ? "," : "");
+    for (int64_t i = 0; i < SAMPLES * in; i++) fprintf(f, "%s%.9g%s", i % 8 ? " " : "\n    ", (double)x->data[i], i + 1 < SAMPLES * in ? "," : "");
     fprintf(f, "\n};\nstatic const float sample_brain[%lld] = {", (long long)(SAMPLES * out));
-    for (int64_t i = 0; i < SAMPLES * out; i++) fprintf(f, "%s%.9gf%s", i % 8 ? " " : "\n    ", (double)y->data[i], i + 1 < SAMPLES * out ? "," : "");
+    for (int64_t i = 0; i < SAMPLES * out; i++) fprintf(f, "%s%.9g%s", i % 8 ? " " : "\n    ", (double)y->data[i], i + 1 < SAMPLES * out ? "," : "");
     fprintf(f, "\n};\n");
     return fclose(f) ? 1 : 0;
 }

@@ -133,6 +133,11 @@ static void lecture_models(void)
     } else CHECK(0);
     if (lm_text_lstm(&c, &small) == 0) {
         brain_tensor_free(compare(c.m, c.name, c.x_test));
+        int8_close(c.m, c.name, c.x_test, c.x_cal, false);
+        /* the Embedding is fused into the LSTM: no (200, 64) buffer in the arena */
+        char *hdr = slurp(DIR "/text_lstm.h");
+        CHECK(hdr && strstr(hdr, "#define TEXT_LSTM_ARENA_FLOATS 512 "));
+        free(hdr);
         lm_free(&c);
     } else CHECK(0);
     int rc = lm_fashion_cnn(&c, &(lm_size){.n_train = 256, .n_test = 40, .epochs = 1});

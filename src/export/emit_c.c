@@ -47,7 +47,7 @@ typedef struct em {
     ex_buf body;
     bool need_act[BRAIN_ACTIVATION_COUNT];
     bool need_rnn_act[BRAIN_ACTIVATION_COUNT];
-    bool need_q8;
+    bool need_q8, need_rnd;
     int64_t weight_bytes, float_weight_bytes;
 } em;
 
@@ -184,8 +184,10 @@ static void emit_act_helpers(em *e, ex_buf *o)
         H("/* round half away from zero, saturated to int8 */\nstatic int8_t q8(float v)\n{\n"
           "    int32_t q;\n    v = v < -128.0f ? -128.0f : v > 127.0f ? 127.0f : v;\n"
           "    q = v >= 0.0f ? (int32_t)(v + 0.5f) : -(int32_t)(-v + 0.5f);\n"
-          "    return (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);\n}\n"
-          "static int32_t rnd(float v)\n{\n    v = v < -1e9f ? -1e9f : v > 1e9f ? 1e9f : v;\n"
+          "    return (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);\n}\n");
+    if (e->need_rnd)
+        H("/* round half away from zero (saturated far outside int8: no overflow) */\nstatic int32_t rnd(float v)\n{\n"
+          "    v = v < -1e9f ? -1e9f : v > 1e9f ? 1e9f : v;\n"
           "    return v >= 0.0f ? (int32_t)(v + 0.5f) : -(int32_t)(-v + 0.5f);\n}\n");
 #undef H
 }
@@ -239,7 +241,6 @@ static brain_status quant_params(em *e, const ex_step *s, const char *base, int6
     snprintf(name, sizeof name, "%s_m", base);
     emit_scales(e, name, mul, C);
     free(q); free(sw); free(mul); free(bq);
-    e->need_q8 = true;
     return BRAIN_OK;
 }
 
@@ -248,6 +249,7 @@ static void emit_requant(em *e, const ex_step *s, const char *dst, const char *a
 {
     const ex_value *vo = &e->p->v[s->out];
     if (vo->dtype == EX_I8) {
+        e->need_rnd = true;
         P("            { int32_t q = rnd((float)%s * %s_m[%s]) + %d;\n", acc, s->fn, ch, vo->zero_point);
         P("              %s = (int8_t)(q < %d ? %d : q > 127 ? 127 : q); }\n", dst,
           s->act == BRAIN_RELU ? vo->zero_point : -128, s->act == BRAIN_RELU ? vo->zero_point : -128);
@@ -527,10 +529,9 @@ static brain_status emit_rnn(em *e, const ex_step *s)
 {
     const int64_t T = s->g[0], D = s->g[1], u = s->g[2], cell = s->g[3], GU = (cell == 1 ? 4 : cell == 2 ? 3 : 1) * u;
     const bool ra = s->g[4], back = s->g[5], seq = s->g[6];
-    for (int k = 0; k < 3; k++) {
-        brain_status st = check_finite(s, k);
-        if (st) return st;
-    }
+    brain_status st = BRAIN_OK;
+    for (int k = 0; k < 3; k++)
+        if ((st = check_finite(s, k))) return st;
     const char *fa = rnn_act(e, s->act), *fr = cell ? rnn_act(e, (brain_activation_kind)s->g[7]) : NULL;
     char extra[400];
     snprintf(extra, sizeof extra, "%s%s%s%s; per step: z = x_t·kernel + bias + h·recurrent_kernel%s%s",
@@ -546,7 +547,15 @@ static brain_status emit_rnn(em *e, const ex_step *s)
     snprintf(name, sizeof name, "%s_bias", s->fn);
     emit_f32(e, name, s->w[2], s->w_size[2]); /* (GRU reset_after: input row, then recurrent row) */
     char el[1024];
-    P("static void %s(const float *x, float *y, float *tmp%s)\n{\n", s->fn, s->mask_ids >= 0 ? ", const float *ids" : "");
+    const bool emb = s->w[3] != NULL; /* the Embedding before it, fused: x holds token ids */
+    if (emb) {
+        if ((st = check_finite(s, 3))) return st;
+        P("/* the Embedding before it is fused in: step t reads row ids[t] of the table (a whole number in [0, %lld), "
+          "else it returns 1) */\n", (long long)s->g[8]);
+        emit_matrix(e, s, 3, "embeddings", D);
+    }
+    P("static %s %s(const float *x, float *y, float *tmp%s)\n{\n", emb ? "int" : "void", s->fn,
+      s->mask_ids >= 0 ? ", const float *ids" : "");
     P("    float *h = tmp, *c = tmp + %lld, *z = tmp + %lld, *rz = tmp + %lld;\n    int s, k, g, d;\n", (long long)u,
       (long long)(2 * u), (long long)(2 * u + GU));
     P("    (void)c; (void)rz;\n");
@@ -554,8 +563,24 @@ static brain_status emit_rnn(em *e, const ex_step *s)
     char tx[64];
     if (back) snprintf(tx, sizeof tx, "%lld - s", (long long)(T - 1));
     else snprintf(tx, sizeof tx, "s");
-    P("    for (s = 0; s < %lld; s++) {\n        const int t = %s;\n        const float *xt = x + t * %lld;\n", (long long)T, tx,
-      (long long)D);
+    if (!emb) {
+        P("    for (s = 0; s < %lld; s++) {\n        const int t = %s;\n        const float *xt = x + t * %lld;\n", (long long)T, tx,
+          (long long)D);
+    } else {
+        const int64_t row_off = 2 * u + GU + (cell == 2 ? (ra ? GU : u) : 0);
+        P("    for (s = 0; s < %lld; s++) {\n        const int t = %s;\n        const float v = x[t];\n        const float *xt;\n"
+          "        int id;\n", (long long)T, tx);
+        P("        if (!(v >= 0.0f && v < %lld.0f)) return 1;\n        id = (int)v;\n        if ((float)id != v) return 1;\n",
+          (long long)s->g[8]);
+        if (s->hybrid) {
+            char idx2[64];
+            snprintf(idx2, sizeof idx2, "id * %lld + d", (long long)D);
+            P("        for (d = 0; d < %lld; d++) tmp[%lld + d] = %s;\n        xt = tmp + %lld;\n", (long long)D, (long long)row_off,
+              melem(e, s, "embeddings", idx2, "d", el), (long long)row_off);
+        } else {
+            P("        xt = %s_embeddings + id * %lld;\n", s->fn, (long long)D);
+        }
+    }
     if (s->mask_ids >= 0) {
         P("        if (ids[t] == 0.0f) { /* masked step: the state carries over */\n");
         if (seq) P("            for (k = 0; k < %lld; k++) y[s * %lld + k] = h[k];\n", (long long)u, (long long)u);
@@ -605,6 +630,7 @@ static brain_status emit_rnn(em *e, const ex_step *s)
     if (seq) P("        for (k = 0; k < %lld; k++) y[s * %lld + k] = h[k];\n", (long long)u, (long long)u);
     P("    }\n");
     if (!seq) P("    for (k = 0; k < %lld; k++) y[k] = h[k];\n", (long long)u);
+    if (emb) P("    return 0;\n");
     P("}\n");
     return BRAIN_OK;
 }
@@ -771,7 +797,7 @@ static brain_status emit_all(ex_plan *p, ex_buf *h, ex_buf *c, brain_export_c_re
     CC("int %s_predict_ws(const float *in, float *out, float *ws)\n{\n    int i;\n", N);
     for (int t = 0; t < p->n_s; t++) {
         const ex_step *s = &p->s[t];
-        const bool emb = s->layer && strcmp(s->layer->vt->class_name, "Embedding") == 0;
+        const bool emb = s->layer && (strcmp(s->layer->vt->class_name, "Embedding") == 0 || s->w[3] != NULL);
         CC("    %s%s(", emb ? "if (" : "", s->fn);
         for (int k = 0; k < s->n_in; k++) {
             vexpr(p, s->in[k], buf, sizeof buf);
@@ -817,7 +843,8 @@ brain_status brain_export_c(brain_model *m, const char *dir, const brain_export_
     if (o.int8 && !o.calibration)
         return brain__fail(BRAIN_ERR_ARG, "brain_export_c: int8 needs calibration data (representative inputs) in options.calibration");
     ex_plan *p = NULL;
-    brain_status st = brain__ex_plan(m, &(ex_plan_options){.name = o.name, .int8 = o.int8, .calibration = o.calibration, .fold_bn = true}, &p);
+    brain_status st = brain__ex_plan(m, &(ex_plan_options){.name = o.name, .int8 = o.int8, .calibration = o.calibration, .fold_bn = true,
+                                                  .fuse_embedding = true}, &p);
     if (st) return st;
     ex_buf h = {0}, c = {0};
     st = emit_all(p, &h, &c, o.report);

@@ -98,6 +98,7 @@ typedef struct ex_plan_options {
     bool int8;
     const brain_tensor *calibration;
     bool fold_bn;                   /* fold BatchNormalization into the preceding Dense/Conv */
+    bool fuse_embedding;            /* an RNN reads its Embedding's rows itself (no (steps, dim) buffer) */
 } ex_plan_options;
 brain_status brain__ex_plan(brain_model *m, const ex_plan_options *o, ex_plan **out);
 void brain__ex_plan_free(ex_plan *p);

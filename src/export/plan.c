@@ -8,6 +8,8 @@
  *     reads is folded into it: W'[.., c] = W[.., c]·scale[c], b'[c] = b[c]·scale[c] + shift[c]
  *     (scale = γ/√(var + ε), shift = β − mean·scale); otherwise it is a step of its own.
  *   - Activation('relu' / 'linear') right after such a Dense/Conv becomes its fused activation.
+ *   - (C only) an Embedding read by nothing but a recurrent layer is fused into it: the layer looks
+ *     each step's row up itself, so the (steps × dim) embedded sequence is never stored.
  * int8 (TFLite's scheme, docs/deploy.md): each value's range is calibrated by running the model
  * on representative inputs; Dense and Conv run int8 kernels (their input quantised, their output
  * int8 when the activation is linear or relu, float otherwise); pooling stays int8 when its input
@@ -304,6 +306,39 @@ static brain_status allocate(ex_plan *p)
     return BRAIN_OK;
 }
 
+/* an Embedding whose output only a recurrent layer reads: the recurrent step takes the ids and the
+ * table (weight slot 3, g[8] = input_dim), and the Embedding step goes */
+static void fuse_embeddings(ex_plan *p)
+{
+    int n = 0;
+    for (int i = 0; i < p->n_s; i++) {
+        ex_step *e = &p->s[i];
+        bool gone = false;
+        if (e->kind == EX_LAYER && is_class(e->layer, "Embedding")) {
+            int reader = -1, readers = 0;
+            for (int j = i + 1; j < p->n_s; j++)
+                for (int k = 0; k < p->s[j].n_in; k++)
+                    if (p->s[j].in[k] == e->out) { reader = j; readers++; }
+            bool output = false;
+            for (int k = 0; k < p->n_outputs; k++) output |= p->outputs[k] == e->out;
+            ex_step *r = reader >= 0 ? &p->s[reader] : NULL;
+            if (readers == 1 && !output && r->n_in == 1 &&
+                (is_class(r->layer, "LSTM") || is_class(r->layer, "GRU") || is_class(r->layer, "SimpleRNN"))) {
+                r->in[0] = e->in[0];
+                r->w[3] = e->w[0];
+                r->w_size[3] = e->w_size[0];
+                r->w_name[3] = "embeddings";
+                r->g[8] = e->g[1];
+                r->scratch += r->g[1]; /* one dequantised row (int8) */
+                e->w[0] = NULL;
+                gone = true;
+            }
+        }
+        if (!gone) p->s[n++] = *e;
+    }
+    p->n_s = n;
+}
+
 brain_status brain__ex_plan(brain_model *m, const ex_plan_options *o, ex_plan **out)
 {
     *out = NULL;
@@ -402,6 +437,7 @@ brain_status brain__ex_plan(brain_model *m, const ex_plan_options *o, ex_plan **
         for (int k = 0; k < m->n_outputs; k++) p->outputs[k] = p->node_val[m->output_nodes[k]];
         for (int t = 0; t < p->n_s; t++) p->v[p->s[t].out].range_node = p->s[t].node;
     }
+    if (!st && o->fuse_embedding) fuse_embeddings(p);
     if (!st && o->int8) st = assign_dtypes(p);
     if (!st) st = allocate(p);
     if (st) { brain__ex_plan_free(p); return st; }
