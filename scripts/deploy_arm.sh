@@ -54,30 +54,35 @@ brain_diff() { grep -o 'max |device - brain| = [^ ]*' "$1" | awk '{print $NF}'; 
 status=0
 printf '\n%-22s %10s %9s | %10s %9s | %12s %12s | %12s %12s\n' model "flash B" "RAM B" "fw flash" "fw RAM" \
   "|M4 - x86|" "|A7 - x86|" "|x86-brain|" "|M4-brain|"
-for d in "$out"/*/; do
+one() { # one model's directory: build for x86, the Cortex-M4 and the Cortex-A7, run, compare
+  local d=$1 name
   name=$(basename "$d")
   # this machine: the reference run
-  cc "${CFLAGS[@]}" -I"$d" -o "$d/x86" "$d/$name.c" "$fw/main.c" -lm
-  "$d/x86" > "$d/x86.txt"
+  cc "${CFLAGS[@]}" -I"$d" -o "$d/x86" "$d/$name.c" "$fw/main.c" -lm || return 1
+  "$d/x86" > "$d/x86.txt" || return 1
   # Cortex-M4: the model alone (its flash and RAM), then the test firmware under QEMU
-  arm-none-eabi-gcc "${CFLAGS[@]}" "${M4[@]}" -ffunction-sections -fdata-sections -c -o "$d/$name.m4.o" "$d/$name.c"
-  arm-none-eabi-gcc "${CFLAGS[@]}" "${M4[@]}" -I"$d" -c -o "$d/main.m4.o" "$fw/main.c"
+  arm-none-eabi-gcc "${CFLAGS[@]}" "${M4[@]}" -ffunction-sections -fdata-sections -c -o "$d/$name.m4.o" "$d/$name.c" || return 1
+  arm-none-eabi-gcc "${CFLAGS[@]}" "${M4[@]}" -I"$d" -c -o "$d/main.m4.o" "$fw/main.c" || return 1
   read -r text data bss _ < <(arm-none-eabi-size "$d/$name.m4.o" | tail -1)
   arm-none-eabi-gcc "${M4[@]}" --specs=rdimon.specs -nostartfiles -T "$fw/mps2_an386.ld" -Wl,--gc-sections \
-    -o "$d/fw.elf" "$out/startup.o" "$d/main.m4.o" "$d/$name.m4.o" -lm
+    -o "$d/fw.elf" "$out/startup.o" "$d/main.m4.o" "$d/$name.m4.o" -lm || return 1
   read -r ftext fdata fbss _ < <(arm-none-eabi-size "$d/fw.elf" | tail -1)
   timeout 600 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
     -semihosting-config enable=on,target=native -kernel "$d/fw.elf" > "$d/m4.txt" 2>&1 || true
   # Linux on a Cortex-A7 (armhf), static, under qemu-arm
-  arm-linux-gnueabihf-gcc "${CFLAGS[@]}" -static -mcpu=cortex-a7 -I"$d" -o "$d/a7" "$d/$name.c" "$fw/main.c" -lm
+  arm-linux-gnueabihf-gcc "${CFLAGS[@]}" -static -mcpu=cortex-a7 -I"$d" -o "$d/a7" "$d/$name.c" "$fw/main.c" -lm || return 1
   qemu-arm "$d/a7" > "$d/a7.txt" 2>&1 || true
+  local m4 a7
   m4=$(maxdiff "$d/x86.txt" "$d/m4.txt")
   a7=$(maxdiff "$d/x86.txt" "$d/a7.txt")
   printf '%-22s %10d %9d | %10d %9d | %12s %12s | %12s %12s\n' "$name" $((text + data)) $((data + bss)) \
     $((ftext + fdata)) $((fdata + fbss)) "$m4" "$a7" "$(brain_diff "$d/x86.txt")" "$(brain_diff "$d/m4.txt")"
   for v in "$m4" "$a7"; do
-    if [ "$v" = none ] || awk -v v="$v" 'BEGIN { exit !(v > 1e-6) }'; then status=1; echo "  $name: the ARM run differs or failed (see $d)"; fi
+    if [ "$v" = none ] || awk -v v="$v" 'BEGIN { exit !(v > 1e-6) }'; then echo "  $name: an ARM run differs or failed (see $d)"; return 1; fi
   done
+}
+for d in "$out"/*/; do
+  one "$d" || { status=1; echo "  $(basename "$d"): FAILED"; }
 done
 echo
 echo "flash = text + data of the model's object file (code and const weights); RAM = data + bss (the arena)."
