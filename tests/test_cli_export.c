@@ -37,6 +37,8 @@ int main(void)
     CHECK(exists(DIR "/tiny.h") && exists(DIR "/tiny.c"));
     CHECK(RUN("export", DIR "/tiny.keras", "--c", DIR, "--name", "tiny_q", "--int8", "--calibrate", DIR "/cal.npy") == 0);
     CHECK(exists(DIR "/tiny_q.h") && exists(DIR "/tiny_q.c"));
+    CHECK(RUN("export", DIR "/tiny.keras", "--c", DIR "/made") == 0); /* a missing DIR is created */
+    CHECK(exists(DIR "/made/tiny.c"));
     if (brain_onnx_available()) {
         CHECK(RUN("export", DIR "/tiny.keras", "--onnx", DIR "/tiny.onnx") == 0);
         CHECK(exists(DIR "/tiny.onnx"));

@@ -4,14 +4,16 @@
  *   brain export MODEL.keras --onnx OUT.onnx
  *
  * MODEL is a .keras file (brain's or Keras 3's) or a legacy .h5.  --c writes DIR/NAME.h and
- * DIR/NAME.c (brain_export_c); --int8 quantises, calibrating the activations' ranges on the rows
+ * DIR/NAME.c (brain_export_c; DIR is created when missing); --int8 quantises, calibrating the activations' ranges on the rows
  * of DATA (.npy, or member "x" of an .npz; the model's input shape per row).  --onnx writes an
  * ONNX file (brain_export_onnx).  Both --c and --onnx may be given.
  * Exit codes: 0 done, 1 a runtime error (a file, a layer that cannot be exported), 2 a usage error. */
 #include "cli.h"
 #include <brain.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static void export_usage(FILE *f)
 {
@@ -73,6 +75,10 @@ int cli_export(int argc, char **argv)
     if (brain_load_model(model_path, &m, &(brain_load_options){.compile = BRAIN_OFF}) != BRAIN_OK) goto fail;
     if (cal_path && (ends_with(cal_path, ".npz") ? brain_load_npz(cal_path, "x", &cal) : brain_load_npy(cal_path, &cal)) != BRAIN_OK)
         goto fail;
+    if (c_dir && mkdir(c_dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "brain export: cannot create the directory '%s': %s\n", c_dir, strerror(errno));
+        goto done;
+    }
     if (c_dir) {
         brain_export_c_report rep = {0};
         if (brain_export_c(m, c_dir, &(brain_export_c_options){.name = name, .int8 = int8, .calibration = cal, .report = &rep}) != BRAIN_OK)
