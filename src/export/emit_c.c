@@ -210,7 +210,7 @@ static void comment(em *e, const ex_step *s, const char *extra)
     char in[96], out[96];
     brain__shape_str(&l->in_shape[0], in, sizeof in);
     brain__shape_str(&l->out_shape, out, sizeof out);
-    P("\n/* %s '%s': %s -> %s%s%s%s%s */\n", l->vt->class_name, l->name, in, out, s->act != BRAIN_LINEAR ? ", " : "",
+    P("\n/* %s%s '%s': %s -> %s%s%s%s%s */\n", s->cls, strcmp(s->cls, l->vt->class_name) ? " half of Bidirectional" : "", l->name, in, out, s->act != BRAIN_LINEAR ? ", " : "",
       s->act != BRAIN_LINEAR ? brain_activation_name(s->act) : "", s->folded ? ", BatchNormalization folded in: " : "",
       s->folded ? s->folded->name : "");
     if (extra && *extra) P("/* %s */\n", extra);
@@ -583,7 +583,8 @@ static brain_status emit_rnn(em *e, const ex_step *s)
     }
     if (s->mask_ids >= 0) {
         P("        if (ids[t] == 0.0f) { /* masked step: the state carries over */\n");
-        if (seq) P("            for (k = 0; k < %lld; k++) y[s * %lld + k] = h[k];\n", (long long)u, (long long)u);
+        if (seq && s->g[9]) P("            for (k = 0; k < %lld; k++) y[s * %lld + k] = 0.0f; /* zero_output_for_mask */\n", (long long)u, (long long)u);
+        else if (seq) P("            for (k = 0; k < %lld; k++) y[s * %lld + k] = h[k];\n", (long long)u, (long long)u);
         P("            continue;\n        }\n");
     }
     P("        for (g = 0; g < %lld; g++) z[g] = %s_bias[g];\n", (long long)GU, s->fn);
@@ -637,7 +638,7 @@ static brain_status emit_rnn(em *e, const ex_step *s)
 
 static brain_status emit_merge(em *e, const ex_step *s)
 {
-    const char *cls = s->layer->vt->class_name;
+    const char *cls = s->cls;
     const int n = s->n_in;
     comment(e, s, NULL);
     P("static void %s(", s->fn);
@@ -694,6 +695,29 @@ static brain_status emit_conversion(em *e, const ex_step *s)
     return BRAIN_OK;
 }
 
+/* Bidirectional: y[t] = merge(forward[t], backward[T−1−t]) (the backward half ran last step first) */
+static brain_status emit_bidi_merge(em *e, const ex_step *s)
+{
+    static const char *const modes[] = {"concat", "sum", "mul", "ave"};
+    const int64_t T = s->g[0], u = s->g[1], mode = s->g[2], seq = s->g[3];
+    char extra[160];
+    snprintf(extra, sizeof extra, "merge_mode %s of the forward and backward halves%s", modes[mode],
+             seq ? "; the backward half is flipped back into input order" : "");
+    comment(e, s, extra);
+    P("static void %s(const float *f, const float *b, float *y)\n{\n    int t, j;\n", s->fn);
+    char bidx[64];
+    if (seq) snprintf(bidx, sizeof bidx, "%lld - t", (long long)(T - 1));
+    else snprintf(bidx, sizeof bidx, "t");
+    P("    for (t = 0; t < %lld; t++) {\n        const float *ft = f + t * %lld, *bt = b + (%s) * %lld;\n", (long long)T, (long long)u,
+      bidx, (long long)u);
+    if (mode == 0) P("        for (j = 0; j < %lld; j++) { y[t * %lld + j] = ft[j]; y[t * %lld + %lld + j] = bt[j]; }\n", (long long)u,
+                     (long long)(2 * u), (long long)(2 * u), (long long)u);
+    else P("        for (j = 0; j < %lld; j++) y[t * %lld + j] = %s;\n", (long long)u, (long long)u,
+           mode == 1 ? "ft[j] + bt[j]" : mode == 2 ? "ft[j] * bt[j]" : "(ft[j] + bt[j]) / 2.0f");
+    P("    }\n}\n");
+    return BRAIN_OK;
+}
+
 typedef struct { const char *cls; brain_status (*emit)(em *e, const ex_step *s); } emitter;
 static const emitter emitters[] = {
     {"Dense", emit_dense}, {"Conv1D", emit_conv}, {"Conv2D", emit_conv},
@@ -702,7 +726,7 @@ static const emitter emitters[] = {
     {"BatchNormalization", emit_bn}, {"Activation", emit_activation}, {"LeakyReLU", emit_leaky},
     {"Embedding", emit_embedding}, {"SimpleRNN", emit_rnn}, {"LSTM", emit_rnn}, {"GRU", emit_rnn},
     {"Add", emit_merge}, {"Subtract", emit_merge}, {"Multiply", emit_merge}, {"Average", emit_merge}, {"Maximum", emit_merge},
-    {"Concatenate", emit_concat},
+    {"Concatenate", emit_concat}, {"BidirectionalMerge", emit_bidi_merge},
 };
 
 /* the C expression for value v inside NAME_predict_ws */
@@ -734,8 +758,8 @@ static brain_status emit_all(ex_plan *p, ex_buf *h, ex_buf *c, brain_export_c_re
         if (s->kind != EX_LAYER) { st = emit_conversion(e, s); continue; }
         const emitter *em_ = NULL;
         for (size_t i = 0; i < sizeof emitters / sizeof emitters[0]; i++)
-            if (strcmp(emitters[i].cls, s->layer->vt->class_name) == 0) em_ = &emitters[i];
-        if (!em_) st = brain__fail(BRAIN_ERR_ARG, "export: layer '%s' (%s) has no C emitter", s->layer->name, s->layer->vt->class_name);
+            if (strcmp(emitters[i].cls, s->cls) == 0) em_ = &emitters[i];
+        if (!em_) st = brain__fail(BRAIN_ERR_ARG, "export: layer '%s' (%s) has no C emitter", s->layer->name, s->cls);
         else st = em_->emit(e, s);
     }
     if (st) { free(e->body.s); return st; }
@@ -797,7 +821,7 @@ static brain_status emit_all(ex_plan *p, ex_buf *h, ex_buf *c, brain_export_c_re
     CC("int %s_predict_ws(const float *in, float *out, float *ws)\n{\n    int i;\n", N);
     for (int t = 0; t < p->n_s; t++) {
         const ex_step *s = &p->s[t];
-        const bool emb = s->layer && (strcmp(s->layer->vt->class_name, "Embedding") == 0 || s->w[3] != NULL);
+        const bool emb = s->layer && (strcmp(s->cls, "Embedding") == 0 || s->w[3] != NULL);
         CC("    %s%s(", emb ? "if (" : "", s->fn);
         for (int k = 0; k < s->n_in; k++) {
             vexpr(p, s->in[k], buf, sizeof buf);

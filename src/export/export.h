@@ -44,6 +44,9 @@ typedef struct ex_step {
     ex_kind kind;
     const struct ex_op *op;
     const brain_layer *layer;       /* NULL for conversions */
+    const char *cls;                /* the handler's class: the layer's, or "LSTM"/"GRU"/"SimpleRNN" for a
+                                     * half of a Bidirectional, "BidirectionalMerge" for its merge */
+    const char *wpath;              /* the weights' path (brain_weight.path) when a layer has two sets */
     int node;                       /* the layer's node (the last folded node for folded BN) */
     const brain_layer *folded;      /* a BatchNormalization folded into this step, or NULL */
     char fn[160];                    /* the generated function's name */

@@ -12,7 +12,8 @@
  *   go_backwards reverses the time axis first (Slice with step −1), so the outputs come in the
  *   order Keras gives them.
  * Dense is Gemm (MatMul + Add on a sequence), Embedding is Cast + Gather, merges are Sum / Sub /
- * Mul / Mean / Max / Concat, Flatten and Reshape are Reshape.
+ * Mul / Mean / Max / Concat, Flatten and Reshape are Reshape; Bidirectional is its two halves (the
+ * backward one flipped back when it returns sequences) and the merge.
  */
 #include "export.h"
 
@@ -289,7 +290,7 @@ static int64_t pad_after(int64_t n, int64_t out, int64_t k, int64_t s, int64_t d
 
 static brain_status emit_step(ox *o, ex_plan *p, const ex_step *s, const char *const *in, const char *name, const char **y)
 {
-    const char *cls = s->layer->vt->class_name, *t;
+    const char *cls = s->cls, *t;
     const int64_t *g = s->g;
     char nm[256];
     if (!strcmp(cls, "Dense")) {
@@ -424,6 +425,23 @@ static brain_status emit_step(ox *o, ex_plan *p, const ex_step *s, const char *c
             *y = NODE(o, "Transpose", name, ATTRS(attr_ints(o, "perm", 3, (int64_t[]){1, 0, 2})), t);
         } else {
             *y = NODE(o, "Squeeze", name, NULL, Yh, init_i64(o, ox_tmp(o, "axes"), 1, (int64_t[]){0}));
+        }
+        return BRAIN_OK;
+    }
+    if (!strcmp(cls, "BidirectionalMerge")) { /* the two halves are the plan's two steps before */
+        const char *f, *b;
+        brain_status st = emit_step(o, p, s - 2, in, cat(o, name, "/forward"), &f);
+        if (!st) st = emit_step(o, p, s - 1, in, cat(o, name, "/backward"), &b);
+        if (st) return st;
+        if (g[3]) /* the backward half's sequence back into input order */
+            b = NODE(o, "Slice", cat(o, name, "/backward_flipped"), NULL, b, init_i64(o, ox_tmp(o, "starts"), 1, (int64_t[]){-1}),
+                     init_i64(o, ox_tmp(o, "ends"), 1, (int64_t[]){INT64_MIN}), init_i64(o, ox_tmp(o, "axes"), 1, (int64_t[]){1}),
+                     init_i64(o, ox_tmp(o, "steps"), 1, (int64_t[]){-1}));
+        switch (g[2]) {
+        case 0: *y = NODE(o, "Concat", name, ATTRS(attr_i(o, "axis", -1)), f, b); break;
+        case 1: *y = NODE(o, "Add", name, NULL, f, b); break;
+        case 2: *y = NODE(o, "Mul", name, NULL, f, b); break;
+        default: *y = NODE(o, "Mul", name, NULL, NODE(o, "Add", cat(o, name, "/sum"), NULL, f, b), init_scalar(o, "const", 0.5f));
         }
         return BRAIN_OK;
     }

@@ -23,17 +23,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const brain_weight *weight(const brain_layer *l, const char *name)
+static const brain_weight *weight_at(const brain_layer *l, const char *name, const char *path)
 {
     for (int i = 0; i < l->n_weights; i++)
-        if (strcmp(l->weights[i]->name, name) == 0) return l->weights[i];
+        if (strcmp(l->weights[i]->name, name) == 0 && (!path || strcmp(l->weights[i]->path, path) == 0)) return l->weights[i];
     return NULL;
 }
+static const brain_weight *weight(const brain_layer *l, const char *name) { return weight_at(l, name, NULL); }
 
 /* copies weight `name` into slot k (zeros of n values when the layer has no such weight) */
 static brain_status take(ex_step *s, int k, const char *name, int64_t n)
 {
-    const brain_weight *w = weight(s->layer, name);
+    const brain_weight *w = weight_at(s->layer, name, s->wpath);
     if (w && w->size != n)
         return brain__fail(BRAIN_ERR_STATE, "export: layer '%s': weight '%s' has %lld values, expected %lld",
                            s->layer->name, name, (long long)w->size, (long long)n);
@@ -94,7 +95,7 @@ static brain_status tuple2(const cJSON *cfg, const char *key, int rank, int64_t 
 static brain_status plan_conv(ex_plan *p, ex_step *s, const cJSON *cfg)
 {
     const brain_layer *l = s->layer;
-    const int rank = strcmp(l->vt->class_name, "Conv1D") == 0 ? 1 : 2;
+    const int rank = strcmp(s->cls, "Conv1D") == 0 ? 1 : 2;
     const brain_shape *in = &l->in_shape[0];
     int64_t H = rank == 1 ? 1 : in->dims[0], W = in->dims[rank - 1], C = in->dims[rank];
     int64_t KH, KW, SH, SW, DH, DW, OH, OW, PT, PL;
@@ -120,7 +121,7 @@ static brain_status plan_conv(ex_plan *p, ex_step *s, const cJSON *cfg)
 static brain_status plan_pool(ex_plan *p, ex_step *s, const cJSON *cfg)
 {
     const brain_layer *l = s->layer;
-    const char *cls = l->vt->class_name;
+    const char *cls = s->cls;
     const int rank = strstr(cls, "1D") ? 1 : 2;
     const brain_shape *in = &l->in_shape[0];
     int64_t H = rank == 1 ? 1 : in->dims[0], W = in->dims[rank - 1], C = in->dims[rank];
@@ -146,7 +147,7 @@ static brain_status plan_gpool(ex_plan *p, ex_step *s, const cJSON *cfg)
     const brain_shape *in = &s->layer->in_shape[0];
     s->g[1] = last_dim(in);
     s->g[0] = brain__shape_size(in) / s->g[1];
-    s->g[2] = strstr(s->layer->vt->class_name, "Max") != NULL;
+    s->g[2] = strstr(s->cls, "Max") != NULL;
     return BRAIN_OK;
 }
 
@@ -220,7 +221,7 @@ static brain_status plan_embedding(ex_plan *p, ex_step *s, const cJSON *cfg)
 static brain_status plan_rnn(ex_plan *p, ex_step *s, const cJSON *cfg)
 {
     const brain_layer *l = s->layer;
-    const char *cls = l->vt->class_name;
+    const char *cls = s->cls;
     const int cell = strcmp(cls, "LSTM") == 0 ? 1 : strcmp(cls, "GRU") == 0 ? 2 : 0;
     const int gates = cell == 1 ? 4 : cell == 2 ? 3 : 1;
     double U = 0;
@@ -292,6 +293,7 @@ static const ex_op ops[] = {
     {"Average", plan_merge, false, false},
     {"Maximum", plan_merge, false, false},
     {"Concatenate", plan_concat, false, false},
+    {"BidirectionalMerge", plan_merge, false, false}, /* planned by plan.c (geometry set there) */
 };
 
 const ex_op *brain__ex_op(const char *cls)

@@ -85,6 +85,7 @@ static void c_ident(char *dst, size_t cap, const char *src)
 }
 
 static bool is_class(const brain_layer *l, const char *cls) { return l && strcmp(l->vt->class_name, cls) == 0; }
+static bool is_rnn_class(const char *c) { return !strcmp(c, "LSTM") || !strcmp(c, "GRU") || !strcmp(c, "SimpleRNN"); }
 
 static bool is_dense_or_conv(const brain_layer *l)
 {
@@ -234,7 +235,7 @@ static brain_status assign_dtypes(ex_plan *p)
             /* max and local average pooling keep their input's scale (TFLite's rule; the values they
              * give are input values or their means); a global average requantises to its own range,
              * which is much narrower than its input's */
-            if (!matmul && strncmp(s.layer->vt->class_name, "GlobalAverage", 13) != 0)
+            if (!matmul && strncmp(s.cls, "GlobalAverage", 13) != 0)
                 p->v[s.out].range_node = p->v[s.in[0]].range_node;
         } else {
             for (int k = 0; k < s.n_in; k++)
@@ -314,7 +315,7 @@ static void fuse_embeddings(ex_plan *p)
     for (int i = 0; i < p->n_s; i++) {
         ex_step *e = &p->s[i];
         bool gone = false;
-        if (e->kind == EX_LAYER && is_class(e->layer, "Embedding")) {
+        if (e->kind == EX_LAYER && !strcmp(e->cls, "Embedding")) {
             int reader = -1, readers = 0;
             for (int j = i + 1; j < p->n_s; j++)
                 for (int k = 0; k < p->s[j].n_in; k++)
@@ -322,8 +323,7 @@ static void fuse_embeddings(ex_plan *p)
             bool output = false;
             for (int k = 0; k < p->n_outputs; k++) output |= p->outputs[k] == e->out;
             ex_step *r = reader >= 0 ? &p->s[reader] : NULL;
-            if (readers == 1 && !output && r->n_in == 1 &&
-                (is_class(r->layer, "LSTM") || is_class(r->layer, "GRU") || is_class(r->layer, "SimpleRNN"))) {
+            if (readers == 1 && !output && r->n_in == 1 && is_rnn_class(r->cls)) {
                 r->in[0] = e->in[0];
                 r->w[3] = e->w[0];
                 r->w_size[3] = e->w_size[0];
@@ -337,6 +337,89 @@ static void fuse_embeddings(ex_plan *p)
         if (!gone) p->s[n++] = *e;
     }
     p->n_s = n;
+}
+
+/* Bidirectional: its two recurrent halves as steps of their own (the backward one reads the steps
+ * last to first; weights under "forward_layer/cell" and "backward_layer/cell"), then a merge step */
+static brain_status plan_bidirectional(ex_plan *p, int i)
+{
+    brain_model *m = p->m;
+    brain_node *nd = &m->nodes[i];
+    const brain_layer *l = nd->layer;
+    cJSON *cfg = cJSON_CreateObject();
+    if (!cfg) return BRAIN_ERR_NOMEM;
+    brain_status st = l->vt->get_config(l, cfg);
+    const char *halves[2] = {"layer", "backward_layer"}, *paths[2] = {"forward_layer/cell", "backward_layer/cell"};
+    int vals[2] = {-1, -1};
+    int64_t T = 0, u = 0;
+    bool seq = false;
+    for (int h = 0; !st && h < 2; h++) {
+        const cJSON *env = cJSON_GetObjectItemCaseSensitive(cfg, halves[h]);
+        const cJSON *cls = cJSON_GetObjectItemCaseSensitive(env, "class_name"), *sub = cJSON_GetObjectItemCaseSensitive(env, "config");
+        const ex_op *op = cJSON_IsString(cls) ? brain__ex_op(cls->valuestring) : NULL;
+        if (!op || !cJSON_IsObject(sub) || !is_rnn_class(cls->valuestring)) {
+            st = brain__fail(BRAIN_ERR_FORMAT, "export: Bidirectional '%s': its config has no recurrent '%s'", l->name, halves[h]);
+            break;
+        }
+        brain_shape half = nd->shape;
+        int v = brain__ex_add_value(p, &half, EX_F32); /* the size is fixed below, from the plan */
+        ex_step *s = v < 0 ? NULL : add_step(&p->s, &p->n_s, &p->cap_s);
+        if (!s) { st = BRAIN_ERR_NOMEM; break; }
+        s->kind = EX_LAYER;
+        s->op = op;
+        s->cls = op->cls;
+        s->wpath = paths[h];
+        s->layer = l;
+        s->node = i;
+        s->n_in = 1;
+        s->in[0] = p->node_val[nd->in[0]];
+        s->out = v;
+        char id[BRAIN_NAME_MAX];
+        c_ident(id, sizeof id, l->name);
+        snprintf(s->fn, sizeof s->fn, "%s_%s_%s", p->name, id, h ? "backward" : "forward");
+        if ((st = op->plan(p, s, sub))) break;
+        s->mask_ids = mask_source(p, i);
+        s->g[9] = s->mask_ids >= 0 && s->g[6]; /* Keras: zero_output_for_mask when returning sequences */
+        T = s->g[0];
+        u = s->g[2];
+        seq = s->g[6];
+        p->v[v].shape = seq ? BRAIN_SHAPE(T, u) : BRAIN_SHAPE(u);
+        p->v[v].size = seq ? T * u : u;
+        vals[h] = v;
+    }
+    if (!st) {
+        const cJSON *mm = cJSON_GetObjectItemCaseSensitive(cfg, "merge_mode");
+        static const char *const modes[] = {"concat", "sum", "mul", "ave"};
+        int mode = -1;
+        for (int k = 0; k < 4; k++)
+            if (cJSON_IsString(mm) && !strcmp(mm->valuestring, modes[k])) mode = k;
+        int v = mode < 0 ? -1 : brain__ex_add_value(p, &nd->shape, EX_F32);
+        ex_step *s = v < 0 ? NULL : add_step(&p->s, &p->n_s, &p->cap_s);
+        if (mode < 0) st = brain__fail(BRAIN_ERR_FORMAT, "export: Bidirectional '%s': merge_mode is not concat, sum, mul or ave", l->name);
+        else if (!s) st = BRAIN_ERR_NOMEM;
+        else {
+            s->kind = EX_LAYER;
+            s->op = brain__ex_op("BidirectionalMerge");
+            s->cls = "BidirectionalMerge";
+            s->layer = l;
+            s->node = i;
+            s->n_in = 2;
+            s->in[0] = vals[0];
+            s->in[1] = vals[1];
+            s->out = v;
+            s->g[0] = seq ? T : 1;
+            s->g[1] = u;
+            s->g[2] = mode;
+            s->g[3] = seq;
+            char id[BRAIN_NAME_MAX];
+            c_ident(id, sizeof id, l->name);
+            snprintf(s->fn, sizeof s->fn, "%s_%s", p->name, id);
+            p->node_val[i] = v;
+            p->node_step[i] = p->n_s - 1;
+        }
+    }
+    cJSON_Delete(cfg);
+    return st;
 }
 
 brain_status brain__ex_plan(brain_model *m, const ex_plan_options *o, ex_plan **out)
@@ -399,10 +482,14 @@ brain_status brain__ex_plan(brain_model *m, const ex_plan_options *o, ex_plan **
             }
             cJSON_Delete(cfg);
         }
+        if (is_class(l, "Bidirectional")) {
+            st = plan_bidirectional(p, i);
+            continue;
+        }
         const ex_op *op = brain__ex_op(cls);
-        if (!op) {
+        if (!op || !strcmp(cls, "BidirectionalMerge")) {
             st = brain__fail(BRAIN_ERR_ARG, "export: layer '%s' (%s) cannot be exported; the exporter knows Dense, Conv1D/2D, "
-                             "pooling, BatchNormalization, Activation, LeakyReLU, Embedding, SimpleRNN, LSTM, GRU, the merge "
+                             "pooling, BatchNormalization, Activation, LeakyReLU, Embedding, SimpleRNN, LSTM, GRU, Bidirectional, the merge "
                              "layers, and Dropout/Flatten/Reshape/augmentation (removed or views)", l->name, cls);
             break;
         }
@@ -412,6 +499,7 @@ brain_status brain__ex_plan(brain_model *m, const ex_plan_options *o, ex_plan **
         if (!s) { st = BRAIN_ERR_NOMEM; break; }
         s->kind = EX_LAYER;
         s->op = op;
+        s->cls = op->cls;
         s->layer = l;
         s->node = i;
         s->n_in = nd->n_in;
