@@ -80,7 +80,7 @@ static void int8_close(brain_model *m, const char *name, const brain_tensor *x, 
 
 static void lecture_models(void)
 {
-    const lm_size small = {.n_train = 128, .n_test = 40, .epochs = 1, .vocab = 500};
+    const lm_size small = {.n_train = 64, .n_test = 24, .epochs = 1, .vocab = 500};
     lm_case c;
     if (lm_breast_cancer(&c, &(lm_size){.epochs = 5}) == 0) {
         brain_tensor_free(compare(c.m, c.name, c.x_test));
@@ -141,7 +141,7 @@ static void lecture_models(void)
         free(hdr);
         lm_free(&c);
     } else CHECK(0);
-    int rc = lm_fashion_cnn(&c, &(lm_size){.n_train = 256, .n_test = 40, .epochs = 1});
+    int rc = lm_fashion_cnn(&c, &(lm_size){.n_train = 64, .n_test = 24, .epochs = 1});
     if (rc == 0) {
         brain_tensor_free(compare(c.m, c.name, c.x_test));
         int8_close(c.m, c.name, c.x_test, c.x_cal, false);

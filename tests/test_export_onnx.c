@@ -222,7 +222,7 @@ int main(void)
     mkdir(DIR, 0777);
     brain_set_random_seed(5);
     CHECK(brain_onnx_available());
-    const lm_size small = {.n_train = 96, .n_test = 16, .epochs = 1, .vocab = 300};
+    const lm_size small = {.n_train = 64, .n_test = 16, .epochs = 1, .vocab = 300};
     lm_case c;
     if (lm_breast_cancer(&c, &(lm_size){.epochs = 3}) == 0) {
         check_model(c.m, c.name, 1, &c.x_test, "Gemm Relu Gemm Sigmoid", "dense/kernel");

@@ -152,7 +152,7 @@ static Onnx__TensorProto *init_new(ox *o, const char *name, int ndim, const int6
     int64_t *d = ox_new(o, sizeof(int64_t) * (size_t)(ndim + 1));
     if (!t || !d) return NULL;
     onnx__tensor_proto__init(t);
-    memcpy(d, dims, sizeof(int64_t) * (size_t)ndim);
+    if (ndim) memcpy(d, dims, sizeof(int64_t) * (size_t)ndim);
     t->n_dims = (size_t)ndim;
     t->dims = d;
     t->has_data_type = true;
