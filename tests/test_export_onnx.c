@@ -188,34 +188,6 @@ static void bidirectional(void)
     brain_model_free(m);
 }
 
-static void bidirectional(void)
-{
-    brain_model *m = brain_sequential("bi");
-    CHECK_OK(brain_model_add(m, brain_input(BRAIN_SHAPE(9, 3))));
-    CHECK_OK(brain_model_add(m, brain_bidirectional(brain_lstm(4, &(brain_rnn_options){.return_sequences = true}), NULL)));
-    CHECK_OK(brain_model_add(m, brain_bidirectional(brain_gru(3, &(brain_rnn_options){.return_sequences = true}),
-                                                    &(brain_bidirectional_options){.merge_mode = BRAIN_MERGE_AVE})));
-    CHECK_OK(brain_model_add(m, brain_bidirectional(brain_simple_rnn(3, NULL), &(brain_bidirectional_options){.merge_mode = BRAIN_MERGE_MUL})));
-    CHECK_OK(brain_model_add(m, brain_dense(2, &(brain_dense_options){.activation = BRAIN_SOFTMAX})));
-    CHECK_OK(brain_compile(m, &(brain_compile_options){.optimizer_name = "adam", .loss_name = "mse"}));
-    brain_tensor *x = brain_tensor_new(3, (int64_t[]){5, 9, 3});
-    for (int64_t i = 0; i < x->size; i++) x->data[i] = (float)((i * 7919) % 23) / 11.0f - 1.0f;
-    check_model(m, "bi", 1, &x,
-                /* (Transposes left out) forward half, time-reversed backward half, its output flipped back, merge */
-                "LSTM Squeeze Slice LSTM Squeeze Slice Concat GRU Squeeze Slice GRU Squeeze Slice Add Mul RNN Squeeze Slice RNN Squeeze "
-                "Mul Gemm Softmax", NULL);
-    brain_tensor_free(x);
-    brain_model_free(m);
-    /* a mask cannot be expressed: the error names the layer */
-    m = brain_sequential("masked");
-    CHECK_OK(brain_model_add(m, brain_input(BRAIN_SHAPE(6))));
-    CHECK_OK(brain_model_add(m, brain_embedding(9, 2, &(brain_embedding_options){.mask_zero = true})));
-    CHECK_OK(brain_model_add(m, brain_lstm(2, &(brain_rnn_options){.name = "reader"})));
-    CHECK_OK(brain_compile(m, &(brain_compile_options){.optimizer_name = "adam", .loss_name = "mse"}));
-    CHECK_FAILS(brain_export_onnx(m, DIR "/masked.onnx"), "layer 'reader' reads a mask");
-    brain_model_free(m);
-}
-
 int main(void)
 {
     mkdir(BRAIN_EXPORT_TEST_DIR, 0777);
