@@ -91,6 +91,14 @@ static void lecture_models(void)
             CHECK(!strstr(src, "malloc") && !strstr(src, "stdio"));
             CHECK(strstr(hdr, "#define BREAST_CANCER_ARENA_FLOATS") && strstr(hdr, "#define BREAST_CANCER_INPUT_SIZE 30"));
             CHECK(strstr(src, "/* Dense 'dense'") && !strstr(src, "Dropout '"));
+            /* the only mutable object at file scope is the arena: every other array is static const */
+            int mutable_arrays = 0;
+            for (const char *q = src; (q = strstr(q, "\nstatic ")); q++) {
+                const char *rest = q + 8, *paren = strchr(rest, '('), *bracket = strchr(rest, '[');
+                if (strncmp(rest, "const ", 6) != 0 && bracket && (!paren || bracket < paren)) mutable_arrays++;
+            }
+            CHECK_MSG(mutable_arrays == 1 && strstr(src, "static float breast_cancer_arena[BREAST_CANCER_ARENA_FLOATS];"),
+                      "%d mutable static arrays", mutable_arrays);
         }
         free(src);
         free(hdr);
@@ -251,6 +259,9 @@ static void functional_layers(void)
         memcpy(x->data + i * 35 + 30, xb->data + i * 5, 5 * sizeof(float));
     }
     CHECK(harness_run(m, DIR, "mix", x, NULL, NULL, &got) == 0);
+    char *hdr = slurp(DIR "/mix.h");
+    CHECK(hdr && strstr(hdr, "#define MIX_INPUT1_OFFSET 30\n#define MIX_INPUT1_SIZE 5"));
+    free(hdr);
     if (got && ref[0]) {
         double dd = harness_max_diff(got, ref[0]);
         printf("  %-16s %d rows: max |C - brain| = %.3g\n", "mix", 12, dd);

@@ -793,6 +793,20 @@ static brain_status emit_all(ex_plan *p, ex_buf *h, ex_buf *c, brain_export_c_re
     HH("#ifndef %s_H\n#define %s_H\n\n", up, up);
     HH("#define %s_INPUT_SIZE %lld    /* floats per sample in */\n", up, (long long)in_total);
     HH("#define %s_OUTPUT_SIZE %lld   /* floats per sample out */\n", up, (long long)out_total);
+    if (p->n_inputs > 1 || p->n_outputs > 1) { /* where each input / output sits in in[] / out[] */
+        int64_t off = 0;
+        for (int k = 0; k < p->n_inputs; k++) {
+            HH("#define %s_INPUT%d_OFFSET %lld\n#define %s_INPUT%d_SIZE %lld\n", up, k, (long long)off, up, k,
+               (long long)p->v[p->inputs[k]].size);
+            off += p->v[p->inputs[k]].size;
+        }
+        off = 0;
+        for (int k = 0; k < p->n_outputs; k++) {
+            HH("#define %s_OUTPUT%d_OFFSET %lld\n#define %s_OUTPUT%d_SIZE %lld\n", up, k, (long long)off, up, k,
+               (long long)p->v[p->outputs[k]].size);
+            off += p->v[p->outputs[k]].size;
+        }
+    }
     HH("#define %s_ARENA_FLOATS %lld  /* scratch: the static arena, or the workspace of %s_predict_ws */\n", up, (long long)p->arena, N);
     HH("#define %s_ARENA_BYTES (%s_ARENA_FLOATS * 4)\n", up, up);
     HH("#define %s_WEIGHT_BYTES %lld  /* constant data (flash) */\n\n", up, (long long)e->weight_bytes);
