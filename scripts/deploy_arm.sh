@@ -52,7 +52,7 @@ maxdiff() {
 brain_diff() { grep -o 'max |device - brain| = [^ ]*' "$1" | awk '{print $NF}'; }
 
 status=0
-printf '\n%-22s %10s %9s | %10s %9s | %12s %12s | %12s %12s\n' model "flash B" "RAM B" "fw flash" "fw RAM" \
+printf '\n%-22s %10s %9s %7s | %10s %9s | %12s %12s | %12s %12s\n' model "flash B" "arena B" "stack" "fw flash" "fw RAM" \
   "|M4 - x86|" "|A7 - x86|" "|x86-brain|" "|M4-brain|"
 one() { # one model's directory: build for x86, the Cortex-M4 and the Cortex-A7, run, compare
   local d=$1 name
@@ -61,7 +61,11 @@ one() { # one model's directory: build for x86, the Cortex-M4 and the Cortex-A7,
   cc "${CFLAGS[@]}" -I"$d" -o "$d/x86" "$d/$name.c" "$fw/main.c" -lm || return 1
   "$d/x86" > "$d/x86.txt" || return 1
   # Cortex-M4: the model alone (its flash and RAM), then the test firmware under QEMU
-  arm-none-eabi-gcc "${CFLAGS[@]}" "${M4[@]}" -ffunction-sections -fdata-sections -c -o "$d/$name.m4.o" "$d/$name.c" || return 1
+  arm-none-eabi-gcc "${CFLAGS[@]}" "${M4[@]}" -ffunction-sections -fdata-sections -fstack-usage -c -o "$d/$name.m4.o" \
+    "$d/$name.c" || return 1
+  # stack: no recursion, so the sum of every function's frame (but the batch loop's) bounds it
+  local stack
+  stack=$(awk -F'\t' '$1 !~ /_predict_batch$/ { s += $2 } END { print s + 0 }' "$d/$name.m4.su")
   arm-none-eabi-gcc "${CFLAGS[@]}" "${M4[@]}" -I"$d" -c -o "$d/main.m4.o" "$fw/main.c" || return 1
   read -r text data bss _ < <(arm-none-eabi-size "$d/$name.m4.o" | tail -1)
   arm-none-eabi-gcc "${M4[@]}" --specs=rdimon.specs -nostartfiles -T "$fw/mps2_an386.ld" -Wl,--gc-sections \
@@ -75,7 +79,7 @@ one() { # one model's directory: build for x86, the Cortex-M4 and the Cortex-A7,
   local m4 a7
   m4=$(maxdiff "$d/x86.txt" "$d/m4.txt")
   a7=$(maxdiff "$d/x86.txt" "$d/a7.txt")
-  printf '%-22s %10d %9d | %10d %9d | %12s %12s | %12s %12s\n' "$name" $((text + data)) $((data + bss)) \
+  printf '%-22s %10d %9d %7s | %10d %9d | %12s %12s | %12s %12s\n' "$name" $((text + data)) $((data + bss)) "≤$stack" \
     $((ftext + fdata)) $((fdata + fbss)) "$m4" "$a7" "$(brain_diff "$d/x86.txt")" "$(brain_diff "$d/m4.txt")"
   for v in "$m4" "$a7"; do
     if [ "$v" = none ] || awk -v v="$v" 'BEGIN { exit !(v > 1e-6) }'; then echo "  $name: an ARM run differs or failed (see $d)"; return 1; fi
@@ -85,7 +89,8 @@ for d in "$out"/*/; do
   one "$d" || { status=1; echo "  $(basename "$d"): FAILED"; }
 done
 echo
-echo "flash = text + data of the model's object file (code and const weights); RAM = data + bss (the arena)."
+echo "flash = text + data of the model's object file (code and const weights); arena = its data + bss;"
+echo "stack = an upper bound for a call of NAME_predict (the sum of the file's frames, -fstack-usage)."
 echo "fw = the whole test firmware (startup, newlib's printf through semihosting, the samples, the model)."
 echo "|x86-brain| and |M4-brain|: against brain_predict (int8 rows: the quantisation error, not a failure)."
 exit $status
