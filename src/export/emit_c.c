@@ -250,8 +250,8 @@ static void emit_requant(em *e, const ex_step *s, const char *dst, const char *a
     const ex_value *vo = &e->p->v[s->out];
     if (vo->dtype == EX_I8) {
         e->need_rnd = true;
-        P("            { int32_t q = rnd((float)%s * %s_m[%s]) + %d;\n", acc, s->fn, ch, vo->zero_point);
-        P("              %s = (int8_t)(q < %d ? %d : q > 127 ? 127 : q); }\n", dst,
+        P("            { int32_t v = rnd((float)%s * %s_m[%s]) + %d;\n", acc, s->fn, ch, vo->zero_point);
+        P("              %s = (int8_t)(v < %d ? %d : v > 127 ? 127 : v); }\n", dst,
           s->act == BRAIN_RELU ? vo->zero_point : -128, s->act == BRAIN_RELU ? vo->zero_point : -128);
     } else {
         P("            %s = (float)%s * %s_m[%s];\n", dst, acc, s->fn, ch);
@@ -267,7 +267,8 @@ static brain_status emit_dense(em *e, const ex_step *s)
     if (st) return st;
     if (s->quant) {
         const ex_value *vi = &e->p->v[s->in[0]];
-        snprintf(extra, sizeof extra, "int8: acc = b[j] + sum_i (x[i] - (%d))·w[j][i]; y = requantised acc", vi->zero_point);
+        snprintf(extra, sizeof extra, "int8: acc = b[j] + sum_i (x[i] - (%d))·w[j][i] (w output-channel-major); %s", vi->zero_point,
+                 e->p->v[s->out].dtype == EX_I8 ? "y = round(acc·m[j]) + zp_out" : "y = act(acc·m[j]) in float");
         comment(e, s, extra);
         if ((st = quant_params(e, s, s->fn, K, true))) return st;
         P("static void %s(const int8_t *x, %s *y)\n{\n    int r, i, j;\n", s->fn, vtype(e, s->out));
@@ -318,19 +319,21 @@ static brain_status emit_conv(em *e, const ex_step *s)
         P("static void %s(const int8_t *x, %s *y)\n{\n    int oh, ow, f, p, q, c;\n", s->fn, vtype(e, s->out));
         P("    for (oh = 0; oh < %lld; oh++)\n        for (ow = 0; ow < %lld; ow++)\n            for (f = 0; f < %lld; f++) {\n",
           (long long)OH, (long long)OW, (long long)F);
-        P("            int32_t acc = %s_b[f];\n            const int8_t *w = %s_w + f * %lld;\n", s->fn, s->fn, (long long)(KH * KW * C));
+        P("            int32_t acc = %s_b[f];\n            const int8_t *w = %s_w + f * %lld; /* w[f][p][q][c] */\n", s->fn, s->fn,
+          (long long)(KH * KW * C));
         P("            for (p = 0; p < %lld; p++) {\n                const int ih = oh * %lld + p * %lld - %lld;\n"
           "                if (ih < 0 || ih >= %lld) continue;\n", (long long)KH, (long long)SH, (long long)DH, (long long)PT,
           (long long)H);
         P("                for (q = 0; q < %lld; q++) {\n                    const int iw = ow * %lld + q * %lld - %lld;\n"
-          "                    const int8_t *xp = x + (ih * %lld + iw) * %lld, *wp = w + (p * %lld + q) * %lld;\n"
-          "                    if (iw < 0 || iw >= %lld) continue;\n", (long long)KW, (long long)SW, (long long)DW,
-          (long long)PL, (long long)W, (long long)C, (long long)KW, (long long)C, (long long)W);
+          "                    const int8_t *xp, *wp;\n                    if (iw < 0 || iw >= %lld) continue;\n"
+          "                    xp = x + (ih * %lld + iw) * %lld;\n                    wp = w + (p * %lld + q) * %lld;\n",
+          (long long)KW, (long long)SW, (long long)DW, (long long)PL, (long long)W, (long long)W, (long long)C, (long long)KW,
+          (long long)C);
         P("                    for (c = 0; c < %lld; c++) acc += (int32_t)(xp[c] - (%d)) * wp[c];\n                }\n            }\n",
           (long long)C, vi->zero_point);
         snprintf(name, sizeof name, "y[(oh * %lld + ow) * %lld + f]", (long long)OW, (long long)F);
         emit_requant(e, s, name, "acc", "f");
-        P("            }\n");
+        P("        }\n");
         if (e->p->v[s->out].dtype == EX_F32) {
             P("    {\n        int i;\n");
             emit_apply_act(e, s->act, OH * OW, F, "y");
