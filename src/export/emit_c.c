@@ -49,6 +49,7 @@ typedef struct em {
     bool need_rnn_act[BRAIN_ACTIVATION_COUNT];
     bool need_q8, need_rnd;
     int64_t weight_bytes, float_weight_bytes;
+    int64_t largest;                /* the largest array (elements): indices are int */
 } em;
 
 /* a float as a C literal that reads back as the same float */
@@ -71,6 +72,7 @@ static brain_status check_finite(const ex_step *s, int k)
 
 static void emit_f32(em *e, const char *name, const float *d, int64_t n)
 {
+    if (n > e->largest) e->largest = n;
     char b[40];
     P("static const float %s[%lld] = {", name, (long long)n);
     for (int64_t i = 0; i < n; i++) P("%s%s%s", i % 8 ? " " : "\n    ", flit(b, d[i]), i + 1 < n ? "," : "");
@@ -81,6 +83,7 @@ static void emit_f32(em *e, const char *name, const float *d, int64_t n)
 
 static void emit_i8(em *e, const char *name, const int8_t *d, int64_t n)
 {
+    if (n > e->largest) e->largest = n;
     P("static const int8_t %s[%lld] = {", name, (long long)n);
     for (int64_t i = 0; i < n; i++) P("%s%d%s", i % 16 ? " " : "\n    ", d[i], i + 1 < n ? "," : "");
     P("\n};\n");
@@ -90,6 +93,7 @@ static void emit_i8(em *e, const char *name, const int8_t *d, int64_t n)
 
 static void emit_i32(em *e, const char *name, const int32_t *d, int64_t n)
 {
+    if (n > e->largest) e->largest = n;
     P("static const int32_t %s[%lld] = {", name, (long long)n);
     for (int64_t i = 0; i < n; i++) P("%s%ld%s", i % 8 ? " " : "\n    ", (long)d[i], i + 1 < n ? "," : "");
     P("\n};\n");
@@ -100,6 +104,7 @@ static void emit_i32(em *e, const char *name, const int32_t *d, int64_t n)
 /* scales only (not counted as float weights: they are the quantisation's own overhead) */
 static void emit_scales(em *e, const char *name, const float *d, int64_t n)
 {
+    if (n > e->largest) e->largest = n;
     char b[40];
     P("static const float %s[%lld] = {", name, (long long)n);
     for (int64_t i = 0; i < n; i++) P("%s%s%s", i % 8 ? " " : "\n    ", flit(b, d[i]), i + 1 < n ? "," : "");
@@ -829,6 +834,8 @@ static brain_status emit_all(ex_plan *p, ex_buf *h, ex_buf *c, brain_export_c_re
        (long long)e->weight_bytes, (long long)p->arena);
     CC("#include \"%s.h\"\n#include <math.h>\n#include <stdint.h>\n%s\n", N,
        e->need_rnn_act[BRAIN_TANH] || e->need_rnn_act[BRAIN_SIGMOID] ? "#include <string.h>\n" : "");
+    if (e->largest > 32767 || p->arena > 32767) /* indices are int: a 16-bit int would overflow */
+        CC("typedef char %s_needs_an_int_of_32_bits[sizeof(int) >= 4 ? 1 : -1];\n\n", N);
     emit_act_helpers(e, c);
     CC("%.*s", (int)e->body.n, e->body.s ? e->body.s : "");
     free(e->body.s);
