@@ -8,6 +8,7 @@
 #include "export_harness.h"
 #include "export_models.h"
 #include <brain.h>
+#include <cjson/cJSON.h>
 
 #ifndef BRAIN_EXPORT_TEST_DIR
 #define BRAIN_EXPORT_TEST_DIR "/tmp/brain-export-test"
@@ -350,6 +351,67 @@ static void bidirectional(void)
     CHECK_FAILS(brain_export_c(NULL, DIR, NULL), "NULL");
 }
 
+/* Models saved by Python Keras 3 (tests/keras_files/, tools/keras_golden_models.py): loaded,
+ * exported, compiled, run on the stored inputs; the C outputs must equal Keras's own outputs
+ * within 1e-5 — Keras to firmware without a conversion step that changes the numbers. */
+static void keras_models(void)
+{
+    static const char *names[] = {"activations", "bidirectional", "images", "image_heads", "sequences", "seq_all", "signals",
+                                  "merges", "two_heads"};
+    for (size_t n = 0; n < sizeof names / sizeof names[0]; n++) {
+        char path[256], jpath[256], cname[64];
+        snprintf(path, sizeof path, "tests/keras_files/%s.keras", names[n]);
+        snprintf(jpath, sizeof jpath, "tests/keras_files/%s.json", names[n]);
+        snprintf(cname, sizeof cname, "keras_%s", names[n]);
+        char *text = slurp(jpath);
+        cJSON *j = text ? cJSON_Parse(text) : NULL;
+        free(text);
+        brain_model *m = NULL;
+        CHECK_MSG(j != NULL, "%s", jpath);
+        if (j) CHECK_OK(brain_load_model(path, &m, &(brain_load_options){.compile = BRAIN_OFF}));
+        if (!j || !m) { cJSON_Delete(j); brain_model_free(m); continue; }
+        /* the inputs ("x" or "xs"), side by side per row as the generated predict takes them */
+        const cJSON *xs = cJSON_GetObjectItem(j, "xs"), *shapes = cJSON_GetObjectItem(j, "x_shapes");
+        const cJSON *one[1] = {cJSON_GetObjectItem(j, "x")}, *one_shape[1] = {cJSON_GetObjectItem(j, "x_shape")};
+        const int n_x = xs ? cJSON_GetArraySize(xs) : 1;
+        const int64_t rows = (int64_t)(xs ? cJSON_GetArrayItem(shapes, 0) : one_shape[0])->child->valuedouble;
+        int64_t per = 0;
+        for (int k = 0; k < n_x; k++) per += cJSON_GetArraySize(xs ? cJSON_GetArrayItem(xs, k) : one[0]) / rows;
+        brain_tensor *x = brain_tensor_new(2, (int64_t[]){rows, per});
+        int64_t off = 0;
+        for (int k = 0; k < n_x; k++) {
+            const cJSON *v = xs ? cJSON_GetArrayItem(xs, k) : one[0];
+            const int64_t sz = cJSON_GetArraySize(v) / rows;
+            int64_t i = 0;
+            for (const cJSON *e = v->child; e; e = e->next, i++) x->data[(i / sz) * per + off + i % sz] = (float)e->valuedouble;
+            off += sz;
+        }
+        brain_tensor *got = NULL;
+        CHECK_MSG(harness_run(m, DIR, cname, x, NULL, NULL, &got) == 0, "%s: the exported program did not run", path);
+        /* Keras's outputs ("y": one list per output), side by side per row likewise */
+        const cJSON *ys = cJSON_GetObjectItem(j, "y");
+        double worst = got ? 0 : INFINITY;
+        int64_t yoff = 0, total = 0;
+        for (const cJSON *y = ys->child; y; y = y->next) total += cJSON_GetArraySize(y) / rows;
+        for (const cJSON *y = ys->child; y && got; y = y->next) {
+            const int64_t sz = cJSON_GetArraySize(y) / rows;
+            int64_t i = 0;
+            if (got->size != rows * total) { worst = INFINITY; break; }
+            for (const cJSON *e = y->child; e; e = e->next, i++) {
+                double d = fabs(got->data[(i / sz) * total + yoff + i % sz] - e->valuedouble);
+                worst = d > worst ? d : worst;
+            }
+            yoff += sz;
+        }
+        printf("  %-16s (Keras file) max |C - Keras| = %.3g\n", names[n], worst);
+        CHECK_MSG(worst <= 1e-5, "%s: exported C differs from Keras by %.3g", path, worst);
+        brain_tensor_free(got);
+        brain_tensor_free(x);
+        brain_model_free(m);
+        cJSON_Delete(j);
+    }
+}
+
 int main(void)
 {
     brain_set_random_seed(3);
@@ -358,5 +420,6 @@ int main(void)
     functional_layers();
     masked_text();
     bidirectional();
+    keras_models();
     return check_summary("test_export_c");
 }

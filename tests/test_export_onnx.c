@@ -85,7 +85,7 @@ static void check_model(brain_model *m, const char *name, int n_x, brain_tensor 
         if (!strcmp(op, "Transpose")) continue; /* layout glue */
         if (strlen(seq) + strlen(op) + 2 < sizeof seq) { if (*seq) strcat(seq, " "); strcat(seq, op); }
     }
-    CHECK_MSG(!strcmp(seq, ops), "%s: operators are \"%s\", expected \"%s\"", name, seq, ops);
+    CHECK_MSG(!ops || !strcmp(seq, ops), "%s: operators are \"%s\", expected \"%s\"", name, seq, ops);
     if (first_kernel) { /* the first Dense's kernel is the model's, value for value */
         const Onnx__TensorProto *t = initializer(g, first_kernel);
         brain_tensor *w = NULL;
@@ -160,6 +160,29 @@ static void functional_layers(void)
     brain_model_free(m);
 }
 
+/* models saved by Python Keras 3 (tests/keras_files/): exported, read back, run in ONNX Runtime */
+static void keras_models(void)
+{
+    static const char *names[] = {"activations", "bidirectional", "images", "sequences", "seq_all", "signals"};
+    for (size_t n = 0; n < sizeof names / sizeof names[0]; n++) {
+        char path[256], name[64];
+        snprintf(path, sizeof path, "tests/keras_files/%s.keras", names[n]);
+        snprintf(name, sizeof name, "keras_%s", names[n]);
+        brain_model *m = NULL;
+        CHECK_OK(brain_load_model(path, &m, &(brain_load_options){.compile = BRAIN_OFF}));
+        if (!m) continue;
+        brain_shape s = brain_model_input_shape_k(m, 0);
+        int64_t dims[BRAIN_MAX_DIMS + 1] = {6};
+        for (int d = 0; d < s.ndim; d++) dims[d + 1] = s.dims[d];
+        brain_tensor *x = brain_tensor_new(s.ndim + 1, dims);
+        /* small whole numbers: valid ids for an Embedding, ordinary values for the rest */
+        for (int64_t i = 0; i < x->size; i++) x->data[i] = (float)(((uint64_t)i * 2654435761u >> 9) % 4);
+        check_model(m, name, 1, &x, NULL, NULL);
+        brain_tensor_free(x);
+        brain_model_free(m);
+    }
+}
+
 static void bidirectional(void)
 {
     brain_model *m = brain_sequential("bi");
@@ -222,6 +245,7 @@ int main(void)
     }
     functional_layers();
     bidirectional();
+    keras_models();
     if (!python()) printf("ONNX Runtime check skipped: no /tmp/export-venv/bin/python (see tools/onnx_check.py)\n");
     return check_summary("test_export_onnx");
 }
