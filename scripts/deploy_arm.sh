@@ -33,7 +33,8 @@ fi
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release > /dev/null
 cmake --build "$build" --target deploy_models -j2 > /dev/null
-rm -rf "$out"
+case "$out" in /|"") echo "deploy_arm.sh: DEPLOY_DIR '$out' is not a directory to fill" >&2; exit 2 ;; esac
+rm -rf "${out:?}"/*/
 mkdir -p "$out"
 echo "== exporting (brain_export_c) into $out"
 "$build/deploy_models" "$out" "$@"
