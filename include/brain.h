@@ -942,6 +942,9 @@ typedef struct brain_export_c_report {
 typedef struct brain_export_c_options {
     const char *name;                /* C identifier prefix and file name; default: the model's name */
     bool int8;                       /* post-training int8 quantisation (TFLite's scheme) */
+    /* int8: requantise Dense/Conv outputs with TFLite's 32-bit fixed-point multiplier and shift
+     * (integer arithmetic only) instead of one float multiply per output */
+    bool int8_fixed_point;
     /* int8: representative inputs (rows first, the model's input shape) whose activations set
      * each tensor's range; a few hundred rows of training data are typical */
     const brain_tensor *calibration;

@@ -38,6 +38,8 @@ int main(void)
     CHECK(RUN("export", DIR "/tiny.keras", "--c", DIR, "--name", "tiny_q", "--int8", "--calibrate", DIR "/cal.npy") == 0);
     CHECK(exists(DIR "/tiny_q.h") && exists(DIR "/tiny_q.c"));
     CHECK(RUN("export", DIR "/tiny.keras", "--c", DIR "/made") == 0); /* a missing DIR is created */
+    CHECK(RUN("export", DIR "/tiny.keras", "--c", DIR, "--name", "tiny_fx", "--int8", "--calibrate", DIR "/cal.npy", "--fixed-point") == 0);
+    CHECK(RUN("export", DIR "/tiny.keras", "--c", DIR, "--fixed-point") == 2);
     CHECK(exists(DIR "/made/tiny.c"));
     if (brain_onnx_available()) {
         CHECK(RUN("export", DIR "/tiny.keras", "--onnx", DIR "/tiny.onnx") == 0);

@@ -48,14 +48,14 @@ static brain_tensor *compare(brain_model *m, const char *name, const brain_tenso
 
 /* int8 export of m runs and stays near float: the same class for ≥ 85% of rows (briefly trained
  * models have close classes), mean |int8 − float| < 0.05; and it really is quantised (≠ float) */
-static void int8_close(brain_model *m, const char *name, const brain_tensor *x, const brain_tensor *cal, bool small_model)
+static void int8_close_fx(brain_model *m, const char *name, const brain_tensor *x, const brain_tensor *cal, bool small_model, bool fixed)
 {
     char qname[96];
-    snprintf(qname, sizeof qname, "%s_int8", name);
+    snprintf(qname, sizeof qname, "%s_int8%s", name, fixed ? "_fixed" : "");
     brain_tensor *f = NULL, *q = NULL;
     brain_export_c_report rep = {0};
     CHECK_OK(brain_predict(m, x, &(brain_eval_options){.verbose = BRAIN_SILENT}, &f));
-    CHECK_MSG(harness_run(m, DIR, qname, x, &(brain_export_c_options){.int8 = true, .calibration = cal}, &rep, &q) == 0,
+    CHECK_MSG(harness_run(m, DIR, qname, x, &(brain_export_c_options){.int8 = true, .calibration = cal, .int8_fixed_point = fixed}, &rep, &q) == 0,
               "%s: int8 export did not run", name);
     if (!f || !q || f->size != q->size) { brain_tensor_free(f); brain_tensor_free(q); return; }
     const int64_t n = f->shape[0], k = f->size / n;
@@ -70,13 +70,18 @@ static void int8_close(brain_model *m, const char *name, const brain_tensor *x, 
         same += k == 1 ? (f->data[i] > 0.5f) == (q->data[i] > 0.5f) : a == b;
     }
     for (int64_t i = 0; i < f->size; i++) mad += fabs(f->data[i] - q->data[i]) / (double)f->size;
-    printf("  %-16s int8: same class %lld/%lld, mean |int8 - float| %.4f, weights %lld -> %lld bytes\n", name, (long long)same,
+    printf("  %-16s int8%s: same class %lld/%lld, mean |int8 - float| %.4f, weights %lld -> %lld bytes\n", name, fixed ? " (fixed-point)" : "", (long long)same,
            (long long)n, mad, (long long)rep.float_weight_bytes, (long long)rep.weight_bytes);
     CHECK_MSG(same * 100 >= 85 * n && mad < 0.05 && mad > 0, "%s: int8 is too far from float (or identical)", name);
     /* per-channel scales and int32 biases weigh more in a tiny model */
     CHECK(small_model ? rep.weight_bytes * 3 < rep.float_weight_bytes * 2 : rep.weight_bytes * 3 < rep.float_weight_bytes);
     brain_tensor_free(f);
     brain_tensor_free(q);
+}
+
+static void int8_close(brain_model *m, const char *name, const brain_tensor *x, const brain_tensor *cal, bool small_model)
+{
+    int8_close_fx(m, name, x, cal, small_model, false);
 }
 
 static void lecture_models(void)
@@ -139,6 +144,7 @@ static void lecture_models(void)
     if (lm_ecg_conv1d(&c, &small) == 0) {
         brain_tensor_free(compare(c.m, c.name, c.x_test));
         int8_close(c.m, c.name, c.x_test, c.x_cal, false);
+        int8_close_fx(c.m, c.name, c.x_test, c.x_cal, false, true);
         lm_free(&c);
     } else CHECK(0);
     if (lm_text_lstm(&c, &small) == 0) {
@@ -214,6 +220,10 @@ static void image_layers(void)
     brain_tensor *x = random_input(16, BRAIN_SHAPE(13, 11, 3), 6, 1.0f);
     brain_tensor_free(compare(m, "img", x));
     int8_close(m, "img", x, x, true);
+    int8_close_fx(m, "img", x, x, true, true);
+    char *fx = slurp(DIR "/img_int8_fixed.c");
+    CHECK(fx && strstr(fx, "static int32_t requantize(") && !strstr(fx, "rnd(")); /* no float requantisation */
+    free(fx);
     char *src = slurp(DIR "/img.c");
     CHECK(src && strstr(src, "BatchNormalization folded in") && strstr(src, "/* BatchNormalization 'batch_normalization_1'"));
     free(src);

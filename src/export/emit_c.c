@@ -11,7 +11,8 @@
  * channel-major as TFLite does), activations asymmetric per tensor (scale, zero point), bias
  * int32 at scale s_in·s_w[c]; a Dense/Conv accumulates Σ (x − zp_in)·w in int32 and requantises
  * in float: q = round(acc·M[c]) + zp_out with M[c] = s_in·s_w[c]/s_out, clamped to [−128, 127]
- * (relu: to [zp_out, 127]).  Recurrent layers and Embedding keep float arithmetic with int8
+ * (relu: to [zp_out, 127]); with int8_fixed_point, M[c] is TFLite's 32-bit multiplier and shift
+ * and the requantisation uses integers only.  Recurrent layers and Embedding keep float arithmetic with int8
  * weights dequantised on the fly (TFLite's "hybrid" kernels).
  */
 #include "export.h"
@@ -47,7 +48,8 @@ typedef struct em {
     ex_buf body;
     bool need_act[BRAIN_ACTIVATION_COUNT];
     bool need_rnn_act[BRAIN_ACTIVATION_COUNT];
-    bool need_q8, need_rnd;
+    bool need_q8, need_rnd, need_fixed;
+    bool fixed;                     /* int8 Dense/Conv requantise with TFLite's fixed-point multiplier */
     int64_t weight_bytes, float_weight_bytes;
     int64_t largest;                /* the largest array (elements): indices are int */
 } em;
@@ -190,6 +192,20 @@ static void emit_act_helpers(em *e, ex_buf *o)
           "    int32_t q;\n    v = v < -128.0f ? -128.0f : v > 127.0f ? 127.0f : v;\n"
           "    q = v >= 0.0f ? (int32_t)(v + 0.5f) : -(int32_t)(-v + 0.5f);\n"
           "    return (int8_t)(q < -128 ? -128 : q > 127 ? 127 : q);\n}\n");
+    if (e->need_fixed)
+        H("/* acc·M with M = mq·2^(sh - 31), in integers only and rounded as TFLite's MultiplyByQuantizedMultiplier:\n"
+          " * (a shift left by sh when M >= 1), a rounding doubling high multiply by mq, a rounding division by 2^-sh */\n"
+          "static int32_t requantize(int32_t acc, int32_t mq, int32_t sh)\n{\n"
+          "    int64_t ab;\n    int32_t x, mask, rem, threshold, fl;\n    int e;\n"
+          "    if (sh > 0) {\n        int64_t w = (int64_t)acc * ((int64_t)1 << (sh > 31 ? 31 : sh));\n"
+          "        acc = (int32_t)(w > 2147483647 ? 2147483647 : w < -2147483647 ? -2147483647 : w);\n    }\n"
+          "    ab = (int64_t)acc * mq;\n"
+          "    x = (int32_t)((ab + (ab >= 0 ? ((int64_t)1 << 30) : 1 - ((int64_t)1 << 30))) / ((int64_t)1 << 31));\n"
+          "    e = sh > 0 ? 0 : -sh;\n    if (e == 0) return x;\n    if (e > 31) e = 31;\n"
+          "    mask = (int32_t)(((int64_t)1 << e) - 1);\n    rem = x & mask;\n"
+          "    threshold = (mask >> 1) + (x < 0 ? 1 : 0);\n"
+          "    fl = x >= 0 ? x >> e : -((-(x + 1)) >> e) - 1; /* floor(x / 2^e), no shift of a negative number */\n"
+          "    return fl + (rem > threshold ? 1 : 0);\n}\n");
     if (e->need_rnd)
         H("/* round half away from zero (saturated far outside int8: no overflow) */\nstatic int32_t rnd(float v)\n{\n"
           "    v = v < -1e9f ? -1e9f : v > 1e9f ? 1e9f : v;\n"
@@ -243,8 +259,31 @@ static brain_status quant_params(em *e, const ex_step *s, const char *base, int6
     emit_i8(e, name, q, s->w_size[0]);
     snprintf(name, sizeof name, "%s_b", base);
     emit_i32(e, name, bq, C);
-    snprintf(name, sizeof name, "%s_m", base);
-    emit_scales(e, name, mul, C);
+    if (e->fixed && vo->dtype == EX_I8) {
+        /* TFLite's QuantizeMultiplier: M = mq·2^(sh − 31), mq in [2^30, 2^31) */
+        int32_t *mq = malloc(sizeof(int32_t) * (size_t)C);
+        int8_t *sh = malloc((size_t)C);
+        if (!mq || !sh) { free(mq); free(sh); free(q); free(sw); free(mul); free(bq); return brain__fail(BRAIN_ERR_NOMEM, "export: out of memory"); }
+        for (int64_t c = 0; c < C; c++) {
+            int ex = 0;
+            double m = (double)vi->scale * sw[c] / vo->scale, fr = m > 0 ? frexp(m, &ex) : 0;
+            int64_t f = (int64_t)llround(fr * 2147483648.0);
+            if (f == 2147483648LL) { f /= 2; ex++; }
+            if (ex < -31) { f = 0; ex = 0; }
+            mq[c] = (int32_t)f;
+            sh[c] = (int8_t)(ex > 31 ? 31 : ex); /* |M| is far from 2^31: -31 <= ex <= 31 */
+        }
+        snprintf(name, sizeof name, "%s_mq", base);
+        emit_i32(e, name, mq, C);
+        snprintf(name, sizeof name, "%s_sh", base);
+        emit_i8(e, name, sh, C);
+        e->float_weight_bytes -= 8 * C; /* quantisation overhead, not weights */
+        free(mq);
+        free(sh);
+    } else {
+        snprintf(name, sizeof name, "%s_m", base);
+        emit_scales(e, name, mul, C);
+    }
     free(q); free(sw); free(mul); free(bq);
     return BRAIN_OK;
 }
@@ -253,7 +292,12 @@ static brain_status quant_params(em *e, const ex_step *s, const char *base, int6
 static void emit_requant(em *e, const ex_step *s, const char *dst, const char *acc, const char *ch)
 {
     const ex_value *vo = &e->p->v[s->out];
-    if (vo->dtype == EX_I8) {
+    if (vo->dtype == EX_I8 && e->fixed) {
+        e->need_fixed = true;
+        P("            { int32_t v = requantize(%s, %s_mq[%s], %s_sh[%s]) + %d;\n", acc, s->fn, ch, s->fn, ch, vo->zero_point);
+        P("              %s = (int8_t)(v < %d ? %d : v > 127 ? 127 : v); }\n", dst,
+          s->act == BRAIN_RELU ? vo->zero_point : -128, s->act == BRAIN_RELU ? vo->zero_point : -128);
+    } else if (vo->dtype == EX_I8) {
         e->need_rnd = true;
         P("            { int32_t v = rnd((float)%s * %s_m[%s]) + %d;\n", acc, s->fn, ch, vo->zero_point);
         P("              %s = (int8_t)(v < %d ? %d : v > 127 ? 127 : v); }\n", dst,
@@ -756,9 +800,9 @@ static void shape_of(const brain_shape *s, char *b, size_t cap)
     if (n < cap) snprintf(b + n, cap - n, "%s)", s->ndim == 1 ? "," : "");
 }
 
-static brain_status emit_all(ex_plan *p, ex_buf *h, ex_buf *c, brain_export_c_report *rep)
+static brain_status emit_all(ex_plan *p, ex_buf *h, ex_buf *c, brain_export_c_report *rep, bool fixed)
 {
-    em E = {.p = p}, *e = &E;
+    em E = {.p = p, .fixed = fixed}, *e = &E;
     brain_model *m = p->m;
     brain_status st = BRAIN_OK;
     for (int t = 0; !st && t < p->n_s; t++) {
@@ -895,7 +939,7 @@ brain_status brain_export_c(brain_model *m, const char *dir, const brain_export_
                                                   .fuse_embedding = true}, &p);
     if (st) return st;
     ex_buf h = {0}, c = {0};
-    st = emit_all(p, &h, &c, o.report);
+    st = emit_all(p, &h, &c, o.report, o.int8_fixed_point);
     char path[4096];
     if (!st) {
         snprintf(path, sizeof path, "%s/%s.h", dir, p->name);

@@ -1,6 +1,6 @@
 /* export.c — `brain export`: a saved model as dependency-free C, or as ONNX (docs/deploy.md).
  *
- *   brain export MODEL.keras --c DIR [--name ecg] [--int8 --calibrate DATA.npy]
+ *   brain export MODEL.keras --c DIR [--name ecg] [--int8 --calibrate DATA.npy [--fixed-point]]
  *   brain export MODEL.keras --onnx OUT.onnx
  *
  * MODEL is a .keras file (brain's or Keras 3's) or a legacy .h5.  --c writes DIR/NAME.h and
@@ -18,12 +18,13 @@
 static void export_usage(FILE *f)
 {
     fprintf(f,
-        "usage: brain export MODEL.keras --c DIR [--name NAME] [--int8 --calibrate DATA.npy]\n"
+        "usage: brain export MODEL.keras --c DIR [--name NAME] [--int8 --calibrate DATA.npy [--fixed-point]]\n"
         "       brain export MODEL.keras --onnx OUT.onnx\n\n"
         "  --c DIR            write DIR/NAME.h and DIR/NAME.c: C99 + libm, no malloc (NAME_predict)\n"
         "  --name NAME        C prefix and file name (default: the model's name)\n"
         "  --int8             int8 post-training quantisation (needs --calibrate)\n"
         "  --calibrate FILE   representative inputs (.npy, or .npz member \"x\"), rows first\n"
+        "  --fixed-point      int8: requantise with TFLite's integer multiplier and shift (no float)\n"
         "  --onnx OUT.onnx    write an ONNX model (opset 13)\n");
 }
 
@@ -45,11 +46,12 @@ static int ends_with(const char *s, const char *suffix)
 int cli_export(int argc, char **argv)
 {
     const char *model_path = NULL, *c_dir = NULL, *name = NULL, *cal_path = NULL, *onnx_path = NULL;
-    int int8 = 0;
+    int int8 = 0, fixed = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) { export_usage(stdout); return 0; }
         if (!strcmp(a, "--int8")) { int8 = 1; continue; }
+        if (!strcmp(a, "--fixed-point")) { fixed = 1; continue; }
         const char **dst = !strcmp(a, "--c") ? &c_dir : !strcmp(a, "--name") ? &name : !strcmp(a, "--calibrate") ? &cal_path
                          : !strcmp(a, "--onnx") ? &onnx_path : NULL;
         if (dst) {
@@ -65,6 +67,7 @@ int cli_export(int argc, char **argv)
     if (!c_dir && !onnx_path) return usage_error("%s", "say what to write: --c DIR and/or --onnx OUT.onnx");
     if (int8 && !cal_path) return usage_error("%s", "--int8 needs --calibrate DATA.npy (representative inputs)");
     if (cal_path && !int8) return usage_error("%s", "--calibrate is only used with --int8");
+    if (fixed && !int8) return usage_error("%s", "--fixed-point is only used with --int8");
     if ((int8 || name) && !c_dir) return usage_error("%s", "--name and --int8 apply to --c DIR");
     if (cal_path && !ends_with(cal_path, ".npy") && !ends_with(cal_path, ".npz"))
         return usage_error("--calibrate '%s': expected a .npy or .npz file", cal_path);
@@ -81,7 +84,8 @@ int cli_export(int argc, char **argv)
     }
     if (c_dir) {
         brain_export_c_report rep = {0};
-        if (brain_export_c(m, c_dir, &(brain_export_c_options){.name = name, .int8 = int8, .calibration = cal, .report = &rep}) != BRAIN_OK)
+        if (brain_export_c(m, c_dir, &(brain_export_c_options){.name = name, .int8 = int8, .int8_fixed_point = fixed,
+                                                               .calibration = cal, .report = &rep}) != BRAIN_OK)
             goto fail;
         printf("wrote %s/%s.h and %s/%s.c (%s): weights %lld bytes, arena %lld bytes, %d steps per sample\n", c_dir, rep.name,
                c_dir, rep.name, int8 ? "int8" : "float32", (long long)rep.weight_bytes, (long long)rep.arena_bytes, rep.n_steps);
