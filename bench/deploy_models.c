@@ -1,6 +1,7 @@
 /* deploy_models.c — what scripts/deploy_arm.sh cross-compiles: the lecture models (trained
  * briefly: the sizes and the device-versus-brain comparison do not depend on how long), each
- * exported to C in float32 and int8 into OUT/<model>/ and OUT/<model>_int8/, with samples.h
+ * exported to C in float32, int8 and int8 with fixed-point requantisation into OUT/<model>/,
+ * OUT/<model>_int8/ and OUT/<model>_int8_fixed/, with samples.h
  * holding a few test inputs and brain_predict's outputs for them (the firmware checks itself
  * against those).
  *
@@ -38,12 +39,13 @@ static int deploy(lm_case *c, const char *out)
     char dir[1024], name[96];
     brain_tensor *x = brain_tensor_slice_rows(c->x_test, 0, SAMPLES), *y = NULL, *cal = brain_tensor_slice_rows(c->x_cal, 0, c->x_cal->shape[0] < 500 ? c->x_cal->shape[0] : 500);
     LM_TRY(brain_predict(c->m, x, &(brain_eval_options){.verbose = BRAIN_SILENT}, &y));
-    for (int q = 0; q < 2; q++) {
-        snprintf(name, sizeof name, "%s%s", c->name, q ? "_int8" : "");
+    for (int q = 0; q < 3; q++) { /* float32, int8, int8 with fixed-point requantisation */
+        snprintf(name, sizeof name, "%s%s", c->name, q == 2 ? "_int8_fixed" : q ? "_int8" : "");
         snprintf(dir, sizeof dir, "%s/%s", out, name);
         if (mkdir(dir, 0777) && errno != EEXIST) { fprintf(stderr, "cannot create %s\n", dir); return 1; }
         brain_export_c_report rep = {0};
-        LM_TRY(brain_export_c(c->m, dir, &(brain_export_c_options){.name = name, .int8 = q, .calibration = cal, .report = &rep}));
+        LM_TRY(brain_export_c(c->m, dir, &(brain_export_c_options){.name = name, .int8 = q > 0, .int8_fixed_point = q == 2,
+                                                                    .calibration = cal, .report = &rep}));
         if (write_samples(dir, name, c->name, x, y)) return 1;
         printf("%-22s weights %9lld bytes, arena %7lld bytes\n", name, (long long)rep.weight_bytes, (long long)rep.arena_bytes);
     }
