@@ -701,6 +701,11 @@ typedef struct brain_fit_options {
     brain_callback **callbacks;      /* NULL-terminated */
     /* brain_fit_multi's validation_data: one tensor per model input / output */
     const brain_tensor *const *xs_val, *const *ys_val;
+    /* default on: refuse NaN/±Inf in x, y, the validation data and the weights
+     * (BRAIN_ERR_NUMERIC naming tensor, row and column), and check after each epoch that every
+     * weight is still finite (naming the first layer that is not); BRAIN_OFF skips both
+     * (docs/reliability.md) */
+    brain_flag check_finite;
 } brain_fit_options;
 /* verbose: Keras's 0 (silent) is expressed as BRAIN_SILENT since zero means "auto". */
 enum { BRAIN_VERBOSE_AUTO = 0, BRAIN_PROGRESS_BAR = 1, BRAIN_ONE_LINE_PER_EPOCH = 2, BRAIN_SILENT = -1 };
@@ -712,6 +717,7 @@ typedef struct brain_eval_options {
     int batch_size;                  /* default 32 */
     int verbose;                     /* default auto = progress bar; BRAIN_SILENT for none */
     const float *sample_weight;
+    brain_flag check_finite;         /* default on: refuse NaN/±Inf in x and y (BRAIN_ERR_NUMERIC) */
 } brain_eval_options;
 /* Loss and metrics on (x, y); logs gets "loss" and each metric's name. */
 brain_status brain_evaluate(brain_model *m, const brain_tensor *x, const brain_tensor *y,

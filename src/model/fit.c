@@ -5,6 +5,7 @@
  *   layers (+ regularization) → metrics on the pre-update predictions → optimizer update.
  * Every buffer it touches is reserved before the first batch, so a step allocates nothing. */
 #include "internal.h"
+#include "numeric_check.h"
 #include "progbar.h"
 #include <math.h>
 #include <stdlib.h>
@@ -433,6 +434,18 @@ static void gather_batch(const io_set *d, const fit_buffers *fb, const int64_t *
     if (fb->sw) for (int64_t r = 0; r < nb; r++) fb->swb[r] = fb->sw[perm[r]];
 }
 
+/* No silent NaN (numeric_check.c): the data and weights fit is given, unless check_finite is off. */
+static brain_status check_fit_finite(const char *fn, const io_set *d, const io_set *val, const brain_fit_options *o)
+{
+    brain_status s = brain__check_finite_set(fn, d->n_x, d->x, d->n_y, d->y, "x", "y");
+    if (!s) s = brain__check_finite_set(fn, val->n_x, val->x, val->n_y, val->y, "x_val", "y_val");
+    if (!s && o->sample_weight) s = brain__check_finite_floats(o->sample_weight, d->x[0].shape[0], fn, "sample_weight");
+    if (!s && o->class_weight) s = brain__check_finite_floats(o->class_weight, o->n_class_weight, fn, "class_weight");
+    if (!s && o->val_sample_weight && val->n_x)
+        s = brain__check_finite_floats(o->val_sample_weight, val->x[0].shape[0], fn, "val_sample_weight");
+    return s;
+}
+
 /* The one training loop, for brain_fit and brain_fit_multi: d is checked; val (n_x == 0 when
  * absent) is the validation_data. */
 static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, const io_set *val_in,
@@ -456,6 +469,9 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
         return brain__fail(BRAIN_ERR_ARG, "%s: validation_split must be in [0, 1), got %g", fn, (double)o.validation_split);
     if (o.validation_split > 0 && val_in->n_x)
         return brain__fail(BRAIN_ERR_ARG, "%s: give either validation_data (x_val, y_val) or validation_split, not both", fn);
+
+    const bool check_finite = o.check_finite != BRAIN_OFF;
+    if (check_finite && (s = check_fit_finite(fn, d, val_in, &o))) return s;
 
     /* validation_split takes the last rows, before any shuffling (Keras) */
     io_set t = *d, v = *val_in;
@@ -512,8 +528,9 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
     m->callback_status = BRAIN_OK;
     CALL_CBS(m->stop_training, cbs, on_train_begin, m, &logs);
     if (m->callback_status) m->stop_training = true;
+    s = check_finite ? brain__check_weights_finite(m, fn, "before training") : BRAIN_OK;
 
-    for (int epoch = o.initial_epoch; epoch < epochs && !m->stop_training; epoch++) {
+    for (int epoch = o.initial_epoch; !s && epoch < epochs && !m->stop_training; epoch++) {
         m->current_epoch = epoch;
         logs.n = 0;
         CALL_CBS(m->stop_training, cbs, on_epoch_begin, m, epoch, &logs);
@@ -545,6 +562,11 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
             if (step == 0 && verbose) bar.first_step_end = brain__now(); /* per-step time excludes step 1 */
             if (verbose == 1 && step + 1 < steps) brain__progbar_update(&bar, step + 1, &logs, false);
             if (m->stop_training) { steps = step + 1; break; }
+        }
+        if (!s && check_finite) {
+            char when[64];
+            snprintf(when, sizeof when, "in epoch %d", epoch + 1);
+            s = brain__check_weights_finite(m, fn, when);
         }
         if (s) break; /* a failed step: on_train_end still runs (files closed), the error stays */
         logs.n = 0;
@@ -611,6 +633,11 @@ static brain_status evaluate_set(brain_model *m, const char *fn, const io_set *d
     int bs = o.batch_size > 0 ? o.batch_size : 32;
     int verbose = resolve_verbose(o.verbose);
     if (d->x[0].shape[0] == 0) return brain__fail(BRAIN_ERR_ARG, "%s: there are no rows", fn);
+    if (o.check_finite != BRAIN_OFF) {
+        brain_status s = brain__check_finite_set(fn, d->n_x, d->x, d->n_y, d->y, "x", "y");
+        if (!s && o.sample_weight) s = brain__check_finite_floats(o.sample_weight, d->x[0].shape[0], fn, "sample_weight");
+        if (s) return s;
+    }
     brain_logs local = {0};
     brain_status s = run_evaluation(m, d, o.sample_weight, bs, verbose, &local, "");
     if (s) return s;
@@ -637,9 +664,12 @@ brain_status brain_evaluate_multi(brain_model *m, int n_x, const brain_tensor *c
     return s ? s : evaluate_set(m, "brain_evaluate_multi", &d, opt, logs);
 }
 
-static brain_status predict_set(brain_model *m, const io_set *d, const brain_eval_options *opt, brain_tensor **outs)
+static brain_status predict_set(brain_model *m, const char *fn, const io_set *d, const brain_eval_options *opt,
+                                brain_tensor **outs)
 {
     brain_eval_options o = opt ? *opt : (brain_eval_options){0};
+    brain_status cs = o.check_finite != BRAIN_OFF ? brain__check_finite_set(fn, d->n_x, d->x, 0, NULL, "x", "y") : BRAIN_OK;
+    if (cs) return cs;
     int bs = o.batch_size > 0 ? o.batch_size : 32;
     int verbose = resolve_verbose(o.verbose);
     int64_t n = d->x[0].shape[0], steps = (n + bs - 1) / bs;
@@ -682,7 +712,7 @@ brain_status brain_predict(brain_model *m, const brain_tensor *x, const brain_ev
         return brain__fail(BRAIN_ERR_ARG, "brain_predict: model '%s' has %d outputs; use brain_predict_multi", m->name, m->n_outputs);
     io_set d;
     if ((s = make_set(m, "brain_predict", 1, &x, 0, NULL, false, &d))) return s;
-    return predict_set(m, &d, opt, out);
+    return predict_set(m, "brain_predict", &d, opt, out);
 }
 
 brain_status brain_predict_multi(brain_model *m, int n_x, const brain_tensor *const *xs,
@@ -694,7 +724,7 @@ brain_status brain_predict_multi(brain_model *m, int n_x, const brain_tensor *co
     for (int k = 0; k < m->n_outputs; k++) outs[k] = NULL;
     io_set d;
     if ((s = make_set(m, "brain_predict_multi", n_x, xs, 0, NULL, false, &d))) return s;
-    return predict_set(m, &d, opt, outs);
+    return predict_set(m, "brain_predict_multi", &d, opt, outs);
 }
 
 /* ------------------------------------------------------------------ the explicit loop */
