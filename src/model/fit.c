@@ -493,9 +493,12 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
 
     fit_buffers b = {0};
     bool oom = false;
-    for (int k = 0; k < t.n_x; k++) oom |= !(b.xb[k] = brain__alloc_array((size_t)(bs * brain_tensor_row_size(&t.x[k])), sizeof(float)));
-    for (int k = 0; k < t.n_y; k++) oom |= !(b.yb[k] = brain__alloc_array((size_t)(bs * brain_tensor_row_size(&t.y[k])), sizeof(float)));
-    b.swb = brain__alloc_array((size_t)bs, sizeof(float));
+    /* a batch never holds more than n rows (batch_size may be larger: one batch), so this
+     * product cannot overflow: the data itself holds n · row_size floats */
+    const int64_t brows = bs < n ? bs : n;
+    for (int k = 0; k < t.n_x; k++) oom |= !(b.xb[k] = brain__alloc_array((size_t)brows, sizeof(float) * (size_t)brain_tensor_row_size(&t.x[k])));
+    for (int k = 0; k < t.n_y; k++) oom |= !(b.yb[k] = brain__alloc_array((size_t)brows, sizeof(float) * (size_t)brain_tensor_row_size(&t.y[k])));
+    b.swb = brain__alloc_array((size_t)brows, sizeof(float));
     b.perm = brain__alloc_array((size_t)n, sizeof(int64_t));
     if (oom || !b.swb || !b.perm) { free_fit_buffers(&b); return BRAIN_ERR_NOMEM; }
     if (o.class_weight || o.sample_weight) {
@@ -512,7 +515,7 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
             b.sw[i] = cls >= 0 && cls < o.n_class_weight ? o.class_weight[cls] : 1.0f;
         }
     }
-    if ((s = brain__model_reserve(m, bs))) { free_fit_buffers(&b); return s; }
+    if ((s = brain__model_reserve(m, brows))) { free_fit_buffers(&b); return s; }
     resolve_metrics(m, d);
 
     brain_history *h = brain__history_new();
