@@ -56,15 +56,19 @@ const char *brain_last_error(void);
 void brain_clear_error(void);
 
 /* All output (progress bar, summary, callback messages) goes through this hook.
- * The default writes to stdout.  Pass NULL to restore the default. */
+ * The default writes to stdout.  Pass NULL to restore the default.  Process-wide: set it before
+ * other threads use brain; the hook may be called from several threads at once. */
 typedef void (*brain_print_fn)(const char *text, void *user);
 void brain_set_print_hook(brain_print_fn fn, void *user);
 
 /* Keras's keras.utils.set_random_seed: seeds weight initialisation, dropout and shuffling of
- * every model created afterwards.  Same seed, same result, run after run. */
+ * every model created afterwards.  Same seed, same result, run after run.  The stream is per
+ * thread: it seeds the models this thread creates, and is the starting seed of threads that
+ * never call it (docs/reliability.md, "Threads"). */
 void brain_set_random_seed(uint64_t seed);
 
-/* Threads used by the kernels (OpenMP and the sgemm backend); 0 = all cores. */
+/* Threads used by the kernels (OpenMP and the sgemm backend); 0 = all cores.  Results are
+ * bitwise the same for any thread count (docs/reliability.md). */
 void brain_set_num_threads(int n);
 /* Which matrix-multiply backend this build uses ("oneDNN dnnl_sgemm", "OpenBLAS", "portable"). */
 const char *brain_sgemm_backend(void);

@@ -2,7 +2,8 @@
 # The test job: install what is missing, then
 #   1. build and run every test (ctest) — unit tests, gradient checks, examples;
 #   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer;
-#   3. the main example under valgrind (memcheck), which must report no errors and no leaks.
+#   3. the main example under valgrind (memcheck), which must report no errors and no leaks;
+#   and test_concurrency built with ThreadSanitizer, which must report no data race.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
@@ -18,6 +19,11 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBRAIN_SANITIZE=ON -DBRAIN_BU
 cmake --build build-asan -j"$jobs" >/dev/null
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+echo "== threads: test_concurrency under ThreadSanitizer (docs/reliability.md)"
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DBRAIN_TSAN=ON -DBRAIN_BUILD_BENCH=OFF >/dev/null
+cmake --build build-tsan -j"$jobs" --target test_concurrency >/dev/null
+TSAN_OPTIONS=halt_on_error=1:exitcode=66 ./build-tsan/test_concurrency
 
 echo "== 3/3 main example under valgrind"
 # valgrind does not know AVX-512: this build is for a generic x86-64

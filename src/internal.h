@@ -240,7 +240,14 @@ struct brain_model {
     bool stop_training;
     brain_status callback_status;   /* set by a callback that failed (brain__callback_error) */
     int current_epoch;
+
+    struct brain_model_lock *lock;  /* calls on one model from several threads (model_lock.c) */
 };
+/* model_lock.c: a recursive mutex per model, taken by fit/evaluate/predict/save/load calls */
+brain_status brain__model_lock_init(brain_model *m);
+void brain__model_lock_free(brain_model *m);
+void brain__model_lock(brain_model *m);
+void brain__model_unlock(brain_model *m);
 
 /* The graph, as Keras's functional config.json describes it (what src/io/ reads and writes).
  *

@@ -169,7 +169,7 @@ static brain_status apply_state(brain_model *m, const char *txt, const char *pat
 }
 
 /* ------------------------------------------------------------------ save */
-brain_status brain_save(brain_model *m, const char *path)
+static brain_status save_locked(brain_model *m, const char *path)
 {
     if (!m || !path) return brain__fail(BRAIN_ERR_ARG, "brain_save: model and path are required");
     if (!brain__ends_with(path, ".keras"))
@@ -202,7 +202,15 @@ out:
     return s;
 }
 
-brain_status brain_save_weights(brain_model *m, const char *path)
+brain_status brain_save(brain_model *m, const char *path)
+{
+    brain__model_lock(m);
+    brain_status s = save_locked(m, path);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status save_weights_locked(brain_model *m, const char *path)
 {
     if (!m || !path) return brain__fail(BRAIN_ERR_ARG, "brain_save_weights: model and path are required");
     if (!brain__ends_with(path, ".weights.h5"))
@@ -213,6 +221,14 @@ brain_status brain_save_weights(brain_model *m, const char *path)
     size_t n = 0;
     if (!(s = brain__weights_to_h5_image(m, &h5, &n))) s = brain__write_file_atomic(path, h5, n);
     free(h5);
+    return s;
+}
+
+brain_status brain_save_weights(brain_model *m, const char *path)
+{
+    brain__model_lock(m);
+    brain_status s = save_weights_locked(m, path);
+    brain__model_unlock(m);
     return s;
 }
 
@@ -265,7 +281,7 @@ brain_status brain_load_model(const char *path, brain_model **out, const brain_l
     return brain__fail(BRAIN_ERR_ARG, "'%s': a model file must end in .keras (or .h5 / .hdf5 for the legacy format)", path);
 }
 
-brain_status brain_load_weights(brain_model *m, const char *path)
+static brain_status load_weights_locked(brain_model *m, const char *path)
 {
     if (!m || !path) return brain__fail(BRAIN_ERR_ARG, "brain_load_weights: model and path are required");
     brain_status s = brain_model_build(m);
@@ -286,5 +302,13 @@ brain_status brain_load_weights(brain_model *m, const char *path)
     }
     if (!s) s = brain__weights_from_h5_image(m, h5, n, path, true);
     free(h5);
+    return s;
+}
+
+brain_status brain_load_weights(brain_model *m, const char *path)
+{
+    brain__model_lock(m);
+    brain_status s = load_weights_locked(m, path);
+    brain__model_unlock(m);
     return s;
 }

@@ -597,7 +597,7 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
     return s;
 }
 
-brain_status brain_fit_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+static brain_status fit_multi_locked(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
                              const brain_tensor *const *ys, const brain_fit_options *opt, brain_history **history)
 {
     const char *fn = "brain_fit_multi";
@@ -611,7 +611,16 @@ brain_status brain_fit_multi(brain_model *m, int n_x, const brain_tensor *const 
     return s ? s : fit_loop(m, fn, &d, &val, opt, history);
 }
 
-brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor *y,
+brain_status brain_fit_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+                             const brain_tensor *const *ys, const brain_fit_options *opt, brain_history **history)
+{
+    brain__model_lock(m);
+    brain_status s = fit_multi_locked(m, n_x, xs, n_y, ys, opt, history);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status fit_locked(brain_model *m, const brain_tensor *x, const brain_tensor *y,
                        const brain_fit_options *opt, brain_history **history)
 {
     if (history) *history = NULL;
@@ -627,6 +636,15 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
     if (!s && opt && opt->x_val && opt->validation_split > 0)
         s = brain__fail(BRAIN_ERR_ARG, "brain_fit: give either validation_data (x_val, y_val) or validation_split, not both");
     return s ? s : fit_loop(m, "brain_fit", &d, &val, opt, history);
+}
+
+brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor *y,
+                       const brain_fit_options *opt, brain_history **history)
+{
+    brain__model_lock(m);
+    brain_status s = fit_locked(m, x, y, opt, history);
+    brain__model_unlock(m);
+    return s;
 }
 
 /* ------------------------------------------------------------------ evaluate, predict */
@@ -648,7 +666,7 @@ static brain_status evaluate_set(brain_model *m, const char *fn, const io_set *d
     return BRAIN_OK;
 }
 
-brain_status brain_evaluate(brain_model *m, const brain_tensor *x, const brain_tensor *y,
+static brain_status evaluate_locked(brain_model *m, const brain_tensor *x, const brain_tensor *y,
                             const brain_eval_options *opt, brain_logs *logs)
 {
     brain_status s = check_ready(m, "brain_evaluate");
@@ -658,13 +676,31 @@ brain_status brain_evaluate(brain_model *m, const brain_tensor *x, const brain_t
     return s ? s : evaluate_set(m, "brain_evaluate", &d, opt, logs);
 }
 
-brain_status brain_evaluate_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+brain_status brain_evaluate(brain_model *m, const brain_tensor *x, const brain_tensor *y,
+                            const brain_eval_options *opt, brain_logs *logs)
+{
+    brain__model_lock(m);
+    brain_status s = evaluate_locked(m, x, y, opt, logs);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status evaluate_multi_locked(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
                                   const brain_tensor *const *ys, const brain_eval_options *opt, brain_logs *logs)
 {
     brain_status s = check_ready(m, "brain_evaluate_multi");
     io_set d;
     if (!s) s = make_set(m, "brain_evaluate_multi", n_x, xs, n_y, ys, true, &d);
     return s ? s : evaluate_set(m, "brain_evaluate_multi", &d, opt, logs);
+}
+
+brain_status brain_evaluate_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+                                  const brain_tensor *const *ys, const brain_eval_options *opt, brain_logs *logs)
+{
+    brain__model_lock(m);
+    brain_status s = evaluate_multi_locked(m, n_x, xs, n_y, ys, opt, logs);
+    brain__model_unlock(m);
+    return s;
 }
 
 static brain_status predict_set(brain_model *m, const char *fn, const io_set *d, const brain_eval_options *opt,
@@ -704,7 +740,7 @@ static brain_status predict_set(brain_model *m, const char *fn, const io_set *d,
     return BRAIN_OK;
 }
 
-brain_status brain_predict(brain_model *m, const brain_tensor *x, const brain_eval_options *opt, brain_tensor **out)
+static brain_status predict_locked(brain_model *m, const brain_tensor *x, const brain_eval_options *opt, brain_tensor **out)
 {
     if (out) *out = NULL;
     if (!m || !out) return brain__fail(BRAIN_ERR_ARG, "brain_predict: model and out are required");
@@ -718,7 +754,15 @@ brain_status brain_predict(brain_model *m, const brain_tensor *x, const brain_ev
     return predict_set(m, "brain_predict", &d, opt, out);
 }
 
-brain_status brain_predict_multi(brain_model *m, int n_x, const brain_tensor *const *xs,
+brain_status brain_predict(brain_model *m, const brain_tensor *x, const brain_eval_options *opt, brain_tensor **out)
+{
+    brain__model_lock(m);
+    brain_status s = predict_locked(m, x, opt, out);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status predict_multi_locked(brain_model *m, int n_x, const brain_tensor *const *xs,
                                  const brain_eval_options *opt, brain_tensor **outs)
 {
     if (!m || !outs) return brain__fail(BRAIN_ERR_ARG, "brain_predict_multi: model and outs are required");
@@ -730,8 +774,17 @@ brain_status brain_predict_multi(brain_model *m, int n_x, const brain_tensor *co
     return predict_set(m, "brain_predict_multi", &d, opt, outs);
 }
 
+brain_status brain_predict_multi(brain_model *m, int n_x, const brain_tensor *const *xs,
+                                 const brain_eval_options *opt, brain_tensor **outs)
+{
+    brain__model_lock(m);
+    brain_status s = predict_multi_locked(m, n_x, xs, opt, outs);
+    brain__model_unlock(m);
+    return s;
+}
+
 /* ------------------------------------------------------------------ the explicit loop */
-brain_status brain_model_forward(brain_model *m, const brain_tensor *x, bool training, const brain_tensor **pred)
+static brain_status model_forward_locked(brain_model *m, const brain_tensor *x, bool training, const brain_tensor **pred)
 {
     if (pred) *pred = NULL;
     if (!m || !x) return brain__fail(BRAIN_ERR_ARG, "brain_model_forward: model and x are required");
@@ -746,7 +799,15 @@ brain_status brain_model_forward(brain_model *m, const brain_tensor *x, bool tra
     return s;
 }
 
-brain_status brain_model_loss(brain_model *m, const brain_tensor *y, const brain_loss *loss, double *value)
+brain_status brain_model_forward(brain_model *m, const brain_tensor *x, bool training, const brain_tensor **pred)
+{
+    brain__model_lock(m);
+    brain_status s = model_forward_locked(m, x, training, pred);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status model_loss_locked(brain_model *m, const brain_tensor *y, const brain_loss *loss, double *value)
 {
     if (!m || !y) return brain__fail(BRAIN_ERR_ARG, "brain_model_loss: model and y are required");
     const brain_loss *l = loss ? loss : m->n_heads ? m->heads[0].loss : NULL;
@@ -768,7 +829,15 @@ brain_status brain_model_loss(brain_model *m, const brain_tensor *y, const brain
     return BRAIN_OK;
 }
 
-brain_status brain_model_backward(brain_model *m)
+brain_status brain_model_loss(brain_model *m, const brain_tensor *y, const brain_loss *loss, double *value)
+{
+    brain__model_lock(m);
+    brain_status s = model_loss_locked(m, y, loss, value);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status model_backward_locked(brain_model *m)
 {
     if (!m) return brain__fail(BRAIN_ERR_ARG, "brain_model_backward: model is NULL");
     if (!m->have_loss_grad)
@@ -776,6 +845,14 @@ brain_status brain_model_backward(brain_model *m)
     brain__model_backward_graph(m);
     m->have_loss_grad = false;
     return BRAIN_OK;
+}
+
+brain_status brain_model_backward(brain_model *m)
+{
+    brain__model_lock(m);
+    brain_status s = model_backward_locked(m);
+    brain__model_unlock(m);
+    return s;
 }
 
 void brain__callback_error(brain_model *m, brain_status s)

@@ -22,6 +22,7 @@ brain_model *brain_sequential(const char *name)
         free(m);
         return NULL;
     }
+    if (brain__model_lock_init(m)) { free(m); return NULL; }
     snprintf(m->name, sizeof m->name, "%s", name && *name ? name : "sequential");
     m->sequential = true;
     brain_rng_seed(&m->rng, brain__next_seed());
@@ -123,6 +124,7 @@ void brain_model_free(brain_model *m)
     free(m->state);
     brain_optimizer_free(m->optimizer);
     brain__free_heads(m);
+    brain__model_lock_free(m);
     free(m);
 }
 
