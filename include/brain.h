@@ -940,6 +940,21 @@ typedef struct brain_reviews_options {
 brain_status brain_make_reviews(int64_t n, uint64_t seed, const brain_reviews_options *opt, brain_text_dataset **out);
 void brain_text_dataset_free(brain_text_dataset *d);
 
+/* ==== reliability (issue 16): docs/reliability.md ==== */
+/* Keras 3's BackupAndRestore(backup_dir, save_freq="epoch", delete_checkpoint=True): at each
+ * epoch's end (or every save_freq batches) the weights, the optimizer's state, the epoch and the
+ * model's generator go to backup_dir (latest.weights.h5 and training_metadata.json, each replaced
+ * atomically, in an order that leaves a consistent backup at any crash); a fit started with a
+ * backup present resumes from it — with epoch-level saves, to bitwise the weights an
+ * uninterrupted fit would have; a fit that succeeds removes the backup (unless delete_checkpoint
+ * is BRAIN_OFF).  Run the resumed fit with the same data and options. */
+typedef struct brain_backup_and_restore_options {
+    const char *backup_dir;          /* required */
+    int save_freq;                   /* 0 = "epoch" (default); n > 0 = every n batches */
+    brain_flag delete_checkpoint;    /* default on */
+} brain_backup_and_restore_options;
+brain_callback *brain_backup_and_restore(const brain_backup_and_restore_options *opt);
+
 #ifdef __cplusplus
 }
 #endif

@@ -529,11 +529,13 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
     for (int i = 0; cbs && cbs[i] && !batch_logs; i++) batch_logs = cbs[i]->hooks.on_train_batch_end != NULL;
     m->stop_training = false;
     m->callback_status = BRAIN_OK;
+    m->resume_epoch = -1;
     CALL_CBS(m->stop_training, cbs, on_train_begin, m, &logs);
     if (m->callback_status) m->stop_training = true;
     s = check_finite ? brain__check_weights_finite(m, fn, "before training") : BRAIN_OK;
+    const int first_epoch = m->resume_epoch > o.initial_epoch ? m->resume_epoch : o.initial_epoch; /* BackupAndRestore */
 
-    for (int epoch = o.initial_epoch; !s && epoch < epochs && !m->stop_training; epoch++) {
+    for (int epoch = first_epoch; !s && epoch < epochs && !m->stop_training; epoch++) {
         m->current_epoch = epoch;
         logs.n = 0;
         CALL_CBS(m->stop_training, cbs, on_epoch_begin, m, epoch, &logs);
@@ -588,6 +590,7 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
     if (h->n_epochs) /* on_train_end sees the last epoch's logs, as in Keras */
         for (int k = 0; k < h->n_keys; k++) brain_logs_set(&logs, h->keys[k], h->values[k][h->n_epochs - 1]);
     bool ignored = false; /* training is over: a stop request changes nothing */
+    m->fit_status = s ? s : m->callback_status;
     CALL_CBS(ignored, cbs, on_train_end, m, &logs);
     (void)ignored;
     if (!s) s = m->callback_status; /* the failing callback set brain_last_error */
