@@ -68,11 +68,13 @@ static brain_status zip_to_memory(const member *mem, int n_mem, const char *path
 
 typedef struct zip_in { unsigned char *bytes; size_t n; zip_t *za; } zip_in;
 
-static brain_status zip_open_file(const char *path, zip_in *z)
+/* Opens a zip held in `bytes` (malloc'ed; owned by z from here on, also on failure). */
+static brain_status zip_open_bytes(unsigned char *bytes, size_t n, const char *path, zip_in *z)
 {
     memset(z, 0, sizeof *z);
-    brain_status s = brain__read_file(path, MAX_FILE, &z->bytes, &z->n);
-    if (s) return s;
+    z->bytes = bytes;
+    z->n = n;
+    brain_status s;
     zip_error_t err;
     zip_error_init(&err);
     zip_source_t *src = zip_source_buffer_create(z->bytes, z->n, 0, &err);
@@ -87,6 +89,15 @@ static brain_status zip_open_file(const char *path, zip_in *z)
         return s;
     }
     return BRAIN_OK;
+}
+
+static brain_status zip_open_file(const char *path, zip_in *z)
+{
+    unsigned char *bytes;
+    size_t n;
+    memset(z, 0, sizeof *z);
+    brain_status s = brain__read_file(path, MAX_FILE, &bytes, &n);
+    return s ? s : zip_open_bytes(bytes, n, path, z);
 }
 
 static void zip_in_close(zip_in *z)
@@ -169,17 +180,16 @@ static brain_status apply_state(brain_model *m, const char *txt, const char *pat
 }
 
 /* ------------------------------------------------------------------ save */
-static brain_status save_locked(brain_model *m, const char *path)
+brain_status brain__keras_image(brain_model *m, const char *path, void **zipbuf, size_t *zipn)
 {
-    if (!m || !path) return brain__fail(BRAIN_ERR_ARG, "brain_save: model and path are required");
-    if (!brain__ends_with(path, ".keras"))
-        return brain__fail(BRAIN_ERR_ARG, "brain_save: '%s' must end in .keras (weights alone: brain_save_weights with .weights.h5)", path);
+    *zipbuf = NULL;
+    *zipn = 0;
     brain_status s = brain_model_build(m);
     if (s) return s;
     cJSON *cfg = NULL;
     char *config = NULL, *meta = NULL, *state = NULL;
-    void *h5 = NULL, *zipbuf = NULL;
-    size_t h5n = 0, zipn = 0;
+    void *h5 = NULL;
+    size_t h5n = 0;
     if ((s = brain__model_to_config(m, &cfg))) goto out;
     config = cJSON_PrintUnformatted(cfg);
     char date[64];
@@ -194,11 +204,23 @@ static brain_status save_locked(brain_model *m, const char *path)
     if ((s = brain__weights_to_h5_image(m, &h5, &h5n))) goto out;
     member mem[] = { { "metadata.json", meta, strlen(meta) }, { "config.json", config, strlen(config) },
                      { "model.weights.h5", h5, h5n }, { "brain_state.json", state, strlen(state) } };
-    if ((s = zip_to_memory(mem, 4, path, &zipbuf, &zipn))) goto out;
-    s = brain__write_file_atomic(path, zipbuf, zipn);
+    s = zip_to_memory(mem, 4, path, zipbuf, zipn);
 out:
     cJSON_Delete(cfg);
-    free(config); free(meta); free(state); free(h5); free(zipbuf);
+    free(config); free(meta); free(state); free(h5);
+    return s;
+}
+
+static brain_status save_locked(brain_model *m, const char *path)
+{
+    if (!m || !path) return brain__fail(BRAIN_ERR_ARG, "brain_save: model and path are required");
+    if (!brain__ends_with(path, ".keras"))
+        return brain__fail(BRAIN_ERR_ARG, "brain_save: '%s' must end in .keras (weights alone: brain_save_weights with .weights.h5)", path);
+    void *zipbuf = NULL;
+    size_t zipn = 0;
+    brain_status s = brain__keras_image(m, path, &zipbuf, &zipn);
+    if (!s) s = brain__write_file_atomic(path, zipbuf, zipn);
+    free(zipbuf);
     return s;
 }
 
@@ -233,11 +255,10 @@ brain_status brain_save_weights(brain_model *m, const char *path)
 }
 
 /* ------------------------------------------------------------------ load */
-static brain_status load_keras(const char *path, brain_model **out, bool compile)
+static brain_status load_keras_zip(zip_in *zp, const char *path, brain_model **out, bool compile)
 {
-    zip_in z;
-    brain_status s = zip_open_file(path, &z);
-    if (s) return s;
+    zip_in z = *zp;
+    brain_status s;
     unsigned char *config = NULL, *h5 = NULL, *state = NULL;
     size_t nc, nh, ns;
     bool no_state;
@@ -264,6 +285,20 @@ out:
     return s;
 }
 
+static brain_status load_keras(const char *path, brain_model **out, bool compile)
+{
+    zip_in z;
+    brain_status s = zip_open_file(path, &z);
+    return s ? s : load_keras_zip(&z, path, out, compile);
+}
+
+brain_status brain__load_keras_image(unsigned char *bytes, size_t n, const char *name, brain_model **out, bool compile)
+{
+    zip_in z;
+    brain_status s = zip_open_bytes(bytes, n, name, &z);
+    return s ? s : load_keras_zip(&z, name, out, compile);
+}
+
 static bool is_h5(const char *path)
 {
     return brain__ends_with(path, ".h5") || brain__ends_with(path, ".hdf5");
@@ -277,7 +312,7 @@ brain_status brain_load_model(const char *path, brain_model **out, const brain_l
     if (brain__ends_with(path, ".keras")) return load_keras(path, out, compile);
     if (brain__ends_with(path, ".weights.h5"))
         return brain__fail(BRAIN_ERR_ARG, "'%s' holds weights only; build the model and call brain_load_weights", path);
-    if (is_h5(path)) return brain__load_legacy_h5(path, out, compile);
+    if (is_h5(path)) return brain__load_legacy_h5_sandboxed(path, out, compile);
     return brain__fail(BRAIN_ERR_ARG, "'%s': a model file must end in .keras (or .h5 / .hdf5 for the legacy format)", path);
 }
 
@@ -296,7 +331,7 @@ static brain_status load_weights_locked(brain_model *m, const char *path)
     } else if (brain__ends_with(path, ".weights.h5")) {
         s = brain__read_file(path, MAX_FILE, &h5, &n);
     } else if (is_h5(path)) {
-        return brain__load_legacy_h5_weights(m, path);
+        return brain__load_legacy_h5_weights_sandboxed(m, path);
     } else {
         return brain__fail(BRAIN_ERR_ARG, "'%s': weights load from .weights.h5, .keras or legacy .h5 files", path);
     }
