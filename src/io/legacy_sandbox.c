@@ -103,6 +103,9 @@ static void child_limits(const char *path)
 static void child(int fd, const char *path, brain_model *m)
 {
     brain__h5_lock_in_child();
+    /* a crash here is the parent's finding: the process's own crash handlers stay out of it */
+    const int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGXCPU, SIGALRM};
+    for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++) signal(fatal[i], SIG_DFL);
     brain_set_num_threads(1);
     child_limits(path);
     brain_status s;
