@@ -3,7 +3,8 @@
 #   1. build and run every test (ctest) — unit tests, gradient checks, examples;
 #   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. the main example under valgrind (memcheck), which must report no errors and no leaks;
-#   and test_concurrency built with ThreadSanitizer, which must report no data race.
+#   and test_concurrency built with ThreadSanitizer, which must report no data race; and each
+#   reader's fuzz target for a short time (scripts/fuzz.sh), which must find nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
@@ -24,6 +25,9 @@ echo "== threads: test_concurrency under ThreadSanitizer (docs/reliability.md)"
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DBRAIN_TSAN=ON -DBRAIN_BUILD_BENCH=OFF >/dev/null
 cmake --build build-tsan -j"$jobs" --target test_concurrency >/dev/null
 TSAN_OPTIONS=halt_on_error=1:exitcode=66 ./build-tsan/test_concurrency
+
+echo "== fuzzing: every reader's libFuzzer target for ${FUZZ_SECONDS:-15} s (docs/fuzzing.md)"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
 
 echo "== 3/3 main example under valgrind"
 # valgrind does not know AVX-512: this build is for a generic x86-64
