@@ -19,6 +19,7 @@
 
 #include "internal.h"
 #include "sgemm_portable.h"
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -233,6 +234,17 @@ static void gemm_naive(int64_t M, int64_t N, int64_t K, float alpha, const float
         }
 }
 
+/* A thread's pack buffer is freed when the thread exits: libgomp ends worker threads when a team
+ * shrinks (brain_set_num_threads), and their thread-local pointers would leak the buffers. */
+static pthread_key_t g_pack_key;
+static pthread_once_t g_pack_once = PTHREAD_ONCE_INIT;
+static void pack_key_make(void) { pthread_key_create(&g_pack_key, free); }
+static void pack_buffer_owned(float *p)
+{
+    pthread_once(&g_pack_once, pack_key_make);
+    pthread_setspecific(g_pack_key, p);
+}
+
 /* One thread's share: rows [0, M) of the (strided) product. */
 static void gemm_one_thread(int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t ars,
                             int64_t acs, const float *B, int64_t brs, int64_t bcs, float beta, float *C,
@@ -258,6 +270,7 @@ static void gemm_one_thread(int64_t M, int64_t N, int64_t K, float alpha, const 
             }
             big = p;
             big_cap = need;
+            pack_buffer_owned(p); /* freed when the thread ends (OpenMP teams change size) */
         }
         bp = big;
     }
