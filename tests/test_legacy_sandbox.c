@@ -39,7 +39,7 @@ static double now(void)
 int main(void)
 {
     brain_set_print_hook(NULL, NULL);
-    brain__legacy_sandbox_limits(2, 0); /* 2 s of CPU (6 s of wall time) for the looping input */
+    brain__legacy_sandbox_limits(1, 0); /* 1 s of CPU (3 s of wall time) for the looping input */
     char dir[] = "/tmp/brain_legacy_XXXXXX", path[64];
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 2; }
     snprintf(path, sizeof path, "%s/damaged.h5", dir);

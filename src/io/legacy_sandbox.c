@@ -170,8 +170,9 @@ static brain_status run_child(const char *path, brain_model *m, unsigned char **
         *n = 0;
         const int sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
         if (sig == SIGXCPU || sig == SIGALRM || sig == SIGKILL)
-            return brain__fail(BRAIN_ERR_FORMAT, "'%s': reading this legacy .h5 file did not finish within %d s (a damaged "
-                               "file makes libhdf5 loop); it is refused", path, g_cpu_s);
+            return brain__fail(BRAIN_ERR_FORMAT, "'%s': reading this legacy .h5 file did not finish within its limits "
+                               "(%d s of CPU, %d s in all; a damaged file makes libhdf5 loop); it is refused", path, g_cpu_s,
+                               3 * g_cpu_s);
         if (sig)
             return brain__fail(BRAIN_ERR_FORMAT, "'%s': libhdf5 crashed reading this legacy .h5 file (signal %d: %s); the file "
                                "is damaged and is refused (the crash was confined to a child process)", path, sig, strsignal(sig));
