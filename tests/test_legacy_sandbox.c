@@ -2,7 +2,8 @@
  * tests/fuzz/crashes_hdf5/ made libhdf5 1.10 read out of bounds, follow a wild pointer and loop
  * for ever; brain_load_model and brain_load_weights parse legacy files in a child process with
  * memory and time limits (src/io/legacy_sandbox.c), so each ends in a clear error — no crash, no
- * hang — and a good legacy file still loads. */
+ * hang — and a good legacy file still loads.  The same for a weights image on which libhdf5
+ * dereferenced NULL (found by the "weights" fuzz target). */
 #include "brain.h"
 #include "check.h"
 #include "io/io.h"
@@ -67,6 +68,29 @@ int main(void)
             free(before); free(after);
         }
     }
+    /* a damaged weights image that made libhdf5 dereference NULL (fuzz target "weights"): every
+     * weights image a file holds is parsed in the sandbox too */
+    brain_set_random_seed(1);
+    brain_model *fixed = brain_sequential("fixed"); /* the fuzz target's model */
+    brain_model_add(fixed, brain_input(BRAIN_SHAPE(4)));
+    brain_model_add(fixed, brain_dense(3, NULL));
+    brain_model_add(fixed, brain_dropout(0.5f, NULL));
+    brain_model_add(fixed, brain_dense(2, NULL));
+    CHECK_OK(brain_compile(fixed, &(brain_compile_options){.optimizer_name = "adam", .loss_name = "mse"}));
+    char wpath[80];
+    snprintf(wpath, sizeof wpath, "%s/damaged.weights.h5", dir);
+    FILE *in = fopen("tests/fuzz/crashes_hdf5/fuzz_weights_crash-67dde737db428a502151edee0865fa75ab753cce", "rb");
+    FILE *out = fopen(wpath, "wb");
+    CHECK(in && out && fgetc(in) == 3);
+    for (int c; in && out && (c = fgetc(in)) != EOF;) fputc(c, out);
+    if (in) fclose(in);
+    if (out) fclose(out);
+    CHECK(brain_load_weights(fixed, wpath) == BRAIN_ERR_FORMAT);
+    CHECK_MSG(strstr(brain_last_error(), wpath) != NULL, "%s", brain_last_error());
+    printf("fuzz_weights_crash: %s\n", brain_last_error());
+    brain_model_free(fixed);
+    remove(wpath);
+
     /* the good file's weights still load into the model through the sandbox */
     if (ref) CHECK_OK(brain_load_weights(ref, "tests/keras_files/seq_all.h5"));
     brain_model_free(ref);

@@ -62,6 +62,9 @@ void brain__h5_lock_in_child(void);
  * that never touch HDF5 attributes or variable-length data (docs/reliability.md). */
 brain_status brain__load_legacy_h5_sandboxed(const char *path, brain_model **out, bool compile);
 brain_status brain__load_legacy_h5_weights_sandboxed(brain_model *m, const char *path);
+/* brain__weights_from_h5_image, parsed in the child: what every load of a file goes through. */
+brain_status brain__weights_from_h5_image_sandboxed(brain_model *m, const void *image, size_t n, const char *file,
+                                                    bool with_optimizer);
 /* For tests: the child's CPU-time limit in seconds (default 20) and address-space budget in
  * bytes above what the process already maps (default 16 × the file + 512 MiB); 0 keeps a limit. */
 void brain__legacy_sandbox_limits(int cpu_seconds, size_t memory_bytes);

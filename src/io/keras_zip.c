@@ -255,7 +255,7 @@ brain_status brain_save_weights(brain_model *m, const char *path)
 }
 
 /* ------------------------------------------------------------------ load */
-static brain_status load_keras_zip(zip_in *zp, const char *path, brain_model **out, bool compile)
+static brain_status load_keras_zip(zip_in *zp, const char *path, brain_model **out, bool compile, bool trusted)
 {
     zip_in z = *zp;
     brain_status s;
@@ -274,7 +274,7 @@ static brain_status load_keras_zip(zip_in *zp, const char *path, brain_model **o
     if ((s = brain__model_from_config(cfg, path, &m))) goto out;
     const cJSON *cc = cJSON_GetObjectItemCaseSensitive(cfg, "compile_config");
     if (compile && cJSON_IsObject(cc) && cc->child && (s = brain__compile_from_config(m, cc, path))) goto out;
-    if ((s = brain__weights_from_h5_image(m, h5, nh, path, true))) goto out;
+    if ((s = (trusted ? brain__weights_from_h5_image : brain__weights_from_h5_image_sandboxed)(m, h5, nh, path, true))) goto out;
     if (!no_state) s = apply_state(m, (const char *)state, path);
 out:
     cJSON_Delete(cfg);
@@ -289,14 +289,14 @@ static brain_status load_keras(const char *path, brain_model **out, bool compile
 {
     zip_in z;
     brain_status s = zip_open_file(path, &z);
-    return s ? s : load_keras_zip(&z, path, out, compile);
+    return s ? s : load_keras_zip(&z, path, out, compile, false);
 }
 
 brain_status brain__load_keras_image(unsigned char *bytes, size_t n, const char *name, brain_model **out, bool compile)
 {
     zip_in z;
     brain_status s = zip_open_bytes(bytes, n, name, &z);
-    return s ? s : load_keras_zip(&z, name, out, compile);
+    return s ? s : load_keras_zip(&z, name, out, compile, true); /* made by brain's writer in the sandbox */
 }
 
 static bool is_h5(const char *path)
@@ -335,7 +335,7 @@ static brain_status load_weights_locked(brain_model *m, const char *path)
     } else {
         return brain__fail(BRAIN_ERR_ARG, "'%s': weights load from .weights.h5, .keras or legacy .h5 files", path);
     }
-    if (!s) s = brain__weights_from_h5_image(m, h5, n, path, true);
+    if (!s) s = brain__weights_from_h5_image_sandboxed(m, h5, n, path, true);
     free(h5);
     return s;
 }

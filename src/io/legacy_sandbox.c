@@ -1,4 +1,5 @@
-/* legacy_sandbox.c — untrusted legacy .h5 files (issue 16 item 10, docs/reliability.md).
+/* legacy_sandbox.c — untrusted HDF5: legacy .h5 files and weights images (issue 16 item 10,
+ * docs/reliability.md).
  *
  * libhdf5 1.10's reading of variable-length string attributes (the model_config, layer_names and
  * weight_names h5py writes) trusts the file's global heap: damaged files make it read out of
@@ -17,7 +18,11 @@
  *           the file; a payload goes through the .keras (or weights image) reader — fuzzed, and
  *           never reading an HDF5 attribute or variable-length datum — so even a child whose
  *           memory HDF5 corrupted can hand the parent nothing it does not validate.
- * Costs one fork and a serialisation round trip per legacy load (a few ms on the test models).
+ * Weights images (a .keras file's model.weights.h5, a .weights.h5 file) go the same way
+ * (brain__weights_from_h5_image_sandboxed): the child loads them into its copy of the model and
+ * sends back the image brain's writer makes of the result — the fuzzer found libhdf5 1.10
+ * dereferencing NULL in H5G__stab_lookup on a damaged weights image too.
+ * Costs one fork and a serialisation round trip per load (a few ms on the test models).
  * Loading a legacy file from a process where other threads run OpenMP regions is safe: the
  * child runs none. */
 #include "io/io.h"
@@ -82,10 +87,10 @@ static size_t mapped_bytes(void)
     return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
 }
 
-static void child_limits(const char *path)
+static void child_limits(const char *path, size_t image_n)
 {
     struct stat st;
-    size_t file = stat(path, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
+    size_t file = image_n ? image_n : stat(path, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
     size_t budget = g_mem_budget ? g_mem_budget : 16 * file + ((size_t)512 << 20);
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
     /* (the sanitizers reserve terabytes of shadow address space as they go: no RLIMIT_AS there) */
@@ -99,15 +104,20 @@ static void child_limits(const char *path)
     alarm((unsigned)(3 * g_cpu_s));
 }
 
+/* What the child parses: a legacy model file, a legacy file's weights into (a copy of) m, or an
+ * HDF5 weights image (.keras member, .weights.h5) into (a copy of) m. */
+typedef struct job { brain_model *m; const void *image; size_t n; bool with_optimizer; } job;
+
 /* The child's side: never returns. */
-static void child(int fd, const char *path, brain_model *m)
+static void child(int fd, const char *path, const job *j)
 {
+    brain_model *m = j->m;
     brain__h5_lock_in_child();
     /* a crash here is the parent's finding: the process's own crash handlers stay out of it */
     const int fatal[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGXCPU, SIGALRM};
     for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++) signal(fatal[i], SIG_DFL);
     brain_set_num_threads(1);
-    child_limits(path);
+    child_limits(path, j->n);
     brain_status s;
     void *payload = NULL;
     size_t n = 0;
@@ -116,7 +126,8 @@ static void child(int fd, const char *path, brain_model *m)
         s = brain__load_legacy_h5(path, &loaded, true);
         if (!s) s = brain__keras_image(loaded, path, &payload, &n);
     } else {
-        s = brain__load_legacy_h5_weights(m, path);
+        s = j->image ? brain__weights_from_h5_image(m, j->image, j->n, path, j->with_optimizer)
+                     : brain__load_legacy_h5_weights(m, path);
         if (!s) s = brain__weights_to_h5_image(m, &payload, &n);
     }
     const char *msg = s ? brain_last_error() : "";
@@ -126,11 +137,11 @@ static void child(int fd, const char *path, brain_model *m)
 }
 
 /* Runs the parse in a child; on success *payload (malloc'ed) holds what it sent back. */
-static brain_status run_child(const char *path, brain_model *m, unsigned char **payload, size_t *n)
+static brain_status run_child(const char *path, const job *j, unsigned char **payload, size_t *n)
 {
     *payload = NULL;
     *n = 0;
-    if (access(path, R_OK)) return brain__fail(BRAIN_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+    if (!j->image && access(path, R_OK)) return brain__fail(BRAIN_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
     int fds[2];
     if (pipe(fds)) return brain__fail(BRAIN_ERR_IO, "'%s': cannot make a pipe for the legacy .h5 reader: %s", path, strerror(errno));
     fflush(NULL);
@@ -138,7 +149,7 @@ static brain_status run_child(const char *path, brain_model *m, unsigned char **
     pid_t pid = fork();
     if (pid == 0) {
         close(fds[0]);
-        child(fds[1], path, m);
+        child(fds[1], path, j);
     }
     brain__h5_unlock();
     close(fds[1]);
@@ -170,13 +181,13 @@ static brain_status run_child(const char *path, brain_model *m, unsigned char **
         *n = 0;
         const int sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
         if (sig == SIGXCPU || sig == SIGALRM || sig == SIGKILL)
-            return brain__fail(BRAIN_ERR_FORMAT, "'%s': reading this legacy .h5 file did not finish within its limits "
+            return brain__fail(BRAIN_ERR_FORMAT, "'%s': reading this HDF5 file did not finish within its limits "
                                "(%d s of CPU, %d s in all; a damaged file makes libhdf5 loop); it is refused", path, g_cpu_s,
                                3 * g_cpu_s);
         if (sig)
-            return brain__fail(BRAIN_ERR_FORMAT, "'%s': libhdf5 crashed reading this legacy .h5 file (signal %d: %s); the file "
+            return brain__fail(BRAIN_ERR_FORMAT, "'%s': libhdf5 crashed reading this HDF5 file (signal %d: %s); the file "
                                "is damaged and is refused (the crash was confined to a child process)", path, sig, strsignal(sig));
-        return brain__fail(BRAIN_ERR_FORMAT, "'%s': the legacy .h5 reader process ended without a valid answer (exit status "
+        return brain__fail(BRAIN_ERR_FORMAT, "'%s': the HDF5 reader process ended without a valid answer (exit status "
                            "%d); the file is refused", path, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
     }
     if (h.status) return brain__fail((brain_status)h.status, "%s", msg);
@@ -187,7 +198,7 @@ brain_status brain__load_legacy_h5_sandboxed(const char *path, brain_model **out
 {
     unsigned char *image;
     size_t n;
-    brain_status s = run_child(path, NULL, &image, &n);
+    brain_status s = run_child(path, &(job){0}, &image, &n);
     if (s) return s;
     /* the child compiled the model from training_config when it could; the image carries that
      * compile_config, applied here only when asked */
@@ -198,9 +209,23 @@ brain_status brain__load_legacy_h5_weights_sandboxed(brain_model *m, const char 
 {
     unsigned char *image;
     size_t n;
-    brain_status s = run_child(path, m, &image, &n);
+    brain_status s = run_child(path, &(job){.m = m}, &image, &n);
     if (s) return s;
     s = brain__weights_from_h5_image(m, image, n, path, false);
     free(image);
+    return s;
+}
+
+brain_status brain__weights_from_h5_image_sandboxed(brain_model *m, const void *image, size_t n, const char *file,
+                                                    bool with_optimizer)
+{
+    if (n < 8 || memcmp(image, "\211HDF\r\n\032\n", 8)) /* no child for what is not HDF5 at all */
+        return brain__weights_from_h5_image(m, image, n, file, with_optimizer);
+    unsigned char *clean;
+    size_t cn;
+    brain_status s = run_child(file, &(job){.m = m, .image = image, .n = n, .with_optimizer = with_optimizer}, &clean, &cn);
+    if (s) return s;
+    s = brain__weights_from_h5_image(m, clean, cn, file, with_optimizer);
+    free(clean);
     return s;
 }
