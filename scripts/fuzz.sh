@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, AddressSanitizer + UndefinedBehaviorSanitizer) and runs each
 # for SECONDS seconds on its seed corpus (docs/fuzzing.md):
-#   scripts/fuzz.sh [SECONDS]        (default 30; CI runs it with 20 from scripts/test.sh)
+#   scripts/fuzz.sh [SECONDS]        (default 30; CI runs it with 15 from scripts/test.sh)
+#   FUZZ_TARGETS="config keras" scripts/fuzz.sh 60    only those targets
 # One target per reader: csv, npy, npz, idx, config (config.json), keras (.keras zip), weights
 # (.weights.h5 image), legacy (.h5 through the sandbox).  Growing corpora and any finding stay
 # under build-fuzz/; a finding makes the script fail, naming the target and the artifact.
@@ -44,7 +45,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp
 status=0
 printf '%-8s %10s %8s %s\n' target runs seconds result
-for t in csv npy npz idx config keras weights legacy; do
+for t in ${FUZZ_TARGETS:-csv npy npz idx config keras weights legacy}; do
   mkdir -p "$out/corpus_$t" "$out/artifacts_$t"
   log="$out/fuzz_$t.log"
   len=4096; [ "$t" = keras ] || [ "$t" = weights ] || [ "$t" = legacy ] || [ "$t" = config ] && len=70000
