@@ -24,7 +24,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 echo "== threads: test_concurrency under ThreadSanitizer (docs/reliability.md)"
 cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DBRAIN_TSAN=ON -DBRAIN_BUILD_BENCH=OFF >/dev/null
 cmake --build build-tsan -j"$jobs" --target test_concurrency >/dev/null
-TSAN_OPTIONS=halt_on_error=1:exitcode=66 ./build-tsan/test_concurrency
+TSAN_OPTIONS=halt_on_error=1:exitcode=66:suppressions=$PWD/tests/tsan.supp ./build-tsan/test_concurrency
 
 echo "== fuzzing: every reader's libFuzzer target for ${FUZZ_SECONDS:-15} s (docs/fuzzing.md)"
 bash scripts/fuzz.sh "${FUZZ_SECONDS:-15}"

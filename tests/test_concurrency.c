@@ -1,7 +1,7 @@
 /* Several threads using brain at once (issue 16 item 6, docs/reliability.md).  Run as a ctest and,
  * built with -fsanitize=thread (scripts/test.sh, BRAIN_TSAN), under ThreadSanitizer:
- *   - separate models trained and predicted in separate threads give bitwise the results the same
- *     work gives in one thread (no shared mutable state, seeds per thread);
+ *   - separate models trained, predicted, saved and loaded again in separate threads give bitwise
+ *     the results the same work gives in one thread (no shared mutable state, seeds per thread);
  *   - one trained model predicted from many threads at once gives every thread the single-thread
  *     predictions (calls on one model are serialised by its lock);
  *   - the error message is per thread. */
@@ -15,6 +15,7 @@
 enum { N = 96, D = 8 };
 
 static brain_tensor *g_x, *g_y;
+static char g_dir[] = "/tmp/brain_conc_XXXXXX";
 
 /* A model seeded with `seed` (in the calling thread), trained and predicted: its predictions. */
 static brain_tensor *train_and_predict(uint64_t seed, int kind)
@@ -30,11 +31,24 @@ static brain_tensor *train_and_predict(uint64_t seed, int kind)
         brain_model_add(m, brain_lstm(8, NULL));
     }
     brain_model_add(m, brain_dense(1, &(brain_dense_options){.activation = BRAIN_SIGMOID}));
-    brain_tensor *p = NULL;
+    brain_tensor *p = NULL, *q = NULL;
     if (brain_compile(m, &(brain_compile_options){.optimizer_name = "adam", .loss_name = "binary_crossentropy"}) ||
         brain_fit(m, g_x, g_y, &(brain_fit_options){.epochs = 3, .batch_size = 16, .verbose = BRAIN_SILENT}, NULL) ||
         brain_predict(m, g_x, &(brain_eval_options){.verbose = BRAIN_SILENT}, &p))
         p = NULL;
+    /* saved and loaded again (HDF5 inside, one thread at a time), it predicts the same */
+    char path[128];
+    snprintf(path, sizeof path, "%s/model_%llu.keras", g_dir, (unsigned long long)seed);
+    brain_model *l = NULL;
+    if (p && (brain_save(m, path) || brain_load_model(path, &l, NULL) ||
+              brain_predict(l, g_x, &(brain_eval_options){.verbose = BRAIN_SILENT}, &q) ||
+              memcmp(p->data, q->data, sizeof(float) * (size_t)p->size))) {
+        brain_tensor_free(p);
+        p = NULL;
+    }
+    brain_tensor_free(q);
+    brain_model_free(l);
+    remove(path);
     brain_model_free(m);
     return p;
 }
@@ -82,6 +96,7 @@ int main(void)
 {
     brain_set_print_hook(NULL, NULL);
     brain_set_num_threads(1); /* the threads here are the caller's; kernels stay on each */
+    if (!mkdtemp(g_dir)) { perror("mkdtemp"); return 2; }
     g_x = brain_tensor_new(2, (int64_t[]){N, D});
     g_y = brain_tensor_new(2, (int64_t[]){N, 1});
     for (int64_t i = 0; i < N; i++) {
@@ -148,5 +163,6 @@ int main(void)
     for (int k = 0; k < WORKERS; k++) brain_tensor_free(serial[k]);
     brain_tensor_free(g_x);
     brain_tensor_free(g_y);
+    remove(g_dir);
     return check_summary("test_concurrency");
 }

@@ -76,6 +76,7 @@ static bool read_all(int fd, void *p, size_t n)
     return true;
 }
 
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 static size_t mapped_bytes(void)
 {
     FILE *f = fopen("/proc/self/statm", "r");
@@ -86,6 +87,7 @@ static size_t mapped_bytes(void)
     }
     return (size_t)pages * (size_t)sysconf(_SC_PAGESIZE);
 }
+#endif
 
 static void child_limits(const char *path, size_t image_n)
 {
