@@ -376,7 +376,7 @@ static void backward_chunks(const conv *c, brain_activation_kind act, const floa
     void (*gemm)(bool, bool, int64_t, int64_t, int64_t, float, const float *, int64_t, const float *, int64_t, float,
                  float *, int64_t) = alone ? brain__sgemm_portable : brain__sgemm_portable_serial;
     float *col = c->col ? c->col + (int64_t)tid * step * img_rows * K : NULL;
-    for (int64_t grp = g0; grp < g1; grp++)
+    for (int64_t grp = g0; grp < g1; grp++) /* each group's chunks, in order, into its own partial */
     for (int64_t k = n_chunks * grp / n_groups; k < n_chunks * (grp + 1) / n_groups; k++) {
         float *dk = !c->kernel->grad ? NULL : n_groups == 1 ? c->kernel->grad : c->dk_part + grp * K * F;
         const int64_t b0 = k * step, nb = batch - b0 < step ? batch - b0 : step, rows = nb * img_rows;
