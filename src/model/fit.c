@@ -5,6 +5,7 @@
  *   layers (+ regularization) → metrics on the pre-update predictions → optimizer update.
  * Every buffer it touches is reserved before the first batch, so a step allocates nothing. */
 #include "internal.h"
+#include "numeric_check.h"
 #include "progbar.h"
 #include "fit.h"
 #include <math.h>
@@ -442,12 +443,24 @@ static void class_weights(const brain_tensor *y, const float *cw, int n_cw, floa
     }
 }
 
+/* No silent NaN (numeric_check.c): the data and weights fit is given, unless check_finite is off. */
+static brain_status check_fit_finite(const char *fn, const io_set *d, const io_set *val, const brain_fit_options *o)
+{
+    brain_status s = brain__check_finite_set(fn, d->n_x, d->x, d->n_y, d->y, "x", "y");
+    if (!s) s = brain__check_finite_set(fn, val->n_x, val->x, val->n_y, val->y, "x_val", "y_val");
+    if (!s && o->sample_weight) s = brain__check_finite_floats(o->sample_weight, d->x[0].shape[0], fn, "sample_weight");
+    if (!s && o->class_weight) s = brain__check_finite_floats(o->class_weight, o->n_class_weight, fn, "class_weight");
+    if (!s && o->val_sample_weight && val->n_x)
+        s = brain__check_finite_floats(o->val_sample_weight, val->x[0].shape[0], fn, "val_sample_weight");
+    return s;
+}
+
 /* The one training loop, for brain_fit, brain_fit_multi and brain_fit_dataset: batches come
  * from `train` (the tensors of brain_fit become a dataset that shuffles with the model's
  * generator); `val` (may be NULL) is the validation data. */
 brain_status brain__fit_run(brain_model *m, const char *fn, brain_dataset *train, brain_dataset *val,
                             const brain_fit_options *opt, int64_t steps_per_epoch, int64_t validation_steps,
-                            brain_history **history)
+                            bool check_batches, brain_history **history)
 {
     brain_status s = BRAIN_OK;
     brain_fit_options o = opt ? *opt : (brain_fit_options){0};
@@ -486,14 +499,18 @@ brain_status brain__fit_run(brain_model *m, const char *fn, brain_dataset *train
      * without either they are rebuilt at the epoch's end anyway, so skip them per batch. */
     bool batch_logs = verbose == 1, resolved = false;
     for (int i = 0; cbs && cbs[i] && !batch_logs; i++) batch_logs = cbs[i]->hooks.on_train_batch_end != NULL;
+    const bool check_finite = o.check_finite != BRAIN_OFF;
     m->stop_training = false;
     m->callback_status = BRAIN_OK;
+    m->resume_epoch = -1;
     CALL_CBS(m->stop_training, cbs, on_train_begin, m, &logs);
     if (m->callback_status) m->stop_training = true;
+    s = check_finite ? brain__check_weights_finite(m, fn, "before training") : BRAIN_OK;
+    const int first_epoch = m->resume_epoch > o.initial_epoch ? m->resume_epoch : o.initial_epoch; /* BackupAndRestore */
 
     int data_epoch = -1;    /* the dataset's epoch (differs from fit's with steps_per_epoch) */
     int64_t cursor = 0;     /* next batch of the dataset */
-    for (int epoch = o.initial_epoch; epoch < epochs && !m->stop_training; epoch++) {
+    for (int epoch = first_epoch; !s && epoch < epochs && !m->stop_training; epoch++) {
         m->current_epoch = epoch;
         logs.n = 0;
         CALL_CBS(m->stop_training, cbs, on_epoch_begin, m, epoch, &logs);
@@ -517,6 +534,10 @@ brain_status brain__fit_run(brain_model *m, const char *fn, brain_dataset *train
             }
             io_set b;
             if ((s = brain_dataset_get_batch(train, cursor++, &batch)) || (s = batch_set(m, fn, &batch, true, &b))) break;
+            if (check_batches && check_finite &&      /* a dataset's batches: no silent NaN either */
+                ((s = brain__check_finite_set(fn, b.n_x, b.x, b.n_y, b.y, "x", "y")) ||
+                 (batch.sample_weight && (s = brain__check_finite_floats(batch.sample_weight, batch.rows, fn, "sample_weight")))))
+                break;
             if (!resolved) { resolve_metrics(m, &b); reset_metrics(m); resolved = true; }
             const float *swb = batch.sample_weight;
             if (o.class_weight) {
@@ -540,6 +561,11 @@ brain_status brain__fit_run(brain_model *m, const char *fn, brain_dataset *train
             if (verbose == 1 && step + 1 < steps) brain__progbar_update(&bar, step + 1, &logs, false);
             if (m->stop_training) { steps = step + 1; break; }
         }
+        if (!s && check_finite) {
+            char when[64];
+            snprintf(when, sizeof when, "in epoch %d", epoch + 1);
+            s = brain__check_weights_finite(m, fn, when);
+        }
         if (s) break; /* a failed step: on_train_end still runs (files closed), the error stays */
         if ((s = brain__dist_reduce_logs(m, &ls.total, 1 + BRAIN_MAX_IO, &ls.seen))) break;
         logs.n = 0;
@@ -558,6 +584,7 @@ brain_status brain__fit_run(brain_model *m, const char *fn, brain_dataset *train
     if (h->n_epochs) /* on_train_end sees the last epoch's logs, as in Keras */
         for (int k = 0; k < h->n_keys; k++) brain_logs_set(&logs, h->keys[k], h->values[k][h->n_epochs - 1]);
     bool ignored = false; /* training is over: a stop request changes nothing */
+    m->fit_status = s ? s : m->callback_status;
     CALL_CBS(ignored, cbs, on_train_end, m, &logs);
     (void)ignored;
     if (!s) s = m->callback_status; /* the failing callback set brain_last_error */
@@ -586,6 +613,11 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
         return brain__fail(BRAIN_ERR_ARG, "%s: validation_split must be in [0, 1), got %g", fn, (double)o.validation_split);
     if (o.validation_split > 0 && val_in->n_x)
         return brain__fail(BRAIN_ERR_ARG, "%s: give either validation_data (x_val, y_val) or validation_split, not both", fn);
+    if (o.check_finite != BRAIN_OFF) {             /* no silent NaN: the data first */
+        brain_status cs = check_fit_finite(fn, d, val_in, &o);
+        if (cs) return cs;
+    }
+    /* validation_split takes the last rows, before any shuffling (Keras) */
     io_set t = *d, v = *val_in;
     const float *val_sw = o.val_sample_weight;
     bool have_val = val_in->n_x > 0;
@@ -604,13 +636,13 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
     brain_dataset *train = brain__dataset_tensors(t.n_x, t.x, t.n_y, t.y, o.sample_weight, bs, o.shuffle != BRAIN_OFF);
     brain_dataset *val = have_val ? brain__dataset_tensors(v.n_x, v.x, v.n_y, v.y, val_sw, bs, false) : NULL;
     brain_status s = !train || (have_val && !val) ? BRAIN_ERR_NOMEM
-                                                  : brain__fit_run(m, fn, train, val, &o, 0, 0, history);
+                                                  : brain__fit_run(m, fn, train, val, &o, 0, 0, false, history);
     brain_dataset_free(train);
     brain_dataset_free(val);
     return s;
 }
 
-brain_status brain_fit_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+static brain_status fit_multi_locked(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
                              const brain_tensor *const *ys, const brain_fit_options *opt, brain_history **history)
 {
     const char *fn = "brain_fit_multi";
@@ -624,7 +656,16 @@ brain_status brain_fit_multi(brain_model *m, int n_x, const brain_tensor *const 
     return s ? s : fit_loop(m, fn, &d, &val, opt, history);
 }
 
-brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor *y,
+brain_status brain_fit_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+                             const brain_tensor *const *ys, const brain_fit_options *opt, brain_history **history)
+{
+    brain__model_lock(m);
+    brain_status s = fit_multi_locked(m, n_x, xs, n_y, ys, opt, history);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status fit_locked(brain_model *m, const brain_tensor *x, const brain_tensor *y,
                        const brain_fit_options *opt, brain_history **history)
 {
     if (history) *history = NULL;
@@ -640,6 +681,15 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
     if (!s && opt && opt->x_val && opt->validation_split > 0)
         s = brain__fail(BRAIN_ERR_ARG, "brain_fit: give either validation_data (x_val, y_val) or validation_split, not both");
     return s ? s : fit_loop(m, "brain_fit", &d, &val, opt, history);
+}
+
+brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor *y,
+                       const brain_fit_options *opt, brain_history **history)
+{
+    brain__model_lock(m);
+    brain_status s = fit_locked(m, x, y, opt, history);
+    brain__model_unlock(m);
+    return s;
 }
 
 /* ------------------------------------------------------------------ evaluate, predict */
@@ -662,6 +712,11 @@ static brain_status evaluate_set(brain_model *m, const char *fn, const io_set *d
     brain_eval_options o = opt ? *opt : (brain_eval_options){0};
     int bs = o.batch_size > 0 ? o.batch_size : 32;
     if (d->x[0].shape[0] == 0) return brain__fail(BRAIN_ERR_ARG, "%s: there are no rows", fn);
+    if (o.check_finite != BRAIN_OFF) {
+        brain_status s = brain__check_finite_set(fn, d->n_x, d->x, d->n_y, d->y, "x", "y");
+        if (!s && o.sample_weight) s = brain__check_finite_floats(o.sample_weight, d->x[0].shape[0], fn, "sample_weight");
+        if (s) return s;
+    }
     brain_dataset *ds = brain__dataset_tensors(d->n_x, d->x, d->n_y, d->y, o.sample_weight, bs, false);
     if (!ds) return BRAIN_ERR_NOMEM;
     brain_status s = brain__evaluate_run(m, fn, ds, 0, o.verbose, logs);
@@ -669,7 +724,7 @@ static brain_status evaluate_set(brain_model *m, const char *fn, const io_set *d
     return s;
 }
 
-brain_status brain_evaluate(brain_model *m, const brain_tensor *x, const brain_tensor *y,
+static brain_status evaluate_locked(brain_model *m, const brain_tensor *x, const brain_tensor *y,
                             const brain_eval_options *opt, brain_logs *logs)
 {
     brain_status s = check_ready(m, "brain_evaluate");
@@ -679,7 +734,16 @@ brain_status brain_evaluate(brain_model *m, const brain_tensor *x, const brain_t
     return s ? s : evaluate_set(m, "brain_evaluate", &d, opt, logs);
 }
 
-brain_status brain_evaluate_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+brain_status brain_evaluate(brain_model *m, const brain_tensor *x, const brain_tensor *y,
+                            const brain_eval_options *opt, brain_logs *logs)
+{
+    brain__model_lock(m);
+    brain_status s = evaluate_locked(m, x, y, opt, logs);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status evaluate_multi_locked(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
                                   const brain_tensor *const *ys, const brain_eval_options *opt, brain_logs *logs)
 {
     brain_status s = check_ready(m, "brain_evaluate_multi");
@@ -688,9 +752,21 @@ brain_status brain_evaluate_multi(brain_model *m, int n_x, const brain_tensor *c
     return s ? s : evaluate_set(m, "brain_evaluate_multi", &d, opt, logs);
 }
 
-static brain_status predict_set(brain_model *m, const io_set *d, const brain_eval_options *opt, brain_tensor **outs)
+brain_status brain_evaluate_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+                                  const brain_tensor *const *ys, const brain_eval_options *opt, brain_logs *logs)
+{
+    brain__model_lock(m);
+    brain_status s = evaluate_multi_locked(m, n_x, xs, n_y, ys, opt, logs);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status predict_set(brain_model *m, const char *fn, const io_set *d, const brain_eval_options *opt,
+                                brain_tensor **outs)
 {
     brain_eval_options o = opt ? *opt : (brain_eval_options){0};
+    brain_status cs = o.check_finite != BRAIN_OFF ? brain__check_finite_set(fn, d->n_x, d->x, 0, NULL, "x", "y") : BRAIN_OK;
+    if (cs) return cs;
     int bs = o.batch_size > 0 ? o.batch_size : 32;
     int verbose = resolve_verbose(o.verbose);
     int64_t n = d->x[0].shape[0], steps = (n + bs - 1) / bs;
@@ -722,7 +798,7 @@ static brain_status predict_set(brain_model *m, const io_set *d, const brain_eva
     return BRAIN_OK;
 }
 
-brain_status brain_predict(brain_model *m, const brain_tensor *x, const brain_eval_options *opt, brain_tensor **out)
+static brain_status predict_locked(brain_model *m, const brain_tensor *x, const brain_eval_options *opt, brain_tensor **out)
 {
     if (out) *out = NULL;
     if (!m || !out) return brain__fail(BRAIN_ERR_ARG, "brain_predict: model and out are required");
@@ -733,10 +809,18 @@ brain_status brain_predict(brain_model *m, const brain_tensor *x, const brain_ev
         return brain__fail(BRAIN_ERR_ARG, "brain_predict: model '%s' has %d outputs; use brain_predict_multi", m->name, m->n_outputs);
     io_set d;
     if ((s = make_set(m, "brain_predict", 1, &x, 0, NULL, false, &d))) return s;
-    return predict_set(m, &d, opt, out);
+    return predict_set(m, "brain_predict", &d, opt, out);
 }
 
-brain_status brain_predict_multi(brain_model *m, int n_x, const brain_tensor *const *xs,
+brain_status brain_predict(brain_model *m, const brain_tensor *x, const brain_eval_options *opt, brain_tensor **out)
+{
+    brain__model_lock(m);
+    brain_status s = predict_locked(m, x, opt, out);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status predict_multi_locked(brain_model *m, int n_x, const brain_tensor *const *xs,
                                  const brain_eval_options *opt, brain_tensor **outs)
 {
     if (!m || !outs) return brain__fail(BRAIN_ERR_ARG, "brain_predict_multi: model and outs are required");
@@ -745,11 +829,20 @@ brain_status brain_predict_multi(brain_model *m, int n_x, const brain_tensor *co
     for (int k = 0; k < m->n_outputs; k++) outs[k] = NULL;
     io_set d;
     if ((s = make_set(m, "brain_predict_multi", n_x, xs, 0, NULL, false, &d))) return s;
-    return predict_set(m, &d, opt, outs);
+    return predict_set(m, "brain_predict_multi", &d, opt, outs);
+}
+
+brain_status brain_predict_multi(brain_model *m, int n_x, const brain_tensor *const *xs,
+                                 const brain_eval_options *opt, brain_tensor **outs)
+{
+    brain__model_lock(m);
+    brain_status s = predict_multi_locked(m, n_x, xs, opt, outs);
+    brain__model_unlock(m);
+    return s;
 }
 
 /* ------------------------------------------------------------------ the explicit loop */
-brain_status brain_model_forward(brain_model *m, const brain_tensor *x, bool training, const brain_tensor **pred)
+static brain_status model_forward_locked(brain_model *m, const brain_tensor *x, bool training, const brain_tensor **pred)
 {
     if (pred) *pred = NULL;
     if (!m || !x) return brain__fail(BRAIN_ERR_ARG, "brain_model_forward: model and x are required");
@@ -764,7 +857,15 @@ brain_status brain_model_forward(brain_model *m, const brain_tensor *x, bool tra
     return s;
 }
 
-brain_status brain_model_loss(brain_model *m, const brain_tensor *y, const brain_loss *loss, double *value)
+brain_status brain_model_forward(brain_model *m, const brain_tensor *x, bool training, const brain_tensor **pred)
+{
+    brain__model_lock(m);
+    brain_status s = model_forward_locked(m, x, training, pred);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status model_loss_locked(brain_model *m, const brain_tensor *y, const brain_loss *loss, double *value)
 {
     if (!m || !y) return brain__fail(BRAIN_ERR_ARG, "brain_model_loss: model and y are required");
     const brain_loss *l = loss ? loss : m->n_heads ? m->heads[0].loss : NULL;
@@ -786,7 +887,15 @@ brain_status brain_model_loss(brain_model *m, const brain_tensor *y, const brain
     return BRAIN_OK;
 }
 
-brain_status brain_model_backward(brain_model *m)
+brain_status brain_model_loss(brain_model *m, const brain_tensor *y, const brain_loss *loss, double *value)
+{
+    brain__model_lock(m);
+    brain_status s = model_loss_locked(m, y, loss, value);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status model_backward_locked(brain_model *m)
 {
     if (!m) return brain__fail(BRAIN_ERR_ARG, "brain_model_backward: model is NULL");
     if (!m->have_loss_grad)
@@ -794,6 +903,14 @@ brain_status brain_model_backward(brain_model *m)
     brain__model_backward_graph(m);
     m->have_loss_grad = false;
     return BRAIN_OK;
+}
+
+brain_status brain_model_backward(brain_model *m)
+{
+    brain__model_lock(m);
+    brain_status s = model_backward_locked(m);
+    brain__model_unlock(m);
+    return s;
 }
 
 void brain__callback_error(brain_model *m, brain_status s)
