@@ -39,9 +39,8 @@ typedef struct brain__npy_info {
     char descr[32];
 } brain__npy_info;
 brain_status brain__npy_header(const uint8_t *buf, size_t len, const char *name, brain__npy_info *info);
-/* n elements of the header's type at b, as float32; the index of the first float64 beyond
- * float32's range, or -1 */
-int64_t brain__npy_convert(int type, const uint8_t *b, float *dst, int64_t n);
+/* n elements of the header's type at b, as float32 */
+void brain__npy_convert(int type, const uint8_t *b, float *dst, int64_t n);
 /* A .npz (zip) held in memory; what brain_load_npz does after reading the file. */
 brain_status brain__npz_parse(const uint8_t *buf, size_t len, const char *name, const char *member,
                               brain_tensor **out);

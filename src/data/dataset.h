@@ -30,6 +30,7 @@ struct brain_dataset {
     bool random_access, thread_safe;
     char **class_names; int n_classes;
     const char *const *file_paths; int64_t n_files;   /* folder sources: their own list (not owned here) */
+    bool data_checked;              /* rows already checked finite (fit's tensors): fit skips its per-batch check */
 };
 
 /* Allocates a dataset of `size` bytes (zeroed) with the vtable; NULL + error when out of memory. */

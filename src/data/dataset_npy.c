@@ -83,12 +83,9 @@ static void map_close(npy_map *m)
     m->map = NULL;
 }
 
-static brain_status map_read(const npy_map *m, const char *path, int64_t row, float *dst)
+static void map_read(const npy_map *m, int64_t row, float *dst)
 {
-    int64_t big = brain__npy_convert(m->h.type, m->map + m->h.data_offset + row * m->row_bytes, dst, m->row_elems);
-    if (big < 0) return BRAIN_OK;
-    return brain__fail(BRAIN_ERR_FORMAT, "%s: row %lld, element %lld: a float64 beyond float32's range; brain computes in "
-                       "float32, so rescale the data", path, (long long)row, (long long)big);
+    brain__npy_convert(m->h.type, m->map + m->h.data_offset + row * m->row_bytes, dst, m->row_elems);
 }
 
 /* Hands rows [r0, r1) back: their pages leave this process's resident set (they stay in the
@@ -107,7 +104,6 @@ static void map_release(const npy_map *m, int64_t r0, int64_t r1)
 typedef struct npy_ds {
     brain_dataset base;
     npy_map f[2];
-    char *path[2];
     int n_files;
     bool shuffle;
     uint64_t seed;
@@ -126,17 +122,15 @@ static brain_status npy_get(brain_dataset *d, int64_t i, brain_batch *out)
         shape[0] = nb;
         float *dst = k == 0 ? brain_batch_x(out, 0, m->h.ndim, shape) : brain_batch_y(out, 0, m->h.ndim, shape);
         if (!dst) return BRAIN_ERR_NOMEM;
-        brain_status s = BRAIN_OK;
         if (p->perm)
-            for (int64_t r = 0; r < nb && !s; r++) {
-                s = map_read(m, p->path[k], p->perm[b0 + r], dst + r * m->row_elems);
+            for (int64_t r = 0; r < nb; r++) {
+                map_read(m, p->perm[b0 + r], dst + r * m->row_elems);
                 map_release(m, p->perm[b0 + r], p->perm[b0 + r] + 1);
             }
         else {
-            for (int64_t r = 0; r < nb && !s; r++) s = map_read(m, p->path[k], b0 + r, dst + r * m->row_elems);
+            for (int64_t r = 0; r < nb; r++) map_read(m, b0 + r, dst + r * m->row_elems);
             map_release(m, b0, b0 + nb);
         }
-        if (s) return s;
     }
     out->rows = nb;
     return BRAIN_OK;
@@ -156,7 +150,6 @@ static void npy_destroy(brain_dataset *d)
 {
     npy_ds *p = (npy_ds *)d;
     for (int k = 0; k < p->n_files; k++) map_close(&p->f[k]);
-    free(p->path[0]); free(p->path[1]);
     free(p->perm);
 }
 
@@ -173,7 +166,6 @@ brain_dataset *brain_dataset_from_npy(const char *x_path, const char *y_path, co
     for (int k = 0; k < (y_path ? 2 : 1); k++) {
         if (map_open(paths[k], &p->f[k])) { brain_dataset_free(&p->base); return NULL; }
         p->n_files = k + 1;
-        if (!(p->path[k] = brain__strdup(paths[k]))) { brain_dataset_free(&p->base); return NULL; }
     }
     p->n = p->f[0].h.shape[0];
     if (y_path && p->f[1].h.shape[0] != p->n) {

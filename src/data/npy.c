@@ -247,7 +247,9 @@ brain_status brain__npy_header(const uint8_t *buf, size_t len, const char *name,
     return BRAIN_OK;
 }
 
-int64_t brain__npy_convert(int type, const uint8_t *b, float *dst, int64_t n) { return convert(type, b, dst, n); }
+/* Memory-mapped rows (dataset_npy.c): a float64 beyond float32's range becomes ±inf here, which
+ * fit's per-batch finite check then reports (docs/reliability.md). */
+void brain__npy_convert(int type, const uint8_t *b, float *dst, int64_t n) { (void)convert(type, b, dst, n); }
 
 brain_status brain__npy_parse(const uint8_t *buf, size_t len, const char *name, brain_tensor **out)
 {

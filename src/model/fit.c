@@ -443,24 +443,12 @@ static void class_weights(const brain_tensor *y, const float *cw, int n_cw, floa
     }
 }
 
-/* No silent NaN (numeric_check.c): the data and weights fit is given, unless check_finite is off. */
-static brain_status check_fit_finite(const char *fn, const io_set *d, const io_set *val, const brain_fit_options *o)
-{
-    brain_status s = brain__check_finite_set(fn, d->n_x, d->x, d->n_y, d->y, "x", "y");
-    if (!s) s = brain__check_finite_set(fn, val->n_x, val->x, val->n_y, val->y, "x_val", "y_val");
-    if (!s && o->sample_weight) s = brain__check_finite_floats(o->sample_weight, d->x[0].shape[0], fn, "sample_weight");
-    if (!s && o->class_weight) s = brain__check_finite_floats(o->class_weight, o->n_class_weight, fn, "class_weight");
-    if (!s && o->val_sample_weight && val->n_x)
-        s = brain__check_finite_floats(o->val_sample_weight, val->x[0].shape[0], fn, "val_sample_weight");
-    return s;
-}
-
 /* The one training loop, for brain_fit, brain_fit_multi and brain_fit_dataset: batches come
  * from `train` (the tensors of brain_fit become a dataset that shuffles with the model's
  * generator); `val` (may be NULL) is the validation data. */
 brain_status brain__fit_run(brain_model *m, const char *fn, brain_dataset *train, brain_dataset *val,
                             const brain_fit_options *opt, int64_t steps_per_epoch, int64_t validation_steps,
-                            bool check_batches, brain_history **history)
+                            brain_history **history)
 {
     brain_status s = BRAIN_OK;
     brain_fit_options o = opt ? *opt : (brain_fit_options){0};
@@ -499,12 +487,13 @@ brain_status brain__fit_run(brain_model *m, const char *fn, brain_dataset *train
      * without either they are rebuilt at the epoch's end anyway, so skip them per batch. */
     bool batch_logs = verbose == 1, resolved = false;
     for (int i = 0; cbs && cbs[i] && !batch_logs; i++) batch_logs = cbs[i]->hooks.on_train_batch_end != NULL;
-    const bool check_finite = o.check_finite != BRAIN_OFF;
     m->stop_training = false;
     m->callback_status = BRAIN_OK;
     m->resume_epoch = -1;
     CALL_CBS(m->stop_training, cbs, on_train_begin, m, &logs);
     if (m->callback_status) m->stop_training = true;
+    /* no silent NaN (numeric_check.c): the weights, and each batch's data, unless check_finite is off */
+    const bool check_finite = o.check_finite != BRAIN_OFF;
     s = check_finite ? brain__check_weights_finite(m, fn, "before training") : BRAIN_OK;
     const int first_epoch = m->resume_epoch > o.initial_epoch ? m->resume_epoch : o.initial_epoch; /* BackupAndRestore */
 
@@ -534,10 +523,8 @@ brain_status brain__fit_run(brain_model *m, const char *fn, brain_dataset *train
             }
             io_set b;
             if ((s = brain_dataset_get_batch(train, cursor++, &batch)) || (s = batch_set(m, fn, &batch, true, &b))) break;
-            if (check_batches && check_finite &&      /* a dataset's batches: no silent NaN either */
-                ((s = brain__check_finite_set(fn, b.n_x, b.x, b.n_y, b.y, "x", "y")) ||
-                 (batch.sample_weight && (s = brain__check_finite_floats(batch.sample_weight, batch.rows, fn, "sample_weight")))))
-                break;
+            if (check_finite && !train->data_checked &&
+                (s = brain__check_finite_set(fn, b.n_x, b.x, b.n_y, b.y, "x", "y"))) break;
             if (!resolved) { resolve_metrics(m, &b); reset_metrics(m); resolved = true; }
             const float *swb = batch.sample_weight;
             if (o.class_weight) {
@@ -598,6 +585,18 @@ brain_status brain__fit_run(brain_model *m, const char *fn, brain_dataset *train
     return s;
 }
 
+/* No silent NaN (numeric_check.c): the data fit is given, unless check_finite is off. */
+static brain_status check_fit_finite(const char *fn, const io_set *d, const io_set *val, const brain_fit_options *o)
+{
+    brain_status s = brain__check_finite_set(fn, d->n_x, d->x, d->n_y, d->y, "x", "y");
+    if (!s) s = brain__check_finite_set(fn, val->n_x, val->x, val->n_y, val->y, "x_val", "y_val");
+    if (!s && o->sample_weight) s = brain__check_finite_floats(o->sample_weight, d->x[0].shape[0], fn, "sample_weight");
+    if (!s && o->class_weight) s = brain__check_finite_floats(o->class_weight, o->n_class_weight, fn, "class_weight");
+    if (!s && o->val_sample_weight && val->n_x)
+        s = brain__check_finite_floats(o->val_sample_weight, val->x[0].shape[0], fn, "val_sample_weight");
+    return s;
+}
+
 /* brain_fit's tensors: validation_split takes the last rows, before any shuffling (Keras);
  * the training rows become a dataset shuffled with the model's generator. */
 static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, const io_set *val_in,
@@ -613,11 +612,8 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
         return brain__fail(BRAIN_ERR_ARG, "%s: validation_split must be in [0, 1), got %g", fn, (double)o.validation_split);
     if (o.validation_split > 0 && val_in->n_x)
         return brain__fail(BRAIN_ERR_ARG, "%s: give either validation_data (x_val, y_val) or validation_split, not both", fn);
-    if (o.check_finite != BRAIN_OFF) {             /* no silent NaN: the data first */
-        brain_status cs = check_fit_finite(fn, d, val_in, &o);
-        if (cs) return cs;
-    }
-    /* validation_split takes the last rows, before any shuffling (Keras) */
+    brain_status cs = o.check_finite != BRAIN_OFF ? check_fit_finite(fn, d, val_in, &o) : BRAIN_OK;
+    if (cs) return cs;
     io_set t = *d, v = *val_in;
     const float *val_sw = o.val_sample_weight;
     bool have_val = val_in->n_x > 0;
@@ -635,8 +631,9 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
     if (n == 0) return brain__fail(BRAIN_ERR_ARG, "%s: there are no training rows", fn);
     brain_dataset *train = brain__dataset_tensors(t.n_x, t.x, t.n_y, t.y, o.sample_weight, bs, o.shuffle != BRAIN_OFF);
     brain_dataset *val = have_val ? brain__dataset_tensors(v.n_x, v.x, v.n_y, v.y, val_sw, bs, false) : NULL;
+    if (train) train->data_checked = true;
     brain_status s = !train || (have_val && !val) ? BRAIN_ERR_NOMEM
-                                                  : brain__fit_run(m, fn, train, val, &o, 0, 0, false, history);
+                                                  : brain__fit_run(m, fn, train, val, &o, 0, 0, history);
     brain_dataset_free(train);
     brain_dataset_free(val);
     return s;

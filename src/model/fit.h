@@ -8,11 +8,10 @@
 #include "dist/dist.h"
 
 /* The loop: o's tensor-only fields (batch_size, validation_split, x_val, sample_weight, shuffle)
- * are not read; steps_per_epoch / validation_steps 0 = the whole dataset; check_batches: scan
- * each batch for NaN/Inf (with o->check_finite; brain_fit scans its tensors once instead). */
+ * are not read; steps_per_epoch / validation_steps 0 = the whole dataset. */
 brain_status brain__fit_run(brain_model *m, const char *fn, brain_dataset *train, brain_dataset *val,
                             const brain_fit_options *o, int64_t steps_per_epoch, int64_t validation_steps,
-                            bool check_batches, brain_history **history);
+                            brain_history **history);
 brain_status brain__evaluate_run(brain_model *m, const char *fn, brain_dataset *ds, int64_t steps, int verbose,
                                  brain_logs *logs);
 

@@ -22,8 +22,8 @@ brain_status brain_fit_dataset(brain_model *m, brain_dataset *train, const brain
     };
     if (d.validation_data == train)
         return brain__fail(BRAIN_ERR_ARG, "%s: validation_data is the training dataset itself; give a separate dataset", fn);
-    brain__model_lock(m);
-    brain_status s = brain__fit_run(m, fn, train, d.validation_data, &o, d.steps_per_epoch, d.validation_steps, true, history);
+    brain__model_lock(m);                            /* one model, one call at a time (model_lock.c) */
+    brain_status s = brain__fit_run(m, fn, train, d.validation_data, &o, d.steps_per_epoch, d.validation_steps, history);
     brain__model_unlock(m);
     return s;
 }
