@@ -37,7 +37,23 @@
 extern "C" {
 #endif
 
-#define BRAIN_VERSION "0.1.0"
+/* ------------------------------------------------------------------ version
+ * The one place the version is set is CMakeLists.txt's project(VERSION ...); CMake refuses to
+ * configure when these lines disagree with it.  0.x: a minor version may change the API. */
+#define BRAIN_VERSION_MAJOR 0
+#define BRAIN_VERSION_MINOR 1
+#define BRAIN_VERSION_PATCH 0
+#define BRAIN_VERSION_STRING "0.1.0"
+#define BRAIN_VERSION_NUMBER (BRAIN_VERSION_MAJOR * 10000 + BRAIN_VERSION_MINOR * 100 + BRAIN_VERSION_PATCH)
+#define BRAIN_VERSION BRAIN_VERSION_STRING /* older spelling */
+/* The version of the library running (libbrain.so may be newer than the header a program was
+ * compiled with): "0.1.0". */
+const char *brain_version(void);
+/* The instruction set of the hot kernels chosen for this CPU at the first call into them:
+ * "avx512", "avx2" or "generic" (x86-64), "generic" elsewhere.  The environment variable
+ * BRAIN_ISA=generic|avx2|avx512 asks for a lower one (never one the CPU lacks). */
+const char *brain_kernel_isa(void);
+
 #define BRAIN_MAX_DIMS 8
 
 /* ------------------------------------------------------------------ status */
