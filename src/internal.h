@@ -263,6 +263,10 @@ struct brain_model {
     bool stop_training;
     brain_status callback_status;   /* set by a callback that failed (brain__callback_error) */
     int current_epoch;
+
+    /* preprocessing saved with the model (src/io/preprocessing.c; brain_preprocessing.json) */
+    brain_scaler *pre_scaler;
+    char **class_names; int n_class_names;
 };
 
 /* The graph, as Keras's functional config.json describes it (what src/io/ reads and writes).
