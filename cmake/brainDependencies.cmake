@@ -122,5 +122,9 @@ if(BRAIN_WITH_PROTOBUF_C)
   endif()
 endif()
 
+# POSIX threads: the per-model locks, the HDF5 lock, the sandbox (docs/reliability.md).
+find_package(Threads REQUIRED)
+brain_dependency(Threads::Threads LIBS -pthread)
+
 # libm.
 brain_dependency(m LIBS -lm)
