@@ -930,6 +930,61 @@ typedef struct brain_reviews_options {
 brain_status brain_make_reviews(int64_t n, uint64_t seed, const brain_reviews_options *opt, brain_text_dataset **out);
 void brain_text_dataset_free(brain_text_dataset *d);
 
+/* ==== attention and Transformer layers (issue 11) ==== */
+/* LayerNormalization: each sample normalised over `axes` (mean and biased variance), then
+ * γ·x̂ + β with γ, β shaped as the normalised axes.  Axes are Keras's numbers: 1 = the first
+ * axis after the batch, negatives count from the end; default the last axis (-1). */
+typedef struct brain_layer_norm_options {
+    int n_axes; int axes[BRAIN_MAX_DIMS];   /* default 1 axis: -1 */
+    float epsilon;                          /* 0 means 1e-3 */
+    brain_flag center, scale;               /* default on: beta and gamma */
+    bool rms_scaling;                       /* Keras 3's rms_scaling: x / sqrt(var(x) + ε) · γ (x not
+                                               centred, the variance is), no beta */
+    brain_initializer_kind beta_initializer, gamma_initializer; /* zeros, ones */
+    brain_regularizer beta_regularizer, gamma_regularizer;
+    const char *name;
+} brain_layer_norm_options;
+brain_layer *brain_layer_normalization(const brain_layer_norm_options *opt);
+
+/* MultiHeadAttention(num_heads, key_dim): scaled dot-product attention of a query sequence over
+ * a value sequence (docs/attention.md has the math).  Apply it with brain_apply_n to
+ *   query, value [, key] [, attention_mask]
+ * (self-attention: the same sym twice, BRAIN_SYMS(x, x)); the key defaults to the value.  With
+ * has_key a third tensor is the key; with has_attention_mask the last tensor is a (T, S) per-sample
+ * mask (nonzero = may attend).  Keras masks flow in: the query's, value's and key's padding masks
+ * (Embedding(mask_zero)) and the causal mask are ANDed with attention_mask, and the output carries
+ * the query's mask.  Attention runs over every axis between the batch and the features (Keras's
+ * default attention_axes).  Weights as Keras's EinsumDense kernels: query/key/value kernel
+ * (D, heads, dim) and bias (heads, dim), attention_output kernel (heads, value_dim, out), bias (out). */
+typedef struct brain_mha_options {
+    int64_t value_dim;                      /* default key_dim */
+    float dropout;                          /* on the attention probabilities, training only; default 0 */
+    brain_flag use_bias;                    /* default on */
+    int64_t output_shape;                   /* features out; default (0) the query's last axis */
+    bool use_causal_mask;                   /* call(..., use_causal_mask=True): step t sees steps <= t */
+    bool has_key;                           /* the call passes a key tensor after the value */
+    bool has_attention_mask;                /* the call passes attention_mask last */
+    brain_initializer_kind kernel_initializer, bias_initializer; /* glorot_uniform, zeros */
+    brain_regularizer kernel_regularizer, bias_regularizer;
+    uint64_t seed; bool has_seed;           /* dropout's generator; default the model's */
+    const char *name;
+} brain_mha_options;
+brain_layer *brain_multi_head_attention(int num_heads, int64_t key_dim, const brain_mha_options *opt);
+/* The attention probabilities of the layer's last forward (Keras's return_attention_scores), as
+ * a view (batch, heads, T, S) into the layer's cache, filled into *view and returned; valid until
+ * the next forward.  NULL (error set) when l is not a MultiHeadAttention or has not run. */
+const brain_tensor *brain_mha_last_scores(brain_layer *l, brain_tensor *view);
+
+/* GlobalMaxPooling1D: (steps, C) -> (C), the maximum over the steps. */
+brain_layer *brain_global_max_pooling1d(const brain_layer_options *opt);
+/* GlobalAveragePooling1D with Keras's data_format: channels_first reads (C, steps) and averages
+ * the last axis, giving (C).  With a Keras mask (channels_last) the mean is over unmasked steps. */
+typedef struct brain_global_pool1d_options {
+    bool channels_first;                    /* default channels_last */
+    const char *name;
+} brain_global_pool1d_options;
+brain_layer *brain_global_average_pooling1d_opt(const brain_global_pool1d_options *opt);
+
 #ifdef __cplusplus
 }
 #endif
