@@ -2,7 +2,8 @@
  * (tools/gen_attention_golden.py: tests/keras_files/attn_*.keras and tests/attention_golden.h)
  * load here, predict what Keras predicted (to 1e-5), and after one epoch of fit (SGD(0.1), batch 4,
  * shuffle off) hold Keras's weights (to 1e-5) and predict Keras's post-epoch output; saved by brain
- * and loaded back, they predict the same. */
+ * and loaded back, they predict the same.  With BRAIN_ATTN_SAVE_DIR set, brain's files stay there
+ * for tools/check_keras_loads_brain.py (Keras loads them and predicts as from its own files). */
 #include "brain.h"
 #include "check.h"
 #include "attention_golden.h"
@@ -59,8 +60,10 @@ static void run_case(const char *name, int n_x, const float *const *x, const int
     if (out) close_all(what, out->data, out->size, pred, npred, 1e-5f);
 
     /* round trip: brain's own file predicts the same */
-    char tmp[128];
-    snprintf(tmp, sizeof tmp, "/tmp/brain_attn_%s_%d.keras", name, (int)getpid());
+    char tmp[512];
+    const char *keep = getenv("BRAIN_ATTN_SAVE_DIR"); /* tools/check_keras_loads_brain.py reads them there */
+    if (keep) snprintf(tmp, sizeof tmp, "%s/brain_attn_%s.keras", keep, name);
+    else snprintf(tmp, sizeof tmp, "/tmp/brain_attn_%s_%d.keras", name, (int)getpid());
     CHECK_OK(brain_save(m, tmp));
     brain_model *m2 = NULL;
     CHECK_OK(brain_load_model(tmp, &m2, NULL));
@@ -68,7 +71,7 @@ static void run_case(const char *name, int n_x, const float *const *x, const int
     if (m2) CHECK_OK(brain_predict_multi(m2, n_x, (const brain_tensor *const *)xs, &(brain_eval_options){.verbose = BRAIN_SILENT}, &out2));
     snprintf(what, sizeof what, "%s reloaded predict", name);
     if (out && out2) close_all(what, out2->data, out2->size, out->data, out->size, 0.0f);
-    remove(tmp);
+    if (!keep) remove(tmp);
     brain_tensor_free(out2);
     brain_model_free(m2);
 

@@ -53,7 +53,22 @@ static brain_status layer_entry(const brain_layer *l, cJSON **out)
     if (s) { cJSON_Delete(cfg); return s; }
     cJSON *e = envelope("keras.layers", l->vt->class_name, cfg);
     if (!e) return nomem();
-    if (l->n_weights > 0) { /* layers with a build() of their own record its input shape */
+    if (l->n_weights > 0 && l->vt->call_to_config) { /* build(query_shape, value_shape, ...): the positional tensors' shapes */
+        const char *kw[BRAIN_MAX_LAYER_INPUTS] = {NULL};
+        cJSON *scratch = cJSON_CreateObject(), *bc = cJSON_AddObjectToObject(e, "build_config");
+        cJSON *sd = bc ? cJSON_AddObjectToObject(bc, "shapes_dict") : NULL;
+        s = scratch && sd ? l->vt->call_to_config(l, kw, scratch) : nomem();
+        cJSON_Delete(scratch);
+        for (int k = 0, a = 0; !s && k < l->n_in; k++) {
+            if (kw[k]) continue;
+            char key[96];
+            snprintf(key, sizeof key, "%s_shape", l->vt->call_args[a++]);
+            cJSON *shape = batch_shape_json(&l->in_shape[k]);
+            if (!shape) s = nomem();
+            else cJSON_AddItemToObject(sd, key, shape);
+        }
+        if (s) { cJSON_Delete(e); return s; }
+    } else if (l->n_weights > 0) { /* layers with a build() of their own record its input shape */
         cJSON *bc = cJSON_AddObjectToObject(e, "build_config"), *shape = batch_shape_json(&l->in_shape[0]);
         if (!bc || !shape) { cJSON_Delete(shape); cJSON_Delete(e); return nomem(); }
         cJSON_AddItemToObject(bc, "input_shape", shape);
