@@ -217,7 +217,8 @@ brain_layer *brain_multiply(const brain_layer_options *opt);
 brain_layer *brain_average(const brain_layer_options *opt);
 brain_layer *brain_maximum(const brain_layer_options *opt);
 /* ---- image and signal layers (channels-last: (H, W, C) images, (steps, C) signals) ---- */
-typedef enum brain_padding { BRAIN_PADDING_VALID = 0, BRAIN_PADDING_SAME } brain_padding;
+/* BRAIN_PADDING_CAUSAL: Conv1D only — (kernel − 1)·dilation zeros before the steps, none after (issue 11) */
+typedef enum brain_padding { BRAIN_PADDING_VALID = 0, BRAIN_PADDING_SAME, BRAIN_PADDING_CAUSAL } brain_padding;
 
 /* Conv2D / Conv1D options.  strides and dilation_rate: 0 means 1; {s} alone means (s, s) for
  * Conv2D (Keras's int form); Conv1D reads only [0].  "same" padding puts the odd extra pixel at
@@ -984,6 +985,28 @@ typedef struct brain_global_pool1d_options {
     const char *name;
 } brain_global_pool1d_options;
 brain_layer *brain_global_average_pooling1d_opt(const brain_global_pool1d_options *opt);
+
+/* Noise and regularization layers, active in training only (identity at inference); draws come
+ * from the model's generator unless a seed is given.
+ *   GaussianNoise(stddev): x + N(0, stddev²)
+ *   GaussianDropout(rate): x · N(1, rate / (1 − rate))
+ *   SpatialDropout1D/2D(rate): Dropout of whole channels — one draw per (sample, channel) for
+ *   every step (1D, (steps, C)) or pixel (2D, (H, W, C)), kept ones scaled by 1 / (1 − rate) */
+typedef struct brain_noise_options {
+    uint64_t seed; bool has_seed;
+    const char *name;
+} brain_noise_options;
+brain_layer *brain_gaussian_noise(float stddev, const brain_noise_options *opt);
+brain_layer *brain_gaussian_dropout(float rate, const brain_noise_options *opt);
+brain_layer *brain_spatial_dropout1d(float rate, const brain_noise_options *opt);
+brain_layer *brain_spatial_dropout2d(float rate, const brain_noise_options *opt);
+/* ActivityRegularization(l1, l2): identity; adds (l1·Σ|x| + l2·Σx²) / batch to the loss (Keras 3). */
+brain_layer *brain_activity_regularization(float l1, float l2, const brain_layer_options *opt);
+/* RepeatVector(n): (F) -> (n, F). */
+brain_layer *brain_repeat_vector(int64_t n, const brain_layer_options *opt);
+/* Permute(dims): reorders the axes after the batch; dims is a permutation of 1..ndims (Keras's
+ * numbering), e.g. (int[]){2, 1} swaps steps and features. */
+brain_layer *brain_permute(int ndims, const int *dims, const brain_layer_options *opt);
 
 #ifdef __cplusplus
 }

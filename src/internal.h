@@ -139,6 +139,11 @@ typedef struct brain_layer_vtable {
      * writes as keywords (keyword[k] per node input; NULL: positional, in order, in "args") and
      * adds the call's other keyword arguments to `kwargs`. */
     const char *const *call_args;
+    /* A loss term of the last forward besides the weights' penalties (ActivityRegularization);
+     * the layer's backward adds its gradient.  brain__regularization adds it to the loss. */
+    double (*penalty)(const brain_layer *l);
+    /* Keras's get_config of the class has no "trainable" (SpatialDropout: its __init__ refuses one) */
+    bool config_without_trainable;
     brain_status (*call_from_config)(brain_layer *l, const bool *present, const struct cJSON *kwargs);
     brain_status (*call_to_config)(const brain_layer *l, const char **keyword, struct cJSON *kwargs);
 } brain_layer_vtable;

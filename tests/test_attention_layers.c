@@ -178,6 +178,58 @@ static void pool_grads(void)
     brain_model_free(m);
 }
 
+/* The smaller layers: causal Conv1D, RepeatVector, Permute, ActivityRegularization (its penalty in
+ * the checked scalar), and the noise layers in training (the same draws at every evaluation). */
+static void small_layer_grads(void)
+{
+    struct { const char *label; brain_shape in; int64_t xs[4]; int nd; brain_layer *l; } cases[] = {
+        {"Conv1D causal, dilation 2", BRAIN_SHAPE(7, 3), {2, 7, 3}, 3,
+         brain_conv1d(2, 3, &(brain_conv_options){.padding = BRAIN_PADDING_CAUSAL, .dilation_rate = {2}, .activation = BRAIN_TANH})},
+        {"Conv1D causal, stride 2", BRAIN_SHAPE(6, 2), {2, 6, 2}, 3,
+         brain_conv1d(3, 2, &(brain_conv_options){.padding = BRAIN_PADDING_CAUSAL, .strides = {2}})},
+        {"RepeatVector(3)", BRAIN_SHAPE(4), {3, 4}, 2, brain_repeat_vector(3, NULL)},
+        {"Permute((3, 1, 2))", BRAIN_SHAPE(2, 3, 4), {2, 2, 3, 4}, 4, brain_permute(3, (int[]){3, 1, 2}, NULL)},
+        {"ActivityRegularization(0.05, 0.1)", BRAIN_SHAPE(5), {3, 5}, 2, brain_activity_regularization(0.05f, 0.1f, NULL)},
+        {"GaussianNoise(0.5) training", BRAIN_SHAPE(5), {3, 5}, 2, brain_gaussian_noise(0.5f, NULL)},
+        {"GaussianDropout(0.3) training", BRAIN_SHAPE(5), {3, 5}, 2, brain_gaussian_dropout(0.3f, NULL)},
+        {"SpatialDropout1D(0.5) training", BRAIN_SHAPE(4, 3), {3, 4, 3}, 3, brain_spatial_dropout1d(0.5f, NULL)},
+        {"SpatialDropout2D(0.5) training", BRAIN_SHAPE(2, 3, 4), {2, 2, 3, 4}, 4, brain_spatial_dropout2d(0.5f, NULL)},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        brain_model *m = seq1(cases[c].in, cases[c].l);
+        CHECK(m != NULL);
+        if (!m) continue;
+        brain_tensor *x = gc_random(cases[c].nd, cases[c].xs, 40 + c, -1, 1);
+        for (int64_t i = 0; i < x->size; i++) if (fabsf(x->data[i]) < 0.05f) x->data[i] = 0.3f; /* away from |x|'s kink */
+        gradcheck_model(cases[c].label, m, x, true, 1e-3, 2e-3, 1e-2);
+        brain_tensor_free(x);
+        brain_model_free(m);
+    }
+    /* causal: output step t reads input steps <= t only */
+    brain_model *m = seq1(BRAIN_SHAPE(6, 1), brain_conv1d(1, 3, &(brain_conv_options){.padding = BRAIN_PADDING_CAUSAL}));
+    brain_tensor *x = gc_random(3, (int64_t[]){1, 6, 1}, 3, -1, 1);
+    const brain_tensor *y;
+    CHECK_OK(brain_model_forward(m, x, false, &y));
+    CHECK(y && y->shape[1] == 6);
+    float before[6];
+    memcpy(before, y->data, sizeof before);
+    x->data[4] += 1.0f;
+    CHECK_OK(brain_model_forward(m, x, false, &y));
+    for (int t = 0; t < 4; t++) CHECK(y->data[t] == before[t]);
+    CHECK(y->data[4] != before[4]);
+    brain_tensor_free(x);
+    brain_model_free(m);
+    /* the noise layers are the identity at inference */
+    m = seq1(BRAIN_SHAPE(4, 3), brain_spatial_dropout1d(0.5f, NULL));
+    x = gc_random(3, (int64_t[]){2, 4, 3}, 4, -1, 1);
+    CHECK_OK(brain_model_forward(m, x, false, &y));
+    CHECK(y && memcmp(y->data, x->data, sizeof(float) * (size_t)x->size) == 0);
+    brain_tensor_free(x);
+    brain_model_free(m);
+    CHECK(brain_permute(2, (int[]){1, 1}, NULL) == NULL);
+    CHECK(strstr(brain_last_error(), "permutation"));
+}
+
 /* A Transformer block's gradients at 1 and at 2 threads are bitwise equal; the second training
  * step allocates nothing. */
 static void threads_and_allocation(void)
@@ -260,6 +312,7 @@ int main(void)
     layer_norm_grads();
     mha_grads();
     pool_grads();
+    small_layer_grads();
     threads_and_allocation();
     errors();
     return check_summary("test_attention_layers");

@@ -16,6 +16,8 @@ Cases:
   causal   MultiHeadAttention(x, x, use_causal_mask=True) -> GlobalMaxPooling1D -> Dense.
   cross    query, value and key from three inputs (output_shape 6), a second
            attention with an attention_mask input, LayerNormalization over axes.
+  misc     causal Conv1D (dilated), ActivityRegularization, Permute, RepeatVector (Sequential).
+  noise    GaussianNoise, GaussianDropout, SpatialDropout1D/2D: identity in predict, forward only.
   dropmask MultiHeadAttention(dropout=0.3, value_dim 3 != key_dim 2, output_shape 5) with fully
            masked rows, forward only (Keras's explicit path: masked rows give zero probabilities;
            its fused JAX path, taken when dropout is 0, refuses value_dim != key_dim).
@@ -163,6 +165,29 @@ e = layers.Embedding(10, 4, mask_zero=True)(ii)
 a = layers.MultiHeadAttention(num_heads=2, key_dim=2, value_dim=3, output_shape=5, dropout=0.3)(e, e)
 o = layers.Flatten()(a)
 case("dropmask", keras.Model(ii, o), [ids], y, train=False)
+
+# ---- the smaller layers: causal Conv1D, ActivityRegularization, Permute, RepeatVector (trained);
+# GaussianNoise, GaussianDropout, SpatialDropout1D/2D (identity in predict)
+keras.utils.set_random_seed(7)
+xs = rng.normal(size=(8, 6, 3)).astype(np.float32)
+y = rng.randint(0, 2, size=(8,)).astype(np.float32)
+m = keras.Sequential([keras.Input((6, 3)),
+                      layers.Conv1D(4, 3, padding="causal", dilation_rate=2, activation="relu"),
+                      layers.ActivityRegularization(l1=0.01, l2=0.02),
+                      layers.Permute((2, 1)),
+                      layers.Flatten(),
+                      layers.Dense(3),
+                      layers.RepeatVector(2),
+                      layers.Conv1D(2, 2, padding="causal"),
+                      layers.GlobalMaxPooling1D(),
+                      layers.Dense(2, activation="softmax")])
+case("misc", m, [xs], y)
+keras.utils.set_random_seed(8)
+xs = rng.normal(size=(4, 5, 3)).astype(np.float32)
+m = keras.Sequential([keras.Input((5, 3)), layers.GaussianNoise(0.3), layers.GaussianDropout(0.2),
+                      layers.SpatialDropout1D(0.4), layers.Reshape((5, 3, 1)), layers.SpatialDropout2D(0.3),
+                      layers.Flatten(), layers.Dense(2)])
+case("noise", m, [xs], np.zeros((4,), np.float32), train=False)
 
 out.append("#endif\n")
 print("".join(out), end="")

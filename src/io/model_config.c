@@ -47,7 +47,7 @@ static brain_status layer_entry(const brain_layer *l, cJSON **out)
     cJSON *cfg = cJSON_CreateObject();
     if (!cfg) return nomem();
     brain_status s = brain__cfg_add_string(cfg, "name", l->name);
-    if (!s) s = brain__cfg_add_bool(cfg, "trainable", l->trainable);
+    if (!s && !l->vt->config_without_trainable) s = brain__cfg_add_bool(cfg, "trainable", l->trainable);
     if (!s) s = brain__cfg_add_string(cfg, "dtype", "float32");
     if (!s) s = l->vt->get_config(l, cfg);
     if (s) { cJSON_Delete(cfg); return s; }

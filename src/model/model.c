@@ -339,6 +339,8 @@ double brain__regularization(brain_model *m, bool add_grad)
                 w->grad[i] += l1 * (float)((v > 0) - (v < 0)) + 2.0f * l2 * v;
             }
     }
+    for (int i = 0; i < m->n_layers; i++) /* activity penalties of the last forward (their layers add the gradients) */
+        if (m->layers[i]->vt->penalty) total += m->layers[i]->vt->penalty(m->layers[i]);
     return total;
 }
 
