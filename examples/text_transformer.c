@@ -27,6 +27,7 @@
 #include <brain.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define TRY(call) do { if ((call) != BRAIN_OK) { fprintf(stderr, "error: %s\n", brain_last_error()); exit(1); } } while (0)
 
@@ -139,18 +140,20 @@ int main(void)
     brain_tensor view;
     const brain_tensor *sc = mha ? brain_mha_last_scores(mha, &view) : NULL;
     if (sc) { /* head 0, the last position (the review's last word): the three words it attends to most */
-        const float *row = sc->data + (int64_t)(MAXLEN - 1) * MAXLEN;
-        printf("head 0, last word attends most to:");
+        float row[MAXLEN];
+        memcpy(row, sc->data + (int64_t)(MAXLEN - 1) * MAXLEN, sizeof row);
+        printf("head 0: the last word attends most to");
         for (int k = 0; k < 3; k++) {
-            int best = 0;
-            for (int s = 1; s < MAXLEN; s++) if (row[s] > row[best]) best = s;
+            int best = -1;
+            for (int s = 0; s < MAXLEN; s++)
+                if (x_new->data[s] != 0 && row[s] >= 0 && (best < 0 || row[s] > row[best])) best = s;
+            if (best < 0) break;
             const char *w = brain_text_vectorizer_token(v, (int64_t)x_new->data[best]);
-            printf(" '%s' (%.2f)", w && *w ? w : "<pad>", (double)row[best]);
-            ((float *)row)[best] = -1; /* the view is the layer's cache; the next forward overwrites it */
+            printf(" '%s' (%.3f)", w ? w : "?", (double)row[best]);
+            row[best] = -1;
         }
         printf("\n");
     }
-    printf("\nthe LSTM example (text_lstm.c) on the same reviews: see its test accuracy for the comparison\n");
 
     brain_tensor *all[] = {x_train, x_val, x_test, p_train, p_val, p_test, y_train, y_val, y_test, x_new, p_new, pred};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) brain_tensor_free(all[i]);

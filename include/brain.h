@@ -986,6 +986,22 @@ typedef struct brain_global_pool1d_options {
 } brain_global_pool1d_options;
 brain_layer *brain_global_average_pooling1d_opt(const brain_global_pool1d_options *opt);
 
+/* Attention (dot-product, Luong) and AdditiveAttention (Bahdanau), called on a list
+ * brain_apply_n(l, BRAIN_SYMS(query, value)) or (query, value, key): no projections; scores
+ * q·k (Attention; × scale with use_scale; "concat": w·Σ tanh(scale·(q + k))) or Σ scale ⊙ tanh(q + k)
+ * (AdditiveAttention), softmax over the value steps, weights × value.  The value's Keras mask and
+ * use_causal_mask hide value steps; the output is 0 at masked query steps and carries their mask. */
+typedef struct brain_attention_options {
+    brain_flag use_scale;                   /* default: off for Attention, on for AdditiveAttention */
+    bool score_concat;                      /* Attention's score_mode "concat" (default "dot") */
+    float dropout;                          /* on the attention weights, training only */
+    bool use_causal_mask;                   /* call(..., use_causal_mask=True) */
+    uint64_t seed; bool has_seed;
+    const char *name;
+} brain_attention_options;
+brain_layer *brain_attention(const brain_attention_options *opt);
+brain_layer *brain_additive_attention(const brain_attention_options *opt);
+
 /* Noise and regularization layers, active in training only (identity at inference); draws come
  * from the model's generator unless a seed is given.
  *   GaussianNoise(stddev): x + N(0, stddev²)

@@ -113,6 +113,8 @@ int main(void)
              cross_y, CROSS_N, cross_pred, NF(cross_pred), cross_w1, NF(cross_w1), cross_pred1, NF(cross_pred1));
     run_case("dropmask", 1, XS(dropmask_x0), NXS(NF(dropmask_x0)), dropmask_y, DROPMASK_N, dropmask_pred, NF(dropmask_pred),
              NULL, 0, NULL, 0);
+    run_case("luong", 4, XS(luong_x0, luong_x1, luong_x2, luong_x3), NXS(NF(luong_x0), NF(luong_x1), NF(luong_x2), NF(luong_x3)),
+             luong_y, LUONG_N, luong_pred, NF(luong_pred), luong_w1, NF(luong_w1), luong_pred1, NF(luong_pred1));
     run_case("misc", 1, XS(misc_x0), NXS(NF(misc_x0)), misc_y, MISC_N, misc_pred, NF(misc_pred), misc_w1, NF(misc_w1), misc_pred1,
              NF(misc_pred1));
     run_case("noise", 1, XS(noise_x0), NXS(NF(noise_x0)), noise_y, NOISE_N, noise_pred, NF(noise_pred), NULL, 0, NULL, 0);

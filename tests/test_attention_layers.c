@@ -165,6 +165,55 @@ static void mha_grads(void)
     }
 }
 
+/* Attention and AdditiveAttention: every score mode, key or not, causal, dropout, masks */
+static void luong_bahdanau_grads(void)
+{
+    struct { const char *label; bool additive, key; brain_attention_options o; } cases[] = {
+        {"Attention dot, use_scale, key, causal", false, true, {.use_scale = BRAIN_ON, .use_causal_mask = true}},
+        {"Attention dot, dropout 0.3", false, false, {.dropout = 0.3f}},
+        {"Attention concat, use_scale", false, true, {.score_concat = true, .use_scale = BRAIN_ON}},
+        {"Attention concat", false, false, {.score_concat = true}},
+        {"AdditiveAttention use_scale", true, true, {0}},
+        {"AdditiveAttention no scale, causal", true, false, {.use_scale = BRAIN_OFF, .use_causal_mask = true}},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        const int64_t dv = cases[c].key ? 2 : 3; /* without a key the value is the key: the query's size */
+        brain_sym q = brain_input_sym(BRAIN_SHAPE(4, 3), "q"), v = brain_input_sym(BRAIN_SHAPE(5, dv), "v"),
+                  k = brain_input_sym(BRAIN_SHAPE(5, 3), "k");
+        brain_layer *l = cases[c].additive ? brain_additive_attention(&cases[c].o) : brain_attention(&cases[c].o);
+        brain_sym y = cases[c].key ? brain_apply_n(l, BRAIN_SYMS(q, v, k)) : brain_apply_n(l, BRAIN_SYMS(q, v));
+        brain_model *m = cases[c].key ? brain_functional(BRAIN_SYMS(q, v, k), BRAIN_SYMS(y), NULL)
+                                      : brain_functional(BRAIN_SYMS(q, v), BRAIN_SYMS(y), NULL);
+        CHECK_MSG(m != NULL, "%s: %s", cases[c].label, brain_last_error());
+        if (!m) { if (!cases[c].key) brain_graph_free(k); continue; }
+        if (!cases[c].key) brain_graph_free(k);
+        brain_tensor *xs[3] = {gc_random(3, (int64_t[]){2, 4, 3}, 60 + c, -1, 1), gc_random(3, (int64_t[]){2, 5, dv}, 70 + c, -1, 1),
+                               gc_random(3, (int64_t[]){2, 5, 3}, 80 + c, -1, 1)};
+        for (int64_t i = 0; i < m->n_params; i++) m->params[i] = 0.7f + 0.1f * (float)i; /* scales away from 1 */
+        if (cases[c].key) {
+            /* with causal masking the last key steps are hidden from every query row: their gradient is 0 */
+            gc_some_inputs(cases[c].label, m, 3, xs, (const bool[]){true, true, !cases[c].o.use_causal_mask}, true);
+        } else {
+            gradcheck_model_multi(cases[c].label, m, 2, xs, true, 1e-3, 2e-3, 1e-2);
+        }
+        for (int i = 0; i < 3; i++) brain_tensor_free(xs[i]);
+        brain_model_free(m);
+    }
+    /* padding masks: the value's hides steps, the query's zeroes rows */
+    brain_sym ids = brain_input_sym(BRAIN_SHAPE(5), "ids");
+    brain_sym e = brain_apply(brain_embedding(7, 3, &(brain_embedding_options){.mask_zero = true}), ids);
+    brain_sym a = brain_apply_n(brain_attention(&(brain_attention_options){.use_scale = BRAIN_ON}), BRAIN_SYMS(e, e));
+    brain_model *m = brain_functional(BRAIN_SYMS(ids), BRAIN_SYMS(a), NULL);
+    const float idv[] = {3, 1, 4, 0, 0, 2, 6, 5, 3, 1};
+    brain_tensor *x = brain_tensor_from(idv, 2, (int64_t[]){2, 5});
+    gc_some_inputs("Embedding(mask_zero) -> Attention", m, 1, &x, (const bool[]){false}, true);
+    const brain_tensor *y;
+    CHECK_OK(brain_model_forward(m, x, false, &y));
+    for (int i = 9; y && i < 15; i++) CHECK(y->data[i] == 0.0f); /* sample 0, steps 3 and 4 */
+    brain_tensor_free(x);
+    brain_model_free(m);
+}
+
 static void pool_grads(void)
 {
     brain_model *m = seq1(BRAIN_SHAPE(5, 3), brain_global_max_pooling1d(NULL));
@@ -313,6 +362,7 @@ int main(void)
     mha_grads();
     pool_grads();
     small_layer_grads();
+    luong_bahdanau_grads();
     threads_and_allocation();
     errors();
     return check_summary("test_attention_layers");

@@ -16,6 +16,8 @@ Cases:
   causal   MultiHeadAttention(x, x, use_causal_mask=True) -> GlobalMaxPooling1D -> Dense.
   cross    query, value and key from three inputs (output_shape 6), a second
            attention with an attention_mask input, LayerNormalization over axes.
+  luong    Attention (dot with use_scale; concat with a key and use_causal_mask), AdditiveAttention,
+           Attention on Embedding(mask_zero) ids (value and query masks).
   misc     causal Conv1D (dilated), ActivityRegularization, Permute, RepeatVector (Sequential).
   noise    GaussianNoise, GaussianDropout, SpatialDropout1D/2D: identity in predict, forward only.
   dropmask MultiHeadAttention(dropout=0.3, value_dim 3 != key_dim 2, output_shape 5) with fully
@@ -165,6 +167,27 @@ e = layers.Embedding(10, 4, mask_zero=True)(ii)
 a = layers.MultiHeadAttention(num_heads=2, key_dim=2, value_dim=3, output_shape=5, dropout=0.3)(e, e)
 o = layers.Flatten()(a)
 case("dropmask", keras.Model(ii, o), [ids], y, train=False)
+
+# ---- Attention (dot with scale, concat + causal with a key) and AdditiveAttention, masked ids
+keras.utils.set_random_seed(9)
+q = rng.normal(size=(8, 4, 3)).astype(np.float32)
+v = rng.normal(size=(8, 5, 3)).astype(np.float32)
+k = rng.normal(size=(8, 5, 3)).astype(np.float32)
+ids = rng.randint(1, 9, size=(8, 4)).astype(np.float32)
+ids[0, 2:] = 0
+ids[3, 1:] = 0
+y = rng.randint(0, 2, size=(8,)).astype(np.float32)
+qi, vi, ki, ii = keras.Input((4, 3), name="q"), keras.Input((5, 3), name="v"), keras.Input((5, 3), name="k"), keras.Input((4,), name="ids")
+a1 = layers.Attention(use_scale=True)([qi, vi])
+a2 = layers.Attention(score_mode="concat", use_scale=True)([qi, vi, ki], use_causal_mask=True)
+a3 = layers.AdditiveAttention()([qi, vi])
+e = layers.Embedding(9, 3, mask_zero=True)(ii)
+a4 = layers.Attention()([e, e])
+a4 = layers.Dense(3)(a4)
+a = layers.Concatenate()([a1, a2, a3, layers.Add()([a4, qi])])
+a = layers.GlobalAveragePooling1D()(a)
+o = layers.Dense(2, activation="softmax")(a)
+case("luong", keras.Model([qi, vi, ki, ii], o), [q, v, k, ids], y)
 
 # ---- the smaller layers: causal Conv1D, ActivityRegularization, Permute, RepeatVector (trained);
 # GaussianNoise, GaussianDropout, SpatialDropout1D/2D (identity in predict)

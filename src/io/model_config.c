@@ -53,7 +53,15 @@ static brain_status layer_entry(const brain_layer *l, cJSON **out)
     if (s) { cJSON_Delete(cfg); return s; }
     cJSON *e = envelope("keras.layers", l->vt->class_name, cfg);
     if (!e) return nomem();
-    if (l->n_weights > 0 && l->vt->call_to_config) { /* build(query_shape, value_shape, ...): the positional tensors' shapes */
+    if (l->n_weights > 0 && l->vt->takes_list) { /* build(input_shape) with a list of shapes */
+        cJSON *bc = cJSON_AddObjectToObject(e, "build_config"), *shapes = bc ? cJSON_AddArrayToObject(bc, "input_shape") : NULL;
+        for (int k = 0; shapes && k < l->n_in; k++) {
+            cJSON *shape = batch_shape_json(&l->in_shape[k]);
+            if (!shape) { shapes = NULL; break; }
+            cJSON_AddItemToArray(shapes, shape);
+        }
+        if (!shapes) { cJSON_Delete(e); return nomem(); }
+    } else if (l->n_weights > 0 && l->vt->call_args) { /* build(query_shape, value_shape, ...): the positional tensors' shapes */
         const char *kw[BRAIN_MAX_LAYER_INPUTS] = {NULL};
         cJSON *scratch = cJSON_CreateObject(), *bc = cJSON_AddObjectToObject(e, "build_config");
         cJSON *sd = bc ? cJSON_AddObjectToObject(bc, "shapes_dict") : NULL;
@@ -260,10 +268,11 @@ static brain_status functional_config(const brain_model *m, cJSON *cfg)
         if (l->vt->call_to_config) { /* named tensors: positional ones in "args", the others in "kwargs" */
             const char *kw[BRAIN_MAX_LAYER_INPUTS] = {NULL};
             if ((s = l->vt->call_to_config(l, kw, kwargs))) return s;
+            if (l->vt->takes_list) { list = cJSON_CreateArray(); cJSON_AddItemToArray(args, list); }
             for (int k = 0; k < nd->n_in; k++) {
                 cJSON *t = keras_tensor(m, nd->in[k]);
                 if (kw[k]) cJSON_AddItemToObject(kwargs, kw[k], t);
-                else cJSON_AddItemToArray(args, t);
+                else cJSON_AddItemToArray(list, t);
             }
             continue;
         }
@@ -535,6 +544,8 @@ static brain_status read_inbound(const cJSON *e, brain_layer *l, const char *lna
             return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' has more than %d inputs", file, lname, BRAIN_MAX_LAYER_INPUTS);
         in[(*n_in)++] = idx;
     }
+    if (l && l->vt->call_from_config) /* call keyword arguments (Attention's use_causal_mask) */
+        return l->vt->call_from_config(l, NULL, cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, "kwargs") : NULL);
     return BRAIN_OK;
 }
 
