@@ -986,6 +986,18 @@ typedef struct brain_global_pool1d_options {
 } brain_global_pool1d_options;
 brain_layer *brain_global_average_pooling1d_opt(const brain_global_pool1d_options *opt);
 
+/* GroupNormalization(groups) over the channels (last) axis: each sample's channels in `groups`
+ * runs, each run normalised over all positions and its channels, then γ_c x̂ + β_c per channel.
+ * Keras's default groups is 32; -1 = one group per channel. */
+typedef struct brain_group_norm_options {
+    float epsilon;                          /* 0 means 1e-3 */
+    brain_flag center, scale;               /* default on */
+    brain_initializer_kind beta_initializer, gamma_initializer; /* zeros, ones */
+    brain_regularizer beta_regularizer, gamma_regularizer;
+    const char *name;
+} brain_group_norm_options;
+brain_layer *brain_group_normalization(int64_t groups, const brain_group_norm_options *opt);
+
 /* Attention (dot-product, Luong) and AdditiveAttention (Bahdanau), called on a list
  * brain_apply_n(l, BRAIN_SYMS(query, value)) or (query, value, key): no projections; scores
  * q·k (Attention; × scale with use_scale; "concat": w·Σ tanh(scale·(q + k))) or Σ scale ⊙ tanh(q + k)

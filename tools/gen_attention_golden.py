@@ -18,7 +18,8 @@ Cases:
            attention with an attention_mask input, LayerNormalization over axes.
   luong    Attention (dot with use_scale; concat with a key and use_causal_mask), AdditiveAttention,
            Attention on Embedding(mask_zero) ids (value and query masks).
-  misc     causal Conv1D (dilated), ActivityRegularization, Permute, RepeatVector (Sequential).
+  misc     causal Conv1D (dilated), ActivityRegularization, Permute, RepeatVector, GroupNormalization
+           (Sequential).
   noise    GaussianNoise, GaussianDropout, SpatialDropout1D/2D: identity in predict, forward only.
   dropmask MultiHeadAttention(dropout=0.3, value_dim 3 != key_dim 2, output_shape 5) with fully
            masked rows, forward only (Keras's explicit path: masked rows give zero probabilities;
@@ -201,7 +202,8 @@ m = keras.Sequential([keras.Input((6, 3)),
                       layers.Flatten(),
                       layers.Dense(3),
                       layers.RepeatVector(2),
-                      layers.Conv1D(2, 2, padding="causal"),
+                      layers.Conv1D(4, 2, padding="causal"),
+                      layers.GroupNormalization(groups=2),
                       layers.GlobalMaxPooling1D(),
                       layers.Dense(2, activation="softmax")])
 case("misc", m, [xs], y)
