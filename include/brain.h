@@ -986,6 +986,10 @@ typedef struct brain_global_pool1d_options {
 } brain_global_pool1d_options;
 brain_layer *brain_global_average_pooling1d_opt(const brain_global_pool1d_options *opt);
 
+/* TimeDistributed(layer): `layer` (a new single-input layer: Dense, Conv2D, ...) applied to every
+ * step of a (batch, T, ...) input with shared weights.  Takes ownership of `layer`, also on failure. */
+brain_layer *brain_time_distributed(brain_layer *layer, const brain_layer_options *opt);
+
 /* GroupNormalization(groups) over the channels (last) axis: each sample's channels in `groups`
  * runs, each run normalised over all positions and its channels, then γ_c x̂ + β_c per channel.
  * Keras's default groups is 32; -1 = one group per channel. */

@@ -117,6 +117,8 @@ int main(void)
              luong_y, LUONG_N, luong_pred, NF(luong_pred), luong_w1, NF(luong_w1), luong_pred1, NF(luong_pred1));
     run_case("misc", 1, XS(misc_x0), NXS(NF(misc_x0)), misc_y, MISC_N, misc_pred, NF(misc_pred), misc_w1, NF(misc_w1), misc_pred1,
              NF(misc_pred1));
+    run_case("timedist", 1, XS(timedist_x0), NXS(NF(timedist_x0)), timedist_y, TIMEDIST_N, timedist_pred, NF(timedist_pred),
+             timedist_w1, NF(timedist_w1), timedist_pred1, NF(timedist_pred1));
     run_case("noise", 1, XS(noise_x0), NXS(NF(noise_x0)), noise_y, NOISE_N, noise_pred, NF(noise_pred), NULL, 0, NULL, 0);
     return check_summary("test_attention_keras");
 }

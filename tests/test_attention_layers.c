@@ -231,7 +231,7 @@ static void pool_grads(void)
  * the checked scalar), and the noise layers in training (the same draws at every evaluation). */
 static void small_layer_grads(void)
 {
-    struct { const char *label; brain_shape in; int64_t xs[4]; int nd; brain_layer *l; } cases[] = {
+    struct { const char *label; brain_shape in; int64_t xs[5]; int nd; brain_layer *l; } cases[] = {
         {"Conv1D causal, dilation 2", BRAIN_SHAPE(7, 3), {2, 7, 3}, 3,
          brain_conv1d(2, 3, &(brain_conv_options){.padding = BRAIN_PADDING_CAUSAL, .dilation_rate = {2}, .activation = BRAIN_TANH})},
         {"Conv1D causal, stride 2", BRAIN_SHAPE(6, 2), {2, 6, 2}, 3,
@@ -240,6 +240,10 @@ static void small_layer_grads(void)
         {"GroupNormalization(2)", BRAIN_SHAPE(3, 4), {2, 3, 4}, 3, brain_group_normalization(2, NULL)},
         {"GroupNormalization(-1), no centre", BRAIN_SHAPE(2, 2, 3), {2, 2, 2, 3}, 4,
          brain_group_normalization(-1, &(brain_group_norm_options){.center = BRAIN_OFF})},
+        {"TimeDistributed(Dense(3, tanh))", BRAIN_SHAPE(3, 4), {2, 3, 4}, 3,
+         brain_time_distributed(brain_dense(3, &(brain_dense_options){.activation = BRAIN_TANH}), NULL)},
+        {"TimeDistributed(Conv2D(2, 2x2))", BRAIN_SHAPE(2, 3, 3, 2), {2, 2, 3, 3, 2}, 5,
+         brain_time_distributed(brain_conv2d(2, 2, 2, NULL), NULL)},
         {"Permute((3, 1, 2))", BRAIN_SHAPE(2, 3, 4), {2, 2, 3, 4}, 4, brain_permute(3, (int[]){3, 1, 2}, NULL)},
         {"ActivityRegularization(0.05, 0.1)", BRAIN_SHAPE(5), {3, 5}, 2, brain_activity_regularization(0.05f, 0.1f, NULL)},
         {"GaussianNoise(0.5) training", BRAIN_SHAPE(5), {3, 5}, 2, brain_gaussian_noise(0.5f, NULL)},

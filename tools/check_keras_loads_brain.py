@@ -13,7 +13,7 @@ import keras
 
 here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "keras_files")
 bad = 0
-for n in ["text", "masked", "ecg", "causal", "cross", "dropmask", "misc", "noise", "luong"]:
+for n in ["text", "masked", "ecg", "causal", "cross", "dropmask", "misc", "noise", "luong", "timedist"]:
     a = keras.saving.load_model(os.path.join(here, f"attn_{n}.keras"))
     b = keras.saving.load_model(os.path.join(sys.argv[1], f"brain_attn_{n}.keras"))
     rs = np.random.RandomState(0)

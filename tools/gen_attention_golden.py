@@ -20,6 +20,7 @@ Cases:
            Attention on Embedding(mask_zero) ids (value and query masks).
   misc     causal Conv1D (dilated), ActivityRegularization, Permute, RepeatVector, GroupNormalization
            (Sequential).
+  timedist TimeDistributed around Conv2D, Flatten and Dense.
   noise    GaussianNoise, GaussianDropout, SpatialDropout1D/2D: identity in predict, forward only.
   dropmask MultiHeadAttention(dropout=0.3, value_dim 3 != key_dim 2, output_shape 5) with fully
            masked rows, forward only (Keras's explicit path: masked rows give zero probabilities;
@@ -207,6 +208,18 @@ m = keras.Sequential([keras.Input((6, 3)),
                       layers.GlobalMaxPooling1D(),
                       layers.Dense(2, activation="softmax")])
 case("misc", m, [xs], y)
+
+# ---- TimeDistributed around Dense and Conv2D
+keras.utils.set_random_seed(10)
+xs = rng.normal(size=(8, 3, 5, 5, 2)).astype(np.float32)
+y = rng.randint(0, 2, size=(8,)).astype(np.float32)
+m = keras.Sequential([keras.Input((3, 5, 5, 2)),
+                      layers.TimeDistributed(layers.Conv2D(3, 3, activation="relu")),
+                      layers.TimeDistributed(layers.Flatten()),
+                      layers.TimeDistributed(layers.Dense(4, activation="tanh")),
+                      layers.GlobalAveragePooling1D(),
+                      layers.Dense(2, activation="softmax")])
+case("timedist", m, [xs], y)
 keras.utils.set_random_seed(8)
 xs = rng.normal(size=(4, 5, 3)).astype(np.float32)
 m = keras.Sequential([keras.Input((5, 3)), layers.GaussianNoise(0.3), layers.GaussianDropout(0.2),
