@@ -1,6 +1,6 @@
 /* test_attention_keras.c — attention and Transformer models written by real Keras 3
  * (tools/gen_attention_golden.py: tests/keras_files/attn_*.keras and tests/attention_golden.h)
- * load here, predict what Keras predicted (to 1e-5), and after one epoch of fit (SGD(0.1), batch 4,
+ * (and, for two of them, Keras's legacy .h5 files) load here, predict what Keras predicted (to 1e-5), and after one epoch of fit (SGD(0.1), batch 4,
  * shuffle off) hold Keras's weights (to 1e-5) and predict Keras's post-epoch output; saved by brain
  * and loaded back, they predict the same.  With BRAIN_ATTN_SAVE_DIR set, brain's files stay there
  * for tools/check_keras_loads_brain.py (Keras loads them and predicts as from its own files). */
@@ -74,6 +74,21 @@ static void run_case(const char *name, int n_x, const float *const *x, const int
     if (!keep) remove(tmp);
     brain_tensor_free(out2);
     brain_model_free(m2);
+
+    /* Keras's legacy .h5 of the same model, where the generator wrote one */
+    snprintf(path, sizeof path, DIR "attn_%s.h5", name);
+    FILE *h5 = fopen(path, "rb");
+    if (h5) {
+        fclose(h5);
+        brain_model *m3 = NULL;
+        brain_tensor *out3 = NULL;
+        CHECK_OK(brain_load_model(path, &m3, NULL));
+        if (m3) CHECK_OK(brain_predict_multi(m3, n_x, (const brain_tensor *const *)xs, &(brain_eval_options){.verbose = BRAIN_SILENT}, &out3));
+        snprintf(what, sizeof what, "%s legacy .h5 predict", name);
+        if (out3) close_all(what, out3->data, out3->size, pred, npred, 1e-5f);
+        brain_tensor_free(out3);
+        brain_model_free(m3);
+    }
 
     if (w1) {
         brain_fit_options fo = {.epochs = 1, .batch_size = 4, .shuffle = BRAIN_OFF, .verbose = BRAIN_SILENT};
