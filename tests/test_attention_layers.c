@@ -214,6 +214,33 @@ static void luong_bahdanau_grads(void)
     brain_model_free(m);
 }
 
+/* Multiply with Keras masks: masked steps of an input count as 1; with every input masked, steps
+ * no input keeps are 0 */
+static void masked_multiply_grads(void)
+{
+    brain_sym ids = brain_input_sym(BRAIN_SHAPE(5), "ids"), x = brain_input_sym(BRAIN_SHAPE(5, 3), "x");
+    brain_sym e = brain_apply(brain_embedding(7, 3, &(brain_embedding_options){.mask_zero = true}), ids);
+    brain_sym d = brain_apply(brain_dense(3, NULL), e);
+    brain_sym p1 = brain_apply_n(brain_multiply(NULL), BRAIN_SYMS(e, x));  /* one masked input */
+    brain_sym p2 = brain_apply_n(brain_multiply(NULL), BRAIN_SYMS(e, d));  /* both masked */
+    brain_sym y = brain_apply_n(brain_concatenate(NULL), BRAIN_SYMS(p1, p2));
+    brain_model *m = brain_functional(BRAIN_SYMS(ids, x), BRAIN_SYMS(y), NULL);
+    const float idv[] = {3, 1, 0, 0, 2, 0, 0, 0, 0, 0};
+    brain_tensor *xs[2] = {brain_tensor_from(idv, 2, (int64_t[]){2, 5}), gc_random(3, (int64_t[]){2, 5, 3}, 90, -1, 1)};
+    gc_some_inputs("Multiply with masks", m, 2, xs, (const bool[]){false, true}, true);
+    const brain_tensor *out;
+    CHECK_OK(brain__model_forward_multi(m, 2, (const brain_tensor *const *)xs, false) == BRAIN_OK ? BRAIN_OK : BRAIN_ERR_ARG);
+    out = brain__model_output_k(m, 0);
+    /* sample 0, step 2 (masked): p1 = x (the embedding counts as 1), p2 = 0 */
+    for (int f = 0; f < 3; f++) {
+        CHECK(out->data[2 * 6 + f] == xs[1]->data[2 * 3 + f]);
+        CHECK(out->data[2 * 6 + 3 + f] == 0.0f);
+    }
+    brain_tensor_free(xs[0]);
+    brain_tensor_free(xs[1]);
+    brain_model_free(m);
+}
+
 static void pool_grads(void)
 {
     brain_model *m = seq1(BRAIN_SHAPE(5, 3), brain_global_max_pooling1d(NULL));
@@ -370,6 +397,7 @@ int main(void)
     pool_grads();
     small_layer_grads();
     luong_bahdanau_grads();
+    masked_multiply_grads();
     threads_and_allocation();
     errors();
     return check_summary("test_attention_layers");

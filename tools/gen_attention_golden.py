@@ -19,7 +19,8 @@ Cases:
   cross    query, value and key from three inputs (output_shape 6), a second
            attention with an attention_mask input, LayerNormalization over axes.
   luong    Attention (dot with use_scale; concat with a key and use_causal_mask), AdditiveAttention,
-           Attention on Embedding(mask_zero) ids (value and query masks).
+           Attention on Embedding(mask_zero) ids (value and query masks), Multiply of masked and
+           unmasked tensors (Keras's masked steps count as 1).
   misc     causal Conv1D (dilated), ActivityRegularization, Permute, RepeatVector, GroupNormalization
            (Sequential).
   timedist TimeDistributed around Conv2D, Flatten and Dense.
@@ -191,7 +192,7 @@ a3 = layers.AdditiveAttention()([qi, vi])
 e = layers.Embedding(9, 3, mask_zero=True)(ii)
 a4 = layers.Attention()([e, e])
 a4 = layers.Dense(3)(a4)
-a = layers.Concatenate()([a1, a2, a3, layers.Add()([a4, qi])])
+a = layers.Concatenate()([a1, a2, a3, layers.Add()([a4, qi]), layers.Multiply()([a4, qi, layers.Dense(3)(e)])])
 a = layers.GlobalAveragePooling1D()(a)
 o = layers.Dense(2, activation="softmax")(a)
 case("luong", keras.Model([qi, vi, ki, ii], o), [q, v, k, ids], y)
