@@ -12,6 +12,11 @@
  * γ and β have the shape of the normalised axes (Keras: input_shape[axis] for axis in sorted axes).
  * Statistics are summed in double, one group at a time in a fixed order.
  */
+#if defined(__GNUC__) && !defined(__clang__)
+/* As in dense.c: -O2 leaves the elementwise loops (bias broadcast, softmax scaling, the masks)
+ * scalar; O3 vectorises them without FP contraction or reassociation, so results stay bitwise. */
+#pragma GCC optimize("O3")
+#endif
 #include "internal.h"
 #include "layers/layer_config.h"
 #include "layers/parallel.h"

@@ -24,6 +24,11 @@
  * query_dense, key_dense, value_dense, output_dense of the layer's group, as Keras saves them.
  * Row-major, (Dq, H, d) is the Dq × H·d matrix W_q, so the projections are plain products.
  */
+#if defined(__GNUC__) && !defined(__clang__)
+/* As in dense.c: -O2 leaves the elementwise loops (bias broadcast, softmax scaling, the masks)
+ * scalar; O3 vectorises them without FP contraction or reassociation, so results stay bitwise. */
+#pragma GCC optimize("O3")
+#endif
 #include "internal.h"
 #include "core/sgemm_portable.h"
 #include "layers/layer_config.h"
