@@ -973,7 +973,7 @@ typedef struct brain_mha_options {
 brain_layer *brain_multi_head_attention(int num_heads, int64_t key_dim, const brain_mha_options *opt);
 /* The attention probabilities of the layer's last forward (Keras's return_attention_scores), as
  * a view (batch, heads, T, S) into the layer's cache, filled into *view and returned; valid until
- * the next forward.  NULL (error set) when l is not a MultiHeadAttention or has not run. */
+ * the next forward or backward (backward reuses the buffer).  NULL (error set) when l is not a MultiHeadAttention or has not run. */
 const brain_tensor *brain_mha_last_scores(brain_layer *l, brain_tensor *view);
 
 /* GlobalMaxPooling1D: (steps, C) -> (C), the maximum over the steps. */

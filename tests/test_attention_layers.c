@@ -348,7 +348,8 @@ static void threads_and_allocation(void)
         n = m->n_params;
         g[t] = malloc(sizeof(float) * (size_t)n);
         memcpy(g[t], m->grads, sizeof(float) * (size_t)n);
-        /* the scores accessor: (batch, heads, T, S), rows summing to 1 */
+        /* the scores accessor after a forward: (batch, heads, T, S), rows summing to 1 */
+        CHECK_OK(brain_model_forward(m, xt, false, &pred));
         brain_tensor view;
         const brain_tensor *sc = brain_mha_last_scores(m->layers[1], &view);
         CHECK(sc && sc->ndim == 4 && sc->shape[0] == 8 && sc->shape[1] == 2 && sc->shape[2] == 32 && sc->shape[3] == 32);

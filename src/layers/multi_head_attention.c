@@ -16,7 +16,8 @@
  *   dP = A ⊙ (dA − rowsum(dA ⊙ A))
  *   dQ = c · dP K  dK = dPᵀ Q
  * and the projections' gradients as Dense's.  The A of every (sample, head) — the T × S matrices
- * backward needs — is the only per-step cache that grows with T·S.  See docs/attention.md.
+ * backward needs — is the only cache that grows with T·S (backward writes dP over it; Ã and the
+ * keep flags join it with dropout).  See docs/attention.md.
  *
  * Weights, in Keras's order and EinsumDense shapes: query/kernel (Dq, H, d), query/bias (H, d),
  * key/kernel (Dk, H, d), key/bias, value/kernel (Dv, H, e), value/bias (H, e),
@@ -50,7 +51,7 @@ typedef struct mha {
     int64_t T, S, Dq, Dk, Dv, Dout;
     /* per-batch caches */
     float *q, *k, *v, *a, *ad, *o;       /* Q (scaled), K, V, A, Ã (dropout only), O */
-    float *dq, *dk, *dv, *dO, *scr;      /* backward scratch; scr: one T × S per thread */
+    float *dq, *dk, *dv, *dO, *scr;      /* backward scratch; scr: BACK_ROWS × S per thread */
     uint8_t *keep;                       /* dropout keep flags (B·H·T·S) */
     int64_t cap_q, cap_k, cap_v, cap_a, cap_ad, cap_o, cap_dq, cap_dk, cap_dv, cap_dO, cap_scr, cap_keep;
     int threads;
@@ -150,7 +151,7 @@ static brain_status mha_reserve(brain_layer *l, int64_t batch)
     if (!s) s = brain__reserve_floats(&m->dk, &m->cap_dk, B * S * H * m->d);
     if (!s) s = brain__reserve_floats(&m->dv, &m->cap_dv, B * S * H * m->e);
     if (!s) s = brain__reserve_floats(&m->dO, &m->cap_dO, B * T * H * m->e);
-    if (!s) s = brain__reserve_floats(&m->scr, &m->cap_scr, (int64_t)m->threads * T * S);
+    if (!s) s = brain__reserve_floats(&m->scr, &m->cap_scr, (int64_t)m->threads * 32 * S); /* BACK_ROWS rows */
     if (!s && m->dropout > 0) {
         s = brain__reserve_floats(&m->ad, &m->cap_ad, B * H * T * S);
         if (!s && B * H * T * S > m->cap_keep) {
@@ -257,38 +258,45 @@ static void mha_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const br
     m->last_batch = B;
 }
 
-/* Backward of the attention for pairs [r0, r1), with scratch `scr` (T × S). */
+/* Backward of the attention for pairs [r0, r1).  dÃ is formed BACK_ROWS query rows at a time in
+ * `scr` (BACK_ROWS × S), and dP overwrites A in place (A is not needed after its rows' dP), so
+ * backward keeps no second T × S matrix. */
+enum { BACK_ROWS = 32 };
 static void attend_back(mha *m, bool drop, float *scr, int64_t r0, int64_t r1)
 {
     const int64_t T = m->T, S = m->S, H = m->H, d = m->d, e = m->e;
     const float c = (float)(1.0 / sqrt((double)d)), inv_keep = drop ? 1.0f / (1.0f - m->dropout) : 1.0f;
     for (int64_t bh = r0; bh < r1; bh++) {
         const int64_t b = bh / H, h = bh % H;
-        const float *A = m->a + bh * T * S, *At = drop ? m->ad + bh * T * S : A;
+        float *A = m->a + bh * T * S;
+        const float *At = drop ? m->ad + bh * T * S : A;
         const float *dO = m->dO + b * T * H * e + h * e, *V = m->v + b * S * H * e + h * e;
         const float *Q = m->q + b * T * H * d + h * d, *K = m->k + b * S * H * d + h * d;
-        brain__sgemm_portable_serial(false, true, T, S, e, 1.0f, dO, H * e, V, H * e, 0.0f, scr, S);      /* dÃ */
         brain__sgemm_portable_serial(true, false, S, e, T, 1.0f, At, S, dO, H * e, 0.0f,
                                      m->dv + b * S * H * e + h * e, H * e);                                   /* dV */
-        if (drop) {
-            const uint8_t *keep = m->keep + bh * T * S;
-            for (int64_t i = 0; i < T * S; i++) scr[i] = keep[i] ? scr[i] * inv_keep : 0.0f;
+        for (int64_t t0 = 0; t0 < T; t0 += BACK_ROWS) {
+            const int64_t nt = T - t0 < BACK_ROWS ? T - t0 : BACK_ROWS;
+            brain__sgemm_portable_serial(false, true, nt, S, e, 1.0f, dO + t0 * H * e, H * e, V, H * e, 0.0f, scr, S); /* dÃ */
+            if (drop) {
+                const uint8_t *keep = m->keep + bh * T * S + t0 * S;
+                for (int64_t i = 0; i < nt * S; i++) scr[i] = keep[i] ? scr[i] * inv_keep : 0.0f;
+            }
+            for (int64_t t = 0; t < nt; t++) { /* dP = A ⊙ (dA − rowsum(dA ⊙ A)), into A */
+                const float *g = scr + t * S;
+                float *p = A + (t0 + t) * S;
+                float dot = 0.0f;
+                for (int64_t s = 0; s < S; s++) dot += g[s] * p[s];
+                for (int64_t s = 0; s < S; s++) p[s] = p[s] * (g[s] - dot);
+            }
         }
-        for (int64_t t = 0; t < T; t++) { /* dP = A ⊙ (dA − rowsum(dA ⊙ A)) */
-            float *g = scr + t * S;
-            const float *p = A + t * S;
-            float dot = 0.0f;
-            for (int64_t s = 0; s < S; s++) dot += g[s] * p[s];
-            for (int64_t s = 0; s < S; s++) g[s] = p[s] * (g[s] - dot);
-        }
-        brain__sgemm_portable_serial(false, false, T, d, S, c, scr, S, K, H * d, 0.0f, m->dq + b * T * H * d + h * d, H * d);
-        brain__sgemm_portable_serial(true, false, S, d, T, 1.0f, scr, S, Q, H * d, 0.0f, m->dk + b * S * H * d + h * d, H * d);
+        brain__sgemm_portable_serial(false, false, T, d, S, c, A, S, K, H * d, 0.0f, m->dq + b * T * H * d + h * d, H * d);
+        brain__sgemm_portable_serial(true, false, S, d, T, 1.0f, A, S, Q, H * d, 0.0f, m->dk + b * S * H * d + h * d, H * d);
     }
 }
 
 static void attend_back_thread(mha *m, bool drop, int tid, int64_t r0, int64_t r1)
 {
-    attend_back(m, drop, m->scr + (int64_t)tid * m->T * m->S, r0, r1);
+    attend_back(m, drop, m->scr + (int64_t)tid * BACK_ROWS * m->S, r0, r1);
 }
 
 /* Weight gradients of one projection out = x W + b (with dout), and dx += dout Wᵀ. */
