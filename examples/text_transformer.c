@@ -22,6 +22,10 @@
  * training reviews, pad_sequences(maxlen=200) "pre".  4,000 training, 500 validation and 1,000
  * test reviews, batch 32, 2 epochs (Keras's example), then on to 10 (text_lstm.c's count).
  *
+ * Full run (measured): test accuracy 0.588 after 2 epochs, 0.881 after 5, 0.843 after 10 (it
+ * overfits the 4,000 reviews: training accuracy 0.96, validation 0.82); text_lstm.c on the same
+ * reviews: 0.931 after its 10 epochs.  Its attention needs more data than these short reviews give.
+ *
  * Run: ./build/text_transformer  (BRAIN_QUICK=1: 256 / 64 / 128 reviews, 1 epoch).
  * Exit codes: 0 done, 1 a library error. */
 #include <brain.h>
