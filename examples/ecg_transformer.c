@@ -23,6 +23,9 @@
  *
  * Data: brain_make_ecg, 140 samples per beat, 5 classes; 3,000 training and 1,000 test beats
  * (as ecg_lstm.c and ecg_conv1d.c).
+ * Full run (measured): test accuracy 0.995 after 2 epochs, 0.999 after 10.  The same beats:
+ * ecg_lstm.c's LSTM 0.985 and SimpleRNN 0.985 (15 epochs), ecg_conv1d.c's Conv1D 0.966 (10 epochs).
+ *
  * Run: ./build/ecg_transformer  (BRAIN_QUICK=1: 256 / 128 beats, 1 block, 2 epochs).
  * Exit codes: 0 done, 1 a library error. */
 #include <brain.h>
