@@ -309,6 +309,8 @@ static void small_layer_grads(void)
     CHECK(y && memcmp(y->data, x->data, sizeof(float) * (size_t)x->size) == 0);
     brain_tensor_free(x);
     brain_model_free(m);
+    CHECK(brain_time_distributed(brain_input(BRAIN_SHAPE(3)), NULL) == NULL);
+    CHECK(strstr(brain_last_error(), "TimeDistributed"));
     CHECK(brain_permute(2, (int[]){1, 1}, NULL) == NULL);
     CHECK(strstr(brain_last_error(), "permutation"));
 }
