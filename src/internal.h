@@ -260,6 +260,10 @@ struct brain_model {
     bool last_training;
     bool have_loss_grad;            /* brain_model_loss ran since the last forward */
     bool want_input_grad;           /* backward also fills the input nodes' dout = d(loss)/d(x) */
+    /* data-parallel fit (src/dist/): called after each node's backward in
+     * brain__model_backward_graph, so that finished gradient buckets are sent while the
+     * backward pass goes on (NULL otherwise) */
+    void (*grad_ready)(struct brain_model *m, int node);
 
     /* fit state */
     bool stop_training;

@@ -356,6 +356,7 @@ double brain__model_backward_graph(brain_model *m)
         }
         ctx.mask = m->nodes[nd->in[0]].mask;
         nd->layer->vt->backward(nd->layer, &ctx, nd->n_in, ins, &nd->out, &nd->dout, dins);
+        if (m->grad_ready) m->grad_ready(m, i);
     }
     return brain__regularization(m, true);
 }
