@@ -29,7 +29,9 @@
  * -std=c11, which turns floating-point contraction off, so no FMA appears either).  The matrix
  * multiply has its own per-ISA files and table instead (src/core/kernels/).  Elsewhere, or in a
  * build already compiled for AVX2 or more, it is nothing. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && !defined(__AVX2__)
+/* (Not under ThreadSanitizer: its instrumented ifunc resolvers run before its runtime starts.) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && !defined(__AVX2__) && \
+    !defined(__SANITIZE_THREAD__)
 #define BRAIN_VECTOR_LOOP __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
 #else
 #define BRAIN_VECTOR_LOOP
