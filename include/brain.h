@@ -930,6 +930,18 @@ typedef struct brain_reviews_options {
 brain_status brain_make_reviews(int64_t n, uint64_t seed, const brain_reviews_options *opt, brain_text_dataset **out);
 void brain_text_dataset_free(brain_text_dataset *d);
 
+/* ==== Keras applications and fidelity (issue 10) ==== */
+/* Global pooling with Keras's keyword arguments: rank 1 (GlobalAveragePooling1D) or 2
+ * (GlobalAveragePooling2D, GlobalMaxPooling2D with is_max); keepdims keeps the pooled axes
+ * as 1 ((1, 1, C) or (1, C)), as squeeze-and-excitation blocks use it. */
+typedef struct brain_global_pooling_options {
+    const char *name;
+    int rank;                    /* 1 or 2 */
+    bool is_max;
+    bool keepdims;
+} brain_global_pooling_options;
+brain_layer *brain_global_pooling(const brain_global_pooling_options *opt);
+
 #ifdef __cplusplus
 }
 #endif

@@ -27,6 +27,7 @@ static char *read_text_attr(hid_t obj, const char *name, const char *path)
         if (H5Tis_variable_str(t) > 0) {
             hid_t mt = H5Tcopy(H5T_C_S1);
             H5Tset_size(mt, H5T_VARIABLE);
+            H5Tset_cset(mt, H5Tget_cset(t)); /* HDF5 converts no UTF-8 string to ASCII: read it as it is stored */
             char *v = NULL;
             if (H5Aread(a, mt, &v) >= 0 && v) out = strlen(v) < MAX_ATTR_TEXT ? brain__strdup(v) : NULL;
             if (v) H5free_memory(v);
@@ -37,6 +38,7 @@ static char *read_text_attr(hid_t obj, const char *name, const char *path)
                 hid_t mt = H5Tcopy(H5T_C_S1);
                 H5Tset_size(mt, sz);
                 H5Tset_strpad(mt, H5T_STR_NULLPAD);
+                H5Tset_cset(mt, H5Tget_cset(t)); /* h5py writes a Python str as UTF-8 */
                 if (H5Aread(a, mt, out) < 0) { free(out); out = NULL; }
                 else out[sz] = 0;
                 H5Tclose(mt);
@@ -86,6 +88,7 @@ static brain_status append_string_attr(hid_t obj, const char *name, const char *
         hid_t mt = H5Tcopy(H5T_C_S1);
         H5Tset_size(mt, var ? H5T_VARIABLE : sz);
         if (!var) H5Tset_strpad(mt, H5T_STR_NULLPAD); /* a name filling all sz bytes keeps its last byte */
+        H5Tset_cset(mt, H5Tget_cset(t));               /* ASCII or UTF-8, as stored (HDF5 converts neither way) */
         if (!s && (!buf || H5Aread(a, mt, buf) < 0))
             s = brain__fail(BRAIN_ERR_FORMAT, "'%s': attribute %s cannot be read (%s)", path, name, brain__h5_why(why));
         for (hssize_t i = 0; !s && i < n; i++) {
@@ -144,6 +147,12 @@ static brain_status load_weights_group(brain_model *m, hid_t f, const char *gpat
     for (int i = 0; !s && i < layers.n; i++) {
         char lp[4200];
         snprintf(lp, sizeof lp, "%s/%s", gpath, layers.v[i]);
+        char link[512];
+        if (brain__h5_link_in_path(f, lp, link, sizeof link)) {
+            s = brain__fail(BRAIN_ERR_FORMAT, "'%s': layer group %s: '%s' is a link (soft or external), refused for safety",
+                            path, lp, link);
+            break;
+        }
         if (!brain__h5_hard_path(f, lp)) { s = brain__fail(BRAIN_ERR_FORMAT, "'%s': layer group %s is missing", path, lp); break; }
         hid_t lg = H5Gopen2(f, lp, H5P_DEFAULT);
         if (lg < 0) { s = brain__fail(BRAIN_ERR_FORMAT, "'%s': %s is not a group", path, lp); break; }

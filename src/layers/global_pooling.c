@@ -3,6 +3,11 @@
  * positions of each sample.
  *
  * Average: y[b,c] = (1/n) Σ_pos x[b,pos,c];   backward dx[b,pos,c] += dy[b,c] / n.
+ * GlobalAveragePooling1D with a mask (Keras: after Embedding(mask_zero=True), or an explicit
+ * mask= input): y[b,c] = Σ_t m[b,t]·x[b,t,c] / Σ_t m[b,t] — the unmasked steps only; a row with
+ * every step masked gives 0/0 = NaN, as in Keras.  Backward dx[b,t,c] += m[b,t]·dy[b,c] / Σ m.
+ * The output carries no mask (Keras's compute_mask returns None).
+ * keepdims=True keeps the pooled axes as 1: (1, 1, C) or (1, C); the values are the same.
  * Max:     y[b,c] = max_pos x[b,pos,c] (first winner cached); backward dx[winner] += dy[b,c].
  */
 #include "internal.h"
@@ -13,7 +18,7 @@
 typedef struct gpool {
     brain_layer base;
     int rank;
-    bool is_max;
+    bool is_max, keepdims;
     int64_t n, C;                           /* positions per sample, channels */
     int64_t *arg; int64_t arg_cap;          /* max: winning position per (b, c) */
 } gpool;
@@ -28,8 +33,9 @@ static brain_status gpool_build(brain_layer *l, int n_in, const brain_shape *in,
     }
     g->C = in[0].dims[g->rank];
     g->n = brain__shape_size(&in[0]) / g->C;
-    out->ndim = 1;
-    out->dims[0] = g->C;
+    out->ndim = g->keepdims ? g->rank + 1 : 1;
+    for (int i = 0; i < out->ndim; i++) out->dims[i] = 1;
+    out->dims[out->ndim - 1] = g->C;
     return BRAIN_OK;
 }
 
@@ -59,6 +65,16 @@ static void gpool_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const 
             for (int64_t p = 1; p < n; p++)
                 for (int64_t c = 0; c < C; c++)
                     if (x[p * C + c] > y[c]) { y[c] = x[p * C + c]; arg[c] = p; }
+        } else if (ctx->mask) { /* only the 1-D layer meets masks: n = steps */
+            const uint8_t *mk = ctx->mask + b * n;
+            float cnt = 0.0f;
+            for (int64_t c = 0; c < C; c++) y[c] = 0.0f;
+            for (int64_t p = 0; p < n; p++) {
+                if (!mk[p]) continue;
+                cnt += 1.0f;
+                for (int64_t c = 0; c < C; c++) y[c] += x[p * C + c];
+            }
+            for (int64_t c = 0; c < C; c++) y[c] /= cnt;
         } else {
             for (int64_t c = 0; c < C; c++) y[c] = 0.0f;
             for (int64_t p = 0; p < n; p++)
@@ -79,6 +95,13 @@ static void gpool_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const
         const float *dy = dout->data + b * C;
         if (g->is_max) {
             for (int64_t c = 0; c < C; c++) dx[g->arg[b * C + c] * C + c] += dy[c];
+        } else if (ctx->mask) {
+            const uint8_t *mk = ctx->mask + b * n;
+            float cnt = 0.0f;
+            for (int64_t p = 0; p < n; p++) cnt += mk[p] ? 1.0f : 0.0f;
+            for (int64_t p = 0; p < n; p++)
+                if (mk[p])
+                    for (int64_t c = 0; c < C; c++) dx[p * C + c] += dy[c] / cnt;
         } else {
             for (int64_t p = 0; p < n; p++)
                 for (int64_t c = 0; c < C; c++) dx[p * C + c] += dy[c] / (float)n;
@@ -91,21 +114,17 @@ static void gpool_destroy(brain_layer *l) { free(((gpool *)l)->arg); }
 static brain_status gpool_get_config(const brain_layer *l, cJSON *cfg)
 {
     brain_status s = brain__cfg_add_string(cfg, "data_format", "channels_last");
-    if (!s) s = brain__cfg_add_bool(cfg, "keepdims", false);
+    if (!s) s = brain__cfg_add_bool(cfg, "keepdims", ((const gpool *)l)->keepdims);
     return s;
 }
 
-static brain_layer *gpool_new(int rank, bool is_max, const char *name);
+static brain_layer *gpool_new(int rank, bool is_max, bool keepdims, const char *name);
 
 static brain_layer *gpool_from_config(const cJSON *cfg, int rank, bool is_max)
 {
     bool keepdims = false;
     if (brain__cfg_check_channels_last(cfg) || brain__cfg_get_bool_or(cfg, "keepdims", keepdims, &keepdims)) return NULL;
-    if (keepdims) {
-        brain__cfg_bad(cfg, "keepdims", "is true, which this library does not support");
-        return NULL;
-    }
-    return gpool_new(rank, is_max, brain__cfg_name(cfg));
+    return gpool_new(rank, is_max, keepdims, brain__cfg_name(cfg));
 }
 static brain_layer *gap2d_from_config(const cJSON *c) { return gpool_from_config(c, 2, false); }
 static brain_layer *gmp2d_from_config(const cJSON *c) { return gpool_from_config(c, 2, true); }
@@ -119,7 +138,7 @@ GPOOL_VT(brain__global_average_pooling2d_vt, "GlobalAveragePooling2D", "global_a
 GPOOL_VT(brain__global_max_pooling2d_vt, "GlobalMaxPooling2D", "global_max_pooling2d", gmp2d_from_config);
 GPOOL_VT(brain__global_average_pooling1d_vt, "GlobalAveragePooling1D", "global_average_pooling1d", gap1d_from_config);
 
-static brain_layer *gpool_new(int rank, bool is_max, const char *name)
+static brain_layer *gpool_new(int rank, bool is_max, bool keepdims, const char *name)
 {
     const brain_layer_vtable *vt = rank == 1 ? &brain__global_average_pooling1d_vt
                                    : is_max  ? &brain__global_max_pooling2d_vt
@@ -128,9 +147,23 @@ static brain_layer *gpool_new(int rank, bool is_max, const char *name)
     if (!g) return NULL;
     g->rank = rank;
     g->is_max = is_max;
+    g->keepdims = keepdims;
     return &g->base;
 }
 
-brain_layer *brain_global_average_pooling2d(const brain_layer_options *opt) { return gpool_new(2, false, opt ? opt->name : NULL); }
-brain_layer *brain_global_max_pooling2d(const brain_layer_options *opt) { return gpool_new(2, true, opt ? opt->name : NULL); }
-brain_layer *brain_global_average_pooling1d(const brain_layer_options *opt) { return gpool_new(1, false, opt ? opt->name : NULL); }
+brain_layer *brain_global_average_pooling2d(const brain_layer_options *opt) { return gpool_new(2, false, false, opt ? opt->name : NULL); }
+brain_layer *brain_global_max_pooling2d(const brain_layer_options *opt) { return gpool_new(2, true, false, opt ? opt->name : NULL); }
+brain_layer *brain_global_average_pooling1d(const brain_layer_options *opt) { return gpool_new(1, false, false, opt ? opt->name : NULL); }
+brain_layer *brain_global_pooling(const brain_global_pooling_options *opt)
+{
+    brain_global_pooling_options o = opt ? *opt : (brain_global_pooling_options){0};
+    if (o.rank != 1 && o.rank != 2) {
+        brain__fail(BRAIN_ERR_ARG, "brain_global_pooling: rank is 1 or 2, got %d", o.rank);
+        return NULL;
+    }
+    if (o.rank == 1 && o.is_max) {
+        brain__fail(BRAIN_ERR_ARG, "brain_global_pooling: GlobalMaxPooling1D is not available");
+        return NULL;
+    }
+    return gpool_new(o.rank, o.is_max, o.keepdims, o.name);
+}
