@@ -320,9 +320,10 @@ typedef struct brain_rnn_options {
     brain_activation_kind recurrent_activation; bool has_recurrent_activation; /* default sigmoid */
     brain_flag use_bias;                    /* default on */
     bool return_sequences;                  /* default false: only the last output */
-    /* Keras's return_state: the layer then has 2 (3 for LSTM) outputs, which a Sequential model
-     * cannot hold (Keras refuses it too); the final states of the last forward are always
-     * readable with brain_rnn_state. */
+    /* Keras's return_state: the layer then has 2 (3 for LSTM) outputs [output, h(, c)], which a
+     * Sequential model cannot hold (Keras refuses it too); in a functional model
+     * brain_sym_output(call, 1) and (2) are the states.  The final states of the last forward
+     * are always readable with brain_rnn_state. */
     bool return_state;
     bool go_backwards;                      /* default false */
     float dropout, recurrent_dropout;       /* default 0; masks drawn once per sequence */
@@ -621,6 +622,7 @@ typedef struct brain_graph brain_graph;
 typedef struct brain_sym {
     brain_graph *graph;     /* NULL only when even the graph could not be made */
     int node;               /* < 0: the call that made this sym failed */
+    int output;             /* which output of that call (0 = the first; see brain_sym_output) */
 } brain_sym;
 /* Count-and-list helpers for the calls below (up to 8 items):
  *   brain_apply_n(brain_concatenate(NULL), BRAIN_SYMS(a, b))
@@ -931,6 +933,14 @@ brain_status brain_make_reviews(int64_t n, uint64_t seed, const brain_reviews_op
 void brain_text_dataset_free(brain_text_dataset *d);
 
 /* ==== Keras applications and fidelity (issue 10) ==== */
+/* Multi-output layers in the functional API.  brain_apply returns a layer call's first output;
+ * brain_sym_output(s, k) is output k of the same call (Keras: `seq, h, c = LSTM(4,
+ * return_sequences=True, return_state=True)(x)` -> s, brain_sym_output(s, 1), brain_sym_output(s, 2)).
+ * An index the layer does not have gives a failed sym whose error names the layer and the index. */
+brain_sym brain_sym_output(brain_sym s, int k);
+/* layer(xs, mask=mask): the mask (any tensor of the shape of the first input without its last
+ * axis; nonzero = keep) replaces the mask the first input carries, as Keras's mask= keyword. */
+brain_sym brain_apply_masked(brain_layer *layer, int n, const brain_sym *xs, brain_sym mask);
 /* Global pooling with Keras's keyword arguments: rank 1 (GlobalAveragePooling1D) or 2
  * (GlobalAveragePooling2D, GlobalMaxPooling2D with is_max); keepdims keeps the pooled axes
  * as 1 ((1, 1, C) or (1, C)), as squeeze-and-excitation blocks use it. */

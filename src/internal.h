@@ -83,6 +83,11 @@ typedef struct brain_ctx {
     /* A forward that meets input it cannot use (an Embedding id out of range) calls brain__fail
      * and stores the status here; the model stops and returns it.  Never NULL. */
     brain_status *status;
+    /* Multi-output layers (l->n_out > 1, see "Multi-output layers" below): forward writes output
+     * k (k >= 1) into extra_out[k - 1]; backward ADDS what those outputs' gradients extra_dout[k - 1]
+     * contribute.  NULL for single-output layers. */
+    brain_tensor *const *extra_out;
+    const brain_tensor *const *extra_dout;
 } brain_ctx;
 
 /* What a layer does with the mask of its input (Keras's supports_masking / compute_mask). */
@@ -94,6 +99,13 @@ typedef enum brain_mask_rule {
 
 #define BRAIN_MAX_LAYER_INPUTS 8
 #define BRAIN_MAX_LAYER_WEIGHTS 8
+/* Multi-output layers (issue 10).  A layer call may give several tensors, as Keras layers do
+ * (LSTM(return_state=True) -> [output, h, c]; MultiHeadAttention(return_attention_scores=True)
+ * -> [output, scores]).  Output 0 is the layer's out_shape and the `out` of forward; outputs
+ * 1..n_out-1 have shapes extra_out_shape[0..] (set by build, with n_out) and are written through
+ * ctx->extra_out.  Graph references carry the output index (Keras's tensor_index): brain_node.in_port,
+ * brain_sym.output, "keras_history": [layer, 0, k] in config.json. */
+#define BRAIN_MAX_LAYER_OUTPUTS 4
 
 typedef struct brain_layer_vtable {
     const char *class_name;         /* Keras class: "Dense" */
@@ -125,7 +137,19 @@ typedef struct brain_layer_vtable {
     /* For mask_rule MAKE: fill mask (batch × the output's steps, the output shape without its
      * last axis) from the layer's input. */
     void (*compute_mask)(brain_layer *l, const brain_tensor *in, uint8_t *mask);
+    /* Op layers (src/layers/ops.c: keras.ops calls Keras 3 records in functional models): fill the
+     * inbound node's "args" array from the n tensor references ts (taken over), putting the op's
+     * constants where Keras writes them.  NULL for layers (args = [t] or [[t1, t2, ...]]). */
+    brain_status (*call_args)(const brain_layer *l, struct cJSON *args, struct cJSON **ts, int n);
 } brain_layer_vtable;
+
+/* Op layers (src/layers/ops.c): whether a functional config's layer entry is a keras.ops call
+ * ("module": "keras.src.ops.numpy" / "keras.src.ops.core" ...), and the layer made from it (its
+ * config and its inbound node's constant arguments); BRAIN_ERR_FORMAT naming file and op. */
+bool brain__is_op_entry(const struct cJSON *entry);
+brain_status brain__op_from_entry(const struct cJSON *entry, const char *file, brain_layer **out);
+/* The Keras module of an op layer ("keras.src.ops.numpy"); NULL for every other layer. */
+const char *brain__op_module(const brain_layer *l);
 
 /* Every loadable layer class (src/layers/registry.c), NULL-terminated; and lookup by Keras class name. */
 extern const brain_layer_vtable *const brain__layer_registry[];
@@ -147,6 +171,8 @@ struct brain_layer {
     struct brain_graph *graph;      /* the functional graph it was applied in (functional.c) */
     brain_activation_kind activation; /* for layers with a fused activation */
     brain_mask_rule mask_rule;      /* set by the constructor or build */
+    int n_out;                      /* outputs of a call; 0 or 1 = one (set by build when more) */
+    brain_shape extra_out_shape[BRAIN_MAX_LAYER_OUTPUTS - 1]; /* per sample, outputs 1.. */
 };
 
 /* Subtype constructors call this first (sizeof the subtype; zeroed). */
@@ -178,10 +204,19 @@ brain_status brain__reserve_floats(float **buf, int64_t *cap, int64_t n);
 /* ------------------------------------------------------------------ graph and model */
 /* One call of a layer in the model's graph.  Input nodes have n_in == 0: their `out` views the
  * caller's data, `layer` is the InputLayer (functional models) or NULL (a Sequential's node 0). */
+/* Outputs 1.. of a multi-output node: like the node's own out/dout/buf (which are output 0). */
+typedef struct brain_node_output {
+    brain_shape shape;
+    brain_tensor out, dout;
+    float *buf, *dbuf;
+    int64_t buf_cap, dbuf_cap;
+} brain_node_output;
+
 typedef struct brain_node {
     brain_layer *layer;
     int n_in;
     int in[BRAIN_MAX_LAYER_INPUTS]; /* node indices of the inputs, in call order (all < this node's) */
+    int in_port[BRAIN_MAX_LAYER_INPUTS]; /* which output of node in[k] (Keras's tensor_index; 0 = first) */
     brain_shape shape;              /* per-sample shape of out */
     brain_tensor out;               /* (batch, ...) view into `buf` */
     brain_tensor dout;              /* gradient w.r.t. out, same shape; consumers ADD into it */
@@ -190,7 +225,19 @@ typedef struct brain_node {
     /* Keras's mask of `out` for the last forward: NULL, the input node's mask, or mask_buf */
     const uint8_t *mask;
     uint8_t *mask_buf; int64_t mask_cap;
+    /* The node's outputs array: output 0 is out/dout/buf above, output k >= 1 is extra[k - 1]. */
+    int n_out;                      /* 0 or 1 = one output */
+    brain_node_output extra[BRAIN_MAX_LAYER_OUTPUTS - 1];
+    /* An explicit mask input (Keras's `mask=` keyword argument, as Keras 3 writes it into
+     * functional configs): output mask_port of node mask_node, nonzero = keep.  It replaces the
+     * mask of in[0] for this call; its bytes live in in_mask_buf. */
+    bool has_mask_in;
+    int mask_node, mask_port;
+    uint8_t *in_mask_buf; int64_t in_mask_cap;
 } brain_node;
+/* Output `port` of node i, and its gradient (port 0 = the node's out / dout). */
+brain_tensor *brain__node_out(brain_node *nodes, int i, int port);
+brain_tensor *brain__node_dout(brain_node *nodes, int i, int port);
 
 #define BRAIN_MAX_IO 16             /* inputs, and outputs, of one model */
 
@@ -218,6 +265,7 @@ struct brain_model {
     brain_node *nodes; int n_nodes;                    /* topological (see "The graph" below) */
     int n_inputs, input_nodes[BRAIN_MAX_IO];           /* node index of each model input, in order */
     int n_outputs, output_nodes[BRAIN_MAX_IO];         /* node index of each model output, in order */
+    int output_ports[BRAIN_MAX_IO];                    /* and which output of that node (0 = first) */
     struct brain_graph *graph;                         /* functional: the graph it was built from */
     int64_t capacity;                                  /* rows the node buffers hold */
 
@@ -272,6 +320,11 @@ typedef struct brain__functional_spec {
     const int (*inbound)[BRAIN_MAX_LAYER_INPUTS]; /* per layer: indices into layers, call order */
     int n_inputs;  const int *inputs;  /* indices into layers of the InputLayers, model input order */
     int n_outputs; const int *outputs; /* indices into layers, model output order */
+    /* Optional (NULL = output 0 everywhere, no explicit masks): which output of each inbound
+     * layer, of each model output; the layer whose output is a layer's mask= input (-1 = none). */
+    const int (*inbound_port)[BRAIN_MAX_LAYER_INPUTS];
+    const int *output_ports;
+    const int *mask_layer, *mask_port;
 } brain__functional_spec;
 brain_model *brain__functional_from_spec(const brain__functional_spec *spec);
 

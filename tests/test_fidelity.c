@@ -10,6 +10,7 @@
  *      end of the file, and HDF5 links where a weight should be. */
 #include "brain.h"
 #include "check.h"
+#include "gradcheck.h"
 #include "internal.h"
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -205,6 +206,156 @@ static void clear_errors(void)
     brain_model_free(m);
 }
 
+/* Saved by this library and loaded again: the same predictions (and, with BRAIN_EXPORT_DIR, a
+ * copy for tools/gen_fidelity_files.py check, which loads it in Keras). */
+static void round_trip(const char *file, int n_x, brain_tensor *const *xs)
+{
+    brain_model *m = NULL, *back = NULL;
+    CHECK_OK(brain_load_model(at(file), &m, &(brain_load_options){ .compile = BRAIN_OFF }));
+    if (!m) return;
+    char path[256];
+    const char *base = strrchr(file, '/') ? strrchr(file, '/') + 1 : file;
+    const char *dir = getenv("BRAIN_EXPORT_DIR");
+    snprintf(path, sizeof path, "%s/brain_%s", dir && *dir ? dir : "/tmp", base);
+    if (!strstr(path, ".keras")) strcat(path, ".keras");
+    CHECK_OK(brain_save(m, path));
+    CHECK_OK(brain_load_model(path, &back, &(brain_load_options){ .compile = BRAIN_OFF }));
+    if (back) {
+        brain_tensor *a[BRAIN_MAX_IO] = {0}, *b[BRAIN_MAX_IO] = {0};
+        CHECK_OK(brain_predict_multi(m, n_x, (const brain_tensor *const *)xs, &(brain_eval_options){ .verbose = BRAIN_SILENT }, a));
+        CHECK_OK(brain_predict_multi(back, n_x, (const brain_tensor *const *)xs, &(brain_eval_options){ .verbose = BRAIN_SILENT }, b));
+        for (int k = 0; k < brain_model_num_outputs(m); k++) {
+            CHECK(a[k] && b[k] && a[k]->size == b[k]->size && !memcmp(a[k]->data, b[k]->data, sizeof(float) * a[k]->size));
+            brain_tensor_free(a[k]);
+            brain_tensor_free(b[k]);
+        }
+    }
+    if (!dir || !*dir) remove(path);
+    brain_model_free(back);
+    brain_model_free(m);
+}
+
+/* A model made in C saved and loaded: the same predictions on every output. */
+static void round_trip_model_check(brain_model *m, brain_tensor *x)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/tmp/brain_fid_rt_%d.keras", (int)getpid());
+    brain_model *back = NULL;
+    CHECK_OK(brain_save(m, path));
+    CHECK_OK(brain_load_model(path, &back, &(brain_load_options){ .compile = BRAIN_OFF }));
+    remove(path);
+    if (!back) return;
+    brain_tensor *a[BRAIN_MAX_IO] = {0}, *b[BRAIN_MAX_IO] = {0};
+    CHECK_OK(brain_predict_multi(m, 1, (const brain_tensor *const *)&x, &(brain_eval_options){ .verbose = BRAIN_SILENT }, a));
+    CHECK_OK(brain_predict_multi(back, 1, (const brain_tensor *const *)&x, &(brain_eval_options){ .verbose = BRAIN_SILENT }, b));
+    CHECK(brain_model_num_outputs(back) == brain_model_num_outputs(m));
+    for (int k = 0; k < brain_model_num_outputs(m); k++) {
+        CHECK(a[k] && b[k] && a[k]->size == b[k]->size && !memcmp(a[k]->data, b[k]->data, sizeof(float) * a[k]->size));
+        brain_tensor_free(a[k]);
+        brain_tensor_free(b[k]);
+    }
+    brain_model_free(back);
+}
+
+/* ------------------------------------------------------------------ 2: op layers, mask= */
+static void op_layers(void)
+{
+    CHECK(keras_diff(DIR "fid_gap_mask_fn.keras", DIR "fid_gap_mask_fn.json") <= 1e-5);
+    CHECK(keras_diff(DIR "fid_ops.keras", DIR "fid_ops.json") <= 1e-5);
+    /* every op's backward, through the whole model (random inputs: no comparison sits on its
+     * threshold, no ties in max) */
+    brain_model *m = NULL;
+    CHECK_OK(brain_load_model(at(DIR "fid_ops.keras"), &m, &(brain_load_options){ .compile = BRAIN_OFF }));
+    brain_tensor *xs[2] = { gc_random(3, (int64_t[]){ 2, 3, 4 }, 5, -2, 2), gc_random(3, (int64_t[]){ 2, 3, 4 }, 6, -2, 2) };
+    if (m) CHECK(gradcheck_model_multi("ops model", m, 2, xs, true, 1e-3, 2e-3, 1e-2) == 0);
+    brain_model_free(m);
+    round_trip(DIR "fid_ops.keras", 2, xs);
+    brain_tensor_free(xs[0]);
+    brain_tensor_free(xs[1]);
+    /* the masked model: embeddings, LSTM and the masked average, gradients through the explicit mask */
+    m = NULL;
+    CHECK_OK(brain_load_model(at(DIR "fid_gap_mask_fn.keras"), &m, &(brain_load_options){ .compile = BRAIN_OFF }));
+    brain_tensor *ids = brain_tensor_new(2, (int64_t[]){ 2, 6 });
+    const float v[12] = { 1, 2, 0, 0, 0, 0, 3, 4, 5, 6, 0, 0 };
+    memcpy(ids->data, v, sizeof v);
+    round_trip(DIR "fid_gap_mask_fn.keras", 1, &ids);
+    brain_model_free(m);
+    brain_tensor_free(ids);
+    /* brain_apply_masked in C: the mask replaces the one the input carries */
+    brain_sym x = brain_input_sym(BRAIN_SHAPE(4, 2), "x"), mk = brain_input_sym(BRAIN_SHAPE(4), "keep");
+    brain_sym g = brain_apply_masked(brain_global_average_pooling1d(NULL), 1, &x, mk);
+    brain_model *c = brain_functional(BRAIN_SYMS(x, mk), 1, &g, NULL);
+    CHECK_MSG(c != NULL, "%s", brain_last_error());
+    if (c) {
+        brain_tensor *xv = brain_tensor_new(3, (int64_t[]){ 1, 4, 2 }), *kv = brain_tensor_new(2, (int64_t[]){ 1, 4 });
+        const float xd[8] = { 1, 10, 2, 20, 3, 30, 4, 40 }, kd[4] = { 1, 0, 1, 0 };
+        memcpy(xv->data, xd, sizeof xd);
+        memcpy(kv->data, kd, sizeof kd);
+        brain_tensor *y[BRAIN_MAX_IO] = {0};
+        CHECK_OK(brain_predict_multi(c, BRAIN_TENSORS(xv, kv), &(brain_eval_options){ .verbose = BRAIN_SILENT }, y));
+        if (y[0]) { CHECK_NEAR(y[0]->data[0], 2.0, 1e-6, 0); CHECK_NEAR(y[0]->data[1], 20.0, 1e-6, 0); }
+        brain_tensor_free(y[0]);
+        brain_tensor_free(xv);
+        brain_tensor_free(kv);
+    }
+    brain_model_free(c);
+    /* a mask of the wrong shape names the layer */
+    x = brain_input_sym(BRAIN_SHAPE(4, 2), "x");
+    mk = brain_input_sym(BRAIN_SHAPE(3), "keep");
+    g = brain_apply_masked(brain_global_average_pooling1d(&(brain_layer_options){ .name = "avg" }), 1, &x, mk);
+    CHECK(!brain_sym_ok(g) && strstr(brain_last_error(), "avg") && strstr(brain_last_error(), "mask"));
+    brain_graph_free(g);
+}
+
+/* ------------------------------------------------------------------ 5: several outputs */
+static void multi_output(void)
+{
+    CHECK(keras_diff(DIR "fid_lstm_state.keras", DIR "fid_lstm_state.json") <= 1e-5);
+    CHECK(keras_diff(DIR "fid_lstm_state.h5", DIR "fid_lstm_state.json") <= 1e-5);
+    brain_tensor *x = gc_random(3, (int64_t[]){ 2, 5, 3 }, 9, -1, 1);
+    brain_model *m = NULL;
+    CHECK_OK(brain_load_model(at(DIR "fid_lstm_state.keras"), &m, &(brain_load_options){ .compile = BRAIN_OFF }));
+    if (m) CHECK(gradcheck_model("LSTM return_state", m, x, true, 1e-3, 2e-3, 1e-2) == 0);
+    brain_model_free(m);
+    round_trip(DIR "fid_lstm_state.keras", 1, &x);
+    /* in C: GRU's [output, h] as two model outputs (output 1 of the call), trained through both */
+    for (int cell = 0; cell < 3; cell++) {
+        brain_sym in = brain_input_sym(BRAIN_SHAPE(4, 3), "seq");
+        brain_rnn_options o = { .return_state = true, .return_sequences = cell == 2 };
+        brain_layer *r = cell == 0 ? brain_gru(3, &o) : cell == 1 ? brain_simple_rnn(3, &o) : brain_lstm(3, &o);
+        brain_sym out = brain_apply(r, in), h = brain_sym_output(out, 1);
+        brain_sym d = brain_apply(brain_dense(2, NULL), h);
+        brain_model *c = brain_functional(1, &in, 2, (brain_sym[]){ out, d }, NULL);
+        CHECK_MSG(c != NULL, "%s", brain_last_error());
+        brain_tensor *xc = gc_random(3, (int64_t[]){ 2, 4, 3 }, 20 + cell, -1, 1);
+        if (c) CHECK(gradcheck_model("return_state as outputs", c, xc, true, 1e-3, 2e-3, 1e-2) == 0);
+        if (c) round_trip_model_check(c, xc);
+        brain_tensor_free(xc);
+        brain_model_free(c);
+    }
+    /* wrong indices name the layer and the index */
+    brain_sym in = brain_input_sym(BRAIN_SHAPE(4, 3), "seq");
+    brain_sym out = brain_apply(brain_lstm(3, &(brain_rnn_options){ .return_state = true, .name = "enc" }), in);
+    brain_sym bad = brain_sym_output(out, 3);
+    CHECK(!brain_sym_ok(bad) && strstr(brain_last_error(), "'enc'") && strstr(brain_last_error(), "output 3"));
+    brain_graph_free(in);
+    in = brain_input_sym(BRAIN_SHAPE(4), "v");
+    out = brain_apply(brain_dense(2, &(brain_dense_options){ .name = "single" }), in);
+    bad = brain_sym_output(out, 1);
+    CHECK(!brain_sym_ok(bad) && strstr(brain_last_error(), "'single'") && strstr(brain_last_error(), "1 output;"));
+    brain_graph_free(in);
+    /* a Sequential model refuses a layer with several outputs */
+    brain_model *s = brain_sequential(NULL);
+    brain_model_add(s, brain_input(BRAIN_SHAPE(4, 3)));
+    brain_model_add(s, brain_lstm(3, &(brain_rnn_options){ .return_state = true }));
+    CHECK_FAILS(brain_model_build(s), "has 3 outputs");
+    brain_model_free(s);
+    /* a file naming an output a layer does not have: the layer and the index */
+    brain_model *m2 = NULL;
+    CHECK_FAILS(brain_load_model(at(DIR "broken/bad_output_index.keras"), &m2, NULL), "output 5 of layer 'lstm'");
+    brain_tensor_free(x);
+}
+
 int main(void)
 {
     if (!getcwd(root, sizeof root)) return 2;
@@ -212,5 +363,7 @@ int main(void)
     touches_no_other_file();
     utf8_config();
     clear_errors();
+    op_layers();
+    multi_output();
     return check_summary("test_fidelity");
 }

@@ -2,6 +2,9 @@
 """Regression files for the fidelity bugs of issue 10, written by real Keras 3.
 
     KERAS_BACKEND=jax /tmp/kerasenv/bin/python tools/gen_fidelity_files.py
+    BRAIN_EXPORT_DIR=/tmp/fid build/test_fidelity      (C: saves the loaded models again)
+    KERAS_BACKEND=jax /tmp/kerasenv/bin/python tools/gen_fidelity_files.py check /tmp/fid
+        (Keras loads brain's files and predicts as from its own)
 
 writes tests/keras_files/fid_<name>.keras (and .h5 where useful) with fid_<name>.json (the input
 x or xs, Keras's predictions y; the format of tools/keras_golden_models.py), plus damaged files
@@ -198,6 +201,18 @@ def broken_files():
         f["layers/dense/vars/0"] = h5py.ExternalLink("other.h5", "/kernel")
 
 
+def bad_output_index():
+    """fid_lstm_state.keras with from_h taking output 5 of the LSTM, which has 3."""
+    zin = zipfile.ZipFile(os.path.join(OUT, "fid_lstm_state.keras"))
+    cfg = json.loads(zin.read("config.json"))
+    for layer in cfg["config"]["layers"]:
+        if layer["name"] == "from_h":
+            layer["inbound_nodes"][0]["args"][0]["config"]["keras_history"][2] = 5
+    with zipfile.ZipFile(os.path.join(BROKEN, "bad_output_index.keras"), "w") as z:
+        for info in zin.infolist():
+            z.writestr(info.filename, json.dumps(cfg) if info.filename == "config.json" else zin.read(info.filename))
+
+
 def check_keras_reads():
     """Keras itself loads the UTF-8 legacy files and predicts the same."""
     x = ids()
@@ -220,8 +235,37 @@ def write():
     m, x = lstm_state()
     save("lstm_state", m, x, legacy=True)
     broken_files()
+    bad_output_index()
     check_keras_reads()
 
 
+def check(export_dir):
+    """Keras loads what brain saved (BRAIN_EXPORT_DIR=dir build/test_fidelity writes brain_fid_*.keras)
+    and predicts what it predicts from Keras's own file."""
+    worst = 0.0
+    for fn in sorted(os.listdir(export_dir)):
+        if not (fn.startswith("brain_fid_") and fn.endswith(".keras")):
+            continue
+        name = fn[len("brain_"):-len(".keras")]
+        info = json.load(open(os.path.join(OUT, name + ".json")))
+        x = ([np.asarray(v, dtype="float32").reshape(sh) for v, sh in zip(info["xs"], info["x_shapes"])]
+             if "xs" in info else np.asarray(info["x"], dtype="float32").reshape(info["x_shape"]))
+        ours = keras.saving.load_model(os.path.join(export_dir, fn))
+        ref = keras.saving.load_model(os.path.join(OUT, name + ".keras"))
+        a, b = ours.predict(x, verbose=0), ref.predict(x, verbose=0)
+        a = a if isinstance(a, (list, tuple)) else [a]
+        b = b if isinstance(b, (list, tuple)) else [b]
+        d = max(float(np.max(np.abs(np.asarray(u) - np.asarray(v)))) for u, v in zip(a, b))
+        worst = max(worst, d)
+        print(f"{fn:36s} Keras loads it: max |brain's file - Keras's file| = {d:.3g}")
+    assert worst <= 1e-6, worst
+
+
 if __name__ == "__main__":
-    write()
+    import sys
+    if len(sys.argv) > 1 and sys.argv[1] == "bad_output_index":
+        bad_output_index()
+    elif len(sys.argv) > 2 and sys.argv[1] == "check":
+        check(sys.argv[2])
+    else:
+        write()

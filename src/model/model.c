@@ -104,6 +104,11 @@ static void free_buffers(brain_model *m)
         free(m->nodes[i].buf);
         free(m->nodes[i].dbuf);
         free(m->nodes[i].mask_buf);
+        free(m->nodes[i].in_mask_buf);
+        for (int k = 0; k < BRAIN_MAX_LAYER_OUTPUTS - 1; k++) {
+            free(m->nodes[i].extra[k].buf);
+            free(m->nodes[i].extra[k].dbuf);
+        }
     }
     free(m->nodes);
     m->nodes = NULL;
@@ -194,6 +199,9 @@ brain_status brain_model_build(brain_model *m)
         l->in_shape[0] = shape;
         brain_shape out = {0};
         brain_status s = l->vt->build(l, 1, &shape, &out);
+        if (!s && l->n_out > 1) /* Keras's Sequential refuses them too */
+            s = brain__fail(BRAIN_ERR_ARG, "layer '%s' (%s) has %d outputs; a Sequential model passes one tensor from layer "
+                            "to layer (use the functional API and brain_sym_output)", l->name, l->vt->class_name, l->n_out);
         if (s) { free_buffers(m); return s; }
         if (out.ndim < 1 || out.ndim >= BRAIN_MAX_DIMS || brain__shape_size(&out) <= 0) {
             char b[128];
@@ -231,6 +239,20 @@ brain_status brain__model_reserve(brain_model *m, int64_t batch)
         }
         s = brain__reserve_floats(&nd->buf, &nd->buf_cap, n);
         if (!s) s = brain__reserve_floats(&nd->dbuf, &nd->dbuf_cap, n);
+        for (int k = 0; !s && k < nd->n_out - 1; k++) { /* outputs 1.. of a multi-output layer */
+            brain_node_output *o = &nd->extra[k];
+            int64_t no = batch * brain__shape_size(&o->shape);
+            s = brain__reserve_floats(&o->buf, &o->buf_cap, no);
+            if (!s) s = brain__reserve_floats(&o->dbuf, &o->dbuf_cap, no);
+        }
+        if (!s && nd->has_mask_in) { /* the explicit mask as bytes: one per step of the first input */
+            const brain_shape *i0 = &nd->layer->in_shape[0];
+            int64_t n_mask = batch * brain__shape_size(i0) / i0->dims[i0->ndim - 1];
+            uint8_t *p = realloc(nd->in_mask_buf, (size_t)n_mask);
+            if (!p) return brain__fail(BRAIN_ERR_NOMEM, "out of memory growing a mask to %lld steps", (long long)n_mask);
+            nd->in_mask_buf = p;
+            nd->in_mask_cap = n_mask;
+        }
         if (!s && nd->layer->vt->reserve) s = nd->layer->vt->reserve(nd->layer, batch);
         if (!s && nd->layer->mask_rule == BRAIN_MASK_MAKE) { /* one byte per step: the output without its last axis */
             const brain_shape *o = &nd->layer->out_shape;
@@ -257,6 +279,31 @@ static void set_batch_view(brain_tensor *t, float *data, const brain_shape *per,
     t->owns_data = 0;
 }
 
+brain_tensor *brain__node_out(brain_node *nodes, int i, int port)
+{
+    return port == 0 ? &nodes[i].out : &nodes[i].extra[port - 1].out;
+}
+
+brain_tensor *brain__node_dout(brain_node *nodes, int i, int port)
+{
+    return port == 0 ? &nodes[i].dout : &nodes[i].extra[port - 1].dout;
+}
+
+/* The mask a node's layer sees: the explicit mask= input turned into bytes (nonzero = keep), or
+ * the mask the first input carries (outputs 1.. of a multi-output layer carry none, as Keras's
+ * RNN gives its states no mask). */
+static const uint8_t *input_mask(brain_model *m, brain_node *nd, int64_t batch)
+{
+    if (nd->has_mask_in) {
+        const brain_tensor *t = brain__node_out(m->nodes, nd->mask_node, nd->mask_port);
+        int64_t n = nd->in_mask_cap < t->size ? nd->in_mask_cap : t->size;
+        (void)batch;
+        for (int64_t i = 0; i < n; i++) nd->in_mask_buf[i] = t->data[i] != 0.0f;
+        return nd->in_mask_buf;
+    }
+    return nd->in_port[0] == 0 ? m->nodes[nd->in[0]].mask : NULL;
+}
+
 /* Forward over the graph; the inputs' rows (all equal) may exceed the reserved capacity. */
 brain_status brain__model_forward_multi(brain_model *m, int n_x, const brain_tensor *const *xs, bool training)
 {
@@ -274,9 +321,15 @@ brain_status brain__model_forward_multi(brain_model *m, int n_x, const brain_ten
         brain_node *nd = &m->nodes[i];
         if (nd->n_in == 0) continue;
         set_batch_view(&nd->out, nd->buf, &nd->shape, batch);
+        brain_tensor *extra[BRAIN_MAX_LAYER_OUTPUTS - 1];
+        for (int k = 0; k < nd->n_out - 1; k++) {
+            set_batch_view(&nd->extra[k].out, nd->extra[k].buf, &nd->extra[k].shape, batch);
+            extra[k] = &nd->extra[k].out;
+        }
+        ctx.extra_out = nd->n_out > 1 ? extra : NULL;
         const brain_tensor *ins[BRAIN_MAX_LAYER_INPUTS];
-        for (int k = 0; k < nd->n_in; k++) ins[k] = &m->nodes[nd->in[k]].out;
-        ctx.mask = m->nodes[nd->in[0]].mask;
+        for (int k = 0; k < nd->n_in; k++) ins[k] = brain__node_out(m->nodes, nd->in[k], nd->in_port[k]);
+        ctx.mask = input_mask(m, nd, batch);
         nd->layer->vt->forward(nd->layer, &ctx, nd->n_in, ins, &nd->out);
         if (s) return s;
         brain_mask_rule rule = nd->layer->mask_rule;
@@ -294,10 +347,19 @@ brain_status brain__model_forward(brain_model *m, const brain_tensor *x, bool tr
     return brain__model_forward_multi(m, 1, &x, training);
 }
 
-const brain_tensor *brain__model_output_k(brain_model *m, int k) { return &m->nodes[m->output_nodes[k]].out; }
+const brain_tensor *brain__model_output_k(brain_model *m, int k)
+{
+    return brain__node_out(m->nodes, m->output_nodes[k], m->output_ports[k]);
+}
 float *brain__model_output_grad_k(brain_model *m, int k)
 {
     brain_node *nd = &m->nodes[m->output_nodes[k]];
+    int port = m->output_ports[k];
+    if (port > 0) {
+        brain_node_output *o = &nd->extra[port - 1];
+        set_batch_view(&o->dout, o->dbuf, &o->shape, m->last_batch);
+        return o->dbuf;
+    }
     set_batch_view(&nd->dout, nd->dbuf, &nd->shape, m->last_batch);
     return nd->dbuf;
 }
@@ -323,9 +385,9 @@ double brain__regularization(brain_model *m, bool add_grad)
     return total;
 }
 
-static bool is_output(const brain_model *m, int node)
+static bool is_output(const brain_model *m, int node, int port)
 {
-    for (int k = 0; k < m->n_outputs; k++) if (m->output_nodes[k] == node) return true;
+    for (int k = 0; k < m->n_outputs; k++) if (m->output_nodes[k] == node && m->output_ports[k] == port) return true;
     return false;
 }
 
@@ -336,7 +398,13 @@ double brain__model_backward_graph(brain_model *m)
     int64_t batch = m->last_batch;
     for (int i = 0; i < m->n_nodes; i++) {
         brain_node *nd = &m->nodes[i];
-        if (is_output(m, i) || (nd->n_in == 0 && !m->want_input_grad)) continue;
+        for (int k = 0; k < nd->n_out - 1; k++) { /* outputs 1.. of a multi-output layer */
+            if (is_output(m, i, k + 1)) continue;
+            brain_node_output *o = &nd->extra[k];
+            set_batch_view(&o->dout, o->dbuf, &o->shape, batch);
+            memset(o->dbuf, 0, sizeof(float) * o->dout.size);
+        }
+        if (is_output(m, i, 0) || (nd->n_in == 0 && !m->want_input_grad)) continue;
         set_batch_view(&nd->dout, nd->dbuf, &nd->shape, batch);
         memset(nd->dbuf, 0, sizeof(float) * nd->dout.size);
     }
@@ -347,10 +415,13 @@ double brain__model_backward_graph(brain_model *m)
         brain_tensor *dins[BRAIN_MAX_LAYER_INPUTS];
         for (int k = 0; k < nd->n_in; k++) {
             brain_node *src = &m->nodes[nd->in[k]];
-            ins[k] = &src->out;
-            dins[k] = src->n_in == 0 && !m->want_input_grad ? NULL : &src->dout;
+            ins[k] = brain__node_out(m->nodes, nd->in[k], nd->in_port[k]);
+            dins[k] = src->n_in == 0 && !m->want_input_grad ? NULL : brain__node_dout(m->nodes, nd->in[k], nd->in_port[k]);
         }
-        ctx.mask = m->nodes[nd->in[0]].mask;
+        const brain_tensor *extra_d[BRAIN_MAX_LAYER_OUTPUTS - 1];
+        for (int k = 0; k < nd->n_out - 1; k++) extra_d[k] = &nd->extra[k].dout;
+        ctx.extra_dout = nd->n_out > 1 ? extra_d : NULL;
+        ctx.mask = nd->has_mask_in ? nd->in_mask_buf : nd->in_port[0] == 0 ? m->nodes[nd->in[0]].mask : NULL;
         nd->layer->vt->backward(nd->layer, &ctx, nd->n_in, ins, &nd->out, &nd->dout, dins);
     }
     return brain__regularization(m, true);
