@@ -95,6 +95,8 @@ typedef enum brain_mask_rule {
     BRAIN_MASK_DROP = 0,            /* the output has no mask (default) */
     BRAIN_MASK_PASS,                /* the output carries the input's mask (Dense, Dropout, ...) */
     BRAIN_MASK_MAKE,                /* the layer computes its output mask with vt->compute_mask */
+    BRAIN_MASK_ANY,                 /* merge layers (Add, ..., Concatenate on the last axis): a step is kept
+                                     * when any input keeps it; no mask when an input has none (Keras 3) */
 } brain_mask_rule;
 
 #define BRAIN_MAX_LAYER_INPUTS 8

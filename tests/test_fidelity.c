@@ -60,13 +60,13 @@ static brain_tensor *tensor_from(const cJSON *shape, const cJSON *values)
 
 /* Loads `file`, predicts on the json's inputs and returns the largest difference to Keras
  * (INFINITY when it cannot load or predict). */
-static double keras_diff(const char *file, const char *json)
+static double keras_diff_abs(const char *file, const char *json)
 {
-    cJSON *j = read_json(at(json));
+    cJSON *j = read_json(json);
     if (!j) { fprintf(stderr, "cannot read %s\n", json); return INFINITY; }
     brain_model *m = NULL;
     double worst = INFINITY;
-    if (brain_load_model(at(file), &m, &(brain_load_options){ .compile = BRAIN_OFF })) {
+    if (brain_load_model(file, &m, &(brain_load_options){ .compile = BRAIN_OFF })) {
         fprintf(stderr, "%s: %s\n", file, brain_last_error());
         cJSON_Delete(j);
         return INFINITY;
@@ -98,12 +98,14 @@ static double keras_diff(const char *file, const char *json)
         }
         for (k = 0; k < n_out; k++) brain_tensor_free(outs[k]);
     }
-    printf("%-32s max |brain - keras| = %.3g\n", file, worst);
+    printf("%-32s max |brain - keras| = %.3g\n", strstr(file, DIR) ? strstr(file, DIR) : file, worst);
     for (int k = 0; k < n_x; k++) brain_tensor_free(xs[k]);
     brain_model_free(m);
     cJSON_Delete(j);
     return worst;
 }
+
+static double keras_diff(const char *file, const char *json) { return keras_diff_abs(at(file), at(json)); }
 
 /* ------------------------------------------------------------------ 1: masked average */
 static void masked_average(void)
@@ -257,11 +259,47 @@ static void round_trip_model_check(brain_model *m, brain_tensor *x)
     brain_model_free(back);
 }
 
+/* The same model as fid_merge_mask built in C, where the masks flow implicitly (Embedding ->
+ * Add -> Concatenate -> BatchNormalization -> average), with Keras's weights: Keras's outputs. */
+static void merge_mask_in_c(void)
+{
+    brain_model *k = NULL;
+    CHECK_OK(brain_load_model(at(DIR "fid_merge_mask.keras"), &k, &(brain_load_options){ .compile = BRAIN_OFF }));
+    brain_sym in = brain_input_sym(BRAIN_SHAPE(6), "tokens");
+    brain_sym e = brain_apply(brain_embedding(10, 4, &(brain_embedding_options){ .mask_zero = true }), in);
+    brain_sym a = brain_apply(brain_dense(3, NULL), e), b = brain_apply(brain_dense(3, NULL), e);
+    brain_sym s = brain_apply_n(brain_add(NULL), BRAIN_SYMS(a, b));
+    brain_sym c = brain_apply_n(brain_concatenate(NULL), BRAIN_SYMS(s, e));
+    brain_sym n = brain_apply(brain_batch_normalization(NULL), c);
+    brain_sym g = brain_apply(brain_global_average_pooling1d(NULL), n);
+    brain_model *m = brain_functional(1, &in, 1, &g, NULL);
+    CHECK_MSG(m != NULL, "%s", brain_last_error());
+    if (m && k) {
+        int64_t np = brain_model_count_params(k);
+        CHECK(np == brain_model_count_params(m));
+        float *w = malloc(sizeof(float) * (size_t)np);
+        CHECK_OK(brain_model_get_weights(k, w, np));
+        CHECK_OK(brain_model_set_weights(m, w, np));
+        free(w);
+        char path[256];
+        snprintf(path, sizeof path, "/tmp/brain_fid_merge_%d.keras", (int)getpid());
+        CHECK_OK(brain_save(m, path));
+        CHECK(keras_diff_abs(path, at(DIR "fid_merge_mask.json")) <= 1e-5);
+        remove(path);
+    }
+    brain_model_free(m);
+    brain_model_free(k);
+}
+
 /* ------------------------------------------------------------------ 2: op layers, mask= */
 static void op_layers(void)
 {
     CHECK(keras_diff(DIR "fid_gap_mask_fn.keras", DIR "fid_gap_mask_fn.json") <= 1e-5);
     CHECK(keras_diff(DIR "fid_ops.keras", DIR "fid_ops.json") <= 1e-5);
+    /* masks through Add and Concatenate (Keras 3 writes their mask ops: logical_or, expand_dims,
+     * zeros_like, concatenate, any) and BatchNormalization */
+    CHECK(keras_diff(DIR "fid_merge_mask.keras", DIR "fid_merge_mask.json") <= 1e-5);
+    merge_mask_in_c();
     /* every op's backward, through the whole model (random inputs: no comparison sits on its
      * threshold, no ties in max) */
     brain_model *m = NULL;

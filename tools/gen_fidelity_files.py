@@ -109,6 +109,20 @@ def op_model():
     return m, [xa, xb]
 
 
+def merge_mask():
+    """Masks through merge layers: Add (the AND of the masks), Concatenate (the OR), then the
+    masked average; BatchNormalization passes the mask on."""
+    inp = keras.Input((6,), name="tokens")
+    e = layers.Embedding(10, 4, mask_zero=True, embeddings_initializer=keras.initializers.RandomNormal(seed=4))(inp)
+    a = layers.Dense(3, name="da")(e)
+    b = layers.Dense(3, name="db")(e)
+    s = layers.Add(name="add")([a, b])
+    c = layers.Concatenate(name="cat")([s, e])
+    n = layers.BatchNormalization(name="bn")(c)
+    g = layers.GlobalAveragePooling1D(name="avg")(n)
+    return keras.Model(inp, g, name="merge_mask"), ids()
+
+
 def lstm_state():
     inp = keras.Input((5, 3), name="seq")
     seq, h, c = layers.LSTM(4, return_sequences=True, return_state=True, name="lstm")(inp)
@@ -234,6 +248,8 @@ def write():
     save("ops", m, x)
     m, x = lstm_state()
     save("lstm_state", m, x, legacy=True)
+    m, x = merge_mask()
+    save("merge_mask", m, x)
     broken_files()
     bad_output_index()
     check_keras_reads()
@@ -265,6 +281,9 @@ if __name__ == "__main__":
     import sys
     if len(sys.argv) > 1 and sys.argv[1] == "bad_output_index":
         bad_output_index()
+    elif len(sys.argv) > 1 and sys.argv[1] == "merge_mask":
+        keras.utils.set_random_seed(5)
+        save("merge_mask", *merge_mask())
     elif len(sys.argv) > 2 and sys.argv[1] == "check":
         check(sys.argv[2])
     else:

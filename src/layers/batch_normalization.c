@@ -36,6 +36,7 @@ static brain_status bn_build(brain_layer *l, int n_in, const brain_shape *in, br
 {
     batchnorm *b = (batchnorm *)l;
     *out = in[0];
+    l->mask_rule = BRAIN_MASK_PASS; /* Keras: supports_masking (the mask passes on) */
     b->C = in[0].dims[in[0].ndim - 1];
     int64_t C = b->C;
     if (b->scale && !(b->gamma = brain__layer_add_weight(l, "gamma", 1, &C, b->ginit ? b->ginit : BRAIN_INIT_ONES, b->greg, true)))

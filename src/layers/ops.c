@@ -17,7 +17,8 @@
  *     backward: d(a) += Σ_broadcast dy·∂f/∂a (divide: dy/b and −dy·a/b²; where: by c)
  *   layout: expand_dims(axis), squeeze(axis), reshape(newshape), transpose(axes) — the values
  *     moved, backward moves the gradient back
- *   concatenate(axis) of a list; mean/sum/max(axis, keepdims) over non-batch axes (max's
+ *   zeros_like, ones_like: constants of the input's shape (no gradient)
+ *   concatenate(axis) of a list; mean/sum/max/any/all(axis, keepdims) over non-batch axes (max's
  *     gradient is shared equally among ties, as JAX's); matmul over the last two axes with equal
  *     leading axes: dA = dY·Bᵀ, dB = Aᵀ·dY. */
 #include "internal.h"
@@ -29,6 +30,7 @@
 typedef enum op_kind {
     OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_EQ, OP_NE, OP_AND, OP_OR, OP_NOT, OP_CAST, OP_WHERE,
     OP_EXPAND_DIMS, OP_SQUEEZE, OP_RESHAPE, OP_TRANSPOSE, OP_CONCAT, OP_MEAN, OP_SUM, OP_MAX, OP_MATMUL,
+    OP_ZEROS_LIKE, OP_ONES_LIKE, OP_ANY, OP_ALL,
 } op_kind;
 
 typedef struct op_info {
@@ -59,6 +61,12 @@ static const op_info k_ops[] = {
     {"Sum", "sum", "keras.src.ops.numpy", OP_SUM, 0},
     {"Max", "max", "keras.src.ops.numpy", OP_MAX, 0},
     {"Matmul", "matmul", "keras.src.ops.numpy", OP_MATMUL, 0},
+    /* what Keras 3's merge layers write for their masks (expand_dims, zeros_like, logical_or,
+     * concatenate, any) */
+    {"ZerosLike", "zeros_like", "keras.src.ops.numpy", OP_ZEROS_LIKE, 1},
+    {"OnesLike", "ones_like", "keras.src.ops.numpy", OP_ONES_LIKE, 1},
+    {"Any", "any", "keras.src.ops.numpy", OP_ANY, 0},
+    {"All", "all", "keras.src.ops.numpy", OP_ALL, 0},
 };
 #define N_OPS ((int)(sizeof k_ops / sizeof k_ops[0]))
 
@@ -218,7 +226,7 @@ static brain_status op_build(brain_layer *l, int n_in, const brain_shape *in, br
         }
         return set_out(l, o, rank, od, out);
     }
-    case OP_MEAN: case OP_SUM: case OP_MAX: {
+    case OP_MEAN: case OP_SUM: case OP_MAX: case OP_ANY: case OP_ALL: {
         memset(o->reduce_axis, 0, sizeof o->reduce_axis);
         if (!o->has_axis) return brain__fail(BRAIN_ERR_ARG, "op '%s' (%s): axis None reduces over the batch axis too, which "
                                              "mixes samples; not supported", l->name, o->info->snake);
@@ -287,7 +295,8 @@ static float apply_elem(const op_layer *o, const float *v)
     case OP_NOT: return v[0] == 0 ? 1.0f : 0.0f;
     case OP_CAST: return o->cast_bool ? (v[0] != 0 ? 1.0f : 0.0f) : o->cast_int ? truncf(v[0]) : v[0];
     case OP_WHERE: return v[0] != 0 ? v[1] : v[2];
-    default: return 0;
+    case OP_ONES_LIKE: return 1.0f;
+    default: return 0; /* OP_ZEROS_LIKE */
     }
 }
 
@@ -373,8 +382,9 @@ static void reduce_walk(const op_layer *o, const brain_tensor *x, float *y, cons
     }
     const op_kind k = o->info->kind;
     if (!dy) {
-        for (int64_t i = 0; i < out_size; i++) y[i] = k == OP_MAX ? -INFINITY : 0.0f;
+        for (int64_t i = 0; i < out_size; i++) y[i] = k == OP_MAX ? -INFINITY : k == OP_ALL ? 1.0f : 0.0f;
     }
+    if (dy && (k == OP_ANY || k == OP_ALL)) return; /* booleans: no gradient */
     /* max backward: the number of ties per output, then an equal share to each */
     float *ties = NULL;
     if (dy && k == OP_MAX) {
@@ -387,6 +397,8 @@ static void reduce_walk(const op_layer *o, const brain_tensor *x, float *y, cons
             const float v = x->data[e];
             if (!dy) {
                 if (k == OP_MAX) { if (v > y[off] || isnan(v)) y[off] = v; }
+                else if (k == OP_ANY) { if (v != 0) y[off] = 1.0f; }
+                else if (k == OP_ALL) { if (v == 0) y[off] = 0.0f; }
                 else y[off] += v;
             } else if (k == OP_MAX) {
                 if (v == y[off]) {
@@ -436,7 +448,7 @@ static void op_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const bra
         }
         return;
     }
-    case OP_MEAN: case OP_SUM: case OP_MAX:
+    case OP_MEAN: case OP_SUM: case OP_MAX: case OP_ANY: case OP_ALL:
         reduce_walk(o, in[0], out->data, NULL, NULL, out->size);
         return;
     case OP_MATMUL: {
@@ -480,7 +492,7 @@ static void op_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const br
         }
         return;
     }
-    case OP_MEAN: case OP_SUM: case OP_MAX:
+    case OP_MEAN: case OP_SUM: case OP_MAX: case OP_ANY: case OP_ALL:
         if (din[0]) reduce_walk(o, in[0], (float *)out->data, dout->data, din[0]->data, out->size);
         return;
     case OP_MATMUL: {
@@ -514,7 +526,9 @@ static brain_status op_get_config(const brain_layer *l, cJSON *cfg)
     case OP_EXPAND_DIMS: case OP_SQUEEZE: case OP_CONCAT: return add_axis(cfg, "axis", o);
     case OP_RESHAPE: return brain__cfg_add_ints(cfg, "newshape", o->n_newshape, o->newshape);
     case OP_TRANSPOSE: return brain__cfg_add_ints(cfg, "axes", o->n_axes, o->axes);
-    case OP_MEAN: case OP_SUM: case OP_MAX: {
+    case OP_ZEROS_LIKE: case OP_ONES_LIKE:
+        return o->dtype[0] ? brain__cfg_add_string(cfg, "dtype", o->dtype) : brain__cfg_add_null(cfg, "dtype");
+    case OP_MEAN: case OP_SUM: case OP_MAX: case OP_ANY: case OP_ALL: {
         brain_status s = add_axis(cfg, "axis", o);
         if (!s) s = brain__cfg_add_bool(cfg, "keepdims", o->keepdims);
         if (!s && o->info->kind == OP_MAX) s = brain__cfg_add_null(cfg, "initial");
@@ -632,7 +646,7 @@ brain_status brain__op_from_entry(const cJSON *e, const char *file, brain_layer 
     if (which < 0)
         return brain__fail(BRAIN_ERR_FORMAT, "%s: op '%.64s' is keras.ops %.64s, which this library does not have (it has "
                            "add, subtract, multiply, divide, equal, not_equal, logical_and/or/not, cast, where, expand_dims, "
-                           "squeeze, reshape, transpose, concatenate, mean, sum, max, matmul)", file, name, cls);
+                           "squeeze, reshape, transpose, concatenate, mean, sum, max, any, all, matmul, zeros_like, ones_like)", file, name, cls);
     const op_info *info = &k_ops[which];
     op_layer *o = (op_layer *)brain__layer_new(vt_of(which), sizeof(op_layer), NULL);
     if (!o) return BRAIN_ERR_NOMEM;
@@ -699,7 +713,12 @@ brain_status brain__op_from_entry(const cJSON *e, const char *file, brain_layer 
         else s = read_int_list(cfg, "axes", &o->n_axes, o->axes, file, name);
         break;
     }
-    case OP_MEAN: case OP_SUM: case OP_MAX: {
+    case OP_ZEROS_LIKE: case OP_ONES_LIKE: {
+        const cJSON *dt = cJSON_GetObjectItemCaseSensitive(cfg, "dtype");
+        if (cJSON_IsString(dt)) snprintf(o->dtype, sizeof o->dtype, "%s", dt->valuestring);
+        break;
+    }
+    case OP_MEAN: case OP_SUM: case OP_MAX: case OP_ANY: case OP_ALL: {
         s = read_axis(cfg, o, file, name);
         if (!s) s = brain__cfg_get_bool_or(cfg, "keepdims", false, &o->keepdims);
         const cJSON *init = cJSON_GetObjectItemCaseSensitive(cfg, "initial");

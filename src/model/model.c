@@ -254,7 +254,9 @@ brain_status brain__model_reserve(brain_model *m, int64_t batch)
             nd->in_mask_cap = n_mask;
         }
         if (!s && nd->layer->vt->reserve) s = nd->layer->vt->reserve(nd->layer, batch);
-        if (!s && nd->layer->mask_rule == BRAIN_MASK_MAKE) { /* one byte per step: the output without its last axis */
+        brain_mask_rule rule = nd->layer->mask_rule;
+        if (!s && (rule == BRAIN_MASK_MAKE || rule == BRAIN_MASK_ANY)) {
+            /* one byte per step: the output without its last axis */
             const brain_shape *o = &nd->layer->out_shape;
             int64_t n_mask = batch * brain__shape_size(o) / o->dims[o->ndim - 1];
             uint8_t *p = realloc(nd->mask_buf, (size_t)n_mask);
@@ -304,6 +306,27 @@ static const uint8_t *input_mask(brain_model *m, brain_node *nd, int64_t batch)
     return nd->in_port[0] == 0 ? m->nodes[nd->in[0]].mask : NULL;
 }
 
+/* Keras 3's merge-layer masks (Merge.compute_mask, Concatenate.compute_mask on the last axis):
+ * the OR of the inputs' masks when every input has one, else none (Concatenate's all-ones mask
+ * for an unmasked input keeps every step, the same).  A mask with another number of steps than
+ * the output (a broadcast input) counts as none. */
+static const uint8_t *merge_masks(brain_model *m, brain_node *nd, int64_t batch)
+{
+    const brain_shape *o = &nd->shape;
+    const int64_t steps = batch * brain__shape_size(o) / o->dims[o->ndim - 1];
+    for (int k = 0; k < nd->n_in; k++) {
+        const brain_node *src = &m->nodes[nd->in[k]];
+        if (nd->in_port[k] != 0 || !src->mask) return NULL;
+        if (batch * brain__shape_size(&src->shape) / src->shape.dims[src->shape.ndim - 1] != steps) return NULL;
+    }
+    memset(nd->mask_buf, 0, (size_t)steps);
+    for (int k = 0; k < nd->n_in; k++) {
+        const uint8_t *mk = m->nodes[nd->in[k]].mask;
+        for (int64_t i = 0; i < steps; i++) nd->mask_buf[i] |= mk[i];
+    }
+    return nd->mask_buf;
+}
+
 /* Forward over the graph; the inputs' rows (all equal) may exceed the reserved capacity. */
 brain_status brain__model_forward_multi(brain_model *m, int n_x, const brain_tensor *const *xs, bool training)
 {
@@ -335,6 +358,7 @@ brain_status brain__model_forward_multi(brain_model *m, int n_x, const brain_ten
         brain_mask_rule rule = nd->layer->mask_rule;
         if (rule == BRAIN_MASK_MAKE) nd->layer->vt->compute_mask(nd->layer, ins[0], nd->mask_buf);
         nd->mask = rule == BRAIN_MASK_MAKE ? nd->mask_buf : rule == BRAIN_MASK_PASS ? ctx.mask : NULL;
+        if (rule == BRAIN_MASK_ANY) nd->mask = merge_masks(m, nd, batch);
     }
     m->last_batch = batch;
     m->last_training = training;
