@@ -941,6 +941,34 @@ brain_sym brain_sym_output(brain_sym s, int k);
 /* layer(xs, mask=mask): the mask (any tensor of the shape of the first input without its last
  * axis; nonzero = keep) replaces the mask the first input carries, as Keras's mask= keyword. */
 brain_sym brain_apply_masked(brain_layer *layer, int n, const brain_sym *xs, brain_sym mask);
+
+/* ReLU(max_value, negative_slope, threshold) as keras.layers.ReLU: y = min(x, max_value) for
+ * x > threshold, negative_slope·(x − threshold) otherwise.  Defaults: no cap, 0, 0. */
+typedef struct brain_relu_options {
+    float max_value; bool has_max_value;    /* MobileNet's ReLU(6.) */
+    float negative_slope;
+    float threshold;
+    const char *name;
+} brain_relu_options;
+brain_layer *brain_relu(const brain_relu_options *opt);
+/* ZeroPadding2D(((top, bottom), (left, right))) and Cropping2D(((top, bottom), (left, right))) on
+ * (H, W, C) images. */
+brain_layer *brain_zero_padding2d(int64_t top, int64_t bottom, int64_t left, int64_t right, const brain_layer_options *opt);
+brain_layer *brain_cropping2d(int64_t top, int64_t bottom, int64_t left, int64_t right, const brain_layer_options *opt);
+/* DepthwiseConv2D((kh, kw)): kernel (kh, kw, C, depth_multiplier), bias (C·depth_multiplier,);
+ * output channel c·depth_multiplier + m.  Options as brain_conv_options (zero = Keras default). */
+typedef struct brain_depthwise_conv_options {
+    int64_t strides[2];
+    brain_padding padding;                  /* default valid */
+    int64_t dilation_rate[2];
+    int64_t depth_multiplier;               /* default 1 */
+    brain_activation_kind activation;       /* default linear */
+    brain_flag use_bias;                    /* default on */
+    brain_initializer_kind depthwise_initializer, bias_initializer; /* glorot_uniform, zeros */
+    brain_regularizer depthwise_regularizer, bias_regularizer;
+    const char *name;
+} brain_depthwise_conv_options;
+brain_layer *brain_depthwise_conv2d(int64_t kh, int64_t kw, const brain_depthwise_conv_options *opt);
 /* Global pooling with Keras's keyword arguments: rank 1 (GlobalAveragePooling1D) or 2
  * (GlobalAveragePooling2D, GlobalMaxPooling2D with is_max); keepdims keeps the pooled axes
  * as 1 ((1, 1, C) or (1, C)), as squeeze-and-excitation blocks use it. */

@@ -1,0 +1,114 @@
+/* test_applications.c — Keras applications and the layers they need, against files real Keras 3
+ * wrote (tools/keras_applications.py, tests/keras_files/apps/): predictions within 1e-5 of
+ * Keras's in .keras and legacy .h5, gradient checks of every new layer through a loaded model,
+ * and the models saved back (BRAIN_EXPORT_DIR: for the script's "check", which loads them in
+ * Keras).  The full-size models are read from $BRAIN_APPS_DIR when it is set (the script's
+ * "large" mode writes them), and skipped otherwise. */
+#include "brain.h"
+#include "check.h"
+#include "gradcheck.h"
+#include "internal.h"
+#include "keras_diff.h"
+#include <unistd.h>
+
+#define APPS DIR "apps/"
+
+/* saved by this library, loaded again: the same predictions on x; a copy for Keras to load */
+static void save_back(const char *file, brain_tensor *x, const char *name)
+{
+    brain_model *m = NULL, *back = NULL;
+    CHECK_OK(brain_load_model(file, &m, &(brain_load_options){ .compile = BRAIN_OFF }));
+    if (!m) return;
+    const char *dir = getenv("BRAIN_EXPORT_DIR");
+    char path[512];
+    if (dir && *dir) snprintf(path, sizeof path, "%s/brain_%s.keras", dir, name);
+    else snprintf(path, sizeof path, "/tmp/brain_apps_%d_%s.keras", (int)getpid(), name);
+    CHECK_OK(brain_save(m, path));
+    CHECK_OK(brain_load_model(path, &back, &(brain_load_options){ .compile = BRAIN_OFF }));
+    if (back) {
+        brain_tensor *a = NULL, *b = NULL;
+        CHECK_OK(brain_predict(m, x, &(brain_eval_options){ .verbose = BRAIN_SILENT }, &a));
+        CHECK_OK(brain_predict(back, x, &(brain_eval_options){ .verbose = BRAIN_SILENT }, &b));
+        CHECK(a && b && a->size == b->size && !memcmp(a->data, b->data, sizeof(float) * (size_t)a->size));
+        brain_tensor_free(a);
+        brain_tensor_free(b);
+    }
+    if (!dir || !*dir) remove(path);
+    brain_model_free(back);
+    brain_model_free(m);
+}
+
+static void golden(const char *name, bool legacy, double tol)
+{
+    char file[256], json[256];
+    snprintf(json, sizeof json, APPS "%s.json", name);
+    snprintf(file, sizeof file, APPS "%s.keras", name);
+    CHECK_MSG(keras_diff_abs(file, json) <= tol, "%s", file);
+    if (legacy) {
+        snprintf(file, sizeof file, APPS "%s.h5", name);
+        CHECK_MSG(keras_diff_abs(file, json) <= tol, "%s", file);
+    }
+    cJSON *j = read_json(json);
+    if (j) {
+        brain_tensor *x = tensor_from(cJSON_GetObjectItem(j, "x_shape"), cJSON_GetObjectItem(j, "x"));
+        snprintf(file, sizeof file, APPS "%s.keras", name);
+        save_back(file, x, name);
+        brain_tensor_free(x);
+        cJSON_Delete(j);
+    }
+}
+
+/* every new layer's backward (ZeroPadding2D, Cropping2D, DepthwiseConv2D with multiplier,
+ * strides, dilation, same/valid, no bias, a fused activation, ReLU's options) */
+static void layer_gradients(void)
+{
+    brain_model *m = NULL;
+    CHECK_OK(brain_load_model(APPS "layer_zoo.keras", &m, &(brain_load_options){ .compile = BRAIN_OFF }));
+    brain_tensor *x = gc_random(4, (int64_t[]){ 2, 9, 8, 3 }, 7, -1, 1);
+    if (m) CHECK(gradcheck_model("layer zoo", m, x, true, 1e-3, 2e-3, 1e-2) == 0);
+    brain_model_free(m);
+    brain_tensor_free(x);
+    /* in C: options and errors */
+    CHECK(brain_relu(&(brain_relu_options){ .has_max_value = true, .max_value = -1 }) == NULL &&
+          strstr(brain_last_error(), "max_value"));
+    CHECK(brain_zero_padding2d(-1, 0, 0, 0, NULL) == NULL && strstr(brain_last_error(), ">= 0"));
+    brain_model *s = brain_sequential(NULL);
+    brain_model_add(s, brain_input(BRAIN_SHAPE(4, 4, 2)));
+    brain_model_add(s, brain_cropping2d(2, 2, 0, 0, &(brain_layer_options){ .name = "cut" }));
+    CHECK_FAILS(brain_model_build(s), "'cut'");
+    brain_model_free(s);
+    s = brain_sequential(NULL);
+    brain_model_add(s, brain_input(BRAIN_SHAPE(5, 5, 2)));
+    brain_model_add(s, brain_depthwise_conv2d(3, 3, &(brain_depthwise_conv_options){ .depth_multiplier = 3, .strides = {2} }));
+    CHECK_OK(brain_model_build(s));
+    CHECK(brain_model_output_shape(s).dims[0] == 2 && brain_model_output_shape(s).dims[2] == 6);
+    brain_model_free(s);
+}
+
+static void large(void)
+{
+    const char *dir = getenv("BRAIN_APPS_DIR");
+    if (!dir || !*dir) {
+        printf("BRAIN_APPS_DIR not set: the full-size models are skipped (tools/keras_applications.py large DIR)\n");
+        return;
+    }
+    const char *names[] = { "mobilenet_v2_100_224" };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char file[512], json[512];
+        snprintf(file, sizeof file, "%s/%s.keras", dir, names[i]);
+        snprintf(json, sizeof json, "%s/%s.json", dir, names[i]);
+        if (access(file, R_OK)) { printf("%s absent: skipped\n", file); continue; }
+        CHECK_MSG(keras_diff_abs(file, json) <= 1e-5, "%s", file);
+        snprintf(file, sizeof file, "%s/%s.h5", dir, names[i]);
+        if (!access(file, R_OK)) CHECK_MSG(keras_diff_abs(file, json) <= 1e-5, "%s", file);
+    }
+}
+
+int main(void)
+{
+    golden("layer_zoo", true, 1e-5);
+    layer_gradients();
+    golden("mobilenet_v2_035", false, 1e-5);
+    large();
+    return check_summary("test_applications");
+}

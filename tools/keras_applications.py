@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Keras applications (and the layers they need) for brain's tests, built by real Keras 3 with
+weights=None at small input sizes.
+
+    KERAS_BACKEND=jax /tmp/kerasenv/bin/python tools/keras_applications.py write
+        writes tests/keras_files/apps/<name>.keras (and <name>.h5, the legacy format, where
+        marked) and <name>.json: the input x and Keras's predictions y (the format of
+        tools/keras_golden_models.py).  These small files are committed and always tested.
+    KERAS_BACKEND=jax /tmp/kerasenv/bin/python tools/keras_applications.py large DIR
+        writes the full-size models (MobileNetV2 alpha 1.0 at 224x224, ...) into DIR; the test
+        reads them from $BRAIN_APPS_DIR and skips them when it is not set.
+    BRAIN_EXPORT_DIR=/tmp/apps build/test_applications
+    KERAS_BACKEND=jax /tmp/kerasenv/bin/python tools/keras_applications.py check /tmp/apps
+        loads in Keras every brain_<name>.keras that brain saved back and compares its
+        predictions with Keras's own file's.
+"""
+import json
+import os
+import sys
+
+os.environ.setdefault("KERAS_BACKEND", "jax")
+import numpy as np  # noqa: E402
+import keras  # noqa: E402
+from keras import layers  # noqa: E402
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "keras_files", "apps")
+
+
+def rnd(shape, seed, lo=-1.0, hi=1.0):
+    return np.random.default_rng(seed).uniform(lo, hi, size=shape).astype("float32")
+
+
+def randomize(m, seed):
+    """weights=None leaves BatchNormalization's moving statistics at 0 and 1, which would hide
+    mistakes in their use: give every weight random values (variances positive)."""
+    rng = np.random.default_rng(seed)
+    for w in m.weights:
+        v = rng.normal(0, 0.3, size=w.shape).astype("float32")
+        if "variance" in w.path:
+            v = rng.uniform(0.5, 1.5, size=w.shape).astype("float32")
+        w.assign(v)
+
+
+def layer_zoo():
+    """Each new layer with its options, in one functional model."""
+    inp = keras.Input((9, 8, 3), name="img")
+    a = layers.ZeroPadding2D(((1, 2), (0, 1)), name="pad")(inp)                    # (12, 9, 3)
+    a = layers.DepthwiseConv2D(3, strides=2, padding="valid", depth_multiplier=2, name="dw_s2")(a)
+    a = layers.ReLU(max_value=6.0, name="relu6")(a)
+    b = layers.DepthwiseConv2D((3, 2), padding="same", dilation_rate=(2, 1), activation="tanh", name="dw_dil")(inp)
+    b = layers.ReLU(negative_slope=0.1, threshold=0.2, name="relu_leaky")(b)
+    b = layers.Cropping2D(((1, 2), (2, 1)), name="crop")(b)                          # (6, 5, 3)
+    b = layers.DepthwiseConv2D(2, padding="same", strides=2, use_bias=False, name="dw_same_s2")(b)
+    a = layers.GlobalAveragePooling2D(name="ga")(a)
+    b = layers.GlobalAveragePooling2D(keepdims=True, name="gb")(b)
+    b = layers.Flatten(name="fb")(b)
+    c = layers.Concatenate(name="cat")([a, b])
+    out = layers.Dense(4, activation="softmax", name="out")(layers.ReLU(name="relu_plain")(c))
+    m = keras.Model(inp, out, name="layer_zoo")
+    randomize(m, 1)
+    return m, rnd((3, 9, 8, 3), 2)
+
+
+def mobilenet_v2_035():
+    m = keras.applications.MobileNetV2(input_shape=(32, 32, 3), alpha=0.35, weights=None, classes=10)
+    randomize(m, 3)
+    return m, rnd((2, 32, 32, 3), 4)
+
+
+SMALL = [("layer_zoo", layer_zoo, True), ("mobilenet_v2_035", mobilenet_v2_035, False)]
+
+
+def large_models():
+    return [("mobilenet_v2_100_224", lambda: (keras.applications.MobileNetV2(weights=None), rnd((1, 224, 224, 3), 5)))]
+
+
+def save(out, name, m, x, legacy):
+    m.save(os.path.join(out, name + ".keras"))
+    if legacy:
+        m.save(os.path.join(out, name + ".h5"))
+    y = m.predict(x, verbose=0)
+    ys = y if isinstance(y, (list, tuple)) else [y]
+    info = {"keras_version": keras.__version__, "x_shape": list(x.shape), "x": x.ravel().tolist(),
+            "y": [np.asarray(v).ravel().tolist() for v in ys]}
+    with open(os.path.join(out, name + ".json"), "w") as f:
+        json.dump(info, f)
+    print(f"{name}: {m.count_params()} parameters")
+
+
+def check(export_dir):
+    worst = 0.0
+    for fn in sorted(os.listdir(export_dir)):
+        if not (fn.startswith("brain_") and fn.endswith(".keras")):
+            continue
+        name = fn[len("brain_"):-len(".keras")]
+        info = json.load(open(os.path.join(OUT, name + ".json")))
+        x = np.asarray(info["x"], dtype="float32").reshape(info["x_shape"])
+        ours = keras.saving.load_model(os.path.join(export_dir, fn))
+        d = float(np.max(np.abs(ours.predict(x, verbose=0) - np.asarray(info["y"][0]).reshape(-1, *ours.output_shape[1:]))))
+        worst = max(worst, d)
+        print(f"{fn:36s} Keras loads brain's file: max |keras(brain's file) - keras(own file)| = {d:.3g}")
+    assert worst <= 1e-5, worst
+
+
+if __name__ == "__main__":
+    keras.utils.set_random_seed(0)
+    what = sys.argv[1] if len(sys.argv) > 1 else "write"
+    if what == "write":
+        os.makedirs(OUT, exist_ok=True)
+        only = set(sys.argv[2:])
+        for name, make, legacy in SMALL:
+            if not only or name in only:
+                save(OUT, name, *make(), legacy)
+    elif what == "large":
+        os.makedirs(sys.argv[2], exist_ok=True)
+        for name, make in large_models():
+            save(sys.argv[2], name, *make(), True)
+    elif what == "check":
+        check(sys.argv[2])
