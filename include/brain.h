@@ -969,6 +969,17 @@ typedef struct brain_depthwise_conv_options {
     const char *name;
 } brain_depthwise_conv_options;
 brain_layer *brain_depthwise_conv2d(int64_t kh, int64_t kw, const brain_depthwise_conv_options *opt);
+/* UpSampling2D(size, interpolation): (H, W, C) -> (size[0]·H, size[1]·W, C); size 0 = 2
+ * ({s} alone = (s, s)); nearest by default, bilinear as Keras (jax.image.resize, half-pixel). */
+typedef struct brain_upsampling2d_options {
+    int64_t size[2];
+    bool bilinear;
+    const char *name;
+} brain_upsampling2d_options;
+brain_layer *brain_upsampling2d(const brain_upsampling2d_options *opt);
+/* Conv2DTranspose(filters, (kh, kw)): kernel (kh, kw, filters, in_channels), bias (filters,);
+ * output n·s ("same") or (n − 1)·s + max(k, s) ("valid") per axis, as Keras (output_padding None). */
+brain_layer *brain_conv2d_transpose(int64_t filters, int64_t kh, int64_t kw, const brain_conv_options *opt);
 /* Global pooling with Keras's keyword arguments: rank 1 (GlobalAveragePooling1D) or 2
  * (GlobalAveragePooling2D, GlobalMaxPooling2D with is_max); keepdims keeps the pooled axes
  * as 1 ((1, 1, C) or (1, C)), as squeeze-and-excitation blocks use it. */

@@ -68,6 +68,13 @@ static void layer_gradients(void)
     if (m) CHECK(gradcheck_model("layer zoo", m, x, true, 1e-3, 2e-3, 1e-2) == 0);
     brain_model_free(m);
     brain_tensor_free(x);
+    /* UpSampling2D nearest/bilinear, Conv2DTranspose same/valid/strides/no bias/relu */
+    m = NULL;
+    CHECK_OK(brain_load_model(APPS "layer_zoo2.keras", &m, &(brain_load_options){ .compile = BRAIN_OFF }));
+    x = gc_random(4, (int64_t[]){ 2, 5, 4, 2 }, 8, -1, 1);
+    if (m) CHECK(gradcheck_model("layer zoo 2", m, x, true, 1e-3, 2e-3, 1e-2) == 0);
+    brain_model_free(m);
+    brain_tensor_free(x);
     /* in C: options and errors */
     CHECK(brain_relu(&(brain_relu_options){ .has_max_value = true, .max_value = -1 }) == NULL &&
           strstr(brain_last_error(), "max_value"));
@@ -107,7 +114,9 @@ static void large(void)
 int main(void)
 {
     golden("layer_zoo", true, 1e-5);
+    golden("layer_zoo2", true, 1e-5);
     layer_gradients();
+    golden("unet_small", true, 1e-5);
     golden("mobilenet_v2_035", false, 1e-5);
     large();
     return check_summary("test_applications");

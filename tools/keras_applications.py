@@ -61,13 +61,49 @@ def layer_zoo():
     return m, rnd((3, 9, 8, 3), 2)
 
 
+def layer_zoo2():
+    """UpSampling2D (nearest, bilinear) and Conv2DTranspose (same, valid, strides, activation)."""
+    inp = keras.Input((5, 4, 2), name="img")
+    a = layers.UpSampling2D(name="up_nearest")(inp)                                    # (10, 8, 2)
+    a = layers.Conv2DTranspose(3, 3, strides=2, padding="same", activation="relu", name="tc_same_s2")(a)  # (20, 16, 3)
+    b = layers.UpSampling2D((2, 3), interpolation="bilinear", name="up_bilinear")(inp)  # (10, 12, 2)
+    b = layers.Conv2DTranspose(2, (2, 3), padding="valid", name="tc_valid")(b)          # (11, 14, 2)
+    c = layers.Conv2DTranspose(4, 3, strides=(2, 1), padding="valid", use_bias=False, name="tc_valid_s2")(inp)  # (11, 6, 4)
+    d = layers.Conv2DTranspose(2, 4, strides=3, padding="same", name="tc_same_k4s3")(inp)  # (15, 12, 2)
+    pool = [layers.GlobalAveragePooling2D(name=f"g{i}")(t) for i, t in enumerate((a, b, c, d))]
+    out = layers.Dense(3, name="out")(layers.Concatenate(name="cat")(pool))
+    m = keras.Model(inp, out, name="layer_zoo2")
+    randomize(m, 5)
+    return m, rnd((2, 5, 4, 2), 6)
+
+
+def unet_small():
+    """A small U-Net for segmentation: two levels down (Conv2D + MaxPooling2D), up with a
+    Conv2DTranspose and an UpSampling2D, skip connections by Concatenate, per-pixel sigmoid."""
+    inp = keras.Input((16, 16, 3), name="image")
+    c1 = layers.Conv2D(8, 3, padding="same", activation="relu", name="c1")(inp)
+    p1 = layers.MaxPooling2D(name="p1")(c1)
+    c2 = layers.Conv2D(16, 3, padding="same", activation="relu", name="c2")(p1)
+    p2 = layers.MaxPooling2D(name="p2")(c2)
+    b = layers.Conv2D(32, 3, padding="same", activation="relu", name="bottleneck")(p2)
+    u2 = layers.Conv2DTranspose(16, 2, strides=2, padding="same", name="up2")(b)
+    m2 = layers.Conv2D(16, 3, padding="same", activation="relu", name="m2")(layers.Concatenate(name="skip2")([u2, c2]))
+    u1 = layers.UpSampling2D(interpolation="bilinear", name="up1")(m2)
+    m1 = layers.Conv2D(8, 3, padding="same", activation="relu", name="m1")(layers.Concatenate(name="skip1")([u1, c1]))
+    out = layers.Conv2D(1, 1, activation="sigmoid", name="mask")(m1)
+    m = keras.Model(inp, out, name="unet_small")
+    randomize(m, 7)
+    return m, rnd((2, 16, 16, 3), 8)
+
+
 def mobilenet_v2_035():
     m = keras.applications.MobileNetV2(input_shape=(32, 32, 3), alpha=0.35, weights=None, classes=10)
     randomize(m, 3)
     return m, rnd((2, 32, 32, 3), 4)
 
 
-SMALL = [("layer_zoo", layer_zoo, True), ("mobilenet_v2_035", mobilenet_v2_035, False)]
+SMALL = [("layer_zoo", layer_zoo, True), ("layer_zoo2", layer_zoo2, True), ("unet_small", unet_small, True),
+         ("mobilenet_v2_035", mobilenet_v2_035, False)]
 
 
 def large_models():
