@@ -191,6 +191,10 @@ brain_layer *brain_dense(int64_t units, const brain_dense_options *opt);
 typedef struct brain_dropout_options {
     uint64_t seed; bool has_seed;           /* default: drawn from the model's generator */
     const char *name;
+    /* Keras's noise_shape without the batch axis (noise_ndim = the input's rank per sample):
+     * one draw per cell of it, shared along the axes where it is 1 (EfficientNet's (None, 1, 1, 1)
+     * drops whole samples); 0 in an entry = that axis of the input.  noise_ndim 0 = no noise_shape. */
+    int noise_ndim; int64_t noise_shape[BRAIN_MAX_DIMS];
 } brain_dropout_options;
 brain_layer *brain_dropout(float rate, const brain_dropout_options *opt);
 
@@ -980,6 +984,14 @@ brain_layer *brain_upsampling2d(const brain_upsampling2d_options *opt);
 /* Conv2DTranspose(filters, (kh, kw)): kernel (kh, kw, filters, in_channels), bias (filters,);
  * output n·s ("same") or (n − 1)·s + max(k, s) ("valid") per axis, as Keras (output_padding None). */
 brain_layer *brain_conv2d_transpose(int64_t filters, int64_t kh, int64_t kw, const brain_conv_options *opt);
+/* Rescaling(scale, offset): y = x·scale + offset; n_scale / n_offset values (0 = the defaults
+ * 1 and 0; 1 = one number; else one per channel of the last axis, at most 64). */
+typedef struct brain_rescaling_options {
+    int n_scale; float scale[64];
+    int n_offset; float offset[64];
+    const char *name;
+} brain_rescaling_options;
+brain_layer *brain_rescaling(const brain_rescaling_options *opt);
 /* Global pooling with Keras's keyword arguments: rank 1 (GlobalAveragePooling1D) or 2
  * (GlobalAveragePooling2D, GlobalMaxPooling2D with is_max); keepdims keeps the pooled axes
  * as 1 ((1, 1, C) or (1, C)), as squeeze-and-excitation blocks use it. */

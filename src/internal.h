@@ -193,6 +193,11 @@ void brain__shape_str(const brain_shape *s, char *buf, size_t cap);
  * shape); the config of a merge layer without members of its own; from_config through its
  * constructor (reads "name"). */
 brain_status brain__merge_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out, int min_in, int max_in);
+/* Add / Multiply: inputs of one rank broadcast per axis (equal or 1); whether a built layer
+ * broadcasts, and the per-sample index into input shape `in` of output element j. */
+brain_status brain__merge_build_broadcast(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out);
+bool brain__merge_is_broadcast(const brain_layer *l);
+int64_t brain__bcast_index(const brain_shape *in, const brain_shape *out, int64_t j);
 brain_status brain__merge_get_config(const brain_layer *l, struct cJSON *cfg);
 brain_layer *brain__merge_from_config(const struct cJSON *cfg, brain_layer *(*make)(const brain_layer_options *),
                                       const char *class_name);

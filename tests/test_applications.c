@@ -75,6 +75,33 @@ static void layer_gradients(void)
     if (m) CHECK(gradcheck_model("layer zoo 2", m, x, true, 1e-3, 2e-3, 1e-2) == 0);
     brain_model_free(m);
     brain_tensor_free(x);
+    /* Rescaling, Multiply and Add broadcasting (Dropout's noise_shape is identity at inference;
+     * its training masks below) */
+    m = NULL;
+    CHECK_OK(brain_load_model(APPS "layer_zoo3.keras", &m, &(brain_load_options){ .compile = BRAIN_OFF }));
+    x = gc_random(4, (int64_t[]){ 2, 6, 5, 3 }, 9, 0, 255);
+    if (m) CHECK(gradcheck_model("layer zoo 3", m, x, false, 1e-2, 2e-3, 1e-2) == 0);
+    brain_model_free(m);
+    brain_tensor_free(x);
+    /* Dropout(noise_shape=(None, 1, 1, 1)) in training drops whole samples or keeps them whole */
+    brain_model *d = brain_sequential(NULL);
+    brain_model_add(d, brain_input(BRAIN_SHAPE(3, 2, 2)));
+    brain_model_add(d, brain_dropout(0.5f, &(brain_dropout_options){ .noise_ndim = 3, .noise_shape = {1, 1, 1} }));
+    CHECK_OK(brain_model_build(d));
+    brain_tensor *ones = brain_tensor_new(4, (int64_t[]){ 64, 3, 2, 2 });
+    for (int64_t i = 0; i < ones->size; i++) ones->data[i] = 1.0f;
+    CHECK_OK(brain__model_forward(d, ones, true));
+    const brain_tensor *y = brain__model_output(d);
+    int whole = 0, dropped = 0;
+    for (int64_t b = 0; b < 64; b++) {
+        bool same = true;
+        for (int64_t j = 1; j < 12; j++) same &= y->data[b * 12 + j] == y->data[b * 12];
+        whole += same;
+        dropped += y->data[b * 12] == 0.0f;
+    }
+    CHECK(whole == 64 && dropped > 10 && dropped < 54);
+    brain_tensor_free(ones);
+    brain_model_free(d);
     /* in C: options and errors */
     CHECK(brain_relu(&(brain_relu_options){ .has_max_value = true, .max_value = -1 }) == NULL &&
           strstr(brain_last_error(), "max_value"));
@@ -115,6 +142,7 @@ int main(void)
 {
     golden("layer_zoo", true, 1e-5);
     golden("layer_zoo2", true, 1e-5);
+    golden("layer_zoo3", true, 1e-5);
     layer_gradients();
     golden("unet_small", true, 1e-5);
     golden("mobilenet_v2_035", false, 1e-5);

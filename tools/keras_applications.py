@@ -77,6 +77,26 @@ def layer_zoo2():
     return m, rnd((2, 5, 4, 2), 6)
 
 
+def layer_zoo3():
+    """Rescaling (a number, per channel), squeeze-and-excitation (Multiply broadcasting
+    (H, W, C) by (1, 1, C)), Add broadcasting, Dropout with noise_shape (identity here)."""
+    inp = keras.Input((6, 5, 3), name="img")
+    x = layers.Rescaling(1.0 / 127.5, offset=-1.0, name="scale")(inp)
+    x = layers.Rescaling([0.5, 2.0, -1.0], offset=[0.1, 0.0, 0.2], name="per_channel")(x)
+    x = layers.Conv2D(4, 3, padding="same", name="conv")(x)
+    se = layers.GlobalAveragePooling2D(keepdims=True, name="se_pool")(x)
+    se = layers.Conv2D(2, 1, activation="relu", name="se_reduce")(se)
+    se = layers.Conv2D(4, 1, activation="sigmoid", name="se_expand")(se)
+    x = layers.Multiply(name="excite")([x, se])
+    row = layers.Conv2D(4, (6, 1), name="row")(x)                            # (1, 5, 4)
+    x = layers.Add(name="add_bcast")([x, row])
+    x = layers.Dropout(0.3, noise_shape=(None, 1, 1, 1), name="drop_sample")(x)
+    out = layers.Dense(2, name="out")(layers.GlobalAveragePooling2D(name="pool")(x))
+    m = keras.Model(inp, out, name="layer_zoo3")
+    randomize(m, 9)
+    return m, rnd((2, 6, 5, 3), 10, 0, 255)
+
+
 def unet_small():
     """A small U-Net for segmentation: two levels down (Conv2D + MaxPooling2D), up with a
     Conv2DTranspose and an UpSampling2D, skip connections by Concatenate, per-pixel sigmoid."""
@@ -102,7 +122,8 @@ def mobilenet_v2_035():
     return m, rnd((2, 32, 32, 3), 4)
 
 
-SMALL = [("layer_zoo", layer_zoo, True), ("layer_zoo2", layer_zoo2, True), ("unet_small", unet_small, True),
+SMALL = [("layer_zoo", layer_zoo, True), ("layer_zoo2", layer_zoo2, True), ("layer_zoo3", layer_zoo3, True),
+         ("unet_small", unet_small, True),
          ("mobilenet_v2_035", mobilenet_v2_035, False)]
 
 
