@@ -992,6 +992,19 @@ typedef struct brain_rescaling_options {
     const char *name;
 } brain_rescaling_options;
 brain_layer *brain_rescaling(const brain_rescaling_options *opt);
+/* Normalization over the last axis: y = (x − mean) / max(√variance, 1e-7) (invert: the reverse).
+ * n_const 0: mean and variance are the layer's non-trainable weights (mean, variance, count as
+ * Keras saves them), set by brain_normalization_adapt; else n_const given values (1 or one per
+ * channel). */
+typedef struct brain_normalization_options {
+    int n_const; float mean[64], variance[64];
+    bool invert;
+    const char *name;
+} brain_normalization_options;
+brain_layer *brain_normalization(const brain_normalization_options *opt);
+/* Keras's adapt(data): the per-channel mean and population variance of data (any shape ending in
+ * the channels), over every other axis.  The layer must be in a built model. */
+brain_status brain_normalization_adapt(brain_layer *l, const brain_tensor *data);
 /* Global pooling with Keras's keyword arguments: rank 1 (GlobalAveragePooling1D) or 2
  * (GlobalAveragePooling2D, GlobalMaxPooling2D with is_max); keepdims keeps the pooled axes
  * as 1 ((1, 1, C) or (1, C)), as squeeze-and-excitation blocks use it. */

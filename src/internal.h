@@ -71,6 +71,9 @@ typedef struct brain_weight {
      * own `vars`, "cell" for a recurrent cell (layers/lstm/cell/vars/N), "forward_layer/cell" for
      * Bidirectional.  N counts the layer's weights with the same path, in declaration order. */
     char path[BRAIN_NAME_MAX];
+    /* Keras stores it as an integer (Normalization's count, int64): kept here as a float, written
+     * as int64 and read from any integer dataset. */
+    bool integer;
 } brain_weight;
 
 /* ------------------------------------------------------------------ layers */

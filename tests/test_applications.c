@@ -119,6 +119,39 @@ static void layer_gradients(void)
     brain_model_free(s);
 }
 
+/* adapt() in C on Keras's data gives Keras's adapted mean and variance; gradients through the
+ * three Normalization layers */
+static void normalization_adapt(void)
+{
+    cJSON *j = read_json(APPS "layer_zoo4.json");
+    brain_model *m = NULL;
+    CHECK_OK(brain_load_model(APPS "layer_zoo4.keras", &m, &(brain_load_options){ .compile = BRAIN_OFF }));
+    if (!j || !m) { cJSON_Delete(j); brain_model_free(m); return; }
+    brain_tensor *data = tensor_from(cJSON_GetObjectItem(j, "adapt_shape"), cJSON_GetObjectItem(j, "adapt_x"));
+    brain_layer *l = brain_model_get_layer(m, "adapted");
+    float keras_mean[3], keras_var[3];
+    memcpy(keras_mean, l->weights[0]->value, sizeof keras_mean);
+    memcpy(keras_var, l->weights[1]->value, sizeof keras_var);
+    CHECK(l->weights[2]->value[0] == 0.0f && l->weights[2]->integer); /* count: an integer dataset; Keras leaves it 0 */
+    for (int c = 0; c < 3; c++) { l->weights[0]->value[c] = 0; l->weights[1]->value[c] = 1; }
+    CHECK_OK(brain_normalization_adapt(l, data));
+    int c = 0;
+    for (const cJSON *e = cJSON_GetObjectItem(j, "adapt_mean")->child; e && c < 3; e = e->next, c++)
+        CHECK_NEAR(l->weights[0]->value[c], e->valuedouble, 1e-6, 1e-6);
+    c = 0;
+    for (const cJSON *e = cJSON_GetObjectItem(j, "adapt_var")->child; e && c < 3; e = e->next, c++)
+        CHECK_NEAR(l->weights[1]->value[c], e->valuedouble, 1e-6, 1e-6);
+    for (c = 0; c < 3; c++) CHECK_NEAR(l->weights[0]->value[c], keras_mean[c], 1e-6, 1e-6);
+    for (c = 0; c < 3; c++) CHECK_NEAR(l->weights[1]->value[c], keras_var[c], 1e-6, 1e-6);
+    brain_tensor *x = gc_random(3, (int64_t[]){ 2, 4, 3 }, 10, -2, 5);
+    CHECK(gradcheck_model("normalization", m, x, false, 1e-2, 2e-3, 1e-2) == 0);
+    CHECK_FAILS(brain_normalization_adapt(brain_model_get_layer(m, "const"), data), "fixed mean");
+    brain_tensor_free(x);
+    brain_tensor_free(data);
+    brain_model_free(m);
+    cJSON_Delete(j);
+}
+
 static void large(void)
 {
     const char *dir = getenv("BRAIN_APPS_DIR");
@@ -143,6 +176,8 @@ int main(void)
     golden("layer_zoo", true, 1e-5);
     golden("layer_zoo2", true, 1e-5);
     golden("layer_zoo3", true, 1e-5);
+    golden("layer_zoo4", true, 1e-5);
+    normalization_adapt();
     layer_gradients();
     golden("unet_small", true, 1e-5);
     golden("mobilenet_v2_035", false, 1e-5);

@@ -97,6 +97,23 @@ def layer_zoo3():
     return m, rnd((2, 6, 5, 3), 10, 0, 255)
 
 
+def layer_zoo4():
+    """Normalization: adapted on data (mean, variance, count weights), with constants, inverted."""
+    data = rnd((7, 4, 3), 11, -2, 5)
+    inp = keras.Input((4, 3), name="x")
+    na = layers.Normalization(name="adapted")
+    na.adapt(data)
+    x = na(inp)
+    x = layers.Normalization(mean=[0.5, -1.0, 2.0], variance=[4.0, 0.25, 1.0], name="const")(x)
+    x = layers.Normalization(mean=1.0, variance=9.0, invert=True, name="inverted")(x)
+    out = layers.Dense(2, name="out")(layers.Flatten(name="flat")(x))
+    m = keras.Model(inp, out, name="layer_zoo4")
+    m.get_layer("out").set_weights([rnd((12, 2), 12), rnd((2,), 13)])
+    extra = {"adapt_shape": list(data.shape), "adapt_x": data.ravel().tolist(),
+             "adapt_mean": np.asarray(na.mean).ravel().tolist(), "adapt_var": np.asarray(na.variance).ravel().tolist()}
+    return m, rnd((2, 4, 3), 14, -2, 5), extra
+
+
 def unet_small():
     """A small U-Net for segmentation: two levels down (Conv2D + MaxPooling2D), up with a
     Conv2DTranspose and an UpSampling2D, skip connections by Concatenate, per-pixel sigmoid."""
@@ -123,7 +140,7 @@ def mobilenet_v2_035():
 
 
 SMALL = [("layer_zoo", layer_zoo, True), ("layer_zoo2", layer_zoo2, True), ("layer_zoo3", layer_zoo3, True),
-         ("unet_small", unet_small, True),
+         ("layer_zoo4", layer_zoo4, True), ("unet_small", unet_small, True),
          ("mobilenet_v2_035", mobilenet_v2_035, False)]
 
 
@@ -131,7 +148,7 @@ def large_models():
     return [("mobilenet_v2_100_224", lambda: (keras.applications.MobileNetV2(weights=None), rnd((1, 224, 224, 3), 5)))]
 
 
-def save(out, name, m, x, legacy):
+def save(out, name, m, x, legacy, extra=None):
     m.save(os.path.join(out, name + ".keras"))
     if legacy:
         m.save(os.path.join(out, name + ".h5"))
@@ -139,6 +156,7 @@ def save(out, name, m, x, legacy):
     ys = y if isinstance(y, (list, tuple)) else [y]
     info = {"keras_version": keras.__version__, "x_shape": list(x.shape), "x": x.ravel().tolist(),
             "y": [np.asarray(v).ravel().tolist() for v in ys]}
+    info.update(extra or {})
     with open(os.path.join(out, name + ".json"), "w") as f:
         json.dump(info, f)
     print(f"{name}: {m.count_params()} parameters")
@@ -167,7 +185,8 @@ if __name__ == "__main__":
         only = set(sys.argv[2:])
         for name, make, legacy in SMALL:
             if not only or name in only:
-                save(OUT, name, *make(), legacy)
+                r = make()
+                save(OUT, name, r[0], r[1], legacy, r[2] if len(r) > 2 else None)
     elif what == "large":
         os.makedirs(sys.argv[2], exist_ok=True)
         for name, make in large_models():

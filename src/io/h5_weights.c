@@ -185,7 +185,11 @@ static brain_status write_weights(brain_model *m, hid_t file)
                 snprintf(path, sizeof path, "/layers/%s/%s/vars", names[i], w->path);
             } else snprintf(path, sizeof path, "/layers/%s/vars", names[i]);
             g = H5Gopen2(file, path, H5P_DEFAULT);
-            if (g < 0 || write_array(g, var_index(l, j), H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, w->ndim, w->shape, w->value) < 0)
+            int64_t iv[16]; /* an integer weight (Normalization's count) as Keras writes it */
+            for (int64_t k = 0; w->integer && k < w->size && k < 16; k++) iv[k] = (int64_t)w->value[k];
+            if (w->integer && w->size > 16) s = brain__fail(BRAIN_ERR_IO, "integer weight '%s' is too large", w->name);
+            else if (g < 0 || (w->integer ? write_array(g, var_index(l, j), H5T_NATIVE_INT64, H5T_STD_I64LE, w->ndim, w->shape, iv)
+                                          : write_array(g, var_index(l, j), H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, w->ndim, w->shape, w->value)) < 0)
                 s = brain__fail(BRAIN_ERR_IO, "cannot write weight '%s' of layer '%s': %s", w->name, l->name, brain__h5_why(why));
             if (g >= 0) H5Gclose(g);
         }
@@ -357,6 +361,19 @@ brain_status brain__h5_open_checked(hid_t file, const char *path, const char *fi
     return BRAIN_OK;
 }
 
+brain_status brain__h5_read_weight(hid_t file, const char *path, const char *file_name, const char *what, const brain_weight *w)
+{
+    if (!w->integer) return brain__h5_read_floats(file, path, file_name, what, w->ndim, w->shape, w->value);
+    hid_t d;
+    brain_status s = brain__h5_open_checked(file, path, file_name, what, true, w->ndim, w->shape, &d);
+    if (s) return s;
+    char why[200];
+    if (H5Dread(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, w->value) < 0)
+        s = brain__fail(BRAIN_ERR_FORMAT, "%s: %s: '%s' cannot be read (%s)", file_name, what, path, brain__h5_why(why));
+    H5Dclose(d);
+    return s;
+}
+
 brain_status brain__h5_read_floats(hid_t file, const char *path, const char *file_name, const char *what, int ndim,
                                 const int64_t *shape, float *dst)
 {
@@ -394,7 +411,7 @@ static brain_status read_layers(brain_model *m, hid_t f, const char *file)
             }
             snprintf(path, sizeof path, "%s/%d", vars, var_index(l, j));
             snprintf(what, sizeof what, "layer '%s' weight '%s'", l->name, w->name);
-            s = brain__h5_read_floats(f, path, file, what, w->ndim, w->shape, w->value);
+            s = brain__h5_read_weight(f, path, file, what, w);
         }
     }
     free(names);

@@ -48,6 +48,8 @@ bool brain__h5_link_in_path(int64_t file, const char *path, char *at, size_t cap
 /* Opens a dataset after checking: stored inside the file, float (or integer) class, this shape. */
 brain_status brain__h5_open_checked(int64_t file, const char *path, const char *file_name, const char *what, bool integer,
                                     int ndim, const int64_t *shape, int64_t *out);
+/* A weight's dataset into w->value: float32, or any integer for an integer weight (w->integer). */
+brain_status brain__h5_read_weight(int64_t file, const char *path, const char *file_name, const char *what, const brain_weight *w);
 brain_status brain__h5_read_floats(int64_t file, const char *path, const char *file_name, const char *what, int ndim,
                                    const int64_t *shape, float *dst);
 /* Makes HDF5 silent (its errors become brain_last_error messages). */

@@ -179,7 +179,7 @@ static brain_status load_weights_group(brain_model *m, hid_t f, const char *gpat
             char dp[8500], what[300];
             snprintf(dp, sizeof dp, "%s/%s/%s", gpath, saved, w->v[j]);
             snprintf(what, sizeof what, "layer '%s' weight '%s'", l->name, l->weights[j]->name);
-            s = brain__h5_read_floats(f, dp, path, what, l->weights[j]->ndim, l->weights[j]->shape, l->weights[j]->value);
+            s = brain__h5_read_weight(f, dp, path, what, l->weights[j]);
         }
     }
     s = brain__weights_restore_on_fail(m, backup, s);
