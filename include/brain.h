@@ -577,6 +577,10 @@ brain_model *brain_sequential(const char *name);
 /* Appends a layer (the model takes ownership, also on failure; NULL reports the error that
  * made the layer constructor fail). */
 brain_status brain_model_add(brain_model *m, brain_layer *layer);
+/* Keras's Sequential.pop(): removes (and frees) the last layer; the others keep their weights.
+ * After it, brain_model_add may add layers to the built model (built at once, new weights
+ * initialised); compile again before fitting.  See docs/transfer_learning.md. */
+brain_status brain_model_pop(brain_model *m);
 /* Builds the model: shapes, weights, initialisation (done by compile/fit/summary if needed). */
 brain_status brain_model_build(brain_model *m);
 void brain_model_free(brain_model *m);

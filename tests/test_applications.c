@@ -152,6 +152,54 @@ static void normalization_adapt(void)
     cJSON_Delete(j);
 }
 
+/* pop() a loaded Sequential's head, add a new one, train: the kept layers keep their weights;
+ * a frozen BatchNormalization runs in inference mode in training (moving statistics unchanged,
+ * output = inference output), as Keras's */
+static void pop_and_freeze(void)
+{
+    brain_model *m = NULL;
+    CHECK_OK(brain_load_model(DIR "fid_gap_mask_seq.keras", &m, NULL));
+    if (!m) return;
+    CHECK(brain_model_num_layers(m) == 3);
+    brain_layer *emb = brain_model_layer(m, 0);
+    float before[40];
+    memcpy(before, emb->weights[0]->value, sizeof before);
+    CHECK_OK(brain_model_pop(m));
+    CHECK(brain_model_num_layers(m) == 2 && brain_model_output_shape(m).dims[0] == 4);
+    CHECK(!memcmp(before, emb->weights[0]->value, sizeof before));
+    CHECK_OK(brain_model_add(m, brain_dense(1, &(brain_dense_options){ .activation = BRAIN_SIGMOID, .name = "new_head" })));
+    CHECK(brain_model_output_shape(m).dims[0] == 1 && !memcmp(before, emb->weights[0]->value, sizeof before));
+    brain_layer_set_trainable(emb, false);
+    CHECK_OK(brain_compile(m, &(brain_compile_options){ .optimizer_name = "adam", .loss_name = "binary_crossentropy" }));
+    brain_tensor *x = brain_tensor_new(2, (int64_t[]){ 8, 6 }), *y = brain_tensor_new(2, (int64_t[]){ 8, 1 });
+    for (int64_t i = 0; i < x->size; i++) x->data[i] = (float)((i * 7) % 10);
+    for (int64_t i = 0; i < 8; i++) y->data[i] = (float)(i % 2);
+    float head0 = brain_model_get_layer(m, "new_head")->weights[0]->value[0];
+    CHECK_OK(brain_fit(m, x, y, &(brain_fit_options){ .epochs = 2, .batch_size = 4, .verbose = BRAIN_SILENT }, NULL));
+    CHECK(!memcmp(before, emb->weights[0]->value, sizeof before));                  /* frozen */
+    CHECK(brain_model_get_layer(m, "new_head")->weights[0]->value[0] != head0);     /* trained */
+    brain_tensor_free(x); brain_tensor_free(y);
+    brain_model_free(m);
+    /* frozen BatchNormalization */
+    brain_model *b = brain_sequential(NULL);
+    brain_model_add(b, brain_input(BRAIN_SHAPE(3)));
+    brain_model_add(b, brain_batch_normalization(NULL));
+    CHECK_OK(brain_model_build(b));
+    brain_layer *bn = brain_model_layer(b, 0);
+    brain_layer_set_trainable(bn, false);
+    brain_tensor *in = gc_random(2, (int64_t[]){ 5, 3 }, 3, 2, 4);
+    CHECK_OK(brain__model_forward(b, in, true));
+    const brain_tensor *o = brain__model_output(b);
+    float train_out[15];
+    memcpy(train_out, o->data, sizeof train_out);
+    CHECK_OK(brain__model_forward(b, in, false));
+    CHECK(!memcmp(train_out, brain__model_output(b)->data, sizeof train_out));
+    CHECK(bn->weights[2]->value[0] == 0.0f && bn->weights[3]->value[0] == 1.0f); /* moving stats unmoved */
+    brain_tensor_free(in);
+    brain_model_free(b);
+    CHECK_FAILS(brain_model_pop(NULL), "Sequential");
+}
+
 static void large(void)
 {
     const char *dir = getenv("BRAIN_APPS_DIR");
@@ -159,7 +207,8 @@ static void large(void)
         printf("BRAIN_APPS_DIR not set: the full-size models are skipped (tools/keras_applications.py large DIR)\n");
         return;
     }
-    const char *names[] = { "mobilenet_v2_100_224" };
+    const char *names[] = { "mobilenet_v2_100_224", "mobilenet_v3_small", "efficientnet_b0", "resnet50",
+                            "densenet121", "vgg16", "xception" };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char file[512], json[512];
         snprintf(file, sizeof file, "%s/%s.keras", dir, names[i]);
@@ -178,6 +227,7 @@ int main(void)
     golden("layer_zoo3", true, 1e-5);
     golden("layer_zoo4", true, 1e-5);
     normalization_adapt();
+    pop_and_freeze();
     layer_gradients();
     golden("unet_small", true, 1e-5);
     golden("mobilenet_v2_035", false, 1e-5);

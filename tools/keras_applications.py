@@ -144,8 +144,26 @@ SMALL = [("layer_zoo", layer_zoo, True), ("layer_zoo2", layer_zoo2, True), ("lay
          ("mobilenet_v2_035", mobilenet_v2_035, False)]
 
 
+def _app(fn, size, seed, **kw):
+    def make():
+        m = fn(input_shape=(size, size, 3), weights=None, **kw)
+        randomize(m, seed)
+        return m, rnd((1, size, size, 3), seed + 1, 0, 255 if kw.pop("pixels", False) else 1)
+    return make
+
+
+LARGE = ["mobilenet_v2_100_224", "mobilenet_v3_small", "efficientnet_b0", "resnet50", "densenet121", "vgg16", "xception"]
+
+
 def large_models():
-    return [("mobilenet_v2_100_224", lambda: (keras.applications.MobileNetV2(weights=None), rnd((1, 224, 224, 3), 5)))]
+    A = keras.applications
+    return [("mobilenet_v2_100_224", _app(A.MobileNetV2, 224, 20)),
+            ("mobilenet_v3_small", _app(A.MobileNetV3Small, 64, 22)),
+            ("efficientnet_b0", _app(A.EfficientNetB0, 64, 24)),
+            ("resnet50", _app(A.ResNet50, 64, 26)),
+            ("densenet121", _app(A.DenseNet121, 64, 28)),
+            ("vgg16", _app(A.VGG16, 64, 30)),
+            ("xception", _app(A.Xception, 71, 32))]
 
 
 def save(out, name, m, x, legacy, extra=None):
@@ -189,7 +207,13 @@ if __name__ == "__main__":
                 save(OUT, name, r[0], r[1], legacy, r[2] if len(r) > 2 else None)
     elif what == "large":
         os.makedirs(sys.argv[2], exist_ok=True)
+        only = set(sys.argv[3:])
         for name, make in large_models():
-            save(sys.argv[2], name, *make(), True)
+            if only and name not in only:
+                continue
+            try:
+                save(sys.argv[2], name, *make(), True)
+            except Exception as e:  # noqa: BLE001 - report and go on with the others
+                print(f"{name}: not written: {e}")
     elif what == "check":
         check(sys.argv[2])

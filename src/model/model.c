@@ -51,6 +51,78 @@ static void assign_name(brain_model *m, brain_layer *l)
     }
 }
 
+static void free_buffers(brain_model *m);
+static void assign_name(brain_model *m, brain_layer *l);
+
+/* Keras's Sequential.add on a built model (after pop()): the layer is built on the current
+ * output, gets a node, and the weights are laid out again keeping every value; only the new
+ * layer's weights are initialised.  The model must be compiled again (its output changed). */
+static brain_status add_to_built(brain_model *m, brain_layer *l)
+{
+    for (int i = 0; i < m->n_layers; i++)
+        if (l->name_given && !strcmp(m->layers[i]->name, l->name)) {
+            char nm[BRAIN_NAME_MAX];
+            strcpy(nm, l->name);
+            brain__layer_free(l);
+            return brain__fail(BRAIN_ERR_ARG, "model '%s' already has a layer named '%s'; layer names must be unique", m->name, nm);
+        }
+    brain_shape shape = m->nodes[m->n_nodes - 1].shape, out = {0};
+    brain_status s = l->vt->build(l, 1, &shape, &out);
+    if (!s && (l->n_out > 1 || out.ndim < 1 || out.ndim >= BRAIN_MAX_DIMS || brain__shape_size(&out) <= 0))
+        s = brain__fail(BRAIN_ERR_ARG, "layer '%s' (%s) cannot follow a layer of this output in a Sequential model", l->name,
+                        l->vt->class_name);
+    brain_layer **ls = s ? NULL : realloc(m->layers, sizeof *ls * (size_t)(m->n_layers + 1));
+    if (!s && !ls) s = brain__fail(BRAIN_ERR_NOMEM, "out of memory adding a layer");
+    if (ls) { m->layers = ls; m->cap_layers = m->n_layers + 1; }
+    brain_node *nodes = s ? NULL : realloc(m->nodes, sizeof *nodes * (size_t)(m->n_nodes + 1));
+    if (!s && !nodes) s = brain__fail(BRAIN_ERR_NOMEM, "out of memory adding a layer");
+    if (s) { brain__layer_free(l); return s; }
+    m->nodes = nodes;
+    l->n_in = 1;
+    l->in_shape[0] = shape;
+    l->out_shape = out;
+    l->built = true;
+    assign_name(m, l);
+    l->model = m;
+    m->layers[m->n_layers++] = l;
+    brain_node *nd = &m->nodes[m->n_nodes];
+    memset(nd, 0, sizeof *nd);
+    nd->layer = l;
+    nd->n_in = 1;
+    nd->in[0] = m->n_nodes - 1;
+    nd->shape = out;
+    m->n_nodes++;
+    m->output_nodes[0] = m->n_nodes - 1;
+    m->capacity = 0; /* buffers are sized again at the next forward */
+    if ((s = brain__layout_weights(m, false))) return s;
+    for (int j = 0; j < l->n_weights; j++) brain__init_weight(l->weights[j], &m->rng);
+    m->compiled = false;
+    return BRAIN_OK;
+}
+
+brain_status brain_model_pop(brain_model *m)
+{
+    if (!m || !m->sequential) return brain__fail(BRAIN_ERR_ARG, "brain_model_pop: a Sequential model is required");
+    if (m->n_layers == 0) return brain__fail(BRAIN_ERR_STATE, "model '%s' has no layer to pop", m->name);
+    brain_layer *l = m->layers[--m->n_layers];
+    if (m->built) {
+        brain_node *nd = &m->nodes[--m->n_nodes];
+        free(nd->buf); free(nd->dbuf); free(nd->mask_buf); free(nd->in_mask_buf);
+        memset(nd, 0, sizeof *nd);
+        if (m->n_layers == 0) { /* nothing left to run: back to an unbuilt model with its input */
+            free_buffers(m);
+            m->built = false;
+        } else {
+            m->output_nodes[0] = m->n_nodes - 1;
+            brain_status s = brain__layout_weights(m, false); /* the rest keep their values */
+            if (s) return s;
+        }
+        m->compiled = false; /* the output changed: compile again, as Keras needs */
+    }
+    brain__layer_free(l);
+    return BRAIN_OK;
+}
+
 brain_status brain_model_add(brain_model *m, brain_layer *l)
 {
     if (!m) { brain__layer_free(l); return brain__fail(BRAIN_ERR_ARG, "brain_model_add: model is NULL"); }
@@ -63,6 +135,7 @@ brain_status brain_model_add(brain_model *m, brain_layer *l)
         snprintf(why, sizeof why, "%s", brain_last_error());
         return brain__fail(BRAIN_ERR_ARG, "brain_model_add: the layer could not be created: %s", why[0] ? why : "(no reason recorded)");
     }
+    if (m->built && l->vt != &brain__input_vtable) return add_to_built(m, l); /* after pop(), as Keras allows */
     if (m->built) {
         brain__layer_free(l);
         return brain__fail(BRAIN_ERR_STATE, "model '%s' is already built; add every layer before compile, fit or summary", m->name);
