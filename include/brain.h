@@ -578,8 +578,8 @@ brain_model *brain_sequential(const char *name);
  * made the layer constructor fail). */
 brain_status brain_model_add(brain_model *m, brain_layer *layer);
 /* Keras's Sequential.pop(): removes (and frees) the last layer; the others keep their weights.
- * After it, brain_model_add may add layers to the built model (built at once, new weights
- * initialised); compile again before fitting.  See docs/transfer_learning.md. */
+ * After it (the model is then built but not compiled) brain_model_add may add layers (built at
+ * once, new weights initialised); compile again before fitting. */
 brain_status brain_model_pop(brain_model *m);
 /* Builds the model: shapes, weights, initialisation (done by compile/fit/summary if needed). */
 brain_status brain_model_build(brain_model *m);

@@ -135,10 +135,12 @@ brain_status brain_model_add(brain_model *m, brain_layer *l)
         snprintf(why, sizeof why, "%s", brain_last_error());
         return brain__fail(BRAIN_ERR_ARG, "brain_model_add: the layer could not be created: %s", why[0] ? why : "(no reason recorded)");
     }
-    if (m->built && l->vt != &brain__input_vtable) return add_to_built(m, l); /* after pop(), as Keras allows */
+    /* a built model that is not compiled (after pop()) takes more layers, as Keras's does */
+    if (m->built && !m->compiled && l->vt != &brain__input_vtable) return add_to_built(m, l);
     if (m->built) {
         brain__layer_free(l);
-        return brain__fail(BRAIN_ERR_STATE, "model '%s' is already built; add every layer before compile, fit or summary", m->name);
+        return brain__fail(BRAIN_ERR_STATE, "model '%s' is already built%s; add every layer before compile, fit or summary "
+                           "(or pop() first)", m->name, m->compiled ? " and compiled" : "");
     }
     if (l->vt == &brain__input_vtable) {
         if (m->has_input || m->n_layers) {
