@@ -975,8 +975,13 @@ typedef struct brain_depthwise_conv_options {
     brain_initializer_kind depthwise_initializer, bias_initializer; /* glorot_uniform, zeros */
     brain_regularizer depthwise_regularizer, bias_regularizer;
     const char *name;
+    brain_initializer_kind pointwise_initializer; /* SeparableConv2D: default glorot_uniform */
+    brain_regularizer pointwise_regularizer;
 } brain_depthwise_conv_options;
 brain_layer *brain_depthwise_conv2d(int64_t kh, int64_t kw, const brain_depthwise_conv_options *opt);
+/* SeparableConv2D(filters, (kh, kw)): the depthwise convolution (depthwise_kernel, no bias), then
+ * a 1×1 convolution (pointwise_kernel (1, 1, C·depth_multiplier, filters), bias (filters,)). */
+brain_layer *brain_separable_conv2d(int64_t filters, int64_t kh, int64_t kw, const brain_depthwise_conv_options *opt);
 /* UpSampling2D(size, interpolation): (H, W, C) -> (size[0]·H, size[1]·W, C); size 0 = 2
  * ({s} alone = (s, s)); nearest by default, bilinear as Keras (jax.image.resize, half-pixel). */
 typedef struct brain_upsampling2d_options {

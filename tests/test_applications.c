@@ -83,6 +83,13 @@ static void layer_gradients(void)
     if (m) CHECK(gradcheck_model("layer zoo 3", m, x, false, 1e-2, 2e-3, 1e-2) == 0);
     brain_model_free(m);
     brain_tensor_free(x);
+    /* SeparableConv2D */
+    m = NULL;
+    CHECK_OK(brain_load_model(APPS "layer_zoo5.keras", &m, &(brain_load_options){ .compile = BRAIN_OFF }));
+    x = gc_random(4, (int64_t[]){ 2, 7, 6, 3 }, 11, -1, 1);
+    if (m) CHECK(gradcheck_model("layer zoo 5", m, x, true, 1e-3, 2e-3, 1e-2) == 0);
+    brain_model_free(m);
+    brain_tensor_free(x);
     /* Dropout(noise_shape=(None, 1, 1, 1)) in training drops whole samples or keeps them whole */
     brain_model *d = brain_sequential(NULL);
     brain_model_add(d, brain_input(BRAIN_SHAPE(3, 2, 2)));
@@ -226,6 +233,7 @@ int main(void)
     golden("layer_zoo2", true, 1e-5);
     golden("layer_zoo3", true, 1e-5);
     golden("layer_zoo4", true, 1e-5);
+    golden("layer_zoo5", true, 1e-5);
     normalization_adapt();
     pop_and_freeze();
     layer_gradients();

@@ -114,6 +114,19 @@ def layer_zoo4():
     return m, rnd((2, 4, 3), 14, -2, 5), extra
 
 
+def layer_zoo5():
+    """SeparableConv2D: multiplier, strides, same/valid, bias or not, an activation."""
+    inp = keras.Input((7, 6, 3), name="img")
+    a = layers.SeparableConv2D(4, 3, strides=2, padding="same", depth_multiplier=2, activation="relu", name="sep_a")(inp)
+    b = layers.SeparableConv2D(5, (2, 3), padding="valid", use_bias=False, name="sep_b")(inp)
+    c = layers.SeparableConv2D(2, 3, dilation_rate=2, padding="same", name="sep_dil")(inp)
+    pool = [layers.GlobalAveragePooling2D(name=f"g{i}")(t) for i, t in enumerate((a, b, c))]
+    out = layers.Dense(2, name="out")(layers.Concatenate(name="cat")(pool))
+    m = keras.Model(inp, out, name="layer_zoo5")
+    randomize(m, 15)
+    return m, rnd((2, 7, 6, 3), 16)
+
+
 def unet_small():
     """A small U-Net for segmentation: two levels down (Conv2D + MaxPooling2D), up with a
     Conv2DTranspose and an UpSampling2D, skip connections by Concatenate, per-pixel sigmoid."""
@@ -140,7 +153,7 @@ def mobilenet_v2_035():
 
 
 SMALL = [("layer_zoo", layer_zoo, True), ("layer_zoo2", layer_zoo2, True), ("layer_zoo3", layer_zoo3, True),
-         ("layer_zoo4", layer_zoo4, True), ("unet_small", unet_small, True),
+         ("layer_zoo4", layer_zoo4, True), ("layer_zoo5", layer_zoo5, True), ("unet_small", unet_small, True),
          ("mobilenet_v2_035", mobilenet_v2_035, False)]
 
 

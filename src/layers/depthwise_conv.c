@@ -8,7 +8,11 @@
  * Backward: dz = dy ⊙ f'(z);  dK[p,q,c,m] += Σ x·dz,  db += Σ dz,  dx[...,c] += Σ dz·K[p,q,c,m].
  * Direct loops with the channels innermost (contiguous in x, K and z), one image at a time;
  * threads take whole images in forward and in dx (each image's sums in a fixed order); dK and db
- * are summed image after image, so results do not depend on the thread count. */
+ * are summed image after image, so results do not depend on the thread count.
+ *
+ * SeparableConv2D (filters F) is the same depthwise step without its bias, t = dw(x), then a 1×1
+ * convolution: z = t · P + bias (P = pointwise_kernel (1, 1, C·M, F) read as (C·M) × F), y = f(z).
+ * Backward: db += Σ dz, dP += tᵀ·dz, dt = dz·Pᵀ, then the depthwise backward from dt. */
 #include "internal.h"
 #include "layer_config.h"
 #include "parallel.h"
@@ -25,6 +29,13 @@ typedef struct dwconv {
     int64_t H, W, C, OH, OW, top, left;
     float *z; int64_t z_cap;                /* pre-activations, kept when f is not linear */
     float *dz; int64_t dz_cap;
+    /* SeparableConv2D: F > 0 pointwise filters (bias is then theirs) */
+    int64_t F;
+    brain_initializer_kind pinit;
+    brain_regularizer preg;
+    brain_weight *pointwise;
+    float *t; int64_t t_cap;                /* the depthwise output */
+    float *dt; int64_t dt_cap;
 } dwconv;
 
 static void geometry(int64_t n, int64_t k, int64_t s, int64_t d, bool same, int64_t *out, int64_t *before)
@@ -54,21 +65,30 @@ static brain_status dw_build(brain_layer *l, int n_in, const brain_shape *in, br
     if (c->OH < 1 || c->OW < 1)
         return brain__fail(BRAIN_ERR_ARG, "DepthwiseConv2D '%s': a %lldx%lld kernel does not fit a %lldx%lld image with valid padding",
                            l->name, (long long)c->kh, (long long)c->kw, (long long)c->H, (long long)c->W);
-    int64_t ks[4] = {c->kh, c->kw, c->C, c->M}, bs[1] = {c->C * c->M};
-    c->kernel = brain__layer_add_weight(l, "kernel", 4, ks, c->kinit ? c->kinit : BRAIN_INIT_GLOROT_UNIFORM, c->kreg, true);
+    int64_t ks[4] = {c->kh, c->kw, c->C, c->M}, bs[1] = {c->F ? c->F : c->C * c->M};
+    c->kernel = brain__layer_add_weight(l, c->F ? "depthwise_kernel" : "kernel", 4, ks,
+                                        c->kinit ? c->kinit : BRAIN_INIT_GLOROT_UNIFORM, c->kreg, true);
     if (!c->kernel) return BRAIN_ERR_ARG;
+    if (c->F) {
+        int64_t ps[4] = {1, 1, c->C * c->M, c->F};
+        c->pointwise = brain__layer_add_weight(l, "pointwise_kernel", 4, ps, c->pinit ? c->pinit : BRAIN_INIT_GLOROT_UNIFORM,
+                                               c->preg, true);
+        if (!c->pointwise) return BRAIN_ERR_ARG;
+    }
     if (c->use_bias && !(c->bias = brain__layer_add_weight(l, "bias", 1, bs, c->binit ? c->binit : BRAIN_INIT_ZEROS, c->breg, true)))
         return BRAIN_ERR_ARG;
-    *out = (brain_shape){.ndim = 3, .dims = {c->OH, c->OW, c->C * c->M}};
+    *out = (brain_shape){.ndim = 3, .dims = {c->OH, c->OW, c->F ? c->F : c->C * c->M}};
     return BRAIN_OK;
 }
 
 static brain_status dw_reserve(brain_layer *l, int64_t batch)
 {
     dwconv *c = (dwconv *)l;
-    int64_t n = batch * c->OH * c->OW * c->C * c->M;
+    int64_t nt = batch * c->OH * c->OW * c->C * c->M, n = c->F ? batch * c->OH * c->OW * c->F : nt;
     brain_status s = brain__reserve_floats(&c->z, &c->z_cap, n);
     if (!s) s = brain__reserve_floats(&c->dz, &c->dz_cap, n);
+    if (!s && c->F) s = brain__reserve_floats(&c->t, &c->t_cap, nt);
+    if (!s && c->F) s = brain__reserve_floats(&c->dt, &c->dt_cap, nt);
     return s;
 }
 
@@ -76,7 +96,7 @@ static brain_status dw_reserve(brain_layer *l, int64_t batch)
 static void dw_image(const dwconv *c, const float *x, float *z)
 {
     const int64_t C = c->C, M = c->M, CM = C * M;
-    const float *K = c->kernel->value, *bias = c->bias ? c->bias->value : NULL;
+    const float *K = c->kernel->value, *bias = c->bias && !c->F ? c->bias->value : NULL;
     for (int64_t i = 0; i < c->OH; i++)
         for (int64_t j = 0; j < c->OW; j++) {
             float *zr = z + (i * c->OW + j) * CM;
@@ -107,11 +127,18 @@ static void dw_images(const dwconv *c, const float *x, float *z, int64_t b0, int
 static void dw_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
 {
     dwconv *c = (dwconv *)l;
-    const int64_t B = in[0]->shape[0], per_out = c->OH * c->OW * c->C * c->M;
+    const int64_t B = in[0]->shape[0], per_out = c->OH * c->OW * c->C * c->M, rows = B * c->OH * c->OW;
+    const int64_t OC = c->F ? c->F : c->C * c->M;
     const bool linear = l->activation == BRAIN_LINEAR;
     float *z = linear ? out->data : c->z;
-    BRAIN_PARALLEL_RANGES(B, B * per_out >= 32768, dw_images(c, in[0]->data, z, r0, r1));
-    if (!linear) brain__act_forward(l->activation, z, out->data, B * c->OH * c->OW, c->C * c->M);
+    float *t = c->F ? c->t : z;
+    BRAIN_PARALLEL_RANGES(B, B * per_out >= 32768, dw_images(c, in[0]->data, t, r0, r1));
+    if (c->F) { /* the pointwise 1×1 convolution */
+        for (int64_t r = 0; r < rows; r++)
+            for (int64_t f = 0; f < c->F; f++) z[r * c->F + f] = c->bias ? c->bias->value[f] : 0.0f;
+        brain_sgemm(false, false, rows, c->F, c->C * c->M, 1.0f, t, c->C * c->M, c->pointwise->value, c->F, 1.0f, z, c->F);
+    }
+    if (!linear) brain__act_forward(l->activation, z, out->data, rows, OC);
 }
 
 static void dw_input_grad(const dwconv *c, const float *dz, float *dx_all, int64_t b0, int64_t b1);
@@ -120,14 +147,22 @@ static void dw_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const br
                         const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
 {
     dwconv *c = (dwconv *)l;
-    const int64_t B = in[0]->shape[0], C = c->C, M = c->M, CM = C * M;
-    const int64_t per_in = c->H * c->W * C, per_out = c->OH * c->OW * CM;
+    const int64_t B = in[0]->shape[0], C = c->C, M = c->M, CM = C * M, rows = B * c->OH * c->OW;
+    const int64_t per_in = c->H * c->W * C, per_out = c->OH * c->OW * CM, OC = c->F ? c->F : CM;
     const float *dz = dout->data;
     if (l->activation != BRAIN_LINEAR) {
-        brain__act_backward(l->activation, c->z, out->data, dout->data, c->dz, B * c->OH * c->OW, CM, false);
+        brain__act_backward(l->activation, c->z, out->data, dout->data, c->dz, rows, OC, false);
         dz = c->dz;
     }
-    float *dK = c->kernel->grad, *db = c->bias ? c->bias->grad : NULL;
+    if (c->F) { /* pointwise: db, dP, then the depthwise part continues from dt */
+        if (c->bias && c->bias->grad)
+            for (int64_t r = 0; r < rows; r++)
+                for (int64_t f = 0; f < c->F; f++) c->bias->grad[f] += dz[r * c->F + f];
+        if (c->pointwise->grad) brain_sgemm(true, false, CM, c->F, rows, 1.0f, c->t, CM, dz, c->F, 1.0f, c->pointwise->grad, c->F);
+        brain_sgemm(false, true, rows, CM, c->F, 1.0f, dz, c->F, c->pointwise->value, c->F, 0.0f, c->dt, CM);
+        dz = c->dt;
+    }
+    float *dK = c->kernel->grad, *db = c->bias && !c->F ? c->bias->grad : NULL;
     for (int64_t b = 0; b < B && (dK || db); b++) { /* weight gradients: image after image */
         const float *x = in[0]->data + b * per_in, *g = dz + b * per_out;
         for (int64_t i = 0; i < c->OH; i++)
@@ -184,13 +219,16 @@ static void dw_destroy(brain_layer *l)
     dwconv *c = (dwconv *)l;
     free(c->z);
     free(c->dz);
+    free(c->t);
+    free(c->dt);
 }
 
 static brain_status dw_get_config(const brain_layer *l, cJSON *cfg)
 {
     const dwconv *c = (const dwconv *)l;
     int64_t ks[2] = {c->kh, c->kw}, st[2] = {c->sh, c->sw}, dl[2] = {c->dh, c->dw};
-    brain_status s = brain__cfg_add_number(cfg, "depth_multiplier", (double)c->M);
+    brain_status s = c->F ? brain__cfg_add_number(cfg, "filters", (double)c->F) : BRAIN_OK;
+    if (!s) s = brain__cfg_add_number(cfg, "depth_multiplier", (double)c->M);
     if (!s) s = brain__cfg_add_ints(cfg, "kernel_size", 2, ks);
     if (!s) s = brain__cfg_add_ints(cfg, "strides", 2, st);
     if (!s) s = brain__cfg_add_string(cfg, "padding", c->same ? "same" : "valid");
@@ -199,22 +237,31 @@ static brain_status dw_get_config(const brain_layer *l, cJSON *cfg)
     if (!s) s = brain__cfg_add_string(cfg, "activation", brain_activation_name(l->activation));
     if (!s) s = brain__cfg_add_bool(cfg, "use_bias", c->use_bias);
     if (!s) s = brain__cfg_add_initializer(cfg, "depthwise_initializer", c->kinit ? c->kinit : BRAIN_INIT_GLOROT_UNIFORM);
+    if (!s && c->F) s = brain__cfg_add_initializer(cfg, "pointwise_initializer", c->pinit ? c->pinit : BRAIN_INIT_GLOROT_UNIFORM);
     if (!s) s = brain__cfg_add_initializer(cfg, "bias_initializer", c->binit ? c->binit : BRAIN_INIT_ZEROS);
     if (!s) s = brain__cfg_add_regularizer(cfg, "depthwise_regularizer", c->kreg);
+    if (!s && c->F) s = brain__cfg_add_regularizer(cfg, "pointwise_regularizer", c->preg);
     if (!s) s = brain__cfg_add_regularizer(cfg, "bias_regularizer", c->breg);
     if (!s) s = brain__cfg_add_null(cfg, "activity_regularizer");
     if (!s) s = brain__cfg_add_null(cfg, "depthwise_constraint");
+    if (!s && c->F) s = brain__cfg_add_null(cfg, "pointwise_constraint");
     if (!s) s = brain__cfg_add_null(cfg, "bias_constraint");
     return s;
 }
 
-static brain_layer *dw_from_config(const cJSON *cfg)
+static brain_layer *dw_from_config(const cJSON *cfg);
+static brain_layer *sep_from_config(const cJSON *cfg);
+
+static brain_layer *dw_from_config_impl(const cJSON *cfg, bool separable)
 {
-    double M = 1;
+    double M = 1, F = 0;
     int64_t ks[2] = {0, 0}, st[2] = {1, 1}, dl[2] = {1, 1};
     bool same = false, use_bias = true;
     brain_depthwise_conv_options o = {.name = brain__cfg_name(cfg)};
-    if (brain__cfg_get_number_or(cfg, "depth_multiplier", 1, &M) || brain__cfg_get_tuple(cfg, "kernel_size", 2, ks, true) ||
+    if ((separable && brain__cfg_get_number(cfg, "filters", &F)) ||
+        (separable && (brain__cfg_get_initializer(cfg, "pointwise_initializer", &o.pointwise_initializer) ||
+                       brain__cfg_get_regularizer(cfg, "pointwise_regularizer", &o.pointwise_regularizer))) ||
+        brain__cfg_get_number_or(cfg, "depth_multiplier", 1, &M) || brain__cfg_get_tuple(cfg, "kernel_size", 2, ks, true) ||
         brain__cfg_get_tuple(cfg, "strides", 2, st, false) || brain__cfg_get_tuple(cfg, "dilation_rate", 2, dl, false) ||
         brain__cfg_get_padding(cfg, &same) || brain__cfg_check_channels_last(cfg) ||
         brain__cfg_get_activation_or(cfg, "activation", BRAIN_LINEAR, &o.activation) ||
@@ -228,8 +275,11 @@ static brain_layer *dw_from_config(const cJSON *cfg)
     o.padding = same ? BRAIN_PADDING_SAME : BRAIN_PADDING_VALID;
     o.use_bias = use_bias ? BRAIN_ON : BRAIN_OFF;
     for (int i = 0; i < 2; i++) { o.strides[i] = st[i]; o.dilation_rate[i] = dl[i]; }
-    return brain__cfg_finish_layer(brain_depthwise_conv2d(ks[0], ks[1], &o), cfg);
+    return brain__cfg_finish_layer(separable ? brain_separable_conv2d((int64_t)F, ks[0], ks[1], &o)
+                                             : brain_depthwise_conv2d(ks[0], ks[1], &o), cfg);
 }
+static brain_layer *dw_from_config(const cJSON *cfg) { return dw_from_config_impl(cfg, false); }
+static brain_layer *sep_from_config(const cJSON *cfg) { return dw_from_config_impl(cfg, true); }
 
 const brain_layer_vtable brain__depthwise_conv2d_vt = {
     .class_name = "DepthwiseConv2D", .snake_name = "depthwise_conv2d", .build = dw_build, .reserve = dw_reserve,
@@ -237,7 +287,29 @@ const brain_layer_vtable brain__depthwise_conv2d_vt = {
     .get_config = dw_get_config, .from_config = dw_from_config,
 };
 
+const brain_layer_vtable brain__separable_conv2d_vt = {
+    .class_name = "SeparableConv2D", .snake_name = "separable_conv2d", .build = dw_build, .reserve = dw_reserve,
+    .forward = dw_forward, .backward = dw_backward, .destroy = dw_destroy,
+    .get_config = dw_get_config, .from_config = sep_from_config,
+};
+
+static brain_layer *dw_new(int64_t F, int64_t kh, int64_t kw, const brain_depthwise_conv_options *opt);
+
+brain_layer *brain_separable_conv2d(int64_t filters, int64_t kh, int64_t kw, const brain_depthwise_conv_options *opt)
+{
+    if (filters <= 0) {
+        brain__fail(BRAIN_ERR_ARG, "SeparableConv2D: filters must be positive, got %lld", (long long)filters);
+        return NULL;
+    }
+    return dw_new(filters, kh, kw, opt);
+}
+
 brain_layer *brain_depthwise_conv2d(int64_t kh, int64_t kw, const brain_depthwise_conv_options *opt)
+{
+    return dw_new(0, kh, kw, opt);
+}
+
+static brain_layer *dw_new(int64_t F, int64_t kh, int64_t kw, const brain_depthwise_conv_options *opt)
 {
     brain_depthwise_conv_options o = opt ? *opt : (brain_depthwise_conv_options){0};
     int64_t st[2] = {o.strides[0] ? o.strides[0] : 1, 0}, dl[2] = {o.dilation_rate[0] ? o.dilation_rate[0] : 1, 0};
@@ -252,13 +324,14 @@ brain_layer *brain_depthwise_conv2d(int64_t kh, int64_t kw, const brain_depthwis
         brain__fail(BRAIN_ERR_ARG, "DepthwiseConv2D: activation %d or padding %d is not a valid value", (int)o.activation, (int)o.padding);
         return NULL;
     }
-    dwconv *c = (dwconv *)brain__layer_new(&brain__depthwise_conv2d_vt, sizeof(dwconv), o.name);
+    dwconv *c = (dwconv *)brain__layer_new(F ? &brain__separable_conv2d_vt : &brain__depthwise_conv2d_vt, sizeof(dwconv), o.name);
     if (!c) return NULL;
     c->kh = kh; c->kw = kw; c->sh = st[0]; c->sw = st[1]; c->dh = dl[0]; c->dw = dl[1]; c->M = M;
     c->same = o.padding == BRAIN_PADDING_SAME;
     c->use_bias = o.use_bias != BRAIN_OFF;
     c->kinit = o.depthwise_initializer; c->binit = o.bias_initializer;
     c->kreg = o.depthwise_regularizer; c->breg = o.bias_regularizer;
+    c->F = F; c->pinit = o.pointwise_initializer; c->preg = o.pointwise_regularizer;
     c->base.activation = o.activation;
     return &c->base;
 }

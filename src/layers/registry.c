@@ -14,7 +14,7 @@ extern const brain_layer_vtable brain__input_vtable, brain__dense_vt, brain__dro
     brain__gru_vt, brain__bidirectional_vt,
     /* issue 10: Keras applications */
     brain__relu_vt, brain__zero_padding2d_vt, brain__cropping2d_vt, brain__depthwise_conv2d_vt, brain__upsampling2d_vt,
-    brain__conv2d_transpose_vt, brain__rescaling_vt, brain__normalization_vt;
+    brain__conv2d_transpose_vt, brain__rescaling_vt, brain__normalization_vt, brain__separable_conv2d_vt;
 
 const brain_layer_vtable *const brain__layer_registry[] = {
     &brain__input_vtable, &brain__dense_vt, &brain__dropout_vt, &brain__activation_vt, &brain__flatten_vt,
@@ -26,6 +26,7 @@ const brain_layer_vtable *const brain__layer_registry[] = {
     &brain__embedding_vt, &brain__simple_rnn_vt, &brain__lstm_vt, &brain__gru_vt, &brain__bidirectional_vt,
     &brain__relu_vt, &brain__zero_padding2d_vt, &brain__cropping2d_vt, &brain__depthwise_conv2d_vt,
     &brain__upsampling2d_vt, &brain__conv2d_transpose_vt, &brain__rescaling_vt, &brain__normalization_vt,
+    &brain__separable_conv2d_vt,
     NULL,
 };
 
