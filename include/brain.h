@@ -136,6 +136,7 @@ typedef enum brain_activation_kind {
     BRAIN_SOFTSIGN,
     BRAIN_HARD_SIGMOID,/* Keras 3: clip(x/6 + 0.5, 0, 1) */
     BRAIN_EXPONENTIAL,
+    BRAIN_HARD_SILU,   /* x · hard_sigmoid(x) (Keras 3's "hard_silu" / "hard_swish", MobileNetV3) */
     BRAIN_ACTIVATION_COUNT
 } brain_activation_kind;
 
@@ -1009,6 +1010,7 @@ typedef struct brain_normalization_options {
     int n_const; float mean[64], variance[64];
     bool invert;
     const char *name;
+    int axis;                    /* 0 or -1: the last; else its number counting the batch axis (3 for images) */
 } brain_normalization_options;
 brain_layer *brain_normalization(const brain_normalization_options *opt);
 /* Keras's adapt(data): the per-channel mean and population variance of data (any shape ending in

@@ -18,6 +18,7 @@
 typedef struct norm {
     brain_layer base;
     bool invert;
+    int axis;                               /* -1 or the last axis's number (batch included), as written */
     int n_const;                            /* mean/variance given in the config: their length (1 or C) */
     float cmean[NORM_MAX_CONST], cvar[NORM_MAX_CONST];
     brain_weight *mean, *var, *count;
@@ -27,6 +28,9 @@ typedef struct norm {
 static brain_status nm_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out)
 {
     norm *n = (norm *)l;
+    if (n->axis > 0 && n->axis != in[0].ndim)
+        return brain__fail(BRAIN_ERR_ARG, "Normalization '%s': axis %d is not the last axis of inputs of rank %d (batch "
+                           "included); only the last axis is supported", l->name, n->axis, in[0].ndim + 1);
     n->C = in[0].dims[in[0].ndim - 1];
     if (n->n_const) {
         if (n->n_const != 1 && n->n_const != n->C)
@@ -83,7 +87,7 @@ static void nm_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const br
 static brain_status nm_get_config(const brain_layer *l, cJSON *cfg)
 {
     const norm *n = (const norm *)l;
-    brain_status s = brain__cfg_add_number(cfg, "axis", -1);
+    brain_status s = brain__cfg_add_number(cfg, "axis", n->axis > 0 ? n->axis : -1);
     if (!s && n->n_const) {
         cJSON *a = cJSON_AddArrayToObject(cfg, "mean"), *b = cJSON_AddArrayToObject(cfg, "variance");
         for (int i = 0; a && b && i < n->n_const; i++) {
@@ -116,13 +120,13 @@ static bool read_list(const cJSON *cfg, const char *key, int *n, float *v)
 static brain_layer *nm_from_config(const cJSON *cfg)
 {
     const cJSON *ax = cJSON_GetObjectItemCaseSensitive(cfg, "axis");
-    bool last = !ax || (cJSON_IsNumber(ax) && ax->valuedouble == -1) ||
-                (cJSON_IsArray(ax) && cJSON_GetArraySize(ax) == 1 && cJSON_IsNumber(ax->child) && ax->child->valuedouble == -1);
-    if (!last) {
-        brain__cfg_bad(cfg, "axis", "is not -1; this library normalizes over the last axis");
+    const cJSON *a1 = cJSON_IsArray(ax) && cJSON_GetArraySize(ax) == 1 ? ax->child : ax;
+    double axis = cJSON_IsNumber(a1) ? a1->valuedouble : -1;
+    if ((ax && !cJSON_IsNumber(a1)) || !(axis == -1 || (axis >= 1 && axis < BRAIN_MAX_DIMS && axis == (int)axis))) {
+        brain__cfg_bad(cfg, "axis", "is not the last axis; this library normalizes over the last axis (-1 or its number)");
         return NULL;
     }
-    brain_normalization_options o = {.name = brain__cfg_name(cfg)};
+    brain_normalization_options o = {.name = brain__cfg_name(cfg), .axis = (int)axis};
     int nm = 0, nv = 0;
     if (!read_list(cfg, "mean", &nm, o.mean) || !read_list(cfg, "variance", &nv, o.variance) || nm != nv) {
         brain__cfg_bad(cfg, "mean", "and variance must both be null, or numbers / lists of the same length (at most %d)",
@@ -156,6 +160,7 @@ brain_layer *brain_normalization(const brain_normalization_options *opt)
     norm *n = (norm *)brain__layer_new(&brain__normalization_vt, sizeof(norm), o.name);
     if (!n) return NULL;
     n->invert = o.invert;
+    n->axis = o.axis > 0 ? o.axis : -1;
     n->n_const = o.n_const;
     memcpy(n->cmean, o.mean, sizeof n->cmean);
     memcpy(n->cvar, o.variance, sizeof n->cvar);

@@ -591,10 +591,20 @@ const char *brain__op_module(const brain_layer *l)
     return NULL;
 }
 
+/* Keras 3's .keras config names the op's module; its legacy .h5 config drops "module", so there
+ * an op is an entry of an op class whose config lacks what every layer config has ("trainable",
+ * "dtype"): {"class_name": "Add", "config": {"name": "add"}, ... "args": [t, 3.0]}. */
 bool brain__is_op_entry(const cJSON *e)
 {
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "module");
-    return cJSON_IsString(m) && !strncmp(m->valuestring, "keras.src.ops.", 14);
+    if (cJSON_IsString(m)) return !strncmp(m->valuestring, "keras.src.ops.", 14);
+    const cJSON *cls = cJSON_GetObjectItemCaseSensitive(e, "class_name"), *cfg = cJSON_GetObjectItemCaseSensitive(e, "config");
+    if (!cJSON_IsString(cls) || !cJSON_IsObject(cfg) || cJSON_GetObjectItemCaseSensitive(cfg, "trainable") ||
+        cJSON_GetObjectItemCaseSensitive(cfg, "dtype"))
+        return false;
+    for (int i = 0; i < N_OPS; i++)
+        if (!strcmp(cls->valuestring, k_ops[i].cls)) return true;
+    return false;
 }
 
 static bool is_ref(const cJSON *t)
