@@ -157,10 +157,23 @@ SMALL = [("layer_zoo", layer_zoo, True), ("layer_zoo2", layer_zoo2, True), ("lay
          ("mobilenet_v2_035", mobilenet_v2_035, False)]
 
 
+def randomize_statistics(m, seed):
+    """Large models keep Keras's initial weights (random, of sane scale: outputs that are not
+    saturated one-hots) and get random BatchNormalization statistics and Normalization means."""
+    rng = np.random.default_rng(seed)
+    for w in m.weights:
+        if w.path.endswith(("moving_mean", "/mean")):
+            w.assign(rng.normal(0, 0.1, size=w.shape).astype("float32"))
+        elif w.path.endswith(("moving_variance", "/variance")):
+            w.assign(rng.uniform(0.5, 1.5, size=w.shape).astype("float32"))
+        elif w.path.endswith(("gamma", "beta")):
+            w.assign(rng.normal(1.0 if w.path.endswith("gamma") else 0.0, 0.1, size=w.shape).astype("float32"))
+
+
 def _app(fn, size, seed, **kw):
     def make():
         m = fn(input_shape=(size, size, 3), weights=None, **kw)
-        randomize(m, seed)
+        randomize_statistics(m, seed)
         return m, rnd((1, size, size, 3), seed + 1, 0, 255 if kw.pop("pixels", False) else 1)
     return make
 
