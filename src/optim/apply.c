@@ -78,7 +78,7 @@ typedef struct kparams {
     w = k.decay ? w - (w * k.wd) * k.lr : w;
 
 /* ---- SGD (sgd.py) */
-static void sgd_plain(int64_t n, float *restrict p, const float *restrict grad, kparams k)
+BRAIN_VECTOR_LOOP static void sgd_plain(int64_t n, float *restrict p, const float *restrict grad, kparams k)
 {
     OPT_FOR(
         LOAD_G_W
@@ -86,7 +86,7 @@ static void sgd_plain(int64_t n, float *restrict p, const float *restrict grad, 
     );
 }
 
-static void sgd_momentum(int64_t n, float *restrict p, const float *restrict grad, float *restrict mo, kparams k,
+BRAIN_VECTOR_LOOP static void sgd_momentum(int64_t n, float *restrict p, const float *restrict grad, float *restrict mo, kparams k,
                          bool nesterov)
 {
     if (nesterov) {
@@ -107,7 +107,7 @@ static void sgd_momentum(int64_t n, float *restrict p, const float *restrict gra
 }
 
 /* ---- Adam / AdamW (adam.py) */
-static void adam(int64_t n, float *restrict p, const float *restrict grad, float *restrict ms, float *restrict vs,
+BRAIN_VECTOR_LOOP static void adam(int64_t n, float *restrict p, const float *restrict grad, float *restrict ms, float *restrict vs,
                  kparams k)
 {
     OPT_FOR(
@@ -120,7 +120,7 @@ static void adam(int64_t n, float *restrict p, const float *restrict grad, float
     );
 }
 
-static void adam_amsgrad(int64_t n, float *restrict p, const float *restrict grad, float *restrict ms,
+BRAIN_VECTOR_LOOP static void adam_amsgrad(int64_t n, float *restrict p, const float *restrict grad, float *restrict ms,
                          float *restrict vs, float *restrict vh, kparams k)
 {
     OPT_FOR(
@@ -166,7 +166,7 @@ static inline __attribute__((always_inline)) void rmsprop_body(int64_t n, float 
     );
 }
 
-static void rmsprop(int64_t n, float *restrict p, const float *restrict grad, float *restrict vel,
+BRAIN_VECTOR_LOOP static void rmsprop(int64_t n, float *restrict p, const float *restrict grad, float *restrict vel,
                     float *restrict mo, float *restrict avg, kparams k, bool use_mom, bool centered)
 {
     if (use_mom && centered) rmsprop_body(n, p, grad, vel, mo, avg, k, true, true);
