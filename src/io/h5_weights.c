@@ -227,14 +227,14 @@ static brain_status write_weights(brain_model *m, hid_t file)
  * at once (ENOTDIR) whatever the current directory holds, and nothing is ever created: the image
  * is written with backing_store off.  Each name is unique in the process, because HDF5 treats two
  * open core files of the same name as one file. */
-static void h5_image_name(char *buf, size_t cap)
+void brain__h5_image_name(char *buf, size_t cap)
 {
     static unsigned long counter;
     unsigned long k = __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
     snprintf(buf, cap, "/dev/null/brain-memory-image-%lu.h5", k);
 }
 
-brain_status brain__weights_to_h5_image(brain_model *m, void **image, size_t *n)
+static brain_status weights_to_h5_image_nolock(brain_model *m, void **image, size_t *n)
 {
     *image = NULL;
     *n = 0;
@@ -246,7 +246,7 @@ brain_status brain__weights_to_h5_image(brain_model *m, void **image, size_t *n)
         return brain__fail(BRAIN_ERR_IO, "HDF5: cannot set up an in-memory file: %s", brain__h5_why(why));
     }
     char name[64];
-    h5_image_name(name, sizeof name);
+    brain__h5_image_name(name, sizeof name);
     hid_t f = H5Fcreate(name, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     H5Pclose(fapl);
     if (f < 0) return brain__fail(BRAIN_ERR_IO, "HDF5: cannot create an in-memory file: %s", brain__h5_why(why));
@@ -499,14 +499,14 @@ hid_t brain__h5_open_image(const void *image, size_t n)
     if (H5Pset_fapl_core(fapl, 1 << 16, 0) >= 0 && H5Pset_file_image(fapl, (void *)image, n) >= 0)
     {
         char name[64];
-        h5_image_name(name, sizeof name);
+        brain__h5_image_name(name, sizeof name);
         f = H5Fopen(name, H5F_ACC_RDONLY, fapl);
     }
     H5Pclose(fapl);
     return f;
 }
 
-brain_status brain__weights_from_h5_image(brain_model *m, const void *image, size_t n, const char *file, bool with_optimizer)
+static brain_status weights_from_h5_image_nolock(brain_model *m, const void *image, size_t n, const char *file, bool with_optimizer)
 {
     brain__h5_quiet();
     char why[200];
@@ -520,5 +520,21 @@ brain_status brain__weights_from_h5_image(brain_model *m, const void *image, siz
     if (!s && with_optimizer && m->compiled && m->optimizer) s = read_optimizer(m, f, file);
     s = brain__weights_restore_on_fail(m, backup, s);
     H5Fclose(f);
+    return s;
+}
+
+brain_status brain__weights_to_h5_image(brain_model *m, void **image, size_t *n)
+{
+    brain__h5_lock();
+    brain_status s = weights_to_h5_image_nolock(m, image, n);
+    brain__h5_unlock();
+    return s;
+}
+
+brain_status brain__weights_from_h5_image(brain_model *m, const void *image, size_t n, const char *file, bool with_optimizer)
+{
+    brain__h5_lock();
+    brain_status s = weights_from_h5_image_nolock(m, image, n, file, with_optimizer);
+    brain__h5_unlock();
     return s;
 }
