@@ -156,6 +156,7 @@ typedef enum brain_activation_kind {
     BRAIN_SOFTSIGN,
     BRAIN_HARD_SIGMOID,/* Keras 3: clip(x/6 + 0.5, 0, 1) */
     BRAIN_EXPONENTIAL,
+    BRAIN_HARD_SILU,   /* x · hard_sigmoid(x) (Keras 3's "hard_silu" / "hard_swish", MobileNetV3) */
     BRAIN_ACTIVATION_COUNT
 } brain_activation_kind;
 
@@ -211,6 +212,10 @@ brain_layer *brain_dense(int64_t units, const brain_dense_options *opt);
 typedef struct brain_dropout_options {
     uint64_t seed; bool has_seed;           /* default: drawn from the model's generator */
     const char *name;
+    /* Keras's noise_shape without the batch axis (noise_ndim = the input's rank per sample):
+     * one draw per cell of it, shared along the axes where it is 1 (EfficientNet's (None, 1, 1, 1)
+     * drops whole samples); 0 in an entry = that axis of the input.  noise_ndim 0 = no noise_shape. */
+    int noise_ndim; int64_t noise_shape[BRAIN_MAX_DIMS];
 } brain_dropout_options;
 brain_layer *brain_dropout(float rate, const brain_dropout_options *opt);
 
@@ -341,9 +346,10 @@ typedef struct brain_rnn_options {
     brain_activation_kind recurrent_activation; bool has_recurrent_activation; /* default sigmoid */
     brain_flag use_bias;                    /* default on */
     bool return_sequences;                  /* default false: only the last output */
-    /* Keras's return_state: the layer then has 2 (3 for LSTM) outputs, which a Sequential model
-     * cannot hold (Keras refuses it too); the final states of the last forward are always
-     * readable with brain_rnn_state. */
+    /* Keras's return_state: the layer then has 2 (3 for LSTM) outputs [output, h(, c)], which a
+     * Sequential model cannot hold (Keras refuses it too); in a functional model
+     * brain_sym_output(call, 1) and (2) are the states.  The final states of the last forward
+     * are always readable with brain_rnn_state. */
     bool return_state;
     bool go_backwards;                      /* default false */
     float dropout, recurrent_dropout;       /* default 0; masks drawn once per sequence */
@@ -593,6 +599,10 @@ brain_model *brain_sequential(const char *name);
 /* Appends a layer (the model takes ownership, also on failure; NULL reports the error that
  * made the layer constructor fail). */
 brain_status brain_model_add(brain_model *m, brain_layer *layer);
+/* Keras's Sequential.pop(): removes (and frees) the last layer; the others keep their weights.
+ * After it (the model is then built but not compiled) brain_model_add may add layers (built at
+ * once, new weights initialised); compile again before fitting. */
+brain_status brain_model_pop(brain_model *m);
 /* Builds the model: shapes, weights, initialisation (done by compile/fit/summary if needed). */
 brain_status brain_model_build(brain_model *m);
 void brain_model_free(brain_model *m);
@@ -642,6 +652,7 @@ typedef struct brain_graph brain_graph;
 typedef struct brain_sym {
     brain_graph *graph;     /* NULL only when even the graph could not be made */
     int node;               /* < 0: the call that made this sym failed */
+    int output;             /* which output of that call (0 = the first; see brain_sym_output) */
 } brain_sym;
 /* Count-and-list helpers for the calls below (up to 8 items):
  *   brain_apply_n(brain_concatenate(NULL), BRAIN_SYMS(a, b))
@@ -1084,6 +1095,92 @@ brain_layer *brain_repeat_vector(int64_t n, const brain_layer_options *opt);
 /* Permute(dims): reorders the axes after the batch; dims is a permutation of 1..ndims (Keras's
  * numbering), e.g. (int[]){2, 1} swaps steps and features. */
 brain_layer *brain_permute(int ndims, const int *dims, const brain_layer_options *opt);
+
+/* ==== Keras applications and fidelity (issue 10) ==== */
+/* Multi-output layers in the functional API.  brain_apply returns a layer call's first output;
+ * brain_sym_output(s, k) is output k of the same call (Keras: `seq, h, c = LSTM(4,
+ * return_sequences=True, return_state=True)(x)` -> s, brain_sym_output(s, 1), brain_sym_output(s, 2)).
+ * An index the layer does not have gives a failed sym whose error names the layer and the index. */
+brain_sym brain_sym_output(brain_sym s, int k);
+/* layer(xs, mask=mask): the mask (any tensor of the shape of the first input without its last
+ * axis; nonzero = keep) replaces the mask the first input carries, as Keras's mask= keyword. */
+brain_sym brain_apply_masked(brain_layer *layer, int n, const brain_sym *xs, brain_sym mask);
+
+/* ReLU(max_value, negative_slope, threshold) as keras.layers.ReLU: y = min(x, max_value) for
+ * x > threshold, negative_slope·(x − threshold) otherwise.  Defaults: no cap, 0, 0. */
+typedef struct brain_relu_options {
+    float max_value; bool has_max_value;    /* MobileNet's ReLU(6.) */
+    float negative_slope;
+    float threshold;
+    const char *name;
+} brain_relu_options;
+brain_layer *brain_relu(const brain_relu_options *opt);
+/* ZeroPadding2D(((top, bottom), (left, right))) and Cropping2D(((top, bottom), (left, right))) on
+ * (H, W, C) images. */
+brain_layer *brain_zero_padding2d(int64_t top, int64_t bottom, int64_t left, int64_t right, const brain_layer_options *opt);
+brain_layer *brain_cropping2d(int64_t top, int64_t bottom, int64_t left, int64_t right, const brain_layer_options *opt);
+/* DepthwiseConv2D((kh, kw)): kernel (kh, kw, C, depth_multiplier), bias (C·depth_multiplier,);
+ * output channel c·depth_multiplier + m.  Options as brain_conv_options (zero = Keras default). */
+typedef struct brain_depthwise_conv_options {
+    int64_t strides[2];
+    brain_padding padding;                  /* default valid */
+    int64_t dilation_rate[2];
+    int64_t depth_multiplier;               /* default 1 */
+    brain_activation_kind activation;       /* default linear */
+    brain_flag use_bias;                    /* default on */
+    brain_initializer_kind depthwise_initializer, bias_initializer; /* glorot_uniform, zeros */
+    brain_regularizer depthwise_regularizer, bias_regularizer;
+    const char *name;
+    brain_initializer_kind pointwise_initializer; /* SeparableConv2D: default glorot_uniform */
+    brain_regularizer pointwise_regularizer;
+} brain_depthwise_conv_options;
+brain_layer *brain_depthwise_conv2d(int64_t kh, int64_t kw, const brain_depthwise_conv_options *opt);
+/* SeparableConv2D(filters, (kh, kw)): the depthwise convolution (depthwise_kernel, no bias), then
+ * a 1×1 convolution (pointwise_kernel (1, 1, C·depth_multiplier, filters), bias (filters,)). */
+brain_layer *brain_separable_conv2d(int64_t filters, int64_t kh, int64_t kw, const brain_depthwise_conv_options *opt);
+/* UpSampling2D(size, interpolation): (H, W, C) -> (size[0]·H, size[1]·W, C); size 0 = 2
+ * ({s} alone = (s, s)); nearest by default, bilinear as Keras (jax.image.resize, half-pixel). */
+typedef struct brain_upsampling2d_options {
+    int64_t size[2];
+    bool bilinear;
+    const char *name;
+} brain_upsampling2d_options;
+brain_layer *brain_upsampling2d(const brain_upsampling2d_options *opt);
+/* Conv2DTranspose(filters, (kh, kw)): kernel (kh, kw, filters, in_channels), bias (filters,);
+ * output n·s ("same") or (n − 1)·s + max(k, s) ("valid") per axis, as Keras (output_padding None). */
+brain_layer *brain_conv2d_transpose(int64_t filters, int64_t kh, int64_t kw, const brain_conv_options *opt);
+/* Rescaling(scale, offset): y = x·scale + offset; n_scale / n_offset values (0 = the defaults
+ * 1 and 0; 1 = one number; else one per channel of the last axis, at most 64). */
+typedef struct brain_rescaling_options {
+    int n_scale; float scale[64];
+    int n_offset; float offset[64];
+    const char *name;
+} brain_rescaling_options;
+brain_layer *brain_rescaling(const brain_rescaling_options *opt);
+/* Normalization over the last axis: y = (x − mean) / max(√variance, 1e-7) (invert: the reverse).
+ * n_const 0: mean and variance are the layer's non-trainable weights (mean, variance, count as
+ * Keras saves them), set by brain_normalization_adapt; else n_const given values (1 or one per
+ * channel). */
+typedef struct brain_normalization_options {
+    int n_const; float mean[64], variance[64];
+    bool invert;
+    const char *name;
+    int axis;                    /* 0 or -1: the last; else its number counting the batch axis (3 for images) */
+} brain_normalization_options;
+brain_layer *brain_normalization(const brain_normalization_options *opt);
+/* Keras's adapt(data): the per-channel mean and population variance of data (any shape ending in
+ * the channels), over every other axis.  The layer must be in a built model. */
+brain_status brain_normalization_adapt(brain_layer *l, const brain_tensor *data);
+/* Global pooling with Keras's keyword arguments: rank 1 (GlobalAveragePooling1D) or 2
+ * (GlobalAveragePooling2D, GlobalMaxPooling2D with is_max); keepdims keeps the pooled axes
+ * as 1 ((1, 1, C) or (1, C)), as squeeze-and-excitation blocks use it. */
+typedef struct brain_global_pooling_options {
+    const char *name;
+    int rank;                    /* 1 or 2 */
+    bool is_max;
+    bool keepdims;
+} brain_global_pooling_options;
+brain_layer *brain_global_pooling(const brain_global_pooling_options *opt);
 
 /* ==== command line and files (issue 9) ==== */
 /* What the `brain` program (tools/cli/, docs/cli.md) needs and users need too. */

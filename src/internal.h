@@ -96,6 +96,9 @@ typedef struct brain_weight {
      * own `vars`, "cell" for a recurrent cell (layers/lstm/cell/vars/N), "forward_layer/cell" for
      * Bidirectional.  N counts the layer's weights with the same path, in declaration order. */
     char path[BRAIN_NAME_MAX];
+    /* Keras stores it as an integer (Normalization's count, int64): kept here as a float, written
+     * as int64 and read from any integer dataset. */
+    bool integer;
 } brain_weight;
 
 /* ------------------------------------------------------------------ layers */
@@ -111,6 +114,11 @@ typedef struct brain_ctx {
     /* A forward that meets input it cannot use (an Embedding id out of range) calls brain__fail
      * and stores the status here; the model stops and returns it.  Never NULL. */
     brain_status *status;
+    /* Multi-output layers (l->n_out > 1, see "Multi-output layers" below): forward writes output
+     * k (k >= 1) into extra_out[k - 1]; backward ADDS what those outputs' gradients extra_dout[k - 1]
+     * contribute.  NULL for single-output layers. */
+    brain_tensor *const *extra_out;
+    const brain_tensor *const *extra_dout;
 } brain_ctx;
 
 /* What a layer does with the mask of its input (Keras's supports_masking / compute_mask). */
@@ -118,12 +126,19 @@ typedef enum brain_mask_rule {
     BRAIN_MASK_DROP = 0,            /* the output has no mask (default) */
     BRAIN_MASK_PASS,                /* the output carries the input's mask (Dense, Dropout, ...) */
     BRAIN_MASK_MAKE,                /* the layer computes its output mask with vt->compute_mask */
-    BRAIN_MASK_MERGE,               /* merge layers (Add, ...): the OR of the inputs' masks when every input
-                                       has one, else none (Keras's Merge.compute_mask) */
+    BRAIN_MASK_ANY,                 /* merge layers (Add, ..., Concatenate on the last axis): a step is kept
+                                     * when any input keeps it; no mask when an input has none (Keras 3) */
 } brain_mask_rule;
 
 #define BRAIN_MAX_LAYER_INPUTS 8
 #define BRAIN_MAX_LAYER_WEIGHTS 8
+/* Multi-output layers (issue 10).  A layer call may give several tensors, as Keras layers do
+ * (LSTM(return_state=True) -> [output, h, c]; MultiHeadAttention(return_attention_scores=True)
+ * -> [output, scores]).  Output 0 is the layer's out_shape and the `out` of forward; outputs
+ * 1..n_out-1 have shapes extra_out_shape[0..] (set by build, with n_out) and are written through
+ * ctx->extra_out.  Graph references carry the output index (Keras's tensor_index): brain_node.in_port,
+ * brain_sym.output, "keras_history": [layer, 0, k] in config.json. */
+#define BRAIN_MAX_LAYER_OUTPUTS 4
 
 typedef struct brain_layer_vtable {
     const char *class_name;         /* Keras class: "Dense" */
@@ -163,7 +178,7 @@ typedef struct brain_layer_vtable {
      * and reads the call's other keyword arguments; call_to_config names the node inputs Keras
      * writes as keywords (keyword[k] per node input; NULL: positional, in order, in "args") and
      * adds the call's other keyword arguments to `kwargs`. */
-    const char *const *call_args;
+    const char *const *call_names;
     /* A loss term of the last forward besides the weights' penalties (ActivityRegularization);
      * the layer's backward adds its gradient.  brain__regularization adds it to the loss. */
     double (*penalty)(const brain_layer *l);
@@ -171,7 +186,19 @@ typedef struct brain_layer_vtable {
     bool config_without_trainable;
     brain_status (*call_from_config)(brain_layer *l, const bool *present, const struct cJSON *kwargs);
     brain_status (*call_to_config)(const brain_layer *l, const char **keyword, struct cJSON *kwargs);
+    /* Op layers (src/layers/ops.c: keras.ops calls Keras 3 records in functional models): fill the
+     * inbound node's "args" array from the n tensor references ts (taken over), putting the op's
+     * constants where Keras writes them.  NULL for layers (args = [t] or [[t1, t2, ...]]). */
+    brain_status (*call_args)(const brain_layer *l, struct cJSON *args, struct cJSON **ts, int n);
 } brain_layer_vtable;
+
+/* Op layers (src/layers/ops.c): whether a functional config's layer entry is a keras.ops call
+ * ("module": "keras.src.ops.numpy" / "keras.src.ops.core" ...), and the layer made from it (its
+ * config and its inbound node's constant arguments); BRAIN_ERR_FORMAT naming file and op. */
+bool brain__is_op_entry(const struct cJSON *entry);
+brain_status brain__op_from_entry(const struct cJSON *entry, const char *file, brain_layer **out);
+/* The Keras module of an op layer ("keras.src.ops.numpy"); NULL for every other layer. */
+const char *brain__op_module(const brain_layer *l);
 
 /* Every loadable layer class (src/layers/registry.c), NULL-terminated; and lookup by Keras class name. */
 extern const brain_layer_vtable *const brain__layer_registry[];
@@ -193,6 +220,8 @@ struct brain_layer {
     struct brain_graph *graph;      /* the functional graph it was applied in (functional.c) */
     brain_activation_kind activation; /* for layers with a fused activation */
     brain_mask_rule mask_rule;      /* set by the constructor or build */
+    int n_out;                      /* outputs of a call; 0 or 1 = one (set by build when more) */
+    brain_shape extra_out_shape[BRAIN_MAX_LAYER_OUTPUTS - 1]; /* per sample, outputs 1.. */
 };
 
 /* Subtype constructors call this first (sizeof the subtype; zeroed). */
@@ -211,6 +240,11 @@ void brain__shape_str(const brain_shape *s, char *buf, size_t cap);
  * shape); the config of a merge layer without members of its own; from_config through its
  * constructor (reads "name"). */
 brain_status brain__merge_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out, int min_in, int max_in);
+/* Add / Multiply: inputs of one rank broadcast per axis (equal or 1); whether a built layer
+ * broadcasts, and the per-sample index into input shape `in` of output element j. */
+brain_status brain__merge_build_broadcast(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out);
+bool brain__merge_is_broadcast(const brain_layer *l);
+int64_t brain__bcast_index(const brain_shape *in, const brain_shape *out, int64_t j);
 brain_status brain__merge_get_config(const brain_layer *l, struct cJSON *cfg);
 brain_layer *brain__merge_from_config(const struct cJSON *cfg, brain_layer *(*make)(const brain_layer_options *),
                                       const char *class_name);
@@ -224,10 +258,19 @@ brain_status brain__reserve_floats(float **buf, int64_t *cap, int64_t n);
 /* ------------------------------------------------------------------ graph and model */
 /* One call of a layer in the model's graph.  Input nodes have n_in == 0: their `out` views the
  * caller's data, `layer` is the InputLayer (functional models) or NULL (a Sequential's node 0). */
+/* Outputs 1.. of a multi-output node: like the node's own out/dout/buf (which are output 0). */
+typedef struct brain_node_output {
+    brain_shape shape;
+    brain_tensor out, dout;
+    float *buf, *dbuf;
+    int64_t buf_cap, dbuf_cap;
+} brain_node_output;
+
 typedef struct brain_node {
     brain_layer *layer;
     int n_in;
     int in[BRAIN_MAX_LAYER_INPUTS]; /* node indices of the inputs, in call order (all < this node's) */
+    int in_port[BRAIN_MAX_LAYER_INPUTS]; /* which output of node in[k] (Keras's tensor_index; 0 = first) */
     brain_shape shape;              /* per-sample shape of out */
     brain_tensor out;               /* (batch, ...) view into `buf` */
     brain_tensor dout;              /* gradient w.r.t. out, same shape; consumers ADD into it */
@@ -236,7 +279,19 @@ typedef struct brain_node {
     /* Keras's mask of `out` for the last forward: NULL, the input node's mask, or mask_buf */
     const uint8_t *mask;
     uint8_t *mask_buf; int64_t mask_cap;
+    /* The node's outputs array: output 0 is out/dout/buf above, output k >= 1 is extra[k - 1]. */
+    int n_out;                      /* 0 or 1 = one output */
+    brain_node_output extra[BRAIN_MAX_LAYER_OUTPUTS - 1];
+    /* An explicit mask input (Keras's `mask=` keyword argument, as Keras 3 writes it into
+     * functional configs): output mask_port of node mask_node, nonzero = keep.  It replaces the
+     * mask of in[0] for this call; its bytes live in in_mask_buf. */
+    bool has_mask_in;
+    int mask_node, mask_port;
+    uint8_t *in_mask_buf; int64_t in_mask_cap;
 } brain_node;
+/* Output `port` of node i, and its gradient (port 0 = the node's out / dout). */
+brain_tensor *brain__node_out(brain_node *nodes, int i, int port);
+brain_tensor *brain__node_dout(brain_node *nodes, int i, int port);
 
 #define BRAIN_MAX_IO 16             /* inputs, and outputs, of one model */
 
@@ -264,6 +319,7 @@ struct brain_model {
     brain_node *nodes; int n_nodes;                    /* topological (see "The graph" below) */
     int n_inputs, input_nodes[BRAIN_MAX_IO];           /* node index of each model input, in order */
     int n_outputs, output_nodes[BRAIN_MAX_IO];         /* node index of each model output, in order */
+    int output_ports[BRAIN_MAX_IO];                    /* and which output of that node (0 = first) */
     struct brain_graph *graph;                         /* functional: the graph it was built from */
     int64_t capacity;                                  /* rows the node buffers hold */
 
@@ -335,6 +391,11 @@ typedef struct brain__functional_spec {
     const int (*inbound)[BRAIN_MAX_LAYER_INPUTS]; /* per layer: indices into layers, call order */
     int n_inputs;  const int *inputs;  /* indices into layers of the InputLayers, model input order */
     int n_outputs; const int *outputs; /* indices into layers, model output order */
+    /* Optional (NULL = output 0 everywhere, no explicit masks): which output of each inbound
+     * layer, of each model output; the layer whose output is a layer's mask= input (-1 = none). */
+    const int (*inbound_port)[BRAIN_MAX_LAYER_INPUTS];
+    const int *output_ports;
+    const int *mask_layer, *mask_port;
 } brain__functional_spec;
 brain_model *brain__functional_from_spec(const brain__functional_spec *spec);
 

@@ -262,7 +262,14 @@ static void errors(void)
     brain_model_free(m);
     CHECK(brain_conv2d(0, 3, 3, NULL) == NULL && strstr(brain_last_error(), "filters"));
     CHECK(brain_reshape(BRAIN_SHAPE(-1, -1), NULL) == NULL && strstr(brain_last_error(), "-1"));
-    CHECK(brain_batch_normalization(&(brain_batch_norm_options){.axis = 1}) == NULL && strstr(brain_last_error(), "axis"));
+    /* only the channels axis: -1 or its number (3 for images, as Keras's applications write it), checked when built */
+    CHECK(brain_batch_normalization(&(brain_batch_norm_options){.axis = -2}) == NULL && strstr(brain_last_error(), "axis"));
+    m = model_of(BRAIN_SHAPE(4, 4, 2), brain_batch_normalization(&(brain_batch_norm_options){.axis = 1}), NULL);
+    CHECK_FAILS(brain_model_build(m), "axis 1 is not the last axis");
+    brain_model_free(m);
+    m = model_of(BRAIN_SHAPE(4, 4, 2), brain_batch_normalization(&(brain_batch_norm_options){.axis = 3}), NULL);
+    CHECK_OK(brain_model_build(m));
+    brain_model_free(m);
     m = brain_sequential(NULL);
     brain_model_add(m, brain_input(BRAIN_SHAPE(4)));
     CHECK_FAILS(brain_model_add(m, brain_conv1d(2, -1, NULL)), "kernel_size");

@@ -211,7 +211,7 @@ static void test_errors_and_state(void)
     m = brain_sequential(NULL);
     brain_model_add(m, brain_input(BRAIN_SHAPE(4, 2)));
     brain_model_add(m, brain_gru(2, &(brain_rnn_options){.return_state = true}));
-    CHECK_FAILS(brain_model_build(m), "return_state gives the layer 2 outputs");
+    CHECK_FAILS(brain_model_build(m), "(GRU) has 2 outputs; a Sequential model");
     brain_model_free(m);
     CHECK(brain_lstm(0, NULL) == NULL && strstr(brain_last_error(), "units must be a positive integer"));
     CHECK(brain_lstm(3, &(brain_rnn_options){.activation = BRAIN_SOFTMAX, .has_activation = true}) == NULL);

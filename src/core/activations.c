@@ -18,6 +18,7 @@ static const struct { const char *name; brain_activation_kind kind; } g_names[] 
     {"softmax", BRAIN_SOFTMAX}, {"leaky_relu", BRAIN_LEAKY_RELU}, {"elu", BRAIN_ELU}, {"selu", BRAIN_SELU},
     {"gelu", BRAIN_GELU}, {"silu", BRAIN_SWISH}, {"swish", BRAIN_SWISH}, {"softplus", BRAIN_SOFTPLUS},
     {"softsign", BRAIN_SOFTSIGN}, {"hard_sigmoid", BRAIN_HARD_SIGMOID}, {"exponential", BRAIN_EXPONENTIAL},
+    {"hard_silu", BRAIN_HARD_SILU}, {"hard_swish", BRAIN_HARD_SILU},
 };
 
 brain_status brain_activation_from_name(const char *name, brain_activation_kind *out)
@@ -26,7 +27,7 @@ brain_status brain_activation_from_name(const char *name, brain_activation_kind 
     for (size_t i = 0; i < sizeof g_names / sizeof *g_names; i++)
         if (!strcmp(name, g_names[i].name)) { *out = g_names[i].kind; return BRAIN_OK; }
     return brain__fail(BRAIN_ERR_ARG, "unknown activation '%s'; use one of linear, relu, sigmoid, tanh, softmax, "
-                       "leaky_relu, elu, selu, gelu, swish/silu, softplus, softsign, hard_sigmoid, exponential", name);
+                       "leaky_relu, elu, selu, gelu, swish/silu, softplus, softsign, hard_sigmoid, exponential, hard_silu/hard_swish", name);
 }
 
 const char *brain_activation_name(brain_activation_kind a)
@@ -90,6 +91,9 @@ BRAIN_VECTOR_LOOP void brain__act_forward(brain_activation_kind a, const float *
         for (int64_t i = 0; i < n; i++) y[i] = fminf(fmaxf(x[i] / 6.0f + 0.5f, 0.0f), 1.0f);
         break;
     case BRAIN_EXPONENTIAL: for (int64_t i = 0; i < n; i++) y[i] = expf(x[i]); break;
+    case BRAIN_HARD_SILU: /* x · relu6(x + 3) / 6, as jax.nn.hard_silu */
+        for (int64_t i = 0; i < n; i++) y[i] = x[i] * (fminf(fmaxf(x[i] + 3.0f, 0.0f), 6.0f) / 6.0f);
+        break;
     case BRAIN_SOFTMAX:
         for (int64_t r = 0; r < rows; r++) {
             const float *xr = x + r * cols;
@@ -147,6 +151,9 @@ BRAIN_VECTOR_LOOP void brain__act_backward(brain_activation_kind a, const float 
     case BRAIN_SOFTPLUS: EMIT(dy[i] * sigmoidf_(x[i])); break;
     case BRAIN_SOFTSIGN: EMIT(dy[i] / ((1.0f + fabsf(x[i])) * (1.0f + fabsf(x[i])))); break;
     case BRAIN_HARD_SIGMOID: EMIT((x[i] > -3.0f && x[i] < 3.0f) ? dy[i] / 6.0f : 0.0f); break;
+    case BRAIN_HARD_SILU: /* hard_sigmoid(x) + x·hard_sigmoid'(x) */
+        EMIT(dy[i] * (fminf(fmaxf(x[i] + 3.0f, 0.0f), 6.0f) / 6.0f + ((x[i] > -3.0f && x[i] < 3.0f) ? x[i] / 6.0f : 0.0f)));
+        break;
     case BRAIN_SOFTMAX:
         for (int64_t r = 0; r < rows; r++) {
             const float *yr = y + r * cols, *dyr = dy + r * cols;

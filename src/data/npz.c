@@ -8,6 +8,7 @@
  * through the .npy reader (npy.c).
  */
 #include "data_internal.h"
+#include "core/zip_scan.h"
 #include <stdlib.h>
 #include <string.h>
 #include <zip.h>
@@ -18,11 +19,11 @@ static zip_int64_t locate(zip_t *za, const char *member, char *found, size_t cap
     size_t n = strlen(member);
     if (n < 4 || strcmp(member + n - 4, ".npy")) {
         snprintf(found, cap, "%s.npy", member);
-        zip_int64_t i = zip_name_locate(za, found, 0);
+        zip_int64_t i = brain__zip_locate_last(za, found); /* the last of a duplicated name, as NumPy reads it */
         if (i >= 0) return i;
     }
     snprintf(found, cap, "%s", member);
-    return zip_name_locate(za, member, 0);
+    return brain__zip_locate_last(za, member);
 }
 
 /* "a.npy, b.npy" (the first few names) for a message */
@@ -94,10 +95,13 @@ brain_status brain__npz_parse(const uint8_t *buf, size_t len, const char *name, 
                               brain_tensor **out)
 {
     *out = NULL;
+    bool dup = false;
+    brain_status s0 = brain__zip_scan(buf, len, name, ".npz (zip) archive", &dup);
+    if (s0) return s0;
     zip_error_t ze;
     zip_error_init(&ze);
     zip_source_t *src = zip_source_buffer_create(buf, len, 0, &ze);
-    zip_t *za = src ? zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze) : NULL;
+    zip_t *za = src ? zip_open_from_source(src, ZIP_RDONLY | (dup ? 0 : ZIP_CHECKCONS), &ze) : NULL;
     if (!za) {
         brain_status s = brain__fail(BRAIN_ERR_FORMAT, "%s is not a readable .npz (zip) archive: %s", name,
                                      zip_error_strerror(&ze));

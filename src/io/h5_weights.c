@@ -185,7 +185,11 @@ static brain_status write_weights(brain_model *m, hid_t file)
                 snprintf(path, sizeof path, "/layers/%s/%s/vars", names[i], w->path);
             } else snprintf(path, sizeof path, "/layers/%s/vars", names[i]);
             g = H5Gopen2(file, path, H5P_DEFAULT);
-            if (g < 0 || write_array(g, var_index(l, j), H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, w->ndim, w->shape, w->value) < 0)
+            int64_t iv[16]; /* an integer weight (Normalization's count) as Keras writes it */
+            for (int64_t k = 0; w->integer && k < w->size && k < 16; k++) iv[k] = (int64_t)w->value[k];
+            if (w->integer && w->size > 16) s = brain__fail(BRAIN_ERR_IO, "integer weight '%s' is too large", w->name);
+            else if (g < 0 || (w->integer ? write_array(g, var_index(l, j), H5T_NATIVE_INT64, H5T_STD_I64LE, w->ndim, w->shape, iv)
+                                          : write_array(g, var_index(l, j), H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, w->ndim, w->shape, w->value)) < 0)
                 s = brain__fail(BRAIN_ERR_IO, "cannot write weight '%s' of layer '%s': %s", w->name, l->name, brain__h5_why(why));
             if (g >= 0) H5Gclose(g);
         }
@@ -216,6 +220,20 @@ static brain_status write_weights(brain_model *m, hid_t file)
     return r < 0 ? brain__fail(BRAIN_ERR_IO, "cannot write the optimizer's variables: %s", brain__h5_why(why)) : BRAIN_OK;
 }
 
+/* The name HDF5 gives an in-memory (core driver) file.  HDF5 needs a name, and on opening an
+ * image the core driver first tries open(name) and refuses when that succeeds ("file already
+ * exists"), so a fixed relative name ("brain_image.h5") made every load depend on the current
+ * directory.  The name here lies under /dev/null, which is never a directory, so that open fails
+ * at once (ENOTDIR) whatever the current directory holds, and nothing is ever created: the image
+ * is written with backing_store off.  Each name is unique in the process, because HDF5 treats two
+ * open core files of the same name as one file. */
+void brain__h5_image_name(char *buf, size_t cap)
+{
+    static unsigned long counter;
+    unsigned long k = __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
+    snprintf(buf, cap, "/dev/null/brain-memory-image-%lu.h5", k);
+}
+
 static brain_status weights_to_h5_image_nolock(brain_model *m, void **image, size_t *n)
 {
     *image = NULL;
@@ -227,7 +245,9 @@ static brain_status weights_to_h5_image_nolock(brain_model *m, void **image, siz
         if (fapl >= 0) H5Pclose(fapl);
         return brain__fail(BRAIN_ERR_IO, "HDF5: cannot set up an in-memory file: %s", brain__h5_why(why));
     }
-    hid_t f = H5Fcreate("brain_weights.h5", H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    char name[64];
+    brain__h5_image_name(name, sizeof name);
+    hid_t f = H5Fcreate(name, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     H5Pclose(fapl);
     if (f < 0) return brain__fail(BRAIN_ERR_IO, "HDF5: cannot create an in-memory file: %s", brain__h5_why(why));
     brain_status s = write_weights(m, f);
@@ -249,6 +269,25 @@ static brain_status weights_to_h5_image_nolock(brain_model *m, void **image, siz
 
 /* ------------------------------------------------------------------ reading */
 /* True when every component of `path` exists as a hard link (no soft or external links). */
+/* The first component of `path` that is a soft, external or user-defined link (copied into
+ * `at`); false when every existing component is a hard link (or the path is missing). */
+bool brain__h5_link_in_path(hid_t file, const char *path, char *at, size_t cap)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; ; p++) {
+        if (*p == '/' || !*p) {
+            char c = *p;
+            *p = 0;
+            H5L_info_t li;
+            if (H5Lexists(file, buf, H5P_DEFAULT) <= 0 || H5Lget_info(file, buf, &li, H5P_DEFAULT) < 0) return false;
+            if (li.type != H5L_TYPE_HARD) { snprintf(at, cap, "%s", buf); return true; }
+            *p = c;
+            if (!c) return false;
+        }
+    }
+}
+
 bool brain__h5_hard_path(hid_t file, const char *path)
 {
     char buf[512];
@@ -281,6 +320,10 @@ brain_status brain__h5_open_checked(hid_t file, const char *path, const char *fi
 {
     char why[200];
     *out = -1;
+    char link[512];
+    if (brain__h5_link_in_path(file, path, link, sizeof link)) /* Keras writes none: a link could reach other files */
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: %s: '%s' is a link (soft or external), refused for safety; the weight "
+                           "must be a dataset stored at %s", file_name, what, link, path);
     if (!brain__h5_hard_path(file, path))
         return brain__fail(BRAIN_ERR_FORMAT, "%s: %s: dataset '%s' is missing", file_name, what, path);
     hid_t d = H5Dopen2(file, path, H5P_DEFAULT);
@@ -316,6 +359,19 @@ brain_status brain__h5_open_checked(hid_t file, const char *path, const char *fi
     if (s) { H5Dclose(d); return s; }
     *out = d;
     return BRAIN_OK;
+}
+
+brain_status brain__h5_read_weight(hid_t file, const char *path, const char *file_name, const char *what, const brain_weight *w)
+{
+    if (!w->integer) return brain__h5_read_floats(file, path, file_name, what, w->ndim, w->shape, w->value);
+    hid_t d;
+    brain_status s = brain__h5_open_checked(file, path, file_name, what, true, w->ndim, w->shape, &d);
+    if (s) return s;
+    char why[200];
+    if (H5Dread(d, H5T_NATIVE_FLOAT, H5S_ALL, H5S_ALL, H5P_DEFAULT, w->value) < 0)
+        s = brain__fail(BRAIN_ERR_FORMAT, "%s: %s: '%s' cannot be read (%s)", file_name, what, path, brain__h5_why(why));
+    H5Dclose(d);
+    return s;
 }
 
 brain_status brain__h5_read_floats(hid_t file, const char *path, const char *file_name, const char *what, int ndim,
@@ -355,7 +411,7 @@ static brain_status read_layers(brain_model *m, hid_t f, const char *file)
             }
             snprintf(path, sizeof path, "%s/%d", vars, var_index(l, j));
             snprintf(what, sizeof what, "layer '%s' weight '%s'", l->name, w->name);
-            s = brain__h5_read_floats(f, path, file, what, w->ndim, w->shape, w->value);
+            s = brain__h5_read_weight(f, path, file, what, w);
         }
     }
     free(names);
@@ -441,7 +497,11 @@ hid_t brain__h5_open_image(const void *image, size_t n)
     if (fapl < 0) return -1;
     hid_t f = -1;
     if (H5Pset_fapl_core(fapl, 1 << 16, 0) >= 0 && H5Pset_file_image(fapl, (void *)image, n) >= 0)
-        f = H5Fopen("brain_image.h5", H5F_ACC_RDONLY, fapl);
+    {
+        char name[64];
+        brain__h5_image_name(name, sizeof name);
+        f = H5Fopen(name, H5F_ACC_RDONLY, fapl);
+    }
     H5Pclose(fapl);
     return f;
 }

@@ -46,9 +46,16 @@ brain_status brain__weights_restore_on_fail(brain_model *m, float *backup, brain
 int64_t brain__h5_open_image(const void *image, size_t n);         /* -1 when not HDF5 */
 const char *brain__h5_why(char buf[200]);                          /* HDF5's innermost error message */
 bool brain__h5_hard_path(int64_t file, const char *path);          /* exists, hard links only */
+/* true (the component in `at`) when a component of path is a soft/external/user-defined link */
+bool brain__h5_link_in_path(int64_t file, const char *path, char *at, size_t cap);
 /* Opens a dataset after checking: stored inside the file, float (or integer) class, this shape. */
 brain_status brain__h5_open_checked(int64_t file, const char *path, const char *file_name, const char *what, bool integer,
                                     int ndim, const int64_t *shape, int64_t *out);
+/* A weight's dataset into w->value: float32, or any integer for an integer weight (w->integer). */
+/* A name for an in-memory HDF5 file (core driver): unique in the process and under /dev/null, so
+ * HDF5's open() of it never finds a file, whatever the current directory holds (h5_weights.c). */
+void brain__h5_image_name(char *buf, size_t cap);
+brain_status brain__h5_read_weight(int64_t file, const char *path, const char *file_name, const char *what, const brain_weight *w);
 brain_status brain__h5_read_floats(int64_t file, const char *path, const char *file_name, const char *what, int ndim,
                                    const int64_t *shape, float *dst);
 /* Makes HDF5 silent (its errors become brain_last_error messages). */

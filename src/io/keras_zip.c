@@ -11,6 +11,7 @@
  * Members are stored uncompressed, as Keras writes them; reading accepts deflate too.  The zip
  * is built in memory and written with brain__write_file_atomic. */
 #include "io/io.h"
+#include "core/zip_scan.h"
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,11 +77,19 @@ static brain_status zip_open_bytes(unsigned char *bytes, size_t n, const char *p
     memset(z, 0, sizeof *z);
     z->bytes = bytes;
     z->n = n;
-    brain_status s;
+    bool dup = false;
+    brain_status s = brain__zip_scan(z->bytes, z->n, path, ".keras zip", &dup); /* names what is wrong, and the member */
+    if (s) {
+        free(z->bytes);
+        z->bytes = NULL;
+        return s;
+    }
     zip_error_t err;
     zip_error_init(&err);
     zip_source_t *src = zip_source_buffer_create(z->bytes, z->n, 0, &err);
-    if (src) z->za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &err);
+    /* libzip's consistency check refuses duplicate names; Keras reads such files (the last
+     * member of a name wins, see zip_member), so they are opened without it */
+    if (src) z->za = zip_open_from_source(src, ZIP_RDONLY | (dup ? 0 : ZIP_CHECKCONS), &err);
     if (!z->za) {
         if (src) zip_source_free(src);
         s = brain__fail(BRAIN_ERR_FORMAT, "'%s' is not a readable .keras zip (truncated or damaged?): %s", path,
@@ -117,7 +126,9 @@ static brain_status zip_member(zip_in *z, const char *path, const char *name, un
     if (missing) *missing = false;
     zip_stat_t st;
     zip_stat_init(&st);
-    if (zip_stat(z->za, name, 0, &st) < 0) {
+    /* the last member of that name, as Python's zipfile (so Keras) reads a duplicated name */
+    zip_int64_t idx = brain__zip_locate_last(z->za, name);
+    if (idx < 0 || zip_stat_index(z->za, (zip_uint64_t)idx, 0, &st) < 0) {
         if (missing) { *missing = true; return BRAIN_OK; }
         return brain__fail(BRAIN_ERR_FORMAT, "'%s' has no member %s; a .keras file holds config.json and model.weights.h5", path, name);
     }
@@ -125,7 +136,7 @@ static brain_status zip_member(zip_in *z, const char *path, const char *name, un
         ((st.valid & ZIP_STAT_COMP_SIZE) && st.comp_size && st.size / 1024 > st.comp_size)) /* zip-bomb guard */
         return brain__fail(BRAIN_ERR_FORMAT, "'%s': member %s declares an implausible size (%llu bytes)", path, name,
                            (unsigned long long)st.size);
-    zip_file_t *zf = zip_fopen(z->za, name, 0);
+    zip_file_t *zf = zip_fopen_index(z->za, (zip_uint64_t)idx, 0);
     if (!zf) return brain__fail(BRAIN_ERR_FORMAT, "'%s': cannot open member %s: %s", path, name, zip_strerror(z->za));
     unsigned char *buf = malloc((size_t)st.size + 1);
     if (!buf) { zip_fclose(zf); return brain__fail(BRAIN_ERR_NOMEM, "out of memory reading %s of '%s'", name, path); }

@@ -149,6 +149,12 @@ static brain_status load_weights_group(brain_model *m, hid_t f, const char *gpat
     for (int i = 0; !s && i < layers.n; i++) {
         char lp[4200];
         snprintf(lp, sizeof lp, "%s/%s", gpath, layers.v[i]);
+        char link[512];
+        if (brain__h5_link_in_path(f, lp, link, sizeof link)) {
+            s = brain__fail(BRAIN_ERR_FORMAT, "'%s': layer group %s: '%s' is a link (soft or external), refused for safety",
+                            path, lp, link);
+            break;
+        }
         if (!brain__h5_hard_path(f, lp)) { s = brain__fail(BRAIN_ERR_FORMAT, "'%s': layer group %s is missing", path, lp); break; }
         hid_t lg = H5Gopen2(f, lp, H5P_DEFAULT);
         if (lg < 0) { s = brain__fail(BRAIN_ERR_FORMAT, "'%s': %s is not a group", path, lp); break; }
@@ -175,7 +181,7 @@ static brain_status load_weights_group(brain_model *m, hid_t f, const char *gpat
             char dp[8500], what[300];
             snprintf(dp, sizeof dp, "%s/%s/%s", gpath, saved, w->v[j]);
             snprintf(what, sizeof what, "layer '%s' weight '%s'", l->name, l->weights[j]->name);
-            s = brain__h5_read_floats(f, dp, path, what, l->weights[j]->ndim, l->weights[j]->shape, l->weights[j]->value);
+            s = brain__h5_read_weight(f, dp, path, what, l->weights[j]);
         }
     }
     s = brain__weights_restore_on_fail(m, backup, s);

@@ -159,8 +159,10 @@ brain_status brain__save_legacy_h5(brain_model *m, const char *path)
         }
     }
     fapl = H5Pcreate(H5P_FILE_ACCESS);
+    char image_name[64];
+    brain__h5_image_name(image_name, sizeof image_name); /* not a name of the current directory */
     if (fapl < 0 || H5Pset_fapl_core(fapl, 1 << 16, 0) < 0 ||
-        (f = H5Fcreate("brain_legacy.h5", H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0) {
+        (f = H5Fcreate(image_name, H5F_ACC_TRUNC, H5P_DEFAULT, fapl)) < 0) {
         s = brain__fail(BRAIN_ERR_IO, "cannot create '%s' in memory: %s", path, brain__h5_why(why));
         goto out;
     }

@@ -47,6 +47,16 @@ static brain_status layer_entry(const brain_layer *l, cJSON **out)
     cJSON *cfg = cJSON_CreateObject();
     if (!cfg) return nomem();
     brain_status s = brain__cfg_add_string(cfg, "name", l->name);
+    const char *op_module = brain__op_module(l);
+    if (op_module) { /* an op layer: {"name", the op's own keywords}, registered under its class (ops.c) */
+        if (!s) s = l->vt->get_config(l, cfg);
+        cJSON *e = s ? NULL : envelope(op_module, l->vt->class_name, cfg);
+        if (s) { cJSON_Delete(cfg); return s; }
+        if (!e) return nomem();
+        cJSON_ReplaceItemInObjectCaseSensitive(e, "registered_name", cJSON_CreateString(l->vt->class_name));
+        *out = e;
+        return BRAIN_OK;
+    }
     if (!s && !l->vt->config_without_trainable) s = brain__cfg_add_bool(cfg, "trainable", l->trainable);
     if (!s) s = brain__cfg_add_string(cfg, "dtype", "float32");
     if (!s) s = l->vt->get_config(l, cfg);
@@ -61,7 +71,7 @@ static brain_status layer_entry(const brain_layer *l, cJSON **out)
             cJSON_AddItemToArray(shapes, shape);
         }
         if (!shapes) { cJSON_Delete(e); return nomem(); }
-    } else if (l->n_weights > 0 && l->vt->call_args) { /* build(query_shape, value_shape, ...): the positional tensors' shapes */
+    } else if (l->n_weights > 0 && l->vt->call_names) { /* build(query_shape, value_shape, ...): the positional tensors' shapes */
         const char *kw[BRAIN_MAX_LAYER_INPUTS] = {NULL};
         cJSON *scratch = cJSON_CreateObject(), *bc = cJSON_AddObjectToObject(e, "build_config");
         cJSON *sd = bc ? cJSON_AddObjectToObject(bc, "shapes_dict") : NULL;
@@ -70,7 +80,7 @@ static brain_status layer_entry(const brain_layer *l, cJSON **out)
         for (int k = 0, a = 0; !s && k < l->n_in; k++) {
             if (kw[k]) continue;
             char key[96];
-            snprintf(key, sizeof key, "%s_shape", l->vt->call_args[a++]);
+            snprintf(key, sizeof key, "%s_shape", l->vt->call_names[a++]);
             cJSON *shape = batch_shape_json(&l->in_shape[k]);
             if (!shape) s = nomem();
             else cJSON_AddItemToObject(sd, key, shape);
@@ -208,18 +218,20 @@ static cJSON *compile_json(const brain_model *m)
     return c;
 }
 
-/* {"class_name": "__keras_tensor__", "config": {"shape", "dtype", "keras_history": [layer, 0, 0]}} */
-static cJSON *keras_tensor(const brain_model *m, int node)
+/* {"class_name": "__keras_tensor__", "config": {"shape", "dtype", "keras_history": [layer, 0, port]}}
+ * (port: which output of the layer's call, Keras's tensor_index) */
+static cJSON *keras_tensor(const brain_model *m, int node, int port)
 {
     cJSON *c = cJSON_CreateObject();
     if (!c) return NULL;
-    cJSON_AddItemToObject(c, "shape", batch_shape_json(&m->nodes[node].shape));
+    const brain_node *nd = &m->nodes[node];
+    cJSON_AddItemToObject(c, "shape", batch_shape_json(port ? &nd->extra[port - 1].shape : &nd->shape));
     cJSON_AddStringToObject(c, "dtype", "float32");
     cJSON *h = cJSON_AddArrayToObject(c, "keras_history");
     if (h) {
         cJSON_AddItemToArray(h, cJSON_CreateString(m->nodes[node].layer->name));
         cJSON_AddItemToArray(h, cJSON_CreateNumber(0));
-        cJSON_AddItemToArray(h, cJSON_CreateNumber(0));
+        cJSON_AddItemToArray(h, cJSON_CreateNumber(port));
     }
     cJSON *t = cJSON_CreateObject();
     if (!t) { cJSON_Delete(c); return NULL; }
@@ -228,15 +240,15 @@ static cJSON *keras_tensor(const brain_model *m, int node)
     return t;
 }
 
-/* [name, 0, 0] for one tensor, [[name, 0, 0], ...] for several (Keras mirrors the structure) */
-static cJSON *io_layers_json(const brain_model *m, int n, const int *nodes)
+/* [name, 0, port] for one tensor, [[name, 0, port], ...] for several (Keras mirrors the structure) */
+static cJSON *io_layers_json(const brain_model *m, int n, const int *nodes, const int *ports)
 {
     cJSON *all = cJSON_CreateArray();
     for (int k = 0; all && k < n; k++) {
         cJSON *e = cJSON_CreateArray();
         cJSON_AddItemToArray(e, cJSON_CreateString(m->nodes[nodes[k]].layer->name));
         cJSON_AddItemToArray(e, cJSON_CreateNumber(0));
-        cJSON_AddItemToArray(e, cJSON_CreateNumber(0));
+        cJSON_AddItemToArray(e, cJSON_CreateNumber(ports ? ports[k] : 0));
         if (n == 1) { cJSON_Delete(all); return e; }
         cJSON_AddItemToArray(all, e);
     }
@@ -265,22 +277,32 @@ static brain_status functional_config(const brain_model *m, cJSON *cfg)
         cJSON_AddItemToObject(call, "args", args);
         cJSON *kwargs = cJSON_AddObjectToObject(call, "kwargs");
         if (!kwargs) return nomem();
+        if (nd->has_mask_in) cJSON_AddItemToObject(kwargs, "mask", keras_tensor(m, nd->mask_node, nd->mask_port));
+        cJSON *ts[BRAIN_MAX_LAYER_INPUTS];
+        for (int k = 0; k < nd->n_in; k++) ts[k] = keras_tensor(m, nd->in[k], nd->in_port[k]);
         if (l->vt->call_to_config) { /* named tensors: positional ones in "args", the others in "kwargs" */
             const char *kw[BRAIN_MAX_LAYER_INPUTS] = {NULL};
-            if ((s = l->vt->call_to_config(l, kw, kwargs))) return s;
+            if ((s = l->vt->call_to_config(l, kw, kwargs))) {
+                for (int k = 0; k < nd->n_in; k++) cJSON_Delete(ts[k]);
+                return s;
+            }
             if (l->vt->takes_list) { list = cJSON_CreateArray(); cJSON_AddItemToArray(args, list); }
             for (int k = 0; k < nd->n_in; k++) {
-                cJSON *t = keras_tensor(m, nd->in[k]);
-                if (kw[k]) cJSON_AddItemToObject(kwargs, kw[k], t);
-                else cJSON_AddItemToArray(list, t);
+                if (kw[k]) cJSON_AddItemToObject(kwargs, kw[k], ts[k]);
+                else cJSON_AddItemToArray(list, ts[k]);
             }
             continue;
         }
+        if (l->vt->call_args) { /* op layers: tensors among constants, as Keras writes them */
+            brain_status st = l->vt->call_args(l, args, ts, nd->n_in);
+            if (st) return st;
+            continue;
+        }
         if (l->vt->takes_list) { list = cJSON_CreateArray(); cJSON_AddItemToArray(args, list); }
-        for (int k = 0; k < nd->n_in; k++) cJSON_AddItemToArray(list, keras_tensor(m, nd->in[k]));
+        for (int k = 0; k < nd->n_in; k++) cJSON_AddItemToArray(list, ts[k]);
     }
-    cJSON_AddItemToObject(cfg, "input_layers", io_layers_json(m, m->n_inputs, m->input_nodes));
-    cJSON_AddItemToObject(cfg, "output_layers", io_layers_json(m, m->n_outputs, m->output_nodes));
+    cJSON_AddItemToObject(cfg, "input_layers", io_layers_json(m, m->n_inputs, m->input_nodes, NULL));
+    cJSON_AddItemToObject(cfg, "output_layers", io_layers_json(m, m->n_outputs, m->output_nodes, m->output_ports));
     return BRAIN_OK;
 }
 
@@ -457,47 +479,55 @@ static int layer_index(const char *const *names, int n, const char *name)
 }
 
 /* The layer name a tensor reference points at: Keras 3 {"class_name": "__keras_tensor__",
- * "config": {"keras_history": [name, node, tensor]}} or Keras 2 [name, node, tensor, {kwargs}]. */
-static const char *tensor_ref(const cJSON *t)
+ * "config": {"keras_history": [name, node, tensor]}} or Keras 2 [name, node, tensor, {kwargs}].
+ * *port = the tensor index (which output of the layer's call); NULL when it is no reference,
+ * "" when it names a second call of a layer (node index > 0) or a bad tensor index. */
+static const char *tensor_ref_port(const cJSON *t, int *port)
 {
+    *port = 0;
     const cJSON *h = cJSON_IsArray(t) ? t : cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t, "config"), "keras_history");
     if (!cJSON_IsArray(h) || !cJSON_IsString(h->child)) return NULL;
     const cJSON *node = h->child->next, *tensor = node ? node->next : NULL;
-    if (!cJSON_IsNumber(node) || node->valuedouble != 0 || !cJSON_IsNumber(tensor) || tensor->valuedouble != 0) return "";
+    if (!cJSON_IsNumber(node) || node->valuedouble != 0 || !cJSON_IsNumber(tensor) || tensor->valuedouble < 0 ||
+        tensor->valuedouble >= 1000 || tensor->valuedouble != (int)tensor->valuedouble)
+        return "";
+    *port = (int)tensor->valuedouble;
     return h->child->valuestring;
-}
-
-/* A layer's inbound layers from its "inbound_nodes" (one call per layer) */
-static brain_status ref_index(const cJSON *t, const char *lname, const char *file, const char *const *names, int n_names, int *idx)
-{
-    const char *ref = tensor_ref(t);
-    *idx = ref && *ref ? layer_index(names, n_names, ref) : -1;
-    if (*idx < 0)
-        return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' takes an input from %s%.64s%s, which is not an earlier layer "
-                                             "of the model (or not its first call)", file, lname, ref ? "'" : "", ref ? ref : "an unreadable reference",
-                           ref ? "'" : "");
-    return BRAIN_OK;
 }
 
 static bool is_tensor_ref(const cJSON *t)
 {
-    const cJSON *cls = cJSON_GetObjectItemCaseSensitive(t, "class_name");
-    return cJSON_IsString(cls) && !strcmp(cls->valuestring, "__keras_tensor__");
+    int port;
+    return cJSON_IsObject(t) ? tensor_ref_port(t, &port) != NULL : false;
 }
 
-/* A call of a layer with named tensors (vt->call_args): positional "args", then keyword tensors. */
-static brain_status read_named_call(brain_layer *l, const cJSON *node, const char *lname, const char *file,
-                                    const char *const *names, int n_names, int *n_in, int in[BRAIN_MAX_LAYER_INPUTS])
+/* One tensor argument: the index of the layer it names (an earlier one) and which output. */
+static brain_status resolve_ref(const cJSON *t, const char *lname, const char *file, const char *const *names, int n_names,
+                                int *idx, int *port)
 {
-    const char *const *ca = l->vt->call_args;
-    int n_ca = 0, idx[BRAIN_MAX_LAYER_INPUTS];
+    const char *ref = tensor_ref_port(t, port);
+    *idx = ref && *ref ? layer_index(names, n_names, ref) : -1;
+    if (*idx < 0)
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' takes an input from %s%.64s%s, which is not an earlier layer "
+                                             "of the model (or not its first call)", file, lname, ref && *ref ? "'" : "",
+                           ref && *ref ? ref : "an unreadable reference (or a second call of a shared layer)", ref && *ref ? "'" : "");
+    return BRAIN_OK;
+}
+
+/* A call of a layer with named tensors (vt->call_names): positional "args", then keyword tensors. */
+static brain_status read_named_call(brain_layer *l, const cJSON *node, const char *lname, const char *file,
+                                    const char *const *names, int n_names, int *n_in, int in[BRAIN_MAX_LAYER_INPUTS],
+                                    int port[BRAIN_MAX_LAYER_INPUTS])
+{
+    const char *const *ca = l->vt->call_names;
+    int n_ca = 0, idx[BRAIN_MAX_LAYER_INPUTS], pt[BRAIN_MAX_LAYER_INPUTS];
     bool present[BRAIN_MAX_LAYER_INPUTS] = {false};
     while (ca[n_ca]) n_ca++;
     const cJSON *args = cJSON_GetObjectItemCaseSensitive(node, "args"), *kwargs = cJSON_GetObjectItemCaseSensitive(node, "kwargs");
     int k = 0;
     for (const cJSON *t = cJSON_IsArray(args) ? args->child : NULL; t; t = t->next, k++) {
         if (k >= n_ca) return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' is called with more than %d tensors", file, lname, n_ca);
-        brain_status s = ref_index(t, lname, file, names, n_names, &idx[k]);
+        brain_status s = resolve_ref(t, lname, file, names, n_names, &idx[k], &pt[k]);
         if (s) return s;
         present[k] = true;
     }
@@ -506,60 +536,84 @@ static brain_status read_named_call(brain_layer *l, const cJSON *node, const cha
         if (!t || cJSON_IsNull(t)) continue;
         if (present[a]) return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' gets %s twice", file, lname, ca[a]);
         if (!is_tensor_ref(t)) return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s': call argument %s is not a tensor", file, lname, ca[a]);
-        brain_status s = ref_index(t, lname, file, names, n_names, &idx[a]);
+        brain_status s = resolve_ref(t, lname, file, names, n_names, &idx[a], &pt[a]);
         if (s) return s;
         present[a] = true;
     }
     for (int a = 0; a < n_ca; a++)
-        if (present[a]) in[(*n_in)++] = idx[a];
+        if (present[a]) { in[*n_in] = idx[a]; port[(*n_in)++] = pt[a]; }
     return l->vt->call_from_config(l, present, kwargs);
 }
 
-static brain_status read_inbound(const cJSON *e, brain_layer *l, const char *lname, const char *file, const char *const *names,
-                                 int n_names, int *n_in, int in[BRAIN_MAX_LAYER_INPUTS])
+/* A layer's inbound layers from its "inbound_nodes" (one call per layer): the tensors among the
+ * args (in order; op layers' constants are skipped here and read by the op's loader, ops.c),
+ * with the output each takes, and the kwargs' mask= tensor (*mask = -1 when none). */
+static brain_status read_inbound(const cJSON *e, brain_layer *l, const char *lname, const char *file, const char *const *names, int n_names,
+                                 int *n_in, int in[BRAIN_MAX_LAYER_INPUTS], int port[BRAIN_MAX_LAYER_INPUTS],
+                                 int *mask, int *mask_port, bool is_op)
 {
     *n_in = 0;
+    *mask = -1;
+    *mask_port = 0;
     const cJSON *nodes = cJSON_GetObjectItemCaseSensitive(e, "inbound_nodes");
     int nn = cJSON_GetArraySize(nodes);
     if (!nodes || nn == 0) return BRAIN_OK;
     if (!cJSON_IsArray(nodes) || nn != 1)
         return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' is called %d times; this library calls each layer once", file, lname, nn);
     const cJSON *node = nodes->child, *refs;
-    if (l && l->vt->call_args && cJSON_IsObject(node)) return read_named_call(l, node, lname, file, names, n_names, n_in, in);
+    if (l && l->vt->call_names && cJSON_IsObject(node)) return read_named_call(l, node, lname, file, names, n_names, n_in, in, port);
     if (cJSON_IsArray(node)) refs = node; /* Keras 2: [[name, 0, 0, {}], ...] */
     else {
         const cJSON *args = cJSON_GetObjectItemCaseSensitive(node, "args");
-        if (!cJSON_IsArray(args) || cJSON_GetArraySize(args) != 1)
+        if (is_op) { /* an op's args: tensors, lists of tensors and constants, in call order */
+            for (const cJSON *a = cJSON_IsArray(args) ? args->child : NULL; a; a = a->next) {
+                const cJSON *list = cJSON_IsArray(a) ? a : NULL;
+                for (const cJSON *t = list ? list->child : a; t; t = list ? t->next : NULL) {
+                    if (!is_tensor_ref(t)) continue;
+                    if (*n_in >= BRAIN_MAX_LAYER_INPUTS)
+                        return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' has more than %d inputs", file, lname, BRAIN_MAX_LAYER_INPUTS);
+                    brain_status s = resolve_ref(t, lname, file, names, n_names, &in[*n_in], &port[*n_in]);
+                    if (s) return s;
+                    (*n_in)++;
+                }
+            }
+            refs = NULL;
+        } else if (!cJSON_IsArray(args) || cJSON_GetArraySize(args) != 1)
             return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s': inbound node args must hold one tensor or one list", file, lname);
-        refs = cJSON_IsArray(args->child) ? args->child : args;
+        else refs = cJSON_IsArray(args->child) ? args->child : args;
+        const cJSON *mk = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(node, "kwargs"), "mask");
+        if (mk && !cJSON_IsNull(mk)) { /* Keras 3's explicit mask= (e.g. a NotEqual op's output) */
+            brain_status s = resolve_ref(mk, lname, file, names, n_names, mask, mask_port);
+            if (s) return s;
+        }
     }
-    for (const cJSON *t = refs->child; t; t = t->next) {
-        const char *ref = tensor_ref(t);
-        int idx = ref && *ref ? layer_index(names, n_names, ref) : -1;
-        if (idx < 0)
-            return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' takes an input from %s%.64s%s, which is not an earlier layer "
-                                                 "of the model (or not its first call)", file, lname, ref ? "'" : "", ref ? ref : "an unreadable reference",
-                               ref ? "'" : "");
+    for (const cJSON *t = refs ? refs->child : NULL; t; t = t->next) {
         if (*n_in >= BRAIN_MAX_LAYER_INPUTS)
             return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' has more than %d inputs", file, lname, BRAIN_MAX_LAYER_INPUTS);
-        in[(*n_in)++] = idx;
+        brain_status s = resolve_ref(t, lname, file, names, n_names, &in[*n_in], &port[*n_in]);
+        if (s) return s;
+        (*n_in)++;
     }
     if (l && l->vt->call_from_config) /* call keyword arguments (Attention's use_causal_mask) */
         return l->vt->call_from_config(l, NULL, cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, "kwargs") : NULL);
     return BRAIN_OK;
 }
 
-/* input_layers / output_layers: [name, 0, 0] or [[name, 0, 0], ...] */
-static brain_status read_io(const cJSON *v, const char *key, const char *file, const char *const *names, int n_names, int *n, int *idx)
+/* input_layers / output_layers: [name, 0, k] or [[name, 0, k], ...]; ports (may be NULL) gets each k */
+static brain_status read_io(const cJSON *v, const char *key, const char *file, const char *const *names, int n_names, int *n, int *idx,
+                            int *ports)
 {
     *n = 0;
     if (!cJSON_IsArray(v) || !v->child) return brain__fail(BRAIN_ERR_FORMAT, "%s: the model config's %s is missing", file, key);
     bool flat = cJSON_IsString(v->child);
     for (const cJSON *e = flat ? v : v->child; e; e = flat ? NULL : e->next) {
-        const char *ref = tensor_ref(e);
+        int port;
+        const char *ref = tensor_ref_port(e, &port);
         int i = ref && *ref ? layer_index(names, n_names, ref) : -1;
         if (i < 0) return brain__fail(BRAIN_ERR_FORMAT, "%s: %s names '%.64s', which is not a layer of the model", file, key, ref ? ref : "?");
         if (*n >= BRAIN_MAX_IO) return brain__fail(BRAIN_ERR_FORMAT, "%s: more than %d %s", file, BRAIN_MAX_IO, key);
+        if (!ports && port) return brain__fail(BRAIN_ERR_FORMAT, "%s: %s names output %d of '%.64s'; an input is a layer's first output", file, key, port, ref);
+        if (ports) ports[*n] = port;
         idx[(*n)++] = i;
     }
     return BRAIN_OK;
@@ -575,37 +629,38 @@ static brain_status functional_from_config(const cJSON *cfg, const char *file, b
     const char **names = brain__alloc_array((size_t)n, sizeof *names);
     int *n_in = brain__alloc_array((size_t)n, sizeof *n_in);
     int (*in)[BRAIN_MAX_LAYER_INPUTS] = brain__alloc_array((size_t)n, sizeof *in);
-    int inputs[BRAIN_MAX_IO], outputs[BRAIN_MAX_IO], n_inputs = 0, n_outputs = 0;
-    brain_status s = ls && names && n_in && in ? BRAIN_OK : BRAIN_ERR_NOMEM;
+    int (*port)[BRAIN_MAX_LAYER_INPUTS] = brain__alloc_array((size_t)n, sizeof *port);
+    int *mask = brain__alloc_array((size_t)n, sizeof *mask), *mask_port = brain__alloc_array((size_t)n, sizeof *mask_port);
+    int inputs[BRAIN_MAX_IO], outputs[BRAIN_MAX_IO], output_ports[BRAIN_MAX_IO], n_inputs = 0, n_outputs = 0;
+    brain_status s = ls && names && n_in && in && port && mask && mask_port ? BRAIN_OK : BRAIN_ERR_NOMEM;
     int i = 0;
     for (const cJSON *e = layers->child; !s && e; e = e->next) {
         const char *nm = str_member(e, "name");
         if (!nm) nm = brain__cfg_layer_name(cJSON_GetObjectItemCaseSensitive(e, "config"));
-        const char *module = str_member(e, "module");
-        if (module && !strncmp(module, "keras.src.ops", 13) && str_member(e, "class_name") &&
-            !strcmp(str_member(e, "class_name"), "NotEqual"))
-            continue; /* Keras's recorded mask computation (ids != 0) for a "mask" call argument: brain
-                         propagates masks itself, and reads no "mask" keyword arguments */
         if (layer_index(names, i, nm) >= 0) { s = brain__fail(BRAIN_ERR_FORMAT, "%s: two layers are named '%.64s'", file, nm); break; }
         names[i] = nm;
         const char *cls = str_member(e, "class_name");
-        if ((s = layer_from_entry(e, file, i, &ls[i]))) break;
+        bool is_op = brain__is_op_entry(e);
+        if ((s = is_op ? brain__op_from_entry(e, file, &ls[i]) : layer_from_entry(e, file, i, &ls[i]))) break;
         if (strlen(nm) < BRAIN_NAME_MAX) { strcpy(ls[i]->name, nm); ls[i]->name_given = true; }
-        s = read_inbound(e, ls[i], nm, file, names, i, &n_in[i], in[i]);
+        s = read_inbound(e, ls[i], nm, file, names, i, &n_in[i], in[i], port[i], &mask[i], &mask_port[i], is_op);
         if (!s && cls && !strcmp(cls, "InputLayer") != (n_in[i] == 0))
             s = brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' %s", file, nm, n_in[i] ? "is an InputLayer with inputs" : "has no inputs");
         i++;
     }
     if (!s) n = i; /* the layers kept */
-    if (!s) s = read_io(cJSON_GetObjectItemCaseSensitive(cfg, "input_layers"), "input_layers", file, names, n, &n_inputs, inputs);
-    if (!s) s = read_io(cJSON_GetObjectItemCaseSensitive(cfg, "output_layers"), "output_layers", file, names, n, &n_outputs, outputs);
+    if (!s) s = read_io(cJSON_GetObjectItemCaseSensitive(cfg, "input_layers"), "input_layers", file, names, n, &n_inputs, inputs, NULL);
+    if (!s) s = read_io(cJSON_GetObjectItemCaseSensitive(cfg, "output_layers"), "output_layers", file, names, n, &n_outputs, outputs,
+                        output_ports);
     const char *name = str_member(cfg, "name");
     if (name && strlen(name) >= BRAIN_NAME_MAX) name = NULL;
     brain_model *m = NULL;
     if (!s) {
         brain__functional_spec sp = { .name = name, .n_layers = n, .layers = ls, .n_inbound = n_in,
                                       .inbound = (const int (*)[BRAIN_MAX_LAYER_INPUTS])in,
-                                      .n_inputs = n_inputs, .inputs = inputs, .n_outputs = n_outputs, .outputs = outputs };
+                                      .n_inputs = n_inputs, .inputs = inputs, .n_outputs = n_outputs, .outputs = outputs,
+                                      .inbound_port = (const int (*)[BRAIN_MAX_LAYER_INPUTS])port, .output_ports = output_ports,
+                                      .mask_layer = mask, .mask_port = mask_port };
         m = brain__functional_from_spec(&sp); /* takes the layers */
         if (!m) {
             char why[700];
@@ -615,7 +670,7 @@ static brain_status functional_from_config(const cJSON *cfg, const char *file, b
     } else {
         for (int k = 0; ls && k < n; k++) if (ls[k]) brain__layer_free(ls[k]);
     }
-    free(ls); free(names); free(n_in); free(in);
+    free(ls); free(names); free(n_in); free(in); free(port); free(mask); free(mask_port);
     if (!s) *out = m;
     return s;
 }

@@ -30,12 +30,17 @@ typedef struct batchnorm {
     float *scale_c, *shift_c;               /* C each: y = x·scale_c + shift_c of the last forward */
     double *acc, *acc2;                     /* C each: scratch sums */
     bool last_training;                     /* the last forward used batch statistics */
+    int axis;                               /* as given: -1, or the last axis counted with the batch (3 for images) */
 } batchnorm;
 
 static brain_status bn_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out)
 {
     batchnorm *b = (batchnorm *)l;
+    if (b->axis > 0 && b->axis != in[0].ndim) /* Keras's applications write axis=3: the channels of an image */
+        return brain__fail(BRAIN_ERR_ARG, "BatchNormalization '%s': axis %d is not the last axis of inputs of rank %d "
+                           "(batch included); only the channels (last) axis is supported", l->name, b->axis, in[0].ndim + 1);
     *out = in[0];
+    l->mask_rule = BRAIN_MASK_PASS; /* Keras: supports_masking (the mask passes on) */
     b->C = in[0].dims[in[0].ndim - 1];
     int64_t C = b->C;
     if (b->scale && !(b->gamma = brain__layer_add_weight(l, "gamma", 1, &C, b->ginit ? b->ginit : BRAIN_INIT_ONES, b->greg, true)))
@@ -138,7 +143,7 @@ static void bn_destroy(brain_layer *l)
 static brain_status bn_get_config(const brain_layer *l, cJSON *cfg)
 {
     const batchnorm *b = (const batchnorm *)l;
-    brain_status s = brain__cfg_add_number(cfg, "axis", -1);
+    brain_status s = brain__cfg_add_number(cfg, "axis", ((const batchnorm *)l)->axis ? ((const batchnorm *)l)->axis : -1);
     if (!s) s = brain__cfg_add_number(cfg, "momentum", brain__float_option(b->momentum));
     if (!s) s = brain__cfg_add_number(cfg, "epsilon", brain__float_option(b->epsilon));
     if (!s) s = brain__cfg_add_bool(cfg, "center", b->center);
@@ -174,10 +179,11 @@ static brain_layer *bn_from_config(const cJSON *cfg)
         brain__cfg_get_regularizer(cfg, "beta_regularizer", &o.beta_regularizer) ||
         brain__cfg_get_regularizer(cfg, "gamma_regularizer", &o.gamma_regularizer))
         return NULL;
-    if (axis != -1) {
-        brain__cfg_bad(cfg, "axis", "is %g; only -1 (the last axis) is supported", axis);
+    if (axis != -1 && !(axis >= 1 && axis == (int)axis && axis < BRAIN_MAX_DIMS)) {
+        brain__cfg_bad(cfg, "axis", "is %g; only the last axis (-1, or its number, checked when built) is supported", axis);
         return NULL;
     }
+    o.axis = (int)axis;
     if (renorm) {
         brain__cfg_bad(cfg, "renorm", "is true, which this library does not support");
         return NULL;
@@ -199,8 +205,9 @@ brain_layer *brain_batch_normalization(const brain_batch_norm_options *opt)
 {
     brain_batch_norm_options o = opt ? *opt : (brain_batch_norm_options){0};
     float momentum = o.has_momentum ? o.momentum : 0.99f, eps = o.epsilon ? o.epsilon : 1e-3f;
-    if (o.axis != 0 && o.axis != -1) {
-        brain__fail(BRAIN_ERR_ARG, "BatchNormalization: axis %d is not supported (only -1, the channels-last axis)", o.axis);
+    if (o.axis != 0 && o.axis != -1 && !(o.axis >= 1 && o.axis < BRAIN_MAX_DIMS)) {
+        brain__fail(BRAIN_ERR_ARG, "BatchNormalization: axis %d is not supported (only the channels-last axis: -1 or its "
+                    "number)", o.axis);
         return NULL;
     }
     if (!(momentum >= 0 && momentum <= 1) || !(eps > 0)) {
@@ -212,6 +219,7 @@ brain_layer *brain_batch_normalization(const brain_batch_norm_options *opt)
     if (!b) return NULL;
     b->momentum = momentum;
     b->epsilon = eps;
+    b->axis = o.axis == 0 ? -1 : o.axis;
     b->center = o.center != BRAIN_OFF;
     b->scale = o.scale != BRAIN_OFF;
     b->binit = o.beta_initializer; b->ginit = o.gamma_initializer;

@@ -27,6 +27,8 @@ static brain_status concat_build(brain_layer *l, int n_in, const brain_shape *in
         return brain__fail(BRAIN_ERR_ARG, "Concatenate '%s': axis %d is out of range for inputs of rank %d (batch axis "
                            "included; axis 0, the batch, cannot be joined)", l->name, c->axis, rank);
     a -= 1; /* per-sample axis */
+    /* Keras's Concatenate.compute_mask: on the last axis a step is kept when any input keeps it */
+    l->mask_rule = a == in[0].ndim - 1 ? BRAIN_MASK_ANY : BRAIN_MASK_DROP;
     *out = in[0];
     out->dims[a] = 0;
     for (int k = 0; k < n_in; k++) {

@@ -3,6 +3,11 @@
  * positions of each sample.
  *
  * Average: y[b,c] = (1/n) Σ_pos x[b,pos,c];   backward dx[b,pos,c] += dy[b,c] / n.
+ * GlobalAveragePooling1D with a mask (Keras: after Embedding(mask_zero=True), or an explicit
+ * mask= input): y[b,c] = Σ_t m[b,t]·x[b,t,c] / Σ_t m[b,t] — the unmasked steps only; a row with
+ * every step masked gives 0/0 = NaN, as in Keras.  Backward dx[b,t,c] += m[b,t]·dy[b,c] / Σ m.
+ * The output carries no mask (Keras's compute_mask returns None).
+ * keepdims=True keeps the pooled axes as 1: (1, 1, C) or (1, C); the values are the same.
  * Max:     y[b,c] = max_pos x[b,pos,c] (first winner cached); backward dx[winner] += dy[b,c].
  * GlobalAveragePooling1D with a Keras mask averages the unmasked steps only (n = their count);
  * GlobalMaxPooling1D ignores the mask, as Keras's does.  GlobalAveragePooling1D(data_format=
@@ -17,7 +22,7 @@
 typedef struct gpool {
     brain_layer base;
     int rank;
-    bool is_max;
+    bool is_max, keepdims;
     bool channels_first;                    /* 1-D only: (C, steps) -> (C), the mean over the last axis */
     int64_t n, C;                           /* positions per sample, channels */
     int64_t *arg; int64_t arg_cap;          /* max: winning position per (b, c) */
@@ -33,8 +38,9 @@ static brain_status gpool_build(brain_layer *l, int n_in, const brain_shape *in,
     }
     g->C = g->channels_first ? in[0].dims[0] : in[0].dims[g->rank];
     g->n = brain__shape_size(&in[0]) / g->C;
-    out->ndim = 1;
-    out->dims[0] = g->C;
+    out->ndim = g->keepdims ? g->rank + 1 : 1;
+    for (int i = 0; i < out->ndim; i++) out->dims[i] = 1;
+    out->dims[out->ndim - 1] = g->C;
     return BRAIN_OK;
 }
 
@@ -122,11 +128,11 @@ static void gpool_destroy(brain_layer *l) { free(((gpool *)l)->arg); }
 static brain_status gpool_get_config(const brain_layer *l, cJSON *cfg)
 {
     brain_status s = brain__cfg_add_string(cfg, "data_format", ((const gpool *)l)->channels_first ? "channels_first" : "channels_last");
-    if (!s) s = brain__cfg_add_bool(cfg, "keepdims", false);
+    if (!s) s = brain__cfg_add_bool(cfg, "keepdims", ((const gpool *)l)->keepdims);
     return s;
 }
 
-static brain_layer *gpool_new(int rank, bool is_max, const char *name);
+static brain_layer *gpool_new(int rank, bool is_max, bool keepdims, const char *name);
 
 static brain_layer *gpool_from_config(const cJSON *cfg, int rank, bool is_max)
 {
@@ -135,11 +141,11 @@ static brain_layer *gpool_from_config(const cJSON *cfg, int rank, bool is_max)
     if (rank == 1 && !is_max && cJSON_IsString(df) && !strcmp(df->valuestring, "channels_first")) cf = true;
     else if (brain__cfg_check_channels_last(cfg)) return NULL;
     if (brain__cfg_get_bool_or(cfg, "keepdims", keepdims, &keepdims)) return NULL;
-    if (keepdims) {
-        brain__cfg_bad(cfg, "keepdims", "is true, which this library does not support");
+    if (keepdims && cf) {
+        brain__cfg_bad(cfg, "keepdims", "is true with channels_first, which this library does not support");
         return NULL;
     }
-    brain_layer *l = gpool_new(rank, is_max, brain__cfg_name(cfg));
+    brain_layer *l = gpool_new(rank, is_max, keepdims, brain__cfg_name(cfg));
     if (l) ((gpool *)l)->channels_first = cf;
     return l;
 }
@@ -157,7 +163,7 @@ GPOOL_VT(brain__global_max_pooling2d_vt, "GlobalMaxPooling2D", "global_max_pooli
 GPOOL_VT(brain__global_average_pooling1d_vt, "GlobalAveragePooling1D", "global_average_pooling1d", gap1d_from_config);
 GPOOL_VT(brain__global_max_pooling1d_vt, "GlobalMaxPooling1D", "global_max_pooling1d", gmp1d_from_config);
 
-static brain_layer *gpool_new(int rank, bool is_max, const char *name)
+static brain_layer *gpool_new(int rank, bool is_max, bool keepdims, const char *name)
 {
     const brain_layer_vtable *vt = rank == 1 ? (is_max ? &brain__global_max_pooling1d_vt : &brain__global_average_pooling1d_vt)
                                    : is_max  ? &brain__global_max_pooling2d_vt
@@ -166,16 +172,26 @@ static brain_layer *gpool_new(int rank, bool is_max, const char *name)
     if (!g) return NULL;
     g->rank = rank;
     g->is_max = is_max;
+    g->keepdims = keepdims;
     return &g->base;
 }
 
-brain_layer *brain_global_average_pooling2d(const brain_layer_options *opt) { return gpool_new(2, false, opt ? opt->name : NULL); }
-brain_layer *brain_global_max_pooling2d(const brain_layer_options *opt) { return gpool_new(2, true, opt ? opt->name : NULL); }
-brain_layer *brain_global_average_pooling1d(const brain_layer_options *opt) { return gpool_new(1, false, opt ? opt->name : NULL); }
-brain_layer *brain_global_max_pooling1d(const brain_layer_options *opt) { return gpool_new(1, true, opt ? opt->name : NULL); }
+brain_layer *brain_global_average_pooling2d(const brain_layer_options *opt) { return gpool_new(2, false, false, opt ? opt->name : NULL); }
+brain_layer *brain_global_max_pooling2d(const brain_layer_options *opt) { return gpool_new(2, true, false, opt ? opt->name : NULL); }
+brain_layer *brain_global_average_pooling1d(const brain_layer_options *opt) { return gpool_new(1, false, false, opt ? opt->name : NULL); }
+brain_layer *brain_global_max_pooling1d(const brain_layer_options *opt) { return gpool_new(1, true, false, opt ? opt->name : NULL); }
 brain_layer *brain_global_average_pooling1d_opt(const brain_global_pool1d_options *opt)
 {
-    brain_layer *l = gpool_new(1, false, opt ? opt->name : NULL);
+    brain_layer *l = gpool_new(1, false, false, opt ? opt->name : NULL);
     if (l && opt) ((gpool *)l)->channels_first = opt->channels_first;
     return l;
+}
+brain_layer *brain_global_pooling(const brain_global_pooling_options *opt)
+{
+    brain_global_pooling_options o = opt ? *opt : (brain_global_pooling_options){0};
+    if (o.rank != 1 && o.rank != 2) {
+        brain__fail(BRAIN_ERR_ARG, "brain_global_pooling: rank is 1 or 2, got %d", o.rank);
+        return NULL;
+    }
+    return gpool_new(o.rank, o.is_max, o.keepdims, o.name);
 }

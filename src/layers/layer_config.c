@@ -265,6 +265,21 @@ brain_status brain__cfg_get_initializer(const cJSON *cfg, const char *key, brain
     /* Keras's aliases; TruncatedNormal is only used to initialise */
     if (!*out && same_class(cls, "uniform")) *out = BRAIN_INIT_RANDOM_UNIFORM;
     if (!*out && (same_class(cls, "normal") || same_class(cls, "TruncatedNormal"))) *out = BRAIN_INIT_RANDOM_NORMAL;
+    if (!*out && same_class(cls, "VarianceScaling")) {
+        /* the named ones are VarianceScaling with (scale, mode): He (2, fan_in), LeCun (1, fan_in),
+         * Glorot (1, fan_avg); other settings (EfficientNet's fan_out) initialise as the one of the
+         * same distribution and mode fan_in — only a fresh model's initial values differ, loaded
+         * weights replace them, and the layer is saved back under that name */
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(v, "config");
+        const cJSON *mode = cJSON_GetObjectItemCaseSensitive(c, "mode"), *dist = cJSON_GetObjectItemCaseSensitive(c, "distribution");
+        const cJSON *scale = cJSON_GetObjectItemCaseSensitive(c, "scale");
+        bool uniform = cJSON_IsString(dist) && !strcmp(dist->valuestring, "uniform");
+        bool avg = cJSON_IsString(mode) && !strcmp(mode->valuestring, "fan_avg");
+        double sc = cJSON_IsNumber(scale) ? scale->valuedouble : 1.0;
+        if (avg) *out = uniform ? BRAIN_INIT_GLOROT_UNIFORM : BRAIN_INIT_GLOROT_NORMAL;
+        else if (sc >= 1.5) *out = uniform ? BRAIN_INIT_HE_UNIFORM : BRAIN_INIT_HE_NORMAL;
+        else *out = uniform ? BRAIN_INIT_LECUN_UNIFORM : BRAIN_INIT_LECUN_NORMAL;
+    }
     if (!*out) {
         char want[96];
         snprintf(want, sizeof want, "names an initializer this library does not have (\"%.40s\")", cls);

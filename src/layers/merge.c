@@ -6,6 +6,51 @@
 #include <cjson/cJSON.h>
 #include <string.h>
 
+/* Add and Multiply broadcast as Keras's do (squeeze-and-excitation: (H, W, C) ⊙ (1, 1, C)):
+ * inputs of one rank whose every axis is equal or 1; the output takes the larger. */
+brain_status brain__merge_build_broadcast(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out)
+{
+    if (n_in < 1 || n_in > BRAIN_MAX_LAYER_INPUTS)
+        return brain__fail(BRAIN_ERR_ARG, "%s '%s' must be called on a list of at least 1 input, got %d", l->vt->class_name,
+                           l->name, n_in);
+    *out = in[0];
+    for (int k = 1; k < n_in; k++) {
+        bool ok = in[k].ndim == in[0].ndim;
+        for (int i = 0; ok && i < in[0].ndim; i++) {
+            ok = in[k].dims[i] == out->dims[i] || in[k].dims[i] == 1 || out->dims[i] == 1;
+            if (ok && in[k].dims[i] != 1) out->dims[i] = in[k].dims[i];
+        }
+        if (!ok) {
+            char a[128], b[128];
+            brain__shape_str(&in[0], a, sizeof a);
+            brain__shape_str(&in[k], b, sizeof b);
+            return brain__fail(BRAIN_ERR_ARG, "%s '%s': input 0 is %s, input %d is %s, which do not broadcast (one rank, "
+                               "each axis equal or 1)", l->vt->class_name, l->name, a, k, b);
+        }
+    }
+    l->mask_rule = BRAIN_MASK_ANY; /* Keras 3's Merge.compute_mask: the OR of the inputs' masks */
+    return BRAIN_OK;
+}
+
+bool brain__merge_is_broadcast(const brain_layer *l)
+{
+    for (int k = 0; k < l->n_in; k++)
+        if (brain__shape_size(&l->in_shape[k]) != brain__shape_size(&l->out_shape)) return true;
+    return false;
+}
+
+int64_t brain__bcast_index(const brain_shape *in, const brain_shape *out, int64_t j)
+{
+    int64_t idx = 0, stride = 1;
+    for (int a = out->ndim - 1; a >= 0; a--) {
+        const int64_t o = j % out->dims[a];
+        j /= out->dims[a];
+        if (in->dims[a] != 1) idx += o * stride;
+        stride *= in->dims[a];
+    }
+    return idx;
+}
+
 brain_status brain__merge_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out, int min_in, int max_in)
 {
     if (n_in < min_in || n_in > max_in) {
@@ -27,7 +72,7 @@ brain_status brain__merge_build(brain_layer *l, int n_in, const brain_shape *in,
         }
     }
     *out = in[0];
-    l->mask_rule = BRAIN_MASK_MERGE; /* Keras's Merge.compute_mask: OR of the masks when all have one */
+    l->mask_rule = BRAIN_MASK_ANY; /* Keras 3's Merge.compute_mask: the OR of the inputs' masks */
     return BRAIN_OK;
 }
 

@@ -447,7 +447,7 @@ static brain_status mha_call_to_config(const brain_layer *l, const char **keywor
 const brain_layer_vtable brain__multi_head_attention_vt = {
     .class_name = "MultiHeadAttention", .snake_name = "multi_head_attention", .build = mha_build, .reserve = mha_reserve,
     .forward = mha_forward, .backward = mha_backward, .destroy = mha_destroy, .get_config = mha_get_config,
-    .from_config = mha_from_config, .call_args = mha_call_args, .call_from_config = mha_call_from_config,
+    .from_config = mha_from_config, .call_names = mha_call_args, .call_from_config = mha_call_from_config,
     .call_to_config = mha_call_to_config,
 };
 

@@ -4,12 +4,21 @@
  * Backward: dx_i += dy ⊙ Π_{k≠i} x_k          (the product without x_i, not y / x_i, so that
  *                                              zeros in x_i are handled exactly)
  * With Keras masks (Keras's Multiply._merge_function): an input's masked steps count as 1; when
- * every input has a mask, the output is 0 where none of them keeps the step. */
+ * every input has a mask, the output is 0 where none of them keeps the step.
+ * Inputs may broadcast (each axis equal or 1, as Keras: squeeze-and-excitation's
+ * (H, W, C) ⊙ (1, 1, C)): x_i is read at the broadcast index, dx_i sums over the repeats. */
 #include "internal.h"
 
 static brain_status multiply_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out)
 {
-    return brain__merge_build(l, n_in, in, out, 1, BRAIN_MAX_LAYER_INPUTS);
+    return brain__merge_build_broadcast(l, n_in, in, out);
+}
+
+/* input i's value for output element j of sample b */
+static float at(const brain_layer *l, const brain_tensor *const *in, int i, int64_t b, int64_t j)
+{
+    const int64_t pi = brain__shape_size(&l->in_shape[i]);
+    return in[i]->data[b * pi + brain__bcast_index(&l->in_shape[i], &l->out_shape, j)];
 }
 
 /* x_i at value j with Keras's mask rule: 1 at a masked step */
@@ -39,6 +48,16 @@ static bool any_mask(const brain_ctx *ctx, int n_in)
 
 static void multiply_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
 {
+    if (brain__merge_is_broadcast(l)) {
+        const int64_t B = out->shape[0], per = brain__shape_size(&l->out_shape);
+        for (int64_t b = 0; b < B; b++)
+            for (int64_t j = 0; j < per; j++) {
+                float p = at(l, in, 0, b, j);
+                for (int i = 1; i < n_in; i++) p *= at(l, in, i, b, j);
+                out->data[b * per + j] = p;
+            }
+        return;
+    }
     if (any_mask(ctx, n_in)) {
         const int64_t F = l->out_shape.dims[l->out_shape.ndim - 1];
         for (int64_t j = 0; j < out->size; j++) {
@@ -58,6 +77,20 @@ static void multiply_forward(brain_layer *l, const brain_ctx *ctx, int n_in, con
 static void multiply_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
                               const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
 {
+    if (brain__merge_is_broadcast(l)) {
+        const int64_t B = dout->shape[0], per = brain__shape_size(&l->out_shape);
+        for (int i = 0; i < n_in; i++) {
+            if (!din[i]) continue;
+            const int64_t pi = brain__shape_size(&l->in_shape[i]);
+            for (int64_t b = 0; b < B; b++)
+                for (int64_t j = 0; j < per; j++) {
+                    float p = dout->data[b * per + j];
+                    for (int k = 0; k < n_in; k++) if (k != i) p *= at(l, in, k, b, j);
+                    din[i]->data[b * pi + brain__bcast_index(&l->in_shape[i], &l->out_shape, j)] += p;
+                }
+        }
+        return;
+    }
     const bool masked = any_mask(ctx, n_in);
     const int64_t F = l->out_shape.dims[l->out_shape.ndim - 1];
     for (int i = 0; i < n_in; i++) {

@@ -162,10 +162,13 @@ brain_status brain__rnn_build_into(brain__rnn *r, brain_layer *owner, const char
     if (in->ndim != 2)
         return brain__fail(BRAIN_ERR_ARG, "%s '%s' needs input of shape (steps, features) per sample, got rank %d",
                            l->vt->class_name, l->name, in->ndim);
-    if (r->return_state)
-        return brain__fail(BRAIN_ERR_ARG, "%s '%s': return_state gives the layer %d outputs, and a model node "
-                           "carries one (Keras's Sequential refuses it too); read the final states with "
-                           "brain_rnn_state instead", l->vt->class_name, l->name, r->kind == BRAIN_CELL_LSTM ? 3 : 2);
+    if (r->return_state && owner != l)
+        return brain__fail(BRAIN_ERR_ARG, "%s '%s': return_state inside Bidirectional is not supported; read the final "
+                           "states with brain_rnn_state instead", l->vt->class_name, l->name);
+    if (r->return_state) { /* Keras: [output, h] or, for LSTM, [output, h, c] (the functional graph's outputs 1, 2) */
+        l->n_out = r->kind == BRAIN_CELL_LSTM ? 3 : 2;
+        for (int k = 0; k < l->n_out - 1; k++) l->extra_out_shape[k] = (brain_shape){.ndim = 1, .dims = {r->units}};
+    }
     r->steps = in->dims[0];
     r->in_dim = in->dims[1];
     const int64_t GU = r->gates * r->units;
@@ -393,6 +396,10 @@ void brain__rnn_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const br
         }
     }
     if (!r->return_sequences) memcpy(out->data, r->h, sizeof(float) * B * u);
+    if (r->return_state && ctx->extra_out) { /* the final states: outputs 1 (h) and 2 (c, LSTM) */
+        memcpy(ctx->extra_out[0]->data, r->h, sizeof(float) * B * u);
+        if (r->kind == BRAIN_CELL_LSTM) memcpy(ctx->extra_out[1]->data, r->c, sizeof(float) * B * u);
+    }
 }
 
 /* LSTM's step backward for one row (restrict: the arrays are distinct, so the loop vectorises) */
@@ -573,6 +580,11 @@ void brain__rnn_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const b
     if (r->return_sequences) memset(r->dh, 0, sizeof(float) * B * u);
     else memcpy(r->dh, dout->data, sizeof(float) * B * u);
     if (r->kind == BRAIN_CELL_LSTM) memset(r->dc, 0, sizeof(float) * B * u);
+    if (r->return_state && ctx->extra_dout) { /* the final states' gradients enter after the last step */
+        for (int64_t i = 0; i < B * u; i++) r->dh[i] += ctx->extra_dout[0]->data[i];
+        if (r->kind == BRAIN_CELL_LSTM)
+            for (int64_t i = 0; i < B * u; i++) r->dc[i] += ctx->extra_dout[1]->data[i];
+    }
     const float *U = r->rkernel->value;
     for (int64_t i = 0; i < u; i++)
         for (int64_t j = 0; j < GU; j++) r->ut[j * u + i] = U[i * GU + j];

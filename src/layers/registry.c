@@ -15,7 +15,10 @@ extern const brain_layer_vtable brain__input_vtable, brain__dense_vt, brain__dro
     brain__global_max_pooling1d_vt, brain__gaussian_noise_vt, brain__gaussian_dropout_vt, brain__spatial_dropout1d_vt,
     brain__spatial_dropout2d_vt, brain__activity_regularization_vt, brain__repeat_vector_vt, brain__permute_vt,
     brain__attention_vt, brain__additive_attention_vt, brain__group_normalization_vt,
-    brain__time_distributed_vt;
+    brain__time_distributed_vt,
+    /* issue 10: Keras applications */
+    brain__relu_vt, brain__zero_padding2d_vt, brain__cropping2d_vt, brain__depthwise_conv2d_vt, brain__upsampling2d_vt,
+    brain__conv2d_transpose_vt, brain__rescaling_vt, brain__normalization_vt, brain__separable_conv2d_vt;
 
 const brain_layer_vtable *const brain__layer_registry[] = {
     &brain__input_vtable, &brain__dense_vt, &brain__dropout_vt, &brain__activation_vt, &brain__flatten_vt,
@@ -29,6 +32,9 @@ const brain_layer_vtable *const brain__layer_registry[] = {
     &brain__gaussian_noise_vt, &brain__gaussian_dropout_vt, &brain__spatial_dropout1d_vt, &brain__spatial_dropout2d_vt,
     &brain__activity_regularization_vt, &brain__repeat_vector_vt, &brain__permute_vt, &brain__attention_vt,
     &brain__additive_attention_vt, &brain__group_normalization_vt, &brain__time_distributed_vt,
+    &brain__relu_vt, &brain__zero_padding2d_vt, &brain__cropping2d_vt, &brain__depthwise_conv2d_vt,
+    &brain__upsampling2d_vt, &brain__conv2d_transpose_vt, &brain__rescaling_vt, &brain__normalization_vt,
+    &brain__separable_conv2d_vt,
     NULL,
 };
 

@@ -141,7 +141,7 @@ const brain_layer_vtable brain__time_distributed_vt = {
 
 brain_layer *brain_time_distributed(brain_layer *layer, const brain_layer_options *opt)
 {
-    if (!layer || layer->model || layer->built || layer->graph || layer->vt->takes_list || layer->vt->call_args ||
+    if (!layer || layer->model || layer->built || layer->graph || layer->vt->takes_list || layer->vt->call_names || layer->vt->call_args ||
         !layer->vt->build || !layer->vt->forward || !layer->vt->backward || !strcmp(layer->vt->class_name, "InputLayer")) {
         brain__fail(BRAIN_ERR_ARG, "TimeDistributed: the wrapped layer must be a new single-input layer (got %s)",
                     layer ? layer->vt->class_name : "NULL");

@@ -20,8 +20,15 @@ typedef struct gnode {
     brain_layer *layer;
     int n_in;
     int in[BRAIN_MAX_LAYER_INPUTS];
-    brain_shape shape;
+    int in_port[BRAIN_MAX_LAYER_INPUTS];    /* which output of node in[k] */
+    bool has_mask; int mask_node, mask_port; /* an explicit mask= input */
+    brain_shape shape;                      /* output 0 */
+    int n_out;                              /* outputs of the call (>= 1) */
+    brain_shape extra[BRAIN_MAX_LAYER_OUTPUTS - 1]; /* outputs 1.. */
 } gnode;
+
+/* Per-sample shape of output `port` of node i. */
+static brain_shape port_shape(const gnode *nd, int port) { return port == 0 ? nd->shape : nd->extra[port - 1]; }
 
 struct brain_graph {
     gnode *nodes; int n, cap;
@@ -57,7 +64,7 @@ static brain_sym graph_fail(brain_graph *g, const char *fmt, ...)
     va_end(ap);
     if (g && !g->error[0]) snprintf(g->error, sizeof g->error, "%s", msg);
     brain__fail(BRAIN_ERR_ARG, "%s", g && g->error[0] ? g->error : msg);
-    return (brain_sym){g, -1};
+    return (brain_sym){g, -1, 0};
 }
 
 static int graph_push(brain_graph *g, const gnode *nd)
@@ -83,6 +90,7 @@ static bool graph_merge(brain_graph *a, brain_graph *b)
     for (int i = 0; i < b->n; i++) {
         gnode nd = b->nodes[i];
         for (int k = 0; k < nd.n_in; k++) nd.in[k] += offset;
+        if (nd.has_mask) nd.mask_node += offset;
         if (graph_push(a, &nd) < 0) { a->n = offset; return false; }
         if (nd.layer) nd.layer->graph = a;
     }
@@ -118,13 +126,13 @@ void brain_graph_free(brain_sym any)
 static brain_sym input_sym_adopt(brain_layer *l)
 {
     brain_graph *g = graph_new();
-    if (!g) { brain__layer_free(l); return (brain_sym){NULL, -1}; }
-    gnode nd = {.layer = l, .shape = l->out_shape};
+    if (!g) { brain__layer_free(l); return (brain_sym){NULL, -1, 0}; }
+    gnode nd = {.layer = l, .shape = l->out_shape, .n_out = 1};
     l->built = true;
     l->graph = g;
     int i = graph_push(g, &nd);
-    if (i < 0) { brain__layer_free(l); free(g); return (brain_sym){NULL, -1}; }
-    return (brain_sym){g, i};
+    if (i < 0) { brain__layer_free(l); free(g); return (brain_sym){NULL, -1, 0}; }
+    return (brain_sym){g, i, 0};
 }
 
 brain_sym brain_input_sym(brain_shape shape, const char *name)
@@ -150,7 +158,27 @@ brain_sym brain_input_sym(brain_shape shape, const char *name)
 
 brain_sym brain_apply(brain_layer *layer, brain_sym x) { return brain_apply_n(layer, 1, &x); }
 
-brain_sym brain_apply_n(brain_layer *l, int n, const brain_sym *xs)
+static brain_sym apply_impl(brain_layer *l, int n, const brain_sym *xs, const brain_sym *mask);
+
+brain_sym brain_apply_n(brain_layer *l, int n, const brain_sym *xs) { return apply_impl(l, n, xs, NULL); }
+
+brain_sym brain_apply_masked(brain_layer *l, int n, const brain_sym *xs, brain_sym mask) { return apply_impl(l, n, xs, &mask); }
+
+brain_sym brain_sym_output(brain_sym s, int k)
+{
+    int node;
+    brain_graph *g = resolve(s, &node);
+    if (!g || node < 0 || node >= g->n || g->error[0]) return s; /* already failed */
+    const gnode *nd = &g->nodes[node];
+    if (k < 0 || k >= nd->n_out)
+        return graph_fail(g, "layer '%s' (%s) has %d output%s; output %d does not exist", nd->layer->name,
+                          nd->layer->vt->class_name, nd->n_out, nd->n_out == 1 ? "" : "s", k);
+    return (brain_sym){s.graph, s.node, k};
+}
+
+/* layer(xs) or layer(xs, mask=mask): joins the graphs, builds the layer on the shapes and
+ * records the call. */
+static brain_sym apply_impl(brain_layer *l, int n, const brain_sym *xs, const brain_sym *mask)
 {
     char why[sizeof ((brain_graph *)0)->error];
     if (!l) snprintf(why, sizeof why, "%s", brain_last_error());
@@ -158,15 +186,15 @@ brain_sym brain_apply_n(brain_layer *l, int n, const brain_sym *xs)
         if (l && !l->graph) brain__layer_free(l);
         brain__fail(BRAIN_ERR_ARG, "brain_apply_n: a layer is called on 1 to %d symbolic tensors, got %d%s",
                     BRAIN_MAX_LAYER_INPUTS, n, xs ? "" : " (xs is NULL)");
-        return (brain_sym){NULL, -1};
+        return (brain_sym){NULL, -1, 0};
     }
     /* join the graphs of the arguments */
-    int idx[BRAIN_MAX_LAYER_INPUTS];
+    int idx[BRAIN_MAX_LAYER_INPUTS], midx = -1;
     brain_graph *g = NULL;
     bool lost = false;
-    for (int k = 0; k < n; k++) {
+    for (int k = 0; k < n + (mask != NULL); k++) {
         int node;
-        brain_graph *gk = resolve(xs[k], &node);
+        brain_graph *gk = resolve(k < n ? xs[k] : *mask, &node);
         if (!gk) { lost = true; continue; }
         if (!g) g = gk;
         else if (gk != g && !g->model && !gk->model && !graph_merge(g, gk)) {
@@ -175,6 +203,7 @@ brain_sym brain_apply_n(brain_layer *l, int n, const brain_sym *xs)
         }
     }
     for (int k = 0; k < n; k++) resolve(xs[k], &idx[k]); /* node indices after the merges */
+    if (mask) resolve(*mask, &midx);
     char lname[BRAIN_NAME_MAX];
     snprintf(lname, sizeof lname, "%s", l ? l->name : "?");
     if (!l) {
@@ -184,13 +213,14 @@ brain_sym brain_apply_n(brain_layer *l, int n, const brain_sym *xs)
         if (!l->graph) brain__layer_free(l);
         return graph_fail(g, "layer '%s' was called on a symbolic tensor that could not be made (out of memory)", lname);
     }
-    for (int k = 0; k < n; k++) {
+    for (int k = 0; k < n + (mask != NULL); k++) {
         int node;
-        if (resolve(xs[k], &node)->model) {
+        const brain_sym *sk = k < n ? &xs[k] : mask;
+        if (resolve(*sk, &node)->model) {
             if (!l->graph) brain__layer_free(l);
             brain__fail(BRAIN_ERR_ARG, "layer '%s' was called on a symbolic tensor of model '%s', whose graph is "
-                        "already a model; build a new graph for a new model", lname, resolve(xs[k], &node)->model->name);
-            return (brain_sym){NULL, -1};
+                        "already a model; build a new graph for a new model", lname, resolve(*sk, &node)->model->name);
+            return (brain_sym){NULL, -1, 0};
         }
     }
     if (g->error[0]) { /* an earlier call failed: keep its message */
@@ -202,6 +232,19 @@ brain_sym brain_apply_n(brain_layer *l, int n, const brain_sym *xs)
             if (!l->graph) brain__layer_free(l);
             return graph_fail(g, "layer '%s' was called on something that is not a symbolic tensor (argument %d)", lname, k);
         }
+    for (int k = 0; k < n + (mask != NULL); k++) { /* the output index of each argument exists */
+        int node = k < n ? idx[k] : midx, port = k < n ? xs[k].output : mask->output;
+        if (node < 0 || node >= g->n) {
+            if (!l->graph) brain__layer_free(l);
+            return graph_fail(g, "layer '%s' was given a mask that is not a symbolic tensor", lname);
+        }
+        if (port < 0 || port >= g->nodes[node].n_out) {
+            if (!l->graph) brain__layer_free(l);
+            return graph_fail(g, "layer '%s' takes output %d of layer '%s' (%s), which has %d output%s", lname, port,
+                              g->nodes[node].layer->name, g->nodes[node].layer->vt->class_name, g->nodes[node].n_out,
+                              g->nodes[node].n_out == 1 ? "" : "s");
+        }
+    }
     if (l->vt == &brain__input_vtable) {
         brain__layer_free(l);
         return graph_fail(g, "an InputLayer cannot be called on a tensor; make inputs with brain_input_sym");
@@ -213,7 +256,7 @@ brain_sym brain_apply_n(brain_layer *l, int n, const brain_sym *xs)
     brain_shape in[BRAIN_MAX_LAYER_INPUTS];
     char shapes[400] = "";
     for (int k = 0; k < n; k++) {
-        in[k] = g->nodes[idx[k]].shape;
+        in[k] = port_shape(&g->nodes[idx[k]], xs[k].output);
         char b[128];
         brain__shape_str(&in[k], b, sizeof b);
         size_t len = strlen(shapes);
@@ -231,16 +274,30 @@ brain_sym brain_apply_n(brain_layer *l, int n, const brain_sym *xs)
         brain__layer_free(l);
         return graph_fail(g, "layer '%s' (%s) called on %s: %s", nm, cls, shapes, why);
     }
+    if (mask) { /* one value per step of the first input: its shape without the last axis */
+        brain_shape ms = port_shape(&g->nodes[midx], mask->output);
+        int64_t want = brain__shape_size(&in[0]) / in[0].dims[in[0].ndim - 1];
+        if (brain__shape_size(&ms) != want) {
+            char b[128], c[128];
+            brain__shape_str(&ms, b, sizeof b);
+            brain__shape_str(&in[0], c, sizeof c);
+            brain__layer_free(l);
+            return graph_fail(g, "layer '%s': the mask %s does not match its input %s (one value per step: the input's "
+                              "shape without its last axis)", lname, b, c);
+        }
+    }
     l->n_in = n;
     for (int k = 0; k < n; k++) l->in_shape[k] = in[k];
     l->out_shape = out;
     l->built = true;
-    gnode nd = {.layer = l, .n_in = n, .shape = out};
-    for (int k = 0; k < n; k++) nd.in[k] = idx[k];
+    gnode nd = {.layer = l, .n_in = n, .shape = out, .n_out = l->n_out > 1 ? l->n_out : 1};
+    for (int k = 0; k < nd.n_out - 1; k++) nd.extra[k] = l->extra_out_shape[k];
+    for (int k = 0; k < n; k++) { nd.in[k] = idx[k]; nd.in_port[k] = xs[k].output; }
+    if (mask) { nd.has_mask = true; nd.mask_node = midx; nd.mask_port = mask->output; }
     int i = graph_push(g, &nd);
     if (i < 0) { brain__layer_free(l); return graph_fail(g, "%s", brain_last_error()); }
     l->graph = g;
-    return (brain_sym){g, i};
+    return (brain_sym){g, i, 0};
 }
 
 bool brain_sym_ok(brain_sym s)
@@ -254,7 +311,8 @@ brain_shape brain_sym_shape(brain_sym s)
 {
     int node;
     brain_graph *g = resolve(s, &node);
-    return g && node >= 0 && node < g->n ? g->nodes[node].shape : (brain_shape){0};
+    return g && node >= 0 && node < g->n && s.output >= 0 && s.output < g->nodes[node].n_out
+               ? port_shape(&g->nodes[node], s.output) : (brain_shape){0};
 }
 
 /* ------------------------------------------------------------------ the model */
@@ -268,6 +326,7 @@ static void walk(const brain_graph *g, int i, int *order, int *n_order, int *pos
     if (order[i] < 0) order[i] = (*n_order)++;
     state[i] = 1;
     for (int k = 0; k < g->nodes[i].n_in; k++) walk(g, g->nodes[i].in[k], order, n_order, post, n_post, state);
+    if (g->nodes[i].has_mask) walk(g, g->nodes[i].mask_node, order, n_order, post, n_post, state); /* kwargs after args, as Keras */
     state[i] = 2;
     post[(*n_post)++] = i;
 }
@@ -305,7 +364,7 @@ static void drop_graphs(int n, const brain_sym *a, int n2, const brain_sym *b)
         for (int j = 0; j < nr && !seen; j++) seen = roots[j] == g;
         if (!seen) roots[nr++] = g;
     }
-    for (int j = 0; j < nr; j++) brain_graph_free((brain_sym){roots[j], 0});
+    for (int j = 0; j < nr; j++) brain_graph_free((brain_sym){roots[j], 0, 0});
 }
 
 static brain_model *functional_fail(int n_in, const brain_sym *ins, int n_out, const brain_sym *outs,
@@ -332,7 +391,7 @@ brain_model *brain_functional(int n_in, const brain_sym *ins, int n_out, const b
         return NULL;
     }
     if (strlen(name) >= BRAIN_NAME_MAX) FAIL("brain_functional: model name '%.40s...' is too long", name);
-    int in_node[BRAIN_MAX_IO], out_node[BRAIN_MAX_IO];
+    int in_node[BRAIN_MAX_IO], out_node[BRAIN_MAX_IO], out_port[BRAIN_MAX_IO];
     brain_graph *g = NULL;
     for (int k = 0; k < n_in + n_out; k++) {
         const char *what = k < n_in ? "input" : "output";
@@ -344,7 +403,15 @@ brain_model *brain_functional(int n_in, const brain_sym *ins, int n_out, const b
                  "for another)", name, what, kk, gk->model->name);
         if (gk->error[0]) FAIL("model '%s': %s", name, gk->error);
         if (node < 0 || node >= gk->n) FAIL("model '%s': %s %d is not a valid symbolic tensor", name, what, kk);
-        if (k < n_in) in_node[kk] = node; else out_node[kk] = node;
+        if (k < n_in) in_node[kk] = node;
+        else {
+            out_node[kk] = node;
+            out_port[kk] = outs[kk].output;
+            if (out_port[kk] < 0 || out_port[kk] >= gk->nodes[node].n_out)
+                FAIL("model '%s': output %d is output %d of layer '%s' (%s), which has %d output%s", name, kk, out_port[kk],
+                     node_name(gk, node), gk->nodes[node].layer->vt->class_name, gk->nodes[node].n_out,
+                     gk->nodes[node].n_out == 1 ? "" : "s");
+        }
         if (!g) g = gk;
         else if (gk != g) {
             if (k < n_in)
@@ -366,7 +433,8 @@ brain_model *brain_functional(int n_in, const brain_sym *ins, int n_out, const b
             FAIL("model '%s': output %d is the Input '%s' itself; an output must be computed by a layer",
                  name, k, node_name(g, out_node[k]));
         for (int j = 0; j < k; j++)
-            if (out_node[j] == out_node[k]) FAIL("model '%s': output '%s' is given twice", name, node_name(g, out_node[k]));
+            if (out_node[j] == out_node[k] && out_port[j] == out_port[k])
+                FAIL("model '%s': output '%s' is given twice", name, node_name(g, out_node[k]));
     }
     /* the nodes between the inputs and the outputs, in Keras's layer order */
     const int n = g->n;
@@ -396,6 +464,7 @@ brain_model *brain_functional(int n_in, const brain_sym *ins, int n_out, const b
         if (depth[post[p]] < 0) depth[post[p]] = 0;
         for (int k = 0; k < nd->n_in; k++)
             if (depth[nd->in[k]] < depth[post[p]] + 1) depth[nd->in[k]] = depth[post[p]] + 1;
+        if (nd->has_mask && depth[nd->mask_node] < depth[post[p]] + 1) depth[nd->mask_node] = depth[post[p]] + 1;
     }
     /* sort the kept nodes: depth descending, then first visit (a stable insertion sort) */
     int *keep = post; /* reuse: the kept node ids */
@@ -431,8 +500,11 @@ brain_model *brain_functional(int n_in, const brain_sym *ins, int n_out, const b
         brain_node *nd = &nodes[i];
         nd->layer = gn->layer;
         nd->n_in = gn->n_in;
-        for (int k = 0; k < gn->n_in; k++) nd->in[k] = pos[gn->in[k]];
+        for (int k = 0; k < gn->n_in; k++) { nd->in[k] = pos[gn->in[k]]; nd->in_port[k] = gn->in_port[k]; }
         nd->shape = gn->shape;
+        nd->n_out = gn->n_out;
+        for (int k = 0; k < gn->n_out - 1; k++) nd->extra[k].shape = gn->extra[k];
+        if (gn->has_mask) { nd->has_mask_in = true; nd->mask_node = pos[gn->mask_node]; nd->mask_port = gn->mask_port; }
         ls[i] = gn->layer;
         gn->layer->model = m;
     }
@@ -440,7 +512,7 @@ brain_model *brain_functional(int n_in, const brain_sym *ins, int n_out, const b
     m->nodes = nodes; m->n_nodes = nk;
     m->n_inputs = n_in; m->n_outputs = n_out;
     for (int k = 0; k < n_in; k++) m->input_nodes[k] = pos[in_node[k]];
-    for (int k = 0; k < n_out; k++) m->output_nodes[k] = pos[out_node[k]];
+    for (int k = 0; k < n_out; k++) { m->output_nodes[k] = pos[out_node[k]]; m->output_ports[k] = out_port[k]; }
     m->input_shape = nodes[m->input_nodes[0]].shape;
     m->has_input = true;
     /* layers that lead to no output are dropped; the graph stays as the model's record */
@@ -476,7 +548,7 @@ brain_model *brain__functional_from_spec(const brain__functional_spec *sp)
         return NULL;
     }
     for (int i = 0; !st && i < n; i++) {
-        sym[i] = (brain_sym){NULL, -1};
+        sym[i] = (brain_sym){NULL, -1, 0};
         int ni = sp->n_inbound[i];
         if (!sp->layers[i]) st = brain__fail(BRAIN_ERR_FORMAT, "functional model: layer %d is missing", i);
         else if (ni < 0 || ni > BRAIN_MAX_LAYER_INPUTS || (ni == 0) != (sp->layers[i]->vt == &brain__input_vtable))
@@ -486,6 +558,10 @@ brain_model *brain__functional_from_spec(const brain__functional_spec *sp)
             if (sp->inbound[i][k] < 0 || sp->inbound[i][k] >= n || sp->inbound[i][k] == i)
                 st = brain__fail(BRAIN_ERR_FORMAT, "functional model: layer '%s' names an inbound layer that does not exist",
                                  sp->layers[i]->name);
+        int mk = sp->mask_layer ? sp->mask_layer[i] : -1;
+        if (!st && mk >= n)
+            st = brain__fail(BRAIN_ERR_FORMAT, "functional model: layer '%s' takes a mask from a layer that does not exist",
+                             sp->layers[i]->name);
     }
     /* call each layer once all its inbound layers are called (any order in the description) */
     for (int progress = 1; !st && progress;) {
@@ -496,10 +572,20 @@ brain_model *brain__functional_from_spec(const brain__functional_spec *sp)
             bool ready = true;
             for (int k = 0; k < sp->n_inbound[i] && ready; k++) {
                 ready = done[sp->inbound[i][k]];
-                if (ready) xs[k] = sym[sp->inbound[i][k]];
+                if (ready) {
+                    xs[k] = sym[sp->inbound[i][k]];
+                    xs[k].output = sp->inbound_port ? sp->inbound_port[i][k] : 0;
+                }
+            }
+            int mk = sp->mask_layer ? sp->mask_layer[i] : -1;
+            brain_sym ms = {NULL, -1, 0};
+            if (mk >= 0) {
+                ready = ready && done[mk];
+                if (ready) { ms = sym[mk]; ms.output = sp->mask_port ? sp->mask_port[i] : 0; }
             }
             if (!ready) continue;
-            sym[i] = sp->n_inbound[i] ? brain_apply_n(sp->layers[i], sp->n_inbound[i], xs) : input_sym_adopt(sp->layers[i]);
+            sym[i] = sp->n_inbound[i] ? apply_impl(sp->layers[i], sp->n_inbound[i], xs, mk >= 0 ? &ms : NULL)
+                                      : input_sym_adopt(sp->layers[i]);
             done[i] = true;
             progress = 1;
         }
@@ -526,7 +612,10 @@ brain_model *brain__functional_from_spec(const brain__functional_spec *sp)
     if (!st) {
         brain_sym in[BRAIN_MAX_IO], out[BRAIN_MAX_IO];
         for (int k = 0; k < sp->n_inputs; k++) in[k] = sym[sp->inputs[k]];
-        for (int k = 0; k < sp->n_outputs; k++) out[k] = sym[sp->outputs[k]];
+        for (int k = 0; k < sp->n_outputs; k++) {
+            out[k] = sym[sp->outputs[k]];
+            out[k].output = sp->output_ports ? sp->output_ports[k] : 0;
+        }
         /* brain_functional takes (or, failing, frees) the graphs its arguments reach */
         for (int k = 0; k < sp->n_inputs + sp->n_outputs; k++) {
             int node;
@@ -537,7 +626,7 @@ brain_model *brain__functional_from_spec(const brain__functional_spec *sp)
     }
     char why[1024];
     snprintf(why, sizeof why, "%s", brain_last_error());
-    for (int j = 0; j < nr; j++) if (roots[j]) brain_graph_free((brain_sym){roots[j], 0});
+    for (int j = 0; j < nr; j++) if (roots[j]) brain_graph_free((brain_sym){roots[j], 0, 0});
     for (int i = 0; done && i < n; i++) if (!done[i]) brain__layer_free(sp->layers[i]);
     if (!m) brain__fail(BRAIN_ERR_FORMAT, "%s", why);
     free(roots);

@@ -52,6 +52,78 @@ static void assign_name(brain_model *m, brain_layer *l)
     }
 }
 
+static void free_buffers(brain_model *m);
+static void assign_name(brain_model *m, brain_layer *l);
+
+/* Keras's Sequential.add on a built model (after pop()): the layer is built on the current
+ * output, gets a node, and the weights are laid out again keeping every value; only the new
+ * layer's weights are initialised.  The model must be compiled again (its output changed). */
+static brain_status add_to_built(brain_model *m, brain_layer *l)
+{
+    for (int i = 0; i < m->n_layers; i++)
+        if (l->name_given && !strcmp(m->layers[i]->name, l->name)) {
+            char nm[BRAIN_NAME_MAX];
+            strcpy(nm, l->name);
+            brain__layer_free(l);
+            return brain__fail(BRAIN_ERR_ARG, "model '%s' already has a layer named '%s'; layer names must be unique", m->name, nm);
+        }
+    brain_shape shape = m->nodes[m->n_nodes - 1].shape, out = {0};
+    brain_status s = l->vt->build(l, 1, &shape, &out);
+    if (!s && (l->n_out > 1 || out.ndim < 1 || out.ndim >= BRAIN_MAX_DIMS || brain__shape_size(&out) <= 0))
+        s = brain__fail(BRAIN_ERR_ARG, "layer '%s' (%s) cannot follow a layer of this output in a Sequential model", l->name,
+                        l->vt->class_name);
+    brain_layer **ls = s ? NULL : realloc(m->layers, sizeof *ls * (size_t)(m->n_layers + 1));
+    if (!s && !ls) s = brain__fail(BRAIN_ERR_NOMEM, "out of memory adding a layer");
+    if (ls) { m->layers = ls; m->cap_layers = m->n_layers + 1; }
+    brain_node *nodes = s ? NULL : realloc(m->nodes, sizeof *nodes * (size_t)(m->n_nodes + 1));
+    if (!s && !nodes) s = brain__fail(BRAIN_ERR_NOMEM, "out of memory adding a layer");
+    if (s) { brain__layer_free(l); return s; }
+    m->nodes = nodes;
+    l->n_in = 1;
+    l->in_shape[0] = shape;
+    l->out_shape = out;
+    l->built = true;
+    assign_name(m, l);
+    l->model = m;
+    m->layers[m->n_layers++] = l;
+    brain_node *nd = &m->nodes[m->n_nodes];
+    memset(nd, 0, sizeof *nd);
+    nd->layer = l;
+    nd->n_in = 1;
+    nd->in[0] = m->n_nodes - 1;
+    nd->shape = out;
+    m->n_nodes++;
+    m->output_nodes[0] = m->n_nodes - 1;
+    m->capacity = 0; /* buffers are sized again at the next forward */
+    if ((s = brain__layout_weights(m, false))) return s;
+    for (int j = 0; j < l->n_weights; j++) brain__init_weight(l->weights[j], &m->rng);
+    m->compiled = false;
+    return BRAIN_OK;
+}
+
+brain_status brain_model_pop(brain_model *m)
+{
+    if (!m || !m->sequential) return brain__fail(BRAIN_ERR_ARG, "brain_model_pop: a Sequential model is required");
+    if (m->n_layers == 0) return brain__fail(BRAIN_ERR_STATE, "model '%s' has no layer to pop", m->name);
+    brain_layer *l = m->layers[--m->n_layers];
+    if (m->built) {
+        brain_node *nd = &m->nodes[--m->n_nodes];
+        free(nd->buf); free(nd->dbuf); free(nd->mask_buf); free(nd->in_mask_buf);
+        memset(nd, 0, sizeof *nd);
+        if (m->n_layers == 0) { /* nothing left to run: back to an unbuilt model with its input */
+            free_buffers(m);
+            m->built = false;
+        } else {
+            m->output_nodes[0] = m->n_nodes - 1;
+            brain_status s = brain__layout_weights(m, false); /* the rest keep their values */
+            if (s) return s;
+        }
+        m->compiled = false; /* the output changed: compile again, as Keras needs */
+    }
+    brain__layer_free(l);
+    return BRAIN_OK;
+}
+
 brain_status brain_model_add(brain_model *m, brain_layer *l)
 {
     if (!m) { brain__layer_free(l); return brain__fail(BRAIN_ERR_ARG, "brain_model_add: model is NULL"); }
@@ -64,9 +136,12 @@ brain_status brain_model_add(brain_model *m, brain_layer *l)
         snprintf(why, sizeof why, "%s", brain_last_error());
         return brain__fail(BRAIN_ERR_ARG, "brain_model_add: the layer could not be created: %s", why[0] ? why : "(no reason recorded)");
     }
+    /* a built model that is not compiled (after pop()) takes more layers, as Keras's does */
+    if (m->built && !m->compiled && l->vt != &brain__input_vtable) return add_to_built(m, l);
     if (m->built) {
         brain__layer_free(l);
-        return brain__fail(BRAIN_ERR_STATE, "model '%s' is already built; add every layer before compile, fit or summary", m->name);
+        return brain__fail(BRAIN_ERR_STATE, "model '%s' is already built%s; add every layer before compile, fit or summary "
+                           "(or pop() first)", m->name, m->compiled ? " and compiled" : "");
     }
     if (l->vt == &brain__input_vtable) {
         if (m->has_input || m->n_layers) {
@@ -105,6 +180,11 @@ static void free_buffers(brain_model *m)
         free(m->nodes[i].buf);
         free(m->nodes[i].dbuf);
         free(m->nodes[i].mask_buf);
+        free(m->nodes[i].in_mask_buf);
+        for (int k = 0; k < BRAIN_MAX_LAYER_OUTPUTS - 1; k++) {
+            free(m->nodes[i].extra[k].buf);
+            free(m->nodes[i].extra[k].dbuf);
+        }
     }
     free(m->nodes);
     m->nodes = NULL;
@@ -198,6 +278,9 @@ brain_status brain_model_build(brain_model *m)
         l->in_shape[0] = shape;
         brain_shape out = {0};
         brain_status s = l->vt->build(l, 1, &shape, &out);
+        if (!s && l->n_out > 1) /* Keras's Sequential refuses them too */
+            s = brain__fail(BRAIN_ERR_ARG, "layer '%s' (%s) has %d outputs; a Sequential model passes one tensor from layer "
+                            "to layer (use the functional API and brain_sym_output)", l->name, l->vt->class_name, l->n_out);
         if (s) { free_buffers(m); return s; }
         if (out.ndim < 1 || out.ndim >= BRAIN_MAX_DIMS || brain__shape_size(&out) <= 0) {
             char b[128];
@@ -235,8 +318,24 @@ brain_status brain__model_reserve(brain_model *m, int64_t batch)
         }
         s = brain__reserve_floats(&nd->buf, &nd->buf_cap, n);
         if (!s) s = brain__reserve_floats(&nd->dbuf, &nd->dbuf_cap, n);
+        for (int k = 0; !s && k < nd->n_out - 1; k++) { /* outputs 1.. of a multi-output layer */
+            brain_node_output *o = &nd->extra[k];
+            int64_t no = batch * brain__shape_size(&o->shape);
+            s = brain__reserve_floats(&o->buf, &o->buf_cap, no);
+            if (!s) s = brain__reserve_floats(&o->dbuf, &o->dbuf_cap, no);
+        }
+        if (!s && nd->has_mask_in) { /* the explicit mask as bytes: one per step of the first input */
+            const brain_shape *i0 = &nd->layer->in_shape[0];
+            int64_t n_mask = batch * brain__shape_size(i0) / i0->dims[i0->ndim - 1];
+            uint8_t *p = realloc(nd->in_mask_buf, (size_t)n_mask);
+            if (!p) return brain__fail(BRAIN_ERR_NOMEM, "out of memory growing a mask to %lld steps", (long long)n_mask);
+            nd->in_mask_buf = p;
+            nd->in_mask_cap = n_mask;
+        }
         if (!s && nd->layer->vt->reserve) s = nd->layer->vt->reserve(nd->layer, batch);
-        if (!s && (nd->layer->mask_rule == BRAIN_MASK_MAKE || nd->layer->mask_rule == BRAIN_MASK_MERGE)) { /* one byte per step: the output without its last axis */
+        brain_mask_rule rule = nd->layer->mask_rule;
+        if (!s && (rule == BRAIN_MASK_MAKE || rule == BRAIN_MASK_ANY)) {
+            /* one byte per step: the output without its last axis */
             const brain_shape *o = &nd->layer->out_shape;
             int64_t n_mask = batch * brain__shape_size(o) / o->dims[o->ndim - 1];
             uint8_t *p = realloc(nd->mask_buf, (size_t)n_mask);
@@ -261,6 +360,52 @@ static void set_batch_view(brain_tensor *t, float *data, const brain_shape *per,
     t->owns_data = 0;
 }
 
+brain_tensor *brain__node_out(brain_node *nodes, int i, int port)
+{
+    return port == 0 ? &nodes[i].out : &nodes[i].extra[port - 1].out;
+}
+
+brain_tensor *brain__node_dout(brain_node *nodes, int i, int port)
+{
+    return port == 0 ? &nodes[i].dout : &nodes[i].extra[port - 1].dout;
+}
+
+/* The mask a node's layer sees: the explicit mask= input turned into bytes (nonzero = keep), or
+ * the mask the first input carries (outputs 1.. of a multi-output layer carry none, as Keras's
+ * RNN gives its states no mask). */
+static const uint8_t *input_mask(brain_model *m, brain_node *nd, int64_t batch)
+{
+    if (nd->has_mask_in) {
+        const brain_tensor *t = brain__node_out(m->nodes, nd->mask_node, nd->mask_port);
+        int64_t n = nd->in_mask_cap < t->size ? nd->in_mask_cap : t->size;
+        (void)batch;
+        for (int64_t i = 0; i < n; i++) nd->in_mask_buf[i] = t->data[i] != 0.0f;
+        return nd->in_mask_buf;
+    }
+    return nd->in_port[0] == 0 ? m->nodes[nd->in[0]].mask : NULL;
+}
+
+/* Keras 3's merge-layer masks (Merge.compute_mask, Concatenate.compute_mask on the last axis):
+ * the OR of the inputs' masks when every input has one, else none (Concatenate's all-ones mask
+ * for an unmasked input keeps every step, the same).  A mask with another number of steps than
+ * the output (a broadcast input) counts as none. */
+static const uint8_t *merge_masks(brain_model *m, brain_node *nd, int64_t batch)
+{
+    const brain_shape *o = &nd->shape;
+    const int64_t steps = batch * brain__shape_size(o) / o->dims[o->ndim - 1];
+    for (int k = 0; k < nd->n_in; k++) {
+        const brain_node *src = &m->nodes[nd->in[k]];
+        if (nd->in_port[k] != 0 || !src->mask) return NULL;
+        if (batch * brain__shape_size(&src->shape) / src->shape.dims[src->shape.ndim - 1] != steps) return NULL;
+    }
+    memset(nd->mask_buf, 0, (size_t)steps);
+    for (int k = 0; k < nd->n_in; k++) {
+        const uint8_t *mk = m->nodes[nd->in[k]].mask;
+        for (int64_t i = 0; i < steps; i++) nd->mask_buf[i] |= mk[i];
+    }
+    return nd->mask_buf;
+}
+
 /* Forward over the graph; the inputs' rows (all equal) may exceed the reserved capacity. */
 brain_status brain__model_forward_multi(brain_model *m, int n_x, const brain_tensor *const *xs, bool training)
 {
@@ -278,33 +423,27 @@ brain_status brain__model_forward_multi(brain_model *m, int n_x, const brain_ten
         brain_node *nd = &m->nodes[i];
         if (nd->n_in == 0) continue;
         set_batch_view(&nd->out, nd->buf, &nd->shape, batch);
+        brain_tensor *extra[BRAIN_MAX_LAYER_OUTPUTS - 1];
+        for (int k = 0; k < nd->n_out - 1; k++) {
+            set_batch_view(&nd->extra[k].out, nd->extra[k].buf, &nd->extra[k].shape, batch);
+            extra[k] = &nd->extra[k].out;
+        }
+        ctx.extra_out = nd->n_out > 1 ? extra : NULL;
         const brain_tensor *ins[BRAIN_MAX_LAYER_INPUTS];
         const uint8_t *masks[BRAIN_MAX_LAYER_INPUTS];
-        bool all_masked = true;
         for (int k = 0; k < nd->n_in; k++) {
-            ins[k] = &m->nodes[nd->in[k]].out;
-            masks[k] = m->nodes[nd->in[k]].mask;
-            all_masked = all_masked && masks[k];
+            ins[k] = brain__node_out(m->nodes, nd->in[k], nd->in_port[k]);
+            masks[k] = nd->in_port[k] == 0 ? m->nodes[nd->in[k]].mask : NULL;
         }
-        ctx.mask = masks[0];
+        ctx.mask = input_mask(m, nd, batch);
+        masks[0] = ctx.mask;   /* an explicit mask= replaces the first input's */
         ctx.masks = masks;
         nd->layer->vt->forward(nd->layer, &ctx, nd->n_in, ins, &nd->out);
         if (s) return s;
         brain_mask_rule rule = nd->layer->mask_rule;
         if (rule == BRAIN_MASK_MAKE) nd->layer->vt->compute_mask(nd->layer, ins[0], nd->mask_buf);
-        if (rule == BRAIN_MASK_MERGE && all_masked) { /* Keras's Merge: OR of the inputs' masks */
-            const brain_shape *o = &nd->layer->out_shape;
-            int64_t n_mask = batch * brain__shape_size(o) / o->dims[o->ndim - 1];
-            for (int64_t j = 0; j < n_mask; j++) {
-                uint8_t v = 0;
-                for (int k = 0; k < nd->n_in; k++) v |= masks[k][j];
-                nd->mask_buf[j] = v != 0;
-            }
-        }
-        nd->mask = rule == BRAIN_MASK_MAKE                  ? nd->mask_buf
-                   : rule == BRAIN_MASK_MERGE && all_masked ? nd->mask_buf
-                   : rule == BRAIN_MASK_PASS                ? ctx.mask
-                                                            : NULL;
+        nd->mask = rule == BRAIN_MASK_MAKE ? nd->mask_buf : rule == BRAIN_MASK_PASS ? ctx.mask : NULL;
+        if (rule == BRAIN_MASK_ANY) nd->mask = merge_masks(m, nd, batch);
     }
     m->last_batch = batch;
     m->last_training = training;
@@ -317,10 +456,19 @@ brain_status brain__model_forward(brain_model *m, const brain_tensor *x, bool tr
     return brain__model_forward_multi(m, 1, &x, training);
 }
 
-const brain_tensor *brain__model_output_k(brain_model *m, int k) { return &m->nodes[m->output_nodes[k]].out; }
+const brain_tensor *brain__model_output_k(brain_model *m, int k)
+{
+    return brain__node_out(m->nodes, m->output_nodes[k], m->output_ports[k]);
+}
 float *brain__model_output_grad_k(brain_model *m, int k)
 {
     brain_node *nd = &m->nodes[m->output_nodes[k]];
+    int port = m->output_ports[k];
+    if (port > 0) {
+        brain_node_output *o = &nd->extra[port - 1];
+        set_batch_view(&o->dout, o->dbuf, &o->shape, m->last_batch);
+        return o->dbuf;
+    }
     set_batch_view(&nd->dout, nd->dbuf, &nd->shape, m->last_batch);
     return nd->dbuf;
 }
@@ -348,9 +496,9 @@ double brain__regularization(brain_model *m, bool add_grad)
     return total;
 }
 
-static bool is_output(const brain_model *m, int node)
+static bool is_output(const brain_model *m, int node, int port)
 {
-    for (int k = 0; k < m->n_outputs; k++) if (m->output_nodes[k] == node) return true;
+    for (int k = 0; k < m->n_outputs; k++) if (m->output_nodes[k] == node && m->output_ports[k] == port) return true;
     return false;
 }
 
@@ -361,7 +509,13 @@ double brain__model_backward_graph(brain_model *m)
     int64_t batch = m->last_batch;
     for (int i = 0; i < m->n_nodes; i++) {
         brain_node *nd = &m->nodes[i];
-        if (is_output(m, i) || (nd->n_in == 0 && !m->want_input_grad)) continue;
+        for (int k = 0; k < nd->n_out - 1; k++) { /* outputs 1.. of a multi-output layer */
+            if (is_output(m, i, k + 1)) continue;
+            brain_node_output *o = &nd->extra[k];
+            set_batch_view(&o->dout, o->dbuf, &o->shape, batch);
+            memset(o->dbuf, 0, sizeof(float) * o->dout.size);
+        }
+        if (is_output(m, i, 0) || (nd->n_in == 0 && !m->want_input_grad)) continue;
         set_batch_view(&nd->dout, nd->dbuf, &nd->shape, batch);
         memset(nd->dbuf, 0, sizeof(float) * nd->dout.size);
     }
@@ -373,11 +527,15 @@ double brain__model_backward_graph(brain_model *m)
         const uint8_t *masks[BRAIN_MAX_LAYER_INPUTS];
         for (int k = 0; k < nd->n_in; k++) {
             brain_node *src = &m->nodes[nd->in[k]];
-            ins[k] = &src->out;
-            dins[k] = src->n_in == 0 && !m->want_input_grad ? NULL : &src->dout;
-            masks[k] = src->mask;
+            ins[k] = brain__node_out(m->nodes, nd->in[k], nd->in_port[k]);
+            dins[k] = src->n_in == 0 && !m->want_input_grad ? NULL : brain__node_dout(m->nodes, nd->in[k], nd->in_port[k]);
+            masks[k] = nd->in_port[k] == 0 ? src->mask : NULL;
         }
-        ctx.mask = masks[0];
+        const brain_tensor *extra_d[BRAIN_MAX_LAYER_OUTPUTS - 1];
+        for (int k = 0; k < nd->n_out - 1; k++) extra_d[k] = &nd->extra[k].dout;
+        ctx.extra_dout = nd->n_out > 1 ? extra_d : NULL;
+        ctx.mask = nd->has_mask_in ? nd->in_mask_buf : nd->in_port[0] == 0 ? m->nodes[nd->in[0]].mask : NULL;
+        masks[0] = ctx.mask;
         ctx.masks = masks;
         nd->layer->vt->backward(nd->layer, &ctx, nd->n_in, ins, &nd->out, &nd->dout, dins);
         if (m->grad_ready) m->grad_ready(m, i);

@@ -137,7 +137,8 @@ static void connected_to(const brain_model *m, const brain_layer *l, char *out, 
     size_t k = 0;
     out[0] = 0;
     for (int j = 0; i >= 0 && j < m->nodes[i].n_in && k < cap; j++)
-        k += (size_t)snprintf(out + k, cap - k, "%s%s[0][0]", j ? ", " : "", m->nodes[m->nodes[i].in[j]].layer->name);
+        k += (size_t)snprintf(out + k, cap - k, "%s%s[0][%d]", j ? ", " : "", m->nodes[m->nodes[i].in[j]].layer->name,
+                              m->nodes[i].in_port[j]);
     if (!out[0]) snprintf(out, cap, "-");
 }
 
