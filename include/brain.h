@@ -72,15 +72,19 @@ const char *brain_last_error(void);
 void brain_clear_error(void);
 
 /* All output (progress bar, summary, callback messages) goes through this hook.
- * The default writes to stdout.  Pass NULL to restore the default. */
+ * The default writes to stdout.  Pass NULL to restore the default.  Process-wide: set it before
+ * other threads use brain; the hook may be called from several threads at once. */
 typedef void (*brain_print_fn)(const char *text, void *user);
 void brain_set_print_hook(brain_print_fn fn, void *user);
 
 /* Keras's keras.utils.set_random_seed: seeds weight initialisation, dropout and shuffling of
- * every model created afterwards.  Same seed, same result, run after run. */
+ * every model created afterwards.  Same seed, same result, run after run.  The stream is per
+ * thread: it seeds the models this thread creates, and is the starting seed of threads that
+ * never call it (docs/reliability.md, "Threads"). */
 void brain_set_random_seed(uint64_t seed);
 
-/* Threads used by the kernels (OpenMP and the sgemm backend); 0 = all cores. */
+/* Threads used by the kernels (OpenMP and the sgemm backend); 0 = all cores.  Results are
+ * bitwise the same for any thread count (docs/reliability.md). */
 void brain_set_num_threads(int n);
 /* Which matrix-multiply backend this build uses ("oneDNN dnnl_sgemm", "OpenBLAS", "portable"). */
 const char *brain_sgemm_backend(void);
@@ -717,6 +721,11 @@ typedef struct brain_fit_options {
     brain_callback **callbacks;      /* NULL-terminated */
     /* brain_fit_multi's validation_data: one tensor per model input / output */
     const brain_tensor *const *xs_val, *const *ys_val;
+    /* default on: refuse NaN/±Inf in x, y, the validation data and the weights
+     * (BRAIN_ERR_NUMERIC naming tensor, row and column), and check after each epoch that every
+     * weight is still finite (naming the first layer that is not); BRAIN_OFF skips both
+     * (docs/reliability.md) */
+    brain_flag check_finite;
 } brain_fit_options;
 /* verbose: Keras's 0 (silent) is expressed as BRAIN_SILENT since zero means "auto". */
 enum { BRAIN_VERBOSE_AUTO = 0, BRAIN_PROGRESS_BAR = 1, BRAIN_ONE_LINE_PER_EPOCH = 2, BRAIN_SILENT = -1 };
@@ -728,6 +737,7 @@ typedef struct brain_eval_options {
     int batch_size;                  /* default 32 */
     int verbose;                     /* default auto = progress bar; BRAIN_SILENT for none */
     const float *sample_weight;
+    brain_flag check_finite;         /* default on: refuse NaN/±Inf in x and y (BRAIN_ERR_NUMERIC) */
 } brain_eval_options;
 /* Loss and metrics on (x, y); logs gets "loss" and each metric's name. */
 brain_status brain_evaluate(brain_model *m, const brain_tensor *x, const brain_tensor *y,
@@ -998,6 +1008,54 @@ const brain_scaler *brain_model_scaler(const brain_model *m);
 brain_status brain_model_set_class_names(brain_model *m, const char *const *names, int n);
 int brain_model_num_class_names(const brain_model *m);
 const char *brain_model_class_name(const brain_model *m, int i); /* NULL when out of range */
+
+/* ==== deployment: C and ONNX export (issue 15; docs/deploy.md) ==== */
+/* What brain_export_c wrote (optional output). */
+typedef struct brain_export_c_report {
+    char name[64];                   /* the C prefix used: NAME.h, NAME.c, NAME_predict */
+    int64_t weight_bytes;            /* constant data in NAME.c (flash) */
+    int64_t float_weight_bytes;      /* the same weights as float32 (= weight_bytes without int8) */
+    int64_t arena_bytes;             /* the static arena (RAM) */
+    int n_steps;                     /* layer functions (and int8 conversions) called per sample */
+} brain_export_c_report;
+typedef struct brain_export_c_options {
+    const char *name;                /* C identifier prefix and file name; default: the model's name */
+    bool int8;                       /* post-training int8 quantisation (TFLite's scheme) */
+    /* int8: requantise Dense/Conv outputs with TFLite's 32-bit fixed-point multiplier and shift
+     * (integer arithmetic only) instead of one float multiply per output */
+    bool int8_fixed_point;
+    /* int8: representative inputs (rows first, the model's input shape) whose activations set
+     * each tensor's range; a few hundred rows of training data are typical */
+    const brain_tensor *calibration;
+    brain_export_c_report *report;   /* filled when not NULL */
+} brain_export_c_options;
+/* Writes DIR/NAME.h and DIR/NAME.c: a dependency-free C99 version of the model's inference
+ * (weights as static const arrays, one function per layer, int NAME_predict(const float *in,
+ * float *out), NAME_predict_batch and the reentrant NAME_predict_ws; no malloc).  Dropout and
+ * augmentation are removed, BatchNormalization folded into the Dense/Conv before it.  A layer
+ * the exporter does not know is an error naming it.  int8 runs the model on the calibration
+ * data (its forward buffers are used, hence the non-const model). */
+brain_status brain_export_c(brain_model *m, const char *dir, const brain_export_c_options *opt);
+/* Writes the model as an ONNX file (opset 13, float32) that ONNX Runtime loads.  Needs the
+ * library built with protobuf-c; otherwise BRAIN_ERR_STATE "not built with ONNX support". */
+brain_status brain_export_onnx(const brain_model *m, const char *path);
+/* true when this build can write ONNX */
+bool brain_onnx_available(void);
+
+/* ==== reliability (issue 16): docs/reliability.md ==== */
+/* Keras 3's BackupAndRestore(backup_dir, save_freq="epoch", delete_checkpoint=True): at each
+ * epoch's end (or every save_freq batches) the weights, the optimizer's state, the epoch and the
+ * model's generator go to backup_dir (latest.weights.h5 and training_metadata.json, each replaced
+ * atomically, in an order that leaves a consistent backup at any crash); a fit started with a
+ * backup present resumes from it — with epoch-level saves, to bitwise the weights an
+ * uninterrupted fit would have; a fit that succeeds removes the backup (unless delete_checkpoint
+ * is BRAIN_OFF).  Run the resumed fit with the same data and options. */
+typedef struct brain_backup_and_restore_options {
+    const char *backup_dir;          /* required */
+    int save_freq;                   /* 0 = "epoch" (default); n > 0 = every n batches */
+    brain_flag delete_checkpoint;    /* default on */
+} brain_backup_and_restore_options;
+brain_callback *brain_backup_and_restore(const brain_backup_and_restore_options *opt);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,7 @@
  *   layers (+ regularization) → metrics on the pre-update predictions → optimizer update.
  * Every buffer it touches is reserved before the first batch, so a step allocates nothing. */
 #include "internal.h"
+#include "numeric_check.h"
 #include "progbar.h"
 #include <math.h>
 #include <stdlib.h>
@@ -433,6 +434,18 @@ static void gather_batch(const io_set *d, const fit_buffers *fb, const int64_t *
     if (fb->sw) for (int64_t r = 0; r < nb; r++) fb->swb[r] = fb->sw[perm[r]];
 }
 
+/* No silent NaN (numeric_check.c): the data and weights fit is given, unless check_finite is off. */
+static brain_status check_fit_finite(const char *fn, const io_set *d, const io_set *val, const brain_fit_options *o)
+{
+    brain_status s = brain__check_finite_set(fn, d->n_x, d->x, d->n_y, d->y, "x", "y");
+    if (!s) s = brain__check_finite_set(fn, val->n_x, val->x, val->n_y, val->y, "x_val", "y_val");
+    if (!s && o->sample_weight) s = brain__check_finite_floats(o->sample_weight, d->x[0].shape[0], fn, "sample_weight");
+    if (!s && o->class_weight) s = brain__check_finite_floats(o->class_weight, o->n_class_weight, fn, "class_weight");
+    if (!s && o->val_sample_weight && val->n_x)
+        s = brain__check_finite_floats(o->val_sample_weight, val->x[0].shape[0], fn, "val_sample_weight");
+    return s;
+}
+
 /* The one training loop, for brain_fit and brain_fit_multi: d is checked; val (n_x == 0 when
  * absent) is the validation_data. */
 static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, const io_set *val_in,
@@ -457,6 +470,9 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
     if (o.validation_split > 0 && val_in->n_x)
         return brain__fail(BRAIN_ERR_ARG, "%s: give either validation_data (x_val, y_val) or validation_split, not both", fn);
 
+    const bool check_finite = o.check_finite != BRAIN_OFF;
+    if (check_finite && (s = check_fit_finite(fn, d, val_in, &o))) return s;
+
     /* validation_split takes the last rows, before any shuffling (Keras) */
     io_set t = *d, v = *val_in;
     const float *val_sw = o.val_sample_weight;
@@ -477,9 +493,12 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
 
     fit_buffers b = {0};
     bool oom = false;
-    for (int k = 0; k < t.n_x; k++) oom |= !(b.xb[k] = brain__alloc_array((size_t)(bs * brain_tensor_row_size(&t.x[k])), sizeof(float)));
-    for (int k = 0; k < t.n_y; k++) oom |= !(b.yb[k] = brain__alloc_array((size_t)(bs * brain_tensor_row_size(&t.y[k])), sizeof(float)));
-    b.swb = brain__alloc_array((size_t)bs, sizeof(float));
+    /* a batch never holds more than n rows (batch_size may be larger: one batch), so this
+     * product cannot overflow: the data itself holds n · row_size floats */
+    const int64_t brows = bs < n ? bs : n;
+    for (int k = 0; k < t.n_x; k++) oom |= !(b.xb[k] = brain__alloc_array((size_t)brows, sizeof(float) * (size_t)brain_tensor_row_size(&t.x[k])));
+    for (int k = 0; k < t.n_y; k++) oom |= !(b.yb[k] = brain__alloc_array((size_t)brows, sizeof(float) * (size_t)brain_tensor_row_size(&t.y[k])));
+    b.swb = brain__alloc_array((size_t)brows, sizeof(float));
     b.perm = brain__alloc_array((size_t)n, sizeof(int64_t));
     if (oom || !b.swb || !b.perm) { free_fit_buffers(&b); return BRAIN_ERR_NOMEM; }
     if (o.class_weight || o.sample_weight) {
@@ -496,7 +515,7 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
             b.sw[i] = cls >= 0 && cls < o.n_class_weight ? o.class_weight[cls] : 1.0f;
         }
     }
-    if ((s = brain__model_reserve(m, bs))) { free_fit_buffers(&b); return s; }
+    if ((s = brain__model_reserve(m, brows))) { free_fit_buffers(&b); return s; }
     resolve_metrics(m, d);
 
     brain_history *h = brain__history_new();
@@ -510,10 +529,13 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
     for (int i = 0; cbs && cbs[i] && !batch_logs; i++) batch_logs = cbs[i]->hooks.on_train_batch_end != NULL;
     m->stop_training = false;
     m->callback_status = BRAIN_OK;
+    m->resume_epoch = -1;
     CALL_CBS(m->stop_training, cbs, on_train_begin, m, &logs);
     if (m->callback_status) m->stop_training = true;
+    s = check_finite ? brain__check_weights_finite(m, fn, "before training") : BRAIN_OK;
+    const int first_epoch = m->resume_epoch > o.initial_epoch ? m->resume_epoch : o.initial_epoch; /* BackupAndRestore */
 
-    for (int epoch = o.initial_epoch; epoch < epochs && !m->stop_training; epoch++) {
+    for (int epoch = first_epoch; !s && epoch < epochs && !m->stop_training; epoch++) {
         m->current_epoch = epoch;
         logs.n = 0;
         CALL_CBS(m->stop_training, cbs, on_epoch_begin, m, epoch, &logs);
@@ -546,6 +568,11 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
             if (verbose == 1 && step + 1 < steps) brain__progbar_update(&bar, step + 1, &logs, false);
             if (m->stop_training) { steps = step + 1; break; }
         }
+        if (!s && check_finite) {
+            char when[64];
+            snprintf(when, sizeof when, "in epoch %d", epoch + 1);
+            s = brain__check_weights_finite(m, fn, when);
+        }
         if (s) break; /* a failed step: on_train_end still runs (files closed), the error stays */
         logs.n = 0;
         fill_logs(m, &logs, "", &ls);
@@ -563,6 +590,7 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
     if (h->n_epochs) /* on_train_end sees the last epoch's logs, as in Keras */
         for (int k = 0; k < h->n_keys; k++) brain_logs_set(&logs, h->keys[k], h->values[k][h->n_epochs - 1]);
     bool ignored = false; /* training is over: a stop request changes nothing */
+    m->fit_status = s ? s : m->callback_status;
     CALL_CBS(ignored, cbs, on_train_end, m, &logs);
     (void)ignored;
     if (!s) s = m->callback_status; /* the failing callback set brain_last_error */
@@ -572,7 +600,7 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
     return s;
 }
 
-brain_status brain_fit_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+static brain_status fit_multi_locked(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
                              const brain_tensor *const *ys, const brain_fit_options *opt, brain_history **history)
 {
     const char *fn = "brain_fit_multi";
@@ -586,7 +614,16 @@ brain_status brain_fit_multi(brain_model *m, int n_x, const brain_tensor *const 
     return s ? s : fit_loop(m, fn, &d, &val, opt, history);
 }
 
-brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor *y,
+brain_status brain_fit_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+                             const brain_tensor *const *ys, const brain_fit_options *opt, brain_history **history)
+{
+    brain__model_lock(m);
+    brain_status s = fit_multi_locked(m, n_x, xs, n_y, ys, opt, history);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status fit_locked(brain_model *m, const brain_tensor *x, const brain_tensor *y,
                        const brain_fit_options *opt, brain_history **history)
 {
     if (history) *history = NULL;
@@ -604,6 +641,15 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
     return s ? s : fit_loop(m, "brain_fit", &d, &val, opt, history);
 }
 
+brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor *y,
+                       const brain_fit_options *opt, brain_history **history)
+{
+    brain__model_lock(m);
+    brain_status s = fit_locked(m, x, y, opt, history);
+    brain__model_unlock(m);
+    return s;
+}
+
 /* ------------------------------------------------------------------ evaluate, predict */
 static brain_status evaluate_set(brain_model *m, const char *fn, const io_set *d, const brain_eval_options *opt, brain_logs *logs)
 {
@@ -611,6 +657,11 @@ static brain_status evaluate_set(brain_model *m, const char *fn, const io_set *d
     int bs = o.batch_size > 0 ? o.batch_size : 32;
     int verbose = resolve_verbose(o.verbose);
     if (d->x[0].shape[0] == 0) return brain__fail(BRAIN_ERR_ARG, "%s: there are no rows", fn);
+    if (o.check_finite != BRAIN_OFF) {
+        brain_status s = brain__check_finite_set(fn, d->n_x, d->x, d->n_y, d->y, "x", "y");
+        if (!s && o.sample_weight) s = brain__check_finite_floats(o.sample_weight, d->x[0].shape[0], fn, "sample_weight");
+        if (s) return s;
+    }
     brain_logs local = {0};
     brain_status s = run_evaluation(m, d, o.sample_weight, bs, verbose, &local, "");
     if (s) return s;
@@ -618,7 +669,7 @@ static brain_status evaluate_set(brain_model *m, const char *fn, const io_set *d
     return BRAIN_OK;
 }
 
-brain_status brain_evaluate(brain_model *m, const brain_tensor *x, const brain_tensor *y,
+static brain_status evaluate_locked(brain_model *m, const brain_tensor *x, const brain_tensor *y,
                             const brain_eval_options *opt, brain_logs *logs)
 {
     brain_status s = check_ready(m, "brain_evaluate");
@@ -628,7 +679,16 @@ brain_status brain_evaluate(brain_model *m, const brain_tensor *x, const brain_t
     return s ? s : evaluate_set(m, "brain_evaluate", &d, opt, logs);
 }
 
-brain_status brain_evaluate_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+brain_status brain_evaluate(brain_model *m, const brain_tensor *x, const brain_tensor *y,
+                            const brain_eval_options *opt, brain_logs *logs)
+{
+    brain__model_lock(m);
+    brain_status s = evaluate_locked(m, x, y, opt, logs);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status evaluate_multi_locked(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
                                   const brain_tensor *const *ys, const brain_eval_options *opt, brain_logs *logs)
 {
     brain_status s = check_ready(m, "brain_evaluate_multi");
@@ -637,9 +697,21 @@ brain_status brain_evaluate_multi(brain_model *m, int n_x, const brain_tensor *c
     return s ? s : evaluate_set(m, "brain_evaluate_multi", &d, opt, logs);
 }
 
-static brain_status predict_set(brain_model *m, const io_set *d, const brain_eval_options *opt, brain_tensor **outs)
+brain_status brain_evaluate_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+                                  const brain_tensor *const *ys, const brain_eval_options *opt, brain_logs *logs)
+{
+    brain__model_lock(m);
+    brain_status s = evaluate_multi_locked(m, n_x, xs, n_y, ys, opt, logs);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status predict_set(brain_model *m, const char *fn, const io_set *d, const brain_eval_options *opt,
+                                brain_tensor **outs)
 {
     brain_eval_options o = opt ? *opt : (brain_eval_options){0};
+    brain_status cs = o.check_finite != BRAIN_OFF ? brain__check_finite_set(fn, d->n_x, d->x, 0, NULL, "x", "y") : BRAIN_OK;
+    if (cs) return cs;
     int bs = o.batch_size > 0 ? o.batch_size : 32;
     int verbose = resolve_verbose(o.verbose);
     int64_t n = d->x[0].shape[0], steps = (n + bs - 1) / bs;
@@ -671,7 +743,7 @@ static brain_status predict_set(brain_model *m, const io_set *d, const brain_eva
     return BRAIN_OK;
 }
 
-brain_status brain_predict(brain_model *m, const brain_tensor *x, const brain_eval_options *opt, brain_tensor **out)
+static brain_status predict_locked(brain_model *m, const brain_tensor *x, const brain_eval_options *opt, brain_tensor **out)
 {
     if (out) *out = NULL;
     if (!m || !out) return brain__fail(BRAIN_ERR_ARG, "brain_predict: model and out are required");
@@ -682,10 +754,18 @@ brain_status brain_predict(brain_model *m, const brain_tensor *x, const brain_ev
         return brain__fail(BRAIN_ERR_ARG, "brain_predict: model '%s' has %d outputs; use brain_predict_multi", m->name, m->n_outputs);
     io_set d;
     if ((s = make_set(m, "brain_predict", 1, &x, 0, NULL, false, &d))) return s;
-    return predict_set(m, &d, opt, out);
+    return predict_set(m, "brain_predict", &d, opt, out);
 }
 
-brain_status brain_predict_multi(brain_model *m, int n_x, const brain_tensor *const *xs,
+brain_status brain_predict(brain_model *m, const brain_tensor *x, const brain_eval_options *opt, brain_tensor **out)
+{
+    brain__model_lock(m);
+    brain_status s = predict_locked(m, x, opt, out);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status predict_multi_locked(brain_model *m, int n_x, const brain_tensor *const *xs,
                                  const brain_eval_options *opt, brain_tensor **outs)
 {
     if (!m || !outs) return brain__fail(BRAIN_ERR_ARG, "brain_predict_multi: model and outs are required");
@@ -694,11 +774,20 @@ brain_status brain_predict_multi(brain_model *m, int n_x, const brain_tensor *co
     for (int k = 0; k < m->n_outputs; k++) outs[k] = NULL;
     io_set d;
     if ((s = make_set(m, "brain_predict_multi", n_x, xs, 0, NULL, false, &d))) return s;
-    return predict_set(m, &d, opt, outs);
+    return predict_set(m, "brain_predict_multi", &d, opt, outs);
+}
+
+brain_status brain_predict_multi(brain_model *m, int n_x, const brain_tensor *const *xs,
+                                 const brain_eval_options *opt, brain_tensor **outs)
+{
+    brain__model_lock(m);
+    brain_status s = predict_multi_locked(m, n_x, xs, opt, outs);
+    brain__model_unlock(m);
+    return s;
 }
 
 /* ------------------------------------------------------------------ the explicit loop */
-brain_status brain_model_forward(brain_model *m, const brain_tensor *x, bool training, const brain_tensor **pred)
+static brain_status model_forward_locked(brain_model *m, const brain_tensor *x, bool training, const brain_tensor **pred)
 {
     if (pred) *pred = NULL;
     if (!m || !x) return brain__fail(BRAIN_ERR_ARG, "brain_model_forward: model and x are required");
@@ -713,7 +802,15 @@ brain_status brain_model_forward(brain_model *m, const brain_tensor *x, bool tra
     return s;
 }
 
-brain_status brain_model_loss(brain_model *m, const brain_tensor *y, const brain_loss *loss, double *value)
+brain_status brain_model_forward(brain_model *m, const brain_tensor *x, bool training, const brain_tensor **pred)
+{
+    brain__model_lock(m);
+    brain_status s = model_forward_locked(m, x, training, pred);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status model_loss_locked(brain_model *m, const brain_tensor *y, const brain_loss *loss, double *value)
 {
     if (!m || !y) return brain__fail(BRAIN_ERR_ARG, "brain_model_loss: model and y are required");
     const brain_loss *l = loss ? loss : m->n_heads ? m->heads[0].loss : NULL;
@@ -735,7 +832,15 @@ brain_status brain_model_loss(brain_model *m, const brain_tensor *y, const brain
     return BRAIN_OK;
 }
 
-brain_status brain_model_backward(brain_model *m)
+brain_status brain_model_loss(brain_model *m, const brain_tensor *y, const brain_loss *loss, double *value)
+{
+    brain__model_lock(m);
+    brain_status s = model_loss_locked(m, y, loss, value);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status model_backward_locked(brain_model *m)
 {
     if (!m) return brain__fail(BRAIN_ERR_ARG, "brain_model_backward: model is NULL");
     if (!m->have_loss_grad)
@@ -743,6 +848,14 @@ brain_status brain_model_backward(brain_model *m)
     brain__model_backward_graph(m);
     m->have_loss_grad = false;
     return BRAIN_OK;
+}
+
+brain_status brain_model_backward(brain_model *m)
+{
+    brain__model_lock(m);
+    brain_status s = model_backward_locked(m);
+    brain__model_unlock(m);
+    return s;
 }
 
 void brain__callback_error(brain_model *m, brain_status s)
