@@ -237,7 +237,8 @@ brain_layer *brain_multiply(const brain_layer_options *opt);
 brain_layer *brain_average(const brain_layer_options *opt);
 brain_layer *brain_maximum(const brain_layer_options *opt);
 /* ---- image and signal layers (channels-last: (H, W, C) images, (steps, C) signals) ---- */
-typedef enum brain_padding { BRAIN_PADDING_VALID = 0, BRAIN_PADDING_SAME } brain_padding;
+/* BRAIN_PADDING_CAUSAL: Conv1D only — (kernel − 1)·dilation zeros before the steps, none after (issue 11) */
+typedef enum brain_padding { BRAIN_PADDING_VALID = 0, BRAIN_PADDING_SAME, BRAIN_PADDING_CAUSAL } brain_padding;
 
 /* Conv2D / Conv1D options.  strides and dilation_rate: 0 means 1; {s} alone means (s, s) for
  * Conv2D (Keras's int form); Conv1D reads only [0].  "same" padding puts the odd extra pixel at
@@ -975,6 +976,115 @@ typedef struct brain_reviews_options {
 brain_status brain_make_reviews(int64_t n, uint64_t seed, const brain_reviews_options *opt, brain_text_dataset **out);
 void brain_text_dataset_free(brain_text_dataset *d);
 
+/* ==== attention and Transformer layers (issue 11) ==== */
+/* LayerNormalization: each sample normalised over `axes` (mean and biased variance), then
+ * γ·x̂ + β with γ, β shaped as the normalised axes.  Axes are Keras's numbers: 1 = the first
+ * axis after the batch, negatives count from the end; default the last axis (-1). */
+typedef struct brain_layer_norm_options {
+    int n_axes; int axes[BRAIN_MAX_DIMS];   /* default 1 axis: -1 */
+    float epsilon;                          /* 0 means 1e-3 */
+    brain_flag center, scale;               /* default on: beta and gamma */
+    bool rms_scaling;                       /* Keras 3's rms_scaling: x / sqrt(var(x) + ε) · γ (x not
+                                               centred, the variance is), no beta */
+    brain_initializer_kind beta_initializer, gamma_initializer; /* zeros, ones */
+    brain_regularizer beta_regularizer, gamma_regularizer;
+    const char *name;
+} brain_layer_norm_options;
+brain_layer *brain_layer_normalization(const brain_layer_norm_options *opt);
+
+/* MultiHeadAttention(num_heads, key_dim): scaled dot-product attention of a query sequence over
+ * a value sequence (docs/attention.md has the math).  Apply it with brain_apply_n to
+ *   query, value [, key] [, attention_mask]
+ * (self-attention: the same sym twice, BRAIN_SYMS(x, x)); the key defaults to the value.  With
+ * has_key a third tensor is the key; with has_attention_mask the last tensor is a (T, S) per-sample
+ * mask (nonzero = may attend).  Keras masks flow in: the query's, value's and key's padding masks
+ * (Embedding(mask_zero)) and the causal mask are ANDed with attention_mask, and the output carries
+ * the query's mask.  Attention runs over every axis between the batch and the features (Keras's
+ * default attention_axes).  Weights as Keras's EinsumDense kernels: query/key/value kernel
+ * (D, heads, dim) and bias (heads, dim), attention_output kernel (heads, value_dim, out), bias (out). */
+typedef struct brain_mha_options {
+    int64_t value_dim;                      /* default key_dim */
+    float dropout;                          /* on the attention probabilities, training only; default 0 */
+    brain_flag use_bias;                    /* default on */
+    int64_t output_shape;                   /* features out; default (0) the query's last axis */
+    bool use_causal_mask;                   /* call(..., use_causal_mask=True): step t sees steps <= t */
+    bool has_key;                           /* the call passes a key tensor after the value */
+    bool has_attention_mask;                /* the call passes attention_mask last */
+    brain_initializer_kind kernel_initializer, bias_initializer; /* glorot_uniform, zeros */
+    brain_regularizer kernel_regularizer, bias_regularizer;
+    uint64_t seed; bool has_seed;           /* dropout's generator; default the model's */
+    const char *name;
+} brain_mha_options;
+brain_layer *brain_multi_head_attention(int num_heads, int64_t key_dim, const brain_mha_options *opt);
+/* The attention probabilities of the layer's last forward (Keras's return_attention_scores), as
+ * a view (batch, heads, T, S) into the layer's cache, filled into *view and returned; valid until
+ * the next forward or backward (backward reuses the buffer).  NULL (error set) when l is not a MultiHeadAttention or has not run. */
+const brain_tensor *brain_mha_last_scores(brain_layer *l, brain_tensor *view);
+
+/* GlobalMaxPooling1D: (steps, C) -> (C), the maximum over the steps. */
+brain_layer *brain_global_max_pooling1d(const brain_layer_options *opt);
+/* GlobalAveragePooling1D with Keras's data_format: channels_first reads (C, steps) and averages
+ * the last axis, giving (C).  With a Keras mask (channels_last) the mean is over unmasked steps. */
+typedef struct brain_global_pool1d_options {
+    bool channels_first;                    /* default channels_last */
+    const char *name;
+} brain_global_pool1d_options;
+brain_layer *brain_global_average_pooling1d_opt(const brain_global_pool1d_options *opt);
+
+/* TimeDistributed(layer): `layer` (a new single-input layer: Dense, Conv2D, ...) applied to every
+ * step of a (batch, T, ...) input with shared weights.  Takes ownership of `layer`, also on failure. */
+brain_layer *brain_time_distributed(brain_layer *layer, const brain_layer_options *opt);
+
+/* GroupNormalization(groups) over the channels (last) axis: each sample's channels in `groups`
+ * runs, each run normalised over all positions and its channels, then γ_c x̂ + β_c per channel.
+ * Keras's default groups is 32; -1 = one group per channel. */
+typedef struct brain_group_norm_options {
+    float epsilon;                          /* 0 means 1e-3 */
+    brain_flag center, scale;               /* default on */
+    brain_initializer_kind beta_initializer, gamma_initializer; /* zeros, ones */
+    brain_regularizer beta_regularizer, gamma_regularizer;
+    const char *name;
+} brain_group_norm_options;
+brain_layer *brain_group_normalization(int64_t groups, const brain_group_norm_options *opt);
+
+/* Attention (dot-product, Luong) and AdditiveAttention (Bahdanau), called on a list
+ * brain_apply_n(l, BRAIN_SYMS(query, value)) or (query, value, key): no projections; scores
+ * q·k (Attention; × scale with use_scale; "concat": w·Σ tanh(scale·(q + k))) or Σ scale ⊙ tanh(q + k)
+ * (AdditiveAttention), softmax over the value steps, weights × value.  The value's Keras mask and
+ * use_causal_mask hide value steps; the output is 0 at masked query steps and carries their mask. */
+typedef struct brain_attention_options {
+    brain_flag use_scale;                   /* default: off for Attention, on for AdditiveAttention */
+    bool score_concat;                      /* Attention's score_mode "concat" (default "dot") */
+    float dropout;                          /* on the attention weights, training only */
+    bool use_causal_mask;                   /* call(..., use_causal_mask=True) */
+    uint64_t seed; bool has_seed;
+    const char *name;
+} brain_attention_options;
+brain_layer *brain_attention(const brain_attention_options *opt);
+brain_layer *brain_additive_attention(const brain_attention_options *opt);
+
+/* Noise and regularization layers, active in training only (identity at inference); draws come
+ * from the model's generator unless a seed is given.
+ *   GaussianNoise(stddev): x + N(0, stddev²)
+ *   GaussianDropout(rate): x · N(1, rate / (1 − rate))
+ *   SpatialDropout1D/2D(rate): Dropout of whole channels — one draw per (sample, channel) for
+ *   every step (1D, (steps, C)) or pixel (2D, (H, W, C)), kept ones scaled by 1 / (1 − rate) */
+typedef struct brain_noise_options {
+    uint64_t seed; bool has_seed;
+    const char *name;
+} brain_noise_options;
+brain_layer *brain_gaussian_noise(float stddev, const brain_noise_options *opt);
+brain_layer *brain_gaussian_dropout(float rate, const brain_noise_options *opt);
+brain_layer *brain_spatial_dropout1d(float rate, const brain_noise_options *opt);
+brain_layer *brain_spatial_dropout2d(float rate, const brain_noise_options *opt);
+/* ActivityRegularization(l1, l2): identity; adds (l1·Σ|x| + l2·Σx²) / batch to the loss (Keras 3). */
+brain_layer *brain_activity_regularization(float l1, float l2, const brain_layer_options *opt);
+/* RepeatVector(n): (F) -> (n, F). */
+brain_layer *brain_repeat_vector(int64_t n, const brain_layer_options *opt);
+/* Permute(dims): reorders the axes after the batch; dims is a permutation of 1..ndims (Keras's
+ * numbering), e.g. (int[]){2, 1} swaps steps and features. */
+brain_layer *brain_permute(int ndims, const int *dims, const brain_layer_options *opt);
+
 /* ==== command line and files (issue 9) ==== */
 /* What the `brain` program (tools/cli/, docs/cli.md) needs and users need too. */
 
@@ -1056,6 +1166,191 @@ typedef struct brain_backup_and_restore_options {
     brain_flag delete_checkpoint;    /* default on */
 } brain_backup_and_restore_options;
 brain_callback *brain_backup_and_restore(const brain_backup_and_restore_options *opt);
+
+/* ==== Datasets: data bigger than memory, image and text folders (issue 14) ==== */
+/* A brain_dataset is a sequence of batches (Keras's PyDataset / tf.data, PyTorch's DataLoader):
+ * num_batches, get_batch(i) and reset(epoch).  Sources read tensors, a user generator, memory-
+ * mapped .npy files, a CSV in chunks, or folders of images or texts; transformations wrap a
+ * dataset (and own it: the wrapped one is freed with the wrapper, also when the call fails; a
+ * NULL input gives NULL, so calls chain).  brain_fit_dataset trains on one.  docs/data.md. */
+typedef struct brain_dataset brain_dataset;
+
+#define BRAIN_DATASET_MAX_IO 16
+/* One batch.  Its tensors are views into the source or into buffers the batch owns (reused by
+ * the next get_batch into the same batch); free the buffers with brain_batch_release. */
+typedef struct brain_batch {
+    int n_x, n_y;
+    brain_tensor x[BRAIN_DATASET_MAX_IO], y[BRAIN_DATASET_MAX_IO];
+    const float *sample_weight;      /* rows values, or NULL */
+    const char **texts;              /* text datasets: rows strings (x is then empty) */
+    int64_t rows;
+    /* owned storage (x slots, y slots, sample weights, texts) */
+    float *buf_[2 * BRAIN_DATASET_MAX_IO + 1];
+    int64_t cap_[2 * BRAIN_DATASET_MAX_IO + 1];
+    char *text_arena_; size_t text_cap_; const char **text_ptrs_; int64_t text_ptrs_cap_;
+} brain_batch;
+/* Sizes x[k] (or y[k], or the sample weights) to a full shape (batch axis first) in storage the
+ * batch owns, sets n_x / n_y / rows, and returns the floats to fill (NULL when out of memory). */
+float *brain_batch_x(brain_batch *b, int k, int ndim, const int64_t *shape);
+float *brain_batch_y(brain_batch *b, int k, int ndim, const int64_t *shape);
+float *brain_batch_sample_weight(brain_batch *b, int64_t rows);
+void brain_batch_release(brain_batch *b);
+
+/* Batches per epoch (-1: endless, as after brain_dataset_repeat without a count). */
+int64_t brain_dataset_num_batches(const brain_dataset *ds);
+/* Rows over all batches of an epoch (-1 when not known ahead). */
+int64_t brain_dataset_num_rows(const brain_dataset *ds);
+/* Batch i (0-based) of the current epoch; shuffles and user callbacks use the epoch number. */
+brain_status brain_dataset_get_batch(brain_dataset *ds, int64_t i, brain_batch *out);
+/* Starts epoch `epoch`: new shuffle order, generator's on_epoch_end, workers restarted. */
+brain_status brain_dataset_reset(brain_dataset *ds, int epoch);
+/* Class names (image and text folders: the subfolder names, sorted), NULL for other sources. */
+const char *const *brain_dataset_class_names(const brain_dataset *ds, int *n);
+/* Keras's ds.file_paths: an image or text folder dataset's files, in its (subset's) order before
+ * any per-epoch shuffle; NULL for other sources. */
+const char *const *brain_dataset_file_paths(const brain_dataset *ds, int64_t *n);
+void brain_dataset_free(brain_dataset *ds);
+
+/* ---- sources */
+typedef struct brain_dataset_tensor_options {
+    int batch_size;                  /* default 32 */
+    brain_flag shuffle;              /* default off (as tf.data); on: a new order each epoch */
+    uint64_t seed; bool has_seed;    /* without: fit's generator shuffles (as brain_fit does) */
+    const float *sample_weight;      /* one per row, or NULL */
+} brain_dataset_tensor_options;
+/* Views the tensors (not copied: keep them alive); all must have the same row count. */
+brain_dataset *brain_dataset_from_tensors(int n_x, const brain_tensor *const *xs, int n_y,
+                                          const brain_tensor *const *ys, const brain_dataset_tensor_options *opt);
+
+/* Keras's PyDataset: len() batches, get_batch(i) fills `out` (brain_batch_x / _y), and
+ * on_epoch_end.  thread_safe: get_batch may run on several threads at once (map, prefetch). */
+typedef struct brain_generator {
+    int64_t (*len)(void *user);
+    brain_status (*get_batch)(int64_t i, brain_batch *out, void *user);
+    void (*on_epoch_end)(int epoch, void *user);   /* may be NULL */
+    void *user;
+    bool thread_safe;
+} brain_generator;
+brain_dataset *brain_dataset_from_generator(const brain_generator *g);
+
+typedef struct brain_dataset_file_options {
+    int batch_size;                  /* default 32 */
+    brain_flag shuffle;              /* default off */
+    uint64_t seed; bool has_seed;
+} brain_dataset_file_options;
+/* x (N, ...) and optionally y (N, ...) from .npy files, memory-mapped: any size, rows read (and
+ * converted to float32) when a batch needs them; the pages read are handed back to the kernel
+ * as training goes, so memory stays bounded.  y_path may be NULL. */
+brain_dataset *brain_dataset_from_npy(const char *x_path, const char *y_path, const brain_dataset_file_options *opt);
+
+typedef struct brain_dataset_csv_options {
+    const char *target;              /* the target column; NULL: x only */
+    char delimiter;                  /* default ',' */
+    int batch_size;                  /* default 32 */
+    brain_flag shuffle;              /* default off; on shuffles the order of the batches */
+    uint64_t seed; bool has_seed;
+} brain_dataset_csv_options;
+/* A numeric CSV with a header row, read a batch of lines at a time (one pass at opening
+ * records where each batch starts); a bad cell fails the batch naming the file, line, column. */
+brain_dataset *brain_dataset_from_csv(const char *path, const brain_dataset_csv_options *opt);
+
+typedef enum brain_label_mode { BRAIN_LABELS_INT = 0, BRAIN_LABELS_CATEGORICAL, BRAIN_LABELS_BINARY,
+                                BRAIN_LABELS_NONE } brain_label_mode;
+typedef enum brain_color_mode { BRAIN_COLOR_RGB = 0, BRAIN_COLOR_GRAYSCALE, BRAIN_COLOR_RGBA } brain_color_mode;
+typedef struct brain_directory_options {
+    brain_label_mode label_mode;     /* default int: y (batch,) class ids */
+    const char *const *class_names;  /* NULL-terminated: the subfolders to use, in this order */
+    brain_color_mode color_mode;     /* images: default rgb */
+    int image_size[2];               /* images: height, width; default 256 × 256 (bilinear resize) */
+    int batch_size;                  /* default 32 */
+    brain_flag shuffle;              /* default on */
+    uint64_t seed; bool has_seed;
+    float validation_split;          /* with subset */
+    const char *subset;              /* "training" or "validation" */
+    bool skip_bad_files;             /* a corrupt file is skipped with a warning, not an error */
+    bool follow_links;               /* descend into linked sub-folders of a class (default no, as Keras) */
+    int64_t max_length;              /* texts: cut each to this many bytes (default: whole) */
+} brain_directory_options;
+/* Keras's image_dataset_from_directory: dir/<class>/..., files .png|jpg|jpeg|tif|tiff, labels from the
+ * subfolder names (sorted), x (batch, height, width, channels) float32 0..255. */
+brain_status brain_image_dataset_from_directory(const char *dir, const brain_directory_options *opt, brain_dataset **out);
+/* Keras's text_dataset_from_directory: dir/<class>/..., files .txt; batches carry `texts`. */
+brain_status brain_text_dataset_from_directory(const char *dir, const brain_directory_options *opt, brain_dataset **out);
+
+/* ---- transformations (each takes ownership of ds) */
+/* Rows flow through a buffer of buffer_size rows; each batch draws its rows at random from it
+ * (tf.data's shuffle on the rows, batches of ds's size). */
+brain_dataset *brain_dataset_shuffle(brain_dataset *ds, int64_t buffer_size, uint64_t seed);
+/* Regroups the rows into batches of batch_size (the last smaller unless drop_remainder). */
+brain_dataset *brain_dataset_batch(brain_dataset *ds, int batch_size, bool drop_remainder);
+/* fn changes a batch in place (or refills it with brain_batch_x/_y); `seed` is fixed by
+ * (epoch, i) for reproducible random augmentation.  Runs on num_threads worker threads
+ * (default 1 = the caller's thread) that work ahead, batches delivered in order. */
+typedef brain_status (*brain_map_fn)(brain_batch *b, int64_t i, uint64_t seed, void *user);
+/* For generators and map functions: sets this thread's error message (printf-style) and returns
+ * code, so that the failure reaches brain_last_error() on the caller's thread with its reason. */
+#if defined(__GNUC__)
+#define BRAIN__PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define BRAIN__PRINTF_LIKE(f, a)
+#endif
+brain_status brain_set_error(brain_status code, const char *fmt, ...) BRAIN__PRINTF_LIKE(2, 3);
+brain_dataset *brain_dataset_map(brain_dataset *ds, brain_map_fn fn, void *user, int num_threads);
+/* The text vectorizer applied to a text dataset's texts: x[0] (batch, length) token ids. */
+brain_dataset *brain_dataset_vectorize_text(brain_dataset *ds, const brain_text_vectorizer *v);
+/* Keeps every batch in memory after the first epoch reads it. */
+brain_dataset *brain_dataset_cache(brain_dataset *ds);
+/* count epochs of ds as one (count <= 0: endless). */
+brain_dataset *brain_dataset_repeat(brain_dataset *ds, int count);
+brain_dataset *brain_dataset_take(brain_dataset *ds, int64_t n_batches);
+brain_dataset *brain_dataset_skip(brain_dataset *ds, int64_t n_batches);
+/* Background thread preparing up to n batches ahead (default 2). */
+brain_dataset *brain_dataset_prefetch(brain_dataset *ds, int n);
+/* Rows [index·b/n, (index+1)·b/n) of every batch of b rows: shard `index` of n (data-parallel
+ * training: every rank reads the same global batches and keeps its part). */
+brain_dataset *brain_dataset_shard(brain_dataset *ds, int num_shards, int index);
+
+/* ---- fit, evaluate, predict on a dataset */
+typedef struct brain_fit_dataset_options {
+    int epochs;                      /* default 1 */
+    int verbose;                     /* as brain_fit_options */
+    int64_t steps_per_epoch;         /* default: the dataset's num_batches; with it, epochs draw
+                                        batches on from where the last stopped (restarting the
+                                        dataset, next epoch number, when it runs out) */
+    brain_dataset *validation_data;  /* not owned */
+    int64_t validation_steps;        /* default: all of validation_data */
+    int validation_freq;             /* default 1 */
+    int initial_epoch;
+    uint64_t seed; bool has_seed;    /* the model's generator: dropout, and sources without a seed */
+    const float *class_weight; int n_class_weight;
+    brain_callback **callbacks;      /* NULL-terminated */
+} brain_fit_dataset_options;
+brain_status brain_fit_dataset(brain_model *m, brain_dataset *train, const brain_fit_dataset_options *opt,
+                               brain_history **history);
+typedef struct brain_eval_dataset_options {
+    int verbose;
+    int64_t steps;                   /* default: all batches */
+} brain_eval_dataset_options;
+brain_status brain_evaluate_dataset(brain_model *m, brain_dataset *ds, const brain_eval_dataset_options *opt,
+                                    brain_logs *logs);
+/* Output 0's predictions for every row of every batch, in order (a new tensor). */
+brain_status brain_predict_dataset(brain_model *m, brain_dataset *ds, const brain_eval_dataset_options *opt,
+                                   brain_tensor **out);
+
+/* ==== Data-parallel training with MPI (issue 14) ==== */
+/* brain_dist_init joins the MPI job started by mpirun/srun (MPI_Init if nobody did); afterwards
+ * brain_fit_dataset on every rank trains one model: rank 0's weights are broadcast, each step's
+ * gradients are averaged over the ranks (weighted by their rows), the optimizer steps the same
+ * everywhere, losses and metrics are reduced, and only rank 0 prints and writes files
+ * (ModelCheckpoint, CSVLogger).  Give each rank its part with brain_dataset_shard.  In a build
+ * without MPI, init fails with a clear error and the rest says rank 0 of 1.  docs/distributed.md */
+brain_status brain_dist_init(void);
+int brain_dist_rank(void);
+int brain_dist_size(void);
+bool brain_dist_available(void);     /* built with MPI */
+/* Seconds spent in gradient allreduce since init (for the speed report). */
+double brain_dist_allreduce_seconds(void);
+void brain_dist_finalize(void);
 
 #ifdef __cplusplus
 }

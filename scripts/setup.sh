@@ -5,7 +5,7 @@
 set -euo pipefail
 pkgs=(gcc make cmake libdnnl-dev libc6-dev zlib1g-dev libzip-dev libcjson-dev libhdf5-dev pkg-config
       libcairo2-dev libprotobuf-c-dev protobuf-c-compiler
-      dataset-fashion-mnist)
+      dataset-fashion-mnist libpng-dev libturbojpeg0-dev libtiff-dev libopenmpi-dev openmpi-bin)
 [ "${1:-}" = "--test" ] && pkgs+=(valgrind qemu-user clang libclang-rt-14-dev)  # qemu-user: the baseline-CPU test; clang: the fuzz targets (scripts/fuzz.sh)
 missing=()
 for p in "${pkgs[@]}"; do

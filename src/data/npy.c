@@ -190,9 +190,8 @@ static int64_t convert(int type, const uint8_t *b, float *dst, int64_t n)
     return -1;
 }
 
-brain_status brain__npy_parse(const uint8_t *buf, size_t len, const char *name, brain_tensor **out)
+brain_status brain__npy_header(const uint8_t *buf, size_t len, const char *name, brain__npy_info *info)
 {
-    *out = NULL;
     static const uint8_t magic[6] = { 0x93, 'N', 'U', 'M', 'P', 'Y' };
     if (len < 10)
         return brain__fail(BRAIN_ERR_FORMAT, "%s: too short for a .npy file (%zu bytes; the preamble alone is 10)", name, len);
@@ -238,7 +237,29 @@ brain_status brain__npy_parse(const uint8_t *buf, size_t len, const char *name, 
         count *= h.shape[i];
     }
     if (has_zero) count = 0;
-    uint64_t need = (uint64_t)count * (uint64_t)esize, have = len - start - hlen;
+    info->type = type;
+    info->esize = esize;
+    info->ndim = h.ndim;
+    memcpy(info->shape, h.shape, sizeof h.shape);
+    info->count = count;
+    info->data_offset = start + hlen;
+    snprintf(info->descr, sizeof info->descr, "%s", h.descr);
+    return BRAIN_OK;
+}
+
+/* Memory-mapped rows (dataset_npy.c): a float64 beyond float32's range becomes ±inf here, which
+ * fit's per-batch finite check then reports (docs/reliability.md). */
+void brain__npy_convert(int type, const uint8_t *b, float *dst, int64_t n) { (void)convert(type, b, dst, n); }
+
+brain_status brain__npy_parse(const uint8_t *buf, size_t len, const char *name, brain_tensor **out)
+{
+    *out = NULL;
+    brain__npy_info h;
+    brain_status s = brain__npy_header(buf, len, name, &h);
+    if (s) return s;
+    char shape[200];
+    brain__dims_str(h.ndim, h.shape, shape, sizeof shape);
+    uint64_t need = (uint64_t)h.count * (uint64_t)h.esize, have = len - h.data_offset;
     if (need > have)
         return brain__fail(BRAIN_ERR_FORMAT, "%s: truncated data: shape %s of '%s' needs %llu bytes, got %llu", name, shape,
                            h.descr, (unsigned long long)need, (unsigned long long)have);
@@ -248,10 +269,10 @@ brain_status brain__npy_parse(const uint8_t *buf, size_t len, const char *name, 
                            (unsigned long long)have);
     brain_tensor *t = brain_tensor_new(h.ndim, h.shape);
     if (!t) return brain__fail(BRAIN_ERR_NOMEM, "%s: out of memory for shape %s", name, shape);
-    int64_t big = convert(type, buf + start + hlen, t->data, count);
+    int64_t big = convert(h.type, buf + h.data_offset, t->data, h.count);
     if (big >= 0) {
         double v;
-        memcpy(&v, buf + start + hlen + 8 * big, 8);
+        memcpy(&v, buf + h.data_offset + 8 * big, 8);
         brain_tensor_free(t);
         return brain__fail(BRAIN_ERR_FORMAT, "%s: float64 element %lld is %g, beyond float32's range (±%g); brain computes "
                            "in float32, so rescale the data", name, (long long)big, v, (double)FLT_MAX);

@@ -1,5 +1,5 @@
 /* version.c — `brain version`: the library's version, its matrix-multiply backend, the CPU
- * kernels selected at run time (brain_kernel_isa) and the optional parts of this program. */
+ * kernels selected at run time (brain_kernel_isa), and which optional parts were built. */
 #include "cli.h"
 #include <string.h>
 
@@ -19,8 +19,9 @@ int cli_version(int argc, char **argv)
     if (strcmp(brain_version(), BRAIN_VERSION_STRING))      /* libbrain.so newer than this program */
         printf(" (this program was built with %s)", BRAIN_VERSION_STRING);
     printf("\nsgemm: %s\n", brain_sgemm_backend());
-    printf("kernels: %s (chosen for this CPU at run time; BRAIN_ISA=generic|avx2|avx512 asks for a lower one)\n",
+    printf("kernels: %s (chosen for this CPU at run time; BRAIN_ISA=generic|avx2|avx512 forces a lower set)\n",
            brain_kernel_isa());
+    printf("onnx export: %s\n", brain_onnx_available() ? "yes (protobuf-c)" : "not built (protobuf-c was not found)");
 #ifdef BRAIN_CLI_HAVE_CAIRO
     printf("plot: cairo\n");
 #else
