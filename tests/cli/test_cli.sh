@@ -207,6 +207,8 @@ for c in train evaluate predict summary convert plot version export; do
     expect 0 "usage: brain $c" $B $c --help
 done
 expect 0 "sgemm" $B version
+check 'grep -Eq "^kernels: (avx512|avx2|generic) " "$T/out"' "version names the kernels chosen for this CPU"
+expect 0 "kernels: generic" env BRAIN_ISA=generic $B version
 
 echo "test_cli: $((n - fails)) of $n checks passed"
 [ "$fails" = 0 ]
