@@ -365,12 +365,29 @@ typedef struct brain_optimizer brain_optimizer;
 
 /* Options every optimizer shares (Keras base_optimizer).  Only one of the clip options may be set.
  * A zero value means "not set". */
+typedef struct brain_lr_schedule brain_lr_schedule; /* learning-rate schedules: see issue 12's section */
 typedef struct brain_optimizer_common {
     float clipnorm;        /* per-tensor norm clip */
     float clipvalue;       /* elementwise clip to [-v, v] */
     float global_clipnorm; /* clip over all tensors together */
     float weight_decay;    /* decoupled decay w -= w·wd·lr, before the update */
     const char *name;
+    /* Keras's use_ema / ema_momentum / ema_overwrite_frequency: after every step the optimizer
+     * keeps average = m·average + (1 − m)·w (average = w on the first step); every
+     * ema_overwrite_frequency steps (0 = never) the weights become the averages, and at the end
+     * of brain_fit they do too (Keras's finalize_variable_values). */
+    bool use_ema;
+    float ema_momentum; bool has_ema_momentum; /* default 0.99; in [0, 1] */
+    int ema_overwrite_frequency;
+    /* Gradients are summed over this many calls (≥ 2; 0 = off) and their mean applied on the
+     * last one; the calls between change nothing but the sums. */
+    int gradient_accumulation_steps;
+    /* fit scales the loss by this factor before the gradients are taken and the optimizer
+     * divides the gradients by it (0 = none). */
+    float loss_scale_factor;
+    /* A schedule instead of the constant learning_rate (the optimizer takes ownership, also on
+     * failure; the learning_rate field is then ignored).  The rate is schedule(iterations). */
+    brain_lr_schedule *learning_rate_schedule;
 } brain_optimizer_common;
 
 typedef struct brain_sgd_options {
@@ -929,6 +946,102 @@ typedef struct brain_reviews_options {
 } brain_reviews_options;
 brain_status brain_make_reviews(int64_t n, uint64_t seed, const brain_reviews_options *opt, brain_text_dataset **out);
 void brain_text_dataset_free(brain_text_dataset *d);
+
+/* ==== optimizers, learning-rate schedules (issue 12) ==== */
+/* Keras 3's Adagrad, Adadelta, Adamax, Nadam, Lion and Ftrl (keras/src/optimizers/), each
+ * with the common options (clipping, weight decay, EMA, gradient accumulation, loss scaling, a
+ * schedule).  A zero field means Keras's default. */
+typedef struct brain_adagrad_options {
+    float learning_rate;                    /* default 0.001 */
+    float initial_accumulator_value; bool has_initial_accumulator_value; /* default 0.1 */
+    float epsilon;                          /* default 1e-7 */
+    brain_optimizer_common common;
+} brain_adagrad_options;
+/* acc += g²;  w −= lr·g / √(acc + ε) */
+brain_optimizer *brain_adagrad(const brain_adagrad_options *opt);
+
+typedef struct brain_adadelta_options {
+    float learning_rate;                    /* default 0.001 */
+    float rho;                              /* default 0.95 */
+    float epsilon;                          /* default 1e-7 */
+    brain_optimizer_common common;
+} brain_adadelta_options;
+/* Eg = ρ·Eg + (1−ρ)·g²;  Δ = −√(Ed + ε)·g / √(Eg + ε);  Ed = ρ·Ed + (1−ρ)·Δ²;  w += lr·Δ */
+brain_optimizer *brain_adadelta(const brain_adadelta_options *opt);
+
+/* Adamax (infinity-norm Adam): m += (g − m)(1 − β1);  u = max(β2·u, |g|);
+ * w −= lr·m / ((1 − β1^t)(u + ε)).  Options as Adam (amsgrad must be false). */
+brain_optimizer *brain_adamax(const brain_adam_options *opt);
+/* Nadam (Nesterov Adam with Keras's 0.96 momentum schedule).  Options as Adam (amsgrad false). */
+brain_optimizer *brain_nadam(const brain_adam_options *opt);
+
+typedef struct brain_lion_options {
+    float learning_rate;                    /* default 0.001 */
+    float beta_1;                           /* default 0.9 */
+    float beta_2;                           /* default 0.99 */
+    brain_optimizer_common common;
+} brain_lion_options;
+/* w −= lr·sign(β1·m + (1−β1)·g);  m = β2·m + (1−β2)·g */
+brain_optimizer *brain_lion(const brain_lion_options *opt);
+
+typedef struct brain_ftrl_options {
+    float learning_rate;                    /* default 0.001 */
+    float learning_rate_power; bool has_learning_rate_power; /* default −0.5; ≤ 0 */
+    float initial_accumulator_value; bool has_initial_accumulator_value; /* default 0.1 */
+    float l1_regularization_strength, l2_regularization_strength;        /* default 0 */
+    float l2_shrinkage_regularization_strength;                          /* default 0 */
+    float beta;                             /* default 0 */
+    brain_optimizer_common common;
+} brain_ftrl_options;
+brain_optimizer *brain_ftrl(const brain_ftrl_options *opt);
+
+/* Learning-rate schedules (keras.optimizers.schedules).  A schedule is handed to an optimizer
+ * through common.learning_rate_schedule, which then owns it; it is saved in config.json as the
+ * optimizer's "learning_rate" (Keras's serialized schedule) and loaded back.  Values are float32,
+ * computed in the order Keras computes them, at step = the optimizer's iterations. */
+typedef struct brain_decay_options {
+    bool staircase;                         /* Exponential/InverseTime: floor(step / decay_steps) */
+    const char *name;                       /* default the Keras class's default name */
+} brain_decay_options;
+/* initial · rate^(step / decay_steps) */
+brain_lr_schedule *brain_exponential_decay(double initial_learning_rate, double decay_steps, double decay_rate,
+                                           const brain_decay_options *opt);
+/* initial / (1 + rate · step / decay_steps) */
+brain_lr_schedule *brain_inverse_time_decay(double initial_learning_rate, double decay_steps, double decay_rate,
+                                            const brain_decay_options *opt);
+/* values[0] for step ≤ boundaries[0], values[i] for boundaries[i−1] < step ≤ boundaries[i],
+ * values[n] after; n boundaries (increasing), n + 1 values. */
+brain_lr_schedule *brain_piecewise_constant_decay(int n_boundaries, const double *boundaries, const double *values,
+                                                  const char *name);
+typedef struct brain_polynomial_decay_options {
+    double end_learning_rate; bool has_end_learning_rate; /* default 1e-4 */
+    double power;                           /* default 1 */
+    bool cycle;
+    const char *name;
+} brain_polynomial_decay_options;
+/* (initial − end)·(1 − min(step, decay_steps)/decay_steps)^power + end */
+brain_lr_schedule *brain_polynomial_decay(double initial_learning_rate, double decay_steps,
+                                          const brain_polynomial_decay_options *opt);
+typedef struct brain_cosine_decay_options {
+    double alpha;                           /* default 0: the floor as a fraction */
+    double warmup_target; bool has_warmup_target; /* linear warm-up from initial to this */
+    double warmup_steps;                    /* default 0 */
+    const char *name;
+} brain_cosine_decay_options;
+brain_lr_schedule *brain_cosine_decay(double initial_learning_rate, double decay_steps,
+                                      const brain_cosine_decay_options *opt);
+typedef struct brain_cosine_restarts_options {
+    double t_mul; bool has_t_mul;           /* default 2 */
+    double m_mul; bool has_m_mul;           /* default 1 */
+    double alpha;                           /* default 0 */
+    const char *name;
+} brain_cosine_restarts_options;
+brain_lr_schedule *brain_cosine_decay_restarts(double initial_learning_rate, double first_decay_steps,
+                                               const brain_cosine_restarts_options *opt);
+/* schedule(step) as Keras computes it (float32). */
+float brain_lr_schedule_value(const brain_lr_schedule *s, int64_t step);
+const char *brain_lr_schedule_class(const brain_lr_schedule *s); /* "ExponentialDecay" */
+void brain_lr_schedule_free(brain_lr_schedule *s);
 
 #ifdef __cplusplus
 }

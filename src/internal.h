@@ -306,23 +306,59 @@ brain_status brain__model_relayout_if_needed(brain_model *m);
 double brain__regularization(brain_model *m, bool add_grad);
 
 /* ------------------------------------------------------------------ optimizers */
-typedef enum brain_opt_kind { BRAIN_OPT_SGD, BRAIN_OPT_ADAM, BRAIN_OPT_ADAMW, BRAIN_OPT_RMSPROP } brain_opt_kind;
+typedef enum brain_opt_kind {
+    BRAIN_OPT_SGD, BRAIN_OPT_ADAM, BRAIN_OPT_ADAMW, BRAIN_OPT_RMSPROP,
+    BRAIN_OPT_ADAGRAD, BRAIN_OPT_ADADELTA, BRAIN_OPT_ADAMAX, BRAIN_OPT_NADAM, BRAIN_OPT_LION, BRAIN_OPT_FTRL,
+    BRAIN_OPT_KIND_COUNT
+} brain_opt_kind;
+
+/* A learning-rate schedule (src/optim/schedules.c): Keras's LearningRateSchedule, evaluated in
+ * float32 at the optimizer's raw iteration count.  The parameters are kept as the doubles the
+ * user gave, so that config.json repeats them as Keras writes them. */
+typedef enum brain_schedule_kind {
+    BRAIN_SCHED_EXPONENTIAL, BRAIN_SCHED_PIECEWISE, BRAIN_SCHED_POLYNOMIAL, BRAIN_SCHED_INVERSE_TIME,
+    BRAIN_SCHED_COSINE, BRAIN_SCHED_COSINE_RESTARTS
+} brain_schedule_kind;
+struct brain_lr_schedule {
+    brain_schedule_kind kind;
+    char name[BRAIN_NAME_MAX];
+    double initial_learning_rate, decay_steps, decay_rate; /* decay_steps: first_decay_steps for restarts */
+    bool staircase, cycle, has_warmup_target;
+    double end_learning_rate, power;                       /* polynomial */
+    double alpha, warmup_target, warmup_steps;             /* cosine */
+    double t_mul, m_mul;                                   /* restarts */
+    int n_boundaries;                                      /* piecewise: boundaries[n], values[n + 1] */
+    double *boundaries, *values;
+};
+/* Keras's serialize/deserialize of a schedule: {"module", "class_name", "config", "registered_name"}. */
+struct cJSON *brain__schedule_to_json(const brain_lr_schedule *s);
+brain_status brain__schedule_from_json(const struct cJSON *v, const char *file, brain_lr_schedule **out);
 
 struct brain_optimizer {
     brain_opt_kind kind;
     char name[BRAIN_NAME_MAX];      /* "adam" */
-    float learning_rate;
+    float learning_rate;            /* the constant rate (Keras's learning_rate variable) */
+    brain_lr_schedule *schedule;    /* when set, the rate is schedule(iterations) and has no variable */
     float beta_1, beta_2, epsilon, rho, momentum;
     float one_minus_beta_1, one_minus_beta_2, one_minus_rho; /* as Keras: 1 − the decimal written */
     bool nesterov, amsgrad, centered;
+    float initial_accumulator_value;              /* Adagrad, Ftrl */
+    float lr_power, l1, l2, l2_shrinkage, beta;   /* Ftrl */
+    float u_product;                              /* Nadam's running product of u_t (a Keras variable) */
     brain_optimizer_common common;
-    int64_t iterations;
+    int64_t iterations;             /* Keras's _iterations: every apply, also accumulation steps */
     int64_t n;                      /* parameter count the slots were built for; 0 = not built */
     /* Slots, each n floats, parallel to model->params:
      *   SGD: slot[0] momentum (if momentum != 0)
      *   Adam/AdamW: slot[0] m, slot[1] v, slot[2] v_hat (amsgrad)
-     *   RMSprop: slot[0] velocity, slot[1] momentum (if > 0), slot[2] average_gradient (centered) */
+     *   RMSprop: slot[0] velocity, slot[1] momentum (if > 0), slot[2] average_gradient (centered)
+     *   Adagrad: slot[0] accumulator;  Adadelta: slot[0] accumulated_grad, slot[1] accumulated_delta_var
+     *   Adamax: slot[0] momentum (m), slot[1] norm (u);  Nadam: slot[0] momentum, slot[1] velocity
+     *   Lion: slot[0] momentum;  Ftrl: slot[0] accumulator, slot[1] linear */
     float *slot[3];
+    float *ema;                     /* use_ema: the moving averages ("average"), n floats */
+    float *accum;                   /* gradient_accumulation_steps: "gradient_accumulator", n floats */
+    float *gbuf;                    /* scratch for the effective gradient (accumulation, loss scale) */
 };
 /* How many per-parameter slot arrays the optimizer's settings use (0 to 3). */
 int brain__optimizer_num_slots(const brain_optimizer *o);
@@ -330,6 +366,18 @@ int brain__optimizer_num_slots(const brain_optimizer *o);
 brain_status brain__optimizer_build_slots(brain_optimizer *o, int64_t n);
 /* Clip (per the common options), decay and update m->params from m->grads; iterations += 1. */
 brain_status brain__optimizer_apply(brain_optimizer *o, brain_model *m);
+/* The learning rate the next step uses (the schedule's value at `iterations`, or the constant). */
+float brain__optimizer_current_lr(const brain_optimizer *o);
+/* Keras's iterations property: the raw count divided by gradient_accumulation_steps. */
+int64_t brain__optimizer_steps(const brain_optimizer *o);
+/* fit's train step: the gradients become those of loss·loss_scale_factor (Keras's scale_loss),
+ * which apply divides back; no-op without a factor. */
+void brain__optimizer_scale_loss_grads(const brain_optimizer *o, brain_model *m);
+/* End of fit (Keras's finalize_variable_values): with use_ema the trainable weights become their
+ * moving averages. */
+void brain__optimizer_finalize(brain_optimizer *o, brain_model *m);
+/* Swaps the trainable weights with the moving averages (SwapEMAWeights); BRAIN_ERR_STATE without use_ema. */
+brain_status brain__optimizer_swap_ema(brain_optimizer *o, brain_model *m);
 
 /* ------------------------------------------------------------------ losses */
 typedef enum brain_loss_kind {

@@ -64,25 +64,33 @@ static brain_status layer_entry(const brain_layer *l, cJSON **out)
 
 static cJSON *optimizer_json(const brain_optimizer *o)
 {
-    static const char *const cls[] = { [BRAIN_OPT_SGD] = "SGD", [BRAIN_OPT_ADAM] = "Adam", [BRAIN_OPT_ADAMW] = "AdamW",
-                                       [BRAIN_OPT_RMSPROP] = "RMSprop" };
     cJSON *c = cJSON_CreateObject();
     if (!c) return NULL;
     const brain_optimizer_common *k = &o->common;
     cJSON_AddStringToObject(c, "name", o->name);
-    /* Keras prints the learning rate from its float32 variable: 0.0010000000474974513 */
-    brain__cfg_add_double(c, "learning_rate", (double)o->learning_rate);
+    /* Keras prints the learning rate from its float32 variable: 0.0010000000474974513; a schedule
+     * is written as keras.optimizers.schedules.serialize writes it */
+    if (o->schedule) {
+        cJSON *sj = brain__schedule_to_json(o->schedule);
+        if (!sj) { cJSON_Delete(c); return NULL; }
+        cJSON_AddItemToObject(c, "learning_rate", sj);
+    } else {
+        brain__cfg_add_double(c, "learning_rate", (double)o->learning_rate);
+    }
 #define OPT_NUM(key, v) ((v) != 0 ? (void)brain__cfg_add_float(c, key, v) : (void)cJSON_AddNullToObject(c, key))
     OPT_NUM("weight_decay", k->weight_decay);
     OPT_NUM("clipnorm", k->clipnorm);
     OPT_NUM("global_clipnorm", k->global_clipnorm);
     OPT_NUM("clipvalue", k->clipvalue);
+    cJSON_AddBoolToObject(c, "use_ema", k->use_ema);
+    brain__cfg_add_float(c, "ema_momentum", k->ema_momentum);
+    if (k->ema_overwrite_frequency > 0) cJSON_AddNumberToObject(c, "ema_overwrite_frequency", k->ema_overwrite_frequency);
+    else cJSON_AddNullToObject(c, "ema_overwrite_frequency");
+    OPT_NUM("loss_scale_factor", k->loss_scale_factor);
 #undef OPT_NUM
-    cJSON_AddBoolToObject(c, "use_ema", false);
-    brain__cfg_add_double(c, "ema_momentum", 0.99);
-    cJSON_AddNullToObject(c, "ema_overwrite_frequency");
-    cJSON_AddNullToObject(c, "loss_scale_factor");
-    cJSON_AddNullToObject(c, "gradient_accumulation_steps");
+    if (k->gradient_accumulation_steps > 0)
+        cJSON_AddNumberToObject(c, "gradient_accumulation_steps", k->gradient_accumulation_steps);
+    else cJSON_AddNullToObject(c, "gradient_accumulation_steps");
     switch (o->kind) {
     case BRAIN_OPT_SGD:
         brain__cfg_add_float(c, "momentum", o->momentum);
@@ -100,8 +108,35 @@ static cJSON *optimizer_json(const brain_optimizer *o)
         brain__cfg_add_float(c, "epsilon", o->epsilon);
         cJSON_AddBoolToObject(c, "centered", o->centered);
         break;
+    case BRAIN_OPT_ADAGRAD:
+        brain__cfg_add_float(c, "initial_accumulator_value", o->initial_accumulator_value);
+        brain__cfg_add_float(c, "epsilon", o->epsilon);
+        break;
+    case BRAIN_OPT_ADADELTA:
+        brain__cfg_add_float(c, "rho", o->rho);
+        brain__cfg_add_float(c, "epsilon", o->epsilon);
+        break;
+    case BRAIN_OPT_ADAMAX: case BRAIN_OPT_NADAM:
+        brain__cfg_add_float(c, "beta_1", o->beta_1);
+        brain__cfg_add_float(c, "beta_2", o->beta_2);
+        brain__cfg_add_float(c, "epsilon", o->epsilon);
+        break;
+    case BRAIN_OPT_LION:
+        brain__cfg_add_float(c, "beta_1", o->beta_1);
+        brain__cfg_add_float(c, "beta_2", o->beta_2);
+        break;
+    case BRAIN_OPT_FTRL:
+        brain__cfg_add_float(c, "learning_rate_power", o->lr_power);
+        brain__cfg_add_float(c, "initial_accumulator_value", o->initial_accumulator_value);
+        brain__cfg_add_float(c, "l1_regularization_strength", o->l1);
+        brain__cfg_add_float(c, "l2_regularization_strength", o->l2);
+        brain__cfg_add_float(c, "l2_shrinkage_regularization_strength", o->l2_shrinkage);
+        brain__cfg_add_float(c, "beta", o->beta);
+        break;
+    case BRAIN_OPT_KIND_COUNT:
+        break;
     }
-    return envelope("keras.optimizers", cls[o->kind], c);
+    return envelope("keras.optimizers", brain_optimizer_class(o), c);
 }
 
 static const char *const k_loss_class[] = {
@@ -550,37 +585,80 @@ static brain_status optimizer_from_json(const cJSON *v, const char *file, brain_
     const char *cls = str_member(v, "class_name");
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(v, "config");
     if (!cls || !cJSON_IsObject(c)) return brain__fail(BRAIN_ERR_FORMAT, "%s: the optimizer config has no class_name or config", file);
-    double lr, wd, cn, gcn, cv, b1, b2, eps, rho, mom;
+    double lr, wd, cn, gcn, cv, b1, b2, eps, rho, mom, emam, lsf, iav, lrp, l1, l2, l2s, fbeta;
+    int64_t emaf, gas;
     bool nesterov, amsgrad, centered, ema;
     const char *lr_key = cJSON_GetObjectItemCaseSensitive(c, "learning_rate") ? "learning_rate" : "lr"; /* Keras 2.0 */
-    if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(c, lr_key)))
-        return brain__fail(BRAIN_ERR_FORMAT, "%s: the optimizer uses a learning-rate schedule, which this library does not have", file);
-    if (brain__cfg_get_number_or(c, lr_key, 0, &lr) || brain__cfg_get_number_or(c, "weight_decay", 0, &wd) ||
+    brain_lr_schedule *sched = NULL;
+    const cJSON *lrv = cJSON_GetObjectItemCaseSensitive(c, lr_key);
+    if (cJSON_IsObject(lrv)) {
+        brain_status s = brain__schedule_from_json(lrv, file, &sched);
+        if (s) return s;
+    }
+    const bool ftrl = !strcmp(cls, "Ftrl");
+    if ((!sched && brain__cfg_get_number_or(c, lr_key, 0, &lr)) || brain__cfg_get_number_or(c, "weight_decay", 0, &wd) ||
         brain__cfg_get_number_or(c, "clipnorm", 0, &cn) || brain__cfg_get_number_or(c, "global_clipnorm", 0, &gcn) ||
         brain__cfg_get_number_or(c, "clipvalue", 0, &cv) || brain__cfg_get_number_or(c, "beta_1", 0, &b1) ||
         brain__cfg_get_number_or(c, "beta_2", 0, &b2) || brain__cfg_get_number_or(c, "epsilon", 0, &eps) ||
         brain__cfg_get_number_or(c, "rho", 0, &rho) || brain__cfg_get_number_or(c, "momentum", 0, &mom) ||
         brain__cfg_get_bool_or(c, "nesterov", false, &nesterov) || brain__cfg_get_bool_or(c, "amsgrad", false, &amsgrad) ||
-        brain__cfg_get_bool_or(c, "centered", false, &centered) || brain__cfg_get_bool_or(c, "use_ema", false, &ema)) {
+        brain__cfg_get_bool_or(c, "centered", false, &centered) || brain__cfg_get_bool_or(c, "use_ema", false, &ema) ||
+        brain__cfg_get_number_or(c, "ema_momentum", 0.99, &emam) ||
+        brain__cfg_get_int_or(c, "ema_overwrite_frequency", 0, 1 << 30, 0, &emaf) ||
+        brain__cfg_get_int_or(c, "gradient_accumulation_steps", 0, 1 << 30, 0, &gas) ||
+        brain__cfg_get_number_or(c, "loss_scale_factor", 0, &lsf) ||
+        brain__cfg_get_number_or(c, "initial_accumulator_value", 0.1, &iav) ||
+        brain__cfg_get_number_or(c, "learning_rate_power", -0.5, &lrp) ||
+        brain__cfg_get_number_or(c, "l1_regularization_strength", 0, &l1) ||
+        brain__cfg_get_number_or(c, "l2_regularization_strength", 0, &l2) ||
+        brain__cfg_get_number_or(c, "l2_shrinkage_regularization_strength", 0, &l2s) ||
+        brain__cfg_get_number_or(c, "beta", 0, &fbeta)) {
         char why[700];
         snprintf(why, sizeof why, "%s", brain_last_error());
+        brain_lr_schedule_free(sched);
         return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer %.32s: %s", file, cls, why);
     }
-    if (ema) return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer %.32s uses use_ema, which this library does not have", file, cls);
+    if (sched) lr = 0;
+    (void)ftrl;
     const char *name = str_member(c, "name");
     brain_optimizer_common common = { .clipnorm = (float)cn, .clipvalue = (float)cv, .global_clipnorm = (float)gcn,
-                                      .weight_decay = (float)wd, .name = name };
+                                      .weight_decay = (float)wd, .name = name, .use_ema = ema,
+                                      .ema_momentum = (float)emam, .has_ema_momentum = true,
+                                      .ema_overwrite_frequency = (int)emaf, .gradient_accumulation_steps = (int)gas,
+                                      .loss_scale_factor = (float)lsf, .learning_rate_schedule = sched };
+    brain_adam_options ao = { .learning_rate = (float)lr, .beta_1 = (float)b1, .beta_2 = (float)b2, .epsilon = (float)eps,
+                              .amsgrad = amsgrad, .common = common };
     if (!strcmp(cls, "SGD"))
         *out = brain_sgd(&(brain_sgd_options){ .learning_rate = (float)lr, .momentum = (float)mom, .nesterov = nesterov, .common = common });
-    else if (!strcmp(cls, "Adam") || !strcmp(cls, "AdamW")) {
-        brain_adam_options o = { .learning_rate = (float)lr, .beta_1 = (float)b1, .beta_2 = (float)b2, .epsilon = (float)eps,
-                                 .amsgrad = amsgrad, .common = common };
-        *out = !strcmp(cls, "Adam") ? brain_adam(&o) : brain_adamw(&o);
-    } else if (!strcmp(cls, "RMSprop"))
+    else if (!strcmp(cls, "Adam")) *out = brain_adam(&ao);
+    else if (!strcmp(cls, "AdamW")) *out = brain_adamw(&ao);
+    else if (!strcmp(cls, "Adamax")) *out = brain_adamax(&ao);
+    else if (!strcmp(cls, "Nadam")) *out = brain_nadam(&ao);
+    else if (!strcmp(cls, "RMSprop"))
         *out = brain_rmsprop(&(brain_rmsprop_options){ .learning_rate = (float)lr, .rho = (float)rho, .momentum = (float)mom,
                                                        .epsilon = (float)eps, .centered = centered, .common = common });
-    else
-        return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer \"%.64s\" is not one this library has (SGD, Adam, AdamW, RMSprop)", file, cls);
+    else if (!strcmp(cls, "Adagrad"))
+        *out = brain_adagrad(&(brain_adagrad_options){ .learning_rate = (float)lr, .initial_accumulator_value = (float)iav,
+                                                       .has_initial_accumulator_value = true, .epsilon = (float)eps,
+                                                       .common = common });
+    else if (!strcmp(cls, "Adadelta"))
+        *out = brain_adadelta(&(brain_adadelta_options){ .learning_rate = (float)lr, .rho = (float)rho, .epsilon = (float)eps,
+                                                         .common = common });
+    else if (!strcmp(cls, "Lion"))
+        *out = brain_lion(&(brain_lion_options){ .learning_rate = (float)lr, .beta_1 = (float)b1, .beta_2 = (float)b2,
+                                                 .common = common });
+    else if (ftrl)
+        *out = brain_ftrl(&(brain_ftrl_options){ .learning_rate = (float)lr, .learning_rate_power = (float)lrp,
+                                                 .has_learning_rate_power = true, .initial_accumulator_value = (float)iav,
+                                                 .has_initial_accumulator_value = true, .l1_regularization_strength = (float)l1,
+                                                 .l2_regularization_strength = (float)l2,
+                                                 .l2_shrinkage_regularization_strength = (float)l2s, .beta = (float)fbeta,
+                                                 .common = common });
+    else {
+        brain_lr_schedule_free(sched);
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer \"%.64s\" is not one this library has (SGD, Adam, AdamW, RMSprop, "
+                           "Adagrad, Adadelta, Adamax, Nadam, Lion, Ftrl)", file, cls);
+    }
     if (!*out) {
         char why[700];
         snprintf(why, sizeof why, "%s", brain_last_error());

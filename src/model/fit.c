@@ -355,6 +355,7 @@ static brain_status train_step(brain_model *m, const io_set *b, const float *swb
     if ((s = head_losses(m, b, swb, true, &v, per_out))) return s;
     v += brain__model_backward_graph(m);
     if ((s = update_metrics(m, b, swb))) return s;
+    brain__optimizer_scale_loss_grads(m->optimizer, m); /* Keras's optimizer.scale_loss */
     if ((s = brain__optimizer_apply(m->optimizer, m))) return s;
     *loss_out = v;
     return BRAIN_OK;
@@ -559,6 +560,7 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
         if (s || (s = brain__history_append(h, epoch, &logs))) break;
         if (verbose) brain__progbar_update(&bar, steps, &logs, true);
     }
+    if (epochs > 0) brain__optimizer_finalize(m->optimizer, m); /* use_ema: the averages become the weights */
     logs.n = 0;
     if (h->n_epochs) /* on_train_end sees the last epoch's logs, as in Keras */
         for (int k = 0; k < h->n_keys; k++) brain_logs_set(&logs, h->keys[k], h->values[k][h->n_epochs - 1]);
