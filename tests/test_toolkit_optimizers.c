@@ -6,6 +6,7 @@
 #include "check.h"
 #include "io_util.h"
 #include "toolkit_optimizer_golden.h"
+#include <cjson/cJSON.h>
 #include <stdlib.h>
 
 #define N G2_N
@@ -138,8 +139,6 @@ static brain_model *small_model(brain_optimizer *o)
 
 static void test_round_trips(void)
 {
-    brain_optimizer *(*make[])(void) = { NULL };
-    (void)make;
     brain_tensor *x, *y;
     io_data(24, 4, 2, &x, &y);
     for (int c = 0; c < 9; c++) {
@@ -193,11 +192,138 @@ static void test_round_trips(void)
     brain_tensor_free(y);
 }
 
+/* ------------------------------------------------------------------ Keras files, both ways */
+static cJSON *read_json(const char *path)
+{
+    uint8_t *data = NULL;
+    size_t n = 0;
+    if (brain__read_file(path, 1 << 20, &data, &n)) return NULL;
+    cJSON *j = cJSON_Parse((const char *)data);
+    free(data);
+    return j;
+}
+
+static brain_tensor *tensor_of(const cJSON *j, const char *key, const char *shape_key)
+{
+    const cJSON *a = cJSON_GetObjectItem(j, key), *sh = cJSON_GetObjectItem(j, shape_key);
+    if (!a || !sh) return NULL;
+    int64_t dims[8];
+    int nd = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, sh) dims[nd++] = (int64_t)e->valuedouble;
+    brain_tensor *t = brain_tensor_new(nd, dims);
+    int64_t i = 0;
+    cJSON_ArrayForEach(e, a) if (i < t->size) t->data[i++] = (float)e->valuedouble;
+    return t;
+}
+
+static double max_diff(brain_model *m, const brain_tensor *x, const cJSON *j, const char *key)
+{
+    brain_tensor *p = NULL;
+    if (brain_predict(m, x, &(brain_eval_options){ .verbose = BRAIN_SILENT }, &p)) return INFINITY;
+    double d = 0;
+    int64_t i = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItem(j, key)) {
+        if (i >= p->size) { d = INFINITY; break; }
+        double v = fabs(p->data[i++] - e->valuedouble);
+        if (v > d) d = v;
+    }
+    if (i != p->size) d = INFINITY;
+    brain_tensor_free(p);
+    return d;
+}
+
+static void test_keras_resume(void)
+{
+    const char *names[] = { "nadam_exp_ema", "adagrad_accum_cosine", "lion_piecewise", "ftrl", "adadelta_poly",
+                            "adamax_restarts", "sgd_inverse_time" };
+    double worst = 0;
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        char path[256], jpath[256];
+        snprintf(path, sizeof path, "tests/keras_files/tk_%s.keras", names[k]);
+        snprintf(jpath, sizeof jpath, "tests/keras_files/tk_%s.json", names[k]);
+        cJSON *j = read_json(jpath);
+        brain_model *m = NULL;
+        CHECK_OK(brain_load_model(path, &m, NULL));
+        CHECK_MSG(j != NULL, "%s is missing", jpath);
+        if (m && j) {
+            const cJSON *it = cJSON_GetObjectItem(j, "iterations");
+            CHECK(m->optimizer && it && brain_optimizer_iterations(m->optimizer) == (int64_t)it->valuedouble);
+            brain_tensor *x = tensor_of(j, "x", "x_shape"), *t = tensor_of(j, "t", "t_shape");
+            CHECK(max_diff(m, x, j, "y") <= 1e-6);
+            CHECK_OK(brain_fit(m, x, t, &(brain_fit_options){ .epochs = 1, .batch_size = 4, .shuffle = BRAIN_OFF,
+                                                              .verbose = BRAIN_SILENT }, NULL));
+            double d = max_diff(m, x, j, "y_after");
+            if (d > worst) worst = d;
+            CHECK_MSG(d <= 1e-5, "%s: after one more epoch, largest difference to Keras %.3g", path, d);
+            brain_tensor_free(x);
+            brain_tensor_free(t);
+        }
+        brain_model_free(m);
+        cJSON_Delete(j);
+    }
+    printf("Keras-saved optimizers resumed in brain: largest prediction difference after one epoch %.3g\n", worst);
+}
+
+/* TOOLKIT_EXPORT_DIR=dir: brain-trained models with these optimizers for tools/gen_toolkit_resume.py check */
+static void export_models(const char *dir)
+{
+    brain_tensor *x, *t;
+    io_data(8, 4, 3, &x, &t);
+    for (int c = 0; c < 4; c++) {
+        brain_optimizer *o = NULL;
+        switch (c) {
+        case 0: o = brain_nadam(&(brain_adam_options){ .common = { .use_ema = true, .learning_rate_schedule = brain_exponential_decay(0.02, 3, 0.7, NULL) } }); break;
+        case 1: o = brain_ftrl(&(brain_ftrl_options){ .learning_rate = 0.1f, .l1_regularization_strength = 0.01f }); break;
+        case 2: o = brain_adagrad(&(brain_adagrad_options){ .common = { .gradient_accumulation_steps = 2, .learning_rate_schedule = brain_cosine_decay(0.01, 6, &(brain_cosine_decay_options){ .warmup_target = 0.1, .has_warmup_target = true, .warmup_steps = 2 }) } }); break;
+        case 3: o = brain_lion(&(brain_lion_options){ .common = { .learning_rate_schedule = brain_piecewise_constant_decay(2, (const double[]){ 2, 5 }, (const double[]){ 0.01, 0.005, 0.001 }, NULL) } }); break;
+        }
+        brain_set_random_seed(5);
+        brain_model *m = brain_sequential("export");
+        brain_model_add(m, brain_input(BRAIN_SHAPE(4)));
+        brain_model_add(m, brain_dense(5, &(brain_dense_options){ .activation = BRAIN_TANH }));
+        brain_model_add(m, brain_dense(3, &(brain_dense_options){ .activation = BRAIN_SOFTMAX }));
+        CHECK_OK(brain_compile(m, &(brain_compile_options){ .optimizer = o, .loss_name = "categorical_crossentropy" }));
+        brain_fit_options fo = { .epochs = 2, .batch_size = 4, .shuffle = BRAIN_OFF, .verbose = BRAIN_SILENT };
+        CHECK_OK(brain_fit(m, x, t, &fo, NULL));
+        char path[512];
+        snprintf(path, sizeof path, "%s/brain_%s.keras", dir, brain_optimizer_class(m->optimizer));
+        CHECK_OK(brain_save(m, path));
+        brain_tensor *y0 = NULL, *y1 = NULL;
+        brain_predict(m, x, &(brain_eval_options){ .verbose = BRAIN_SILENT }, &y0);
+        fo.epochs = 1;
+        CHECK_OK(brain_fit(m, x, t, &fo, NULL));
+        brain_predict(m, x, &(brain_eval_options){ .verbose = BRAIN_SILENT }, &y1);
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddItemToObject(j, "x_shape", cJSON_CreateIntArray((int[]){ 8, 4 }, 2));
+        cJSON_AddItemToObject(j, "x", cJSON_CreateFloatArray(x->data, 32));
+        cJSON_AddItemToObject(j, "t_shape", cJSON_CreateIntArray((int[]){ 8, 3 }, 2));
+        cJSON_AddItemToObject(j, "t", cJSON_CreateFloatArray(t->data, 24));
+        cJSON_AddItemToObject(j, "y", cJSON_CreateFloatArray(y0->data, 24));
+        cJSON_AddItemToObject(j, "y_after", cJSON_CreateFloatArray(y1->data, 24));
+        char *txt = cJSON_PrintUnformatted(j);
+        snprintf(path, sizeof path, "%s/brain_%s.json", dir, brain_optimizer_class(m->optimizer));
+        FILE *f = fopen(path, "w");
+        if (f) { fputs(txt, f); fclose(f); }
+        free(txt);
+        cJSON_Delete(j);
+        brain_tensor_free(y0);
+        brain_tensor_free(y1);
+        brain_model_free(m);
+    }
+    brain_tensor_free(x);
+    brain_tensor_free(t);
+}
+
 int main(void)
 {
     test_steps();
     test_schedules();
     test_errors();
     test_round_trips();
+    test_keras_resume();
+    const char *dir = getenv("TOOLKIT_EXPORT_DIR");
+    if (dir && *dir) export_models(dir);
     return check_summary("test_toolkit_optimizers");
 }
