@@ -995,6 +995,18 @@ typedef struct brain_ftrl_options {
 } brain_ftrl_options;
 brain_optimizer *brain_ftrl(const brain_ftrl_options *opt);
 
+typedef struct brain_adafactor_options {
+    float learning_rate;                    /* default 0.001 */
+    float beta_2_decay; bool has_beta_2_decay; /* default −0.8 */
+    float epsilon_1;                        /* default 1e-30 */
+    float epsilon_2;                        /* default 1e-3 */
+    float clip_threshold;                   /* default 1 */
+    brain_flag relative_step;               /* default on: a constant rate is capped at 1/√t */
+    brain_optimizer_common common;
+} brain_adafactor_options;
+/* Adafactor: second moments factored into row and column means for weights of rank ≥ 2. */
+brain_optimizer *brain_adafactor(const brain_adafactor_options *opt);
+
 /* Learning-rate schedules (keras.optimizers.schedules).  A schedule is handed to an optimizer
  * through common.learning_rate_schedule, which then owns it; it is saved in config.json as the
  * optimizer's "learning_rate" (Keras's serialized schedule) and loaded back.  Values are float32,

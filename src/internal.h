@@ -308,7 +308,7 @@ double brain__regularization(brain_model *m, bool add_grad);
 /* ------------------------------------------------------------------ optimizers */
 typedef enum brain_opt_kind {
     BRAIN_OPT_SGD, BRAIN_OPT_ADAM, BRAIN_OPT_ADAMW, BRAIN_OPT_RMSPROP,
-    BRAIN_OPT_ADAGRAD, BRAIN_OPT_ADADELTA, BRAIN_OPT_ADAMAX, BRAIN_OPT_NADAM, BRAIN_OPT_LION, BRAIN_OPT_FTRL,
+    BRAIN_OPT_ADAGRAD, BRAIN_OPT_ADADELTA, BRAIN_OPT_ADAMAX, BRAIN_OPT_NADAM, BRAIN_OPT_LION, BRAIN_OPT_FTRL, BRAIN_OPT_ADAFACTOR,
     BRAIN_OPT_KIND_COUNT
 } brain_opt_kind;
 
@@ -345,6 +345,7 @@ struct brain_optimizer {
     float initial_accumulator_value;              /* Adagrad, Ftrl */
     float lr_power, l1, l2, l2_shrinkage, beta;   /* Ftrl */
     float u_product;                              /* Nadam's running product of u_t (a Keras variable) */
+    float beta_2_decay, epsilon_1, epsilon_2, clip_threshold; bool relative_step; /* Adafactor */
     brain_optimizer_common common;
     int64_t iterations;             /* Keras's _iterations: every apply, also accumulation steps */
     int64_t n;                      /* parameter count the slots were built for; 0 = not built */
@@ -354,11 +355,15 @@ struct brain_optimizer {
      *   RMSprop: slot[0] velocity, slot[1] momentum (if > 0), slot[2] average_gradient (centered)
      *   Adagrad: slot[0] accumulator;  Adadelta: slot[0] accumulated_grad, slot[1] accumulated_delta_var
      *   Adamax: slot[0] momentum (m), slot[1] norm (u);  Nadam: slot[0] momentum, slot[1] velocity
-     *   Lion: slot[0] momentum;  Ftrl: slot[0] accumulator, slot[1] linear */
+     *   Lion: slot[0] momentum;  Ftrl: slot[0] accumulator, slot[1] linear
+     *   Adafactor: slot[0] velocity; its factored row/column statistics live in `fac` */
     float *slot[3];
     float *ema;                     /* use_ema: the moving averages ("average"), n floats */
     float *accum;                   /* gradient_accumulation_steps: "gradient_accumulator", n floats */
     float *gbuf;                    /* scratch for the effective gradient (accumulation, loss scale) */
+    /* Adafactor: for each trainable weight of rank ≥ 2 in weight order, r (shape[:-1]) then c
+     * (shape[:-2] + shape[-1:]), packed; fac_n floats */
+    float *fac; int64_t fac_n;
 };
 /* How many per-parameter slot arrays the optimizer's settings use (0 to 3). */
 int brain__optimizer_num_slots(const brain_optimizer *o);
@@ -366,6 +371,8 @@ int brain__optimizer_num_slots(const brain_optimizer *o);
 brain_status brain__optimizer_build_slots(brain_optimizer *o, int64_t n);
 /* Clip (per the common options), decay and update m->params from m->grads; iterations += 1. */
 brain_status brain__optimizer_apply(brain_optimizer *o, brain_model *m);
+/* Adafactor: the floats its factored row/column statistics take for m's trainable weights. */
+brain_status brain__adafactor_fac_size(const brain_model *m, int64_t *n_fac);
 /* The learning rate the next step uses (the schedule's value at `iterations`, or the constant). */
 float brain__optimizer_current_lr(const brain_optimizer *o);
 /* Keras's iterations property: the raw count divided by gradient_accumulation_steps. */

@@ -84,6 +84,24 @@ static const g2_case g2_cases[] = {
         { -0.0675394461, -0.326439053, 0.766341746, 0, 0.0881548524, -0.0886816606, -0.0575179532 },
         { -0.0709135756, -0.359661669, 0.78828758, -0.113031544, 0.103447951, -0.0937480107, 0.0363518 },
     } },
+    { "adafactor", {
+        { 0.448866159, -1.03970563, 1.8703047, 0.740475178, -0.21149388, 0.0114938766, 1.5885061 },
+        { 0.488651246, -1.19772911, 1.96999562, 0.693336487, -0.281301796, 0.081301786, 1.51869822 },
+        { 0.438119739, -0.996016264, 1.84315157, 0.725248635, -0.195364952, -0.00463506579, 1.42303443 },
+        { 0.434677243, -1.0701611, 1.86894608, 0.606728733, -0.175346568, -0.00912480336, 1.54525042 },
+    } },
+    { "adafactor_opts", {
+        { 0.368443787, -0.717021406, 1.65900409, 0.718926132, -0.0779473633, -0.120052658, 1.70405269 },
+        { 0.464965761, -1.10233068, 1.892241, 0.595248818, -0.32152462, 0.125504643, 1.44265544 },
+        { 0.342289835, -0.620637178, 1.57715416, 0.663732708, -0.110155225, -0.083904542, 1.20884109 },
+        { 0.326523364, -0.857358038, 1.65140653, 0.27913031, -0.0498928279, -0.0964159966, 1.49172699 },
+    } },
+    { "adafactor_schedule_clipnorm", {
+        { -0.0113381743, 0.852943659, 0.703046799, 0.654752016, 0.585061193, -0.785061181, 2.38506126 },
+        { 0.175908953, 0.126529872, 1.16824639, 0.439905167, -0.467486143, 0.267486155, 1.33251393 },
+        { 0.0235068649, 0.725139439, 0.787898004, 0.534061313, -0.0522639155, -0.147736043, 0.746218085 },
+        { 0.00390449166, 0.418180525, 0.920067668, 0.0925292969, 0.0216375962, -0.164456785, 1.10756791 },
+    } },
     { "adam_ema", {
         { 0.400001705, -1.15000117, 1.90000093, 0.65000701, -0.200001463, 1.02818012e-06, 1.59999728 },
         { 0.380852282, -1.13085163, 1.88085139, 0.561571598, -0.180851981, -0.019148523, 1.61914659 },
@@ -139,7 +157,7 @@ static const g2_case g2_cases[] = {
         { 0.241330922, -0.930760562, 1.62546849, 0.552928984, -0.0197509602, -0.197896659, 1.3931843 },
     } },
 };
-#define G2_NCASES 21
+#define G2_NCASES 24
 static brain_optimizer *g2_make(int i)
 {
     switch (i) {
@@ -155,15 +173,18 @@ static brain_optimizer *g2_make(int i)
     case 9: return brain_lion(&(brain_lion_options){ .learning_rate = 0.03f, .beta_1 = 0.5f, .beta_2 = 0.9f, .common = { .global_clipnorm = 1.0f } });
     case 10: return brain_ftrl(&(brain_ftrl_options){ .learning_rate = 0.1f });
     case 11: return brain_ftrl(&(brain_ftrl_options){ .learning_rate = 0.2f, .learning_rate_power = -0.7f, .has_learning_rate_power = true, .initial_accumulator_value = 0.2f, .has_initial_accumulator_value = true, .l1_regularization_strength = 0.05f, .l2_regularization_strength = 0.1f, .l2_shrinkage_regularization_strength = 0.02f, .beta = 0.3f, .common = { .clipvalue = 0.8f } });
-    case 12: return brain_adam(&(brain_adam_options){ .learning_rate = 0.1f, .common = { .use_ema = true } });
-    case 13: return brain_sgd(&(brain_sgd_options){ .learning_rate = 0.1f, .momentum = 0.5f, .common = { .use_ema = true, .ema_momentum = 0.6f, .has_ema_momentum = true, .ema_overwrite_frequency = 2 } });
-    case 14: return brain_sgd(&(brain_sgd_options){ .learning_rate = 0.1f, .momentum = 0.9f, .common = { .gradient_accumulation_steps = 2 } });
-    case 15: return brain_adam(&(brain_adam_options){ .learning_rate = 0.1f, .common = { .gradient_accumulation_steps = 2, .use_ema = true, .ema_momentum = 0.5f, .has_ema_momentum = true } });
-    case 16: return brain_nadam(&(brain_adam_options){ .learning_rate = 0.1f, .common = { .gradient_accumulation_steps = 3 } });
-    case 17: return brain_rmsprop(&(brain_rmsprop_options){ .learning_rate = 0.1f, .common = { .loss_scale_factor = 3.0f } });
-    case 18: return brain_sgd(&(brain_sgd_options){ .common = { .learning_rate_schedule = brain_exponential_decay(0.1, 2, 0.5, NULL) } });
-    case 19: return brain_adam(&(brain_adam_options){ .common = { .learning_rate_schedule = brain_cosine_decay(0.01, 3, &(brain_cosine_decay_options){ .alpha = 0.1, .warmup_target = 0.1, .has_warmup_target = true, .warmup_steps = 2 }) } });
-    case 20: return brain_adagrad(&(brain_adagrad_options){ .common = { .weight_decay = 0.05f, .learning_rate_schedule = brain_piecewise_constant_decay(2, (const double[]){ 1, 2 }, (const double[]){ 0.3, 0.2, 0.1 }, NULL) } });
+    case 12: return brain_adafactor(&(brain_adafactor_options){ .learning_rate = 0.1f });
+    case 13: return brain_adafactor(&(brain_adafactor_options){ .learning_rate = 0.5f, .beta_2_decay = -0.5f, .has_beta_2_decay = true, .epsilon_1 = 1e-20f, .epsilon_2 = 0.01f, .clip_threshold = 0.5f, .relative_step = BRAIN_OFF, .common = { .weight_decay = 0.02f } });
+    case 14: return brain_adafactor(&(brain_adafactor_options){ .common = { .clipnorm = 0.5f, .learning_rate_schedule = brain_exponential_decay(2.0, 2, 0.5, NULL) } });
+    case 15: return brain_adam(&(brain_adam_options){ .learning_rate = 0.1f, .common = { .use_ema = true } });
+    case 16: return brain_sgd(&(brain_sgd_options){ .learning_rate = 0.1f, .momentum = 0.5f, .common = { .use_ema = true, .ema_momentum = 0.6f, .has_ema_momentum = true, .ema_overwrite_frequency = 2 } });
+    case 17: return brain_sgd(&(brain_sgd_options){ .learning_rate = 0.1f, .momentum = 0.9f, .common = { .gradient_accumulation_steps = 2 } });
+    case 18: return brain_adam(&(brain_adam_options){ .learning_rate = 0.1f, .common = { .gradient_accumulation_steps = 2, .use_ema = true, .ema_momentum = 0.5f, .has_ema_momentum = true } });
+    case 19: return brain_nadam(&(brain_adam_options){ .learning_rate = 0.1f, .common = { .gradient_accumulation_steps = 3 } });
+    case 20: return brain_rmsprop(&(brain_rmsprop_options){ .learning_rate = 0.1f, .common = { .loss_scale_factor = 3.0f } });
+    case 21: return brain_sgd(&(brain_sgd_options){ .common = { .learning_rate_schedule = brain_exponential_decay(0.1, 2, 0.5, NULL) } });
+    case 22: return brain_adam(&(brain_adam_options){ .common = { .learning_rate_schedule = brain_cosine_decay(0.01, 3, &(brain_cosine_decay_options){ .alpha = 0.1, .warmup_target = 0.1, .has_warmup_target = true, .warmup_steps = 2 }) } });
+    case 23: return brain_adagrad(&(brain_adagrad_options){ .common = { .weight_decay = 0.05f, .learning_rate_schedule = brain_piecewise_constant_decay(2, (const double[]){ 1, 2 }, (const double[]){ 0.3, 0.2, 0.1 }, NULL) } });
     }
     return NULL;
 }

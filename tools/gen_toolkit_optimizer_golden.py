@@ -52,6 +52,14 @@ CASES = [
      "brain_ftrl(&(brain_ftrl_options){ .learning_rate = 0.2f, .learning_rate_power = -0.7f, .has_learning_rate_power = true, "
      ".initial_accumulator_value = 0.2f, .has_initial_accumulator_value = true, .l1_regularization_strength = 0.05f, "
      ".l2_regularization_strength = 0.1f, .l2_shrinkage_regularization_strength = 0.02f, .beta = 0.3f, .common = { .clipvalue = 0.8f } })"),
+    ("adafactor", lambda: keras.optimizers.Adafactor(learning_rate=0.1),
+     "brain_adafactor(&(brain_adafactor_options){ .learning_rate = 0.1f })"),
+    ("adafactor_opts", lambda: keras.optimizers.Adafactor(learning_rate=0.5, beta_2_decay=-0.5, epsilon_1=1e-20, epsilon_2=0.01,
+                                                         clip_threshold=0.5, relative_step=False, weight_decay=0.02),
+     "brain_adafactor(&(brain_adafactor_options){ .learning_rate = 0.5f, .beta_2_decay = -0.5f, .has_beta_2_decay = true, "
+     ".epsilon_1 = 1e-20f, .epsilon_2 = 0.01f, .clip_threshold = 0.5f, .relative_step = BRAIN_OFF, .common = { .weight_decay = 0.02f } })"),
+    ("adafactor_schedule_clipnorm", lambda: keras.optimizers.Adafactor(learning_rate=S.ExponentialDecay(2.0, 2, 0.5), clipnorm=0.5),
+     "brain_adafactor(&(brain_adafactor_options){ .common = { .clipnorm = 0.5f, .learning_rate_schedule = brain_exponential_decay(2.0, 2, 0.5, NULL) } })"),
     ("adam_ema", lambda: keras.optimizers.Adam(learning_rate=0.1, use_ema=True),
      "brain_adam(&(brain_adam_options){ .learning_rate = 0.1f, .common = { .use_ema = true } })"),
     ("sgd_ema_overwrite", lambda: keras.optimizers.SGD(learning_rate=0.1, momentum=0.5, use_ema=True, ema_momentum=0.6, ema_overwrite_frequency=2),

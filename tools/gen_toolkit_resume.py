@@ -32,6 +32,7 @@ OPTS = {
     "ftrl": lambda: O.Ftrl(learning_rate=0.1, l1_regularization_strength=0.01, l2_regularization_strength=0.01),
     "adadelta_poly": lambda: O.Adadelta(learning_rate=S.PolynomialDecay(1.0, 10, power=2.0), clipnorm=1.0),
     "adamax_restarts": lambda: O.Adamax(learning_rate=S.CosineDecayRestarts(0.05, 2), ema_overwrite_frequency=3, use_ema=True),
+    "adafactor": lambda: O.Adafactor(learning_rate=0.05),
     "sgd_inverse_time": lambda: O.SGD(learning_rate=S.InverseTimeDecay(0.1, 2, 0.5, staircase=True), momentum=0.9),
 }
 

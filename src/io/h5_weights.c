@@ -157,12 +157,62 @@ static slot_order optimizer_slot_order(const brain_optimizer *o)
     case BRAIN_OPT_ADADELTA: case BRAIN_OPT_ADAMAX: case BRAIN_OPT_FTRL:
         GROUP2(o->slot[0], o->slot[1]);
         break;
+    case BRAIN_OPT_ADAFACTOR: /* per weight r, c, v: written by adafactor_vars */
     case BRAIN_OPT_KIND_COUNT:
         break;
     }
 #undef GROUP1
 #undef GROUP2
     return s;
+}
+
+/* Adafactor's variables after the base groups: per trainable weight r, c, velocity; r and c are
+ * int32 scalars 0 for a weight of rank < 2 (Keras makes them with backend.Variable(0)).  With
+ * `write` the values go to group g from index *idx, else they are read from file f. */
+static brain_status adafactor_vars(brain_model *m, bool write, hid_t g, hid_t f, const char *file, int *idx)
+{
+    brain_optimizer *o = m->optimizer;
+    int64_t off = 0;
+    char why[200];
+    for (int k = 0; k < m->n_weights; k++) {
+        brain_weight *w = m->weights[k];
+        if (!w->grad) continue;
+        int64_t rs[BRAIN_MAX_DIMS], cs[BRAIN_MAX_DIMS];
+        float *rc[2] = { NULL, NULL };
+        int rn = w->ndim - 1;
+        if (w->ndim >= 2) {
+            for (int d = 0; d < rn; d++) rs[d] = cs[d] = w->shape[d];
+            cs[rn - 1] = w->shape[w->ndim - 1];
+            const int64_t B = w->shape[w->ndim - 1], A = w->shape[w->ndim - 2];
+            rc[0] = o->fac + off;
+            rc[1] = rc[0] + w->size / B;
+            off += w->size / B + w->size / A;
+        }
+        for (int q = 0; q < 3; q++) {
+            char path[64], what[200];
+            snprintf(path, sizeof path, "/optimizer/vars/%d", *idx);
+            snprintf(what, sizeof what, "Adafactor variable %d for layer '%s' weight '%s'", q, w->layer->name, w->name);
+            brain_status s = BRAIN_OK;
+            if (q < 2 && w->ndim < 2) {
+                int32_t zero = 0;
+                if (write && write_array(g, *idx, H5T_NATIVE_INT32, H5T_STD_I32LE, 0, NULL, &zero) < 0)
+                    s = brain__fail(BRAIN_ERR_IO, "cannot write %s: %s", what, brain__h5_why(why));
+            } else {
+                float *dst = q == 2 ? o->slot[0] + w->offset : rc[q];
+                int nd = q == 2 ? w->ndim : rn;
+                const int64_t *shape = q == 2 ? w->shape : q == 0 ? rs : cs;
+                if (write) {
+                    if (write_array(g, *idx, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, nd, shape, dst) < 0)
+                        s = brain__fail(BRAIN_ERR_IO, "cannot write %s: %s", what, brain__h5_why(why));
+                } else {
+                    s = brain__h5_read_floats(f, path, file, what, nd, shape, dst);
+                }
+            }
+            if (s) return s;
+            (*idx)++;
+        }
+    }
+    return BRAIN_OK;
 }
 
 static int n_trainable_vars(const brain_model *m)
@@ -234,6 +284,10 @@ static brain_status write_weights(brain_model *m, hid_t file)
                                     so.slot[gi][q] + w->offset);
             }
         if (r >= 0 && so.u_product) r = write_array(g, idx++, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, 0, NULL, &o->u_product);
+        if (r >= 0 && o->kind == BRAIN_OPT_ADAFACTOR && o->fac) {
+            brain_status as = adafactor_vars(m, true, g, -1, NULL, &idx);
+            if (as) { H5Gclose(g); return as; }
+        }
     }
     H5Gclose(g);
     return r < 0 ? brain__fail(BRAIN_ERR_IO, "cannot write the optimizer's variables: %s", brain__h5_why(why)) : BRAIN_OK;
@@ -400,7 +454,8 @@ static brain_status read_optimizer(brain_model *m, hid_t f, const char *file)
     int per_var = 0;
     for (int gi = 0; gi < so.n_groups; gi++) per_var += so.group_size[gi];
     int nv = n_trainable_vars(m);
-    hsize_t expected = head + (hsize_t)per_var * (hsize_t)nv + (so.u_product ? 1 : 0);
+    const bool ada = o->kind == BRAIN_OPT_ADAFACTOR;
+    hsize_t expected = head + (hsize_t)per_var * (hsize_t)nv + (so.u_product ? 1 : 0) + (ada ? 3 * (hsize_t)nv : 0);
     if (got != expected && got != head) {
         brain__print("Warning: Skipping variable loading for optimizer '%s', because it has %llu variables whereas the "
                      "saved optimizer has %llu variables.\n", o->name, (unsigned long long)expected, (unsigned long long)got);
@@ -420,7 +475,13 @@ static brain_status read_optimizer(brain_model *m, hid_t f, const char *file)
         if (!(lr >= 0) || lr > 1e6) return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer learning_rate %g is not valid", file, (double)lr);
     }
     float up = o->u_product;
-    if (got == expected && per_var + so.u_product > 0) {
+    if (got == expected && ada && !o->fac) { /* Adafactor's factored statistics are made on its first step */
+        int64_t nf;
+        brain__adafactor_fac_size(m, &nf);
+        if (!(o->fac = brain__alloc_array((size_t)(nf + 2 * m->n_params), sizeof(float)))) return BRAIN_ERR_NOMEM;
+        o->fac_n = nf;
+    }
+    if (got == expected && per_var + so.u_product + ada > 0) {
         int idx = (int)head;
         for (int gi = 0; !s && gi < so.n_groups; gi++)
             for (int k = 0; !s && k < m->n_weights; k++) {
@@ -438,6 +499,7 @@ static brain_status read_optimizer(brain_model *m, hid_t f, const char *file)
             snprintf(path, sizeof path, "/optimizer/vars/%d", idx++);
             s = brain__h5_read_floats(f, path, file, "Nadam's u_product", 0, NULL, &up);
         }
+        if (!s && ada) s = adafactor_vars(m, false, -1, f, file, &idx);
         if (s) return s;
     }
     o->iterations = it;

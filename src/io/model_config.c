@@ -133,6 +133,13 @@ static cJSON *optimizer_json(const brain_optimizer *o)
         brain__cfg_add_float(c, "l2_shrinkage_regularization_strength", o->l2_shrinkage);
         brain__cfg_add_float(c, "beta", o->beta);
         break;
+    case BRAIN_OPT_ADAFACTOR:
+        brain__cfg_add_float(c, "beta_2_decay", o->beta_2_decay);
+        brain__cfg_add_float(c, "epsilon_1", o->epsilon_1);
+        brain__cfg_add_float(c, "epsilon_2", o->epsilon_2);
+        brain__cfg_add_float(c, "clip_threshold", o->clip_threshold);
+        cJSON_AddBoolToObject(c, "relative_step", o->relative_step);
+        break;
     case BRAIN_OPT_KIND_COUNT:
         break;
     }
@@ -585,7 +592,8 @@ static brain_status optimizer_from_json(const cJSON *v, const char *file, brain_
     const char *cls = str_member(v, "class_name");
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(v, "config");
     if (!cls || !cJSON_IsObject(c)) return brain__fail(BRAIN_ERR_FORMAT, "%s: the optimizer config has no class_name or config", file);
-    double lr, wd, cn, gcn, cv, b1, b2, eps, rho, mom, emam, lsf, iav, lrp, l1, l2, l2s, fbeta;
+    double lr, wd, cn, gcn, cv, b1, b2, eps, rho, mom, emam, lsf, iav, lrp, l1, l2, l2s, fbeta, b2d, e1, e2, ct;
+    bool rel_step;
     int64_t emaf, gas;
     bool nesterov, amsgrad, centered, ema;
     const char *lr_key = cJSON_GetObjectItemCaseSensitive(c, "learning_rate") ? "learning_rate" : "lr"; /* Keras 2.0 */
@@ -612,7 +620,9 @@ static brain_status optimizer_from_json(const cJSON *v, const char *file, brain_
         brain__cfg_get_number_or(c, "l1_regularization_strength", 0, &l1) ||
         brain__cfg_get_number_or(c, "l2_regularization_strength", 0, &l2) ||
         brain__cfg_get_number_or(c, "l2_shrinkage_regularization_strength", 0, &l2s) ||
-        brain__cfg_get_number_or(c, "beta", 0, &fbeta)) {
+        brain__cfg_get_number_or(c, "beta", 0, &fbeta) || brain__cfg_get_number_or(c, "beta_2_decay", -0.8, &b2d) ||
+        brain__cfg_get_number_or(c, "epsilon_1", 1e-30, &e1) || brain__cfg_get_number_or(c, "epsilon_2", 1e-3, &e2) ||
+        brain__cfg_get_number_or(c, "clip_threshold", 1.0, &ct) || brain__cfg_get_bool_or(c, "relative_step", true, &rel_step)) {
         char why[700];
         snprintf(why, sizeof why, "%s", brain_last_error());
         brain_lr_schedule_free(sched);
@@ -654,10 +664,15 @@ static brain_status optimizer_from_json(const cJSON *v, const char *file, brain_
                                                  .l2_regularization_strength = (float)l2,
                                                  .l2_shrinkage_regularization_strength = (float)l2s, .beta = (float)fbeta,
                                                  .common = common });
+    else if (!strcmp(cls, "Adafactor"))
+        *out = brain_adafactor(&(brain_adafactor_options){ .learning_rate = (float)lr, .beta_2_decay = (float)b2d,
+                                                           .has_beta_2_decay = true, .epsilon_1 = (float)e1,
+                                                           .epsilon_2 = (float)e2, .clip_threshold = (float)ct,
+                                                           .relative_step = rel_step ? BRAIN_ON : BRAIN_OFF, .common = common });
     else {
         brain_lr_schedule_free(sched);
         return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer \"%.64s\" is not one this library has (SGD, Adam, AdamW, RMSprop, "
-                           "Adagrad, Adadelta, Adamax, Nadam, Lion, Ftrl)", file, cls);
+                           "Adagrad, Adadelta, Adamax, Nadam, Lion, Ftrl, Adafactor)", file, cls);
     }
     if (!*out) {
         char why[700];

@@ -271,6 +271,63 @@ static void ftrl(int64_t n, float *restrict p, const float *restrict grad, float
     }
 }
 
+/* ---- Adafactor (adafactor.py), one weight at a time: it needs the weight's RMS and, for rank
+ * ≥ 2, row and column means of g² + ε1.  Means are summed in double and rounded to float32.
+ * scratch holds 2·size floats (the clipped gradient, then u). */
+static double mean_sq(const float *x, int64_t n)
+{
+    double s = 0;
+    for (int64_t i = 0; i < n; i++) s += (double)x[i] * (double)x[i];
+    return s / (double)n;
+}
+
+static void adafactor_weight(const brain_optimizer *o, const brain_weight *wt, float *restrict p,
+                             const float *restrict grad, float *restrict v, float *restrict r, float *restrict c,
+                             float *restrict scratch, kparams k, float lr_eff, float rho_t, float b2t)
+{
+    const int64_t n = wt->size;
+    float *g = scratch, *u = scratch + n;
+    for (int64_t i = 0; i < n; i++) {
+        float gi = (grad[i] * k.ca) / k.cd;
+        gi = gi < k.lo ? k.lo : (gi > k.hi ? k.hi : gi);
+        float w = p[i];
+        g[i] = gi;
+        p[i] = k.decay ? w - (w * k.wd) * k.lr : w;
+    }
+    (void)lr_eff;
+    const float eps1 = o->epsilon_1, omb = 1.0f - b2t;
+    const float rms_w = sqrtf((float)mean_sq(p, n));
+    const float alpha_t = (o->epsilon_2 > rms_w ? o->epsilon_2 : rms_w) * rho_t;
+    if (wt->ndim >= 2) {
+        const int64_t B = wt->shape[wt->ndim - 1], A = wt->shape[wt->ndim - 2], L = n / (A * B);
+        for (int64_t l = 0; l < L; l++) {
+            const float *gl = g + l * A * B;
+            float *rl = r + l * A, *cl = c + l * B;
+            for (int64_t a = 0; a < A; a++) {
+                double s = 0;
+                for (int64_t b = 0; b < B; b++) s += (double)(gl[a * B + b] * gl[a * B + b] + eps1);
+                rl[a] = b2t * rl[a] + omb * (float)(s / (double)B);
+            }
+            for (int64_t b = 0; b < B; b++) {
+                double s = 0;
+                for (int64_t a = 0; a < A; a++) s += (double)(gl[a * B + b] * gl[a * B + b] + eps1);
+                cl[b] = b2t * cl[b] + omb * (float)(s / (double)A);
+            }
+            double rs = 0;
+            for (int64_t a = 0; a < A; a++) rs += rl[a];
+            const float mr = (float)(rs / (double)A);
+            for (int64_t a = 0; a < A; a++)
+                for (int64_t b = 0; b < B; b++) v[l * A * B + a * B + b] = (rl[a] / mr) * cl[b];
+        }
+    } else {
+        for (int64_t i = 0; i < n; i++) v[i] = b2t * v[i] + omb * (g[i] * g[i] + eps1);
+    }
+    for (int64_t i = 0; i < n; i++) u[i] = g[i] / sqrtf(v[i]);
+    const float q = sqrtf((float)mean_sq(u, n)) / o->clip_threshold;
+    const float d = q > 1.0f ? q : 1.0f;
+    for (int64_t i = 0; i < n; i++) p[i] = p[i] - alpha_t * (u[i] / d);
+}
+
 /* Applies the update to the values [off, off + n) of the buffers. */
 static void update_range(const brain_optimizer *o, brain_model *mdl, const float *grads, int64_t off, int64_t n,
                          kparams k)
@@ -299,7 +356,7 @@ static void update_range(const brain_optimizer *o, brain_model *mdl, const float
     case BRAIN_OPT_NADAM: nadam(n, p, g, s0, s1, k); break;
     case BRAIN_OPT_LION: lion(n, p, g, s0, k); break;
     case BRAIN_OPT_FTRL: ftrl(n, p, g, s0, s1, k); break;
-    case BRAIN_OPT_KIND_COUNT: break;
+    case BRAIN_OPT_ADAFACTOR: case BRAIN_OPT_KIND_COUNT: break; /* per weight: adafactor_weight */
     }
 }
 
@@ -309,8 +366,9 @@ static void free_slots(brain_optimizer *o)
         free(o->slot[i]);
         o->slot[i] = NULL;
     }
-    free(o->ema); free(o->accum); free(o->gbuf);
-    o->ema = o->accum = o->gbuf = NULL;
+    free(o->ema); free(o->accum); free(o->gbuf); free(o->fac);
+    o->ema = o->accum = o->gbuf = o->fac = NULL;
+    o->fac_n = 0;
     o->n = 0;
 }
 
@@ -323,7 +381,7 @@ static void slots_needed(const brain_optimizer *o, bool need[3])
     case BRAIN_OPT_ADAM:
     case BRAIN_OPT_ADAMW: need[0] = need[1] = true; need[2] = o->amsgrad; break;
     case BRAIN_OPT_RMSPROP: need[0] = true; need[1] = o->momentum > 0; need[2] = o->centered; break;
-    case BRAIN_OPT_ADAGRAD: case BRAIN_OPT_LION: need[0] = true; break;
+    case BRAIN_OPT_ADAGRAD: case BRAIN_OPT_LION: case BRAIN_OPT_ADAFACTOR: need[0] = true; break;
     case BRAIN_OPT_ADADELTA: case BRAIN_OPT_ADAMAX: case BRAIN_OPT_NADAM: case BRAIN_OPT_FTRL:
         need[0] = need[1] = true; break;
     case BRAIN_OPT_KIND_COUNT: break;
@@ -443,6 +501,62 @@ brain_status brain__optimizer_swap_ema(brain_optimizer *o, brain_model *m)
         float t = m->params[i];
         m->params[i] = o->ema[i];
         o->ema[i] = t;
+    }
+    return BRAIN_OK;
+}
+
+/* Adafactor's factored statistics (allocated on the first step, with a scratch of 2·n floats),
+ * and the per-weight loop. */
+brain_status brain__adafactor_fac_size(const brain_model *m, int64_t *n_fac)
+{
+    int64_t t = 0;
+    for (int i = 0; i < m->n_weights; i++) {
+        const brain_weight *w = m->weights[i];
+        if (!w || !w->trainable || w->ndim < 2 || w->size == 0) continue;
+        const int64_t B = w->shape[w->ndim - 1], A = w->shape[w->ndim - 2];
+        t += w->size / B + w->size / A;
+    }
+    *n_fac = t;
+    return BRAIN_OK;
+}
+
+static brain_status adafactor_apply(brain_optimizer *o, brain_model *m, const float *grads, kparams k, float tf)
+{
+    brain_status s = check_segments(m);
+    if (s) return s;
+    if (!o->fac) {
+        int64_t nf;
+        brain__adafactor_fac_size(m, &nf);
+        o->fac = brain__alloc_array((size_t)(nf + 2 * m->n_params), sizeof(float));
+        if (!o->fac) return brain__fail(BRAIN_ERR_NOMEM, "out of memory allocating Adafactor's state");
+        o->fac_n = nf;
+    }
+    const float inv_sqrt_t = 1.0f / sqrtf(tf);
+    float lr = k.lr;
+    if (!o->schedule && o->relative_step) lr = lr < inv_sqrt_t ? lr : inv_sqrt_t;
+    const float rho_t = lr < inv_sqrt_t ? lr : inv_sqrt_t;
+    const float b2t = 1.0f - powf(tf, o->beta_2_decay);
+    const float cn = o->common.clipnorm;
+    int64_t off = 0;
+    for (int i = 0; i < m->n_weights; i++) {
+        const brain_weight *w = m->weights[i];
+        if (!w || !w->trainable || w->size == 0) continue;
+        kparams kw = k;
+        if (cn > 0) {
+            float l2sum = (float)sum_squares(grads + w->offset, w->size);
+            float l2norm = l2sum > 0 ? sqrtf(l2sum) : l2sum;
+            kw.ca = cn;
+            kw.cd = (l2norm > cn || l2norm != l2norm) ? l2norm : cn;
+        }
+        float *r = NULL, *c = NULL;
+        if (w->ndim >= 2) {
+            const int64_t B = w->shape[w->ndim - 1], A = w->shape[w->ndim - 2];
+            r = o->fac + off;
+            c = r + w->size / B;
+            off += w->size / B + w->size / A;
+        }
+        adafactor_weight(o, w, m->params + w->offset, grads + w->offset, o->slot[0] + w->offset, r, c,
+                         o->fac + o->fac_n, kw, lr, rho_t, b2t);
     }
     return BRAIN_OK;
 }
@@ -576,11 +690,14 @@ brain_status brain__optimizer_apply(brain_optimizer *o, brain_model *m)
         k.shrink2 = (float)(2.0 * brain__float_option(o->l2_shrinkage));
         k.plr = (float)(-brain__float_option(o->lr_power));
         break;
+    case BRAIN_OPT_ADAFACTOR:
     case BRAIN_OPT_KIND_COUNT:
         break;
     }
 
-    if (clipnorm) {
+    if (o->kind == BRAIN_OPT_ADAFACTOR) {
+        if ((s = adafactor_apply(o, m, grads, k, tf))) return s;
+    } else if (clipnorm) {
         /* clip_by_norm per weight tensor: (g·c) / max(‖g‖, c); ‖g‖ = 0 keeps g. */
         const float cn = c->clipnorm;
         for (int i = 0; i < m->n_weights; i++) {

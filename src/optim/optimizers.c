@@ -313,6 +313,30 @@ brain_optimizer *brain_ftrl(const brain_ftrl_options *opt)
     return o;
 }
 
+brain_optimizer *brain_adafactor(const brain_adafactor_options *opt)
+{
+    brain_adafactor_options d = { 0 };
+    if (!opt) opt = &d;
+    if (check_lr(opt->learning_rate, "Adafactor")) return drop_schedule(&opt->common);
+    if (!finite_nonneg(opt->epsilon_1) || !finite_nonneg(opt->epsilon_2) || !finite_nonneg(opt->clip_threshold) ||
+        (opt->has_beta_2_decay && !isfinite(opt->beta_2_decay))) {
+        brain__fail(BRAIN_ERR_ARG, "Adafactor: epsilon_1 %g, epsilon_2 %g and clip_threshold %g must be finite numbers ≥ 0 "
+                    "(0 means Keras's default) and beta_2_decay finite", (double)opt->epsilon_1, (double)opt->epsilon_2,
+                    (double)opt->clip_threshold);
+        return drop_schedule(&opt->common);
+    }
+    if (check_common(&opt->common, "Adafactor")) return drop_schedule(&opt->common);
+    brain_optimizer *o = make(BRAIN_OPT_ADAFACTOR, &opt->common, "adafactor");
+    if (!o) return NULL;
+    o->learning_rate = opt->learning_rate > 0 ? opt->learning_rate : ADAM_LR;
+    o->beta_2_decay = opt->has_beta_2_decay ? opt->beta_2_decay : -0.8f;
+    o->epsilon_1 = opt->epsilon_1 > 0 ? opt->epsilon_1 : 1e-30f;
+    o->epsilon_2 = opt->epsilon_2 > 0 ? opt->epsilon_2 : 1e-3f;
+    o->clip_threshold = opt->clip_threshold > 0 ? opt->clip_threshold : 1.0f;
+    o->relative_step = opt->relative_step != BRAIN_OFF;
+    return o;
+}
+
 /* Keras's optimizers.get(): the snake-case names and the class names. */
 brain_optimizer *brain_optimizer_from_name(const char *name)
 {
@@ -330,8 +354,9 @@ brain_optimizer *brain_optimizer_from_name(const char *name)
     if (!strcasecmp(name, "nadam")) return brain_nadam(NULL);
     if (!strcasecmp(name, "lion")) return brain_lion(NULL);
     if (!strcasecmp(name, "ftrl")) return brain_ftrl(NULL);
+    if (!strcasecmp(name, "adafactor")) return brain_adafactor(NULL);
     brain__fail(BRAIN_ERR_ARG, "unknown optimizer \"%s\"; use \"sgd\", \"adam\", \"adamw\", \"rmsprop\", \"adagrad\", "
-                "\"adadelta\", \"adamax\", \"nadam\", \"lion\" or \"ftrl\"", name);
+                "\"adadelta\", \"adamax\", \"nadam\", \"lion\", \"ftrl\" or \"adafactor\"", name);
     return NULL;
 }
 
@@ -360,6 +385,7 @@ const char *brain_optimizer_class(const brain_optimizer *o)
     case BRAIN_OPT_NADAM: return "Nadam";
     case BRAIN_OPT_LION: return "Lion";
     case BRAIN_OPT_FTRL: return "Ftrl";
+    case BRAIN_OPT_ADAFACTOR: return "Adafactor";
     case BRAIN_OPT_KIND_COUNT: break;
     }
     return "";
@@ -372,6 +398,7 @@ void brain_optimizer_free(brain_optimizer *o)
     free(o->ema);
     free(o->accum);
     free(o->gbuf);
+    free(o->fac);
     brain_lr_schedule_free(o->schedule);
     free(o);
 }
