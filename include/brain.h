@@ -1007,6 +1007,41 @@ typedef struct brain_adafactor_options {
 /* Adafactor: second moments factored into row and column means for weights of rank ≥ 2. */
 brain_optimizer *brain_adafactor(const brain_adafactor_options *opt);
 
+/* ---- losses (issue 12), Keras 3's classes with the "sum_over_batch_size" reduction; the
+ * value and d(loss)/d(y_pred) through brain_loss_compute, usable in compile and saved in .keras.
+ * Default names are Keras's ("binary_focal_crossentropy", "kl_divergence", "dice", ...). */
+typedef struct brain_focal_loss_options {
+    bool from_logits;
+    float label_smoothing;
+    float alpha; bool has_alpha;            /* default 0.25 */
+    float gamma; bool has_gamma;            /* default 2 */
+    bool apply_class_balancing;             /* binary only: weight alpha on 1s, 1 − alpha on 0s */
+    const char *name;
+} brain_focal_loss_options;
+/* mean over the last axis of (1 − p_t)^γ · bce  (× α_t with apply_class_balancing) */
+brain_loss *brain_loss_binary_focal_crossentropy(const brain_focal_loss_options *opt);
+/* Σ over the classes of α (1 − p)^γ · (−y log p), p normalised and clipped as Keras does */
+brain_loss *brain_loss_categorical_focal_crossentropy(const brain_focal_loss_options *opt);
+brain_loss *brain_loss_kl_divergence(const brain_loss_options *opt);   /* Σ y log(y / p), both clipped to [1e-7, 1] */
+brain_loss *brain_loss_poisson(const brain_loss_options *opt);         /* mean(p − y log(p + 1e-7)) */
+brain_loss *brain_loss_cosine_similarity(const brain_loss_options *opt); /* −ŷ·p̂ over the last axis */
+brain_loss *brain_loss_log_cosh(const brain_loss_options *opt);
+/* Hinge and SquaredHinge: targets in {0, 1} (all of them) become {−1, 1}, as Keras does */
+brain_loss *brain_loss_hinge(const brain_loss_options *opt);
+brain_loss *brain_loss_squared_hinge(const brain_loss_options *opt);
+brain_loss *brain_loss_categorical_hinge(const brain_loss_options *opt);
+brain_loss *brain_loss_mean_absolute_percentage_error(const brain_loss_options *opt);
+brain_loss *brain_loss_mean_squared_logarithmic_error(const brain_loss_options *opt);
+/* Dice and Tversky over the whole batch (Keras's axis=None): one value; sample weights scale it
+ * by their mean (Keras broadcasts the scalar against them). */
+typedef struct brain_tversky_options {
+    float alpha; bool has_alpha;            /* default 0.5: weight of false positives */
+    float beta; bool has_beta;              /* default 0.5: weight of false negatives */
+    const char *name;
+} brain_tversky_options;
+brain_loss *brain_loss_tversky(const brain_tversky_options *opt);
+brain_loss *brain_loss_dice(const brain_loss_options *opt);
+
 /* Learning-rate schedules (keras.optimizers.schedules).  A schedule is handed to an optimizer
  * through common.learning_rate_schedule, which then owns it; it is saved in config.json as the
  * optimizer's "learning_rate" (Keras's serialized schedule) and loaded back.  Values are float32,

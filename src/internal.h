@@ -389,7 +389,12 @@ brain_status brain__optimizer_swap_ema(brain_optimizer *o, brain_model *m);
 /* ------------------------------------------------------------------ losses */
 typedef enum brain_loss_kind {
     BRAIN_LOSS_MSE, BRAIN_LOSS_MAE, BRAIN_LOSS_HUBER,
-    BRAIN_LOSS_BCE, BRAIN_LOSS_CCE, BRAIN_LOSS_SCCE
+    BRAIN_LOSS_BCE, BRAIN_LOSS_CCE, BRAIN_LOSS_SCCE,
+    /* issue 12 (src/losses/losses_extra.c) */
+    BRAIN_LOSS_BINARY_FOCAL, BRAIN_LOSS_CATEGORICAL_FOCAL, BRAIN_LOSS_KLD, BRAIN_LOSS_POISSON,
+    BRAIN_LOSS_COSINE, BRAIN_LOSS_LOG_COSH, BRAIN_LOSS_HINGE, BRAIN_LOSS_SQUARED_HINGE,
+    BRAIN_LOSS_CATEGORICAL_HINGE, BRAIN_LOSS_MAPE, BRAIN_LOSS_MSLE, BRAIN_LOSS_TVERSKY, BRAIN_LOSS_DICE,
+    BRAIN_LOSS_KIND_COUNT
 } brain_loss_kind;
 
 struct brain_loss {
@@ -398,7 +403,15 @@ struct brain_loss {
     bool from_logits;
     float label_smoothing;
     float delta;
+    float alpha, gamma, beta;       /* focal (alpha, gamma), Tversky (alpha, beta) */
+    bool apply_class_balancing;     /* BinaryFocalCrossentropy */
 };
+/* The losses of issue 12 (losses_extra.c): by name (NULL, no error set, when unknown), their
+ * Keras class name, and the value/gradient (called by brain_loss_compute for those kinds). */
+brain_loss *brain__loss_extra_from_name(const char *name);
+const char *brain__loss_extra_class(brain_loss_kind kind);
+brain_status brain__loss_extra_compute(const brain_loss *l, const brain_tensor *y_true, const brain_tensor *y_pred,
+                                       const float *sample_weight, double *value, float *grad);
 
 /* ------------------------------------------------------------------ metrics */
 typedef enum brain_metric_kind {

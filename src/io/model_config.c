@@ -157,7 +157,9 @@ static cJSON *loss_json(const brain_loss *l)
 {
     brain_loss *plain = brain_loss_from_name(l->name);
     bool as_string = plain && plain->kind == l->kind && !l->from_logits && l->label_smoothing == 0 &&
-                     (l->kind != BRAIN_LOSS_HUBER || l->delta == 1.0f);
+                     (l->kind != BRAIN_LOSS_HUBER || l->delta == 1.0f) && l->alpha == plain->alpha &&
+                     l->gamma == plain->gamma && l->beta == plain->beta &&
+                     l->apply_class_balancing == plain->apply_class_balancing;
     brain_loss_free(plain);
     brain_clear_error();
     if (as_string) return cJSON_CreateString(l->name);
@@ -165,6 +167,23 @@ static cJSON *loss_json(const brain_loss *l)
     if (!c) return NULL;
     cJSON_AddStringToObject(c, "name", l->name);
     cJSON_AddStringToObject(c, "reduction", "sum_over_batch_size");
+    if (l->kind >= BRAIN_LOSS_BINARY_FOCAL) { /* issue 12's losses, with the keys their get_config writes */
+        if (l->kind == BRAIN_LOSS_BINARY_FOCAL || l->kind == BRAIN_LOSS_CATEGORICAL_FOCAL) {
+            cJSON_AddBoolToObject(c, "from_logits", l->from_logits);
+            brain__cfg_add_float(c, "label_smoothing", l->label_smoothing);
+            cJSON_AddNumberToObject(c, "axis", -1);
+            if (l->kind == BRAIN_LOSS_BINARY_FOCAL) cJSON_AddBoolToObject(c, "apply_class_balancing", l->apply_class_balancing);
+            brain__cfg_add_float(c, "alpha", l->alpha);
+            brain__cfg_add_float(c, "gamma", l->gamma);
+        } else if (l->kind == BRAIN_LOSS_TVERSKY || l->kind == BRAIN_LOSS_DICE) {
+            if (l->kind == BRAIN_LOSS_TVERSKY) {
+                brain__cfg_add_float(c, "alpha", l->alpha);
+                brain__cfg_add_float(c, "beta", l->beta);
+            }
+            cJSON_AddNullToObject(c, "axis");
+        }
+        return envelope("keras.losses", brain__loss_extra_class(l->kind), c);
+    }
     if (l->kind == BRAIN_LOSS_HUBER) brain__cfg_add_float(c, "delta", l->delta);
     if (l->kind == BRAIN_LOSS_BCE || l->kind == BRAIN_LOSS_CCE || l->kind == BRAIN_LOSS_SCCE) {
         cJSON_AddBoolToObject(c, "from_logits", l->from_logits);
@@ -694,17 +713,53 @@ static brain_status loss_from_json(const cJSON *v, const char *file, brain_loss 
     int kind = -1;
     for (int k = 0; cls && k < (int)(sizeof k_loss_class / sizeof k_loss_class[0]); k++)
         if (!strcmp(cls, k_loss_class[k])) kind = k;
+    for (int k = BRAIN_LOSS_BINARY_FOCAL; cls && kind < 0 && k < BRAIN_LOSS_KIND_COUNT; k++)
+        if (!strcmp(cls, brain__loss_extra_class((brain_loss_kind)k))) kind = k;
     if (kind < 0) return brain__fail(BRAIN_ERR_FORMAT, "%s: unknown loss class \"%.64s\"", file, cls ? cls : "(none)");
-    double ls, delta;
-    bool logits;
+    double ls, delta, alpha, gamma, beta;
+    bool logits, balance;
     brain_loss_options o = { .name = str_member(c, "name") };
     if (brain__cfg_get_number_or(c, "label_smoothing", 0, &ls) || brain__cfg_get_number_or(c, "delta", 1, &delta) ||
-        brain__cfg_get_bool_or(c, "from_logits", false, &logits))
+        brain__cfg_get_bool_or(c, "from_logits", false, &logits) ||
+        brain__cfg_get_number_or(c, "alpha", kind == BRAIN_LOSS_TVERSKY ? 0.5 : 0.25, &alpha) ||
+        brain__cfg_get_number_or(c, "gamma", 2.0, &gamma) || brain__cfg_get_number_or(c, "beta", 0.5, &beta) ||
+        brain__cfg_get_bool_or(c, "apply_class_balancing", false, &balance))
         return BRAIN_ERR_FORMAT;
+    if (o.name && strlen(o.name) >= BRAIN_NAME_MAX) o.name = NULL;
+    if (kind >= BRAIN_LOSS_BINARY_FOCAL) {
+        const cJSON *ax = cJSON_GetObjectItemCaseSensitive(c, "axis");
+        bool none_axis = kind == BRAIN_LOSS_TVERSKY || kind == BRAIN_LOSS_DICE;
+        if (ax && !(none_axis ? cJSON_IsNull(ax) : (cJSON_IsNumber(ax) && ax->valuedouble == -1)))
+            return brain__fail(BRAIN_ERR_FORMAT, "%s: loss %.32s: axis must be %s in this library", file, cls,
+                               none_axis ? "null (the whole batch)" : "-1");
+        brain_focal_loss_options fo = { .from_logits = logits, .label_smoothing = (float)ls, .alpha = (float)alpha,
+                                        .has_alpha = true, .gamma = (float)gamma, .has_gamma = true,
+                                        .apply_class_balancing = balance, .name = o.name };
+        brain_loss_options po = { .name = o.name };
+        switch ((brain_loss_kind)kind) {
+        case BRAIN_LOSS_BINARY_FOCAL: *out = brain_loss_binary_focal_crossentropy(&fo); break;
+        case BRAIN_LOSS_CATEGORICAL_FOCAL: *out = brain_loss_categorical_focal_crossentropy(&fo); break;
+        case BRAIN_LOSS_TVERSKY:
+            *out = brain_loss_tversky(&(brain_tversky_options){ .alpha = (float)alpha, .has_alpha = true, .beta = (float)beta,
+                                                                .has_beta = true, .name = o.name });
+            break;
+        default: {
+            brain_loss *(*mk[])(const brain_loss_options *) = {
+                [BRAIN_LOSS_KLD] = brain_loss_kl_divergence, [BRAIN_LOSS_POISSON] = brain_loss_poisson,
+                [BRAIN_LOSS_COSINE] = brain_loss_cosine_similarity, [BRAIN_LOSS_LOG_COSH] = brain_loss_log_cosh,
+                [BRAIN_LOSS_HINGE] = brain_loss_hinge, [BRAIN_LOSS_SQUARED_HINGE] = brain_loss_squared_hinge,
+                [BRAIN_LOSS_CATEGORICAL_HINGE] = brain_loss_categorical_hinge,
+                [BRAIN_LOSS_MAPE] = brain_loss_mean_absolute_percentage_error,
+                [BRAIN_LOSS_MSLE] = brain_loss_mean_squared_logarithmic_error, [BRAIN_LOSS_DICE] = brain_loss_dice,
+            };
+            *out = mk[kind](&po);
+        }
+        }
+        return *out ? BRAIN_OK : BRAIN_ERR_FORMAT;
+    }
     o.label_smoothing = (float)ls;
     o.delta = (float)delta;
     o.from_logits = logits;
-    if (o.name && strlen(o.name) >= BRAIN_NAME_MAX) o.name = NULL;
     switch ((brain_loss_kind)kind) {
     case BRAIN_LOSS_MSE: *out = brain_loss_mse(&o); break;
     case BRAIN_LOSS_MAE: *out = brain_loss_mae(&o); break;
@@ -712,6 +767,7 @@ static brain_status loss_from_json(const cJSON *v, const char *file, brain_loss 
     case BRAIN_LOSS_BCE: *out = brain_loss_binary_crossentropy(&o); break;
     case BRAIN_LOSS_CCE: *out = brain_loss_categorical_crossentropy(&o); break;
     case BRAIN_LOSS_SCCE: *out = brain_loss_sparse_categorical_crossentropy(&o); break;
+    default: break;
     }
     return *out ? BRAIN_OK : BRAIN_ERR_FORMAT;
 }
