@@ -1042,6 +1042,93 @@ typedef struct brain_tversky_options {
 brain_loss *brain_loss_tversky(const brain_tversky_options *opt);
 brain_loss *brain_loss_dice(const brain_loss_options *opt);
 
+/* ---- metrics (issue 12), logged under Keras's names ("f1_score", "sensitivity_at_specificity",
+ * "mean_io_u", "logcosh", ...).  brain_metric_from_name also knows their snake-case names. */
+typedef enum brain_f_average {
+    BRAIN_AVERAGE_NONE = 0,                 /* Keras's default None: one score per class */
+    BRAIN_AVERAGE_MICRO, BRAIN_AVERAGE_MACRO, BRAIN_AVERAGE_WEIGHTED
+} brain_f_average;
+typedef struct brain_fbeta_options {
+    brain_f_average average;
+    float beta;                             /* FBetaScore: default 1 */
+    float threshold; bool has_threshold;    /* default None: the row's largest prediction is the positive one */
+    const char *name;
+} brain_fbeta_options;
+/* F1Score / FBetaScore on (N, classes) targets and predictions.  With average NONE the result is a
+ * vector (brain_metric_result_values); brain_metric_result and the logs give its mean. */
+brain_metric *brain_metric_f1_score(const brain_fbeta_options *opt);
+brain_metric *brain_metric_fbeta_score(const brain_fbeta_options *opt);
+
+typedef struct brain_confusion_options {
+    int n_thresholds; const float *thresholds; /* default one threshold, 0.5; a prediction > t is positive */
+    const char *name;
+} brain_confusion_options;
+/* TruePositives, FalsePositives, TrueNegatives, FalseNegatives: weighted counts per threshold
+ * (several thresholds: a vector; the scalar result is the first). */
+brain_metric *brain_metric_true_positives(const brain_confusion_options *opt);
+brain_metric *brain_metric_false_positives(const brain_confusion_options *opt);
+brain_metric *brain_metric_true_negatives(const brain_confusion_options *opt);
+brain_metric *brain_metric_false_negatives(const brain_confusion_options *opt);
+
+typedef struct brain_at_options {
+    int num_thresholds;                     /* default 200 */
+    int class_id; bool has_class_id;        /* default: every element counts */
+    const char *name;
+} brain_at_options;
+/* The best sensitivity (recall) among thresholds whose specificity ≥ value, and the others alike. */
+brain_metric *brain_metric_sensitivity_at_specificity(float specificity, const brain_at_options *opt);
+brain_metric *brain_metric_specificity_at_sensitivity(float sensitivity, const brain_at_options *opt);
+brain_metric *brain_metric_precision_at_recall(float recall, const brain_at_options *opt);
+brain_metric *brain_metric_recall_at_precision(float precision, const brain_at_options *opt);
+/* AUC(multi_label=True): one curve per column of (N, labels), the mean of their areas;
+ * opt->pr_curve, num_thresholds, from_logits and name as for brain_metric_auc. */
+brain_metric *brain_metric_auc_multi_label(const brain_metric_options *opt);
+
+typedef enum brain_r2_aggregation { BRAIN_R2_UNIFORM_AVERAGE = 0, BRAIN_R2_VARIANCE_WEIGHTED } brain_r2_aggregation;
+typedef struct brain_r2_options {
+    brain_r2_aggregation class_aggregation;
+    int num_regressors;                     /* adjusted R² when > 0 */
+    const char *name;
+} brain_r2_options;
+brain_metric *brain_metric_r2_score(const brain_r2_options *opt);
+/* TopKCategoricalAccuracy(k) on one-hot targets and SparseTopK on class ids; k 0 means 5.  A
+ * target counts when its score is ≥ the k-th largest (ties count, as Keras's in_top_k). */
+brain_metric *brain_metric_top_k_categorical_accuracy(int k, const brain_metric_options *opt);
+brain_metric *brain_metric_sparse_top_k_categorical_accuracy(int k, const brain_metric_options *opt);
+
+typedef struct brain_iou_options {
+    int n_target_class_ids; const int *target_class_ids; /* IoU/OneHotIoU: required; BinaryIoU: default {0, 1} */
+    int ignore_class; bool has_ignore_class;
+    float threshold; bool has_threshold;    /* BinaryIoU: default 0.5 (prediction ≥ threshold is 1) */
+    const char *name;
+} brain_iou_options;
+/* Intersection over union from a confusion matrix of class ids (Keras's int dtype: sample weights
+ * are truncated to integers, as Keras casts them).  MeanIoU/IoU take class ids; the OneHot forms
+ * take one-hot targets and scores (argmax of both). */
+brain_metric *brain_metric_mean_iou(int num_classes, const brain_iou_options *opt);
+brain_metric *brain_metric_iou(int num_classes, const brain_iou_options *opt);
+brain_metric *brain_metric_binary_iou(const brain_iou_options *opt);
+brain_metric *brain_metric_one_hot_iou(int num_classes, const brain_iou_options *opt);
+brain_metric *brain_metric_one_hot_mean_iou(int num_classes, const brain_iou_options *opt);
+/* Means of per-sample values (keras.metrics.*): */
+brain_metric *brain_metric_root_mean_squared_error(const brain_metric_options *opt);
+brain_metric *brain_metric_log_cosh_error(const brain_metric_options *opt);         /* "logcosh" */
+brain_metric *brain_metric_cosine_similarity(const brain_metric_options *opt);      /* +ŷ·p̂ */
+brain_metric *brain_metric_mean_absolute_percentage_error(const brain_metric_options *opt);
+brain_metric *brain_metric_mean_squared_logarithmic_error(const brain_metric_options *opt);
+brain_metric *brain_metric_kl_divergence(const brain_metric_options *opt);
+brain_metric *brain_metric_poisson(const brain_metric_options *opt);
+brain_metric *brain_metric_hinge(const brain_metric_options *opt);
+brain_metric *brain_metric_squared_hinge(const brain_metric_options *opt);
+brain_metric *brain_metric_categorical_hinge(const brain_metric_options *opt);
+/* The result as Keras returns it, element by element: the count of values (1 for scalars), and
+ * up to n of them into out.  0 when m is NULL. */
+int brain_metric_result_size(const brain_metric *m);
+int brain_metric_result_values(const brain_metric *m, double *out, int n);
+/* The weighted confusion matrix an IoU metric holds (num_classes² values, row = true class,
+ * column = predicted class), or NULL for another metric. */
+const double *brain_metric_confusion_matrix(const brain_metric *m, int *num_classes);
+
 /* Learning-rate schedules (keras.optimizers.schedules).  A schedule is handed to an optimizer
  * through common.learning_rate_schedule, which then owns it; it is saved in config.json as the
  * optimizer's "learning_rate" (Keras's serialized schedule) and loaded back.  Values are float32,

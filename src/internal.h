@@ -419,6 +419,11 @@ typedef enum brain_metric_kind {
     BRAIN_METRIC_BINARY_ACCURACY, BRAIN_METRIC_CATEGORICAL_ACCURACY, BRAIN_METRIC_SPARSE_CATEGORICAL_ACCURACY,
     BRAIN_METRIC_PRECISION, BRAIN_METRIC_RECALL, BRAIN_METRIC_AUC,
     BRAIN_METRIC_MSE, BRAIN_METRIC_MAE,
+    /* issue 12 (src/losses/metrics_extra.c) */
+    BRAIN_METRIC_EXTRA_FIRST,
+    BRAIN_METRIC_FBETA = BRAIN_METRIC_EXTRA_FIRST, BRAIN_METRIC_COUNTS, BRAIN_METRIC_AT, BRAIN_METRIC_AUC_MULTI,
+    BRAIN_METRIC_R2, BRAIN_METRIC_TOP_K, BRAIN_METRIC_SPARSE_TOP_K, BRAIN_METRIC_IOU, BRAIN_METRIC_RMSE,
+    BRAIN_METRIC_MEAN_LOSS,         /* a loss function's per-sample values averaged (LogCoshError, Poisson, ...) */
 } brain_metric_kind;
 
 struct brain_metric {
@@ -432,7 +437,20 @@ struct brain_metric {
     double tp, fp, fn, tn;          /* precision / recall */
     double *auc_tp, *auc_fp, *auc_tn, *auc_fn; /* per threshold, num_thresholds each */
     double *auc_buckets;            /* AUC update scratch, 2·num_thresholds (no allocation per batch) */
+    struct brain_metric_x *x;       /* issue 12's metrics: their own state (metrics_extra.c) */
 };
+/* issue 12's metrics: called by metrics.c for kinds ≥ BRAIN_METRIC_EXTRA_FIRST */
+brain_metric *brain__metric_extra_from_name(const char *name); /* NULL, no error, when unknown */
+void brain__metric_extra_reset(brain_metric *m);
+void brain__metric_extra_free(brain_metric *m);
+brain_status brain__metric_extra_update(brain_metric *m, const brain_tensor *y_true, const brain_tensor *y_pred,
+                                        const float *sample_weight);
+double brain__metric_extra_result(const brain_metric *m);
+/* Keras's serialized form for config.json: a string when it has default options, else a class dict */
+struct cJSON *brain__metric_extra_to_json(const brain_metric *m);
+brain_status brain__metric_extra_from_json(const struct cJSON *v, const char *file, brain_metric **out);
+/* One group of d values of a loss function of losses_extra.c (its per-sample value), for metrics. */
+double brain__loss_extra_group_value(brain_loss_kind kind, const float *yt, const float *yp, int64_t d, bool hinge_binary);
 /* Resolve "accuracy" for an output of per-sample shape `out` and targets of rank `y_true_rank`
  * (batch axis included); a case the ranks cannot settle is settled by the first update. */
 void brain__metric_resolve(brain_metric *m, const brain_shape *out, int y_true_rank);

@@ -206,6 +206,7 @@ static const char *metric_string(const brain_metric *mt)
     case BRAIN_METRIC_AUC: return "auc";
     case BRAIN_METRIC_MSE: return "mse";
     case BRAIN_METRIC_MAE: return "mae";
+    default: break;
     }
     return "accuracy";
 }
@@ -214,7 +215,9 @@ static cJSON *metrics_json(brain_metric *const *list, int n)
 {
     if (!n) return cJSON_CreateNull();
     cJSON *a = cJSON_CreateArray();
-    for (int i = 0; a && i < n; i++) cJSON_AddItemToArray(a, cJSON_CreateString(metric_string(list[i])));
+    for (int i = 0; a && i < n; i++)
+        cJSON_AddItemToArray(a, list[i]->kind >= BRAIN_METRIC_EXTRA_FIRST ? brain__metric_extra_to_json(list[i])
+                                                                          : cJSON_CreateString(metric_string(list[i])));
     return a;
 }
 
@@ -793,6 +796,35 @@ static brain_status metric_names(const cJSON *v, const char *file, const char **
     return BRAIN_OK;
 }
 
+/* The same list as metric objects: issue 12's metric classes keep their options (metrics_extra.c),
+ * the others are made from their names.  out is NULL-terminated; on failure nothing is left. */
+static brain_status metric_objects(const cJSON *v, const char *file, const char *const *names, brain_metric **out, int cap)
+{
+    int n = 0;
+    out[0] = NULL;
+    const cJSON *e = cJSON_IsArray(v) ? v->child : NULL;
+    for (int i = 0; names[i] && n + 1 < cap; i++, e = e ? e->next : NULL) {
+        brain_metric *mt = NULL;
+        const char *cls = cJSON_IsObject(e) ? str_member(e, "class_name") : NULL;
+        bool extra = false;
+        if (cls && strcmp(cls, "MeanMetricWrapper")) {
+            brain_status s = brain__metric_extra_from_json(e, file, &mt);
+            extra = !s;
+            if (s) brain_clear_error();
+            /* plain AUC (no multi_label) comes back as the AUC brain_metric_auc makes: fine */
+        }
+        if (!extra) mt = brain_metric_from_name(names[i]);
+        if (!mt) {
+            for (int j = 0; j < n; j++) brain_metric_free(out[j]);
+            out[0] = NULL;
+            return brain__fail(BRAIN_ERR_FORMAT, "%s: unknown metric \"%.64s\"", file, names[i]);
+        }
+        out[n++] = mt;
+        out[n] = NULL;
+    }
+    return BRAIN_OK;
+}
+
 /* A per-output value: dict keyed by output name, or list in output order (NULL when absent) */
 static const cJSON *per_output(const cJSON *v, const brain_model *m, int k)
 {
@@ -822,8 +854,9 @@ brain_status brain__compile_from_config(brain_model *m, const cJSON *cc, const c
     if (!multi && lw && !cJSON_IsNull(lw)) return brain__fail(BRAIN_ERR_FORMAT, "%s: loss_weights need a model with several outputs", file);
     const char *mnames[BRAIN_MAX_IO][33], *wnames[BRAIN_MAX_IO][33];
     brain_loss *loss[BRAIN_MAX_IO] = {0};
-    brain_metric *wm[BRAIN_MAX_IO][33];
+    brain_metric *wm[BRAIN_MAX_IO][33], *mo[BRAIN_MAX_IO][33];
     memset(wm, 0, sizeof wm);
+    memset(mo, 0, sizeof mo);
     brain_output_compile_options outs[BRAIN_MAX_IO];
     memset(outs, 0, sizeof outs);
     brain_optimizer *opt = NULL;
@@ -836,10 +869,9 @@ brain_status brain__compile_from_config(brain_model *m, const cJSON *cc, const c
         if (cJSON_IsString(mk)) { s = brain__fail(BRAIN_ERR_FORMAT, "%s: metrics must be lists", file); break; }
         if ((s = metric_names(mk, file, mnames[k], 33)) || (s = metric_names(wk, file, wnames[k], 33))) break;
         if ((s = loss_from_json(lk, file, &loss[k]))) break;
-        for (int i = 0; !s && wnames[k][i]; i++)
-            if (!(wm[k][i] = brain_metric_from_name(wnames[k][i])))
-                s = brain__fail(BRAIN_ERR_FORMAT, "%s: unknown weighted metric \"%.64s\"", file, wnames[k][i]);
-        outs[k] = (brain_output_compile_options){ .loss = loss[k], .metric_names = mnames[k], .weighted_metrics = wnames[k][0] ? wm[k] : NULL };
+        if ((s = metric_objects(wk, file, wnames[k], wm[k], 33)) || (s = metric_objects(mk, file, mnames[k], mo[k], 33))) break;
+        outs[k] = (brain_output_compile_options){ .loss = loss[k], .metrics = mnames[k][0] ? mo[k] : NULL,
+                                                  .weighted_metrics = wnames[k][0] ? wm[k] : NULL };
         const cJSON *w = multi ? per_output(lw, m, k) : NULL;
         if (!s && w) {
             if (!cJSON_IsNumber(w)) s = brain__fail(BRAIN_ERR_FORMAT, "%s: loss_weights must be numbers", file);
@@ -854,13 +886,13 @@ brain_status brain__compile_from_config(brain_model *m, const cJSON *cc, const c
     if (s) {
         for (int k = 0; k < n_out; k++) {
             brain_loss_free(loss[k]);
-            for (int i = 0; i < 33; i++) brain_metric_free(wm[k][i]);
+            for (int i = 0; i < 33; i++) { brain_metric_free(wm[k][i]); brain_metric_free(mo[k][i]); }
         }
         return s;
     }
     brain_compile_options co = { .optimizer = opt };
     if (multi) { co.outputs = outs; co.n_outputs = n_out; }
-    else { co.loss = loss[0]; co.metric_names = mnames[0]; co.weighted_metrics = outs[0].weighted_metrics; }
+    else { co.loss = loss[0]; co.metrics = outs[0].metrics; co.weighted_metrics = outs[0].weighted_metrics; }
     s = brain_compile(m, &co);
     if (s) {
         char why[700];

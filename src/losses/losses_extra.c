@@ -399,3 +399,9 @@ brain_status brain__loss_extra_compute(const brain_loss *l, const brain_tensor *
     *value = total * inv_n;
     return BRAIN_OK;
 }
+
+double brain__loss_extra_group_value(brain_loss_kind kind, const float *yt, const float *yp, int64_t d, bool hinge_binary)
+{
+    brain_loss l = { .kind = kind, .alpha = 0.25f, .gamma = 2.0f, .beta = 0.5f };
+    return group(&l, yt, yp, d, 0.0, NULL, hinge_binary);
+}
