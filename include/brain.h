@@ -1129,6 +1129,22 @@ int brain_metric_result_values(const brain_metric *m, double *out, int n);
  * column = predicted class), or NULL for another metric. */
 const double *brain_metric_confusion_matrix(const brain_metric *m, int *num_classes);
 
+/* ---- callbacks (issue 12) */
+/* LearningRateScheduler(schedule, verbose): at the start of each epoch the optimizer's rate
+ * becomes fn(epoch, current rate); logs get "learning_rate" at the end of each epoch.  With
+ * verbose > 0 it prints Keras's "Epoch N: LearningRateScheduler setting learning rate to x.".
+ * An optimizer driven by a learning-rate schedule object cannot be set (Keras raises); fit stops
+ * with an error then. */
+typedef float (*brain_lr_epoch_fn)(int epoch, float lr, void *user);
+brain_callback *brain_learning_rate_scheduler(brain_lr_epoch_fn fn, void *user, int verbose);
+/* LambdaCallback: the hooks given (any may be NULL); the same as brain_callback_custom. */
+brain_callback *brain_lambda_callback(const brain_callback_hooks *hooks);
+/* SwapEMAWeights(swap_on_epoch=True) for an optimizer with common.use_ema: at the end of each
+ * epoch the model's weights are swapped with the moving averages (so the callbacks after it, a
+ * ModelCheckpoint say, see the averaged weights) and swapped back at the next epoch's start.
+ * Deviation: brain's fit has no test hooks, so validation inside fit uses the trained weights. */
+brain_callback *brain_swap_ema_weights(void);
+
 /* Learning-rate schedules (keras.optimizers.schedules).  A schedule is handed to an optimizer
  * through common.learning_rate_schedule, which then owns it; it is saved in config.json as the
  * optimizer's "learning_rate" (Keras's serialized schedule) and loaded back.  Values are float32,

@@ -359,6 +359,7 @@ struct brain_optimizer {
      *   Adafactor: slot[0] velocity; its factored row/column statistics live in `fac` */
     float *slot[3];
     float *ema;                     /* use_ema: the moving averages ("average"), n floats */
+    bool ema_swapped;               /* SwapEMAWeights put the averages in the model (ema holds the raw weights) */
     float *accum;                   /* gradient_accumulation_steps: "gradient_accumulator", n floats */
     float *gbuf;                    /* scratch for the effective gradient (accumulation, loss scale) */
     /* Adafactor: for each trainable weight of rank ≥ 2 in weight order, r (shape[:-1]) then c
@@ -459,7 +460,7 @@ bool brain__metric_higher_is_better(const char *name, bool *known);
 
 /* ------------------------------------------------------------------ callbacks */
 typedef enum brain_cb_kind { BRAIN_CB_CUSTOM, BRAIN_CB_EARLY_STOPPING, BRAIN_CB_REDUCE_LR, BRAIN_CB_CSV_LOGGER, BRAIN_CB_TERMINATE_ON_NAN,
-               BRAIN_CB_MODEL_CHECKPOINT } brain_cb_kind;
+               BRAIN_CB_MODEL_CHECKPOINT, BRAIN_CB_LR_SCHEDULER, BRAIN_CB_SWAP_EMA } brain_cb_kind;
 
 struct brain_callback {
     brain_cb_kind kind;

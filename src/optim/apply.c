@@ -489,6 +489,11 @@ void brain__optimizer_scale_loss_grads(const brain_optimizer *o, brain_model *m)
 void brain__optimizer_finalize(brain_optimizer *o, brain_model *m)
 {
     if (!o || !o->common.use_ema || !o->ema || o->n != m->n_params) return;
+    if (o->ema_swapped) { /* the model already holds the averages (SwapEMAWeights): keep them in both */
+        memcpy(o->ema, m->params, (size_t)o->n * sizeof(float));
+        o->ema_swapped = false;
+        return;
+    }
     memcpy(m->params, o->ema, (size_t)o->n * sizeof(float));
 }
 
@@ -502,6 +507,7 @@ brain_status brain__optimizer_swap_ema(brain_optimizer *o, brain_model *m)
         m->params[i] = o->ema[i];
         o->ema[i] = t;
     }
+    o->ema_swapped = !o->ema_swapped;
     return BRAIN_OK;
 }
 
