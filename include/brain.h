@@ -1145,6 +1145,18 @@ brain_callback *brain_lambda_callback(const brain_callback_hooks *hooks);
  * Deviation: brain's fit has no test hooks, so validation inside fit uses the trained weights. */
 brain_callback *brain_swap_ema_weights(void);
 
+/* TensorBoard(log_dir): event files (TFRecord-framed Event protos, as TensorFlow writes them)
+ * in log_dir/train and log_dir/validation: "epoch_<key>" scalars at step = epoch (train keys,
+ * plus epoch_learning_rate; the val_ keys without their prefix in validation/), with update_freq
+ * n > 0 also "batch_<key>" every n batches at step = the global batch count (from 1), and with
+ * histogram_freq n > 0 a histogram "<layer>/<weight>/histogram" of every weight every n epochs.
+ * Needs a build with protobuf-c; without, it returns NULL saying so. */
+typedef struct brain_tensorboard_options {
+    int update_freq;                        /* 0 = "epoch"; n = every n batches ("batch" is 1) */
+    int histogram_freq;                     /* 0 = none */
+} brain_tensorboard_options;
+brain_callback *brain_tensorboard(const char *log_dir, const brain_tensorboard_options *opt);
+
 /* Learning-rate schedules (keras.optimizers.schedules).  A schedule is handed to an optimizer
  * through common.learning_rate_schedule, which then owns it; it is saved in config.json as the
  * optimizer's "learning_rate" (Keras's serialized schedule) and loaded back.  Values are float32,

@@ -4,7 +4,8 @@
 #   scripts/setup.sh --test     plus what the test job uses (valgrind)
 set -euo pipefail
 pkgs=(gcc make cmake libdnnl-dev libc6-dev zlib1g-dev libzip-dev libcjson-dev libhdf5-dev pkg-config
-      dataset-fashion-mnist)
+      dataset-fashion-mnist
+      libprotobuf-c-dev protobuf-c-compiler)   # protobuf-c: the TensorBoard callback (optional in CMake)
 [ "${1:-}" = "--test" ] && pkgs+=(valgrind)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -460,7 +460,7 @@ bool brain__metric_higher_is_better(const char *name, bool *known);
 
 /* ------------------------------------------------------------------ callbacks */
 typedef enum brain_cb_kind { BRAIN_CB_CUSTOM, BRAIN_CB_EARLY_STOPPING, BRAIN_CB_REDUCE_LR, BRAIN_CB_CSV_LOGGER, BRAIN_CB_TERMINATE_ON_NAN,
-               BRAIN_CB_MODEL_CHECKPOINT, BRAIN_CB_LR_SCHEDULER, BRAIN_CB_SWAP_EMA } brain_cb_kind;
+               BRAIN_CB_MODEL_CHECKPOINT, BRAIN_CB_LR_SCHEDULER, BRAIN_CB_SWAP_EMA, BRAIN_CB_TENSORBOARD } brain_cb_kind;
 
 struct brain_callback {
     brain_cb_kind kind;
