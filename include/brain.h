@@ -1157,6 +1157,46 @@ typedef struct brain_tensorboard_options {
 } brain_tensorboard_options;
 brain_callback *brain_tensorboard(const char *log_dir, const brain_tensorboard_options *opt);
 
+/* ---- user-written layers (issue 12): Keras's subclassed Layer + register_keras_serializable.
+ * A registered type is saved in config.json under its class_name (with its get_config members)
+ * and brain_load_model builds it again through from_config; its weights, declared in build
+ * with brain_layer_add_weight, live in the model's flat buffers like any layer's and are saved
+ * in model.weights.h5.  One input, one output. */
+typedef struct brain_config brain_config;   /* a layer's config object (config.json "config") */
+brain_status brain_config_set_number(brain_config *c, const char *key, double v);
+brain_status brain_config_set_string(brain_config *c, const char *key, const char *v);
+/* The number / string under key, or dflt when absent. */
+double brain_config_get_number(const brain_config *c, const char *key, double dflt);
+const char *brain_config_get_string(const brain_config *c, const char *key, const char *dflt);
+
+typedef struct brain_layer_type {
+    const char *class_name;        /* config.json's class_name, e.g. "Scale" (kept by pointer: a literal) */
+    size_t state_size;             /* bytes of per-layer state brain keeps (copied from brain_custom_layer) */
+    /* per-sample input shape in; set *out; declare weights with brain_layer_add_weight */
+    brain_status (*build)(brain_layer *l, void *state, brain_shape in, brain_shape *out);
+    /* y = f(x) for `batch` rows (row sizes from the shapes) */
+    void (*forward)(brain_layer *l, void *state, const float *x, float *y, int64_t batch, bool training);
+    /* ADD d(loss)/dx into dx (NULL when not needed) and the weights' gradients into
+     * brain_layer_weight_grads(l, i) */
+    void (*backward)(brain_layer *l, void *state, const float *x, const float *y, const float *dy, float *dx,
+                     int64_t batch);
+    brain_status (*get_config)(const brain_layer *l, const void *state, brain_config *cfg); /* may be NULL */
+    brain_status (*from_config)(const brain_config *cfg, void *state);                      /* may be NULL */
+} brain_layer_type;
+/* Registers a type (the struct is copied; up to 16 types); registering a class name again
+ * replaces it.  BRAIN_ERR_ARG for a name a built-in layer has. */
+brain_status brain_register_layer_type(const brain_layer_type *type);
+/* A layer of a registered type with a copy of `state` (state_size bytes; NULL = zeros). */
+brain_layer *brain_custom_layer(const char *class_name, const void *state, const char *name);
+void *brain_layer_state(brain_layer *l);
+/* In build: a weight (Keras's add_weight); returns its index, or -1 with an error. */
+int brain_layer_add_weight(brain_layer *l, const char *name, int ndim, const int64_t *shape,
+                           brain_initializer_kind init, bool trainable);
+/* In forward/backward: the weight's values and (trainable) gradients; the per-sample shapes. */
+float *brain_layer_weight_values(brain_layer *l, int i);
+float *brain_layer_weight_grads(brain_layer *l, int i);
+brain_shape brain_layer_input_shape(const brain_layer *l);
+
 /* Learning-rate schedules (keras.optimizers.schedules).  A schedule is handed to an optimizer
  * through common.learning_rate_schedule, which then owns it; it is saved in config.json as the
  * optimizer's "learning_rate" (Keras's serialized schedule) and loaded back.  Values are float32,

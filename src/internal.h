@@ -130,6 +130,8 @@ typedef struct brain_layer_vtable {
 /* Every loadable layer class (src/layers/registry.c), NULL-terminated; and lookup by Keras class name. */
 extern const brain_layer_vtable *const brain__layer_registry[];
 const brain_layer_vtable *brain__layer_vtable_by_class(const char *class_name);
+/* user-registered layer types (src/layers/custom.c), looked up after the built-ins */
+const brain_layer_vtable *brain__custom_vtable_by_class(const char *class_name);
 
 struct brain_layer {
     const brain_layer_vtable *vt;

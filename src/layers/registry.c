@@ -29,5 +29,5 @@ const brain_layer_vtable *brain__layer_vtable_by_class(const char *class_name)
     if (!class_name) return NULL;
     for (int i = 0; brain__layer_registry[i]; i++)
         if (strcmp(brain__layer_registry[i]->class_name, class_name) == 0) return brain__layer_registry[i];
-    return NULL;
+    return brain__custom_vtable_by_class(class_name); /* issue 12: user-registered types */
 }
