@@ -1197,6 +1197,15 @@ float *brain_layer_weight_values(brain_layer *l, int i);
 float *brain_layer_weight_grads(brain_layer *l, int i);
 brain_shape brain_layer_input_shape(const brain_layer *l);
 
+/* ---- preprocessing layers saved in the model (issue 12), for (H, W, C) images */
+typedef struct brain_resizing_options {
+    brain_interpolation interpolation;      /* default bilinear (half-pixel centres, no antialiasing); or nearest */
+    const char *name;
+} brain_resizing_options;
+brain_layer *brain_resizing(int64_t height, int64_t width, const brain_resizing_options *opt);
+/* CenterCrop(height, width): the centred window; inputs smaller than it are refused. */
+brain_layer *brain_center_crop(int64_t height, int64_t width, const brain_layer_options *opt);
+
 /* Learning-rate schedules (keras.optimizers.schedules).  A schedule is handed to an optimizer
  * through common.learning_rate_schedule, which then owns it; it is saved in config.json as the
  * optimizer's "learning_rate" (Keras's serialized schedule) and loaded back.  Values are float32,
