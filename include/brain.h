@@ -1206,6 +1206,15 @@ brain_layer *brain_resizing(int64_t height, int64_t width, const brain_resizing_
 /* CenterCrop(height, width): the centred window; inputs smaller than it are refused. */
 brain_layer *brain_center_crop(int64_t height, int64_t width, const brain_layer_options *opt);
 
+/* CategoryEncoding(num_tokens, output_mode) on per-sample ids (k,): multi_hot (Keras's
+ * default) and count give (num_tokens); one_hot gives (num_tokens) for k = 1, else (k, num_tokens). */
+typedef enum brain_category_mode { BRAIN_CATEGORY_MULTI_HOT = 0, BRAIN_CATEGORY_ONE_HOT, BRAIN_CATEGORY_COUNT } brain_category_mode;
+typedef struct brain_category_encoding_options { brain_category_mode output_mode; const char *name; } brain_category_encoding_options;
+brain_layer *brain_category_encoding(int64_t num_tokens, const brain_category_encoding_options *opt);
+/* Discretization(bin_boundaries), output_mode "int": each value becomes the index of its bin
+ * (the number of boundaries ≤ it), as a float.  (adapt/num_bins: not available.) */
+brain_layer *brain_discretization(int n_boundaries, const float *bin_boundaries, const brain_layer_options *opt);
+
 /* Learning-rate schedules (keras.optimizers.schedules).  A schedule is handed to an optimizer
  * through common.learning_rate_schedule, which then owns it; it is saved in config.json as the
  * optimizer's "learning_rate" (Keras's serialized schedule) and loaded back.  Values are float32,

@@ -55,6 +55,40 @@ int main(void)
         brain_model_free(l);
         brain_model_free(m);
     }
+    /* CategoryEncoding, Discretization: exact */
+    for (int c = 0; c < TV_NCASES; c++) {
+        const tv_case *k = &tv_cases[c];
+        brain_model *m = brain_sequential("values");
+        brain_model_add(m, brain_input(BRAIN_SHAPE(k->k)));
+        brain_model_add(m, tv_make(c));
+        brain_tensor *xv = brain_tensor_from(k->x, 2, (int64_t[]){ 6, k->k }), *y = NULL;
+        CHECK_OK(brain_predict(m, xv, &(brain_eval_options){ .verbose = BRAIN_SILENT }, &y));
+        bool ok = y && y->ndim == k->yn;
+        for (int i = 0; ok && i < k->yn; i++) ok = y->shape[i] == k->ys[i];
+        CHECK_MSG(ok, "%s: output shape", k->label);
+        CHECK_MSG(ok && !memcmp(y->data, k->y, sizeof(float) * (size_t)y->size), "%s: output differs from Keras", k->label);
+        /* config round trip */
+        CHECK_OK(brain_compile(m, &(brain_compile_options){ .optimizer = brain_sgd(NULL), .loss_name = "mse" }));
+        const char *p = io_path("values.keras");
+        CHECK_OK(brain_save(m, p));
+        brain_model *l = NULL;
+        CHECK_OK(brain_load_model(p, &l, NULL));
+        brain_tensor *y2 = NULL;
+        if (l) CHECK_OK(brain_predict(l, xv, &(brain_eval_options){ .verbose = BRAIN_SILENT }, &y2));
+        CHECK(y && y2 && !memcmp(y->data, y2->data, sizeof(float) * (size_t)y->size));
+        brain_tensor_free(y); brain_tensor_free(y2); brain_tensor_free(xv);
+        brain_model_free(l);
+        brain_model_free(m);
+    }
+    {
+        brain_model *m = brain_sequential("bad_ids");
+        brain_model_add(m, brain_input(BRAIN_SHAPE(1)));
+        brain_model_add(m, brain_category_encoding(3, NULL));
+        brain_tensor *xv = brain_tensor_from((const float[]){ 1, 7 }, 2, (int64_t[]){ 2, 1 }), *y = NULL;
+        CHECK_FAILS(brain_predict(m, xv, &(brain_eval_options){ .verbose = BRAIN_SILENT }, &y), "row 1 holds 7");
+        brain_tensor_free(y); brain_tensor_free(xv);
+        brain_model_free(m);
+    }
     brain_model *m = brain_sequential("bad");
     brain_model_add(m, brain_input(BRAIN_SHAPE(5, 7, 2)));
     brain_model_add(m, brain_center_crop(6, 2, NULL));

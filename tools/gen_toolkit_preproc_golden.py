@@ -42,4 +42,30 @@ print("static const tp_case tp_cases[] = {\n%s\n};\n#define TP_NCASES %d" % ("\n
 print("static brain_layer *tp_make(int i)\n{\n    switch (i) {")
 for i, c in enumerate(CASES):
     print("    case %d: return %s;" % (i, c[2]))
-print("    }\n    return NULL;\n}\n#endif")
+print("    }\n    return NULL;\n}")
+ids = np.array([[0, 2, 2], [3, 1, 0], [4, 4, 4], [1, 0, 3], [2, 3, 1], [0, 0, 4]], np.float32)
+vals = np.random.default_rng(5).normal(size=(6, 4)).astype(np.float32)
+vals[0, :2] = [0.0, 0.5]  # on boundaries
+VC = [
+    ("multi_hot", L.CategoryEncoding(5), ids, "brain_category_encoding(5, NULL)", 3),
+    ("count", L.CategoryEncoding(5, output_mode="count"), ids,
+     "brain_category_encoding(5, &(brain_category_encoding_options){ .output_mode = BRAIN_CATEGORY_COUNT })", 3),
+    ("one_hot_1", L.CategoryEncoding(5, output_mode="one_hot"), ids[:, :1],
+     "brain_category_encoding(5, &(brain_category_encoding_options){ .output_mode = BRAIN_CATEGORY_ONE_HOT })", 1),
+    ("one_hot_3", L.CategoryEncoding(5, output_mode="one_hot"), ids,
+     "brain_category_encoding(5, &(brain_category_encoding_options){ .output_mode = BRAIN_CATEGORY_ONE_HOT })", 3),
+    ("discretization", L.Discretization(bin_boundaries=[-1.0, 0.0, 0.5, 2.0]), vals,
+     "brain_discretization(4, (const float[]){ -1.0f, 0.0f, 0.5f, 2.0f }, NULL)", 4),
+]
+rows = []
+for i, (label, layer, xin, c, k) in enumerate(VC):
+    y = np.asarray(layer(xin)).astype(np.float32)
+    print("static const float tv_x_%d[] = %s;\nstatic const float tv_y_%d[] = %s;" % (i, arr(xin), i, arr(y)))
+    rows.append('    { "%s", %d, tv_x_%d, %d, { %s }, tv_y_%d },' % (label, k, i, y.ndim, ", ".join(map(str, y.shape)), i))
+print("typedef struct tv_case { const char *label; int k; const float *x; int yn; int64_t ys[3]; const float *y; } tv_case;")
+print("static const tv_case tv_cases[] = {\n%s\n};\n#define TV_NCASES %d" % ("\n".join(rows), len(VC)))
+print("static brain_layer *tv_make(int i)\n{\n    switch (i) {")
+for i, c in enumerate(VC):
+    print("    case %d: return %s;" % (i, c[3]))
+print("    }\n    return NULL;\n}")
+print("#endif")

@@ -12,7 +12,8 @@ extern const brain_layer_vtable brain__input_vtable, brain__dense_vt, brain__dro
     brain__global_max_pooling2d_vt, brain__global_average_pooling1d_vt, brain__reshape_vt, brain__batch_normalization_vt,
     brain__random_flip_vt, brain__random_rotation_vt, brain__embedding_vt, brain__simple_rnn_vt, brain__lstm_vt,
     brain__gru_vt, brain__bidirectional_vt;
-extern const brain_layer_vtable brain__resizing_vt, brain__center_crop_vt; /* issue 12 */
+extern const brain_layer_vtable brain__resizing_vt, brain__center_crop_vt, brain__category_encoding_vt,
+    brain__discretization_vt; /* issue 12 */
 
 const brain_layer_vtable *const brain__layer_registry[] = {
     &brain__input_vtable, &brain__dense_vt, &brain__dropout_vt, &brain__activation_vt, &brain__flatten_vt,
@@ -22,7 +23,7 @@ const brain_layer_vtable *const brain__layer_registry[] = {
     &brain__global_average_pooling2d_vt, &brain__global_max_pooling2d_vt, &brain__global_average_pooling1d_vt,
     &brain__reshape_vt, &brain__batch_normalization_vt, &brain__random_flip_vt, &brain__random_rotation_vt,
     &brain__embedding_vt, &brain__simple_rnn_vt, &brain__lstm_vt, &brain__gru_vt, &brain__bidirectional_vt,
-    &brain__resizing_vt, &brain__center_crop_vt, /* issue 12 */
+    &brain__resizing_vt, &brain__center_crop_vt, &brain__category_encoding_vt, &brain__discretization_vt, /* issue 12 */
     NULL,
 };
 

@@ -242,3 +242,171 @@ brain_layer *brain_center_crop(int64_t height, int64_t width, const brain_layer_
     r->w = width;
     return &r->base;
 }
+
+/* ------------------------------------------------------------------ CategoryEncoding */
+typedef struct catenc { brain_layer base; int64_t num_tokens; brain_category_mode mode; } catenc;
+static const char *const k_cat_mode[] = { "multi_hot", "one_hot", "count" };
+
+static brain_status catenc_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out)
+{
+    (void)n_in;
+    const catenc *c = (const catenc *)l;
+    if (in[0].ndim != 1)
+        return brain__fail(BRAIN_ERR_ARG, "CategoryEncoding '%s' expects ids of shape (k,) per sample, got rank %d", l->name, in[0].ndim);
+    if (c->mode == BRAIN_CATEGORY_ONE_HOT && in[0].dims[0] > 1)
+        *out = (brain_shape){ .ndim = 2, .dims = { in[0].dims[0], c->num_tokens } };
+    else
+        *out = (brain_shape){ .ndim = 1, .dims = { c->num_tokens } };
+    return BRAIN_OK;
+}
+
+static void catenc_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
+{
+    (void)n_in;
+    const catenc *c = (const catenc *)l;
+    const int64_t rows = in[0]->shape[0], k = l->in_shape[0].dims[0], T = c->num_tokens;
+    memset(out->data, 0, sizeof(float) * (size_t)out->size);
+    for (int64_t r = 0; r < rows; r++)
+        for (int64_t j = 0; j < k; j++) {
+            float v = in[0]->data[r * k + j];
+            if (!(v >= 0 && v < (float)T && v == floorf(v))) {
+                if (!*ctx->status)
+                    *ctx->status = brain__fail(BRAIN_ERR_ARG, "CategoryEncoding '%s': row %lld holds %g; ids must be whole numbers "
+                                               "in [0, %lld) (num_tokens)", l->name, (long long)r, (double)v, (long long)T);
+                continue;
+            }
+            int64_t id = (int64_t)v;
+            if (c->mode == BRAIN_CATEGORY_ONE_HOT) out->data[(r * k + j) * T + id] = 1;
+            else if (c->mode == BRAIN_CATEGORY_COUNT) out->data[r * T + id] += 1;
+            else out->data[r * T + id] = 1;
+        }
+}
+
+static void no_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, const brain_tensor *out,
+                        const brain_tensor *dout, brain_tensor *const *din)
+{
+    (void)l; (void)ctx; (void)n_in; (void)in; (void)out; (void)dout; (void)din; /* no gradient, as in Keras */
+}
+
+static brain_status catenc_get_config(const brain_layer *l, cJSON *cfg)
+{
+    const catenc *c = (const catenc *)l;
+    brain_status s = brain__cfg_add_number(cfg, "num_tokens", (double)c->num_tokens);
+    if (!s) s = brain__cfg_add_string(cfg, "output_mode", k_cat_mode[c->mode]);
+    if (!s) s = brain__cfg_add_bool(cfg, "sparse", false);
+    return s;
+}
+
+static brain_layer *catenc_from_config(const cJSON *cfg)
+{
+    int64_t t;
+    const char *mode = NULL, *name = NULL;
+    bool sparse;
+    if (brain__cfg_get_int(cfg, "num_tokens", 1, 1 << 24, &t) || brain__cfg_get_string(cfg, "output_mode", false, &mode) ||
+        brain__cfg_get_string(cfg, "name", false, &name) || brain__cfg_get_bool_or(cfg, "sparse", false, &sparse))
+        return NULL;
+    int m = -1;
+    for (int i = 0; i < 3; i++) if (!mode || !strcmp(mode, k_cat_mode[i])) { m = i; break; }
+    if (m < 0 || sparse) {
+        brain__cfg_bad(cfg, "output_mode", "must be multi_hot, one_hot or count, without sparse");
+        return NULL;
+    }
+    return brain__cfg_finish_layer(brain_category_encoding(t, &(brain_category_encoding_options){ .output_mode = (brain_category_mode)m,
+                                                                                                   .name = name }), cfg);
+}
+
+const brain_layer_vtable brain__category_encoding_vt = {
+    .class_name = "CategoryEncoding", .snake_name = "category_encoding", .build = catenc_build, .forward = catenc_forward,
+    .backward = no_backward, .get_config = catenc_get_config, .from_config = catenc_from_config,
+};
+
+brain_layer *brain_category_encoding(int64_t num_tokens, const brain_category_encoding_options *opt)
+{
+    if (num_tokens < 1 || (opt && (opt->output_mode < 0 || opt->output_mode > BRAIN_CATEGORY_COUNT))) {
+        brain__fail(BRAIN_ERR_ARG, "CategoryEncoding: num_tokens must be ≥ 1 (got %lld) and output_mode a brain_category_mode",
+                    (long long)num_tokens);
+        return NULL;
+    }
+    catenc *c = (catenc *)brain__layer_new(&brain__category_encoding_vt, sizeof *c, opt ? opt->name : NULL);
+    if (!c) return NULL;
+    c->num_tokens = num_tokens;
+    c->mode = opt ? opt->output_mode : BRAIN_CATEGORY_MULTI_HOT;
+    return &c->base;
+}
+
+/* ------------------------------------------------------------------ Discretization */
+typedef struct discr { brain_layer base; int n; float *b; } discr;
+
+static void discr_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
+{
+    (void)ctx; (void)n_in;
+    const discr *d = (const discr *)l;
+    for (int64_t i = 0; i < in[0]->size; i++) {
+        float v = in[0]->data[i];
+        int lo = 0, hi = d->n; /* the number of boundaries ≤ v (jnp.digitize) */
+        while (lo < hi) { int mid = (lo + hi) / 2; if (d->b[mid] <= v) lo = mid + 1; else hi = mid; }
+        out->data[i] = (float)lo;
+    }
+}
+
+static void discr_destroy(brain_layer *l) { free(((discr *)l)->b); }
+
+static brain_status discr_get_config(const brain_layer *l, cJSON *cfg)
+{
+    const discr *d = (const discr *)l;
+    cJSON *a = cJSON_AddArrayToObject(cfg, "bin_boundaries");
+    if (!a) return brain__fail(BRAIN_ERR_NOMEM, "out of memory writing a config");
+    for (int i = 0; i < d->n; i++) cJSON_AddItemToArray(a, brain__cfg_python_float(brain__float_option(d->b[i])));
+    brain_status s = brain__cfg_add_null(cfg, "num_bins");
+    if (!s) s = brain__cfg_add_double(cfg, "epsilon", 0.01);
+    if (!s) s = brain__cfg_add_string(cfg, "output_mode", "int");
+    if (!s) s = brain__cfg_add_bool(cfg, "sparse", false);
+    return s;
+}
+
+static brain_layer *discr_from_config(const cJSON *cfg)
+{
+    const char *mode = NULL, *name = NULL;
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(cfg, "bin_boundaries");
+    if (brain__cfg_get_string(cfg, "output_mode", false, &mode) || brain__cfg_get_string(cfg, "name", false, &name)) return NULL;
+    if (!cJSON_IsArray(a) || (mode && strcmp(mode, "int"))) {
+        brain__cfg_bad(cfg, "bin_boundaries", "must be a list of numbers (output_mode \"int\"); adapt-only configs are not supported");
+        return NULL;
+    }
+    int n = cJSON_GetArraySize(a);
+    float *b = malloc(sizeof(float) * (size_t)(n ? n : 1));
+    if (!b) return NULL;
+    int i = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, a) b[i++] = cJSON_IsNumber(e) ? (float)e->valuedouble : NAN;
+    brain_layer *l = brain_discretization(n, b, &(brain_layer_options){ .name = name });
+    free(b);
+    return brain__cfg_finish_layer(l, cfg);
+}
+
+const brain_layer_vtable brain__discretization_vt = {
+    .class_name = "Discretization", .snake_name = "discretization", .build = brain__same_shape_build,
+    .forward = discr_forward, .backward = no_backward, .destroy = discr_destroy,
+    .get_config = discr_get_config, .from_config = discr_from_config,
+};
+
+brain_layer *brain_discretization(int n_boundaries, const float *bin_boundaries, const brain_layer_options *opt)
+{
+    if (n_boundaries < 1 || !bin_boundaries) {
+        brain__fail(BRAIN_ERR_ARG, "Discretization: at least one bin boundary is needed");
+        return NULL;
+    }
+    for (int i = 0; i < n_boundaries; i++)
+        if (!isfinite(bin_boundaries[i]) || (i && !(bin_boundaries[i] > bin_boundaries[i - 1]))) {
+            brain__fail(BRAIN_ERR_ARG, "Discretization: bin_boundaries must be finite and increasing (boundary %d is %g)", i,
+                        (double)bin_boundaries[i]);
+            return NULL;
+        }
+    discr *d = (discr *)brain__layer_new(&brain__discretization_vt, sizeof *d, opt ? opt->name : NULL);
+    if (!d) return NULL;
+    d->b = brain__alloc_array((size_t)n_boundaries, sizeof(float));
+    if (!d->b) { free(d); return NULL; }
+    memcpy(d->b, bin_boundaries, sizeof(float) * (size_t)n_boundaries);
+    d->n = n_boundaries;
+    return &d->base;
+}
