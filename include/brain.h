@@ -37,7 +37,23 @@
 extern "C" {
 #endif
 
-#define BRAIN_VERSION "0.1.0"
+/* ------------------------------------------------------------------ version
+ * The one place the version is set is CMakeLists.txt's project(VERSION ...); CMake refuses to
+ * configure when these lines disagree with it.  0.x: a minor version may change the API. */
+#define BRAIN_VERSION_MAJOR 0
+#define BRAIN_VERSION_MINOR 1
+#define BRAIN_VERSION_PATCH 0
+#define BRAIN_VERSION_STRING "0.1.0"
+#define BRAIN_VERSION_NUMBER (BRAIN_VERSION_MAJOR * 10000 + BRAIN_VERSION_MINOR * 100 + BRAIN_VERSION_PATCH)
+#define BRAIN_VERSION BRAIN_VERSION_STRING /* older spelling */
+/* The version of the library running (libbrain.so may be newer than the header a program was
+ * compiled with): "0.1.0". */
+const char *brain_version(void);
+/* The instruction set of the hot kernels chosen for this CPU at the first call into them:
+ * "avx512", "avx2" or "generic" (x86-64), "generic" elsewhere.  The environment variable
+ * BRAIN_ISA=generic|avx2|avx512 asks for a lower one (never one the CPU lacks). */
+const char *brain_kernel_isa(void);
+
 #define BRAIN_MAX_DIMS 8
 
 /* ------------------------------------------------------------------ status */
@@ -759,10 +775,17 @@ int brain_model_current_epoch(const brain_model *m);
  * brain_save writes a .keras zip: config.json (architecture and compile configuration, Keras 3
  * schema), model.weights.h5 (layer weights and the optimizer's state, Keras's HDF5 layout),
  * metadata.json, and brain_state.json (the model's random generator, so that fit resumes
- * exactly).  The file is replaced atomically: a crash during the save leaves the old file. */
+ * exactly).  The file is replaced atomically: a crash during the save leaves the old file.
+ * A path ending in .h5 / .hdf5 writes Keras's legacy HDF5 model format instead, as Keras's
+ * model.save("x.h5") does (architecture, compile config, weights; no optimizer state and no
+ * preprocessing). */
 brain_status brain_save(brain_model *m, const char *path);
 typedef struct brain_load_options {
     brain_flag compile;              /* default on: compile from the saved compile config */
+    /* default on: the saved weights (and optimizer state).  BRAIN_OFF: the architecture (and
+     * compile config) only, with fresh weights initialised from the random seed, as
+     * keras.models.clone_model gives (`brain train --model SPEC.keras`). */
+    brain_flag weights;
 } brain_load_options;
 /* A .keras file (this library's or Python Keras 3's) or a legacy Keras .h5 / .hdf5 file. */
 brain_status brain_load_model(const char *path, brain_model **out, const brain_load_options *opt);
@@ -800,15 +823,27 @@ typedef struct brain_table {
 } brain_table;
 
 typedef struct brain_csv_options {
-    const char *target;        /* the target column's header name; required */
+    const char *target;        /* the target column's header name (or target_index) */
     char delimiter;            /* default ',' */
     const char **drop;         /* NULL-terminated column names to ignore (e.g. "id") */
+    /* pandas header=None: the first row is data and the columns are named "0", "1", ... */
+    bool no_header;
+    /* the target by 0-based column index instead of by name; negative counts from the end
+     * (-1 is the last column), as Python indexes */
+    int64_t target_index; bool has_target_index;
+    /* pandas sep=r"\s+": fields are separated by runs of spaces and tabs, and spaces at the start
+     * or end of a line are ignored (the UCR/UEA time-series files); delimiter is then unused */
+    bool delim_whitespace;
+    /* no target: every column (but those dropped) is a feature, y is NULL (data to predict) */
+    bool no_target;
 } brain_csv_options;
-/* Reads a CSV with a header row.  Missing values, non-numbers, ragged rows, an empty file or an
- * unknown target column give BRAIN_ERR_FORMAT / BRAIN_ERR_ARG naming the line and column. */
+/* Reads a CSV (with a header row unless no_header).  Missing values, non-numbers, ragged rows, an
+ * empty file or an unknown target column give BRAIN_ERR_FORMAT / BRAIN_ERR_ARG naming the line
+ * and column. */
 brain_status brain_read_csv(const char *path, const brain_csv_options *opt, brain_table **out);
 void brain_table_free(brain_table *t);
-/* Views of a table as tensors: x (n_rows, n_features) and y (n_rows, 1); copies. */
+/* Views of a table as tensors: x (n_rows, n_features) and y (n_rows, 1); copies (y: NULL with
+ * an error when the table was read with no_target). */
 brain_tensor *brain_table_x(const brain_table *t);
 brain_tensor *brain_table_y(const brain_table *t);
 
@@ -1262,6 +1297,40 @@ brain_lr_schedule *brain_cosine_decay_restarts(double initial_learning_rate, dou
 float brain_lr_schedule_value(const brain_lr_schedule *s, int64_t step);
 const char *brain_lr_schedule_class(const brain_lr_schedule *s); /* "ExponentialDecay" */
 void brain_lr_schedule_free(brain_lr_schedule *s);
+
+/* ==== command line and files (issue 9) ==== */
+/* What the `brain` program (tools/cli/, docs/cli.md) needs and users need too. */
+
+/* The arrays of a NumPy .npz, as numpy.load(path).files names them ("x", "y": member names
+ * without ".npy"), in archive order.  *names is a new array of *n new strings; free it with
+ * brain_npz_members_free. */
+brain_status brain_npz_members(const char *path, char ***names, int64_t *n);
+void brain_npz_members_free(char **names, int64_t n);
+
+/* An IDX image file and its label file (the MNIST family's pairs), of any size, gzip'd or not:
+ * *x keeps the image file's dims (n, ...), *y is (n,).  The labels must be one-dimensional and
+ * their count must equal the image count (BRAIN_ERR_FORMAT naming both files and counts). */
+brain_status brain_load_idx_pair(const char *images, const char *labels, brain_tensor **x, brain_tensor **y);
+
+/* A copy of a scaler (fitted or not); NULL with an error when out of memory. */
+brain_scaler *brain_scaler_clone(const brain_scaler *s);
+/* "StandardScaler" or "MinMaxScaler" (scikit-learn's class names); NULL for NULL. */
+const char *brain_scaler_class_name(const brain_scaler *s);
+
+/* Preprocessing saved with a model, as Keras users keep preprocessing inside the model: brain_save
+ * writes it to the .keras zip as brain_preprocessing.json (docs/saving.md; Keras's loader ignores
+ * the member), brain_load_model reads it back, exactly (float64 statistics written with 17
+ * digits).  brain does not apply it itself: transform raw data with brain_model_scaler(m) before
+ * brain_predict / brain_evaluate, and map class ids to brain_model_class_name.
+ * brain_model_set_scaler keeps a copy of a FITTED scaler (NULL removes it); the copy is the
+ * model's, valid until the model is freed or the scaler replaced. */
+brain_status brain_model_set_scaler(brain_model *m, const brain_scaler *s);
+const brain_scaler *brain_model_scaler(const brain_model *m);
+/* The label of each class id (LabelEncoder's classes_, as brain_table's class_names): copies;
+ * n = 0 removes them. */
+brain_status brain_model_set_class_names(brain_model *m, const char *const *names, int n);
+int brain_model_num_class_names(const brain_model *m);
+const char *brain_model_class_name(const brain_model *m, int i); /* NULL when out of range */
 
 #ifdef __cplusplus
 }

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages brain needs, only those missing (root, or sudo).
 #   scripts/setup.sh            build dependencies
-#   scripts/setup.sh --test     plus what the test job uses (valgrind)
+#   scripts/setup.sh --test     plus what the test job uses (valgrind, qemu-user)
 set -euo pipefail
 pkgs=(gcc make cmake libdnnl-dev libc6-dev zlib1g-dev libzip-dev libcjson-dev libhdf5-dev pkg-config
+      libcairo2-dev
       dataset-fashion-mnist
       libprotobuf-c-dev protobuf-c-compiler)   # protobuf-c: the TensorBoard callback (optional in CMake)
-[ "${1:-}" = "--test" ] && pkgs+=(valgrind)
+[ "${1:-}" = "--test" ] && pkgs+=(valgrind qemu-user)  # qemu-user: the baseline-CPU test
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

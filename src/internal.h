@@ -10,7 +10,30 @@
 #ifndef BRAIN_INTERNAL_H
 #define BRAIN_INTERNAL_H
 
+/* The library is compiled with hidden visibility (CMakeLists.txt): the declarations of brain.h,
+ * the public API, are the ones given default visibility, so libbrain.so exports exactly them
+ * (tests/symbols.sh checks).  Library files include brain.h through this header only. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
 #include "brain.h"
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
+
+/* BRAIN_VECTOR_LOOP marks a hot element-wise function for function multiversioning: GCC
+ * compiles it for the x86-64 baseline, x86-64-v3 (AVX2, FMA) and x86-64-v4 (AVX-512), and the
+ * dynamic loader picks one per CPU (an ifunc), so the portable default build keeps the wide
+ * vectors of a -march=native one (bench/README.md measures it).  Only for loops whose results
+ * do not depend on the vector width: element-wise, no reductions (the library is compiled with
+ * -std=c11, which turns floating-point contraction off, so no FMA appears either).  The matrix
+ * multiply has its own per-ISA files and table instead (src/core/kernels/).  Elsewhere, or in a
+ * build already compiled for AVX2 or more, it is nothing. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && !defined(__AVX2__)
+#define BRAIN_VECTOR_LOOP __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+#else
+#define BRAIN_VECTOR_LOOP
+#endif
 #include <stdio.h>
 
 struct cJSON; /* cJSON (libcjson): layer configs as Keras writes them in config.json */
@@ -242,6 +265,10 @@ struct brain_model {
     bool stop_training;
     brain_status callback_status;   /* set by a callback that failed (brain__callback_error) */
     int current_epoch;
+
+    /* preprocessing saved with the model (src/io/preprocessing.c; brain_preprocessing.json) */
+    brain_scaler *pre_scaler;
+    char **class_names; int n_class_names;
 };
 
 /* The graph, as Keras's functional config.json describes it (what src/io/ reads and writes).

@@ -39,7 +39,14 @@ static __attribute__((unused)) int io_run_self(const char *argv0, const char *a1
 {
     char *args[] = { (char *)argv0, (char *)a1, (char *)a2, NULL };
     pid_t pid;
-    if (posix_spawn(&pid, argv0, NULL, NULL, args, environ)) return -1;
+    /* A cross build's tests run under an emulator (scripts/cross_aarch64.sh), which does not
+     * follow execve into a foreign binary: the child is started through it too. */
+    const char *emu = getenv("BRAIN_TEST_EMULATOR");
+    char *emu_args[] = { (char *)emu, (char *)argv0, (char *)a1, (char *)a2, NULL };
+    if (emu && *emu) {
+        if (posix_spawnp(&pid, emu, NULL, NULL, emu_args, environ)) return -1;
+    } else if (posix_spawn(&pid, argv0, NULL, NULL, args, environ))
+        return -1;
     if (pid_out) { *pid_out = pid; return 0; }
     int st;
     if (waitpid(pid, &st, 0) < 0) return -1;

@@ -87,7 +87,8 @@ static void test_round_trip(void)
     CHECK_OK(brain_load_weights(w2, p));
     CHECK(same_weights(m, w2));
     CHECK_FAILS(brain_save_weights(m, io_path("x.h5")), ".weights.h5");
-    CHECK_FAILS(brain_save(m, io_path("x.h5")), ".keras");
+    CHECK_FAILS(brain_save(m, io_path("x.txt")), ".keras");
+    CHECK_FAILS(brain_save(m, io_path("y.weights.h5")), "brain_save_weights");
 
     /* a model of another structure: a clear error, weights untouched */
     brain_set_random_seed(3);

@@ -3,6 +3,7 @@
  * M/N/K = 0, beta = 0 over NaN. */
 #include "internal.h"
 #include "core/sgemm_portable.h"
+#include "core/kernels/kernels.h"
 #include "check.h"
 #include <math.h>
 #include <stdlib.h>
@@ -141,6 +142,18 @@ static void threshold(void)
 int main(void)
 {
     printf("backend: %s, small threshold %lld\n", brain_sgemm_backend(), (long long)brain__sgemm_small_threshold());
+    /* BRAIN_ISA (ctest runs this program once per set): the forced set is the one used, when this
+     * CPU and build have it; never one they lack */
+    const char *want = getenv("BRAIN_ISA");
+    printf("kernels: %s (tile %dx%d)\n", brain_kernel_isa(), brain__kernels()->mr, brain__kernels()->nr);
+    CHECK(brain__kernels_for(brain_kernel_isa()) != NULL);
+    CHECK(brain__kernels_for("generic") == brain__kernels_generic);
+    if (want) {
+        if (brain__kernels_for(want))
+            CHECK_MSG(!strcmp(brain_kernel_isa(), want), "BRAIN_ISA=%s but %s was chosen", want, brain_kernel_isa());
+        else
+            printf("this CPU or build has no %s kernels: %s tested instead\n", want, brain_kernel_isa());
+    }
     for (int th = 1; th <= 2; th++) {
         brain_set_num_threads(th);
         sweep(brain_sgemm);

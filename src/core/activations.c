@@ -58,7 +58,7 @@ static inline float sigmoidf_(float x)
     return e / (1.0f + e);
 }
 
-void brain__act_forward(brain_activation_kind a, const float *restrict x, float *restrict y_, int64_t rows, int64_t cols)
+BRAIN_VECTOR_LOOP void brain__act_forward(brain_activation_kind a, const float *restrict x, float *restrict y_, int64_t rows, int64_t cols)
 {
     int64_t n = rows * cols;
     float *y = y_;
@@ -111,7 +111,7 @@ void brain_activation_apply(brain_activation_kind a, const float *x, float *y, i
     brain__act_forward(a, x, y, rows, cols);
 }
 
-void brain__act_backward(brain_activation_kind a, const float *restrict x, const float *restrict y,
+BRAIN_VECTOR_LOOP void brain__act_backward(brain_activation_kind a, const float *restrict x, const float *restrict y,
                          const float *restrict dy, float *restrict dx, int64_t rows, int64_t cols, bool acc)
 {
     int64_t n = rows * cols;

@@ -4,21 +4,17 @@
  * Backend by compile definition (CMakeLists.txt):
  *   BRAIN_SGEMM_DNNL      oneDNN dnnl_sgemm (row-major; OpenMP threads)
  *   BRAIN_SGEMM_OPENBLAS  OpenBLAS cblas_sgemm (CblasRowMajor; its own pthreads)
- *   BRAIN_SGEMM_PORTABLE  the plain-C kernel below (OpenMP over rows of C when available)
+ *   BRAIN_SGEMM_PORTABLE  the plain-C kernel (src/core/kernels/, per instruction set; OpenMP
+ *                         over rows of C, or column panels, when available)
  * Whatever the backend, products with M·N·K <= BRAIN_SGEMM_SMALL go to the plain-C kernel,
  * single-threaded: measured faster there (see the numbers by BRAIN_SGEMM_SMALL and docs/sgemm.md).
  * In dnnl builds every product below BRAIN_SGEMM_DNNL_MIN (2^27) goes to the plain-C kernel too,
  * because dnnl_sgemm allocates on each call (see there).
  */
-#if defined(__GNUC__) && !defined(__clang__)
-/* The micro-kernel relies on loop vectorisation and complete unrolling of its fixed-size loops,
- * which GCC's -O2 (the project's Release flags) does only partly; and -std=c11 turns off FMA
- * contraction, which the kernel needs to reach the FMA units. */
-#pragma GCC optimize("O3", "fp-contract=fast")
-#endif
 
 #include "internal.h"
 #include "sgemm_portable.h"
+#include "kernels/kernels.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,109 +65,9 @@ const char *brain_sgemm_backend(void)
 }
 
 /* ------------------------------------------------------------------ the plain-C kernel
- * Goto-style blocking, all in plain C:
- *   - op(B) is packed per KC×NC block into column panels NR wide (zero-padded), so every
- *     transpose case reaches the micro-kernel the same way;
- *   - op(A) is read in place through (row, column) strides — MR rows × KC stays in L1 across
- *     the panels of B, which lives in L2;
- *   - the micro-kernel keeps an MR×NR block of C in registers: MR broadcasts and NR/vector-width
- *     FMAs per k; its NR loop has a fixed trip count so the compiler vectorises it fully.
- * One kernel is generated for each row count 1..MR, so edge rows cost no padding; a product
- * with few columns is computed transposed (Cᵀ = op(B)ᵀ·op(A)ᵀ) when that wastes less of NR. */
-#define MR 6
-#define NR 32
-#define KC 256
-#define NC 512
-#define STACK_FLOATS 16384 /* 64 KiB pack buffer on the stack; bigger ones: a per-thread buffer */
-
-typedef void (*brain_kernel_fn)(int64_t kc, const float *restrict a, int64_t ars, int64_t acs,
-                                const float *restrict b, int64_t bs, float *restrict c, int64_t crs,
-                                int64_t ccs, int nr, float alpha, float beta);
-
-/* c[i·crs + j·ccs] = alpha·acc + beta·c  (beta 0 overwrites, so NaN in C does not survive) */
-#define BRAIN_DEFINE_KERNEL(R)                                                                     \
-    static void brain__kernel_##R(int64_t kc, const float *restrict a, int64_t ars, int64_t acs,  \
-                                  const float *restrict b, int64_t bs, float *restrict c,          \
-                                  int64_t crs, int64_t ccs, int nr, float alpha, float beta)       \
-    {                                                                                              \
-        float acc[R][NR];                                                                          \
-        for (int i = 0; i < R; i++)                                                                \
-            for (int j = 0; j < NR; j++) acc[i][j] = 0.0f;                                         \
-        for (int64_t p = 0; p < kc; p++) {                                                         \
-            const float *restrict bp = b + p * bs;                                                 \
-            const float *restrict ap = a + p * acs;                                                \
-            for (int i = 0; i < R; i++) {                                                          \
-                const float ai = ap[i * ars];                                                      \
-                for (int j = 0; j < NR; j++) acc[i][j] += ai * bp[j];                              \
-            }                                                                                      \
-        }                                                                                          \
-        if (ccs == 1 && nr == NR) {                                                                \
-            for (int i = 0; i < R; i++) {                                                          \
-                float *restrict cr = c + i * crs;                                                  \
-                if (beta == 0.0f)                                                                  \
-                    for (int j = 0; j < NR; j++) cr[j] = alpha * acc[i][j];                        \
-                else if (beta == 1.0f)                                                             \
-                    for (int j = 0; j < NR; j++) cr[j] += alpha * acc[i][j];                       \
-                else                                                                               \
-                    for (int j = 0; j < NR; j++) cr[j] = alpha * acc[i][j] + beta * cr[j];         \
-            }                                                                                      \
-        } else {                                                                                   \
-            for (int i = 0; i < R; i++)                                                            \
-                for (int j = 0; j < nr; j++) {                                                     \
-                    float *cp = c + i * crs + j * ccs;                                             \
-                    *cp = beta == 0.0f ? alpha * acc[i][j] : alpha * acc[i][j] + beta * *cp;       \
-                }                                                                                  \
-        }                                                                                          \
-    }
-
-BRAIN_DEFINE_KERNEL(1)
-BRAIN_DEFINE_KERNEL(2)
-BRAIN_DEFINE_KERNEL(3)
-BRAIN_DEFINE_KERNEL(4)
-BRAIN_DEFINE_KERNEL(5)
-BRAIN_DEFINE_KERNEL(6)
-
-static const brain_kernel_fn brain__kernels[MR + 1] = {
-    NULL, brain__kernel_1, brain__kernel_2, brain__kernel_3,
-    brain__kernel_4, brain__kernel_5, brain__kernel_6,
-};
-
-/* bp[panel][p][j] = B(p, jr + j) for the kc × nc block at B, zero past nc. */
-static void pack_b(int64_t kc, int64_t nc, const float *B, int64_t brs, int64_t bcs, float *restrict bp)
-{
-    for (int64_t jr = 0; jr < nc; jr += NR) {
-        int nr = (int)(nc - jr < NR ? nc - jr : NR);
-        float *restrict dst = bp + jr * kc;
-        if (bcs == 1) {
-            for (int64_t p = 0; p < kc; p++) {
-                const float *src = B + p * brs + jr;
-                float *restrict d = dst + p * NR;
-                if (nr == NR)
-                    for (int j = 0; j < NR; j++) d[j] = src[j];
-                else {
-                    for (int j = 0; j < nr; j++) d[j] = src[j];
-                    for (int j = nr; j < NR; j++) d[j] = 0.0f;
-                }
-            }
-        } else {
-            const float *src = B + jr * bcs;
-            int64_t p = 0;
-            if (brs == 1 && nr == NR) /* op(B) = Bᵀ: transpose 8 × NR tiles through registers */
-                for (; p + 8 <= kc; p += 8) {
-                    float t[8][NR];
-                    for (int j = 0; j < NR; j++)
-                        for (int l = 0; l < 8; l++) t[l][j] = src[j * bcs + p + l];
-                    for (int l = 0; l < 8; l++)
-                        for (int j = 0; j < NR; j++) dst[(p + l) * NR + j] = t[l][j];
-                }
-            for (; p < kc; p++) {
-                float *restrict d = dst + p * NR;
-                for (int j = 0; j < nr; j++) d[j] = src[p * brs + j * bcs];
-                for (int j = nr; j < NR; j++) d[j] = 0.0f;
-            }
-        }
-    }
-}
+ * The blocked kernel itself (packing, the MR×NR register tile, gemv) lives in
+ * src/core/kernels/, compiled once per instruction set; brain__kernels() is the one chosen for
+ * this CPU.  Here: the split over threads and the choice of layout, the same for every set. */
 
 /* C = beta·C over M×N (strided), beta 0 writing zeros. */
 static void scale_c(int64_t M, int64_t N, float beta, float *C, int64_t crs, int64_t ccs)
@@ -184,139 +80,6 @@ static void scale_c(int64_t M, int64_t N, float beta, float *C, int64_t crs, int
         }
 }
 
-/* The blocked loops over an M×N×K product, matrices given by (row, column) strides; single
- * thread.  bp holds KC × roundup(min(N, NC), NR) floats. */
-static void gemm_blocked(int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t ars,
-                         int64_t acs, const float *B, int64_t brs, int64_t bcs, float beta, float *C,
-                         int64_t crs, int64_t ccs, float *bp)
-{
-    /* Rows of op(B) already contiguous are read in place (full panels). */
-    bool direct = bcs == 1;
-    for (int64_t jc = 0; jc < N; jc += NC) {
-        int64_t nc = N - jc < NC ? N - jc : NC;
-        int64_t nfull = direct ? nc / NR * NR : 0; /* columns read in place */
-        for (int64_t pc = 0; pc < K; pc += KC) {
-            int64_t kc = K - pc < KC ? K - pc : KC;
-            float beta_eff = pc == 0 ? beta : 1.0f;
-            const float *bblk = B + pc * brs + jc * bcs;
-            if (nfull < nc) pack_b(kc, nc - nfull, bblk + nfull * bcs, brs, bcs, bp);
-            for (int64_t i = 0; i < M; i += MR) {
-                int mr = (int)(M - i < MR ? M - i : MR);
-                brain_kernel_fn kern = brain__kernels[mr];
-                const float *a = A + i * ars + pc * acs;
-                float *c = C + i * crs + jc * ccs;
-                for (int64_t jr = 0; jr < nc; jr += NR) {
-                    int nr = (int)(nc - jr < NR ? nc - jr : NR);
-                    if (jr < nfull)
-                        kern(kc, a, ars, acs, bblk + jr, brs, c + jr * ccs, crs, ccs, nr, alpha, beta_eff);
-                    else
-                        kern(kc, a, ars, acs, bp + (jr - nfull) * kc, NR, c + jr * ccs, crs, ccs, nr,
-                             alpha, beta_eff);
-                }
-            }
-        }
-    }
-}
-
-/* Correct and slow: only when a pack buffer cannot be had. */
-static void gemm_naive(int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t ars,
-                       int64_t acs, const float *B, int64_t brs, int64_t bcs, float beta, float *C,
-                       int64_t crs, int64_t ccs)
-{
-    for (int64_t i = 0; i < M; i++)
-        for (int64_t j = 0; j < N; j++) {
-            float s = 0.0f;
-            for (int64_t p = 0; p < K; p++) s += A[i * ars + p * acs] * B[p * brs + j * bcs];
-            float *cp = C + i * crs + j * ccs;
-            *cp = beta == 0.0f ? alpha * s : alpha * s + beta * *cp;
-        }
-}
-
-/* One thread's share: rows [0, M) of the (strided) product. */
-static void gemm_one_thread(int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t ars,
-                            int64_t acs, const float *B, int64_t brs, int64_t bcs, float beta, float *C,
-                            int64_t crs, int64_t ccs)
-{
-    _Alignas(64) float stack_buf[STACK_FLOATS];
-    /* A bigger pack buffer is kept per thread and only ever grown, so the repeated products of
-     * training steps allocate nothing after the first (the buffer lives until the thread ends). */
-    static _Thread_local float *big;
-    static _Thread_local size_t big_cap;
-    int64_t ncmax = N < NC ? N : NC;
-    int64_t kcmax = K < KC ? K : KC;
-    /* gemm_blocked packs only what it cannot read in place: with contiguous rows of op(B)
-     * (bcs == 1), at most the last partial panel of a block */
-    size_t need = (size_t)kcmax * (size_t)(bcs == 1 ? NR : (ncmax + NR - 1) / NR * NR);
-    float *bp = stack_buf;
-    if (need > STACK_FLOATS) {
-        if (need > big_cap) {
-            float *p = realloc(big, need * sizeof(float));
-            if (!p) {
-                gemm_naive(M, N, K, alpha, A, ars, acs, B, brs, bcs, beta, C, crs, ccs);
-                return;
-            }
-            big = p;
-            big_cap = need;
-        }
-        bp = big;
-    }
-    gemm_blocked(M, N, K, alpha, A, ars, acs, B, brs, bcs, beta, C, crs, ccs, bp);
-}
-
-/* y[o·ys] = alpha · Σ_p W[o·wo + p·wk] · x[p·xs] + beta · y[o·ys]: products with one row or
- * one column of output, where the NR-wide kernel would waste most of its lanes. */
-static void gemv(int64_t n, int64_t K, float alpha, const float *W, int64_t wo, int64_t wk,
-                 const float *x, int64_t xs, float beta, float *y, int64_t ys)
-{
-    if (wk == 1) { /* rows of W contiguous: one dot product per output, 16 partial sums */
-        for (int64_t o = 0; o < n; o++) {
-            const float *restrict w = W + o * wo;
-            float part[16] = {0};
-            int64_t p = 0;
-            if (xs == 1)
-                for (; p + 16 <= K; p += 16)
-                    for (int l = 0; l < 16; l++) part[l] += w[p + l] * x[p + l];
-            float s = 0.0f;
-            for (; p < K; p++) s += w[p] * x[p * xs];
-            for (int l = 0; l < 16; l++) s += part[l];
-            float *yp = y + o * ys;
-            *yp = beta == 0.0f ? alpha * s : alpha * s + beta * *yp;
-        }
-    } else { /* columns of W contiguous (wo == 1) or neither: axpy over outputs, in chunks */
-        enum { CH = 64 };
-        for (int64_t o0 = 0; o0 < n; o0 += CH) {
-            int len = (int)(n - o0 < CH ? n - o0 : CH);
-            if (len == CH && wo == 1) { /* a fixed trip count keeps the sums in registers */
-                float acc[CH] = {0};
-                for (int64_t p = 0; p < K; p++) {
-                    const float xp = x[p * xs];
-                    const float *restrict w = W + o0 + p * wk;
-                    for (int o = 0; o < CH; o++) acc[o] += w[o] * xp;
-                }
-                for (int o = 0; o < CH; o++) {
-                    float *yp = y + (o0 + o) * ys;
-                    *yp = beta == 0.0f ? alpha * acc[o] : alpha * acc[o] + beta * *yp;
-                }
-                continue;
-            }
-            float acc[CH];
-            for (int o = 0; o < len; o++) acc[o] = 0.0f;
-            for (int64_t p = 0; p < K; p++) {
-                const float xp = x[p * xs];
-                const float *restrict w = W + o0 * wo + p * wk;
-                if (wo == 1)
-                    for (int o = 0; o < len; o++) acc[o] += w[o] * xp;
-                else
-                    for (int o = 0; o < len; o++) acc[o] += w[o * wo] * xp;
-            }
-            for (int o = 0; o < len; o++) {
-                float *yp = y + (o0 + o) * ys;
-                *yp = beta == 0.0f ? alpha * acc[o] : alpha * acc[o] + beta * *yp;
-            }
-        }
-    }
-}
-
 /* Products at least this big (M·N·K) split their rows over threads in the portable kernel. */
 #define BRAIN_PORTABLE_PAR_MIN (1 << 20)
 
@@ -324,7 +87,9 @@ static void gemm_strided(int64_t M, int64_t N, int64_t K, float alpha, const flo
                          int64_t acs, const float *B, int64_t brs, int64_t bcs, float beta, float *C,
                          int64_t crs, int64_t ccs, int threads)
 {
+    const brain__kernel_table *kt = brain__kernels();
 #ifdef _OPENMP
+    const int64_t MR = kt->mr, NR = kt->nr;
     if (threads > 1 && M >= 2 * MR * 4 && (double)M * N * K >= BRAIN_PORTABLE_PAR_MIN) {
         int64_t blocks = (M + MR - 1) / MR;
         if (threads > blocks) threads = (int)blocks;
@@ -334,8 +99,8 @@ static void gemm_strided(int64_t M, int64_t N, int64_t K, float alpha, const flo
             int64_t b0 = blocks * t / nt, b1 = blocks * (t + 1) / nt;
             int64_t r0 = b0 * MR, r1 = b1 * MR < M ? b1 * MR : M;
             if (r1 > r0)
-                gemm_one_thread(r1 - r0, N, K, alpha, A + r0 * ars, ars, acs, B, brs, bcs, beta,
-                                C + r0 * crs, crs, ccs);
+                kt->gemm(r1 - r0, N, K, alpha, A + r0 * ars, ars, acs, B, brs, bcs, beta, C + r0 * crs,
+                         crs, ccs);
         }
         return;
     }
@@ -350,15 +115,15 @@ static void gemm_strided(int64_t M, int64_t N, int64_t K, float alpha, const flo
             int64_t p0 = panels * t / nt, p1 = panels * (t + 1) / nt;
             int64_t c0 = p0 * NR, c1 = p1 * NR < N ? p1 * NR : N;
             if (c1 > c0)
-                gemm_one_thread(M, c1 - c0, K, alpha, A, ars, acs, B + c0 * bcs, brs, bcs, beta, C + c0 * ccs,
-                                crs, ccs);
+                kt->gemm(M, c1 - c0, K, alpha, A, ars, acs, B + c0 * bcs, brs, bcs, beta, C + c0 * ccs,
+                         crs, ccs);
         }
         return;
     }
 #else
     (void)threads;
 #endif
-    gemm_one_thread(M, N, K, alpha, A, ars, acs, B, brs, bcs, beta, C, crs, ccs);
+    kt->gemm(M, N, K, alpha, A, ars, acs, B, brs, bcs, beta, C, crs, ccs);
 }
 
 static void portable(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A,
@@ -373,12 +138,14 @@ static void portable(bool ta, bool tb, int64_t M, int64_t N, int64_t K, float al
     /* op(A)(i, p) = A[i·ars + p·acs];  op(B)(p, j) = B[p·brs + j·bcs] */
     int64_t ars = ta ? 1 : lda, acs = ta ? lda : 1;
     int64_t brs = tb ? 1 : ldb, bcs = tb ? ldb : 1;
+    const brain__kernel_table *kt = brain__kernels();
+    const int64_t NR = kt->nr;
     if (N == 1) { /* C[:, 0] = op(A) · op(B)[:, 0] */
-        gemv(M, K, alpha, A, ars, acs, B, brs, beta, C, ldc);
+        kt->gemv(M, K, alpha, A, ars, acs, B, brs, beta, C, ldc);
         return;
     }
     if (M == 1) { /* C[0, :] = op(B)ᵀ · op(A)[0, :] */
-        gemv(N, K, alpha, B, bcs, brs, A, acs, beta, C, 1);
+        kt->gemv(N, K, alpha, B, bcs, brs, A, acs, beta, C, 1);
         return;
     }
     /* Columns padded to NR cost M·roundup(N, NR); computed transposed, N·roundup(M, NR). */

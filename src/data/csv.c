@@ -1,11 +1,16 @@
 /* csv.c — brain_read_csv: a header row, numeric feature columns and one target column.
  *
- * Fields are separated by opt->delimiter (default ','); a field may be quoted ("a, b" with ""
- * for a quote, and may then span lines).  Spaces and tabs around a field are ignored.  Empty
- * lines are skipped; CRLF and a missing final newline are fine; a UTF-8 byte-order mark at the
- * start is skipped.  Feature cells must be finite numbers (strtod); the target column may hold
- * numbers, or strings, in which case every target cell is a class label: classes are sorted by
- * byte value (as LabelEncoder / np.unique sort UTF-8 text) and y holds the class id.
+ * Fields are separated by opt->delimiter (default ','), or with opt->delim_whitespace by runs of
+ * spaces and tabs (pandas sep=r"\s+": blanks at the start and end of a line do not make empty
+ * fields); a field may be quoted ("a, b" with "" for a quote, and may then span lines).  Spaces
+ * and tabs around a field are ignored.  With opt->no_header the first row is data and the
+ * columns are named "0", "1", ... (pandas header=None); the target is named (opt->target) or
+ * given by index (opt->target_index, negative from the end), or absent (opt->no_target: every
+ * column a feature, y NULL).  Empty lines are skipped; CRLF and a missing final newline are
+ * fine; a UTF-8 byte-order mark at the start is skipped.  Feature cells must be finite numbers
+ * (strtod); the target column may hold numbers, or strings, in which case every target cell is a
+ * class label: classes are sorted by byte value (as LabelEncoder / np.unique sort UTF-8 text)
+ * and y holds the class id.
  * Every error names the file, the 1-based line and the column. */
 #include "data_internal.h"
 #include <errno.h>
@@ -47,12 +52,15 @@ typedef struct reader {
     FILE *f;
     const char *name;
     char delim;
+    bool ws;                          /* delim_whitespace: runs of blanks separate fields */
     char *line; size_t line_cap;
     int64_t line_no;                  /* physical lines read so far */
     bool first;                       /* BOM check pending */
     char **header;                    /* for messages: column names once known */
     int64_t n_header;
 } reader;
+
+static bool is_sep(const reader *rd, char c) { return rd->ws ? c == ' ' || c == '\t' : c == rd->delim; }
 
 static brain_status put_char(record *r, char c)
 {
@@ -119,17 +127,23 @@ static brain_status read_record(reader *rd, record *r, bool *got, int64_t *rec_l
     r->len = 0;
     r->n = 0;
     *got = false;
-    do {
+    const char *p, *end;
+    for (;;) {                                            /* the next line not empty (or blank, with ws) */
         if ((s = read_line(rd, &n))) return s;
         if (n < 0) return BRAIN_OK;
-    } while (n == 0);
+        p = rd->line;
+        end = rd->line + n;
+        if (rd->ws)
+            while (p < end && is_sep(rd, *p)) p++;
+        if (p < end) break;
+    }
     *rec_line = rd->line_no;
 
-    const char d = rd->delim;
-    const char *p = rd->line, *end = rd->line + n;
+    const char d = rd->ws ? 0 : rd->delim;
     for (;;) {                                            /* one field per iteration */
         if ((s = begin_field(r))) return s;
-        while (p < end && is_blank(*p, d)) p++;
+        if (!rd->ws)
+            while (p < end && is_blank(*p, d)) p++;
         if (p < end && *p == '"') {
             p++;
             for (;;) {
@@ -154,8 +168,9 @@ static brain_status read_record(reader *rd, record *r, bool *got, int64_t *rec_l
                 }
                 if ((s = put_char(r, *p++))) return s;
             }
-            while (p < end && is_blank(*p, d)) p++;
-            if (p < end && *p != d) {
+            if (!rd->ws)
+                while (p < end && is_blank(*p, d)) p++;
+            if (p < end && !is_sep(rd, *p)) {
                 char col[160];
                 column_label(rd, r->n - 1, col, sizeof col);
                 return brain__fail(BRAIN_ERR_FORMAT,
@@ -164,13 +179,18 @@ static brain_status read_record(reader *rd, record *r, bool *got, int64_t *rec_l
             }
         } else {
             const char *b = p;
-            while (p < end && *p != d) p++;
+            while (p < end && !is_sep(rd, *p)) p++;
             const char *e = p;
             while (e > b && is_blank(e[-1], d)) e--;
             for (const char *q = b; q < e; q++)
                 if ((s = put_char(r, *q))) return s;
         }
         if ((s = put_char(r, 0))) return s;
+        if (rd->ws) {                                     /* a run of blanks; none at the end */
+            while (p < end && is_sep(rd, *p)) p++;
+            if (p < end) continue;
+            break;
+        }
         if (p < end && *p == d) { p++; continue; }
         break;
     }
@@ -225,6 +245,7 @@ brain_tensor *brain_table_x(const brain_table *t)
 brain_tensor *brain_table_y(const brain_table *t)
 {
     if (!t) { brain__fail(BRAIN_ERR_ARG, "brain_table_y: table is NULL"); return NULL; }
+    if (!t->y) { brain__fail(BRAIN_ERR_ARG, "brain_table_y: the table has no target (read with no_target)"); return NULL; }
     return brain_tensor_from(t->y, 2, (int64_t[]){ t->n_rows, 1 });
 }
 
@@ -261,6 +282,7 @@ typedef struct parse_state {
     char *tbuf; size_t tlen, tcap;    /* target cells, NUL-terminated, one after another */
     size_t *toff; size_t cap_toff;
     int64_t *tline; size_t cap_tline; /* the line of each row (for target messages) */
+    bool pending; int64_t pending_line; /* no_header: the first record, read, is a data row */
 } parse_state;
 
 static brain_status parse_header(parse_state *ps, const brain_csv_options *opt)
@@ -270,13 +292,17 @@ static brain_status parse_header(parse_state *ps, const brain_csv_options *opt)
     int64_t line;
     brain_status s = read_record(rd, &ps->rec, &got, &line);
     if (s) return s;
-    if (!got) return brain__fail(BRAIN_ERR_FORMAT, "%s: the file is empty; a header row naming the columns is needed",
-                                 rd->name);
+    if (!got) return brain__fail(BRAIN_ERR_FORMAT, opt->no_header ? "%s: the file is empty; it has no data rows"
+                                 : "%s: the file is empty; a header row naming the columns is needed", rd->name);
     ps->n_cols = ps->rec.n;
     ps->header = brain__alloc_array((size_t)ps->n_cols, sizeof(char *));
     if (!ps->header) return BRAIN_ERR_NOMEM;
-    for (int64_t i = 0; i < ps->n_cols; i++)
-        if (!(ps->header[i] = brain__strdup(ps->rec.buf + ps->rec.start[i]))) return BRAIN_ERR_NOMEM;
+    for (int64_t i = 0; i < ps->n_cols; i++) {
+        char num[24];
+        snprintf(num, sizeof num, "%lld", (long long)i);
+        if (!(ps->header[i] = brain__strdup(opt->no_header ? num : ps->rec.buf + ps->rec.start[i]))) return BRAIN_ERR_NOMEM;
+    }
+    if (opt->no_header) { ps->pending = true; ps->pending_line = line; }
     rd->header = ps->header;
     rd->n_header = ps->n_cols;
 
@@ -300,15 +326,27 @@ static brain_status parse_header(parse_state *ps, const brain_csv_options *opt)
     ps->role = brain__alloc_array((size_t)ps->n_cols, sizeof(int64_t));
     if (!ps->role) return BRAIN_ERR_NOMEM;
     ps->target_col = -1;
-    for (int64_t i = 0; i < ps->n_cols; i++)
-        if (!strcmp(ps->header[i], opt->target)) ps->target_col = i;
-    if (ps->target_col < 0) {
+    if (opt->no_target) {
+        /* every column is a feature */
+    } else if (opt->has_target_index) {
+        int64_t k = opt->target_index < 0 ? opt->target_index + ps->n_cols : opt->target_index;
+        if (k < 0 || k >= ps->n_cols)
+            return brain__fail(BRAIN_ERR_ARG, "%s: target column index %lld is out of range: line %lld has %lld column%s "
+                               "(0 to %lld, or -1 to -%lld from the end)", rd->name, (long long)opt->target_index,
+                               (long long)line, (long long)ps->n_cols, ps->n_cols == 1 ? "" : "s",
+                               (long long)ps->n_cols - 1, (long long)ps->n_cols);
+        ps->target_col = k;
+    } else {
+        for (int64_t i = 0; i < ps->n_cols; i++)
+            if (!strcmp(ps->header[i], opt->target)) ps->target_col = i;
+    }
+    if (ps->target_col < 0 && !opt->no_target) {
         char cols[600];
         list_columns(ps->header, ps->n_cols, cols, sizeof cols);
         return brain__fail(BRAIN_ERR_ARG, "%s: there is no column named '%.*s%s' (the target); the header on line %lld has %s",
                            rd->name, SHOW(opt->target), (long long)line, cols);
     }
-    ps->role[ps->target_col] = -1;
+    if (ps->target_col >= 0) ps->role[ps->target_col] = -1;
     if (opt->drop)
         for (const char **d = opt->drop; *d; d++) {
             int64_t found = -1;
@@ -338,7 +376,7 @@ static brain_status parse_header(parse_state *ps, const brain_csv_options *opt)
             if (!(t->feature_names[t->n_features] = brain__strdup(ps->header[i]))) return BRAIN_ERR_NOMEM;
             t->n_features++;
         }
-    if (!(t->target_name = brain__strdup(ps->header[ps->target_col]))) return BRAIN_ERR_NOMEM;
+    if (ps->target_col >= 0 && !(t->target_name = brain__strdup(ps->header[ps->target_col]))) return BRAIN_ERR_NOMEM;
     return BRAIN_OK;
 }
 
@@ -348,9 +386,10 @@ static brain_status parse_rows(parse_state *ps)
     brain_table *t = ps->t;
     brain_status s;
     for (;;) {
-        bool got;
-        int64_t line;
-        if ((s = read_record(rd, &ps->rec, &got, &line))) return s;
+        bool got = true;
+        int64_t line = ps->pending_line;
+        if (ps->pending) ps->pending = false;
+        else if ((s = read_record(rd, &ps->rec, &got, &line))) return s;
         if (!got) break;
         if (ps->rec.n != ps->n_cols)
             return brain__fail(BRAIN_ERR_FORMAT, "%s: line %lld has %lld field%s, the header has %lld",
@@ -443,8 +482,12 @@ brain_status brain__read_csv_stream(FILE *f, const char *name, const brain_csv_o
     if (out) *out = NULL;
     if (!f || !out) return brain__fail(BRAIN_ERR_ARG, "brain_read_csv: NULL argument");
     if (!name) name = "(stream)";
-    if (!opt || !opt->target || !opt->target[0])
-        return brain__fail(BRAIN_ERR_ARG, "%s: brain_read_csv needs opt->target, the name of the target column", name);
+    if (!opt || ((!opt->target || !opt->target[0]) && !opt->has_target_index && !opt->no_target))
+        return brain__fail(BRAIN_ERR_ARG, "%s: brain_read_csv needs opt->target, the name of the target column "
+                           "(or opt->target_index with has_target_index)", name);
+    if ((opt->target && opt->target[0]) + opt->has_target_index + opt->no_target > 1)
+        return brain__fail(BRAIN_ERR_ARG, "%s: brain_read_csv takes the target by name (opt->target) or by index "
+                           "(opt->target_index), or no target (opt->no_target): one of them", name);
     char delim = opt->delimiter ? opt->delimiter : ',';
     if (delim == '"' || delim == '\n' || delim == '\r')
         return brain__fail(BRAIN_ERR_ARG, "%s: the delimiter cannot be a quote or a line break", name);
@@ -453,12 +496,13 @@ brain_status brain__read_csv_stream(FILE *f, const char *name, const brain_csv_o
     ps.rd.f = f;
     ps.rd.name = name;
     ps.rd.delim = delim;
+    ps.rd.ws = opt->delim_whitespace;
     ps.rd.first = true;
     ps.t = brain__alloc(sizeof(brain_table));
     brain_status s = ps.t ? BRAIN_OK : BRAIN_ERR_NOMEM;
     if (!s) s = parse_header(&ps, opt);
     if (!s) s = parse_rows(&ps);
-    if (!s) s = finish_target(&ps);
+    if (!s && !opt->no_target) s = finish_target(&ps);
 
     free(ps.rd.line);
     free(ps.rec.buf);

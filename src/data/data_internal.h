@@ -33,4 +33,15 @@ brain_status brain__npy_parse(const uint8_t *buf, size_t len, const char *name, 
 brain_status brain__npz_parse(const uint8_t *buf, size_t len, const char *name, const char *member,
                               brain_tensor **out);
 
+/* ------------------------------------------------------------------ scalers.c */
+typedef enum { SCALER_STANDARD, SCALER_MINMAX } brain__scaler_kind;
+struct brain_scaler {
+    brain__scaler_kind kind;
+    double lo, hi;                  /* min-max feature_range */
+    int64_t n_features;             /* 0 until fitted */
+    int64_t n_samples_seen;
+    double *mean, *var, *scale;     /* standard: mean_, var_, scale_ */
+    double *data_min, *data_max, *mm_scale, *mm_min; /* min-max: data_min_, data_max_, scale_, min_ */
+};
+
 #endif

@@ -210,3 +210,30 @@ brain_status brain_load_idx(const char *path, brain_tensor **out)
     free(buf);
     return s;
 }
+
+/* An image file and its label file (the MNIST family's pairs), of any size: x keeps the image
+ * file's dims (n, ...), y is (n,); the counts must agree and the labels must be one-dimensional. */
+brain_status brain_load_idx_pair(const char *images, const char *labels, brain_tensor **x, brain_tensor **y)
+{
+    if (x) *x = NULL;
+    if (y) *y = NULL;
+    if (!images || !labels || !x || !y)
+        return brain__fail(BRAIN_ERR_ARG, "brain_load_idx_pair: images, labels, x and y must not be NULL");
+    brain_tensor *xi = NULL, *yi = NULL;
+    brain_status s = brain_load_idx(images, &xi);
+    if (!s) s = brain_load_idx(labels, &yi);
+    if (!s && yi->ndim != 1)
+        s = brain__fail(BRAIN_ERR_FORMAT, "%s: a label file holds one value per image (1 dimension), this one has %d "
+                        "dimensions", labels, yi->ndim);
+    if (!s && xi->shape[0] != yi->shape[0])
+        s = brain__fail(BRAIN_ERR_FORMAT, "%s holds %lld images but %s holds %lld labels; the counts must agree",
+                        images, (long long)xi->shape[0], labels, (long long)yi->shape[0]);
+    if (s) {
+        brain_tensor_free(xi);
+        brain_tensor_free(yi);
+        return s;
+    }
+    *x = xi;
+    *y = yi;
+    return BRAIN_OK;
+}

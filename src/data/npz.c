@@ -123,3 +123,53 @@ brain_status brain_load_npz(const char *path, const char *member, brain_tensor *
     free(buf);
     return s;
 }
+
+void brain_npz_members_free(char **names, int64_t n)
+{
+    if (!names) return;
+    for (int64_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+}
+
+/* The arrays of an .npz, as numpy.load(path).files names them (member names without ".npy"),
+ * in archive order. */
+brain_status brain_npz_members(const char *path, char ***names, int64_t *n)
+{
+    if (names) *names = NULL;
+    if (n) *n = 0;
+    if (!path || !names || !n) return brain__fail(BRAIN_ERR_ARG, "brain_npz_members: path, names and n must not be NULL");
+    uint8_t *buf;
+    size_t len;
+    brain_status s = brain__read_file(path, SIZE_MAX, &buf, &len);
+    if (s) return s;
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(buf, len, 0, &ze);
+    zip_t *za = src ? zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze) : NULL;
+    if (!za) {
+        s = brain__fail(BRAIN_ERR_FORMAT, "%s is not a readable .npz (zip) archive: %s", path, zip_error_strerror(&ze));
+        if (src) zip_source_free(src);
+        zip_error_fini(&ze);
+        free(buf);
+        return s;
+    }
+    zip_error_fini(&ze);
+    zip_int64_t k = zip_get_num_entries(za, 0);
+    char **out = brain__alloc_array(k > 0 ? (size_t)k : 1, sizeof(char *));
+    int64_t got = 0;
+    if (!out) s = BRAIN_ERR_NOMEM;
+    for (zip_int64_t i = 0; !s && i < k; i++) {
+        const char *nm = zip_get_name(za, (zip_uint64_t)i, 0);
+        if (!nm) { s = brain__fail(BRAIN_ERR_FORMAT, "%s: member %lld has no readable name", path, (long long)i); break; }
+        size_t l = strlen(nm);
+        if (!(out[got] = brain__strdup(nm))) { s = BRAIN_ERR_NOMEM; break; }
+        if (l >= 4 && !strcmp(nm + l - 4, ".npy")) out[got][l - 4] = 0;
+        got++;
+    }
+    zip_discard(za);
+    free(buf);
+    if (s) { brain_npz_members_free(out, got); return s; }
+    *names = out;
+    *n = got;
+    return BRAIN_OK;
+}

@@ -16,16 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { SCALER_STANDARD, SCALER_MINMAX } scaler_kind;
-
-struct brain_scaler {
-    scaler_kind kind;
-    double lo, hi;                  /* min-max feature_range */
-    int64_t n_features;             /* 0 until fitted */
-    int64_t n_samples_seen;
-    double *mean, *var, *scale;     /* standard: mean_, var_, scale_ */
-    double *data_min, *data_max, *mm_scale, *mm_min; /* min-max: data_min_, data_max_, scale_, min_ */
-};
+/* struct brain_scaler is in data_internal.h (src/io/preprocessing.c saves it with a model) */
 
 static const char *class_name(const brain_scaler *s)
 {
@@ -215,3 +206,23 @@ const double *brain_scaler_scale(const brain_scaler *s)
 }
 
 int64_t brain_scaler_num_features(const brain_scaler *s) { return s ? s->n_features : 0; }
+
+const char *brain_scaler_class_name(const brain_scaler *s) { return s ? class_name(s) : NULL; }
+
+brain_scaler *brain_scaler_clone(const brain_scaler *s)
+{
+    if (!s) { brain__fail(BRAIN_ERR_ARG, "brain_scaler_clone: scaler is NULL"); return NULL; }
+    brain_scaler *c = brain__alloc(sizeof *c);
+    if (!c) return NULL;
+    *c = *s;
+    c->mean = c->var = c->scale = c->data_min = c->data_max = c->mm_scale = c->mm_min = NULL;
+    size_t p = (size_t)s->n_features;
+    const double *from[7] = { s->mean, s->var, s->scale, s->data_min, s->data_max, s->mm_scale, s->mm_min };
+    double **to[7] = { &c->mean, &c->var, &c->scale, &c->data_min, &c->data_max, &c->mm_scale, &c->mm_min };
+    for (int k = 0; k < 7; k++) {
+        if (!from[k] || !p) continue;
+        if (!(*to[k] = brain__alloc_array(p, sizeof(double)))) { brain_scaler_free(c); return NULL; }
+        memcpy(*to[k], from[k], p * sizeof(double));
+    }
+    return c;
+}

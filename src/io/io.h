@@ -3,8 +3,11 @@
  *   atomic.c      : a file written whole or not at all (temp file, fsync, rename)
  *   model_config.c: config.json — a model's architecture and compile configuration, both ways
  *   h5_weights.c  : model.weights.h5 / .weights.h5 — Keras's HDF5 layout, both ways
- *   keras_zip.c   : the .keras zip (metadata.json, config.json, model.weights.h5, brain_state.json)
+ *   keras_zip.c   : the .keras zip (metadata.json, config.json, model.weights.h5, brain_state.json,
+ *                   brain_preprocessing.json)
+ *   preprocessing.c: the scaler and class labels a model carries (brain_preprocessing.json)
  *   legacy_h5.c   : Keras 2 style .h5 files (model_config + model_weights), reading
+ *   legacy_h5_write.c: the same format, writing
  */
 #ifndef BRAIN_IO_H
 #define BRAIN_IO_H
@@ -51,8 +54,14 @@ brain_status brain__h5_read_floats(int64_t file, const char *path, const char *f
 /* Makes HDF5 silent (its errors become brain_last_error messages). */
 void brain__h5_quiet(void);
 
+/* ---- preprocessing.c: brain_preprocessing.json (the scaler and class labels a model carries) */
+char *brain__preprocessing_json(const brain_model *m);   /* NULL when there is nothing to save */
+brain_status brain__preprocessing_apply(brain_model *m, const char *txt, size_t n, const char *file);
+
 /* ---- legacy_h5.c */
 brain_status brain__load_legacy_h5(const char *path, brain_model **out, bool compile);
 brain_status brain__load_legacy_h5_weights(brain_model *m, const char *path);
+/* ---- legacy_h5_write.c: model.save("x.h5") (model_config, training_config, model_weights) */
+brain_status brain__save_legacy_h5(brain_model *m, const char *path);
 
 #endif

@@ -6,6 +6,8 @@
  *   brain_state.json  this library's own state that Keras has no place for: the model's random
  *                     generator, so that fit resumes with the same shuffles and dropout masks.
  *                     Keras's loader reads only the members it knows and ignores this one.
+ *   brain_preprocessing.json  the scaler and class labels the model carries, when it has any
+ *                     (preprocessing.c; also ignored by Keras).
  * Members are stored uncompressed, as Keras writes them; reading accepts deflate too.  The zip
  * is built in memory and written with brain__write_file_atomic. */
 #include "io/io.h"
@@ -172,12 +174,19 @@ static brain_status apply_state(brain_model *m, const char *txt, const char *pat
 brain_status brain_save(brain_model *m, const char *path)
 {
     if (!m || !path) return brain__fail(BRAIN_ERR_ARG, "brain_save: model and path are required");
+    if (brain__ends_with(path, ".h5") || brain__ends_with(path, ".hdf5")) {
+        if (brain__ends_with(path, ".weights.h5"))
+            return brain__fail(BRAIN_ERR_ARG, "brain_save: '%s' is a weights file name; use brain_save_weights (or a "
+                               ".keras / .h5 model file name)", path);
+        return brain__save_legacy_h5(m, path);
+    }
     if (!brain__ends_with(path, ".keras"))
-        return brain__fail(BRAIN_ERR_ARG, "brain_save: '%s' must end in .keras (weights alone: brain_save_weights with .weights.h5)", path);
+        return brain__fail(BRAIN_ERR_ARG, "brain_save: '%s' must end in .keras, or .h5 for Keras's legacy format (weights "
+                           "alone: brain_save_weights with .weights.h5)", path);
     brain_status s = brain_model_build(m);
     if (s) return s;
     cJSON *cfg = NULL;
-    char *config = NULL, *meta = NULL, *state = NULL;
+    char *config = NULL, *meta = NULL, *state = NULL, *pre = NULL;
     void *h5 = NULL, *zipbuf = NULL;
     size_t h5n = 0, zipn = 0;
     if ((s = brain__model_to_config(m, &cfg))) goto out;
@@ -192,13 +201,18 @@ brain_status brain_save(brain_model *m, const char *path)
     state = state_json(m);
     if (!config || !meta || !state) { s = brain__fail(BRAIN_ERR_NOMEM, "out of memory saving '%s'", path); goto out; }
     if ((s = brain__weights_to_h5_image(m, &h5, &h5n))) goto out;
+    if ((m->pre_scaler || m->n_class_names) && !(pre = brain__preprocessing_json(m))) {
+        s = brain__fail(BRAIN_ERR_NOMEM, "out of memory saving '%s'", path);
+        goto out;
+    }
     member mem[] = { { "metadata.json", meta, strlen(meta) }, { "config.json", config, strlen(config) },
-                     { "model.weights.h5", h5, h5n }, { "brain_state.json", state, strlen(state) } };
-    if ((s = zip_to_memory(mem, 4, path, &zipbuf, &zipn))) goto out;
+                     { "model.weights.h5", h5, h5n }, { "brain_state.json", state, strlen(state) },
+                     { "brain_preprocessing.json", pre, pre ? strlen(pre) : 0 } };
+    if ((s = zip_to_memory(mem, pre ? 5 : 4, path, &zipbuf, &zipn))) goto out;
     s = brain__write_file_atomic(path, zipbuf, zipn);
 out:
     cJSON_Delete(cfg);
-    free(config); free(meta); free(state); free(h5); free(zipbuf);
+    free(config); free(meta); free(state); free(pre); free(h5); free(zipbuf);
     return s;
 }
 
@@ -217,19 +231,20 @@ brain_status brain_save_weights(brain_model *m, const char *path)
 }
 
 /* ------------------------------------------------------------------ load */
-static brain_status load_keras(const char *path, brain_model **out, bool compile)
+static brain_status load_keras(const char *path, brain_model **out, bool compile, bool weights)
 {
     zip_in z;
     brain_status s = zip_open_file(path, &z);
     if (s) return s;
-    unsigned char *config = NULL, *h5 = NULL, *state = NULL;
-    size_t nc, nh, ns;
-    bool no_state;
+    unsigned char *config = NULL, *h5 = NULL, *state = NULL, *pre = NULL;
+    size_t nc, nh, ns, np;
+    bool no_state, no_pre;
     cJSON *cfg = NULL;
     brain_model *m = NULL;
     if ((s = zip_member(&z, path, "config.json", &config, &nc, NULL))) goto out;
     if ((s = zip_member(&z, path, "model.weights.h5", &h5, &nh, NULL))) goto out;
     if ((s = zip_member(&z, path, "brain_state.json", &state, &ns, &no_state))) goto out;
+    if ((s = zip_member(&z, path, "brain_preprocessing.json", &pre, &np, &no_pre))) goto out;
     if (!(cfg = cJSON_ParseWithLength((const char *)config, nc))) {
         s = brain__fail(BRAIN_ERR_FORMAT, "'%s': config.json is not valid JSON", path);
         goto out;
@@ -237,11 +252,12 @@ static brain_status load_keras(const char *path, brain_model **out, bool compile
     if ((s = brain__model_from_config(cfg, path, &m))) goto out;
     const cJSON *cc = cJSON_GetObjectItemCaseSensitive(cfg, "compile_config");
     if (compile && cJSON_IsObject(cc) && cc->child && (s = brain__compile_from_config(m, cc, path))) goto out;
-    if ((s = brain__weights_from_h5_image(m, h5, nh, path, true))) goto out;
-    if (!no_state) s = apply_state(m, (const char *)state, path);
+    if (weights && (s = brain__weights_from_h5_image(m, h5, nh, path, true))) goto out;
+    if (weights && !no_state && (s = apply_state(m, (const char *)state, path))) goto out;
+    if (!no_pre) s = brain__preprocessing_apply(m, (const char *)pre, np, path);
 out:
     cJSON_Delete(cfg);
-    free(config); free(h5); free(state);
+    free(config); free(h5); free(state); free(pre);
     zip_in_close(&z);
     if (s) brain_model_free(m);
     else *out = m;
@@ -257,11 +273,16 @@ brain_status brain_load_model(const char *path, brain_model **out, const brain_l
 {
     if (!path || !out) return brain__fail(BRAIN_ERR_ARG, "brain_load_model: path and out are required");
     *out = NULL;
-    bool compile = !opt || opt->compile != BRAIN_OFF;
-    if (brain__ends_with(path, ".keras")) return load_keras(path, out, compile);
+    bool compile = !opt || opt->compile != BRAIN_OFF, weights = !opt || opt->weights != BRAIN_OFF;
+    if (brain__ends_with(path, ".keras")) return load_keras(path, out, compile, weights);
     if (brain__ends_with(path, ".weights.h5"))
         return brain__fail(BRAIN_ERR_ARG, "'%s' holds weights only; build the model and call brain_load_weights", path);
-    if (is_h5(path)) return brain__load_legacy_h5(path, out, compile);
+    if (is_h5(path)) {
+        brain_status s = brain__load_legacy_h5(path, out, compile);
+        if (!s && !weights)             /* fresh values, as a new build draws them */
+            for (int k = 0; k < (*out)->n_weights; k++) brain__init_weight((*out)->weights[k], &(*out)->rng);
+        return s;
+    }
     return brain__fail(BRAIN_ERR_ARG, "'%s': a model file must end in .keras (or .h5 / .hdf5 for the legacy format)", path);
 }
 

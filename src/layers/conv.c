@@ -35,6 +35,7 @@
 #include "layer_config.h"
 #include "parallel.h"
 #include "../core/sgemm_portable.h"
+#include "../core/kernels/kernels.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,7 +146,7 @@ static brain_status conv_reserve(brain_layer *l, int64_t batch)
 /* col rows for output rows [r0, r1) of the batch (r = b·OH + oh), from col's start.  For each kernel row p, the kw·C
  * values a window reads are contiguous in x when the dilation along the width is 1, and
  * contiguous in the col row too: one short copy per (ow, p) when the window is inside. */
-static void im2col_rows(const conv *c, const float *x, int64_t r0, int64_t r1, float *col)
+BRAIN_VECTOR_LOOP static void im2col_rows(const conv *c, const float *x, int64_t r0, int64_t r1, float *col)
 {
     const int64_t H = c->H, W = c->W, C = c->C, OH = c->OH, OW = c->OW, kh = c->kh, kw = c->kw;
     const int64_t K = kh * kw * C, seg = kw * C;
@@ -226,7 +227,9 @@ static void init_z(const conv *c, float *restrict z, int64_t rows)
         for (int64_t j = 0; j < F; j++) z[r * F + j] = bias[j];
 }
 
-static void forward_direct_rows(const conv *c, const float *x, int64_t r0, int64_t r1, float *z, bool relu)
+/* Compiled per instruction set, chosen with the matrix kernel (core/kernels/kernels.h), so its
+ * a·b + c is an FMA exactly where the kernel's is. */
+BRAIN_ISA_BODY void forward_direct_rows_body(const conv *c, const float *x, int64_t r0, int64_t r1, float *z, bool relu)
 {
     const int64_t H = c->H, W = c->W, C = c->C, OH = c->OH, OW = c->OW, kh = c->kh, kw = c->kw, F = c->filters;
     const int64_t K = kh * kw * C, ps = c->sw * C;
@@ -286,6 +289,10 @@ static void forward_direct_rows(const conv *c, const float *x, int64_t r0, int64
         }
     }
 }
+
+BRAIN_ISA_VARIANTS(static, forward_direct_rows,
+                   (const conv *c, const float *x, int64_t r0, int64_t r1, float *z, bool relu),
+                   (c, x, r0, r1, z, relu))
 
 /* Threads for a pass over n chunks: several only when the pass is worth a parallel region
  * (about 2 MFLOP or more) and the buffers were sized for them. */

@@ -55,7 +55,7 @@ static brain_status dense_reserve(brain_layer *l, int64_t batch)
     return s;
 }
 
-static void dense_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
+BRAIN_VECTOR_LOOP static void dense_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
 {
     dense *d = (dense *)l;
     const int64_t rows = in[0]->size / d->in_features, U = d->units;
@@ -72,7 +72,7 @@ static void dense_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const 
         brain__act_forward(l->activation, z, out->data, rows, U);
 }
 
-static void dense_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
+BRAIN_VECTOR_LOOP static void dense_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
                            const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
 {
     dense *d = (dense *)l;

@@ -39,7 +39,7 @@ static brain_status dropout_reserve(brain_layer *l, int64_t batch)
     return s;
 }
 
-static void dropout_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
+BRAIN_VECTOR_LOOP static void dropout_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
 {
     dropout *d = (dropout *)l;
     const float *x = in[0]->data;
@@ -73,7 +73,7 @@ static void dropout_forward(brain_layer *l, const brain_ctx *ctx, int n_in, cons
     }
 }
 
-static void dropout_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
+BRAIN_VECTOR_LOOP static void dropout_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
                              const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
 {
     dropout *d = (dropout *)l;

@@ -90,7 +90,7 @@ static inline void window(const pool *p, int64_t oh, int64_t ow, int64_t *h0, in
 }
 
 /* output rows r = b·OH + oh in [r0, r1) */
-static void pool_rows(pool *p, const float *x, float *out, int64_t r0, int64_t r1)
+BRAIN_VECTOR_LOOP static void pool_rows(pool *p, const float *x, float *out, int64_t r0, int64_t r1)
 {
     const int64_t H = p->H, W = p->W, C = p->C, OH = p->OH, OW = p->OW;
     for (int64_t r = r0; r < r1; r++) {

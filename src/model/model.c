@@ -123,6 +123,8 @@ void brain_model_free(brain_model *m)
     free(m->state);
     brain_optimizer_free(m->optimizer);
     brain__free_heads(m);
+    brain_model_set_scaler(m, NULL);
+    brain_model_set_class_names(m, NULL, 0);
     free(m);
 }
 

@@ -82,7 +82,7 @@ typedef struct kparams {
     w = k.decay ? w - (w * k.wd) * k.lr : w;
 
 /* ---- SGD (sgd.py) */
-static void sgd_plain(int64_t n, float *restrict p, const float *restrict grad, kparams k)
+BRAIN_VECTOR_LOOP static void sgd_plain(int64_t n, float *restrict p, const float *restrict grad, kparams k)
 {
     OPT_FOR(
         LOAD_G_W
@@ -90,7 +90,7 @@ static void sgd_plain(int64_t n, float *restrict p, const float *restrict grad, 
     );
 }
 
-static void sgd_momentum(int64_t n, float *restrict p, const float *restrict grad, float *restrict mo, kparams k,
+BRAIN_VECTOR_LOOP static void sgd_momentum(int64_t n, float *restrict p, const float *restrict grad, float *restrict mo, kparams k,
                          bool nesterov)
 {
     if (nesterov) {
@@ -111,7 +111,7 @@ static void sgd_momentum(int64_t n, float *restrict p, const float *restrict gra
 }
 
 /* ---- Adam / AdamW (adam.py) */
-static void adam(int64_t n, float *restrict p, const float *restrict grad, float *restrict ms, float *restrict vs,
+BRAIN_VECTOR_LOOP static void adam(int64_t n, float *restrict p, const float *restrict grad, float *restrict ms, float *restrict vs,
                  kparams k)
 {
     OPT_FOR(
@@ -124,7 +124,7 @@ static void adam(int64_t n, float *restrict p, const float *restrict grad, float
     );
 }
 
-static void adam_amsgrad(int64_t n, float *restrict p, const float *restrict grad, float *restrict ms,
+BRAIN_VECTOR_LOOP static void adam_amsgrad(int64_t n, float *restrict p, const float *restrict grad, float *restrict ms,
                          float *restrict vs, float *restrict vh, kparams k)
 {
     OPT_FOR(
@@ -170,7 +170,7 @@ static inline __attribute__((always_inline)) void rmsprop_body(int64_t n, float 
     );
 }
 
-static void rmsprop(int64_t n, float *restrict p, const float *restrict grad, float *restrict vel,
+BRAIN_VECTOR_LOOP static void rmsprop(int64_t n, float *restrict p, const float *restrict grad, float *restrict vel,
                     float *restrict mo, float *restrict avg, kparams k, bool use_mom, bool centered)
 {
     if (use_mom && centered) rmsprop_body(n, p, grad, vel, mo, avg, k, true, true);

@@ -1,0 +1,284 @@
+/* sgemm_tile.h — the plain-C matrix-multiply kernel, included once per instruction set by
+ * sgemm_<isa>.c, which defines MR, NR (the register tile), VW (floats per vector register) and
+ * BRAIN_ISA_NAME, BRAIN_ISA_LEVEL before including
+ * it, and is compiled with that set's flags (kernels.h).
+ *
+ * Goto-style blocking, all in plain C:
+ *   - op(B) is packed per KC×NC block into column panels NR wide (zero-padded), so every
+ *     transpose case reaches the micro-kernel the same way;
+ *   - op(A) is read in place through (row, column) strides — MR rows × KC stays in L1 across
+ *     the panels of B, which lives in L2;
+ *   - the micro-kernel keeps an MR×NR block of C in registers: MR broadcasts and NR/vector-width
+ *     FMAs per k; its NR loop has a fixed trip count so the compiler vectorises it fully.
+ * One kernel is generated for each row count 1..MR, so edge rows cost no padding.
+ * Each C entry is Σ_p over one KC block in p order, blocks added in order: the same whatever
+ * MR, NR and the caller's split over threads. */
+#include <stdlib.h>
+#include <string.h>
+
+#define KC 256
+#define NC 512
+#define STACK_FLOATS 16384 /* 64 KiB pack buffer on the stack; bigger ones: a per-thread buffer */
+
+#define BRAIN_CAT2(a, b) a##_##b
+#define BRAIN_CAT(a, b) BRAIN_CAT2(a, b)
+#define K_(name) BRAIN_CAT(name, BRAIN_ISA_NAME)
+
+typedef void (*K_(tile_fn))(int64_t kc, const float *restrict a, int64_t ars, int64_t acs,
+                            const float *restrict b, int64_t bs, float *restrict c, int64_t crs,
+                            int64_t ccs, int nr, float alpha, float beta);
+
+/* The tile in GCC's vector extension (no intrinsics): VW floats per register, NR / VW registers
+ * per row of C; written out so the compiler keeps the R × NR/VW accumulators in registers rather
+ * than leaving the choice to its unrolling and SLP heuristics (which spilled an AVX2 6×16 tile
+ * written with scalar loops).  Element (i, j) is still acc += a_i·b_j in p order: one FMA each
+ * where the set has FMA (fp-contract=fast in the including file).
+ * c[i·crs + j·ccs] = alpha·acc + beta·c  (beta 0 overwrites, so NaN in C does not survive) */
+#define NV (NR / VW)
+typedef float K_(vf) __attribute__((vector_size(VW * sizeof(float))));
+static inline K_(vf) K_(vload)(const float *p)
+{
+    K_(vf) v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+static inline void K_(vstore)(float *p, K_(vf) v) { memcpy(p, &v, sizeof v); }
+static inline K_(vf) K_(vset1)(float s) /* a broadcast, spelt so the compiler sees one */
+{
+#if VW == 4
+    return (K_(vf)){s, s, s, s};
+#elif VW == 8
+    return (K_(vf)){s, s, s, s, s, s, s, s};
+#elif VW == 16
+    return (K_(vf)){s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s};
+#else
+#error "VW must be 4, 8 or 16"
+#endif
+}
+
+#define BRAIN_DEFINE_TILE(R)                                                                       \
+    static void K_(tile_##R)(int64_t kc, const float *restrict a, int64_t ars, int64_t acs,        \
+                             const float *restrict b, int64_t bs, float *restrict c, int64_t crs,   \
+                             int64_t ccs, int nr, float alpha, float beta)                          \
+    {                                                                                              \
+        K_(vf) acc[R][NV];                                                                         \
+        for (int i = 0; i < R; i++)                                                                \
+            for (int v = 0; v < NV; v++) acc[i][v] = (K_(vf)){0};                                  \
+        for (int64_t p = 0; p < kc; p++) {                                                         \
+            const float *restrict bp = b + p * bs;                                                 \
+            const float *restrict ap = a + p * acs;                                                \
+            K_(vf) bv[NV];                                                                         \
+            for (int v = 0; v < NV; v++) bv[v] = K_(vload)(bp + v * VW);                           \
+            for (int i = 0; i < R; i++) {                                                          \
+                const K_(vf) ai = K_(vset1)(ap[i * ars]);                                          \
+                for (int v = 0; v < NV; v++) acc[i][v] += ai * bv[v];                              \
+            }                                                                                      \
+        }                                                                                          \
+        if (ccs == 1 && nr == NR) {                                                                \
+            for (int i = 0; i < R; i++) {                                                          \
+                float *restrict cr = c + i * crs;                                                  \
+                for (int v = 0; v < NV; v++) {                                                     \
+                    K_(vf) r;                                                                      \
+                    if (beta == 0.0f) r = alpha * acc[i][v];                                       \
+                    else if (beta == 1.0f) r = K_(vload)(cr + v * VW) + alpha * acc[i][v];         \
+                    else r = alpha * acc[i][v] + beta * K_(vload)(cr + v * VW);                    \
+                    K_(vstore)(cr + v * VW, r);                                                    \
+                }                                                                                  \
+            }                                                                                      \
+        } else {                                                                                   \
+            for (int i = 0; i < R; i++) {                                                          \
+                float row[NR];                                                                     \
+                for (int v = 0; v < NV; v++) K_(vstore)(row + v * VW, acc[i][v]);                  \
+                for (int j = 0; j < nr; j++) {                                                     \
+                    float *cp = c + i * crs + j * ccs;                                             \
+                    *cp = beta == 0.0f ? alpha * row[j] : beta == 1.0f ? *cp + alpha * row[j]      \
+                                                                       : alpha * row[j] + beta * *cp; \
+                }                                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+    }
+
+BRAIN_DEFINE_TILE(1)
+BRAIN_DEFINE_TILE(2)
+BRAIN_DEFINE_TILE(3)
+BRAIN_DEFINE_TILE(4)
+BRAIN_DEFINE_TILE(5)
+BRAIN_DEFINE_TILE(6)
+
+static const K_(tile_fn) K_(tiles)[MR + 1] = {
+    NULL, K_(tile_1), K_(tile_2), K_(tile_3), K_(tile_4), K_(tile_5), K_(tile_6),
+};
+
+/* bp[panel][p][j] = B(p, jr + j) for the kc × nc block at B, zero past nc. */
+static void K_(pack_b)(int64_t kc, int64_t nc, const float *B, int64_t brs, int64_t bcs, float *restrict bp)
+{
+    for (int64_t jr = 0; jr < nc; jr += NR) {
+        int nr = (int)(nc - jr < NR ? nc - jr : NR);
+        float *restrict dst = bp + jr * kc;
+        if (bcs == 1) {
+            for (int64_t p = 0; p < kc; p++) {
+                const float *src = B + p * brs + jr;
+                float *restrict d = dst + p * NR;
+                if (nr == NR)
+                    for (int j = 0; j < NR; j++) d[j] = src[j];
+                else {
+                    for (int j = 0; j < nr; j++) d[j] = src[j];
+                    for (int j = nr; j < NR; j++) d[j] = 0.0f;
+                }
+            }
+        } else {
+            const float *src = B + jr * bcs;
+            int64_t p = 0;
+            if (brs == 1 && nr == NR) /* op(B) = Bᵀ: transpose 8 × NR tiles through registers */
+                for (; p + 8 <= kc; p += 8) {
+                    float t[8][NR];
+                    for (int j = 0; j < NR; j++)
+                        for (int l = 0; l < 8; l++) t[l][j] = src[j * bcs + p + l];
+                    for (int l = 0; l < 8; l++)
+                        for (int j = 0; j < NR; j++) dst[(p + l) * NR + j] = t[l][j];
+                }
+            for (; p < kc; p++) {
+                float *restrict d = dst + p * NR;
+                for (int j = 0; j < nr; j++) d[j] = src[p * brs + j * bcs];
+                for (int j = nr; j < NR; j++) d[j] = 0.0f;
+            }
+        }
+    }
+}
+
+/* The blocked loops over an M×N×K product; bp holds KC × roundup(min(N, NC), NR) floats. */
+static void K_(gemm_blocked)(int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t ars,
+                             int64_t acs, const float *B, int64_t brs, int64_t bcs, float beta, float *C,
+                             int64_t crs, int64_t ccs, float *bp)
+{
+    /* Rows of op(B) already contiguous are read in place (full panels). */
+    bool direct = bcs == 1;
+    for (int64_t jc = 0; jc < N; jc += NC) {
+        int64_t nc = N - jc < NC ? N - jc : NC;
+        int64_t nfull = direct ? nc / NR * NR : 0; /* columns read in place */
+        for (int64_t pc = 0; pc < K; pc += KC) {
+            int64_t kc = K - pc < KC ? K - pc : KC;
+            float beta_eff = pc == 0 ? beta : 1.0f;
+            const float *bblk = B + pc * brs + jc * bcs;
+            if (nfull < nc) K_(pack_b)(kc, nc - nfull, bblk + nfull * bcs, brs, bcs, bp);
+            for (int64_t i = 0; i < M; i += MR) {
+                int mr = (int)(M - i < MR ? M - i : MR);
+                K_(tile_fn) kern = K_(tiles)[mr];
+                const float *a = A + i * ars + pc * acs;
+                float *c = C + i * crs + jc * ccs;
+                for (int64_t jr = 0; jr < nc; jr += NR) {
+                    int nr = (int)(nc - jr < NR ? nc - jr : NR);
+                    if (jr < nfull)
+                        kern(kc, a, ars, acs, bblk + jr, brs, c + jr * ccs, crs, ccs, nr, alpha, beta_eff);
+                    else
+                        kern(kc, a, ars, acs, bp + (jr - nfull) * kc, NR, c + jr * ccs, crs, ccs, nr,
+                             alpha, beta_eff);
+                }
+            }
+        }
+    }
+}
+
+/* Correct and slow: only when a pack buffer cannot be had. */
+static void K_(gemm_naive)(int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t ars,
+                           int64_t acs, const float *B, int64_t brs, int64_t bcs, float beta, float *C,
+                           int64_t crs, int64_t ccs)
+{
+    for (int64_t i = 0; i < M; i++)
+        for (int64_t j = 0; j < N; j++) {
+            float s = 0.0f;
+            for (int64_t p = 0; p < K; p++) s += A[i * ars + p * acs] * B[p * brs + j * bcs];
+            float *cp = C + i * crs + j * ccs;
+            *cp = beta == 0.0f ? alpha * s : alpha * s + beta * *cp;
+        }
+}
+
+/* One thread's product (brain__kernel_table.gemm). */
+static void K_(gemm)(int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t ars, int64_t acs,
+                     const float *B, int64_t brs, int64_t bcs, float beta, float *C, int64_t crs, int64_t ccs)
+{
+    _Alignas(64) float stack_buf[STACK_FLOATS];
+    /* A bigger pack buffer is kept per thread and only ever grown, so the repeated products of
+     * training steps allocate nothing after the first (the buffer lives until the thread ends). */
+    static _Thread_local float *big;
+    static _Thread_local size_t big_cap;
+    int64_t ncmax = N < NC ? N : NC;
+    int64_t kcmax = K < KC ? K : KC;
+    /* gemm_blocked packs only what it cannot read in place: with contiguous rows of op(B)
+     * (bcs == 1), at most the last partial panel of a block */
+    size_t need = (size_t)kcmax * (size_t)(bcs == 1 ? NR : (ncmax + NR - 1) / NR * NR);
+    float *bp = stack_buf;
+    if (need > STACK_FLOATS) {
+        if (need > big_cap) {
+            float *p = realloc(big, need * sizeof(float));
+            if (!p) {
+                K_(gemm_naive)(M, N, K, alpha, A, ars, acs, B, brs, bcs, beta, C, crs, ccs);
+                return;
+            }
+            big = p;
+            big_cap = need;
+        }
+        bp = big;
+    }
+    K_(gemm_blocked)(M, N, K, alpha, A, ars, acs, B, brs, bcs, beta, C, crs, ccs, bp);
+}
+
+/* Products with one row or one column of output, where the NR-wide kernel would waste most of
+ * its lanes (brain__kernel_table.gemv). */
+static void K_(gemv)(int64_t n, int64_t K, float alpha, const float *W, int64_t wo, int64_t wk,
+                     const float *x, int64_t xs, float beta, float *y, int64_t ys)
+{
+    if (wk == 1) { /* rows of W contiguous: one dot product per output, 16 partial sums */
+        for (int64_t o = 0; o < n; o++) {
+            const float *restrict w = W + o * wo;
+            float part[16] = {0};
+            int64_t p = 0;
+            if (xs == 1)
+                for (; p + 16 <= K; p += 16)
+                    for (int l = 0; l < 16; l++) part[l] += w[p + l] * x[p + l];
+            float s = 0.0f;
+            for (; p < K; p++) s += w[p] * x[p * xs];
+            for (int l = 0; l < 16; l++) s += part[l];
+            float *yp = y + o * ys;
+            *yp = beta == 0.0f ? alpha * s : alpha * s + beta * *yp;
+        }
+    } else { /* columns of W contiguous (wo == 1) or neither: axpy over outputs, in chunks */
+        enum { CH = 64 };
+        for (int64_t o0 = 0; o0 < n; o0 += CH) {
+            int len = (int)(n - o0 < CH ? n - o0 : CH);
+            if (len == CH && wo == 1) { /* a fixed trip count keeps the sums in registers */
+                float acc[CH] = {0};
+                for (int64_t p = 0; p < K; p++) {
+                    const float xp = x[p * xs];
+                    const float *restrict w = W + o0 + p * wk;
+                    for (int o = 0; o < CH; o++) acc[o] += w[o] * xp;
+                }
+                for (int o = 0; o < CH; o++) {
+                    float *yp = y + (o0 + o) * ys;
+                    *yp = beta == 0.0f ? alpha * acc[o] : alpha * acc[o] + beta * *yp;
+                }
+                continue;
+            }
+            float acc[CH];
+            for (int o = 0; o < len; o++) acc[o] = 0.0f;
+            for (int64_t p = 0; p < K; p++) {
+                const float xp = x[p * xs];
+                const float *restrict w = W + o0 * wo + p * wk;
+                if (wo == 1)
+                    for (int o = 0; o < len; o++) acc[o] += w[o] * xp;
+                else
+                    for (int o = 0; o < len; o++) acc[o] += w[o * wo] * xp;
+            }
+            for (int o = 0; o < len; o++) {
+                float *yp = y + (o0 + o) * ys;
+                *yp = beta == 0.0f ? alpha * acc[o] : alpha * acc[o] + beta * *yp;
+            }
+        }
+    }
+}
+
+#define BRAIN_STR2(x) #x
+#define BRAIN_STR(x) BRAIN_STR2(x)
+static const brain__kernel_table K_(table) = {
+    .isa = BRAIN_STR(BRAIN_ISA_NAME), .level = BRAIN_ISA_LEVEL, .mr = MR, .nr = NR, .gemm = K_(gemm), .gemv = K_(gemv),
+};
