@@ -81,6 +81,9 @@ if(BRAIN_BUILD_CLI)
   set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION science)
   # its one library dependency is libbrain0, which dpkg-shlibdeps cannot know before it is installed
   set(CPACK_DEBIAN_TOOLS_PACKAGE_SHLIBDEPS OFF)
+  if(BRAIN_CLI_HAVE_CAIRO)  # brain plot
+    set(CPACK_DEBIAN_TOOLS_PACKAGE_DEPENDS "libcairo2")
+  endif()
   set(CPACK_COMPONENT_TOOLS_DESCRIPTION "${PROJECT_DESCRIPTION}: the brain command-line program")
 endif()
 include(CPackComponent)
