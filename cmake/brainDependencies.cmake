@@ -107,5 +107,20 @@ if(BRAIN_WITH_OPENMP)
   endif()
 endif()
 
+# protobuf-c (optional, BRAIN_ONNX): ONNX export (src/export/onnx.c).
+if(BRAIN_WITH_PROTOBUF_C)
+  if(NOT TARGET PkgConfig::brain_protobuf_c)
+    pkg_check_modules(brain_protobuf_c QUIET IMPORTED_TARGET GLOBAL libprotobuf-c)
+  endif()
+  if(TARGET PkgConfig::brain_protobuf_c)
+    set(BRAIN_WITH_PROTOBUF_C ON)
+    brain_dependency(PkgConfig::brain_protobuf_c PC libprotobuf-c DEB libprotobuf-c-dev)
+  elseif(BRAIN_WITH_PROTOBUF_C STREQUAL "AUTO")
+    set(BRAIN_WITH_PROTOBUF_C OFF)
+  else()
+    brain_missing("protobuf-c" "apt-get install libprotobuf-c-dev")
+  endif()
+endif()
+
 # libm.
 brain_dependency(m LIBS -lm)

@@ -1332,6 +1332,39 @@ brain_status brain_model_set_class_names(brain_model *m, const char *const *name
 int brain_model_num_class_names(const brain_model *m);
 const char *brain_model_class_name(const brain_model *m, int i); /* NULL when out of range */
 
+/* ==== deployment: C and ONNX export (issue 15; docs/deploy.md) ==== */
+/* What brain_export_c wrote (optional output). */
+typedef struct brain_export_c_report {
+    char name[64];                   /* the C prefix used: NAME.h, NAME.c, NAME_predict */
+    int64_t weight_bytes;            /* constant data in NAME.c (flash) */
+    int64_t float_weight_bytes;      /* the same weights as float32 (= weight_bytes without int8) */
+    int64_t arena_bytes;             /* the static arena (RAM) */
+    int n_steps;                     /* layer functions (and int8 conversions) called per sample */
+} brain_export_c_report;
+typedef struct brain_export_c_options {
+    const char *name;                /* C identifier prefix and file name; default: the model's name */
+    bool int8;                       /* post-training int8 quantisation (TFLite's scheme) */
+    /* int8: requantise Dense/Conv outputs with TFLite's 32-bit fixed-point multiplier and shift
+     * (integer arithmetic only) instead of one float multiply per output */
+    bool int8_fixed_point;
+    /* int8: representative inputs (rows first, the model's input shape) whose activations set
+     * each tensor's range; a few hundred rows of training data are typical */
+    const brain_tensor *calibration;
+    brain_export_c_report *report;   /* filled when not NULL */
+} brain_export_c_options;
+/* Writes DIR/NAME.h and DIR/NAME.c: a dependency-free C99 version of the model's inference
+ * (weights as static const arrays, one function per layer, int NAME_predict(const float *in,
+ * float *out), NAME_predict_batch and the reentrant NAME_predict_ws; no malloc).  Dropout and
+ * augmentation are removed, BatchNormalization folded into the Dense/Conv before it.  A layer
+ * the exporter does not know is an error naming it.  int8 runs the model on the calibration
+ * data (its forward buffers are used, hence the non-const model). */
+brain_status brain_export_c(brain_model *m, const char *dir, const brain_export_c_options *opt);
+/* Writes the model as an ONNX file (opset 13, float32) that ONNX Runtime loads.  Needs the
+ * library built with protobuf-c; otherwise BRAIN_ERR_STATE "not built with ONNX support". */
+brain_status brain_export_onnx(const brain_model *m, const char *path);
+/* true when this build can write ONNX */
+bool brain_onnx_available(void);
+
 #ifdef __cplusplus
 }
 #endif

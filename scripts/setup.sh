@@ -4,9 +4,8 @@
 #   scripts/setup.sh --test     plus what the test job uses (valgrind, qemu-user)
 set -euo pipefail
 pkgs=(gcc make cmake libdnnl-dev libc6-dev zlib1g-dev libzip-dev libcjson-dev libhdf5-dev pkg-config
-      libcairo2-dev
-      dataset-fashion-mnist
-      libprotobuf-c-dev protobuf-c-compiler)   # protobuf-c: the TensorBoard callback (optional in CMake)
+      libcairo2-dev libprotobuf-c-dev protobuf-c-compiler   # protobuf-c: ONNX export, TensorBoard callback
+      dataset-fashion-mnist)
 [ "${1:-}" = "--test" ] && pkgs+=(valgrind qemu-user)  # qemu-user: the baseline-CPU test
 missing=()
 for p in "${pkgs[@]}"; do

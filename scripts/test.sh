@@ -32,3 +32,13 @@ ctest --test-dir build-vg --output-on-failure -j"$jobs" \
 BRAIN_QUICK=1 valgrind --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect \
   --show-leak-kinds=definite,indirect -q ./build-vg/breast_cancer >/dev/null
 echo "valgrind: no errors, no leaks"
+
+# The exported models on ARM (docs/deploy.md), when the cross tools are installed
+# (scripts/deploy_arm.sh installs them; it is not part of setup.sh because of their size).
+if command -v arm-none-eabi-gcc >/dev/null && command -v qemu-system-arm >/dev/null && command -v qemu-arm >/dev/null &&
+   command -v arm-linux-gnueabihf-gcc >/dev/null; then
+  echo "== exported models on a Cortex-M4 (QEMU) and Linux/ARM"
+  bash scripts/deploy_arm.sh breast_cancer ecg_lstm ecg_conv1d
+else
+  echo "== ARM deployment check skipped (run scripts/deploy_arm.sh to install the tools and run it)"
+fi
