@@ -107,6 +107,53 @@ if(BRAIN_WITH_OPENMP)
   endif()
 endif()
 
+# Threads (pthreads): the datasets' worker threads (map, prefetch).
+if(NOT TARGET Threads::Threads)
+  find_package(Threads QUIET)
+endif()
+if(NOT TARGET Threads::Threads)
+  brain_missing("POSIX threads" "a C library with pthreads")
+endif()
+brain_dependency(Threads::Threads LIBS -pthread)
+
+# brain_optional_pkg(<NAME> <pkg-config module> <Debian -dev package>): an optional pkg-config
+# dependency, used when BRAIN_WITH_<NAME> is ON or AUTO and found (then ON, else OFF).
+macro(brain_optional_pkg name module deb)
+  if(BRAIN_WITH_${name})
+    string(TOLOWER ${name} _bo_lower)
+    if(NOT TARGET PkgConfig::brain_${_bo_lower})
+      pkg_check_modules(brain_${_bo_lower} QUIET IMPORTED_TARGET GLOBAL ${module})
+    endif()
+    if(TARGET PkgConfig::brain_${_bo_lower})
+      set(BRAIN_WITH_${name} ON)
+      brain_dependency(PkgConfig::brain_${_bo_lower} PC ${module} DEB ${deb})
+    elseif(BRAIN_WITH_${name} STREQUAL "AUTO")
+      set(BRAIN_WITH_${name} OFF)
+    else()
+      brain_missing("${module}" "apt-get install ${deb}")
+    endif()
+  endif()
+endmacro()
+# Image decoders (optional): image folders (src/data/dataset_dir.c) read PNG, JPEG and TIFF.
+brain_optional_pkg(PNG libpng libpng-dev)
+brain_optional_pkg(TURBOJPEG libturbojpeg libturbojpeg0-dev)
+brain_optional_pkg(TIFF libtiff-4 libtiff-dev)
+
+# MPI (optional, BRAIN_MPI): data-parallel training (src/dist/dist.c).
+if(BRAIN_WITH_MPI)
+  if(NOT TARGET MPI::MPI_C)
+    find_package(MPI QUIET COMPONENTS C)
+  endif()
+  if(TARGET MPI::MPI_C)
+    set(BRAIN_WITH_MPI ON)
+    brain_dependency(MPI::MPI_C PC ompi-c DEB libopenmpi-dev)
+  elseif(BRAIN_WITH_MPI STREQUAL "AUTO")
+    set(BRAIN_WITH_MPI OFF)
+  else()
+    brain_missing("MPI" "apt-get install libopenmpi-dev")
+  endif()
+endif()
+
 # protobuf-c (optional, BRAIN_ONNX): ONNX export (src/export/onnx.c).
 if(BRAIN_WITH_PROTOBUF_C)
   if(NOT TARGET PkgConfig::brain_protobuf_c)
@@ -121,6 +168,10 @@ if(BRAIN_WITH_PROTOBUF_C)
     brain_missing("protobuf-c" "apt-get install libprotobuf-c-dev")
   endif()
 endif()
+
+# POSIX threads: the per-model locks, the HDF5 lock, the sandbox (docs/reliability.md).
+find_package(Threads REQUIRED)
+brain_dependency(Threads::Threads LIBS -pthread)
 
 # libm.
 brain_dependency(m LIBS -lm)

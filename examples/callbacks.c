@@ -175,9 +175,11 @@ int main(void)
     TRY(brain_model_add(bad, brain_dense(1, NULL)));
     TRY(brain_compile(bad, &(brain_compile_options){ .optimizer = brain_sgd(&(brain_sgd_options){ .learning_rate = 1e6f }),
                                                      .loss_name = "mse" }));
+    /* By default brain_fit itself fails (BRAIN_ERR_NUMERIC) when the weights become non-finite;
+     * check_finite = BRAIN_OFF leaves it to TerminateOnNaN, which stops the fit as Keras's does. */
     brain_history *bad_history;
     TRY(brain_fit(bad, x_train, y_train, &(brain_fit_options){ .epochs = 10, .verbose = BRAIN_ONE_LINE_PER_EPOCH,
-                  .callbacks = (brain_callback *[]){ nan_guard, NULL } }, &bad_history));
+                  .callbacks = (brain_callback *[]){ nan_guard, NULL }, .check_finite = BRAIN_OFF }, &bad_history));
     int bad_epochs = brain_history_num_epochs(bad_history);
     const double *bad_loss = brain_history_get(bad_history, "loss", NULL);
     double last_bad = bad_loss ? bad_loss[bad_epochs - 1] : NAN;

@@ -72,15 +72,19 @@ const char *brain_last_error(void);
 void brain_clear_error(void);
 
 /* All output (progress bar, summary, callback messages) goes through this hook.
- * The default writes to stdout.  Pass NULL to restore the default. */
+ * The default writes to stdout.  Pass NULL to restore the default.  Process-wide: set it before
+ * other threads use brain; the hook may be called from several threads at once. */
 typedef void (*brain_print_fn)(const char *text, void *user);
 void brain_set_print_hook(brain_print_fn fn, void *user);
 
 /* Keras's keras.utils.set_random_seed: seeds weight initialisation, dropout and shuffling of
- * every model created afterwards.  Same seed, same result, run after run. */
+ * every model created afterwards.  Same seed, same result, run after run.  The stream is per
+ * thread: it seeds the models this thread creates, and is the starting seed of threads that
+ * never call it (docs/reliability.md, "Threads"). */
 void brain_set_random_seed(uint64_t seed);
 
-/* Threads used by the kernels (OpenMP and the sgemm backend); 0 = all cores. */
+/* Threads used by the kernels (OpenMP and the sgemm backend); 0 = all cores.  Results are
+ * bitwise the same for any thread count (docs/reliability.md). */
 void brain_set_num_threads(int n);
 /* Which matrix-multiply backend this build uses ("oneDNN dnnl_sgemm", "OpenBLAS", "portable"). */
 const char *brain_sgemm_backend(void);
@@ -734,6 +738,11 @@ typedef struct brain_fit_options {
     brain_callback **callbacks;      /* NULL-terminated */
     /* brain_fit_multi's validation_data: one tensor per model input / output */
     const brain_tensor *const *xs_val, *const *ys_val;
+    /* default on: refuse NaN/±Inf in x, y, the validation data and the weights
+     * (BRAIN_ERR_NUMERIC naming tensor, row and column), and check after each epoch that every
+     * weight is still finite (naming the first layer that is not); BRAIN_OFF skips both
+     * (docs/reliability.md) */
+    brain_flag check_finite;
 } brain_fit_options;
 /* verbose: Keras's 0 (silent) is expressed as BRAIN_SILENT since zero means "auto". */
 enum { BRAIN_VERBOSE_AUTO = 0, BRAIN_PROGRESS_BAR = 1, BRAIN_ONE_LINE_PER_EPOCH = 2, BRAIN_SILENT = -1 };
@@ -745,6 +754,7 @@ typedef struct brain_eval_options {
     int batch_size;                  /* default 32 */
     int verbose;                     /* default auto = progress bar; BRAIN_SILENT for none */
     const float *sample_weight;
+    brain_flag check_finite;         /* default on: refuse NaN/±Inf in x and y (BRAIN_ERR_NUMERIC) */
 } brain_eval_options;
 /* Loss and metrics on (x, y); logs gets "loss" and each metric's name. */
 brain_status brain_evaluate(brain_model *m, const brain_tensor *x, const brain_tensor *y,
@@ -1364,6 +1374,206 @@ brain_status brain_export_c(brain_model *m, const char *dir, const brain_export_
 brain_status brain_export_onnx(const brain_model *m, const char *path);
 /* true when this build can write ONNX */
 bool brain_onnx_available(void);
+
+/* ==== reliability (issue 16): docs/reliability.md ==== */
+/* Keras 3's BackupAndRestore(backup_dir, save_freq="epoch", delete_checkpoint=True): at each
+ * epoch's end (or every save_freq batches) the weights, the optimizer's state, the epoch and the
+ * model's generator go to backup_dir (latest.weights.h5 and training_metadata.json, each replaced
+ * atomically, in an order that leaves a consistent backup at any crash); a fit started with a
+ * backup present resumes from it — with epoch-level saves, to bitwise the weights an
+ * uninterrupted fit would have; a fit that succeeds removes the backup (unless delete_checkpoint
+ * is BRAIN_OFF).  Run the resumed fit with the same data and options. */
+typedef struct brain_backup_and_restore_options {
+    const char *backup_dir;          /* required */
+    int save_freq;                   /* 0 = "epoch" (default); n > 0 = every n batches */
+    brain_flag delete_checkpoint;    /* default on */
+} brain_backup_and_restore_options;
+brain_callback *brain_backup_and_restore(const brain_backup_and_restore_options *opt);
+
+/* ==== Datasets: data bigger than memory, image and text folders (issue 14) ==== */
+/* A brain_dataset is a sequence of batches (Keras's PyDataset / tf.data, PyTorch's DataLoader):
+ * num_batches, get_batch(i) and reset(epoch).  Sources read tensors, a user generator, memory-
+ * mapped .npy files, a CSV in chunks, or folders of images or texts; transformations wrap a
+ * dataset (and own it: the wrapped one is freed with the wrapper, also when the call fails; a
+ * NULL input gives NULL, so calls chain).  brain_fit_dataset trains on one.  docs/data.md. */
+typedef struct brain_dataset brain_dataset;
+
+#define BRAIN_DATASET_MAX_IO 16
+/* One batch.  Its tensors are views into the source or into buffers the batch owns (reused by
+ * the next get_batch into the same batch); free the buffers with brain_batch_release. */
+typedef struct brain_batch {
+    int n_x, n_y;
+    brain_tensor x[BRAIN_DATASET_MAX_IO], y[BRAIN_DATASET_MAX_IO];
+    const float *sample_weight;      /* rows values, or NULL */
+    const char **texts;              /* text datasets: rows strings (x is then empty) */
+    int64_t rows;
+    /* owned storage (x slots, y slots, sample weights, texts) */
+    float *buf_[2 * BRAIN_DATASET_MAX_IO + 1];
+    int64_t cap_[2 * BRAIN_DATASET_MAX_IO + 1];
+    char *text_arena_; size_t text_cap_; const char **text_ptrs_; int64_t text_ptrs_cap_;
+} brain_batch;
+/* Sizes x[k] (or y[k], or the sample weights) to a full shape (batch axis first) in storage the
+ * batch owns, sets n_x / n_y / rows, and returns the floats to fill (NULL when out of memory). */
+float *brain_batch_x(brain_batch *b, int k, int ndim, const int64_t *shape);
+float *brain_batch_y(brain_batch *b, int k, int ndim, const int64_t *shape);
+float *brain_batch_sample_weight(brain_batch *b, int64_t rows);
+void brain_batch_release(brain_batch *b);
+
+/* Batches per epoch (-1: endless, as after brain_dataset_repeat without a count). */
+int64_t brain_dataset_num_batches(const brain_dataset *ds);
+/* Rows over all batches of an epoch (-1 when not known ahead). */
+int64_t brain_dataset_num_rows(const brain_dataset *ds);
+/* Batch i (0-based) of the current epoch; shuffles and user callbacks use the epoch number. */
+brain_status brain_dataset_get_batch(brain_dataset *ds, int64_t i, brain_batch *out);
+/* Starts epoch `epoch`: new shuffle order, generator's on_epoch_end, workers restarted. */
+brain_status brain_dataset_reset(brain_dataset *ds, int epoch);
+/* Class names (image and text folders: the subfolder names, sorted), NULL for other sources. */
+const char *const *brain_dataset_class_names(const brain_dataset *ds, int *n);
+/* Keras's ds.file_paths: an image or text folder dataset's files, in its (subset's) order before
+ * any per-epoch shuffle; NULL for other sources. */
+const char *const *brain_dataset_file_paths(const brain_dataset *ds, int64_t *n);
+void brain_dataset_free(brain_dataset *ds);
+
+/* ---- sources */
+typedef struct brain_dataset_tensor_options {
+    int batch_size;                  /* default 32 */
+    brain_flag shuffle;              /* default off (as tf.data); on: a new order each epoch */
+    uint64_t seed; bool has_seed;    /* without: fit's generator shuffles (as brain_fit does) */
+    const float *sample_weight;      /* one per row, or NULL */
+} brain_dataset_tensor_options;
+/* Views the tensors (not copied: keep them alive); all must have the same row count. */
+brain_dataset *brain_dataset_from_tensors(int n_x, const brain_tensor *const *xs, int n_y,
+                                          const brain_tensor *const *ys, const brain_dataset_tensor_options *opt);
+
+/* Keras's PyDataset: len() batches, get_batch(i) fills `out` (brain_batch_x / _y), and
+ * on_epoch_end.  thread_safe: get_batch may run on several threads at once (map, prefetch). */
+typedef struct brain_generator {
+    int64_t (*len)(void *user);
+    brain_status (*get_batch)(int64_t i, brain_batch *out, void *user);
+    void (*on_epoch_end)(int epoch, void *user);   /* may be NULL */
+    void *user;
+    bool thread_safe;
+} brain_generator;
+brain_dataset *brain_dataset_from_generator(const brain_generator *g);
+
+typedef struct brain_dataset_file_options {
+    int batch_size;                  /* default 32 */
+    brain_flag shuffle;              /* default off */
+    uint64_t seed; bool has_seed;
+} brain_dataset_file_options;
+/* x (N, ...) and optionally y (N, ...) from .npy files, memory-mapped: any size, rows read (and
+ * converted to float32) when a batch needs them; the pages read are handed back to the kernel
+ * as training goes, so memory stays bounded.  y_path may be NULL. */
+brain_dataset *brain_dataset_from_npy(const char *x_path, const char *y_path, const brain_dataset_file_options *opt);
+
+typedef struct brain_dataset_csv_options {
+    const char *target;              /* the target column; NULL: x only */
+    char delimiter;                  /* default ',' */
+    int batch_size;                  /* default 32 */
+    brain_flag shuffle;              /* default off; on shuffles the order of the batches */
+    uint64_t seed; bool has_seed;
+} brain_dataset_csv_options;
+/* A numeric CSV with a header row, read a batch of lines at a time (one pass at opening
+ * records where each batch starts); a bad cell fails the batch naming the file, line, column. */
+brain_dataset *brain_dataset_from_csv(const char *path, const brain_dataset_csv_options *opt);
+
+typedef enum brain_label_mode { BRAIN_LABELS_INT = 0, BRAIN_LABELS_CATEGORICAL, BRAIN_LABELS_BINARY,
+                                BRAIN_LABELS_NONE } brain_label_mode;
+typedef enum brain_color_mode { BRAIN_COLOR_RGB = 0, BRAIN_COLOR_GRAYSCALE, BRAIN_COLOR_RGBA } brain_color_mode;
+typedef struct brain_directory_options {
+    brain_label_mode label_mode;     /* default int: y (batch,) class ids */
+    const char *const *class_names;  /* NULL-terminated: the subfolders to use, in this order */
+    brain_color_mode color_mode;     /* images: default rgb */
+    int image_size[2];               /* images: height, width; default 256 × 256 (bilinear resize) */
+    int batch_size;                  /* default 32 */
+    brain_flag shuffle;              /* default on */
+    uint64_t seed; bool has_seed;
+    float validation_split;          /* with subset */
+    const char *subset;              /* "training" or "validation" */
+    bool skip_bad_files;             /* a corrupt file is skipped with a warning, not an error */
+    bool follow_links;               /* descend into linked sub-folders of a class (default no, as Keras) */
+    int64_t max_length;              /* texts: cut each to this many bytes (default: whole) */
+} brain_directory_options;
+/* Keras's image_dataset_from_directory: dir/<class>/..., files .png|jpg|jpeg|tif|tiff, labels from the
+ * subfolder names (sorted), x (batch, height, width, channels) float32 0..255. */
+brain_status brain_image_dataset_from_directory(const char *dir, const brain_directory_options *opt, brain_dataset **out);
+/* Keras's text_dataset_from_directory: dir/<class>/..., files .txt; batches carry `texts`. */
+brain_status brain_text_dataset_from_directory(const char *dir, const brain_directory_options *opt, brain_dataset **out);
+
+/* ---- transformations (each takes ownership of ds) */
+/* Rows flow through a buffer of buffer_size rows; each batch draws its rows at random from it
+ * (tf.data's shuffle on the rows, batches of ds's size). */
+brain_dataset *brain_dataset_shuffle(brain_dataset *ds, int64_t buffer_size, uint64_t seed);
+/* Regroups the rows into batches of batch_size (the last smaller unless drop_remainder). */
+brain_dataset *brain_dataset_batch(brain_dataset *ds, int batch_size, bool drop_remainder);
+/* fn changes a batch in place (or refills it with brain_batch_x/_y); `seed` is fixed by
+ * (epoch, i) for reproducible random augmentation.  Runs on num_threads worker threads
+ * (default 1 = the caller's thread) that work ahead, batches delivered in order. */
+typedef brain_status (*brain_map_fn)(brain_batch *b, int64_t i, uint64_t seed, void *user);
+/* For generators and map functions: sets this thread's error message (printf-style) and returns
+ * code, so that the failure reaches brain_last_error() on the caller's thread with its reason. */
+#if defined(__GNUC__)
+#define BRAIN__PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define BRAIN__PRINTF_LIKE(f, a)
+#endif
+brain_status brain_set_error(brain_status code, const char *fmt, ...) BRAIN__PRINTF_LIKE(2, 3);
+brain_dataset *brain_dataset_map(brain_dataset *ds, brain_map_fn fn, void *user, int num_threads);
+/* The text vectorizer applied to a text dataset's texts: x[0] (batch, length) token ids. */
+brain_dataset *brain_dataset_vectorize_text(brain_dataset *ds, const brain_text_vectorizer *v);
+/* Keeps every batch in memory after the first epoch reads it. */
+brain_dataset *brain_dataset_cache(brain_dataset *ds);
+/* count epochs of ds as one (count <= 0: endless). */
+brain_dataset *brain_dataset_repeat(brain_dataset *ds, int count);
+brain_dataset *brain_dataset_take(brain_dataset *ds, int64_t n_batches);
+brain_dataset *brain_dataset_skip(brain_dataset *ds, int64_t n_batches);
+/* Background thread preparing up to n batches ahead (default 2). */
+brain_dataset *brain_dataset_prefetch(brain_dataset *ds, int n);
+/* Rows [index·b/n, (index+1)·b/n) of every batch of b rows: shard `index` of n (data-parallel
+ * training: every rank reads the same global batches and keeps its part). */
+brain_dataset *brain_dataset_shard(brain_dataset *ds, int num_shards, int index);
+
+/* ---- fit, evaluate, predict on a dataset */
+typedef struct brain_fit_dataset_options {
+    int epochs;                      /* default 1 */
+    int verbose;                     /* as brain_fit_options */
+    int64_t steps_per_epoch;         /* default: the dataset's num_batches; with it, epochs draw
+                                        batches on from where the last stopped (restarting the
+                                        dataset, next epoch number, when it runs out) */
+    brain_dataset *validation_data;  /* not owned */
+    int64_t validation_steps;        /* default: all of validation_data */
+    int validation_freq;             /* default 1 */
+    int initial_epoch;
+    uint64_t seed; bool has_seed;    /* the model's generator: dropout, and sources without a seed */
+    const float *class_weight; int n_class_weight;
+    brain_callback **callbacks;      /* NULL-terminated */
+} brain_fit_dataset_options;
+brain_status brain_fit_dataset(brain_model *m, brain_dataset *train, const brain_fit_dataset_options *opt,
+                               brain_history **history);
+typedef struct brain_eval_dataset_options {
+    int verbose;
+    int64_t steps;                   /* default: all batches */
+} brain_eval_dataset_options;
+brain_status brain_evaluate_dataset(brain_model *m, brain_dataset *ds, const brain_eval_dataset_options *opt,
+                                    brain_logs *logs);
+/* Output 0's predictions for every row of every batch, in order (a new tensor). */
+brain_status brain_predict_dataset(brain_model *m, brain_dataset *ds, const brain_eval_dataset_options *opt,
+                                   brain_tensor **out);
+
+/* ==== Data-parallel training with MPI (issue 14) ==== */
+/* brain_dist_init joins the MPI job started by mpirun/srun (MPI_Init if nobody did); afterwards
+ * brain_fit_dataset on every rank trains one model: rank 0's weights are broadcast, each step's
+ * gradients are averaged over the ranks (weighted by their rows), the optimizer steps the same
+ * everywhere, losses and metrics are reduced, and only rank 0 prints and writes files
+ * (ModelCheckpoint, CSVLogger).  Give each rank its part with brain_dataset_shard.  In a build
+ * without MPI, init fails with a clear error and the rest says rank 0 of 1.  docs/distributed.md */
+brain_status brain_dist_init(void);
+int brain_dist_rank(void);
+int brain_dist_size(void);
+bool brain_dist_available(void);     /* built with MPI */
+/* Seconds spent in gradient allreduce since init (for the speed report). */
+double brain_dist_allreduce_seconds(void);
+void brain_dist_finalize(void);
 
 #ifdef __cplusplus
 }

@@ -3,7 +3,9 @@
 #   1. build and run every test (ctest) — unit tests, gradient checks, examples;
 #   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. a build without optional dependencies (no oneDNN, no OpenMP): its tests, then the main
-#      example under valgrind (memcheck), which must report no errors and no leaks.
+#      example under valgrind (memcheck), which must report no errors and no leaks;
+#   and test_concurrency built with ThreadSanitizer, which must report no data race; and each
+#   reader's fuzz target for a short time (scripts/fuzz.sh), which must find nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
@@ -19,6 +21,14 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBRAIN_SANITIZE=ON -DBRAIN_BU
 cmake --build build-asan -j"$jobs" >/dev/null
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+echo "== threads: test_concurrency under ThreadSanitizer (docs/reliability.md)"
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DBRAIN_TSAN=ON -DBRAIN_BUILD_BENCH=OFF >/dev/null
+cmake --build build-tsan -j"$jobs" --target test_concurrency >/dev/null
+TSAN_OPTIONS=halt_on_error=1:exitcode=66:suppressions=$PWD/tests/tsan.supp ./build-tsan/test_concurrency
+
+echo "== fuzzing: every reader's libFuzzer target for ${FUZZ_SECONDS:-15} s (docs/fuzzing.md)"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
 
 echo "== 3/3 without optional dependencies (no oneDNN, no OpenMP), and the main example under valgrind"
 # The portable build: the plain-C sgemm, one thread.  valgrind does not know AVX-512, and its

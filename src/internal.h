@@ -260,16 +260,29 @@ struct brain_model {
     bool last_training;
     bool have_loss_grad;            /* brain_model_loss ran since the last forward */
     bool want_input_grad;           /* backward also fills the input nodes' dout = d(loss)/d(x) */
+    /* data-parallel fit (src/dist/): called after each node's backward in
+     * brain__model_backward_graph, so that finished gradient buckets are sent while the
+     * backward pass goes on (NULL otherwise) */
+    void (*grad_ready)(struct brain_model *m, int node);
 
     /* fit state */
     bool stop_training;
     brain_status callback_status;   /* set by a callback that failed (brain__callback_error) */
     int current_epoch;
+    int resume_epoch;               /* set in on_train_begin by BackupAndRestore: first epoch to run (-1: none) */
+    brain_status fit_status;        /* what fit will return, as on_train_end sees it */
+
+    struct brain_model_lock *lock;  /* calls on one model from several threads (model_lock.c) */
 
     /* preprocessing saved with the model (src/io/preprocessing.c; brain_preprocessing.json) */
     brain_scaler *pre_scaler;
     char **class_names; int n_class_names;
 };
+/* model_lock.c: a recursive mutex per model, taken by fit/evaluate/predict/save/load calls */
+brain_status brain__model_lock_init(brain_model *m);
+void brain__model_lock_free(brain_model *m);
+void brain__model_lock(brain_model *m);
+void brain__model_unlock(brain_model *m);
 
 /* The graph, as Keras's functional config.json describes it (what src/io/ reads and writes).
  *
@@ -489,7 +502,8 @@ bool brain__metric_higher_is_better(const char *name, bool *known);
 
 /* ------------------------------------------------------------------ callbacks */
 typedef enum brain_cb_kind { BRAIN_CB_CUSTOM, BRAIN_CB_EARLY_STOPPING, BRAIN_CB_REDUCE_LR, BRAIN_CB_CSV_LOGGER, BRAIN_CB_TERMINATE_ON_NAN,
-               BRAIN_CB_MODEL_CHECKPOINT, BRAIN_CB_LR_SCHEDULER, BRAIN_CB_SWAP_EMA, BRAIN_CB_TENSORBOARD } brain_cb_kind;
+               BRAIN_CB_MODEL_CHECKPOINT, BRAIN_CB_BACKUP_AND_RESTORE, BRAIN_CB_LR_SCHEDULER, BRAIN_CB_SWAP_EMA,
+               BRAIN_CB_TENSORBOARD } brain_cb_kind;
 
 struct brain_callback {
     brain_cb_kind kind;

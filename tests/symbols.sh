@@ -15,7 +15,8 @@ trap 'rm -rf "$tmp"' EXIT
 "$cc" -E -P -x c "$header" | tr '\n' ' ' > "$tmp/header"
 grep -o 'static[^;{}]*[^A-Za-z0-9_]brain_[A-Za-z0-9_]* *(' "$tmp/header" | grep -o 'brain_[A-Za-z0-9_]* *($' |
   sed 's/ *($//' | sort -u > "$tmp/static"
-grep -o '[A-Za-z_][A-Za-z0-9_]* *([^*]' "$tmp/header" | sed 's/ *([^*]$//' | grep '^brain_' | sort -u |
+# (a name before "(*" is a function pointer's return type, e.g. brain_status (*get_batch)(...))
+grep -o '[A-Za-z_][A-Za-z0-9_]* *( *[^* ]' "$tmp/header" | sed 's/ *( *[^* ]$//' | grep '^brain_' | sort -u |
   comm -23 - "$tmp/static" > "$tmp/declared"
 
 status=0

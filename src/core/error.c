@@ -1,6 +1,7 @@
 /* error.c — the error message, the print hook, allocation helpers, the global seed. */
 #include "internal.h"
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -72,19 +73,29 @@ char *brain__strdup(const char *s)
     return p;
 }
 
-static uint64_t g_seed = 0x5eedb7a1c0ffee11ULL;
-static uint64_t g_seed_counter;
+/* The seed stream is per thread (models built in separate threads never shift each other's
+ * initial weights): brain_set_random_seed seeds the calling thread's stream, and becomes the
+ * seed that threads which never called it start from. */
+static _Atomic uint64_t g_default_seed = 0x5eedb7a1c0ffee11ULL;
+static _Thread_local uint64_t t_seed, t_seed_counter;
+static _Thread_local bool t_seeded;
 
 void brain_set_random_seed(uint64_t seed)
 {
-    g_seed = seed;
-    g_seed_counter = 0;
+    atomic_store(&g_default_seed, seed);
+    t_seed = seed;
+    t_seed_counter = 0;
+    t_seeded = true;
 }
 
 uint64_t brain__next_seed(void)
 {
+    if (!t_seeded) {
+        t_seed = atomic_load(&g_default_seed);
+        t_seeded = true;
+    }
     /* splitmix64 of (seed, counter): distinct, reproducible streams per model / split */
-    uint64_t z = g_seed + 0x9E3779B97F4A7C15ULL * (++g_seed_counter);
+    uint64_t z = t_seed + 0x9E3779B97F4A7C15ULL * (++t_seed_counter);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
     return z ^ (z >> 31);

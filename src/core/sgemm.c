@@ -30,7 +30,7 @@ void openblas_set_num_threads(int num_threads);
 #endif
 
 /* ------------------------------------------------------------------ threads */
-static int g_threads; /* 0: all cores */
+static _Atomic int g_threads; /* 0: all cores; atomic: read by every thread that computes */
 
 void brain_set_num_threads(int n)
 {
@@ -47,7 +47,8 @@ void brain_set_num_threads(int n)
 int brain__num_threads(void)
 {
 #ifdef _OPENMP
-    return g_threads > 0 ? g_threads : omp_get_max_threads();
+    const int n = g_threads;
+    return n > 0 ? n : omp_get_max_threads();
 #else
     return 1;
 #endif

@@ -29,6 +29,18 @@ char **brain__label_encoder_release(brain_label_encoder *e, int *n_classes);
 brain_status brain__idx_parse(const uint8_t *buf, size_t len, const char *name, brain_tensor **out);
 /* .npy bytes to a float32 tensor; `name` is used in messages. */
 brain_status brain__npy_parse(const uint8_t *buf, size_t len, const char *name, brain_tensor **out);
+/* A .npy header (the bytes from the start of the file up to at least the header's end):
+ * element type and size, shape, element count and where the data starts (npy.c). */
+typedef struct brain__npy_info {
+    int type, esize, ndim;
+    int64_t shape[BRAIN_MAX_DIMS];
+    int64_t count;
+    size_t data_offset;
+    char descr[32];
+} brain__npy_info;
+brain_status brain__npy_header(const uint8_t *buf, size_t len, const char *name, brain__npy_info *info);
+/* n elements of the header's type at b, as float32 */
+void brain__npy_convert(int type, const uint8_t *b, float *dst, int64_t n);
 /* A .npz (zip) held in memory; what brain_load_npz does after reading the file. */
 brain_status brain__npz_parse(const uint8_t *buf, size_t len, const char *name, const char *member,
                               brain_tensor **out);

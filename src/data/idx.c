@@ -11,6 +11,8 @@
  * expand the file to (1032:1), so a tiny file cannot ask for gigabytes.
  */
 #include "data_internal.h"
+#include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -68,9 +70,11 @@ static const char *type_name(uint8_t t, int *size)
     }
 }
 
-/* Big-endian elements of type t to floats. */
-static void convert(uint8_t t, const uint8_t *b, float *dst, size_t n)
+/* Big-endian elements of type t to floats; the index of the first float64 that is finite but
+ * beyond float32's range, or -1. */
+static int64_t convert(uint8_t t, const uint8_t *b, float *dst, size_t n)
 {
+    int64_t big = -1;
     for (size_t i = 0; i < n; i++) {
         switch (t) {
         case 0x08: dst[i] = (float)b[i]; break;
@@ -90,9 +94,11 @@ static void convert(uint8_t t, const uint8_t *b, float *dst, size_t n)
             double d;
             memcpy(&d, &u, 8);
             dst[i] = (float)d;
+            if (big < 0 && fabs(d) > FLT_MAX && isfinite(d)) big = (int64_t)i;
         }
         }
     }
+    return big;
 }
 
 static brain_status parse(idx_src *s, size_t file_len, brain_tensor **out)
@@ -157,7 +163,13 @@ static brain_status parse(idx_src *s, size_t file_len, brain_tensor **out)
         size_t want = (size_t)(need - done) < sizeof chunk ? (size_t)(need - done) : sizeof chunk;
         got = src_read(s, chunk, want, &err);
         if (err) { brain_tensor_free(t); return err; }
-        convert(magic[2], chunk, t->data + done / esize, got / (size_t)esize);
+        int64_t big = convert(magic[2], chunk, t->data + done / esize, got / (size_t)esize);
+        if (big >= 0) {
+            brain_tensor_free(t);
+            return brain__fail(BRAIN_ERR_FORMAT, "%s: float64 element %lld is beyond float32's range (±%g); brain "
+                               "computes in float32, so rescale the data", s->name, (long long)(done / esize + big),
+                               (double)FLT_MAX);
+        }
         done += (int64_t)got;
         if (got < want) {
             brain_tensor_free(t);

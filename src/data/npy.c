@@ -7,7 +7,9 @@
  *
  * Read: dtypes '<f4' float32, '<f8' float64, '|u1' uint8, '<i4' int32, '<i8' int64 ('=' means
  * native, little-endian here), C order, converted to a float32 tensor of the same shape.  The
- * data must be exactly as long as shape × itemsize.  Everything else — another dtype, big-endian,
+ * data must be exactly as long as shape × itemsize.  A float64 value beyond float32's range is an
+ * error (it would silently become inf); header strings may hold no control characters (a NUL
+ * would hide junk after '<f4').  Everything else — another dtype, big-endian,
  * Fortran order, a structured dtype, a 0-d array, rank > BRAIN_MAX_DIMS, a shape whose size
  * overflows — is an error naming the file and the problem.
  * Write: float32, version 1, the header padded so that the data starts on a 64-byte boundary, as
@@ -17,6 +19,8 @@
  */
 #include "data_internal.h"
 #include <errno.h>
+#include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +66,7 @@ static brain_status string(lit *l, char *buf, size_t cap)
     size_t n = 0;
     while (l->p < l->end && *l->p != q) {
         if (n + 1 >= cap) return bad(l, "a string is too long");
+        if ((unsigned char)*l->p < 0x20 || *l->p == 0x7f) return bad(l, "a string holds a control character (a NUL?)");
         buf[n++] = *l->p++;
     }
     if (l->p >= l->end) return bad(l, "a string is not closed");
@@ -161,20 +166,32 @@ static brain_status parse_descr(const char *name, const char *d, int *type, int 
                        "int32 '<i4' and int64 '<i8' are)", name, d);
 }
 
-static void convert(int type, const uint8_t *b, float *dst, int64_t n)
+/* Returns the index of the first float64 value that is finite but beyond float32's range (it
+ * would become ±inf), -1 when every value fits.  NaN and ±Inf stay as they are (fit and predict
+ * refuse them by default, docs/reliability.md). */
+static int64_t convert(int type, const uint8_t *b, float *dst, int64_t n)
 {
     switch (type) {
     case T_F4: memcpy(dst, b, (size_t)n * 4); break;
     case T_U1: for (int64_t i = 0; i < n; i++) dst[i] = (float)b[i]; break;
-    case T_F8: for (int64_t i = 0; i < n; i++) { double v; memcpy(&v, b + 8 * i, 8); dst[i] = (float)v; } break;
+    case T_F8: {
+        int64_t first = -1;
+        for (int64_t i = 0; i < n; i++) {
+            double v;
+            memcpy(&v, b + 8 * i, 8);
+            dst[i] = (float)v;
+            if (first < 0 && fabs(v) > FLT_MAX && isfinite(v)) first = i;
+        }
+        return first;
+    }
     case T_I4: for (int64_t i = 0; i < n; i++) { int32_t v; memcpy(&v, b + 4 * i, 4); dst[i] = (float)v; } break;
     default:   for (int64_t i = 0; i < n; i++) { int64_t v; memcpy(&v, b + 8 * i, 8); dst[i] = (float)v; } break;
     }
+    return -1;
 }
 
-brain_status brain__npy_parse(const uint8_t *buf, size_t len, const char *name, brain_tensor **out)
+brain_status brain__npy_header(const uint8_t *buf, size_t len, const char *name, brain__npy_info *info)
 {
-    *out = NULL;
     static const uint8_t magic[6] = { 0x93, 'N', 'U', 'M', 'P', 'Y' };
     if (len < 10)
         return brain__fail(BRAIN_ERR_FORMAT, "%s: too short for a .npy file (%zu bytes; the preamble alone is 10)", name, len);
@@ -220,7 +237,29 @@ brain_status brain__npy_parse(const uint8_t *buf, size_t len, const char *name, 
         count *= h.shape[i];
     }
     if (has_zero) count = 0;
-    uint64_t need = (uint64_t)count * (uint64_t)esize, have = len - start - hlen;
+    info->type = type;
+    info->esize = esize;
+    info->ndim = h.ndim;
+    memcpy(info->shape, h.shape, sizeof h.shape);
+    info->count = count;
+    info->data_offset = start + hlen;
+    snprintf(info->descr, sizeof info->descr, "%s", h.descr);
+    return BRAIN_OK;
+}
+
+/* Memory-mapped rows (dataset_npy.c): a float64 beyond float32's range becomes ±inf here, which
+ * fit's per-batch finite check then reports (docs/reliability.md). */
+void brain__npy_convert(int type, const uint8_t *b, float *dst, int64_t n) { (void)convert(type, b, dst, n); }
+
+brain_status brain__npy_parse(const uint8_t *buf, size_t len, const char *name, brain_tensor **out)
+{
+    *out = NULL;
+    brain__npy_info h;
+    brain_status s = brain__npy_header(buf, len, name, &h);
+    if (s) return s;
+    char shape[200];
+    brain__dims_str(h.ndim, h.shape, shape, sizeof shape);
+    uint64_t need = (uint64_t)h.count * (uint64_t)h.esize, have = len - h.data_offset;
     if (need > have)
         return brain__fail(BRAIN_ERR_FORMAT, "%s: truncated data: shape %s of '%s' needs %llu bytes, got %llu", name, shape,
                            h.descr, (unsigned long long)need, (unsigned long long)have);
@@ -230,7 +269,14 @@ brain_status brain__npy_parse(const uint8_t *buf, size_t len, const char *name, 
                            (unsigned long long)have);
     brain_tensor *t = brain_tensor_new(h.ndim, h.shape);
     if (!t) return brain__fail(BRAIN_ERR_NOMEM, "%s: out of memory for shape %s", name, shape);
-    convert(type, buf + start + hlen, t->data, count);
+    int64_t big = convert(h.type, buf + h.data_offset, t->data, h.count);
+    if (big >= 0) {
+        double v;
+        memcpy(&v, buf + h.data_offset + 8 * big, 8);
+        brain_tensor_free(t);
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: float64 element %lld is %g, beyond float32's range (±%g); brain computes "
+                           "in float32, so rescale the data", name, (long long)big, v, (double)FLT_MAX);
+    }
     *out = t;
     return BRAIN_OK;
 }

@@ -293,7 +293,7 @@ static brain_status write_weights(brain_model *m, hid_t file)
     return r < 0 ? brain__fail(BRAIN_ERR_IO, "cannot write the optimizer's variables: %s", brain__h5_why(why)) : BRAIN_OK;
 }
 
-brain_status brain__weights_to_h5_image(brain_model *m, void **image, size_t *n)
+static brain_status weights_to_h5_image_nolock(brain_model *m, void **image, size_t *n)
 {
     *image = NULL;
     *n = 0;
@@ -544,7 +544,7 @@ hid_t brain__h5_open_image(const void *image, size_t n)
     return f;
 }
 
-brain_status brain__weights_from_h5_image(brain_model *m, const void *image, size_t n, const char *file, bool with_optimizer)
+static brain_status weights_from_h5_image_nolock(brain_model *m, const void *image, size_t n, const char *file, bool with_optimizer)
 {
     brain__h5_quiet();
     char why[200];
@@ -558,5 +558,21 @@ brain_status brain__weights_from_h5_image(brain_model *m, const void *image, siz
     if (!s && with_optimizer && m->compiled && m->optimizer) s = read_optimizer(m, f, file);
     s = brain__weights_restore_on_fail(m, backup, s);
     H5Fclose(f);
+    return s;
+}
+
+brain_status brain__weights_to_h5_image(brain_model *m, void **image, size_t *n)
+{
+    brain__h5_lock();
+    brain_status s = weights_to_h5_image_nolock(m, image, n);
+    brain__h5_unlock();
+    return s;
+}
+
+brain_status brain__weights_from_h5_image(brain_model *m, const void *image, size_t n, const char *file, bool with_optimizer)
+{
+    brain__h5_lock();
+    brain_status s = weights_from_h5_image_nolock(m, image, n, file, with_optimizer);
+    brain__h5_unlock();
     return s;
 }

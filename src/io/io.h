@@ -54,6 +54,29 @@ brain_status brain__h5_read_floats(int64_t file, const char *path, const char *f
 /* Makes HDF5 silent (its errors become brain_last_error messages). */
 void brain__h5_quiet(void);
 
+/* ---- h5_lock.c: HDF5 (a build without its thread-safety option) is entered by one thread at a
+ * time: every use of it in brain runs between these (no-ops in the legacy sandbox's child). */
+void brain__h5_lock(void);
+void brain__h5_unlock(void);
+void brain__h5_lock_in_child(void);
+
+/* ---- legacy_sandbox.c: legacy .h5 files are parsed in a child process with memory and time
+ * limits, which hands back a .keras image (or a weights image), parsed here by the readers
+ * that never touch HDF5 attributes or variable-length data (docs/reliability.md). */
+brain_status brain__load_legacy_h5_sandboxed(const char *path, brain_model **out, bool compile);
+brain_status brain__load_legacy_h5_weights_sandboxed(brain_model *m, const char *path);
+/* brain__weights_from_h5_image, parsed in the child: what every load of a file goes through. */
+brain_status brain__weights_from_h5_image_sandboxed(brain_model *m, const void *image, size_t n, const char *file,
+                                                    bool with_optimizer);
+/* For tests: the child's CPU-time limit in seconds (default 20) and address-space budget in
+ * bytes above what the process already maps (default 16 × the file + 512 MiB); 0 keeps a limit. */
+void brain__legacy_sandbox_limits(int cpu_seconds, size_t memory_bytes);
+
+/* ---- keras_zip.c: .keras images in memory (the sandbox's channel) */
+brain_status brain__keras_image(brain_model *m, const char *name, void **out, size_t *n);
+/* Takes ownership of bytes (malloc'ed). */
+brain_status brain__load_keras_image(unsigned char *bytes, size_t n, const char *name, brain_model **out, bool compile);
+
 /* ---- preprocessing.c: brain_preprocessing.json (the scaler and class labels a model carries) */
 char *brain__preprocessing_json(const brain_model *m);   /* NULL when there is nothing to save */
 brain_status brain__preprocessing_apply(brain_model *m, const char *txt, size_t n, const char *file);

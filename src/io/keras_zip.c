@@ -70,11 +70,13 @@ static brain_status zip_to_memory(const member *mem, int n_mem, const char *path
 
 typedef struct zip_in { unsigned char *bytes; size_t n; zip_t *za; } zip_in;
 
-static brain_status zip_open_file(const char *path, zip_in *z)
+/* Opens a zip held in `bytes` (malloc'ed; owned by z from here on, also on failure). */
+static brain_status zip_open_bytes(unsigned char *bytes, size_t n, const char *path, zip_in *z)
 {
     memset(z, 0, sizeof *z);
-    brain_status s = brain__read_file(path, MAX_FILE, &z->bytes, &z->n);
-    if (s) return s;
+    z->bytes = bytes;
+    z->n = n;
+    brain_status s;
     zip_error_t err;
     zip_error_init(&err);
     zip_source_t *src = zip_source_buffer_create(z->bytes, z->n, 0, &err);
@@ -89,6 +91,15 @@ static brain_status zip_open_file(const char *path, zip_in *z)
         return s;
     }
     return BRAIN_OK;
+}
+
+static brain_status zip_open_file(const char *path, zip_in *z)
+{
+    unsigned char *bytes;
+    size_t n;
+    memset(z, 0, sizeof *z);
+    brain_status s = brain__read_file(path, MAX_FILE, &bytes, &n);
+    return s ? s : zip_open_bytes(bytes, n, path, z);
 }
 
 static void zip_in_close(zip_in *z)
@@ -171,24 +182,17 @@ static brain_status apply_state(brain_model *m, const char *txt, const char *pat
 }
 
 /* ------------------------------------------------------------------ save */
-brain_status brain_save(brain_model *m, const char *path)
+/* The .keras zip of m in memory (the sandbox's channel, and what brain_save writes). */
+brain_status brain__keras_image(brain_model *m, const char *path, void **zipbuf, size_t *zipn)
 {
-    if (!m || !path) return brain__fail(BRAIN_ERR_ARG, "brain_save: model and path are required");
-    if (brain__ends_with(path, ".h5") || brain__ends_with(path, ".hdf5")) {
-        if (brain__ends_with(path, ".weights.h5"))
-            return brain__fail(BRAIN_ERR_ARG, "brain_save: '%s' is a weights file name; use brain_save_weights (or a "
-                               ".keras / .h5 model file name)", path);
-        return brain__save_legacy_h5(m, path);
-    }
-    if (!brain__ends_with(path, ".keras"))
-        return brain__fail(BRAIN_ERR_ARG, "brain_save: '%s' must end in .keras, or .h5 for Keras's legacy format (weights "
-                           "alone: brain_save_weights with .weights.h5)", path);
+    *zipbuf = NULL;
+    *zipn = 0;
     brain_status s = brain_model_build(m);
     if (s) return s;
     cJSON *cfg = NULL;
     char *config = NULL, *meta = NULL, *state = NULL, *pre = NULL;
-    void *h5 = NULL, *zipbuf = NULL;
-    size_t h5n = 0, zipn = 0;
+    void *h5 = NULL;
+    size_t h5n = 0;
     if ((s = brain__model_to_config(m, &cfg))) goto out;
     config = cJSON_PrintUnformatted(cfg);
     char date[64];
@@ -208,15 +212,45 @@ brain_status brain_save(brain_model *m, const char *path)
     member mem[] = { { "metadata.json", meta, strlen(meta) }, { "config.json", config, strlen(config) },
                      { "model.weights.h5", h5, h5n }, { "brain_state.json", state, strlen(state) },
                      { "brain_preprocessing.json", pre, pre ? strlen(pre) : 0 } };
-    if ((s = zip_to_memory(mem, pre ? 5 : 4, path, &zipbuf, &zipn))) goto out;
-    s = brain__write_file_atomic(path, zipbuf, zipn);
+    s = zip_to_memory(mem, pre ? 5 : 4, path, zipbuf, zipn);
 out:
     cJSON_Delete(cfg);
-    free(config); free(meta); free(state); free(pre); free(h5); free(zipbuf);
+    free(config); free(meta); free(state); free(pre); free(h5);
     return s;
 }
 
-brain_status brain_save_weights(brain_model *m, const char *path)
+static brain_status save_locked(brain_model *m, const char *path)
+{
+    if (!m || !path) return brain__fail(BRAIN_ERR_ARG, "brain_save: model and path are required");
+    if (brain__ends_with(path, ".h5") || brain__ends_with(path, ".hdf5")) {
+        if (brain__ends_with(path, ".weights.h5"))
+            return brain__fail(BRAIN_ERR_ARG, "brain_save: '%s' is a weights file name; use brain_save_weights (or a "
+                               ".keras / .h5 model file name)", path);
+        brain__h5_lock();
+        brain_status s = brain__save_legacy_h5(m, path);
+        brain__h5_unlock();
+        return s;
+    }
+    if (!brain__ends_with(path, ".keras"))
+        return brain__fail(BRAIN_ERR_ARG, "brain_save: '%s' must end in .keras, or .h5 for Keras's legacy format (weights "
+                           "alone: brain_save_weights with .weights.h5)", path);
+    void *zipbuf = NULL;
+    size_t zipn = 0;
+    brain_status s = brain__keras_image(m, path, &zipbuf, &zipn);
+    if (!s) s = brain__write_file_atomic(path, zipbuf, zipn);
+    free(zipbuf);
+    return s;
+}
+
+brain_status brain_save(brain_model *m, const char *path)
+{
+    brain__model_lock(m);
+    brain_status s = save_locked(m, path);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status save_weights_locked(brain_model *m, const char *path)
 {
     if (!m || !path) return brain__fail(BRAIN_ERR_ARG, "brain_save_weights: model and path are required");
     if (!brain__ends_with(path, ".weights.h5"))
@@ -230,12 +264,21 @@ brain_status brain_save_weights(brain_model *m, const char *path)
     return s;
 }
 
-/* ------------------------------------------------------------------ load */
-static brain_status load_keras(const char *path, brain_model **out, bool compile, bool weights)
+brain_status brain_save_weights(brain_model *m, const char *path)
 {
-    zip_in z;
-    brain_status s = zip_open_file(path, &z);
-    if (s) return s;
+    brain__model_lock(m);
+    brain_status s = save_weights_locked(m, path);
+    brain__model_unlock(m);
+    return s;
+}
+
+/* ------------------------------------------------------------------ load */
+/* trusted: an image brain's own writer made (in the sandbox's child) — its weights skip the sandbox */
+static brain_status load_keras_zip(zip_in *zp, const char *path, brain_model **out, bool compile, bool weights,
+                                   bool trusted)
+{
+    zip_in z = *zp;
+    brain_status s;
     unsigned char *config = NULL, *h5 = NULL, *state = NULL, *pre = NULL;
     size_t nc, nh, ns, np;
     bool no_state, no_pre;
@@ -252,7 +295,9 @@ static brain_status load_keras(const char *path, brain_model **out, bool compile
     if ((s = brain__model_from_config(cfg, path, &m))) goto out;
     const cJSON *cc = cJSON_GetObjectItemCaseSensitive(cfg, "compile_config");
     if (compile && cJSON_IsObject(cc) && cc->child && (s = brain__compile_from_config(m, cc, path))) goto out;
-    if (weights && (s = brain__weights_from_h5_image(m, h5, nh, path, true))) goto out;
+    if (weights && (s = (trusted ? brain__weights_from_h5_image : brain__weights_from_h5_image_sandboxed)(m, h5, nh, path,
+                                                                                                          true)))
+        goto out;
     if (weights && !no_state && (s = apply_state(m, (const char *)state, path))) goto out;
     if (!no_pre) s = brain__preprocessing_apply(m, (const char *)pre, np, path);
 out:
@@ -262,6 +307,20 @@ out:
     if (s) brain_model_free(m);
     else *out = m;
     return s;
+}
+
+static brain_status load_keras(const char *path, brain_model **out, bool compile, bool weights)
+{
+    zip_in z;
+    brain_status s = zip_open_file(path, &z);
+    return s ? s : load_keras_zip(&z, path, out, compile, weights, false);
+}
+
+brain_status brain__load_keras_image(unsigned char *bytes, size_t n, const char *name, brain_model **out, bool compile)
+{
+    zip_in z;
+    brain_status s = zip_open_bytes(bytes, n, name, &z);
+    return s ? s : load_keras_zip(&z, name, out, compile, true, true); /* made by brain's writer in the sandbox */
 }
 
 static bool is_h5(const char *path)
@@ -278,7 +337,7 @@ brain_status brain_load_model(const char *path, brain_model **out, const brain_l
     if (brain__ends_with(path, ".weights.h5"))
         return brain__fail(BRAIN_ERR_ARG, "'%s' holds weights only; build the model and call brain_load_weights", path);
     if (is_h5(path)) {
-        brain_status s = brain__load_legacy_h5(path, out, compile);
+        brain_status s = brain__load_legacy_h5_sandboxed(path, out, compile);
         if (!s && !weights)             /* fresh values, as a new build draws them */
             for (int k = 0; k < (*out)->n_weights; k++) brain__init_weight((*out)->weights[k], &(*out)->rng);
         return s;
@@ -286,7 +345,7 @@ brain_status brain_load_model(const char *path, brain_model **out, const brain_l
     return brain__fail(BRAIN_ERR_ARG, "'%s': a model file must end in .keras (or .h5 / .hdf5 for the legacy format)", path);
 }
 
-brain_status brain_load_weights(brain_model *m, const char *path)
+static brain_status load_weights_locked(brain_model *m, const char *path)
 {
     if (!m || !path) return brain__fail(BRAIN_ERR_ARG, "brain_load_weights: model and path are required");
     brain_status s = brain_model_build(m);
@@ -301,11 +360,19 @@ brain_status brain_load_weights(brain_model *m, const char *path)
     } else if (brain__ends_with(path, ".weights.h5")) {
         s = brain__read_file(path, MAX_FILE, &h5, &n);
     } else if (is_h5(path)) {
-        return brain__load_legacy_h5_weights(m, path);
+        return brain__load_legacy_h5_weights_sandboxed(m, path);
     } else {
         return brain__fail(BRAIN_ERR_ARG, "'%s': weights load from .weights.h5, .keras or legacy .h5 files", path);
     }
-    if (!s) s = brain__weights_from_h5_image(m, h5, n, path, true);
+    if (!s) s = brain__weights_from_h5_image_sandboxed(m, h5, n, path, true);
     free(h5);
+    return s;
+}
+
+brain_status brain_load_weights(brain_model *m, const char *path)
+{
+    brain__model_lock(m);
+    brain_status s = load_weights_locked(m, path);
+    brain__model_unlock(m);
     return s;
 }

@@ -27,6 +27,9 @@ static char *read_text_attr(hid_t obj, const char *name, const char *path)
         if (H5Tis_variable_str(t) > 0) {
             hid_t mt = H5Tcopy(H5T_C_S1);
             H5Tset_size(mt, H5T_VARIABLE);
+            /* the file's character set (h5py writes UTF-8): HDF5 1.10 has no ASCII ↔ UTF-8 path for
+             * variable-length strings, and found one only once another conversion had run */
+            H5Tset_cset(mt, H5Tget_cset(t));
             char *v = NULL;
             if (H5Aread(a, mt, &v) >= 0 && v) out = strlen(v) < MAX_ATTR_TEXT ? brain__strdup(v) : NULL;
             if (v) H5free_memory(v);
@@ -37,6 +40,7 @@ static char *read_text_attr(hid_t obj, const char *name, const char *path)
                 hid_t mt = H5Tcopy(H5T_C_S1);
                 H5Tset_size(mt, sz);
                 H5Tset_strpad(mt, H5T_STR_NULLPAD);
+                H5Tset_cset(mt, H5Tget_cset(t));
                 if (H5Aread(a, mt, out) < 0) { free(out); out = NULL; }
                 else out[sz] = 0;
                 H5Tclose(mt);
@@ -86,6 +90,7 @@ static brain_status append_string_attr(hid_t obj, const char *name, const char *
         hid_t mt = H5Tcopy(H5T_C_S1);
         H5Tset_size(mt, var ? H5T_VARIABLE : sz);
         if (!var) H5Tset_strpad(mt, H5T_STR_NULLPAD); /* a name filling all sz bytes keeps its last byte */
+        H5Tset_cset(mt, H5Tget_cset(t));              /* as read_text_attr */
         if (!s && (!buf || H5Aread(a, mt, buf) < 0))
             s = brain__fail(BRAIN_ERR_FORMAT, "'%s': attribute %s cannot be read (%s)", path, name, brain__h5_why(why));
         for (hssize_t i = 0; !s && i < n; i++) {

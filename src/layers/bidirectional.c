@@ -29,6 +29,17 @@ static brain_status bidi_build(brain_layer *l, int n_in, const brain_shape *in, 
     brain_status s = brain__rnn_build_into(b->fwd, l, "forward_layer/cell", &in[0], &of);
     if (!s) s = brain__rnn_build_into(b->bwd, l, "backward_layer/cell", &in[0], &ob);
     if (s) return s;
+    /* a backward_layer from a config may differ: the halves share one layout (issue 16's fuzzing
+     * found a config whose backward layer returned sequences and the forward one did not) */
+    bool same = of.ndim == ob.ndim && b->fwd->return_state == b->bwd->return_state;
+    for (int i = 0; same && i < of.ndim; i++) same = of.dims[i] == ob.dims[i];
+    if (!same) {
+        char fs[64], bs[64];
+        brain__shape_str(&of, fs, sizeof fs);
+        brain__shape_str(&ob, bs, sizeof bs);
+        return brain__fail(BRAIN_ERR_ARG, "layer '%s': the backward layer's output %s differs from the forward layer's %s; "
+                           "Bidirectional needs the same units, return_sequences and return_state in both", l->name, bs, fs);
+    }
     b->fwd->base.out_shape = of;
     b->bwd->base.out_shape = ob;
     b->fwd->base.built = b->bwd->base.built = true;

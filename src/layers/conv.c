@@ -20,8 +20,12 @@
  * The batch is processed in chunks of whole images whose columns fit in about 512 KB (L2), so the
  * columns are written and read back while cached: one product per chunk (the whole batch in one
  * product when it fits).  Backward rebuilds each chunk's columns instead of keeping a batch of them.
- * Threads take whole chunks (one OpenMP region per pass, each thread with its own columns and,
- * for dK, its own partial sum added up at the end); a forward pass with a single chunk (batch 1)
+ * Threads take whole chunks (one OpenMP region per pass, each thread with its own columns).  dK
+ * sums over every chunk in an order fixed by the batch alone, never by the thread count: the
+ * chunks fall into G = min(chunks, DK_GROUPS) groups (group g: chunks [n·g/G, n·(g+1)/G)), each
+ * group sums its chunks in order into its own partial, and the partials are added to the
+ * gradient in group order (G = 1: straight into the gradient); threads take whole groups.  A
+ * forward pass with a single chunk (batch 1)
  * splits that chunk's output rows over the threads instead (each its own columns), a backward one
  * leaves the threads to the matrix kernel.  In backward each chunk forms its own dz = act'(z) ⊙ dy
  * inside its thread's pass; the bias gradient's column sums split groups of 16 filters over the
@@ -43,6 +47,8 @@
 #define DIRECT_MAX_K 32
 #define DIRECT_FB 32
 #define DIRECT_TILE 6
+/* dK partial sums: at most this many chunk groups (the threads of a backward pass, at most) */
+#define DK_GROUPS 8
 
 typedef struct conv {
     brain_layer base;
@@ -137,7 +143,7 @@ static brain_status conv_reserve(brain_layer *l, int64_t batch)
     brain_status s = brain__reserve_floats(&c->dz, &c->dz_cap, rows * c->filters);
     if (!s && !c->direct)
         s = brain__reserve_floats(&c->col, &c->col_cap, nt * (batch < c->chunk ? batch : c->chunk) * c->OH * c->OW * K);
-    if (!s) s = brain__reserve_floats(&c->dk_part, &c->dk_part_cap, (nt - 1) * K * c->filters + 1);
+    if (!s) s = brain__reserve_floats(&c->dk_part, &c->dk_part_cap, (batch > c->chunk ? DK_GROUPS : 0) * K * c->filters + 1);
     if (!s && !brain__act_backward_uses_y_only(l->activation)) s = brain__reserve_floats(&c->z, &c->z_cap, rows * c->filters);
     if (!s) c->max_threads = nt;
     return s;
@@ -366,18 +372,20 @@ static void conv_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const b
     BRAIN_PARALLEL_SPLIT(nt, n_chunks, forward_chunks(c, l, in[0]->data, z, out->data, batch, step, r0, r1, tid, nt == 1));
 }
 
-/* One thread's backward over chunks [k0, k1): dK (into the kernel's gradient for thread 0, into
- * its own part for the others) from rebuilt columns, then dcol = dz·Kᵀ and col2im into dx. */
+/* One thread's backward over the chunk groups [g0, g1) of n_groups: dK (into the group's partial,
+ * or the kernel's gradient when there is one group) from rebuilt columns, then dcol = dz·Kᵀ and
+ * col2im into dx. */
 static void backward_chunks(const conv *c, brain_activation_kind act, const float *y, const float *dy, const float *x,
-                            const float *dz, float *dx, int64_t batch, int64_t step, int64_t k0, int64_t k1, int tid,
-                            bool alone)
+                            const float *dz, float *dx, int64_t batch, int64_t step, int64_t n_chunks, int64_t n_groups,
+                            int64_t g0, int64_t g1, int tid, bool alone)
 {
     const int64_t F = c->filters, K = c->kh * c->kw * c->C, img_in = c->H * c->W * c->C, img_rows = c->OH * c->OW;
     void (*gemm)(bool, bool, int64_t, int64_t, int64_t, float, const float *, int64_t, const float *, int64_t, float,
                  float *, int64_t) = alone ? brain__sgemm_portable : brain__sgemm_portable_serial;
     float *col = c->col ? c->col + (int64_t)tid * step * img_rows * K : NULL;
-    float *dk = !c->kernel->grad ? NULL : tid == 0 ? c->kernel->grad : c->dk_part + (int64_t)(tid - 1) * K * F;
-    for (int64_t k = k0; k < k1; k++) {
+    for (int64_t grp = g0; grp < g1; grp++) /* each group's chunks, in order, into its own partial */
+    for (int64_t k = n_chunks * grp / n_groups; k < n_chunks * (grp + 1) / n_groups; k++) {
+        float *dk = !c->kernel->grad ? NULL : n_groups == 1 ? c->kernel->grad : c->dk_part + grp * K * F;
         const int64_t b0 = k * step, nb = batch - b0 < step ? batch - b0 : step, rows = nb * img_rows;
         const float *xc = x + b0 * img_in, *g = dz + b0 * img_rows * F;
         float *dxc = dx ? dx + b0 * img_in : NULL;
@@ -417,18 +425,20 @@ static void conv_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const 
         for (int64_t k = 0; k < K; k++)
             for (int64_t j = 0; j < F; j++) c->kt[j * K + k] = c->kernel->value[k * F + j];
     const int64_t step = c->direct ? batch : c->chunk, n_chunks = (batch + step - 1) / step;
-    const int nt = conv_threads(c, n_chunks, batch * img_rows);
-    if (c->kernel->grad && nt > 1) memset(c->dk_part, 0, sizeof(float) * (size_t)((nt - 1) * K * F));
-    BRAIN_PARALLEL_SPLIT(nt, n_chunks, backward_chunks(c, l->activation, out->data, dout->data, in[0]->data, dz,
-                                                       din[0] ? din[0]->data : NULL, batch, step, r0, r1, tid, nt == 1));
+    const int64_t n_groups = n_chunks < DK_GROUPS ? n_chunks : DK_GROUPS;
+    const int nt = conv_threads(c, n_groups, batch * img_rows);
+    if (c->kernel->grad && n_groups > 1) memset(c->dk_part, 0, sizeof(float) * (size_t)(n_groups * K * F));
+    BRAIN_PARALLEL_SPLIT(nt, n_groups, backward_chunks(c, l->activation, out->data, dout->data, in[0]->data, dz,
+                                                       din[0] ? din[0]->data : NULL, batch, step, n_chunks, n_groups,
+                                                       r0, r1, tid, nt == 1));
     if (c->kernel->grad && c->use_bias) { /* db[j] += Σ_r dz[r, j]: the threads take 16-filter groups */
         float *db = c->bias->grad;
         const int64_t R = batch * img_rows, groups = (F + 15) / 16;
         BRAIN_PARALLEL_RANGES(groups, R * F > 65536, bias_grad(dz, R, F, r0 * 16, r1 * 16 < F ? r1 * 16 : F, db));
     }
-    if (c->kernel->grad)
-        for (int t = 1; t < nt; t++)
-            for (int64_t i = 0; i < K * F; i++) c->kernel->grad[i] += c->dk_part[(int64_t)(t - 1) * K * F + i];
+    if (c->kernel->grad && n_groups > 1) /* the groups' partials, in group order */
+        for (int64_t g = 0; g < n_groups; g++)
+            for (int64_t i = 0; i < K * F; i++) c->kernel->grad[i] += c->dk_part[g * K * F + i];
 }
 
 static void conv_destroy(brain_layer *l)

@@ -593,7 +593,14 @@ void brain__rnn_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const b
         backward_part(r, ctx->mask, dout->data, b0, b1);
 #pragma omp barrier
         if (r->kernel->grad) weight_grads_cols(r, in[0]->data, B * T, GU * p / parts, GU * (p + 1) / parts);
-        if (din[0]) input_grad_rows(r, din[0]->data, b0, b1);
+        if (din[0]) {
+            /* with input dropout the weight gradients read every row of x̃ (r->xd), which
+             * input_grad_rows reuses for its rows' dZ·Wᵀ: all reads end before any write */
+            if (r->dropped && r->kernel->grad) {
+#pragma omp barrier
+            }
+            input_grad_rows(r, din[0]->data, b0, b1);
+        }
     }
 }
 

@@ -5,7 +5,9 @@
  *   layers (+ regularization) → metrics on the pre-update predictions → optimizer update.
  * Every buffer it touches is reserved before the first batch, so a step allocates nothing. */
 #include "internal.h"
+#include "numeric_check.h"
 #include "progbar.h"
+#include "fit.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -355,56 +357,68 @@ static brain_status train_step(brain_model *m, const io_set *b, const float *swb
     if ((s = head_losses(m, b, swb, true, &v, per_out))) return s;
     v += brain__model_backward_graph(m);
     if ((s = update_metrics(m, b, swb))) return s;
+    /* data-parallel: the gradients averaged over the ranks (no-op in one process; src/dist/) */
+    if ((s = brain__dist_average_grads(m, b->x[0].shape[0]))) return s;
     brain__optimizer_scale_loss_grads(m->optimizer, m); /* Keras's optimizer.scale_loss */
     if ((s = brain__optimizer_apply(m->optimizer, m))) return s;
     *loss_out = v;
     return BRAIN_OK;
 }
 
-/* Loss and metrics over d in inference mode, batched; logs get {prefix}loss etc. */
-static brain_status run_evaluation(brain_model *m, const io_set *d, const float *sw, int batch_size, int verbose,
-                                   brain_logs *logs, const char *prefix)
+/* A dataset's batch as the model's inputs and targets, checked like the caller's tensors. */
+static brain_status batch_set(brain_model *m, const char *fn, const brain_batch *b, bool need_y, io_set *d)
 {
-    int64_t n = d->x[0].shape[0];
-    resolve_metrics(m, d);
+    const brain_tensor *xs[BRAIN_MAX_IO], *ys[BRAIN_MAX_IO];
+    if (b->n_x > BRAIN_MAX_IO || b->n_y > BRAIN_MAX_IO)
+        return brain__fail(BRAIN_ERR_ARG, "%s: a batch has %d x and %d y tensors (at most %d)", fn, b->n_x, b->n_y, BRAIN_MAX_IO);
+    if (b->n_x == 0 && b->texts)
+        return brain__fail(BRAIN_ERR_ARG, "%s: the batches hold texts; turn them into numbers first "
+                           "(brain_dataset_vectorize_text)", fn);
+    for (int k = 0; k < b->n_x; k++) xs[k] = &b->x[k];
+    for (int k = 0; k < b->n_y; k++) ys[k] = &b->y[k];
+    if (need_y && b->n_y == 0)
+        return brain__fail(BRAIN_ERR_ARG, "%s: the dataset's batches have no targets (y)", fn);
+    return make_set(m, fn, b->n_x, xs, b->n_y, ys, need_y, d);
+}
+
+/* Loss and metrics over `steps` batches of ds (from its start) in inference mode; logs get
+ * {prefix}loss etc.  Data-parallel: the sums and metric states are reduced over the ranks. */
+static brain_status run_evaluation(brain_model *m, const char *fn, brain_dataset *ds, int64_t steps, int verbose,
+                                   brain_logs *logs, const char *prefix, brain_batch *batch)
+{
+    brain_status s = brain__dataset_reset(ds, 0, NULL);
+    if (s) return s;
+    int64_t avail = brain_dataset_num_batches(ds);
+    if (steps <= 0) steps = avail;
+    if (steps < 0) return brain__fail(BRAIN_ERR_ARG, "%s: the dataset is endless; give the number of steps", fn);
+    if (avail >= 0 && steps > avail) steps = avail;
     reset_metrics(m);
     loss_sums ls = {0};
-    int64_t steps = (n + batch_size - 1) / batch_size;
     brain_progbar bar;
     brain__progbar_init(&bar, steps, verbose);
     brain_logs running = {0};
     const double penalty = brain__regularization(m, false); /* the weights do not change here */
     for (int64_t step = 0; step < steps; step++) {
-        int64_t b0 = step * batch_size, nb = n - b0 < batch_size ? n - b0 : batch_size;
-        io_set b = io_rows(d, b0, nb);
-        brain_status s = forward_set(m, &b, false);
-        if (s) return s;
+        io_set b;
+        if ((s = brain_dataset_get_batch(ds, step, batch)) || (s = batch_set(m, fn, batch, true, &b))) return s;
+        if (step == 0) { resolve_metrics(m, &b); if (!ls.seen) reset_metrics(m); }
+        if ((s = forward_set(m, &b, false))) return s;
         double v, per[BRAIN_MAX_IO];
-        if ((s = head_losses(m, &b, sw ? sw + b0 : NULL, false, &v, per))) return s;
-        if ((s = update_metrics(m, &b, sw ? sw + b0 : NULL))) return s;
-        sums_add(&ls, m->n_heads, v + penalty, per, nb);
+        if ((s = head_losses(m, &b, batch->sample_weight, false, &v, per))) return s;
+        if ((s = update_metrics(m, &b, batch->sample_weight))) return s;
+        sums_add(&ls, m->n_heads, v + penalty, per, batch->rows);
         if (verbose == 1) {
             running.n = 0;
             fill_logs(m, &running, "", &ls);
             brain__progbar_update(&bar, step + 1, &running, step + 1 == steps);
         }
     }
+    if ((s = brain__dist_reduce_logs(m, &ls.total, 1 + BRAIN_MAX_IO, &ls.seen))) return s;
     fill_logs(m, logs, prefix, &ls);
     return BRAIN_OK;
 }
 
 /* ------------------------------------------------------------------ fit */
-typedef struct fit_buffers {
-    float *xb[BRAIN_MAX_IO], *yb[BRAIN_MAX_IO], *swb, *sw;
-    int64_t *perm;
-} fit_buffers;
-
-static void free_fit_buffers(fit_buffers *b)
-{
-    for (int k = 0; k < BRAIN_MAX_IO; k++) { free(b->xb[k]); free(b->yb[k]); }
-    free(b->swb); free(b->sw); free(b->perm);
-}
-
 /* Calls `hook` of every callback in the NULL-terminated list, in order; `stop` becomes true
  * when any of them returns non-zero (Keras's model.stop_training = True). */
 #define CALL_CBS(stop, cbs, hook, ...)                                                           \
@@ -417,48 +431,191 @@ static void free_fit_buffers(fit_buffers *b)
 /* verbose as the options give it (0 = auto = 1, BRAIN_SILENT = 0) to Keras's 0 / 1 / 2 */
 static int resolve_verbose(int v) { return v == BRAIN_VERBOSE_AUTO ? 1 : v == BRAIN_SILENT ? 0 : v; }
 
-/* Copies the rows perm[b0 .. b0+nb) of every tensor of `d` into the batch buffers; `b` views them. */
-static void gather_batch(const io_set *d, const fit_buffers *fb, const int64_t *perm, int64_t nb, io_set *b)
+/* class_weight for a batch: class id is the argmax of one-hot rows, the value itself for (N,) / (N, 1) */
+static void class_weights(const brain_tensor *y, const float *cw, int n_cw, float *out)
 {
-    b->n_x = d->n_x;
-    b->n_y = d->n_y;
-    for (int k = 0; k < d->n_x + d->n_y; k++) {
-        const brain_tensor *t = k < d->n_x ? &d->x[k] : &d->y[k - d->n_x];
-        float *buf = k < d->n_x ? fb->xb[k] : fb->yb[k - d->n_x];
-        int64_t rs = brain_tensor_row_size(t);
-        for (int64_t r = 0; r < nb; r++) memcpy(buf + r * rs, t->data + perm[r] * rs, sizeof(float) * (size_t)rs);
-        brain_tensor v = *t;
-        v.data = buf; v.shape[0] = nb; v.size = nb * rs; v.owns_data = 0;
-        if (k < d->n_x) b->x[k] = v; else b->y[k - d->n_x] = v;
+    const int64_t yrs = brain_tensor_row_size(y);
+    for (int64_t i = 0; i < y->shape[0]; i++) {
+        const float *row = y->data + i * yrs;
+        int64_t cls = 0;
+        if (yrs == 1) cls = (int64_t)lrintf(row[0]);
+        else for (int64_t j = 1; j < yrs; j++) if (row[j] > row[cls]) cls = j;
+        out[i] = cls >= 0 && cls < n_cw ? cw[cls] : 1.0f;
     }
-    if (fb->sw) for (int64_t r = 0; r < nb; r++) fb->swb[r] = fb->sw[perm[r]];
 }
 
-/* The one training loop, for brain_fit and brain_fit_multi: d is checked; val (n_x == 0 when
- * absent) is the validation_data. */
-static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, const io_set *val_in,
-                             const brain_fit_options *opt, brain_history **history)
+/* The one training loop, for brain_fit, brain_fit_multi and brain_fit_dataset: batches come
+ * from `train` (the tensors of brain_fit become a dataset that shuffles with the model's
+ * generator); `val` (may be NULL) is the validation data. */
+brain_status brain__fit_run(brain_model *m, const char *fn, brain_dataset *train, brain_dataset *val,
+                            const brain_fit_options *opt, int64_t steps_per_epoch, int64_t validation_steps,
+                            brain_history **history)
 {
-    brain_status s;
+    brain_status s = BRAIN_OK;
     brain_fit_options o = opt ? *opt : (brain_fit_options){0};
     int epochs = o.epochs ? o.epochs : 1;
-    int bs = o.batch_size ? o.batch_size : 32;
     int verbose = resolve_verbose(o.verbose);
     int vfreq = o.validation_freq ? o.validation_freq : 1;
-    if (epochs < 0 || bs < 0 || o.initial_epoch < 0 || vfreq < 0)
-        return brain__fail(BRAIN_ERR_ARG, "%s: epochs, batch_size, initial_epoch and validation_freq must not be negative", fn);
+    if (epochs < 0 || o.initial_epoch < 0 || vfreq < 0 || steps_per_epoch < 0 || validation_steps < 0)
+        return brain__fail(BRAIN_ERR_ARG, "%s: epochs, initial_epoch, validation_freq and the steps must not be negative", fn);
     if (verbose < 0 || verbose > 2) return brain__fail(BRAIN_ERR_ARG, "%s: verbose must be BRAIN_SILENT, 1 or 2", fn);
-    if (o.class_weight && o.sample_weight)
-        return brain__fail(BRAIN_ERR_ARG, "%s: class_weight and sample_weight cannot be used together (as in Keras)", fn);
     if (o.class_weight && m->n_outputs > 1)
         return brain__fail(BRAIN_ERR_ARG, "%s: class_weight is not supported for a model with several outputs (as in "
                            "Keras); use sample_weight", fn);
+    const int64_t ds_batches = brain_dataset_num_batches(train);
+    if (ds_batches < 0 && !steps_per_epoch)
+        return brain__fail(BRAIN_ERR_ARG, "%s: the dataset is endless (repeat); give steps_per_epoch", fn);
+    if (ds_batches == 0) return brain__fail(BRAIN_ERR_ARG, "%s: there are no training rows", fn);
+    if (o.has_seed) brain_rng_seed(&m->rng, o.seed);
+    if (brain__dist_size() > 1) verbose = 0 + (brain__dist_rank() == 0) * verbose; /* rank 0 alone prints */
+
+    brain_batch batch = {0}, vbatch = {0};
+    float *cwb = NULL; int64_t cwb_cap = 0;
+    /* a batch never holds more rows than the data (batch_size may be larger: one batch) */
+    const int64_t reserve_rows = train->num_rows >= 0 && train->num_rows < train->batch_size ? train->num_rows : train->batch_size;
+    if (reserve_rows > 0 && (s = brain__model_reserve(m, reserve_rows))) return s;
+
+    brain_history *h = brain__history_new();
+    if (!h) return BRAIN_ERR_NOMEM;
+    brain_callback **cbs = o.callbacks, **own_cbs = NULL;
+    if ((s = brain__dist_callbacks(cbs, &own_cbs))) { brain_history_free(h); return s; }
+    /* data-parallel: every rank from rank 0's weights, gradient buckets hooked into backward */
+    if ((s = brain__dist_sync_model(m))) { brain__dist_end_fit(m); brain_history_free(h); free(own_cbs); return s; }
+    if (own_cbs) cbs = own_cbs;                 /* rank > 0: without the callbacks that write files */
+    int64_t steps = steps_per_epoch ? steps_per_epoch : ds_batches;
+    brain_logs logs = {0};
+    /* The running logs of a batch are read only by on_train_batch_end hooks and the live bar;
+     * without either they are rebuilt at the epoch's end anyway, so skip them per batch. */
+    bool batch_logs = verbose == 1, resolved = false;
+    for (int i = 0; cbs && cbs[i] && !batch_logs; i++) batch_logs = cbs[i]->hooks.on_train_batch_end != NULL;
+    m->stop_training = false;
+    m->callback_status = BRAIN_OK;
+    m->resume_epoch = -1;
+    CALL_CBS(m->stop_training, cbs, on_train_begin, m, &logs);
+    if (m->callback_status) m->stop_training = true;
+    /* no silent NaN (numeric_check.c): the weights, and each batch's data, unless check_finite is off */
+    const bool check_finite = o.check_finite != BRAIN_OFF;
+    s = check_finite ? brain__check_weights_finite(m, fn, "before training") : BRAIN_OK;
+    const int first_epoch = m->resume_epoch > o.initial_epoch ? m->resume_epoch : o.initial_epoch; /* BackupAndRestore */
+
+    int data_epoch = -1;    /* the dataset's epoch (differs from fit's with steps_per_epoch) */
+    int64_t cursor = 0;     /* next batch of the dataset */
+    for (int epoch = first_epoch; !s && epoch < epochs && !m->stop_training; epoch++) {
+        m->current_epoch = epoch;
+        logs.n = 0;
+        CALL_CBS(m->stop_training, cbs, on_epoch_begin, m, epoch, &logs);
+        if (verbose && epochs > 1) brain__print("Epoch %d/%d\n", epoch + 1, epochs);
+        /* a fresh order each epoch (Keras), drawn from the model's generator for brain_fit's
+         * tensors, so that an epoch's order depends only on the generator's state — what a
+         * resumed fit (brain_load_model) restores */
+        if (!steps_per_epoch || data_epoch < 0) {
+            if ((s = brain__dataset_reset(train, epoch, &m->rng))) break;
+            data_epoch = epoch;
+            cursor = 0;
+        }
+        reset_metrics(m);
+        brain_progbar bar;
+        brain__progbar_init(&bar, steps, verbose);
+        loss_sums ls = {0};
+        for (int64_t step = 0; step < steps; step++) {
+            if (ds_batches >= 0 && cursor == ds_batches) {      /* steps_per_epoch ran past the end */
+                if ((s = brain__dataset_reset(train, ++data_epoch, &m->rng))) break;
+                cursor = 0;
+            }
+            io_set b;
+            if ((s = brain_dataset_get_batch(train, cursor++, &batch)) || (s = batch_set(m, fn, &batch, true, &b))) break;
+            if (check_finite && !train->data_checked &&
+                (s = brain__check_finite_set(fn, b.n_x, b.x, b.n_y, b.y, "x", "y"))) break;
+            if (!resolved) { resolve_metrics(m, &b); reset_metrics(m); resolved = true; }
+            const float *swb = batch.sample_weight;
+            if (o.class_weight) {
+                if (batch.rows > cwb_cap) {
+                    float *p = realloc(cwb, sizeof(float) * (size_t)batch.rows);
+                    if (!p) { s = brain__fail(BRAIN_ERR_NOMEM, "out of memory for class weights"); break; }
+                    cwb = p; cwb_cap = batch.rows;
+                }
+                class_weights(&b.y[0], o.class_weight, o.n_class_weight, cwb);
+                swb = cwb;
+            }
+            logs.n = 0;
+            CALL_CBS(m->stop_training, cbs, on_train_batch_begin, m, (int)step, &logs);
+            double lv, per[BRAIN_MAX_IO];
+            if ((s = train_step(m, &b, swb, &lv, per))) break;
+            sums_add(&ls, m->n_heads, lv, per, batch.rows);
+            logs.n = 0;
+            if (batch_logs) fill_logs(m, &logs, "", &ls);
+            CALL_CBS(m->stop_training, cbs, on_train_batch_end, m, (int)step, &logs);
+            if (step == 0 && verbose) bar.first_step_end = brain__now(); /* per-step time excludes step 1 */
+            if (verbose == 1 && step + 1 < steps) brain__progbar_update(&bar, step + 1, &logs, false);
+            if (m->stop_training) { steps = step + 1; break; }
+        }
+        if (!s && check_finite) {
+            char when[64];
+            snprintf(when, sizeof when, "in epoch %d", epoch + 1);
+            s = brain__check_weights_finite(m, fn, when);
+        }
+        if (s) break; /* a failed step: on_train_end still runs (files closed), the error stays */
+        if ((s = brain__dist_reduce_logs(m, &ls.total, 1 + BRAIN_MAX_IO, &ls.seen))) break;
+        logs.n = 0;
+        fill_logs(m, &logs, "", &ls);
+        if (val && (epoch + 1) % vfreq == 0) {
+            brain_logs vl = {0};
+            s = run_evaluation(m, fn, val, validation_steps, 0, &vl, "val_", &vbatch);
+            for (int i = 0; i < vl.n; i++) brain_logs_set(&logs, vl.names[i], vl.values[i]);
+        }
+        CALL_CBS(m->stop_training, cbs, on_epoch_end, m, epoch, &logs);
+        if (m->callback_status) m->stop_training = true;
+        if (s || (s = brain__history_append(h, epoch, &logs))) break;
+        if (verbose) brain__progbar_update(&bar, steps, &logs, true);
+    }
+    if (epochs > 0) brain__optimizer_finalize(m->optimizer, m); /* use_ema: the averages become the weights */
+    logs.n = 0;
+    if (h->n_epochs) /* on_train_end sees the last epoch's logs, as in Keras */
+        for (int k = 0; k < h->n_keys; k++) brain_logs_set(&logs, h->keys[k], h->values[k][h->n_epochs - 1]);
+    bool ignored = false; /* training is over: a stop request changes nothing */
+    m->fit_status = s ? s : m->callback_status;
+    CALL_CBS(ignored, cbs, on_train_end, m, &logs);
+    (void)ignored;
+    if (!s) s = m->callback_status; /* the failing callback set brain_last_error */
+    brain__dist_end_fit(m);
+    brain_batch_release(&batch);
+    brain_batch_release(&vbatch);
+    free(cwb);
+    free(own_cbs);
+    if (s || !history) brain_history_free(h);
+    else *history = h;
+    return s;
+}
+
+/* No silent NaN (numeric_check.c): the data fit is given, unless check_finite is off. */
+static brain_status check_fit_finite(const char *fn, const io_set *d, const io_set *val, const brain_fit_options *o)
+{
+    brain_status s = brain__check_finite_set(fn, d->n_x, d->x, d->n_y, d->y, "x", "y");
+    if (!s) s = brain__check_finite_set(fn, val->n_x, val->x, val->n_y, val->y, "x_val", "y_val");
+    if (!s && o->sample_weight) s = brain__check_finite_floats(o->sample_weight, d->x[0].shape[0], fn, "sample_weight");
+    if (!s && o->class_weight) s = brain__check_finite_floats(o->class_weight, o->n_class_weight, fn, "class_weight");
+    if (!s && o->val_sample_weight && val->n_x)
+        s = brain__check_finite_floats(o->val_sample_weight, val->x[0].shape[0], fn, "val_sample_weight");
+    return s;
+}
+
+/* brain_fit's tensors: validation_split takes the last rows, before any shuffling (Keras);
+ * the training rows become a dataset shuffled with the model's generator. */
+static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, const io_set *val_in,
+                             const brain_fit_options *opt, brain_history **history)
+{
+    brain_fit_options o = opt ? *opt : (brain_fit_options){0};
+    int bs = o.batch_size ? o.batch_size : 32;
+    if (bs < 0 || o.epochs < 0 || o.initial_epoch < 0 || o.validation_freq < 0)
+        return brain__fail(BRAIN_ERR_ARG, "%s: epochs, batch_size, initial_epoch and validation_freq must not be negative", fn);
+    if (o.class_weight && o.sample_weight)
+        return brain__fail(BRAIN_ERR_ARG, "%s: class_weight and sample_weight cannot be used together (as in Keras)", fn);
     if (o.validation_split < 0 || o.validation_split >= 1)
         return brain__fail(BRAIN_ERR_ARG, "%s: validation_split must be in [0, 1), got %g", fn, (double)o.validation_split);
     if (o.validation_split > 0 && val_in->n_x)
         return brain__fail(BRAIN_ERR_ARG, "%s: give either validation_data (x_val, y_val) or validation_split, not both", fn);
-
-    /* validation_split takes the last rows, before any shuffling (Keras) */
+    brain_status cs = o.check_finite != BRAIN_OFF ? check_fit_finite(fn, d, val_in, &o) : BRAIN_OK;
+    if (cs) return cs;
     io_set t = *d, v = *val_in;
     const float *val_sw = o.val_sample_weight;
     bool have_val = val_in->n_x > 0;
@@ -474,107 +631,17 @@ static brain_status fit_loop(brain_model *m, const char *fn, const io_set *d, co
         n = split_at;
     }
     if (n == 0) return brain__fail(BRAIN_ERR_ARG, "%s: there are no training rows", fn);
-    if (o.has_seed) brain_rng_seed(&m->rng, o.seed);
-
-    fit_buffers b = {0};
-    bool oom = false;
-    for (int k = 0; k < t.n_x; k++) oom |= !(b.xb[k] = brain__alloc_array((size_t)(bs * brain_tensor_row_size(&t.x[k])), sizeof(float)));
-    for (int k = 0; k < t.n_y; k++) oom |= !(b.yb[k] = brain__alloc_array((size_t)(bs * brain_tensor_row_size(&t.y[k])), sizeof(float)));
-    b.swb = brain__alloc_array((size_t)bs, sizeof(float));
-    b.perm = brain__alloc_array((size_t)n, sizeof(int64_t));
-    if (oom || !b.swb || !b.perm) { free_fit_buffers(&b); return BRAIN_ERR_NOMEM; }
-    if (o.class_weight || o.sample_weight) {
-        b.sw = brain__alloc_array((size_t)n, sizeof(float));
-        if (!b.sw) { free_fit_buffers(&b); return BRAIN_ERR_NOMEM; }
-        const int64_t yrs = brain_tensor_row_size(&t.y[0]);
-        for (int64_t i = 0; i < n; i++) {
-            if (o.sample_weight) { b.sw[i] = o.sample_weight[i]; continue; }
-            /* class id: argmax for one-hot rows, the value itself for (N,) / (N, 1) */
-            const float *row = t.y[0].data + i * yrs;
-            int64_t cls = 0;
-            if (yrs == 1) cls = (int64_t)lrintf(row[0]);
-            else for (int64_t j = 1; j < yrs; j++) if (row[j] > row[cls]) cls = j;
-            b.sw[i] = cls >= 0 && cls < o.n_class_weight ? o.class_weight[cls] : 1.0f;
-        }
-    }
-    if ((s = brain__model_reserve(m, bs))) { free_fit_buffers(&b); return s; }
-    resolve_metrics(m, d);
-
-    brain_history *h = brain__history_new();
-    if (!h) { free_fit_buffers(&b); return BRAIN_ERR_NOMEM; }
-    brain_callback **cbs = o.callbacks;
-    int64_t steps = (n + bs - 1) / bs;
-    brain_logs logs = {0};
-    /* The running logs of a batch are read only by on_train_batch_end hooks and the live bar;
-     * without either they are rebuilt at the epoch's end anyway, so skip them per batch. */
-    bool batch_logs = verbose == 1;
-    for (int i = 0; cbs && cbs[i] && !batch_logs; i++) batch_logs = cbs[i]->hooks.on_train_batch_end != NULL;
-    m->stop_training = false;
-    m->callback_status = BRAIN_OK;
-    CALL_CBS(m->stop_training, cbs, on_train_begin, m, &logs);
-    if (m->callback_status) m->stop_training = true;
-
-    for (int epoch = o.initial_epoch; epoch < epochs && !m->stop_training; epoch++) {
-        m->current_epoch = epoch;
-        logs.n = 0;
-        CALL_CBS(m->stop_training, cbs, on_epoch_begin, m, epoch, &logs);
-        if (verbose && epochs > 1) brain__print("Epoch %d/%d\n", epoch + 1, epochs);
-        /* a fresh permutation each epoch (Keras), so that an epoch's order depends only on the
-         * generator's state — what a resumed fit (brain_load_model) restores */
-        for (int64_t i = 0; i < n; i++) b.perm[i] = i;
-        if (o.shuffle != BRAIN_OFF)
-            for (int64_t i = n - 1; i > 0; i--) {
-                int64_t j = brain_rng_below(&m->rng, i + 1), tmp = b.perm[i];
-                b.perm[i] = b.perm[j]; b.perm[j] = tmp;
-            }
-        reset_metrics(m);
-        brain_progbar bar;
-        brain__progbar_init(&bar, steps, verbose);
-        loss_sums ls = {0};
-        for (int64_t step = 0; step < steps; step++) {
-            int64_t b0 = step * bs, nb = n - b0 < bs ? n - b0 : bs;
-            io_set batch;
-            gather_batch(&t, &b, b.perm + b0, nb, &batch);
-            logs.n = 0;
-            CALL_CBS(m->stop_training, cbs, on_train_batch_begin, m, (int)step, &logs);
-            double lv, per[BRAIN_MAX_IO];
-            if ((s = train_step(m, &batch, b.sw ? b.swb : NULL, &lv, per))) break;
-            sums_add(&ls, m->n_heads, lv, per, nb);
-            logs.n = 0;
-            if (batch_logs) fill_logs(m, &logs, "", &ls);
-            CALL_CBS(m->stop_training, cbs, on_train_batch_end, m, (int)step, &logs);
-            if (step == 0 && verbose) bar.first_step_end = brain__now(); /* per-step time excludes step 1 */
-            if (verbose == 1 && step + 1 < steps) brain__progbar_update(&bar, step + 1, &logs, false);
-            if (m->stop_training) { steps = step + 1; break; }
-        }
-        if (s) break; /* a failed step: on_train_end still runs (files closed), the error stays */
-        logs.n = 0;
-        fill_logs(m, &logs, "", &ls);
-        if (have_val && (epoch + 1) % vfreq == 0) {
-            brain_logs vl = {0};
-            s = run_evaluation(m, &v, val_sw, bs, 0, &vl, "val_");
-            for (int i = 0; i < vl.n; i++) brain_logs_set(&logs, vl.names[i], vl.values[i]);
-        }
-        CALL_CBS(m->stop_training, cbs, on_epoch_end, m, epoch, &logs);
-        if (m->callback_status) m->stop_training = true;
-        if (s || (s = brain__history_append(h, epoch, &logs))) break;
-        if (verbose) brain__progbar_update(&bar, steps, &logs, true);
-    }
-    if (epochs > 0) brain__optimizer_finalize(m->optimizer, m); /* use_ema: the averages become the weights */
-    logs.n = 0;
-    if (h->n_epochs) /* on_train_end sees the last epoch's logs, as in Keras */
-        for (int k = 0; k < h->n_keys; k++) brain_logs_set(&logs, h->keys[k], h->values[k][h->n_epochs - 1]);
-    bool ignored = false; /* training is over: a stop request changes nothing */
-    CALL_CBS(ignored, cbs, on_train_end, m, &logs);
-    (void)ignored;
-    if (!s) s = m->callback_status; /* the failing callback set brain_last_error */
-    free_fit_buffers(&b);
-    if (s || !history) brain_history_free(h);
-    else *history = h;
+    brain_dataset *train = brain__dataset_tensors(t.n_x, t.x, t.n_y, t.y, o.sample_weight, bs, o.shuffle != BRAIN_OFF);
+    brain_dataset *val = have_val ? brain__dataset_tensors(v.n_x, v.x, v.n_y, v.y, val_sw, bs, false) : NULL;
+    if (train) train->data_checked = true;
+    brain_status s = !train || (have_val && !val) ? BRAIN_ERR_NOMEM
+                                                  : brain__fit_run(m, fn, train, val, &o, 0, 0, history);
+    brain_dataset_free(train);
+    brain_dataset_free(val);
     return s;
 }
 
-brain_status brain_fit_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+static brain_status fit_multi_locked(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
                              const brain_tensor *const *ys, const brain_fit_options *opt, brain_history **history)
 {
     const char *fn = "brain_fit_multi";
@@ -588,7 +655,16 @@ brain_status brain_fit_multi(brain_model *m, int n_x, const brain_tensor *const 
     return s ? s : fit_loop(m, fn, &d, &val, opt, history);
 }
 
-brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor *y,
+brain_status brain_fit_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+                             const brain_tensor *const *ys, const brain_fit_options *opt, brain_history **history)
+{
+    brain__model_lock(m);
+    brain_status s = fit_multi_locked(m, n_x, xs, n_y, ys, opt, history);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status fit_locked(brain_model *m, const brain_tensor *x, const brain_tensor *y,
                        const brain_fit_options *opt, brain_history **history)
 {
     if (history) *history = NULL;
@@ -606,21 +682,48 @@ brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor
     return s ? s : fit_loop(m, "brain_fit", &d, &val, opt, history);
 }
 
+brain_status brain_fit(brain_model *m, const brain_tensor *x, const brain_tensor *y,
+                       const brain_fit_options *opt, brain_history **history)
+{
+    brain__model_lock(m);
+    brain_status s = fit_locked(m, x, y, opt, history);
+    brain__model_unlock(m);
+    return s;
+}
+
 /* ------------------------------------------------------------------ evaluate, predict */
+brain_status brain__evaluate_run(brain_model *m, const char *fn, brain_dataset *ds, int64_t steps, int verbose,
+                                 brain_logs *logs)
+{
+    brain_status s = check_ready(m, fn);
+    if (s) return s;
+    brain_batch batch = {0};
+    brain_logs local = {0};
+    verbose = brain__dist_rank() == 0 ? resolve_verbose(verbose) : 0;
+    s = run_evaluation(m, fn, ds, steps, verbose, &local, "", &batch);
+    brain_batch_release(&batch);
+    if (!s && logs) *logs = local;
+    return s;
+}
+
 static brain_status evaluate_set(brain_model *m, const char *fn, const io_set *d, const brain_eval_options *opt, brain_logs *logs)
 {
     brain_eval_options o = opt ? *opt : (brain_eval_options){0};
     int bs = o.batch_size > 0 ? o.batch_size : 32;
-    int verbose = resolve_verbose(o.verbose);
     if (d->x[0].shape[0] == 0) return brain__fail(BRAIN_ERR_ARG, "%s: there are no rows", fn);
-    brain_logs local = {0};
-    brain_status s = run_evaluation(m, d, o.sample_weight, bs, verbose, &local, "");
-    if (s) return s;
-    if (logs) *logs = local;
-    return BRAIN_OK;
+    if (o.check_finite != BRAIN_OFF) {
+        brain_status s = brain__check_finite_set(fn, d->n_x, d->x, d->n_y, d->y, "x", "y");
+        if (!s && o.sample_weight) s = brain__check_finite_floats(o.sample_weight, d->x[0].shape[0], fn, "sample_weight");
+        if (s) return s;
+    }
+    brain_dataset *ds = brain__dataset_tensors(d->n_x, d->x, d->n_y, d->y, o.sample_weight, bs, false);
+    if (!ds) return BRAIN_ERR_NOMEM;
+    brain_status s = brain__evaluate_run(m, fn, ds, 0, o.verbose, logs);
+    brain_dataset_free(ds);
+    return s;
 }
 
-brain_status brain_evaluate(brain_model *m, const brain_tensor *x, const brain_tensor *y,
+static brain_status evaluate_locked(brain_model *m, const brain_tensor *x, const brain_tensor *y,
                             const brain_eval_options *opt, brain_logs *logs)
 {
     brain_status s = check_ready(m, "brain_evaluate");
@@ -630,7 +733,16 @@ brain_status brain_evaluate(brain_model *m, const brain_tensor *x, const brain_t
     return s ? s : evaluate_set(m, "brain_evaluate", &d, opt, logs);
 }
 
-brain_status brain_evaluate_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+brain_status brain_evaluate(brain_model *m, const brain_tensor *x, const brain_tensor *y,
+                            const brain_eval_options *opt, brain_logs *logs)
+{
+    brain__model_lock(m);
+    brain_status s = evaluate_locked(m, x, y, opt, logs);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status evaluate_multi_locked(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
                                   const brain_tensor *const *ys, const brain_eval_options *opt, brain_logs *logs)
 {
     brain_status s = check_ready(m, "brain_evaluate_multi");
@@ -639,9 +751,21 @@ brain_status brain_evaluate_multi(brain_model *m, int n_x, const brain_tensor *c
     return s ? s : evaluate_set(m, "brain_evaluate_multi", &d, opt, logs);
 }
 
-static brain_status predict_set(brain_model *m, const io_set *d, const brain_eval_options *opt, brain_tensor **outs)
+brain_status brain_evaluate_multi(brain_model *m, int n_x, const brain_tensor *const *xs, int n_y,
+                                  const brain_tensor *const *ys, const brain_eval_options *opt, brain_logs *logs)
+{
+    brain__model_lock(m);
+    brain_status s = evaluate_multi_locked(m, n_x, xs, n_y, ys, opt, logs);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status predict_set(brain_model *m, const char *fn, const io_set *d, const brain_eval_options *opt,
+                                brain_tensor **outs)
 {
     brain_eval_options o = opt ? *opt : (brain_eval_options){0};
+    brain_status cs = o.check_finite != BRAIN_OFF ? brain__check_finite_set(fn, d->n_x, d->x, 0, NULL, "x", "y") : BRAIN_OK;
+    if (cs) return cs;
     int bs = o.batch_size > 0 ? o.batch_size : 32;
     int verbose = resolve_verbose(o.verbose);
     int64_t n = d->x[0].shape[0], steps = (n + bs - 1) / bs;
@@ -673,7 +797,7 @@ static brain_status predict_set(brain_model *m, const io_set *d, const brain_eva
     return BRAIN_OK;
 }
 
-brain_status brain_predict(brain_model *m, const brain_tensor *x, const brain_eval_options *opt, brain_tensor **out)
+static brain_status predict_locked(brain_model *m, const brain_tensor *x, const brain_eval_options *opt, brain_tensor **out)
 {
     if (out) *out = NULL;
     if (!m || !out) return brain__fail(BRAIN_ERR_ARG, "brain_predict: model and out are required");
@@ -684,10 +808,18 @@ brain_status brain_predict(brain_model *m, const brain_tensor *x, const brain_ev
         return brain__fail(BRAIN_ERR_ARG, "brain_predict: model '%s' has %d outputs; use brain_predict_multi", m->name, m->n_outputs);
     io_set d;
     if ((s = make_set(m, "brain_predict", 1, &x, 0, NULL, false, &d))) return s;
-    return predict_set(m, &d, opt, out);
+    return predict_set(m, "brain_predict", &d, opt, out);
 }
 
-brain_status brain_predict_multi(brain_model *m, int n_x, const brain_tensor *const *xs,
+brain_status brain_predict(brain_model *m, const brain_tensor *x, const brain_eval_options *opt, brain_tensor **out)
+{
+    brain__model_lock(m);
+    brain_status s = predict_locked(m, x, opt, out);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status predict_multi_locked(brain_model *m, int n_x, const brain_tensor *const *xs,
                                  const brain_eval_options *opt, brain_tensor **outs)
 {
     if (!m || !outs) return brain__fail(BRAIN_ERR_ARG, "brain_predict_multi: model and outs are required");
@@ -696,11 +828,20 @@ brain_status brain_predict_multi(brain_model *m, int n_x, const brain_tensor *co
     for (int k = 0; k < m->n_outputs; k++) outs[k] = NULL;
     io_set d;
     if ((s = make_set(m, "brain_predict_multi", n_x, xs, 0, NULL, false, &d))) return s;
-    return predict_set(m, &d, opt, outs);
+    return predict_set(m, "brain_predict_multi", &d, opt, outs);
+}
+
+brain_status brain_predict_multi(brain_model *m, int n_x, const brain_tensor *const *xs,
+                                 const brain_eval_options *opt, brain_tensor **outs)
+{
+    brain__model_lock(m);
+    brain_status s = predict_multi_locked(m, n_x, xs, opt, outs);
+    brain__model_unlock(m);
+    return s;
 }
 
 /* ------------------------------------------------------------------ the explicit loop */
-brain_status brain_model_forward(brain_model *m, const brain_tensor *x, bool training, const brain_tensor **pred)
+static brain_status model_forward_locked(brain_model *m, const brain_tensor *x, bool training, const brain_tensor **pred)
 {
     if (pred) *pred = NULL;
     if (!m || !x) return brain__fail(BRAIN_ERR_ARG, "brain_model_forward: model and x are required");
@@ -715,7 +856,15 @@ brain_status brain_model_forward(brain_model *m, const brain_tensor *x, bool tra
     return s;
 }
 
-brain_status brain_model_loss(brain_model *m, const brain_tensor *y, const brain_loss *loss, double *value)
+brain_status brain_model_forward(brain_model *m, const brain_tensor *x, bool training, const brain_tensor **pred)
+{
+    brain__model_lock(m);
+    brain_status s = model_forward_locked(m, x, training, pred);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status model_loss_locked(brain_model *m, const brain_tensor *y, const brain_loss *loss, double *value)
 {
     if (!m || !y) return brain__fail(BRAIN_ERR_ARG, "brain_model_loss: model and y are required");
     const brain_loss *l = loss ? loss : m->n_heads ? m->heads[0].loss : NULL;
@@ -737,7 +886,15 @@ brain_status brain_model_loss(brain_model *m, const brain_tensor *y, const brain
     return BRAIN_OK;
 }
 
-brain_status brain_model_backward(brain_model *m)
+brain_status brain_model_loss(brain_model *m, const brain_tensor *y, const brain_loss *loss, double *value)
+{
+    brain__model_lock(m);
+    brain_status s = model_loss_locked(m, y, loss, value);
+    brain__model_unlock(m);
+    return s;
+}
+
+static brain_status model_backward_locked(brain_model *m)
 {
     if (!m) return brain__fail(BRAIN_ERR_ARG, "brain_model_backward: model is NULL");
     if (!m->have_loss_grad)
@@ -745,6 +902,14 @@ brain_status brain_model_backward(brain_model *m)
     brain__model_backward_graph(m);
     m->have_loss_grad = false;
     return BRAIN_OK;
+}
+
+brain_status brain_model_backward(brain_model *m)
+{
+    brain__model_lock(m);
+    brain_status s = model_backward_locked(m);
+    brain__model_unlock(m);
+    return s;
 }
 
 void brain__callback_error(brain_model *m, brain_status s)

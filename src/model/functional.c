@@ -421,6 +421,7 @@ brain_model *brain_functional(int n_in, const brain_sym *ins, int n_out, const b
     brain_model *m = brain__alloc(sizeof *m);
     brain_node *nodes = brain__alloc_array((size_t)nk, sizeof *nodes);
     if (!m || !nodes) { free(m); free(nodes); FAIL("out of memory building model '%s'", name); }
+    if (brain__model_lock_init(m)) { free(m); free(nodes); FAIL("out of memory building model '%s'", name); }
     snprintf(m->name, sizeof m->name, "%s", name);
     brain_rng_seed(&m->rng, brain__next_seed());
     int *pos = order; /* reuse: graph node -> model node */

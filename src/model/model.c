@@ -22,6 +22,7 @@ brain_model *brain_sequential(const char *name)
         free(m);
         return NULL;
     }
+    if (brain__model_lock_init(m)) { free(m); return NULL; }
     snprintf(m->name, sizeof m->name, "%s", name && *name ? name : "sequential");
     m->sequential = true;
     brain_rng_seed(&m->rng, brain__next_seed());
@@ -125,6 +126,7 @@ void brain_model_free(brain_model *m)
     brain__free_heads(m);
     brain_model_set_scaler(m, NULL);
     brain_model_set_class_names(m, NULL, 0);
+    brain__model_lock_free(m);
     free(m);
 }
 
@@ -354,6 +356,7 @@ double brain__model_backward_graph(brain_model *m)
         }
         ctx.mask = m->nodes[nd->in[0]].mask;
         nd->layer->vt->backward(nd->layer, &ctx, nd->n_in, ins, &nd->out, &nd->dout, dins);
+        if (m->grad_ready) m->grad_ready(m, i);
     }
     return brain__regularization(m, true);
 }

@@ -431,18 +431,33 @@ brain_status brain__optimizer_build_slots(brain_optimizer *o, int64_t n)
     return BRAIN_OK;
 }
 
-static double sum_squares(const float *restrict g, int64_t n)
+/* Σ g², the same double whatever the thread count: from PAR_MIN values up, SUM_PARTS fixed
+ * slices (slice k: [n·k/P, n·(k+1)/P)) are summed each on its own (threads take whole slices) and
+ * the slices' sums are added in slice order; with one thread the same slices, in order. */
+#define SUM_PARTS 64
+static double sum_slice(const float *restrict g, int64_t i0, int64_t i1)
 {
     double s = 0;
 #ifdef _OPENMP
-    if (n >= PAR_MIN && brain__num_threads() > 1) { /* not if(): see OPT_FOR */
-#pragma omp parallel for simd reduction(+ : s) schedule(static)
-        for (int64_t i = 0; i < n; i++) s += (double)g[i] * (double)g[i];
-        return s;
-    }
 #pragma omp simd reduction(+ : s)
 #endif
-    for (int64_t i = 0; i < n; i++) s += (double)g[i] * (double)g[i];
+    for (int64_t i = i0; i < i1; i++) s += (double)g[i] * (double)g[i];
+    return s;
+}
+
+static double sum_squares(const float *restrict g, int64_t n)
+{
+    if (n < PAR_MIN) return sum_slice(g, 0, n);
+    double part[SUM_PARTS];
+#ifdef _OPENMP
+    if (brain__num_threads() > 1) { /* not if(): see OPT_FOR */
+#pragma omp parallel for schedule(static)
+        for (int k = 0; k < SUM_PARTS; k++) part[k] = sum_slice(g, n * k / SUM_PARTS, n * (k + 1) / SUM_PARTS);
+    } else
+#endif
+        for (int k = 0; k < SUM_PARTS; k++) part[k] = sum_slice(g, n * k / SUM_PARTS, n * (k + 1) / SUM_PARTS);
+    double s = 0;
+    for (int k = 0; k < SUM_PARTS; k++) s += part[k];
     return s;
 }
 

@@ -1,5 +1,5 @@
 /* version.c — `brain version`: the library's version, its matrix-multiply backend and, when the
- * library reports them, the CPU kernels selected at run time. */
+ * CPU kernels selected at run time, and which optional parts were built. */
 #include "cli.h"
 
 static const cli_cmd_help HELP = {
@@ -14,12 +14,11 @@ int cli_version(int argc, char **argv)
     bool help;
     int rc = cli_parse(&HELP, opts, argc, argv, pos, 0, &n_pos, &help);
     if (rc || help) return rc;
-#ifdef BRAIN_VERSION_STRING
     printf("brain %s\n", brain_version());
-#else
-    printf("brain %s\n", BRAIN_VERSION);
-#endif
     printf("sgemm: %s\n", brain_sgemm_backend());
+    printf("kernels: %s (chosen for this CPU at run time; BRAIN_ISA=generic|avx2|avx512 forces a lower set)\n",
+           brain_kernel_isa());
+    printf("onnx export: %s\n", brain_onnx_available() ? "yes (protobuf-c)" : "not built (protobuf-c was not found)");
 #ifdef BRAIN_CLI_HAVE_CAIRO
     printf("plot: cairo\n");
 #else

@@ -13,6 +13,7 @@
  * One kernel is generated for each row count 1..MR, so edge rows cost no padding.
  * Each C entry is Σ_p over one KC block in p order, blocks added in order: the same whatever
  * MR, NR and the caller's split over threads. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -193,6 +194,13 @@ static void K_(gemm_naive)(int64_t M, int64_t N, int64_t K, float alpha, const f
         }
 }
 
+/* A thread's pack buffer is freed when the thread exits: libgomp ends worker threads when a team
+ * shrinks (brain_set_num_threads), and their thread-local pointers would leak the buffers
+ * (LeakSanitizer, tests/test_thread_count.c). */
+static pthread_key_t K_(pack_key);
+static pthread_once_t K_(pack_once) = PTHREAD_ONCE_INIT;
+static void K_(pack_key_make)(void) { pthread_key_create(&K_(pack_key), free); }
+
 /* One thread's product (brain__kernel_table.gemm). */
 static void K_(gemm)(int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t ars, int64_t acs,
                      const float *B, int64_t brs, int64_t bcs, float beta, float *C, int64_t crs, int64_t ccs)
@@ -217,6 +225,8 @@ static void K_(gemm)(int64_t M, int64_t N, int64_t K, float alpha, const float *
             }
             big = p;
             big_cap = need;
+            pthread_once(&K_(pack_once), K_(pack_key_make));
+            pthread_setspecific(K_(pack_key), p); /* freed when the thread ends */
         }
         bp = big;
     }
