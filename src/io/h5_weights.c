@@ -447,10 +447,8 @@ static brain_status read_optimizer(brain_model *m, hid_t f, const char *file)
     hsize_t got = group_size(f, "/optimizer/vars");
     if (got == 0) return BRAIN_OK;
     const hsize_t head = o->schedule ? 1 : 2;
-    /* the slot pointers are only known once the slots exist */
-    brain_status s = brain__optimizer_build_slots(o, m->n_params);
-    if (s) return s;
-    slot_order so = optimizer_slot_order(o);
+    slot_order so = optimizer_slot_order(o); /* the counts; the pointers once the slots exist */
+    brain_status s = BRAIN_OK;
     int per_var = 0;
     for (int gi = 0; gi < so.n_groups; gi++) per_var += so.group_size[gi];
     int nv = n_trainable_vars(m);
@@ -475,6 +473,10 @@ static brain_status read_optimizer(brain_model *m, hid_t f, const char *file)
         if (!(lr >= 0) || lr > 1e6) return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer learning_rate %g is not valid", file, (double)lr);
     }
     float up = o->u_product;
+    if (got == expected && (per_var > 0 || ada)) {
+        if ((s = brain__optimizer_build_slots(o, m->n_params))) return s;
+        so = optimizer_slot_order(o);
+    }
     if (got == expected && ada && !o->fac) { /* Adafactor's factored statistics are made on its first step */
         int64_t nf;
         brain__adafactor_fac_size(m, &nf);
