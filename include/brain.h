@@ -237,7 +237,8 @@ brain_layer *brain_multiply(const brain_layer_options *opt);
 brain_layer *brain_average(const brain_layer_options *opt);
 brain_layer *brain_maximum(const brain_layer_options *opt);
 /* ---- image and signal layers (channels-last: (H, W, C) images, (steps, C) signals) ---- */
-typedef enum brain_padding { BRAIN_PADDING_VALID = 0, BRAIN_PADDING_SAME } brain_padding;
+/* BRAIN_PADDING_CAUSAL: Conv1D only — (kernel − 1)·dilation zeros before the steps, none after (issue 11) */
+typedef enum brain_padding { BRAIN_PADDING_VALID = 0, BRAIN_PADDING_SAME, BRAIN_PADDING_CAUSAL } brain_padding;
 
 /* Conv2D / Conv1D options.  strides and dilation_rate: 0 means 1; {s} alone means (s, s) for
  * Conv2D (Keras's int form); Conv1D reads only [0].  "same" padding puts the odd extra pixel at
@@ -1308,6 +1309,115 @@ float brain_lr_schedule_value(const brain_lr_schedule *s, int64_t step);
 const char *brain_lr_schedule_class(const brain_lr_schedule *s); /* "ExponentialDecay" */
 void brain_lr_schedule_free(brain_lr_schedule *s);
 
+/* ==== attention and Transformer layers (issue 11) ==== */
+/* LayerNormalization: each sample normalised over `axes` (mean and biased variance), then
+ * γ·x̂ + β with γ, β shaped as the normalised axes.  Axes are Keras's numbers: 1 = the first
+ * axis after the batch, negatives count from the end; default the last axis (-1). */
+typedef struct brain_layer_norm_options {
+    int n_axes; int axes[BRAIN_MAX_DIMS];   /* default 1 axis: -1 */
+    float epsilon;                          /* 0 means 1e-3 */
+    brain_flag center, scale;               /* default on: beta and gamma */
+    bool rms_scaling;                       /* Keras 3's rms_scaling: x / sqrt(var(x) + ε) · γ (x not
+                                               centred, the variance is), no beta */
+    brain_initializer_kind beta_initializer, gamma_initializer; /* zeros, ones */
+    brain_regularizer beta_regularizer, gamma_regularizer;
+    const char *name;
+} brain_layer_norm_options;
+brain_layer *brain_layer_normalization(const brain_layer_norm_options *opt);
+
+/* MultiHeadAttention(num_heads, key_dim): scaled dot-product attention of a query sequence over
+ * a value sequence (docs/attention.md has the math).  Apply it with brain_apply_n to
+ *   query, value [, key] [, attention_mask]
+ * (self-attention: the same sym twice, BRAIN_SYMS(x, x)); the key defaults to the value.  With
+ * has_key a third tensor is the key; with has_attention_mask the last tensor is a (T, S) per-sample
+ * mask (nonzero = may attend).  Keras masks flow in: the query's, value's and key's padding masks
+ * (Embedding(mask_zero)) and the causal mask are ANDed with attention_mask, and the output carries
+ * the query's mask.  Attention runs over every axis between the batch and the features (Keras's
+ * default attention_axes).  Weights as Keras's EinsumDense kernels: query/key/value kernel
+ * (D, heads, dim) and bias (heads, dim), attention_output kernel (heads, value_dim, out), bias (out). */
+typedef struct brain_mha_options {
+    int64_t value_dim;                      /* default key_dim */
+    float dropout;                          /* on the attention probabilities, training only; default 0 */
+    brain_flag use_bias;                    /* default on */
+    int64_t output_shape;                   /* features out; default (0) the query's last axis */
+    bool use_causal_mask;                   /* call(..., use_causal_mask=True): step t sees steps <= t */
+    bool has_key;                           /* the call passes a key tensor after the value */
+    bool has_attention_mask;                /* the call passes attention_mask last */
+    brain_initializer_kind kernel_initializer, bias_initializer; /* glorot_uniform, zeros */
+    brain_regularizer kernel_regularizer, bias_regularizer;
+    uint64_t seed; bool has_seed;           /* dropout's generator; default the model's */
+    const char *name;
+} brain_mha_options;
+brain_layer *brain_multi_head_attention(int num_heads, int64_t key_dim, const brain_mha_options *opt);
+/* The attention probabilities of the layer's last forward (Keras's return_attention_scores), as
+ * a view (batch, heads, T, S) into the layer's cache, filled into *view and returned; valid until
+ * the next forward or backward (backward reuses the buffer).  NULL (error set) when l is not a MultiHeadAttention or has not run. */
+const brain_tensor *brain_mha_last_scores(brain_layer *l, brain_tensor *view);
+
+/* GlobalMaxPooling1D: (steps, C) -> (C), the maximum over the steps. */
+brain_layer *brain_global_max_pooling1d(const brain_layer_options *opt);
+/* GlobalAveragePooling1D with Keras's data_format: channels_first reads (C, steps) and averages
+ * the last axis, giving (C).  With a Keras mask (channels_last) the mean is over unmasked steps. */
+typedef struct brain_global_pool1d_options {
+    bool channels_first;                    /* default channels_last */
+    const char *name;
+} brain_global_pool1d_options;
+brain_layer *brain_global_average_pooling1d_opt(const brain_global_pool1d_options *opt);
+
+/* TimeDistributed(layer): `layer` (a new single-input layer: Dense, Conv2D, ...) applied to every
+ * step of a (batch, T, ...) input with shared weights.  Takes ownership of `layer`, also on failure. */
+brain_layer *brain_time_distributed(brain_layer *layer, const brain_layer_options *opt);
+
+/* GroupNormalization(groups) over the channels (last) axis: each sample's channels in `groups`
+ * runs, each run normalised over all positions and its channels, then γ_c x̂ + β_c per channel.
+ * Keras's default groups is 32; -1 = one group per channel. */
+typedef struct brain_group_norm_options {
+    float epsilon;                          /* 0 means 1e-3 */
+    brain_flag center, scale;               /* default on */
+    brain_initializer_kind beta_initializer, gamma_initializer; /* zeros, ones */
+    brain_regularizer beta_regularizer, gamma_regularizer;
+    const char *name;
+} brain_group_norm_options;
+brain_layer *brain_group_normalization(int64_t groups, const brain_group_norm_options *opt);
+
+/* Attention (dot-product, Luong) and AdditiveAttention (Bahdanau), called on a list
+ * brain_apply_n(l, BRAIN_SYMS(query, value)) or (query, value, key): no projections; scores
+ * q·k (Attention; × scale with use_scale; "concat": w·Σ tanh(scale·(q + k))) or Σ scale ⊙ tanh(q + k)
+ * (AdditiveAttention), softmax over the value steps, weights × value.  The value's Keras mask and
+ * use_causal_mask hide value steps; the output is 0 at masked query steps and carries their mask. */
+typedef struct brain_attention_options {
+    brain_flag use_scale;                   /* default: off for Attention, on for AdditiveAttention */
+    bool score_concat;                      /* Attention's score_mode "concat" (default "dot") */
+    float dropout;                          /* on the attention weights, training only */
+    bool use_causal_mask;                   /* call(..., use_causal_mask=True) */
+    uint64_t seed; bool has_seed;
+    const char *name;
+} brain_attention_options;
+brain_layer *brain_attention(const brain_attention_options *opt);
+brain_layer *brain_additive_attention(const brain_attention_options *opt);
+
+/* Noise and regularization layers, active in training only (identity at inference); draws come
+ * from the model's generator unless a seed is given.
+ *   GaussianNoise(stddev): x + N(0, stddev²)
+ *   GaussianDropout(rate): x · N(1, rate / (1 − rate))
+ *   SpatialDropout1D/2D(rate): Dropout of whole channels — one draw per (sample, channel) for
+ *   every step (1D, (steps, C)) or pixel (2D, (H, W, C)), kept ones scaled by 1 / (1 − rate) */
+typedef struct brain_noise_options {
+    uint64_t seed; bool has_seed;
+    const char *name;
+} brain_noise_options;
+brain_layer *brain_gaussian_noise(float stddev, const brain_noise_options *opt);
+brain_layer *brain_gaussian_dropout(float rate, const brain_noise_options *opt);
+brain_layer *brain_spatial_dropout1d(float rate, const brain_noise_options *opt);
+brain_layer *brain_spatial_dropout2d(float rate, const brain_noise_options *opt);
+/* ActivityRegularization(l1, l2): identity; adds (l1·Σ|x| + l2·Σx²) / batch to the loss (Keras 3). */
+brain_layer *brain_activity_regularization(float l1, float l2, const brain_layer_options *opt);
+/* RepeatVector(n): (F) -> (n, F). */
+brain_layer *brain_repeat_vector(int64_t n, const brain_layer_options *opt);
+/* Permute(dims): reorders the axes after the batch; dims is a permutation of 1..ndims (Keras's
+ * numbering), e.g. (int[]){2, 1} swaps steps and features. */
+brain_layer *brain_permute(int ndims, const int *dims, const brain_layer_options *opt);
+
 /* ==== command line and files (issue 9) ==== */
 /* What the `brain` program (tools/cli/, docs/cli.md) needs and users need too. */
 
@@ -1547,6 +1657,7 @@ typedef struct brain_fit_dataset_options {
     uint64_t seed; bool has_seed;    /* the model's generator: dropout, and sources without a seed */
     const float *class_weight; int n_class_weight;
     brain_callback **callbacks;      /* NULL-terminated */
+    brain_flag check_finite;         /* default on: NaN/±Inf in a batch or the weights stop fit */
 } brain_fit_dataset_options;
 brain_status brain_fit_dataset(brain_model *m, brain_dataset *train, const brain_fit_dataset_options *opt,
                                brain_history **history);

@@ -19,8 +19,13 @@ libs="-L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5_serial -lzip -lcjson -lz -l
 objs=()
 for src in $(find src -name '*.c' | sort); do
   o="$out/obj/$(echo "$src" | tr / _).o"
-  if [ ! -f "$o" ] || [ "$src" -nt "$o" ]; then
-    clang $cflags $san -fsanitize=fuzzer-no-link -c "$src" -o "$o"
+  isa=""  # the per-instruction-set kernels get their flags, as CMakeLists.txt gives them
+  case "$src" in
+    */kernels/sgemm_avx2.c) isa="-mavx2 -mfma" ;;
+    */kernels/sgemm_avx512.c) isa="-mavx512f -mavx512vl -mavx512dq -mavx512bw -mavx2 -mfma" ;;
+  esac
+  if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ src/internal.h -nt "$o" ]; then
+    clang $cflags $san $isa -fsanitize=fuzzer-no-link -c "$src" -o "$o"
   fi
   objs+=("$o")
 done

@@ -29,7 +29,9 @@
  * -std=c11, which turns floating-point contraction off, so no FMA appears either).  The matrix
  * multiply has its own per-ISA files and table instead (src/core/kernels/).  Elsewhere, or in a
  * build already compiled for AVX2 or more, it is nothing. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && !defined(__AVX2__)
+/* (Not under ThreadSanitizer: its instrumented ifunc resolvers run before its runtime starts.) */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__) && !defined(__AVX2__) && \
+    !defined(__SANITIZE_THREAD__)
 #define BRAIN_VECTOR_LOOP __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
 #else
 #define BRAIN_VECTOR_LOOP
@@ -103,6 +105,9 @@ typedef struct brain_ctx {
     brain_rng *rng;                 /* the model's generator (dropout, augmentation) */
     /* Keras's mask of in[0]: (batch, steps) with 1 = keep, 0 = skip; NULL when it has none. */
     const uint8_t *mask;
+    /* The masks of every input, in call order (masks[0] == mask); an entry is NULL when that
+     * input has none (MultiHeadAttention reads the query's, value's and key's). */
+    const uint8_t *const *masks;
     /* A forward that meets input it cannot use (an Embedding id out of range) calls brain__fail
      * and stores the status here; the model stops and returns it.  Never NULL. */
     brain_status *status;
@@ -113,6 +118,8 @@ typedef enum brain_mask_rule {
     BRAIN_MASK_DROP = 0,            /* the output has no mask (default) */
     BRAIN_MASK_PASS,                /* the output carries the input's mask (Dense, Dropout, ...) */
     BRAIN_MASK_MAKE,                /* the layer computes its output mask with vt->compute_mask */
+    BRAIN_MASK_MERGE,               /* merge layers (Add, ...): the OR of the inputs' masks when every input
+                                       has one, else none (Keras's Merge.compute_mask) */
 } brain_mask_rule;
 
 #define BRAIN_MAX_LAYER_INPUTS 8
@@ -148,6 +155,22 @@ typedef struct brain_layer_vtable {
     /* For mask_rule MAKE: fill mask (batch × the output's steps, the output shape without its
      * last axis) from the layer's input. */
     void (*compute_mask)(brain_layer *l, const brain_tensor *in, uint8_t *mask);
+    /* Layers whose call takes several named tensors, some optional, and other keyword arguments
+     * (MultiHeadAttention(query, value, key=None, attention_mask=None, use_causal_mask=False)).
+     * call_args names the tensors in call order (NULL-terminated); Keras's inbound node may pass
+     * each by position or by keyword, and the node's inputs are the given ones in this order.
+     * call_from_config tells the unbuilt layer which were given (present[i] per call_args entry)
+     * and reads the call's other keyword arguments; call_to_config names the node inputs Keras
+     * writes as keywords (keyword[k] per node input; NULL: positional, in order, in "args") and
+     * adds the call's other keyword arguments to `kwargs`. */
+    const char *const *call_args;
+    /* A loss term of the last forward besides the weights' penalties (ActivityRegularization);
+     * the layer's backward adds its gradient.  brain__regularization adds it to the loss. */
+    double (*penalty)(const brain_layer *l);
+    /* Keras's get_config of the class has no "trainable" (SpatialDropout: its __init__ refuses one) */
+    bool config_without_trainable;
+    brain_status (*call_from_config)(brain_layer *l, const bool *present, const struct cJSON *kwargs);
+    brain_status (*call_to_config)(const brain_layer *l, const char **keyword, struct cJSON *kwargs);
 } brain_layer_vtable;
 
 /* Every loadable layer class (src/layers/registry.c), NULL-terminated; and lookup by Keras class name. */

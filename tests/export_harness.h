@@ -90,7 +90,10 @@ static inline int harness_run(brain_model *m, const char *dir, const char *name,
     snprintf(out_path, sizeof out_path, "%s/out_%s.bin", dir, name);
     if (harness_write(in_path, x->data, sizeof(float) * (size_t)x->size)) { fprintf(stderr, "harness: cannot write %s\n", in_path); return 1; }
     (void)in_size;
-    snprintf(cmd, sizeof cmd, "%s %s %s %lld", exe, in_path, out_path, (long long)n);
+    /* a cross build runs its programs through an emulator (CMake's CMAKE_CROSSCOMPILING_EMULATOR) */
+    const char *emu = getenv("BRAIN_TEST_EMULATOR");
+    snprintf(cmd, sizeof cmd, "%s%s%s %s %s %lld", emu && *emu ? emu : "", emu && *emu ? " " : "", exe, in_path, out_path,
+             (long long)n);
     int rc = system(cmd);
     if (rc != 0) { fprintf(stderr, "harness: %s exited with %d\n", cmd, rc); return 1; }
     FILE *f = fopen(out_path, "rb");

@@ -210,6 +210,10 @@ static void test_csv(void)
     write_bytes(tmp_path("dropped.csv"), "id,target\n1,1\n2,0\n", 18);
     CHECK_FAILS(brain_read_csv(tmp_path("dropped.csv"), &(brain_csv_options){.target = "target", .drop = (const char *[]){"id", NULL}}, &t),
                 "once the dropped columns are gone");
+    /* without a target, a table whose only column is dropped has no feature either (the fuzzer's
+     * "&   " input reached this message with no target name to print) */
+    CHECK_FAILS(brain_read_csv(tmp_path("dropped.csv"), &(brain_csv_options){.no_target = true,
+                               .drop = (const char *[]){"id", "target", NULL}}, &t), "no feature columns once the dropped");
     /* a CSV with a feature loads */
     write_bytes(tmp_path("one.csv"), "a,target\n1,1\n2,0\n", 17);
     CHECK_OK(brain_read_csv(tmp_path("one.csv"), &(brain_csv_options){.target = "target"}, &t));

@@ -193,9 +193,11 @@ static int br_train_end(brain_model *m, const brain_logs *logs, void *user)
 {
     bnr *b = user;
     if (!b->delete_checkpoint || m->fit_status) return 0;
+    /* the metadata first: it is the commit point, so a kill in between leaves "nothing
+     * committed" (a fresh start, to the same weights), never metadata without its weights */
+    unlink(b->meta);
     unlink(b->weights);
     unlink(b->bkp);
-    unlink(b->meta);
     rmdir(b->dir); /* only when empty */
     return 0;
 }

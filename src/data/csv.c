@@ -368,10 +368,15 @@ static brain_status parse_header(parse_state *ps, const brain_csv_options *opt)
     int64_t nf = 0;
     for (int64_t i = 0; i < ps->n_cols; i++)
         if (ps->role[i] >= 0) ps->role[i] = nf++;
-    if (nf == 0)
+    if (nf == 0) {
+        if (ps->target_col < 0)
+            return brain__fail(BRAIN_ERR_FORMAT, "%s: no feature columns%s on line %lld; a table needs at least one feature",
+                               rd->name, opt->drop ? " once the dropped columns are gone" : "", (long long)line);
+        const char *tn = ps->header[ps->target_col];
         return brain__fail(BRAIN_ERR_FORMAT, "%s: no feature columns: the header on line %lld has only the target '%.*s%s'%s; "
-                           "a table needs at least one feature", rd->name, (long long)line, SHOW(opt->target),
+                           "a table needs at least one feature", rd->name, (long long)line, SHOW(tn),
                            opt->drop ? " once the dropped columns are gone" : "");
+    }
     t->n_features = 0;
     t->feature_names = brain__alloc_array((size_t)nf, sizeof(char *));
     if (!t->feature_names) return BRAIN_ERR_NOMEM;

@@ -255,10 +255,12 @@ brain_status brain__dist_sync_model(brain_model *m)
 void brain__dist_end_fit(brain_model *m)
 {
 #ifdef BRAIN_HAVE_MPI
-    if (g_nreq) MPI_Waitall(g_nreq, g_req, MPI_STATUSES_IGNORE);   /* a step that failed half-way */
-    g_nreq = 0;
-    g_launch_rc = MPI_SUCCESS;
-    g_sent_lo = -1;
+    if (g_size > 1) { /* one process: nothing was started, and fits in other threads must not race here */
+        if (g_nreq) MPI_Waitall(g_nreq, g_req, MPI_STATUSES_IGNORE);   /* a step that failed half-way */
+        g_nreq = 0;
+        g_launch_rc = MPI_SUCCESS;
+        g_sent_lo = -1;
+    }
 #endif
     if (m) m->grad_ready = NULL;
 }

@@ -47,13 +47,36 @@ static brain_status layer_entry(const brain_layer *l, cJSON **out)
     cJSON *cfg = cJSON_CreateObject();
     if (!cfg) return nomem();
     brain_status s = brain__cfg_add_string(cfg, "name", l->name);
-    if (!s) s = brain__cfg_add_bool(cfg, "trainable", l->trainable);
+    if (!s && !l->vt->config_without_trainable) s = brain__cfg_add_bool(cfg, "trainable", l->trainable);
     if (!s) s = brain__cfg_add_string(cfg, "dtype", "float32");
     if (!s) s = l->vt->get_config(l, cfg);
     if (s) { cJSON_Delete(cfg); return s; }
     cJSON *e = envelope("keras.layers", l->vt->class_name, cfg);
     if (!e) return nomem();
-    if (l->n_weights > 0) { /* layers with a build() of their own record its input shape */
+    if (l->n_weights > 0 && l->vt->takes_list) { /* build(input_shape) with a list of shapes */
+        cJSON *bc = cJSON_AddObjectToObject(e, "build_config"), *shapes = bc ? cJSON_AddArrayToObject(bc, "input_shape") : NULL;
+        for (int k = 0; shapes && k < l->n_in; k++) {
+            cJSON *shape = batch_shape_json(&l->in_shape[k]);
+            if (!shape) { shapes = NULL; break; }
+            cJSON_AddItemToArray(shapes, shape);
+        }
+        if (!shapes) { cJSON_Delete(e); return nomem(); }
+    } else if (l->n_weights > 0 && l->vt->call_args) { /* build(query_shape, value_shape, ...): the positional tensors' shapes */
+        const char *kw[BRAIN_MAX_LAYER_INPUTS] = {NULL};
+        cJSON *scratch = cJSON_CreateObject(), *bc = cJSON_AddObjectToObject(e, "build_config");
+        cJSON *sd = bc ? cJSON_AddObjectToObject(bc, "shapes_dict") : NULL;
+        s = scratch && sd ? l->vt->call_to_config(l, kw, scratch) : nomem();
+        cJSON_Delete(scratch);
+        for (int k = 0, a = 0; !s && k < l->n_in; k++) {
+            if (kw[k]) continue;
+            char key[96];
+            snprintf(key, sizeof key, "%s_shape", l->vt->call_args[a++]);
+            cJSON *shape = batch_shape_json(&l->in_shape[k]);
+            if (!shape) s = nomem();
+            else cJSON_AddItemToObject(sd, key, shape);
+        }
+        if (s) { cJSON_Delete(e); return s; }
+    } else if (l->n_weights > 0) { /* layers with a build() of their own record its input shape */
         cJSON *bc = cJSON_AddObjectToObject(e, "build_config"), *shape = batch_shape_json(&l->in_shape[0]);
         if (!bc || !shape) { cJSON_Delete(shape); cJSON_Delete(e); return nomem(); }
         cJSON_AddItemToObject(bc, "input_shape", shape);
@@ -304,7 +327,19 @@ static brain_status functional_config(const brain_model *m, cJSON *cfg)
         if (!call || !args) { cJSON_Delete(call); cJSON_Delete(args); return nomem(); }
         cJSON_AddItemToArray(inb, call);
         cJSON_AddItemToObject(call, "args", args);
-        cJSON_AddObjectToObject(call, "kwargs");
+        cJSON *kwargs = cJSON_AddObjectToObject(call, "kwargs");
+        if (!kwargs) return nomem();
+        if (l->vt->call_to_config) { /* named tensors: positional ones in "args", the others in "kwargs" */
+            const char *kw[BRAIN_MAX_LAYER_INPUTS] = {NULL};
+            if ((s = l->vt->call_to_config(l, kw, kwargs))) return s;
+            if (l->vt->takes_list) { list = cJSON_CreateArray(); cJSON_AddItemToArray(args, list); }
+            for (int k = 0; k < nd->n_in; k++) {
+                cJSON *t = keras_tensor(m, nd->in[k]);
+                if (kw[k]) cJSON_AddItemToObject(kwargs, kw[k], t);
+                else cJSON_AddItemToArray(list, t);
+            }
+            continue;
+        }
         if (l->vt->takes_list) { list = cJSON_CreateArray(); cJSON_AddItemToArray(args, list); }
         for (int k = 0; k < nd->n_in; k++) cJSON_AddItemToArray(list, keras_tensor(m, nd->in[k]));
     }
@@ -497,8 +532,55 @@ static const char *tensor_ref(const cJSON *t)
 }
 
 /* A layer's inbound layers from its "inbound_nodes" (one call per layer) */
-static brain_status read_inbound(const cJSON *e, const char *lname, const char *file, const char *const *names, int n_names,
-                                 int *n_in, int in[BRAIN_MAX_LAYER_INPUTS])
+static brain_status ref_index(const cJSON *t, const char *lname, const char *file, const char *const *names, int n_names, int *idx)
+{
+    const char *ref = tensor_ref(t);
+    *idx = ref && *ref ? layer_index(names, n_names, ref) : -1;
+    if (*idx < 0)
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' takes an input from %s%.64s%s, which is not an earlier layer "
+                                             "of the model (or not its first call)", file, lname, ref ? "'" : "", ref ? ref : "an unreadable reference",
+                           ref ? "'" : "");
+    return BRAIN_OK;
+}
+
+static bool is_tensor_ref(const cJSON *t)
+{
+    const cJSON *cls = cJSON_GetObjectItemCaseSensitive(t, "class_name");
+    return cJSON_IsString(cls) && !strcmp(cls->valuestring, "__keras_tensor__");
+}
+
+/* A call of a layer with named tensors (vt->call_args): positional "args", then keyword tensors. */
+static brain_status read_named_call(brain_layer *l, const cJSON *node, const char *lname, const char *file,
+                                    const char *const *names, int n_names, int *n_in, int in[BRAIN_MAX_LAYER_INPUTS])
+{
+    const char *const *ca = l->vt->call_args;
+    int n_ca = 0, idx[BRAIN_MAX_LAYER_INPUTS];
+    bool present[BRAIN_MAX_LAYER_INPUTS] = {false};
+    while (ca[n_ca]) n_ca++;
+    const cJSON *args = cJSON_GetObjectItemCaseSensitive(node, "args"), *kwargs = cJSON_GetObjectItemCaseSensitive(node, "kwargs");
+    int k = 0;
+    for (const cJSON *t = cJSON_IsArray(args) ? args->child : NULL; t; t = t->next, k++) {
+        if (k >= n_ca) return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' is called with more than %d tensors", file, lname, n_ca);
+        brain_status s = ref_index(t, lname, file, names, n_names, &idx[k]);
+        if (s) return s;
+        present[k] = true;
+    }
+    for (int a = 0; a < n_ca; a++) {
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(kwargs, ca[a]);
+        if (!t || cJSON_IsNull(t)) continue;
+        if (present[a]) return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' gets %s twice", file, lname, ca[a]);
+        if (!is_tensor_ref(t)) return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s': call argument %s is not a tensor", file, lname, ca[a]);
+        brain_status s = ref_index(t, lname, file, names, n_names, &idx[a]);
+        if (s) return s;
+        present[a] = true;
+    }
+    for (int a = 0; a < n_ca; a++)
+        if (present[a]) in[(*n_in)++] = idx[a];
+    return l->vt->call_from_config(l, present, kwargs);
+}
+
+static brain_status read_inbound(const cJSON *e, brain_layer *l, const char *lname, const char *file, const char *const *names,
+                                 int n_names, int *n_in, int in[BRAIN_MAX_LAYER_INPUTS])
 {
     *n_in = 0;
     const cJSON *nodes = cJSON_GetObjectItemCaseSensitive(e, "inbound_nodes");
@@ -507,6 +589,7 @@ static brain_status read_inbound(const cJSON *e, const char *lname, const char *
     if (!cJSON_IsArray(nodes) || nn != 1)
         return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' is called %d times; this library calls each layer once", file, lname, nn);
     const cJSON *node = nodes->child, *refs;
+    if (l && l->vt->call_args && cJSON_IsObject(node)) return read_named_call(l, node, lname, file, names, n_names, n_in, in);
     if (cJSON_IsArray(node)) refs = node; /* Keras 2: [[name, 0, 0, {}], ...] */
     else {
         const cJSON *args = cJSON_GetObjectItemCaseSensitive(node, "args");
@@ -525,6 +608,8 @@ static brain_status read_inbound(const cJSON *e, const char *lname, const char *
             return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' has more than %d inputs", file, lname, BRAIN_MAX_LAYER_INPUTS);
         in[(*n_in)++] = idx;
     }
+    if (l && l->vt->call_from_config) /* call keyword arguments (Attention's use_causal_mask) */
+        return l->vt->call_from_config(l, NULL, cJSON_IsObject(node) ? cJSON_GetObjectItemCaseSensitive(node, "kwargs") : NULL);
     return BRAIN_OK;
 }
 
@@ -557,18 +642,25 @@ static brain_status functional_from_config(const cJSON *cfg, const char *file, b
     int inputs[BRAIN_MAX_IO], outputs[BRAIN_MAX_IO], n_inputs = 0, n_outputs = 0;
     brain_status s = ls && names && n_in && in ? BRAIN_OK : BRAIN_ERR_NOMEM;
     int i = 0;
-    for (const cJSON *e = layers->child; !s && e; e = e->next, i++) {
+    for (const cJSON *e = layers->child; !s && e; e = e->next) {
         const char *nm = str_member(e, "name");
         if (!nm) nm = brain__cfg_layer_name(cJSON_GetObjectItemCaseSensitive(e, "config"));
+        const char *module = str_member(e, "module");
+        if (module && !strncmp(module, "keras.src.ops", 13) && str_member(e, "class_name") &&
+            !strcmp(str_member(e, "class_name"), "NotEqual"))
+            continue; /* Keras's recorded mask computation (ids != 0) for a "mask" call argument: brain
+                         propagates masks itself, and reads no "mask" keyword arguments */
         if (layer_index(names, i, nm) >= 0) { s = brain__fail(BRAIN_ERR_FORMAT, "%s: two layers are named '%.64s'", file, nm); break; }
         names[i] = nm;
         const char *cls = str_member(e, "class_name");
         if ((s = layer_from_entry(e, file, i, &ls[i]))) break;
         if (strlen(nm) < BRAIN_NAME_MAX) { strcpy(ls[i]->name, nm); ls[i]->name_given = true; }
-        s = read_inbound(e, nm, file, names, i, &n_in[i], in[i]);
+        s = read_inbound(e, ls[i], nm, file, names, i, &n_in[i], in[i]);
         if (!s && cls && !strcmp(cls, "InputLayer") != (n_in[i] == 0))
             s = brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' %s", file, nm, n_in[i] ? "is an InputLayer with inputs" : "has no inputs");
+        i++;
     }
+    if (!s) n = i; /* the layers kept */
     if (!s) s = read_io(cJSON_GetObjectItemCaseSensitive(cfg, "input_layers"), "input_layers", file, names, n, &n_inputs, inputs);
     if (!s) s = read_io(cJSON_GetObjectItemCaseSensitive(cfg, "output_layers"), "output_layers", file, names, n, &n_outputs, outputs);
     const char *name = str_member(cfg, "name");

@@ -3,6 +3,7 @@
  *
  * Geometry per spatial axis (input n, kernel k, stride s, dilation d, k_eff = (k − 1)·d + 1):
  *   valid: out = ⌊(n − k_eff)/s⌋ + 1, no padding
+ *   causal (Conv1D): before = k_eff − 1, none after, out = ⌊(n − 1)/s⌋ + 1
  *   same:  out = ⌈n/s⌉, total = max(0, (out − 1)·s + k_eff − n), before = ⌊total/2⌋,
  *          after = total − before (the odd extra pixel goes to the bottom/right, as in Keras)
  *
@@ -55,6 +56,7 @@ typedef struct conv {
     int rank;                               /* 1 (Conv1D) or 2 (Conv2D) */
     int64_t filters, kh, kw, sh, sw, dh, dw;
     bool same, use_bias;
+    bool causal;                            /* Conv1D padding "causal": pad_left = (k − 1)·d, no right padding */
     brain_initializer_kind kinit, binit;
     brain_regularizer kreg, breg;
     brain_weight *kernel, *bias;
@@ -102,7 +104,7 @@ static brain_status conv_build(brain_layer *l, int n_in, const brain_shape *in, 
     c->C = in[0].dims[c->rank];
     int64_t pad_h = 0;
     if (!conv_axis(c->H, c->kh, c->sh, c->dh, c->same, &c->OH, &pad_h) ||
-        !conv_axis(c->W, c->kw, c->sw, c->dw, c->same, &c->OW, &c->pad_left)) {
+        !conv_axis(c->W, c->kw, c->sw, c->dw, c->same || c->causal, &c->OW, &c->pad_left)) {
         char b[128];
         brain__shape_str(&in[0], b, sizeof b);
         return brain__fail(BRAIN_ERR_ARG, "%s '%s': the %lldx%lld kernel (dilation %lldx%lld) does not fit the input %s "
@@ -110,6 +112,10 @@ static brain_status conv_build(brain_layer *l, int n_in, const brain_shape *in, 
                            (long long)c->dw, b);
     }
     c->pad_top = pad_h;
+    if (c->causal) { /* Keras: left-pad (k − 1)·d, then "valid" */
+        c->pad_left = (c->kw - 1) * c->dw;
+        c->OW = (c->W - 1) / c->sw + 1;
+    }
     c->direct = c->kh == 1 && c->kw == 1 && c->sh == 1 && c->sw == 1;
     c->short_window = !c->direct && c->kh * c->kw * c->C <= DIRECT_MAX_K && c->filters % DIRECT_FB == 0;
     if (c->short_window)
@@ -459,7 +465,7 @@ static brain_status conv_get_config(const brain_layer *l, cJSON *cfg)
     brain_status s = brain__cfg_add_number(cfg, "filters", (double)c->filters);
     if (!s) s = brain__cfg_add_ints(cfg, "kernel_size", n, ks + o);
     if (!s) s = brain__cfg_add_ints(cfg, "strides", n, st + o);
-    if (!s) s = brain__cfg_add_string(cfg, "padding", c->same ? "same" : "valid");
+    if (!s) s = brain__cfg_add_string(cfg, "padding", c->causal ? "causal" : c->same ? "same" : "valid");
     if (!s) s = brain__cfg_add_string(cfg, "data_format", "channels_last");
     if (!s) s = brain__cfg_add_ints(cfg, "dilation_rate", n, dl + o);
     if (!s) s = brain__cfg_add_number(cfg, "groups", 1);
@@ -479,14 +485,16 @@ static brain_layer *conv_from_config(const cJSON *cfg, int rank)
 {
     double filters = 0, groups = 1;
     int64_t ks[2] = {0, 0}, st[2] = {1, 1}, dl[2] = {1, 1};
-    bool same = false, use_bias = true;
+    bool same = false, use_bias = true, causal = false;
     brain_conv_options o = {.name = brain__cfg_name(cfg)};
+    const cJSON *pad = cJSON_GetObjectItemCaseSensitive(cfg, "padding");
+    if (rank == 1 && cJSON_IsString(pad) && !strcmp(pad->valuestring, "causal")) causal = true;
     if (brain__cfg_get_number(cfg, "filters", &filters) ||
         brain__cfg_get_tuple(cfg, "kernel_size", rank, ks, true) ||
         brain__cfg_get_tuple(cfg, "strides", rank, st, false) ||
         brain__cfg_get_tuple(cfg, "dilation_rate", rank, dl, false) ||
         brain__cfg_get_number_or(cfg, "groups", groups, &groups) ||
-        brain__cfg_get_padding(cfg, &same) || brain__cfg_check_channels_last(cfg) ||
+        (!causal && brain__cfg_get_padding(cfg, &same)) || brain__cfg_check_channels_last(cfg) ||
         brain__cfg_get_activation_or(cfg, "activation", BRAIN_LINEAR, &o.activation) || brain__cfg_get_bool_or(cfg, "use_bias", use_bias, &use_bias) ||
         brain__cfg_get_initializer(cfg, "kernel_initializer", &o.kernel_initializer) ||
         brain__cfg_get_initializer(cfg, "bias_initializer", &o.bias_initializer) ||
@@ -497,7 +505,7 @@ static brain_layer *conv_from_config(const cJSON *cfg, int rank)
         brain__cfg_bad(cfg, "groups", "is %g; only 1 is supported", groups);
         return NULL;
     }
-    o.padding = same ? BRAIN_PADDING_SAME : BRAIN_PADDING_VALID;
+    o.padding = causal ? BRAIN_PADDING_CAUSAL : same ? BRAIN_PADDING_SAME : BRAIN_PADDING_VALID;
     o.use_bias = use_bias ? BRAIN_ON : BRAIN_OFF;
     for (int i = 0; i < rank; i++) { o.strides[i] = st[i]; o.dilation_rate[i] = dl[i]; }
     return rank == 2 ? brain_conv2d((int64_t)filters, ks[0], ks[1], &o) : brain_conv1d((int64_t)filters, ks[0], &o);
@@ -532,7 +540,8 @@ static brain_layer *conv_new(int rank, int64_t filters, int64_t kh, int64_t kw, 
         brain__fail(BRAIN_ERR_ARG, "%s: strides and dilation_rate must be positive", cls);
         return NULL;
     }
-    if ((unsigned)o.activation >= BRAIN_ACTIVATION_COUNT || (o.padding != BRAIN_PADDING_VALID && o.padding != BRAIN_PADDING_SAME)) {
+    if ((unsigned)o.activation >= BRAIN_ACTIVATION_COUNT ||
+        (o.padding != BRAIN_PADDING_VALID && o.padding != BRAIN_PADDING_SAME && (o.padding != BRAIN_PADDING_CAUSAL || rank != 1))) {
         brain__fail(BRAIN_ERR_ARG, "%s: activation %d or padding %d is not a valid value", cls, (int)o.activation, (int)o.padding);
         return NULL;
     }
@@ -544,6 +553,7 @@ static brain_layer *conv_new(int rank, int64_t filters, int64_t kh, int64_t kw, 
     if (rank == 2) { c->sh = st[0]; c->sw = st[1]; c->dh = dl[0]; c->dw = dl[1]; }
     else { c->sh = 1; c->sw = st[0]; c->dh = 1; c->dw = dl[0]; }
     c->same = o.padding == BRAIN_PADDING_SAME;
+    c->causal = o.padding == BRAIN_PADDING_CAUSAL;
     c->use_bias = o.use_bias != BRAIN_OFF;
     c->kinit = o.kernel_initializer; c->binit = o.bias_initializer;
     c->kreg = o.kernel_regularizer; c->breg = o.bias_regularizer;

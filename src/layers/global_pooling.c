@@ -4,6 +4,10 @@
  *
  * Average: y[b,c] = (1/n) Σ_pos x[b,pos,c];   backward dx[b,pos,c] += dy[b,c] / n.
  * Max:     y[b,c] = max_pos x[b,pos,c] (first winner cached); backward dx[winner] += dy[b,c].
+ * GlobalAveragePooling1D with a Keras mask averages the unmasked steps only (n = their count);
+ * GlobalMaxPooling1D ignores the mask, as Keras's does.  GlobalAveragePooling1D(data_format=
+ * "channels_first") reads (C, steps) and averages the last axis (Keras's timeseries Transformer
+ * pools a (steps, 1) signal so, into one value per step).
  */
 #include "internal.h"
 #include "layer_config.h"
@@ -14,6 +18,7 @@ typedef struct gpool {
     brain_layer base;
     int rank;
     bool is_max;
+    bool channels_first;                    /* 1-D only: (C, steps) -> (C), the mean over the last axis */
     int64_t n, C;                           /* positions per sample, channels */
     int64_t *arg; int64_t arg_cap;          /* max: winning position per (b, c) */
 } gpool;
@@ -26,7 +31,7 @@ static brain_status gpool_build(brain_layer *l, int n_in, const brain_shape *in,
         brain__shape_str(&in[0], b, sizeof b);
         return brain__fail(BRAIN_ERR_ARG, "%s '%s' needs inputs of rank %d, got %s", l->vt->class_name, l->name, g->rank + 2, b);
     }
-    g->C = in[0].dims[g->rank];
+    g->C = g->channels_first ? in[0].dims[0] : in[0].dims[g->rank];
     g->n = brain__shape_size(&in[0]) / g->C;
     out->ndim = 1;
     out->dims[0] = g->C;
@@ -53,12 +58,28 @@ static void gpool_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const 
     for (int64_t b = 0; b < batch; b++) {
         const float *x = in[0]->data + b * n * C;
         float *y = out->data + b * C;
-        if (g->is_max) {
+        if (g->channels_first) {
+            for (int64_t c = 0; c < C; c++) {
+                float acc = 0.0f;
+                for (int64_t p = 0; p < n; p++) acc += x[c * n + p];
+                y[c] = acc / (float)n;
+            }
+        } else if (g->is_max) {
             int64_t *arg = g->arg + b * C;
             for (int64_t c = 0; c < C; c++) { y[c] = x[c]; arg[c] = 0; }
             for (int64_t p = 1; p < n; p++)
                 for (int64_t c = 0; c < C; c++)
                     if (x[p * C + c] > y[c]) { y[c] = x[p * C + c]; arg[c] = p; }
+        } else if (g->rank == 1 && ctx->mask) { /* Keras: the mean over the unmasked steps */
+            const uint8_t *mk = ctx->mask + b * n;
+            float cnt = 0.0f;
+            for (int64_t c = 0; c < C; c++) y[c] = 0.0f;
+            for (int64_t p = 0; p < n; p++) {
+                if (!mk[p]) continue;
+                cnt += 1.0f;
+                for (int64_t c = 0; c < C; c++) y[c] += x[p * C + c];
+            }
+            for (int64_t c = 0; c < C; c++) y[c] /= cnt;
         } else {
             for (int64_t c = 0; c < C; c++) y[c] = 0.0f;
             for (int64_t p = 0; p < n; p++)
@@ -77,8 +98,18 @@ static void gpool_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const
     for (int64_t b = 0; b < batch; b++) {
         float *dx = din[0]->data + b * n * C;
         const float *dy = dout->data + b * C;
-        if (g->is_max) {
+        if (g->channels_first) {
+            for (int64_t c = 0; c < C; c++)
+                for (int64_t p = 0; p < n; p++) dx[c * n + p] += dy[c] / (float)n;
+        } else if (g->is_max) {
             for (int64_t c = 0; c < C; c++) dx[g->arg[b * C + c] * C + c] += dy[c];
+        } else if (g->rank == 1 && ctx->mask) {
+            const uint8_t *mk = ctx->mask + b * n;
+            float cnt = 0.0f;
+            for (int64_t p = 0; p < n; p++) cnt += mk[p] ? 1.0f : 0.0f;
+            for (int64_t p = 0; p < n; p++)
+                if (mk[p])
+                    for (int64_t c = 0; c < C; c++) dx[p * C + c] += dy[c] / cnt;
         } else {
             for (int64_t p = 0; p < n; p++)
                 for (int64_t c = 0; c < C; c++) dx[p * C + c] += dy[c] / (float)n;
@@ -90,7 +121,7 @@ static void gpool_destroy(brain_layer *l) { free(((gpool *)l)->arg); }
 
 static brain_status gpool_get_config(const brain_layer *l, cJSON *cfg)
 {
-    brain_status s = brain__cfg_add_string(cfg, "data_format", "channels_last");
+    brain_status s = brain__cfg_add_string(cfg, "data_format", ((const gpool *)l)->channels_first ? "channels_first" : "channels_last");
     if (!s) s = brain__cfg_add_bool(cfg, "keepdims", false);
     return s;
 }
@@ -99,17 +130,23 @@ static brain_layer *gpool_new(int rank, bool is_max, const char *name);
 
 static brain_layer *gpool_from_config(const cJSON *cfg, int rank, bool is_max)
 {
-    bool keepdims = false;
-    if (brain__cfg_check_channels_last(cfg) || brain__cfg_get_bool_or(cfg, "keepdims", keepdims, &keepdims)) return NULL;
+    bool keepdims = false, cf = false;
+    const cJSON *df = cJSON_GetObjectItemCaseSensitive(cfg, "data_format");
+    if (rank == 1 && !is_max && cJSON_IsString(df) && !strcmp(df->valuestring, "channels_first")) cf = true;
+    else if (brain__cfg_check_channels_last(cfg)) return NULL;
+    if (brain__cfg_get_bool_or(cfg, "keepdims", keepdims, &keepdims)) return NULL;
     if (keepdims) {
         brain__cfg_bad(cfg, "keepdims", "is true, which this library does not support");
         return NULL;
     }
-    return gpool_new(rank, is_max, brain__cfg_name(cfg));
+    brain_layer *l = gpool_new(rank, is_max, brain__cfg_name(cfg));
+    if (l) ((gpool *)l)->channels_first = cf;
+    return l;
 }
 static brain_layer *gap2d_from_config(const cJSON *c) { return gpool_from_config(c, 2, false); }
 static brain_layer *gmp2d_from_config(const cJSON *c) { return gpool_from_config(c, 2, true); }
 static brain_layer *gap1d_from_config(const cJSON *c) { return gpool_from_config(c, 1, false); }
+static brain_layer *gmp1d_from_config(const cJSON *c) { return gpool_from_config(c, 1, true); }
 
 #define GPOOL_VT(var, cls, snake, fc)                                                                              \
     const brain_layer_vtable var = {.class_name = cls, .snake_name = snake, .build = gpool_build,                  \
@@ -118,10 +155,11 @@ static brain_layer *gap1d_from_config(const cJSON *c) { return gpool_from_config
 GPOOL_VT(brain__global_average_pooling2d_vt, "GlobalAveragePooling2D", "global_average_pooling2d", gap2d_from_config);
 GPOOL_VT(brain__global_max_pooling2d_vt, "GlobalMaxPooling2D", "global_max_pooling2d", gmp2d_from_config);
 GPOOL_VT(brain__global_average_pooling1d_vt, "GlobalAveragePooling1D", "global_average_pooling1d", gap1d_from_config);
+GPOOL_VT(brain__global_max_pooling1d_vt, "GlobalMaxPooling1D", "global_max_pooling1d", gmp1d_from_config);
 
 static brain_layer *gpool_new(int rank, bool is_max, const char *name)
 {
-    const brain_layer_vtable *vt = rank == 1 ? &brain__global_average_pooling1d_vt
+    const brain_layer_vtable *vt = rank == 1 ? (is_max ? &brain__global_max_pooling1d_vt : &brain__global_average_pooling1d_vt)
                                    : is_max  ? &brain__global_max_pooling2d_vt
                                              : &brain__global_average_pooling2d_vt;
     gpool *g = (gpool *)brain__layer_new(vt, sizeof(gpool), name);
@@ -134,3 +172,10 @@ static brain_layer *gpool_new(int rank, bool is_max, const char *name)
 brain_layer *brain_global_average_pooling2d(const brain_layer_options *opt) { return gpool_new(2, false, opt ? opt->name : NULL); }
 brain_layer *brain_global_max_pooling2d(const brain_layer_options *opt) { return gpool_new(2, true, opt ? opt->name : NULL); }
 brain_layer *brain_global_average_pooling1d(const brain_layer_options *opt) { return gpool_new(1, false, opt ? opt->name : NULL); }
+brain_layer *brain_global_max_pooling1d(const brain_layer_options *opt) { return gpool_new(1, true, opt ? opt->name : NULL); }
+brain_layer *brain_global_average_pooling1d_opt(const brain_global_pool1d_options *opt)
+{
+    brain_layer *l = gpool_new(1, false, opt ? opt->name : NULL);
+    if (l && opt) ((gpool *)l)->channels_first = opt->channels_first;
+    return l;
+}

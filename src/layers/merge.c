@@ -27,6 +27,7 @@ brain_status brain__merge_build(brain_layer *l, int n_in, const brain_shape *in,
         }
     }
     *out = in[0];
+    l->mask_rule = BRAIN_MASK_MERGE; /* Keras's Merge.compute_mask: OR of the masks when all have one */
     return BRAIN_OK;
 }
 

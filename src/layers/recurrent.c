@@ -383,7 +383,9 @@ void brain__rnn_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const br
         project_rows(r, in[0]->data, 0, B);
         forward_part(r, ctx->mask, out->data, 0, B);
     } else {
+#ifdef _OPENMP
 #pragma omp parallel for num_threads(parts) schedule(static, 1)
+#endif
         for (int p = 0; p < parts; p++) {
             const int64_t b0 = B * p / parts, b1 = B * (p + 1) / parts;
             project_rows(r, in[0]->data, b0, b1);
@@ -583,7 +585,9 @@ void brain__rnn_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const b
         if (din[0]) input_grad_rows(r, din[0]->data, 0, B);
         return;
     }
+#ifdef _OPENMP
 #pragma omp parallel num_threads(parts)
+#endif
     {
         int p = 0;
 #ifdef _OPENMP
@@ -591,13 +595,17 @@ void brain__rnn_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const b
 #endif
         const int64_t b0 = B * p / parts, b1 = B * (p + 1) / parts;
         backward_part(r, ctx->mask, dout->data, b0, b1);
+#ifdef _OPENMP
 #pragma omp barrier
+#endif
         if (r->kernel->grad) weight_grads_cols(r, in[0]->data, B * T, GU * p / parts, GU * (p + 1) / parts);
         if (din[0]) {
             /* with input dropout the weight gradients read every row of x̃ (r->xd), which
              * input_grad_rows reuses for its rows' dZ·Wᵀ: all reads end before any write */
             if (r->dropped && r->kernel->grad) {
+#ifdef _OPENMP
 #pragma omp barrier
+#endif
             }
             input_grad_rows(r, din[0]->data, b0, b1);
         }

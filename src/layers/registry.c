@@ -11,7 +11,11 @@ extern const brain_layer_vtable brain__input_vtable, brain__dense_vt, brain__dro
     brain__average_pooling2d_vt, brain__max_pooling1d_vt, brain__average_pooling1d_vt, brain__global_average_pooling2d_vt,
     brain__global_max_pooling2d_vt, brain__global_average_pooling1d_vt, brain__reshape_vt, brain__batch_normalization_vt,
     brain__random_flip_vt, brain__random_rotation_vt, brain__embedding_vt, brain__simple_rnn_vt, brain__lstm_vt,
-    brain__gru_vt, brain__bidirectional_vt;
+    brain__gru_vt, brain__bidirectional_vt, brain__layer_normalization_vt, brain__multi_head_attention_vt,
+    brain__global_max_pooling1d_vt, brain__gaussian_noise_vt, brain__gaussian_dropout_vt, brain__spatial_dropout1d_vt,
+    brain__spatial_dropout2d_vt, brain__activity_regularization_vt, brain__repeat_vector_vt, brain__permute_vt,
+    brain__attention_vt, brain__additive_attention_vt, brain__group_normalization_vt,
+    brain__time_distributed_vt;
 extern const brain_layer_vtable brain__resizing_vt, brain__center_crop_vt, brain__category_encoding_vt,
     brain__discretization_vt; /* issue 12 */
 
@@ -23,6 +27,10 @@ const brain_layer_vtable *const brain__layer_registry[] = {
     &brain__global_average_pooling2d_vt, &brain__global_max_pooling2d_vt, &brain__global_average_pooling1d_vt,
     &brain__reshape_vt, &brain__batch_normalization_vt, &brain__random_flip_vt, &brain__random_rotation_vt,
     &brain__embedding_vt, &brain__simple_rnn_vt, &brain__lstm_vt, &brain__gru_vt, &brain__bidirectional_vt,
+    &brain__layer_normalization_vt, &brain__multi_head_attention_vt, &brain__global_max_pooling1d_vt,
+    &brain__gaussian_noise_vt, &brain__gaussian_dropout_vt, &brain__spatial_dropout1d_vt, &brain__spatial_dropout2d_vt,
+    &brain__activity_regularization_vt, &brain__repeat_vector_vt, &brain__permute_vt, &brain__attention_vt,
+    &brain__additive_attention_vt, &brain__group_normalization_vt, &brain__time_distributed_vt,
     &brain__resizing_vt, &brain__center_crop_vt, &brain__category_encoding_vt, &brain__discretization_vt, /* issue 12 */
     NULL,
 };

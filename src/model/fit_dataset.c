@@ -18,11 +18,14 @@ brain_status brain_fit_dataset(brain_model *m, brain_dataset *train, const brain
     brain_fit_options o = {
         .epochs = d.epochs, .verbose = d.verbose, .initial_epoch = d.initial_epoch, .validation_freq = d.validation_freq,
         .seed = d.seed, .has_seed = d.has_seed, .class_weight = d.class_weight, .n_class_weight = d.n_class_weight,
-        .callbacks = d.callbacks,
+        .callbacks = d.callbacks, .check_finite = d.check_finite,
     };
     if (d.validation_data == train)
         return brain__fail(BRAIN_ERR_ARG, "%s: validation_data is the training dataset itself; give a separate dataset", fn);
-    return brain__fit_run(m, fn, train, d.validation_data, &o, d.steps_per_epoch, d.validation_steps, history);
+    brain__model_lock(m);                            /* one model, one call at a time (model_lock.c) */
+    brain_status s = brain__fit_run(m, fn, train, d.validation_data, &o, d.steps_per_epoch, d.validation_steps, history);
+    brain__model_unlock(m);
+    return s;
 }
 
 brain_status brain_evaluate_dataset(brain_model *m, brain_dataset *ds, const brain_eval_dataset_options *opt,
@@ -32,10 +35,14 @@ brain_status brain_evaluate_dataset(brain_model *m, brain_dataset *ds, const bra
     if (!ds) return brain__fail(BRAIN_ERR_ARG, "%s: the dataset is NULL", fn);
     brain_eval_dataset_options o = opt ? *opt : (brain_eval_dataset_options){0};
     if (o.steps < 0) return brain__fail(BRAIN_ERR_ARG, "%s: steps must not be negative", fn);
-    return brain__evaluate_run(m, fn, ds, o.steps, o.verbose, logs);
+    if (!m) return brain__fail(BRAIN_ERR_ARG, "%s: model is NULL", fn);
+    brain__model_lock(m);
+    brain_status s = brain__evaluate_run(m, fn, ds, o.steps, o.verbose, logs);
+    brain__model_unlock(m);
+    return s;
 }
 
-brain_status brain_predict_dataset(brain_model *m, brain_dataset *ds, const brain_eval_dataset_options *opt,
+static brain_status predict_locked(brain_model *m, brain_dataset *ds, const brain_eval_dataset_options *opt,
                                    brain_tensor **out)
 {
     const char *fn = "brain_predict_dataset";
@@ -92,5 +99,16 @@ brain_status brain_predict_dataset(brain_model *m, brain_dataset *ds, const brai
         else if (rows) memcpy((*out)->data, buf, sizeof(float) * (size_t)(rows * ors));
     }
     free(buf);
+    return s;
+}
+
+brain_status brain_predict_dataset(brain_model *m, brain_dataset *ds, const brain_eval_dataset_options *opt,
+                                   brain_tensor **out)
+{
+    if (out) *out = NULL;
+    if (!m) return brain__fail(BRAIN_ERR_ARG, "brain_predict_dataset: model is NULL");
+    brain__model_lock(m);
+    brain_status s = predict_locked(m, ds, opt, out);
+    brain__model_unlock(m);
     return s;
 }

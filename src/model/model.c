@@ -236,7 +236,7 @@ brain_status brain__model_reserve(brain_model *m, int64_t batch)
         s = brain__reserve_floats(&nd->buf, &nd->buf_cap, n);
         if (!s) s = brain__reserve_floats(&nd->dbuf, &nd->dbuf_cap, n);
         if (!s && nd->layer->vt->reserve) s = nd->layer->vt->reserve(nd->layer, batch);
-        if (!s && nd->layer->mask_rule == BRAIN_MASK_MAKE) { /* one byte per step: the output without its last axis */
+        if (!s && (nd->layer->mask_rule == BRAIN_MASK_MAKE || nd->layer->mask_rule == BRAIN_MASK_MERGE)) { /* one byte per step: the output without its last axis */
             const brain_shape *o = &nd->layer->out_shape;
             int64_t n_mask = batch * brain__shape_size(o) / o->dims[o->ndim - 1];
             uint8_t *p = realloc(nd->mask_buf, (size_t)n_mask);
@@ -279,13 +279,32 @@ brain_status brain__model_forward_multi(brain_model *m, int n_x, const brain_ten
         if (nd->n_in == 0) continue;
         set_batch_view(&nd->out, nd->buf, &nd->shape, batch);
         const brain_tensor *ins[BRAIN_MAX_LAYER_INPUTS];
-        for (int k = 0; k < nd->n_in; k++) ins[k] = &m->nodes[nd->in[k]].out;
-        ctx.mask = m->nodes[nd->in[0]].mask;
+        const uint8_t *masks[BRAIN_MAX_LAYER_INPUTS];
+        bool all_masked = true;
+        for (int k = 0; k < nd->n_in; k++) {
+            ins[k] = &m->nodes[nd->in[k]].out;
+            masks[k] = m->nodes[nd->in[k]].mask;
+            all_masked = all_masked && masks[k];
+        }
+        ctx.mask = masks[0];
+        ctx.masks = masks;
         nd->layer->vt->forward(nd->layer, &ctx, nd->n_in, ins, &nd->out);
         if (s) return s;
         brain_mask_rule rule = nd->layer->mask_rule;
         if (rule == BRAIN_MASK_MAKE) nd->layer->vt->compute_mask(nd->layer, ins[0], nd->mask_buf);
-        nd->mask = rule == BRAIN_MASK_MAKE ? nd->mask_buf : rule == BRAIN_MASK_PASS ? ctx.mask : NULL;
+        if (rule == BRAIN_MASK_MERGE && all_masked) { /* Keras's Merge: OR of the inputs' masks */
+            const brain_shape *o = &nd->layer->out_shape;
+            int64_t n_mask = batch * brain__shape_size(o) / o->dims[o->ndim - 1];
+            for (int64_t j = 0; j < n_mask; j++) {
+                uint8_t v = 0;
+                for (int k = 0; k < nd->n_in; k++) v |= masks[k][j];
+                nd->mask_buf[j] = v != 0;
+            }
+        }
+        nd->mask = rule == BRAIN_MASK_MAKE                  ? nd->mask_buf
+                   : rule == BRAIN_MASK_MERGE && all_masked ? nd->mask_buf
+                   : rule == BRAIN_MASK_PASS                ? ctx.mask
+                                                            : NULL;
     }
     m->last_batch = batch;
     m->last_training = training;
@@ -324,6 +343,8 @@ double brain__regularization(brain_model *m, bool add_grad)
                 w->grad[i] += l1 * (float)((v > 0) - (v < 0)) + 2.0f * l2 * v;
             }
     }
+    for (int i = 0; i < m->n_layers; i++) /* activity penalties of the last forward (their layers add the gradients) */
+        if (m->layers[i]->vt->penalty) total += m->layers[i]->vt->penalty(m->layers[i]);
     return total;
 }
 
@@ -349,12 +370,15 @@ double brain__model_backward_graph(brain_model *m)
         if (nd->n_in == 0) continue;
         const brain_tensor *ins[BRAIN_MAX_LAYER_INPUTS];
         brain_tensor *dins[BRAIN_MAX_LAYER_INPUTS];
+        const uint8_t *masks[BRAIN_MAX_LAYER_INPUTS];
         for (int k = 0; k < nd->n_in; k++) {
             brain_node *src = &m->nodes[nd->in[k]];
             ins[k] = &src->out;
             dins[k] = src->n_in == 0 && !m->want_input_grad ? NULL : &src->dout;
+            masks[k] = src->mask;
         }
-        ctx.mask = m->nodes[nd->in[0]].mask;
+        ctx.mask = masks[0];
+        ctx.masks = masks;
         nd->layer->vt->backward(nd->layer, &ctx, nd->n_in, ins, &nd->out, &nd->dout, dins);
         if (m->grad_ready) m->grad_ready(m, i);
     }

@@ -20,7 +20,9 @@
 static int block_bad(const float *v, int64_t n)
 {
     unsigned bad = 0;
+#ifdef _OPENMP
 #pragma omp simd reduction(| : bad)
+#endif
     for (int64_t i = 0; i < n; i++) {
         uint32_t u;
         memcpy(&u, v + i, sizeof u);
