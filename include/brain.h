@@ -392,12 +392,29 @@ typedef struct brain_optimizer brain_optimizer;
 
 /* Options every optimizer shares (Keras base_optimizer).  Only one of the clip options may be set.
  * A zero value means "not set". */
+typedef struct brain_lr_schedule brain_lr_schedule; /* learning-rate schedules: see issue 12's section */
 typedef struct brain_optimizer_common {
     float clipnorm;        /* per-tensor norm clip */
     float clipvalue;       /* elementwise clip to [-v, v] */
     float global_clipnorm; /* clip over all tensors together */
     float weight_decay;    /* decoupled decay w -= w·wd·lr, before the update */
     const char *name;
+    /* Keras's use_ema / ema_momentum / ema_overwrite_frequency: after every step the optimizer
+     * keeps average = m·average + (1 − m)·w (average = w on the first step); every
+     * ema_overwrite_frequency steps (0 = never) the weights become the averages, and at the end
+     * of brain_fit they do too (Keras's finalize_variable_values). */
+    bool use_ema;
+    float ema_momentum; bool has_ema_momentum; /* default 0.99; in [0, 1] */
+    int ema_overwrite_frequency;
+    /* Gradients are summed over this many calls (≥ 2; 0 = off) and their mean applied on the
+     * last one; the calls between change nothing but the sums. */
+    int gradient_accumulation_steps;
+    /* fit scales the loss by this factor before the gradients are taken and the optimizer
+     * divides the gradients by it (0 = none). */
+    float loss_scale_factor;
+    /* A schedule instead of the constant learning_rate (the optimizer takes ownership, also on
+     * failure; the learning_rate field is then ignored).  The rate is schedule(iterations). */
+    brain_lr_schedule *learning_rate_schedule;
 } brain_optimizer_common;
 
 typedef struct brain_sgd_options {
@@ -986,6 +1003,322 @@ typedef struct brain_reviews_options {
 } brain_reviews_options;
 brain_status brain_make_reviews(int64_t n, uint64_t seed, const brain_reviews_options *opt, brain_text_dataset **out);
 void brain_text_dataset_free(brain_text_dataset *d);
+
+/* ==== optimizers, learning-rate schedules (issue 12) ==== */
+/* Keras 3's Adagrad, Adadelta, Adamax, Nadam, Lion and Ftrl (keras/src/optimizers/), each
+ * with the common options (clipping, weight decay, EMA, gradient accumulation, loss scaling, a
+ * schedule).  A zero field means Keras's default. */
+typedef struct brain_adagrad_options {
+    float learning_rate;                    /* default 0.001 */
+    float initial_accumulator_value; bool has_initial_accumulator_value; /* default 0.1 */
+    float epsilon;                          /* default 1e-7 */
+    brain_optimizer_common common;
+} brain_adagrad_options;
+/* acc += g²;  w −= lr·g / √(acc + ε) */
+brain_optimizer *brain_adagrad(const brain_adagrad_options *opt);
+
+typedef struct brain_adadelta_options {
+    float learning_rate;                    /* default 0.001 */
+    float rho;                              /* default 0.95 */
+    float epsilon;                          /* default 1e-7 */
+    brain_optimizer_common common;
+} brain_adadelta_options;
+/* Eg = ρ·Eg + (1−ρ)·g²;  Δ = −√(Ed + ε)·g / √(Eg + ε);  Ed = ρ·Ed + (1−ρ)·Δ²;  w += lr·Δ */
+brain_optimizer *brain_adadelta(const brain_adadelta_options *opt);
+
+/* Adamax (infinity-norm Adam): m += (g − m)(1 − β1);  u = max(β2·u, |g|);
+ * w −= lr·m / ((1 − β1^t)(u + ε)).  Options as Adam (amsgrad must be false). */
+brain_optimizer *brain_adamax(const brain_adam_options *opt);
+/* Nadam (Nesterov Adam with Keras's 0.96 momentum schedule).  Options as Adam (amsgrad false). */
+brain_optimizer *brain_nadam(const brain_adam_options *opt);
+
+typedef struct brain_lion_options {
+    float learning_rate;                    /* default 0.001 */
+    float beta_1;                           /* default 0.9 */
+    float beta_2;                           /* default 0.99 */
+    brain_optimizer_common common;
+} brain_lion_options;
+/* w −= lr·sign(β1·m + (1−β1)·g);  m = β2·m + (1−β2)·g */
+brain_optimizer *brain_lion(const brain_lion_options *opt);
+
+typedef struct brain_ftrl_options {
+    float learning_rate;                    /* default 0.001 */
+    float learning_rate_power; bool has_learning_rate_power; /* default −0.5; ≤ 0 */
+    float initial_accumulator_value; bool has_initial_accumulator_value; /* default 0.1 */
+    float l1_regularization_strength, l2_regularization_strength;        /* default 0 */
+    float l2_shrinkage_regularization_strength;                          /* default 0 */
+    float beta;                             /* default 0 */
+    brain_optimizer_common common;
+} brain_ftrl_options;
+brain_optimizer *brain_ftrl(const brain_ftrl_options *opt);
+
+typedef struct brain_adafactor_options {
+    float learning_rate;                    /* default 0.001 */
+    float beta_2_decay; bool has_beta_2_decay; /* default −0.8 */
+    float epsilon_1;                        /* default 1e-30 */
+    float epsilon_2;                        /* default 1e-3 */
+    float clip_threshold;                   /* default 1 */
+    brain_flag relative_step;               /* default on: a constant rate is capped at 1/√t */
+    brain_optimizer_common common;
+} brain_adafactor_options;
+/* Adafactor: second moments factored into row and column means for weights of rank ≥ 2. */
+brain_optimizer *brain_adafactor(const brain_adafactor_options *opt);
+
+/* ---- losses (issue 12), Keras 3's classes with the "sum_over_batch_size" reduction; the
+ * value and d(loss)/d(y_pred) through brain_loss_compute, usable in compile and saved in .keras.
+ * Default names are Keras's ("binary_focal_crossentropy", "kl_divergence", "dice", ...). */
+typedef struct brain_focal_loss_options {
+    bool from_logits;
+    float label_smoothing;
+    float alpha; bool has_alpha;            /* default 0.25 */
+    float gamma; bool has_gamma;            /* default 2 */
+    bool apply_class_balancing;             /* binary only: weight alpha on 1s, 1 − alpha on 0s */
+    const char *name;
+} brain_focal_loss_options;
+/* mean over the last axis of (1 − p_t)^γ · bce  (× α_t with apply_class_balancing) */
+brain_loss *brain_loss_binary_focal_crossentropy(const brain_focal_loss_options *opt);
+/* Σ over the classes of α (1 − p)^γ · (−y log p), p normalised and clipped as Keras does */
+brain_loss *brain_loss_categorical_focal_crossentropy(const brain_focal_loss_options *opt);
+brain_loss *brain_loss_kl_divergence(const brain_loss_options *opt);   /* Σ y log(y / p), both clipped to [1e-7, 1] */
+brain_loss *brain_loss_poisson(const brain_loss_options *opt);         /* mean(p − y log(p + 1e-7)) */
+brain_loss *brain_loss_cosine_similarity(const brain_loss_options *opt); /* −ŷ·p̂ over the last axis */
+brain_loss *brain_loss_log_cosh(const brain_loss_options *opt);
+/* Hinge and SquaredHinge: targets in {0, 1} (all of them) become {−1, 1}, as Keras does */
+brain_loss *brain_loss_hinge(const brain_loss_options *opt);
+brain_loss *brain_loss_squared_hinge(const brain_loss_options *opt);
+brain_loss *brain_loss_categorical_hinge(const brain_loss_options *opt);
+brain_loss *brain_loss_mean_absolute_percentage_error(const brain_loss_options *opt);
+brain_loss *brain_loss_mean_squared_logarithmic_error(const brain_loss_options *opt);
+/* Dice and Tversky over the whole batch (Keras's axis=None): one value; sample weights scale it
+ * by their mean (Keras broadcasts the scalar against them). */
+typedef struct brain_tversky_options {
+    float alpha; bool has_alpha;            /* default 0.5: weight of false positives */
+    float beta; bool has_beta;              /* default 0.5: weight of false negatives */
+    const char *name;
+} brain_tversky_options;
+brain_loss *brain_loss_tversky(const brain_tversky_options *opt);
+brain_loss *brain_loss_dice(const brain_loss_options *opt);
+
+/* ---- metrics (issue 12), logged under Keras's names ("f1_score", "sensitivity_at_specificity",
+ * "mean_io_u", "logcosh", ...).  brain_metric_from_name also knows their snake-case names. */
+typedef enum brain_f_average {
+    BRAIN_AVERAGE_NONE = 0,                 /* Keras's default None: one score per class */
+    BRAIN_AVERAGE_MICRO, BRAIN_AVERAGE_MACRO, BRAIN_AVERAGE_WEIGHTED
+} brain_f_average;
+typedef struct brain_fbeta_options {
+    brain_f_average average;
+    float beta;                             /* FBetaScore: default 1 */
+    float threshold; bool has_threshold;    /* default None: the row's largest prediction is the positive one */
+    const char *name;
+} brain_fbeta_options;
+/* F1Score / FBetaScore on (N, classes) targets and predictions.  With average NONE the result is a
+ * vector (brain_metric_result_values); brain_metric_result and the logs give its mean. */
+brain_metric *brain_metric_f1_score(const brain_fbeta_options *opt);
+brain_metric *brain_metric_fbeta_score(const brain_fbeta_options *opt);
+
+typedef struct brain_confusion_options {
+    int n_thresholds; const float *thresholds; /* default one threshold, 0.5; a prediction > t is positive */
+    const char *name;
+} brain_confusion_options;
+/* TruePositives, FalsePositives, TrueNegatives, FalseNegatives: weighted counts per threshold
+ * (several thresholds: a vector; the scalar result is the first). */
+brain_metric *brain_metric_true_positives(const brain_confusion_options *opt);
+brain_metric *brain_metric_false_positives(const brain_confusion_options *opt);
+brain_metric *brain_metric_true_negatives(const brain_confusion_options *opt);
+brain_metric *brain_metric_false_negatives(const brain_confusion_options *opt);
+
+typedef struct brain_at_options {
+    int num_thresholds;                     /* default 200 */
+    int class_id; bool has_class_id;        /* default: every element counts */
+    const char *name;
+} brain_at_options;
+/* The best sensitivity (recall) among thresholds whose specificity ≥ value, and the others alike. */
+brain_metric *brain_metric_sensitivity_at_specificity(float specificity, const brain_at_options *opt);
+brain_metric *brain_metric_specificity_at_sensitivity(float sensitivity, const brain_at_options *opt);
+brain_metric *brain_metric_precision_at_recall(float recall, const brain_at_options *opt);
+brain_metric *brain_metric_recall_at_precision(float precision, const brain_at_options *opt);
+/* AUC(multi_label=True): one curve per column of (N, labels), the mean of their areas;
+ * opt->pr_curve, num_thresholds, from_logits and name as for brain_metric_auc. */
+brain_metric *brain_metric_auc_multi_label(const brain_metric_options *opt);
+
+typedef enum brain_r2_aggregation { BRAIN_R2_UNIFORM_AVERAGE = 0, BRAIN_R2_VARIANCE_WEIGHTED } brain_r2_aggregation;
+typedef struct brain_r2_options {
+    brain_r2_aggregation class_aggregation;
+    int num_regressors;                     /* adjusted R² when > 0 */
+    const char *name;
+} brain_r2_options;
+brain_metric *brain_metric_r2_score(const brain_r2_options *opt);
+/* TopKCategoricalAccuracy(k) on one-hot targets and SparseTopK on class ids; k 0 means 5.  A
+ * target counts when its score is ≥ the k-th largest (ties count, as Keras's in_top_k). */
+brain_metric *brain_metric_top_k_categorical_accuracy(int k, const brain_metric_options *opt);
+brain_metric *brain_metric_sparse_top_k_categorical_accuracy(int k, const brain_metric_options *opt);
+
+typedef struct brain_iou_options {
+    int n_target_class_ids; const int *target_class_ids; /* IoU/OneHotIoU: required; BinaryIoU: default {0, 1} */
+    int ignore_class; bool has_ignore_class;
+    float threshold; bool has_threshold;    /* BinaryIoU: default 0.5 (prediction ≥ threshold is 1) */
+    const char *name;
+} brain_iou_options;
+/* Intersection over union from a confusion matrix of class ids (Keras's int dtype: sample weights
+ * are truncated to integers, as Keras casts them).  MeanIoU/IoU take class ids; the OneHot forms
+ * take one-hot targets and scores (argmax of both). */
+brain_metric *brain_metric_mean_iou(int num_classes, const brain_iou_options *opt);
+brain_metric *brain_metric_iou(int num_classes, const brain_iou_options *opt);
+brain_metric *brain_metric_binary_iou(const brain_iou_options *opt);
+brain_metric *brain_metric_one_hot_iou(int num_classes, const brain_iou_options *opt);
+brain_metric *brain_metric_one_hot_mean_iou(int num_classes, const brain_iou_options *opt);
+/* Means of per-sample values (keras.metrics.*): */
+brain_metric *brain_metric_root_mean_squared_error(const brain_metric_options *opt);
+brain_metric *brain_metric_log_cosh_error(const brain_metric_options *opt);         /* "logcosh" */
+brain_metric *brain_metric_cosine_similarity(const brain_metric_options *opt);      /* +ŷ·p̂ */
+brain_metric *brain_metric_mean_absolute_percentage_error(const brain_metric_options *opt);
+brain_metric *brain_metric_mean_squared_logarithmic_error(const brain_metric_options *opt);
+brain_metric *brain_metric_kl_divergence(const brain_metric_options *opt);
+brain_metric *brain_metric_poisson(const brain_metric_options *opt);
+brain_metric *brain_metric_hinge(const brain_metric_options *opt);
+brain_metric *brain_metric_squared_hinge(const brain_metric_options *opt);
+brain_metric *brain_metric_categorical_hinge(const brain_metric_options *opt);
+/* The result as Keras returns it, element by element: the count of values (1 for scalars), and
+ * up to n of them into out.  0 when m is NULL. */
+int brain_metric_result_size(const brain_metric *m);
+int brain_metric_result_values(const brain_metric *m, double *out, int n);
+/* The weighted confusion matrix an IoU metric holds (num_classes² values, row = true class,
+ * column = predicted class), or NULL for another metric. */
+const double *brain_metric_confusion_matrix(const brain_metric *m, int *num_classes);
+
+/* ---- callbacks (issue 12) */
+/* LearningRateScheduler(schedule, verbose): at the start of each epoch the optimizer's rate
+ * becomes fn(epoch, current rate); logs get "learning_rate" at the end of each epoch.  With
+ * verbose > 0 it prints Keras's "Epoch N: LearningRateScheduler setting learning rate to x.".
+ * An optimizer driven by a learning-rate schedule object cannot be set (Keras raises); fit stops
+ * with an error then. */
+typedef float (*brain_lr_epoch_fn)(int epoch, float lr, void *user);
+brain_callback *brain_learning_rate_scheduler(brain_lr_epoch_fn fn, void *user, int verbose);
+/* LambdaCallback: the hooks given (any may be NULL); the same as brain_callback_custom. */
+brain_callback *brain_lambda_callback(const brain_callback_hooks *hooks);
+/* SwapEMAWeights(swap_on_epoch=True) for an optimizer with common.use_ema: at the end of each
+ * epoch the model's weights are swapped with the moving averages (so the callbacks after it, a
+ * ModelCheckpoint say, see the averaged weights) and swapped back at the next epoch's start.
+ * Deviation: brain's fit has no test hooks, so validation inside fit uses the trained weights. */
+brain_callback *brain_swap_ema_weights(void);
+
+/* TensorBoard(log_dir): event files (TFRecord-framed Event protos, as TensorFlow writes them)
+ * in log_dir/train and log_dir/validation: "epoch_<key>" scalars at step = epoch (train keys,
+ * plus epoch_learning_rate; the val_ keys without their prefix in validation/), with update_freq
+ * n > 0 also "batch_<key>" every n batches at step = the global batch count (from 1), and with
+ * histogram_freq n > 0 a histogram "<layer>/<weight>/histogram" of every weight every n epochs.
+ * Needs a build with protobuf-c; without, it returns NULL saying so. */
+typedef struct brain_tensorboard_options {
+    int update_freq;                        /* 0 = "epoch"; n = every n batches ("batch" is 1) */
+    int histogram_freq;                     /* 0 = none */
+} brain_tensorboard_options;
+brain_callback *brain_tensorboard(const char *log_dir, const brain_tensorboard_options *opt);
+
+/* ---- user-written layers (issue 12): Keras's subclassed Layer + register_keras_serializable.
+ * A registered type is saved in config.json under its class_name (with its get_config members)
+ * and brain_load_model builds it again through from_config; its weights, declared in build
+ * with brain_layer_add_weight, live in the model's flat buffers like any layer's and are saved
+ * in model.weights.h5.  One input, one output. */
+typedef struct brain_config brain_config;   /* a layer's config object (config.json "config") */
+brain_status brain_config_set_number(brain_config *c, const char *key, double v);
+brain_status brain_config_set_string(brain_config *c, const char *key, const char *v);
+/* The number / string under key, or dflt when absent. */
+double brain_config_get_number(const brain_config *c, const char *key, double dflt);
+const char *brain_config_get_string(const brain_config *c, const char *key, const char *dflt);
+
+typedef struct brain_layer_type {
+    const char *class_name;        /* config.json's class_name, e.g. "Scale" (kept by pointer: a literal) */
+    size_t state_size;             /* bytes of per-layer state brain keeps (copied from brain_custom_layer) */
+    /* per-sample input shape in; set *out; declare weights with brain_layer_add_weight */
+    brain_status (*build)(brain_layer *l, void *state, brain_shape in, brain_shape *out);
+    /* y = f(x) for `batch` rows (row sizes from the shapes) */
+    void (*forward)(brain_layer *l, void *state, const float *x, float *y, int64_t batch, bool training);
+    /* ADD d(loss)/dx into dx (NULL when not needed) and the weights' gradients into
+     * brain_layer_weight_grads(l, i) */
+    void (*backward)(brain_layer *l, void *state, const float *x, const float *y, const float *dy, float *dx,
+                     int64_t batch);
+    brain_status (*get_config)(const brain_layer *l, const void *state, brain_config *cfg); /* may be NULL */
+    brain_status (*from_config)(const brain_config *cfg, void *state);                      /* may be NULL */
+} brain_layer_type;
+/* Registers a type (the struct is copied; up to 16 types); registering a class name again
+ * replaces it.  BRAIN_ERR_ARG for a name a built-in layer has. */
+brain_status brain_register_layer_type(const brain_layer_type *type);
+/* A layer of a registered type with a copy of `state` (state_size bytes; NULL = zeros). */
+brain_layer *brain_custom_layer(const char *class_name, const void *state, const char *name);
+void *brain_layer_state(brain_layer *l);
+/* In build: a weight (Keras's add_weight); returns its index, or -1 with an error. */
+int brain_layer_add_weight(brain_layer *l, const char *name, int ndim, const int64_t *shape,
+                           brain_initializer_kind init, bool trainable);
+/* In forward/backward: the weight's values and (trainable) gradients; the per-sample shapes. */
+float *brain_layer_weight_values(brain_layer *l, int i);
+float *brain_layer_weight_grads(brain_layer *l, int i);
+brain_shape brain_layer_input_shape(const brain_layer *l);
+
+/* ---- preprocessing layers saved in the model (issue 12), for (H, W, C) images */
+typedef struct brain_resizing_options {
+    brain_interpolation interpolation;      /* default bilinear (half-pixel centres, no antialiasing); or nearest */
+    const char *name;
+} brain_resizing_options;
+brain_layer *brain_resizing(int64_t height, int64_t width, const brain_resizing_options *opt);
+/* CenterCrop(height, width): the centred window; inputs smaller than it are refused. */
+brain_layer *brain_center_crop(int64_t height, int64_t width, const brain_layer_options *opt);
+
+/* CategoryEncoding(num_tokens, output_mode) on per-sample ids (k,): multi_hot (Keras's
+ * default) and count give (num_tokens); one_hot gives (num_tokens) for k = 1, else (k, num_tokens). */
+typedef enum brain_category_mode { BRAIN_CATEGORY_MULTI_HOT = 0, BRAIN_CATEGORY_ONE_HOT, BRAIN_CATEGORY_COUNT } brain_category_mode;
+typedef struct brain_category_encoding_options { brain_category_mode output_mode; const char *name; } brain_category_encoding_options;
+brain_layer *brain_category_encoding(int64_t num_tokens, const brain_category_encoding_options *opt);
+/* Discretization(bin_boundaries), output_mode "int": each value becomes the index of its bin
+ * (the number of boundaries ≤ it), as a float.  (adapt/num_bins: not available.) */
+brain_layer *brain_discretization(int n_boundaries, const float *bin_boundaries, const brain_layer_options *opt);
+
+/* Learning-rate schedules (keras.optimizers.schedules).  A schedule is handed to an optimizer
+ * through common.learning_rate_schedule, which then owns it; it is saved in config.json as the
+ * optimizer's "learning_rate" (Keras's serialized schedule) and loaded back.  Values are float32,
+ * computed in the order Keras computes them, at step = the optimizer's iterations. */
+typedef struct brain_decay_options {
+    bool staircase;                         /* Exponential/InverseTime: floor(step / decay_steps) */
+    const char *name;                       /* default the Keras class's default name */
+} brain_decay_options;
+/* initial · rate^(step / decay_steps) */
+brain_lr_schedule *brain_exponential_decay(double initial_learning_rate, double decay_steps, double decay_rate,
+                                           const brain_decay_options *opt);
+/* initial / (1 + rate · step / decay_steps) */
+brain_lr_schedule *brain_inverse_time_decay(double initial_learning_rate, double decay_steps, double decay_rate,
+                                            const brain_decay_options *opt);
+/* values[0] for step ≤ boundaries[0], values[i] for boundaries[i−1] < step ≤ boundaries[i],
+ * values[n] after; n boundaries (increasing), n + 1 values. */
+brain_lr_schedule *brain_piecewise_constant_decay(int n_boundaries, const double *boundaries, const double *values,
+                                                  const char *name);
+typedef struct brain_polynomial_decay_options {
+    double end_learning_rate; bool has_end_learning_rate; /* default 1e-4 */
+    double power;                           /* default 1 */
+    bool cycle;
+    const char *name;
+} brain_polynomial_decay_options;
+/* (initial − end)·(1 − min(step, decay_steps)/decay_steps)^power + end */
+brain_lr_schedule *brain_polynomial_decay(double initial_learning_rate, double decay_steps,
+                                          const brain_polynomial_decay_options *opt);
+typedef struct brain_cosine_decay_options {
+    double alpha;                           /* default 0: the floor as a fraction */
+    double warmup_target; bool has_warmup_target; /* linear warm-up from initial to this */
+    double warmup_steps;                    /* default 0 */
+    const char *name;
+} brain_cosine_decay_options;
+brain_lr_schedule *brain_cosine_decay(double initial_learning_rate, double decay_steps,
+                                      const brain_cosine_decay_options *opt);
+typedef struct brain_cosine_restarts_options {
+    double t_mul; bool has_t_mul;           /* default 2 */
+    double m_mul; bool has_m_mul;           /* default 1 */
+    double alpha;                           /* default 0 */
+    const char *name;
+} brain_cosine_restarts_options;
+brain_lr_schedule *brain_cosine_decay_restarts(double initial_learning_rate, double first_decay_steps,
+                                               const brain_cosine_restarts_options *opt);
+/* schedule(step) as Keras computes it (float32). */
+float brain_lr_schedule_value(const brain_lr_schedule *s, int64_t step);
+const char *brain_lr_schedule_class(const brain_lr_schedule *s); /* "ExponentialDecay" */
+void brain_lr_schedule_free(brain_lr_schedule *s);
 
 /* ==== attention and Transformer layers (issue 11) ==== */
 /* LayerNormalization: each sample normalised over `axes` (mean and biased variance), then

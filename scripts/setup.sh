@@ -4,7 +4,7 @@
 #   scripts/setup.sh --test     plus what the test job uses (valgrind, qemu-user; clang and its libFuzzer)
 set -euo pipefail
 pkgs=(gcc make cmake libdnnl-dev libc6-dev zlib1g-dev libzip-dev libcjson-dev libhdf5-dev pkg-config
-      libcairo2-dev libprotobuf-c-dev protobuf-c-compiler
+      libcairo2-dev libprotobuf-c-dev protobuf-c-compiler   # protobuf-c: ONNX export, TensorBoard callback
       dataset-fashion-mnist libpng-dev libturbojpeg0-dev libtiff-dev libopenmpi-dev openmpi-bin)
 [ "${1:-}" = "--test" ] && pkgs+=(valgrind qemu-user clang libclang-rt-14-dev)  # qemu-user: the baseline-CPU test; clang: the fuzz targets (scripts/fuzz.sh)
 missing=()

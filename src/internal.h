@@ -203,6 +203,8 @@ const char *brain__op_module(const brain_layer *l);
 /* Every loadable layer class (src/layers/registry.c), NULL-terminated; and lookup by Keras class name. */
 extern const brain_layer_vtable *const brain__layer_registry[];
 const brain_layer_vtable *brain__layer_vtable_by_class(const char *class_name);
+/* user-registered layer types (src/layers/custom.c), looked up after the built-ins */
+const brain_layer_vtable *brain__custom_vtable_by_class(const char *class_name);
 
 struct brain_layer {
     const brain_layer_vtable *vt;
@@ -430,23 +432,65 @@ brain_status brain__model_relayout_if_needed(brain_model *m);
 double brain__regularization(brain_model *m, bool add_grad);
 
 /* ------------------------------------------------------------------ optimizers */
-typedef enum brain_opt_kind { BRAIN_OPT_SGD, BRAIN_OPT_ADAM, BRAIN_OPT_ADAMW, BRAIN_OPT_RMSPROP } brain_opt_kind;
+typedef enum brain_opt_kind {
+    BRAIN_OPT_SGD, BRAIN_OPT_ADAM, BRAIN_OPT_ADAMW, BRAIN_OPT_RMSPROP,
+    BRAIN_OPT_ADAGRAD, BRAIN_OPT_ADADELTA, BRAIN_OPT_ADAMAX, BRAIN_OPT_NADAM, BRAIN_OPT_LION, BRAIN_OPT_FTRL, BRAIN_OPT_ADAFACTOR,
+    BRAIN_OPT_KIND_COUNT
+} brain_opt_kind;
+
+/* A learning-rate schedule (src/optim/schedules.c): Keras's LearningRateSchedule, evaluated in
+ * float32 at the optimizer's raw iteration count.  The parameters are kept as the doubles the
+ * user gave, so that config.json repeats them as Keras writes them. */
+typedef enum brain_schedule_kind {
+    BRAIN_SCHED_EXPONENTIAL, BRAIN_SCHED_PIECEWISE, BRAIN_SCHED_POLYNOMIAL, BRAIN_SCHED_INVERSE_TIME,
+    BRAIN_SCHED_COSINE, BRAIN_SCHED_COSINE_RESTARTS
+} brain_schedule_kind;
+struct brain_lr_schedule {
+    brain_schedule_kind kind;
+    char name[BRAIN_NAME_MAX];
+    double initial_learning_rate, decay_steps, decay_rate; /* decay_steps: first_decay_steps for restarts */
+    bool staircase, cycle, has_warmup_target;
+    double end_learning_rate, power;                       /* polynomial */
+    double alpha, warmup_target, warmup_steps;             /* cosine */
+    double t_mul, m_mul;                                   /* restarts */
+    int n_boundaries;                                      /* piecewise: boundaries[n], values[n + 1] */
+    double *boundaries, *values;
+};
+/* Keras's serialize/deserialize of a schedule: {"module", "class_name", "config", "registered_name"}. */
+struct cJSON *brain__schedule_to_json(const brain_lr_schedule *s);
+brain_status brain__schedule_from_json(const struct cJSON *v, const char *file, brain_lr_schedule **out);
 
 struct brain_optimizer {
     brain_opt_kind kind;
     char name[BRAIN_NAME_MAX];      /* "adam" */
-    float learning_rate;
+    float learning_rate;            /* the constant rate (Keras's learning_rate variable) */
+    brain_lr_schedule *schedule;    /* when set, the rate is schedule(iterations) and has no variable */
     float beta_1, beta_2, epsilon, rho, momentum;
     float one_minus_beta_1, one_minus_beta_2, one_minus_rho; /* as Keras: 1 − the decimal written */
     bool nesterov, amsgrad, centered;
+    float initial_accumulator_value;              /* Adagrad, Ftrl */
+    float lr_power, l1, l2, l2_shrinkage, beta;   /* Ftrl */
+    float u_product;                              /* Nadam's running product of u_t (a Keras variable) */
+    float beta_2_decay, epsilon_1, epsilon_2, clip_threshold; bool relative_step; /* Adafactor */
     brain_optimizer_common common;
-    int64_t iterations;
+    int64_t iterations;             /* Keras's _iterations: every apply, also accumulation steps */
     int64_t n;                      /* parameter count the slots were built for; 0 = not built */
     /* Slots, each n floats, parallel to model->params:
      *   SGD: slot[0] momentum (if momentum != 0)
      *   Adam/AdamW: slot[0] m, slot[1] v, slot[2] v_hat (amsgrad)
-     *   RMSprop: slot[0] velocity, slot[1] momentum (if > 0), slot[2] average_gradient (centered) */
+     *   RMSprop: slot[0] velocity, slot[1] momentum (if > 0), slot[2] average_gradient (centered)
+     *   Adagrad: slot[0] accumulator;  Adadelta: slot[0] accumulated_grad, slot[1] accumulated_delta_var
+     *   Adamax: slot[0] momentum (m), slot[1] norm (u);  Nadam: slot[0] momentum, slot[1] velocity
+     *   Lion: slot[0] momentum;  Ftrl: slot[0] accumulator, slot[1] linear
+     *   Adafactor: slot[0] velocity; its factored row/column statistics live in `fac` */
     float *slot[3];
+    float *ema;                     /* use_ema: the moving averages ("average"), n floats */
+    bool ema_swapped;               /* SwapEMAWeights put the averages in the model (ema holds the raw weights) */
+    float *accum;                   /* gradient_accumulation_steps: "gradient_accumulator", n floats */
+    float *gbuf;                    /* scratch for the effective gradient (accumulation, loss scale) */
+    /* Adafactor: for each trainable weight of rank ≥ 2 in weight order, r (shape[:-1]) then c
+     * (shape[:-2] + shape[-1:]), packed; fac_n floats */
+    float *fac; int64_t fac_n;
 };
 /* How many per-parameter slot arrays the optimizer's settings use (0 to 3). */
 int brain__optimizer_num_slots(const brain_optimizer *o);
@@ -454,11 +498,30 @@ int brain__optimizer_num_slots(const brain_optimizer *o);
 brain_status brain__optimizer_build_slots(brain_optimizer *o, int64_t n);
 /* Clip (per the common options), decay and update m->params from m->grads; iterations += 1. */
 brain_status brain__optimizer_apply(brain_optimizer *o, brain_model *m);
+/* Adafactor: the floats its factored row/column statistics take for m's trainable weights. */
+brain_status brain__adafactor_fac_size(const brain_model *m, int64_t *n_fac);
+/* The learning rate the next step uses (the schedule's value at `iterations`, or the constant). */
+float brain__optimizer_current_lr(const brain_optimizer *o);
+/* Keras's iterations property: the raw count divided by gradient_accumulation_steps. */
+int64_t brain__optimizer_steps(const brain_optimizer *o);
+/* fit's train step: the gradients become those of loss·loss_scale_factor (Keras's scale_loss),
+ * which apply divides back; no-op without a factor. */
+void brain__optimizer_scale_loss_grads(const brain_optimizer *o, brain_model *m);
+/* End of fit (Keras's finalize_variable_values): with use_ema the trainable weights become their
+ * moving averages. */
+void brain__optimizer_finalize(brain_optimizer *o, brain_model *m);
+/* Swaps the trainable weights with the moving averages (SwapEMAWeights); BRAIN_ERR_STATE without use_ema. */
+brain_status brain__optimizer_swap_ema(brain_optimizer *o, brain_model *m);
 
 /* ------------------------------------------------------------------ losses */
 typedef enum brain_loss_kind {
     BRAIN_LOSS_MSE, BRAIN_LOSS_MAE, BRAIN_LOSS_HUBER,
-    BRAIN_LOSS_BCE, BRAIN_LOSS_CCE, BRAIN_LOSS_SCCE
+    BRAIN_LOSS_BCE, BRAIN_LOSS_CCE, BRAIN_LOSS_SCCE,
+    /* issue 12 (src/losses/losses_extra.c) */
+    BRAIN_LOSS_BINARY_FOCAL, BRAIN_LOSS_CATEGORICAL_FOCAL, BRAIN_LOSS_KLD, BRAIN_LOSS_POISSON,
+    BRAIN_LOSS_COSINE, BRAIN_LOSS_LOG_COSH, BRAIN_LOSS_HINGE, BRAIN_LOSS_SQUARED_HINGE,
+    BRAIN_LOSS_CATEGORICAL_HINGE, BRAIN_LOSS_MAPE, BRAIN_LOSS_MSLE, BRAIN_LOSS_TVERSKY, BRAIN_LOSS_DICE,
+    BRAIN_LOSS_KIND_COUNT
 } brain_loss_kind;
 
 struct brain_loss {
@@ -467,7 +530,15 @@ struct brain_loss {
     bool from_logits;
     float label_smoothing;
     float delta;
+    float alpha, gamma, beta;       /* focal (alpha, gamma), Tversky (alpha, beta) */
+    bool apply_class_balancing;     /* BinaryFocalCrossentropy */
 };
+/* The losses of issue 12 (losses_extra.c): by name (NULL, no error set, when unknown), their
+ * Keras class name, and the value/gradient (called by brain_loss_compute for those kinds). */
+brain_loss *brain__loss_extra_from_name(const char *name);
+const char *brain__loss_extra_class(brain_loss_kind kind);
+brain_status brain__loss_extra_compute(const brain_loss *l, const brain_tensor *y_true, const brain_tensor *y_pred,
+                                       const float *sample_weight, double *value, float *grad);
 
 /* ------------------------------------------------------------------ metrics */
 typedef enum brain_metric_kind {
@@ -475,6 +546,11 @@ typedef enum brain_metric_kind {
     BRAIN_METRIC_BINARY_ACCURACY, BRAIN_METRIC_CATEGORICAL_ACCURACY, BRAIN_METRIC_SPARSE_CATEGORICAL_ACCURACY,
     BRAIN_METRIC_PRECISION, BRAIN_METRIC_RECALL, BRAIN_METRIC_AUC,
     BRAIN_METRIC_MSE, BRAIN_METRIC_MAE,
+    /* issue 12 (src/losses/metrics_extra.c) */
+    BRAIN_METRIC_EXTRA_FIRST,
+    BRAIN_METRIC_FBETA = BRAIN_METRIC_EXTRA_FIRST, BRAIN_METRIC_COUNTS, BRAIN_METRIC_AT, BRAIN_METRIC_AUC_MULTI,
+    BRAIN_METRIC_R2, BRAIN_METRIC_TOP_K, BRAIN_METRIC_SPARSE_TOP_K, BRAIN_METRIC_IOU, BRAIN_METRIC_RMSE,
+    BRAIN_METRIC_MEAN_LOSS,         /* a loss function's per-sample values averaged (LogCoshError, Poisson, ...) */
 } brain_metric_kind;
 
 struct brain_metric {
@@ -488,7 +564,20 @@ struct brain_metric {
     double tp, fp, fn, tn;          /* precision / recall */
     double *auc_tp, *auc_fp, *auc_tn, *auc_fn; /* per threshold, num_thresholds each */
     double *auc_buckets;            /* AUC update scratch, 2·num_thresholds (no allocation per batch) */
+    struct brain_metric_x *x;       /* issue 12's metrics: their own state (metrics_extra.c) */
 };
+/* issue 12's metrics: called by metrics.c for kinds ≥ BRAIN_METRIC_EXTRA_FIRST */
+brain_metric *brain__metric_extra_from_name(const char *name); /* NULL, no error, when unknown */
+void brain__metric_extra_reset(brain_metric *m);
+void brain__metric_extra_free(brain_metric *m);
+brain_status brain__metric_extra_update(brain_metric *m, const brain_tensor *y_true, const brain_tensor *y_pred,
+                                        const float *sample_weight);
+double brain__metric_extra_result(const brain_metric *m);
+/* Keras's serialized form for config.json: a string when it has default options, else a class dict */
+struct cJSON *brain__metric_extra_to_json(const brain_metric *m);
+brain_status brain__metric_extra_from_json(const struct cJSON *v, const char *file, brain_metric **out);
+/* One group of d values of a loss function of losses_extra.c (its per-sample value), for metrics. */
+double brain__loss_extra_group_value(brain_loss_kind kind, const float *yt, const float *yp, int64_t d, bool hinge_binary);
 /* Resolve "accuracy" for an output of per-sample shape `out` and targets of rank `y_true_rank`
  * (batch axis included); a case the ranks cannot settle is settled by the first update. */
 void brain__metric_resolve(brain_metric *m, const brain_shape *out, int y_true_rank);
@@ -497,7 +586,8 @@ bool brain__metric_higher_is_better(const char *name, bool *known);
 
 /* ------------------------------------------------------------------ callbacks */
 typedef enum brain_cb_kind { BRAIN_CB_CUSTOM, BRAIN_CB_EARLY_STOPPING, BRAIN_CB_REDUCE_LR, BRAIN_CB_CSV_LOGGER, BRAIN_CB_TERMINATE_ON_NAN,
-               BRAIN_CB_MODEL_CHECKPOINT, BRAIN_CB_BACKUP_AND_RESTORE } brain_cb_kind;
+               BRAIN_CB_MODEL_CHECKPOINT, BRAIN_CB_BACKUP_AND_RESTORE, BRAIN_CB_LR_SCHEDULER, BRAIN_CB_SWAP_EMA,
+               BRAIN_CB_TENSORBOARD } brain_cb_kind;
 
 struct brain_callback {
     brain_cb_kind kind;

@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 # Exported, defined, dynamic symbols (functions and data), without version suffixes.
 "$nm" -D --defined-only "$so" | awk '{print $NF}' | sed 's/@.*//' | sort -u > "$tmp/exported"
 # The functions brain.h declares: names followed by "(" in the preprocessed header
-# (function-pointer typedefs "(*name)" and macros are not matched; static inline functions,
+# (function pointers "type (*name)", also fields returning a brain_ type, and macros are not matched; static inline functions,
 # which are not exported, are left out).
 "$cc" -E -P -x c "$header" | tr '\n' ' ' > "$tmp/header"
 grep -o 'static[^;{}]*[^A-Za-z0-9_]brain_[A-Za-z0-9_]* *(' "$tmp/header" | grep -o 'brain_[A-Za-z0-9_]* *($' |

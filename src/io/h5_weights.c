@@ -117,30 +117,102 @@ static herr_t write_array(hid_t g, int index, hid_t mem_type, hid_t file_type, i
     return r;
 }
 
-/* Keras's optimizer variable order after iteration and learning_rate: groups of slots; the
- * slots of one group are interleaved per variable, the groups follow one another.
+/* Keras's optimizer variable order after iteration and learning_rate (absent with a schedule):
+ * groups of slots; the slots of one group are interleaved per variable, the groups follow one
+ * another.  The base optimizer's groups come first (build() makes them before the subclass's):
+ *   {average} (use_ema), {gradient_accumulator} (gradient_accumulation_steps), then
  *   Adam/AdamW: {m, v} then {v_hat} (amsgrad);  SGD: {momentum} (momentum != 0);
- *   RMSprop: {velocity} then {momentum} (momentum > 0) then {average_gradient} (centered) */
-typedef struct slot_order { int n_groups; int group_size[3]; int slot[3][2]; } slot_order;
+ *   RMSprop: {velocity} then {momentum} (momentum > 0) then {average_gradient} (centered);
+ *   Adagrad: {accumulator};  Adadelta: {accumulated_grad, accumulated_delta_var};
+ *   Adamax: {momentum, norm};  Nadam: {momentum, velocity} and one scalar u_product last;
+ *   Lion: {momentum};  Ftrl: {accumulator, linear}. */
+typedef struct slot_order { int n_groups; int group_size[6]; float *slot[6][2]; bool u_product; } slot_order;
 
 static slot_order optimizer_slot_order(const brain_optimizer *o)
 {
     slot_order s = {0};
+#define GROUP1(a) (s.group_size[s.n_groups] = 1, s.slot[s.n_groups++][0] = (a))
+#define GROUP2(a, b) (s.group_size[s.n_groups] = 2, s.slot[s.n_groups][0] = (a), s.slot[s.n_groups++][1] = (b))
+    if (o->common.use_ema) GROUP1(o->ema);
+    if (o->common.gradient_accumulation_steps) GROUP1(o->accum);
     switch (o->kind) {
     case BRAIN_OPT_SGD:
-        if (o->momentum != 0) s.group_size[s.n_groups] = 1, s.slot[s.n_groups++][0] = 0;
+        if (o->momentum != 0) GROUP1(o->slot[0]);
         break;
     case BRAIN_OPT_ADAM: case BRAIN_OPT_ADAMW:
-        s.group_size[0] = 2, s.slot[0][0] = 0, s.slot[0][1] = 1, s.n_groups = 1;
-        if (o->amsgrad) s.group_size[1] = 1, s.slot[1][0] = 2, s.n_groups = 2;
+        GROUP2(o->slot[0], o->slot[1]);
+        if (o->amsgrad) GROUP1(o->slot[2]);
         break;
     case BRAIN_OPT_RMSPROP:
-        s.group_size[0] = 1, s.slot[0][0] = 0, s.n_groups = 1;
-        if (o->momentum > 0) s.group_size[s.n_groups] = 1, s.slot[s.n_groups++][0] = 1;
-        if (o->centered) s.group_size[s.n_groups] = 1, s.slot[s.n_groups++][0] = 2;
+        GROUP1(o->slot[0]);
+        if (o->momentum > 0) GROUP1(o->slot[1]);
+        if (o->centered) GROUP1(o->slot[2]);
+        break;
+    case BRAIN_OPT_ADAGRAD: case BRAIN_OPT_LION:
+        GROUP1(o->slot[0]);
+        break;
+    case BRAIN_OPT_NADAM:
+        s.u_product = true;
+        /* fall through */
+    case BRAIN_OPT_ADADELTA: case BRAIN_OPT_ADAMAX: case BRAIN_OPT_FTRL:
+        GROUP2(o->slot[0], o->slot[1]);
+        break;
+    case BRAIN_OPT_ADAFACTOR: /* per weight r, c, v: written by adafactor_vars */
+    case BRAIN_OPT_KIND_COUNT:
         break;
     }
+#undef GROUP1
+#undef GROUP2
     return s;
+}
+
+/* Adafactor's variables after the base groups: per trainable weight r, c, velocity; r and c are
+ * int32 scalars 0 for a weight of rank < 2 (Keras makes them with backend.Variable(0)).  With
+ * `write` the values go to group g from index *idx, else they are read from file f. */
+static brain_status adafactor_vars(brain_model *m, bool write, hid_t g, hid_t f, const char *file, int *idx)
+{
+    brain_optimizer *o = m->optimizer;
+    int64_t off = 0;
+    char why[200];
+    for (int k = 0; k < m->n_weights; k++) {
+        brain_weight *w = m->weights[k];
+        if (!w->grad) continue;
+        int64_t rs[BRAIN_MAX_DIMS], cs[BRAIN_MAX_DIMS];
+        float *rc[2] = { NULL, NULL };
+        int rn = w->ndim - 1;
+        if (w->ndim >= 2) {
+            for (int d = 0; d < rn; d++) rs[d] = cs[d] = w->shape[d];
+            cs[rn - 1] = w->shape[w->ndim - 1];
+            const int64_t B = w->shape[w->ndim - 1], A = w->shape[w->ndim - 2];
+            rc[0] = o->fac + off;
+            rc[1] = rc[0] + w->size / B;
+            off += w->size / B + w->size / A;
+        }
+        for (int q = 0; q < 3; q++) {
+            char path[64], what[200];
+            snprintf(path, sizeof path, "/optimizer/vars/%d", *idx);
+            snprintf(what, sizeof what, "Adafactor variable %d for layer '%s' weight '%s'", q, w->layer->name, w->name);
+            brain_status s = BRAIN_OK;
+            if (q < 2 && w->ndim < 2) {
+                int32_t zero = 0;
+                if (write && write_array(g, *idx, H5T_NATIVE_INT32, H5T_STD_I32LE, 0, NULL, &zero) < 0)
+                    s = brain__fail(BRAIN_ERR_IO, "cannot write %s: %s", what, brain__h5_why(why));
+            } else {
+                float *dst = q == 2 ? o->slot[0] + w->offset : rc[q];
+                int nd = q == 2 ? w->ndim : rn;
+                const int64_t *shape = q == 2 ? w->shape : q == 0 ? rs : cs;
+                if (write) {
+                    if (write_array(g, *idx, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, nd, shape, dst) < 0)
+                        s = brain__fail(BRAIN_ERR_IO, "cannot write %s: %s", what, brain__h5_why(why));
+                } else {
+                    s = brain__h5_read_floats(f, path, file, what, nd, shape, dst);
+                }
+            }
+            if (s) return s;
+            (*idx)++;
+        }
+    }
+    return BRAIN_OK;
 }
 
 static int n_trainable_vars(const brain_model *m)
@@ -197,14 +269,14 @@ static brain_status write_weights(brain_model *m, hid_t file)
     free(names);
     if (s || !m->compiled || !m->optimizer) return s;
 
-    /* optimizer: iteration, learning_rate, then the slots in Keras's order */
+    /* optimizer: iteration, learning_rate (not with a schedule), then the slots in Keras's order */
     brain_optimizer *o = m->optimizer;
     if ((g = vars_group(file, "/optimizer/vars", o->name)) < 0) return brain__fail(BRAIN_ERR_IO, "cannot write the optimizer: %s", brain__h5_why(why));
     int64_t it = o->iterations;
     float lr = o->learning_rate;
     herr_t r = write_array(g, 0, H5T_NATIVE_INT64, H5T_STD_I64LE, 0, NULL, &it);
-    if (r >= 0) r = write_array(g, 1, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, 0, NULL, &lr);
-    int idx = 2;
+    int idx = 1;
+    if (r >= 0 && !o->schedule) r = write_array(g, idx++, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, 0, NULL, &lr);
     if (o->n == m->n_params && o->n > 0) {
         slot_order so = optimizer_slot_order(o);
         for (int gi = 0; r >= 0 && gi < so.n_groups; gi++)
@@ -213,8 +285,13 @@ static brain_status write_weights(brain_model *m, hid_t file)
                 if (!w->grad) continue;
                 for (int q = 0; r >= 0 && q < so.group_size[gi]; q++)
                     r = write_array(g, idx++, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, w->ndim, w->shape,
-                                    o->slot[so.slot[gi][q]] + w->offset);
+                                    so.slot[gi][q] + w->offset);
             }
+        if (r >= 0 && so.u_product) r = write_array(g, idx++, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, 0, NULL, &o->u_product);
+        if (r >= 0 && o->kind == BRAIN_OPT_ADAFACTOR && o->fac) {
+            brain_status as = adafactor_vars(m, true, g, -1, NULL, &idx);
+            if (as) { H5Gclose(g); return as; }
+        }
     }
     H5Gclose(g);
     return r < 0 ? brain__fail(BRAIN_ERR_IO, "cannot write the optimizer's variables: %s", brain__h5_why(why)) : BRAIN_OK;
@@ -418,36 +495,52 @@ static brain_status read_layers(brain_model *m, hid_t f, const char *file)
     return s;
 }
 
-/* iteration + learning_rate + the slots; a file whose count differs is skipped with Keras's warning */
+/* iteration + learning_rate (without a schedule) + the slots; a file whose count differs is
+ * skipped with Keras's warning */
 static brain_status read_optimizer(brain_model *m, hid_t f, const char *file)
 {
     brain_optimizer *o = m->optimizer;
     hsize_t got = group_size(f, "/optimizer/vars");
     if (got == 0) return BRAIN_OK;
-    slot_order so = optimizer_slot_order(o);
+    const hsize_t head = o->schedule ? 1 : 2;
+    slot_order so = optimizer_slot_order(o); /* the counts; the pointers once the slots exist */
+    brain_status s = BRAIN_OK;
     int per_var = 0;
     for (int gi = 0; gi < so.n_groups; gi++) per_var += so.group_size[gi];
     int nv = n_trainable_vars(m);
-    hsize_t expected = 2 + (hsize_t)per_var * (hsize_t)nv;
-    if (got != expected && got != 2) {
+    const bool ada = o->kind == BRAIN_OPT_ADAFACTOR;
+    hsize_t expected = head + (hsize_t)per_var * (hsize_t)nv + (so.u_product ? 1 : 0) + (ada ? 3 * (hsize_t)nv : 0);
+    if (got != expected && got != head) {
         brain__print("Warning: Skipping variable loading for optimizer '%s', because it has %llu variables whereas the "
                      "saved optimizer has %llu variables.\n", o->name, (unsigned long long)expected, (unsigned long long)got);
         return BRAIN_OK;
     }
     hid_t d;
     int64_t it = 0;
-    float lr = 0;
-    brain_status s = brain__h5_open_checked(f, "/optimizer/vars/0", file, "optimizer iteration", true, 0, NULL, &d);
+    float lr = o->learning_rate;
+    s = brain__h5_open_checked(f, "/optimizer/vars/0", file, "optimizer iteration", true, 0, NULL, &d);
     if (s) return s;
     char why[200];
     herr_t r = H5Dread(d, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, &it);
     H5Dclose(d);
     if (r < 0 || it < 0) return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer iteration cannot be read (%s)", file, brain__h5_why(why));
-    if ((s = brain__h5_read_floats(f, "/optimizer/vars/1", file, "optimizer learning_rate", 0, NULL, &lr))) return s;
-    if (!(lr >= 0) || lr > 1e6) return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer learning_rate %g is not valid", file, (double)lr);
-    if (got == expected && per_var > 0) {
+    if (!o->schedule) {
+        if ((s = brain__h5_read_floats(f, "/optimizer/vars/1", file, "optimizer learning_rate", 0, NULL, &lr))) return s;
+        if (!(lr >= 0) || lr > 1e6) return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer learning_rate %g is not valid", file, (double)lr);
+    }
+    float up = o->u_product;
+    if (got == expected && (per_var > 0 || ada)) {
         if ((s = brain__optimizer_build_slots(o, m->n_params))) return s;
-        int idx = 2;
+        so = optimizer_slot_order(o);
+    }
+    if (got == expected && ada && !o->fac) { /* Adafactor's factored statistics are made on its first step */
+        int64_t nf;
+        brain__adafactor_fac_size(m, &nf);
+        if (!(o->fac = brain__alloc_array((size_t)(nf + 2 * m->n_params), sizeof(float)))) return BRAIN_ERR_NOMEM;
+        o->fac_n = nf;
+    }
+    if (got == expected && per_var + so.u_product + ada > 0) {
+        int idx = (int)head;
         for (int gi = 0; !s && gi < so.n_groups; gi++)
             for (int k = 0; !s && k < m->n_weights; k++) {
                 brain_weight *w = m->weights[k];
@@ -456,13 +549,20 @@ static brain_status read_optimizer(brain_model *m, hid_t f, const char *file)
                     char path[64], what[200];
                     snprintf(path, sizeof path, "/optimizer/vars/%d", idx++);
                     snprintf(what, sizeof what, "optimizer slot for layer '%s' weight '%s'", w->layer->name, w->name);
-                    s = brain__h5_read_floats(f, path, file, what, w->ndim, w->shape, o->slot[so.slot[gi][q]] + w->offset);
+                    s = brain__h5_read_floats(f, path, file, what, w->ndim, w->shape, so.slot[gi][q] + w->offset);
                 }
             }
+        if (!s && so.u_product) {
+            char path[64];
+            snprintf(path, sizeof path, "/optimizer/vars/%d", idx++);
+            s = brain__h5_read_floats(f, path, file, "Nadam's u_product", 0, NULL, &up);
+        }
+        if (!s && ada) s = adafactor_vars(m, false, -1, f, file, &idx);
         if (s) return s;
     }
     o->iterations = it;
     o->learning_rate = lr;
+    o->u_product = up;
     return BRAIN_OK;
 }
 

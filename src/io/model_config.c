@@ -97,25 +97,33 @@ static brain_status layer_entry(const brain_layer *l, cJSON **out)
 
 static cJSON *optimizer_json(const brain_optimizer *o)
 {
-    static const char *const cls[] = { [BRAIN_OPT_SGD] = "SGD", [BRAIN_OPT_ADAM] = "Adam", [BRAIN_OPT_ADAMW] = "AdamW",
-                                       [BRAIN_OPT_RMSPROP] = "RMSprop" };
     cJSON *c = cJSON_CreateObject();
     if (!c) return NULL;
     const brain_optimizer_common *k = &o->common;
     cJSON_AddStringToObject(c, "name", o->name);
-    /* Keras prints the learning rate from its float32 variable: 0.0010000000474974513 */
-    brain__cfg_add_double(c, "learning_rate", (double)o->learning_rate);
+    /* Keras prints the learning rate from its float32 variable: 0.0010000000474974513; a schedule
+     * is written as keras.optimizers.schedules.serialize writes it */
+    if (o->schedule) {
+        cJSON *sj = brain__schedule_to_json(o->schedule);
+        if (!sj) { cJSON_Delete(c); return NULL; }
+        cJSON_AddItemToObject(c, "learning_rate", sj);
+    } else {
+        brain__cfg_add_double(c, "learning_rate", (double)o->learning_rate);
+    }
 #define OPT_NUM(key, v) ((v) != 0 ? (void)brain__cfg_add_float(c, key, v) : (void)cJSON_AddNullToObject(c, key))
     OPT_NUM("weight_decay", k->weight_decay);
     OPT_NUM("clipnorm", k->clipnorm);
     OPT_NUM("global_clipnorm", k->global_clipnorm);
     OPT_NUM("clipvalue", k->clipvalue);
+    cJSON_AddBoolToObject(c, "use_ema", k->use_ema);
+    brain__cfg_add_float(c, "ema_momentum", k->ema_momentum);
+    if (k->ema_overwrite_frequency > 0) cJSON_AddNumberToObject(c, "ema_overwrite_frequency", k->ema_overwrite_frequency);
+    else cJSON_AddNullToObject(c, "ema_overwrite_frequency");
+    OPT_NUM("loss_scale_factor", k->loss_scale_factor);
 #undef OPT_NUM
-    cJSON_AddBoolToObject(c, "use_ema", false);
-    brain__cfg_add_double(c, "ema_momentum", 0.99);
-    cJSON_AddNullToObject(c, "ema_overwrite_frequency");
-    cJSON_AddNullToObject(c, "loss_scale_factor");
-    cJSON_AddNullToObject(c, "gradient_accumulation_steps");
+    if (k->gradient_accumulation_steps > 0)
+        cJSON_AddNumberToObject(c, "gradient_accumulation_steps", k->gradient_accumulation_steps);
+    else cJSON_AddNullToObject(c, "gradient_accumulation_steps");
     switch (o->kind) {
     case BRAIN_OPT_SGD:
         brain__cfg_add_float(c, "momentum", o->momentum);
@@ -133,8 +141,42 @@ static cJSON *optimizer_json(const brain_optimizer *o)
         brain__cfg_add_float(c, "epsilon", o->epsilon);
         cJSON_AddBoolToObject(c, "centered", o->centered);
         break;
+    case BRAIN_OPT_ADAGRAD:
+        brain__cfg_add_float(c, "initial_accumulator_value", o->initial_accumulator_value);
+        brain__cfg_add_float(c, "epsilon", o->epsilon);
+        break;
+    case BRAIN_OPT_ADADELTA:
+        brain__cfg_add_float(c, "rho", o->rho);
+        brain__cfg_add_float(c, "epsilon", o->epsilon);
+        break;
+    case BRAIN_OPT_ADAMAX: case BRAIN_OPT_NADAM:
+        brain__cfg_add_float(c, "beta_1", o->beta_1);
+        brain__cfg_add_float(c, "beta_2", o->beta_2);
+        brain__cfg_add_float(c, "epsilon", o->epsilon);
+        break;
+    case BRAIN_OPT_LION:
+        brain__cfg_add_float(c, "beta_1", o->beta_1);
+        brain__cfg_add_float(c, "beta_2", o->beta_2);
+        break;
+    case BRAIN_OPT_FTRL:
+        brain__cfg_add_float(c, "learning_rate_power", o->lr_power);
+        brain__cfg_add_float(c, "initial_accumulator_value", o->initial_accumulator_value);
+        brain__cfg_add_float(c, "l1_regularization_strength", o->l1);
+        brain__cfg_add_float(c, "l2_regularization_strength", o->l2);
+        brain__cfg_add_float(c, "l2_shrinkage_regularization_strength", o->l2_shrinkage);
+        brain__cfg_add_float(c, "beta", o->beta);
+        break;
+    case BRAIN_OPT_ADAFACTOR:
+        brain__cfg_add_float(c, "beta_2_decay", o->beta_2_decay);
+        brain__cfg_add_float(c, "epsilon_1", o->epsilon_1);
+        brain__cfg_add_float(c, "epsilon_2", o->epsilon_2);
+        brain__cfg_add_float(c, "clip_threshold", o->clip_threshold);
+        cJSON_AddBoolToObject(c, "relative_step", o->relative_step);
+        break;
+    case BRAIN_OPT_KIND_COUNT:
+        break;
     }
-    return envelope("keras.optimizers", cls[o->kind], c);
+    return envelope("keras.optimizers", brain_optimizer_class(o), c);
 }
 
 static const char *const k_loss_class[] = {
@@ -148,7 +190,9 @@ static cJSON *loss_json(const brain_loss *l)
 {
     brain_loss *plain = brain_loss_from_name(l->name);
     bool as_string = plain && plain->kind == l->kind && !l->from_logits && l->label_smoothing == 0 &&
-                     (l->kind != BRAIN_LOSS_HUBER || l->delta == 1.0f);
+                     (l->kind != BRAIN_LOSS_HUBER || l->delta == 1.0f) && l->alpha == plain->alpha &&
+                     l->gamma == plain->gamma && l->beta == plain->beta &&
+                     l->apply_class_balancing == plain->apply_class_balancing;
     brain_loss_free(plain);
     brain_clear_error();
     if (as_string) return cJSON_CreateString(l->name);
@@ -156,6 +200,23 @@ static cJSON *loss_json(const brain_loss *l)
     if (!c) return NULL;
     cJSON_AddStringToObject(c, "name", l->name);
     cJSON_AddStringToObject(c, "reduction", "sum_over_batch_size");
+    if (l->kind >= BRAIN_LOSS_BINARY_FOCAL) { /* issue 12's losses, with the keys their get_config writes */
+        if (l->kind == BRAIN_LOSS_BINARY_FOCAL || l->kind == BRAIN_LOSS_CATEGORICAL_FOCAL) {
+            cJSON_AddBoolToObject(c, "from_logits", l->from_logits);
+            brain__cfg_add_float(c, "label_smoothing", l->label_smoothing);
+            cJSON_AddNumberToObject(c, "axis", -1);
+            if (l->kind == BRAIN_LOSS_BINARY_FOCAL) cJSON_AddBoolToObject(c, "apply_class_balancing", l->apply_class_balancing);
+            brain__cfg_add_float(c, "alpha", l->alpha);
+            brain__cfg_add_float(c, "gamma", l->gamma);
+        } else if (l->kind == BRAIN_LOSS_TVERSKY || l->kind == BRAIN_LOSS_DICE) {
+            if (l->kind == BRAIN_LOSS_TVERSKY) {
+                brain__cfg_add_float(c, "alpha", l->alpha);
+                brain__cfg_add_float(c, "beta", l->beta);
+            }
+            cJSON_AddNullToObject(c, "axis");
+        }
+        return envelope("keras.losses", brain__loss_extra_class(l->kind), c);
+    }
     if (l->kind == BRAIN_LOSS_HUBER) brain__cfg_add_float(c, "delta", l->delta);
     if (l->kind == BRAIN_LOSS_BCE || l->kind == BRAIN_LOSS_CCE || l->kind == BRAIN_LOSS_SCCE) {
         cJSON_AddBoolToObject(c, "from_logits", l->from_logits);
@@ -178,6 +239,7 @@ static const char *metric_string(const brain_metric *mt)
     case BRAIN_METRIC_AUC: return "auc";
     case BRAIN_METRIC_MSE: return "mse";
     case BRAIN_METRIC_MAE: return "mae";
+    default: break;
     }
     return "accuracy";
 }
@@ -186,7 +248,9 @@ static cJSON *metrics_json(brain_metric *const *list, int n)
 {
     if (!n) return cJSON_CreateNull();
     cJSON *a = cJSON_CreateArray();
-    for (int i = 0; a && i < n; i++) cJSON_AddItemToArray(a, cJSON_CreateString(metric_string(list[i])));
+    for (int i = 0; a && i < n; i++)
+        cJSON_AddItemToArray(a, list[i]->kind >= BRAIN_METRIC_EXTRA_FIRST ? brain__metric_extra_to_json(list[i])
+                                                                          : cJSON_CreateString(metric_string(list[i])));
     return a;
 }
 
@@ -697,37 +761,88 @@ static brain_status optimizer_from_json(const cJSON *v, const char *file, brain_
     const char *cls = str_member(v, "class_name");
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(v, "config");
     if (!cls || !cJSON_IsObject(c)) return brain__fail(BRAIN_ERR_FORMAT, "%s: the optimizer config has no class_name or config", file);
-    double lr, wd, cn, gcn, cv, b1, b2, eps, rho, mom;
+    double lr, wd, cn, gcn, cv, b1, b2, eps, rho, mom, emam, lsf, iav, lrp, l1, l2, l2s, fbeta, b2d, e1, e2, ct;
+    bool rel_step;
+    int64_t emaf, gas;
     bool nesterov, amsgrad, centered, ema;
     const char *lr_key = cJSON_GetObjectItemCaseSensitive(c, "learning_rate") ? "learning_rate" : "lr"; /* Keras 2.0 */
-    if (cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(c, lr_key)))
-        return brain__fail(BRAIN_ERR_FORMAT, "%s: the optimizer uses a learning-rate schedule, which this library does not have", file);
-    if (brain__cfg_get_number_or(c, lr_key, 0, &lr) || brain__cfg_get_number_or(c, "weight_decay", 0, &wd) ||
+    brain_lr_schedule *sched = NULL;
+    const cJSON *lrv = cJSON_GetObjectItemCaseSensitive(c, lr_key);
+    if (cJSON_IsObject(lrv)) {
+        brain_status s = brain__schedule_from_json(lrv, file, &sched);
+        if (s) return s;
+    }
+    const bool ftrl = !strcmp(cls, "Ftrl");
+    if ((!sched && brain__cfg_get_number_or(c, lr_key, 0, &lr)) || brain__cfg_get_number_or(c, "weight_decay", 0, &wd) ||
         brain__cfg_get_number_or(c, "clipnorm", 0, &cn) || brain__cfg_get_number_or(c, "global_clipnorm", 0, &gcn) ||
         brain__cfg_get_number_or(c, "clipvalue", 0, &cv) || brain__cfg_get_number_or(c, "beta_1", 0, &b1) ||
         brain__cfg_get_number_or(c, "beta_2", 0, &b2) || brain__cfg_get_number_or(c, "epsilon", 0, &eps) ||
         brain__cfg_get_number_or(c, "rho", 0, &rho) || brain__cfg_get_number_or(c, "momentum", 0, &mom) ||
         brain__cfg_get_bool_or(c, "nesterov", false, &nesterov) || brain__cfg_get_bool_or(c, "amsgrad", false, &amsgrad) ||
-        brain__cfg_get_bool_or(c, "centered", false, &centered) || brain__cfg_get_bool_or(c, "use_ema", false, &ema)) {
+        brain__cfg_get_bool_or(c, "centered", false, &centered) || brain__cfg_get_bool_or(c, "use_ema", false, &ema) ||
+        brain__cfg_get_number_or(c, "ema_momentum", 0.99, &emam) ||
+        brain__cfg_get_int_or(c, "ema_overwrite_frequency", 0, 1 << 30, 0, &emaf) ||
+        brain__cfg_get_int_or(c, "gradient_accumulation_steps", 0, 1 << 30, 0, &gas) ||
+        brain__cfg_get_number_or(c, "loss_scale_factor", 0, &lsf) ||
+        brain__cfg_get_number_or(c, "initial_accumulator_value", 0.1, &iav) ||
+        brain__cfg_get_number_or(c, "learning_rate_power", -0.5, &lrp) ||
+        brain__cfg_get_number_or(c, "l1_regularization_strength", 0, &l1) ||
+        brain__cfg_get_number_or(c, "l2_regularization_strength", 0, &l2) ||
+        brain__cfg_get_number_or(c, "l2_shrinkage_regularization_strength", 0, &l2s) ||
+        brain__cfg_get_number_or(c, "beta", 0, &fbeta) || brain__cfg_get_number_or(c, "beta_2_decay", -0.8, &b2d) ||
+        brain__cfg_get_number_or(c, "epsilon_1", 1e-30, &e1) || brain__cfg_get_number_or(c, "epsilon_2", 1e-3, &e2) ||
+        brain__cfg_get_number_or(c, "clip_threshold", 1.0, &ct) || brain__cfg_get_bool_or(c, "relative_step", true, &rel_step)) {
         char why[700];
         snprintf(why, sizeof why, "%s", brain_last_error());
+        brain_lr_schedule_free(sched);
         return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer %.32s: %s", file, cls, why);
     }
-    if (ema) return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer %.32s uses use_ema, which this library does not have", file, cls);
+    if (sched) lr = 0;
+    (void)ftrl;
     const char *name = str_member(c, "name");
     brain_optimizer_common common = { .clipnorm = (float)cn, .clipvalue = (float)cv, .global_clipnorm = (float)gcn,
-                                      .weight_decay = (float)wd, .name = name };
+                                      .weight_decay = (float)wd, .name = name, .use_ema = ema,
+                                      .ema_momentum = (float)emam, .has_ema_momentum = true,
+                                      .ema_overwrite_frequency = (int)emaf, .gradient_accumulation_steps = (int)gas,
+                                      .loss_scale_factor = (float)lsf, .learning_rate_schedule = sched };
+    brain_adam_options ao = { .learning_rate = (float)lr, .beta_1 = (float)b1, .beta_2 = (float)b2, .epsilon = (float)eps,
+                              .amsgrad = amsgrad, .common = common };
     if (!strcmp(cls, "SGD"))
         *out = brain_sgd(&(brain_sgd_options){ .learning_rate = (float)lr, .momentum = (float)mom, .nesterov = nesterov, .common = common });
-    else if (!strcmp(cls, "Adam") || !strcmp(cls, "AdamW")) {
-        brain_adam_options o = { .learning_rate = (float)lr, .beta_1 = (float)b1, .beta_2 = (float)b2, .epsilon = (float)eps,
-                                 .amsgrad = amsgrad, .common = common };
-        *out = !strcmp(cls, "Adam") ? brain_adam(&o) : brain_adamw(&o);
-    } else if (!strcmp(cls, "RMSprop"))
+    else if (!strcmp(cls, "Adam")) *out = brain_adam(&ao);
+    else if (!strcmp(cls, "AdamW")) *out = brain_adamw(&ao);
+    else if (!strcmp(cls, "Adamax")) *out = brain_adamax(&ao);
+    else if (!strcmp(cls, "Nadam")) *out = brain_nadam(&ao);
+    else if (!strcmp(cls, "RMSprop"))
         *out = brain_rmsprop(&(brain_rmsprop_options){ .learning_rate = (float)lr, .rho = (float)rho, .momentum = (float)mom,
                                                        .epsilon = (float)eps, .centered = centered, .common = common });
-    else
-        return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer \"%.64s\" is not one this library has (SGD, Adam, AdamW, RMSprop)", file, cls);
+    else if (!strcmp(cls, "Adagrad"))
+        *out = brain_adagrad(&(brain_adagrad_options){ .learning_rate = (float)lr, .initial_accumulator_value = (float)iav,
+                                                       .has_initial_accumulator_value = true, .epsilon = (float)eps,
+                                                       .common = common });
+    else if (!strcmp(cls, "Adadelta"))
+        *out = brain_adadelta(&(brain_adadelta_options){ .learning_rate = (float)lr, .rho = (float)rho, .epsilon = (float)eps,
+                                                         .common = common });
+    else if (!strcmp(cls, "Lion"))
+        *out = brain_lion(&(brain_lion_options){ .learning_rate = (float)lr, .beta_1 = (float)b1, .beta_2 = (float)b2,
+                                                 .common = common });
+    else if (ftrl)
+        *out = brain_ftrl(&(brain_ftrl_options){ .learning_rate = (float)lr, .learning_rate_power = (float)lrp,
+                                                 .has_learning_rate_power = true, .initial_accumulator_value = (float)iav,
+                                                 .has_initial_accumulator_value = true, .l1_regularization_strength = (float)l1,
+                                                 .l2_regularization_strength = (float)l2,
+                                                 .l2_shrinkage_regularization_strength = (float)l2s, .beta = (float)fbeta,
+                                                 .common = common });
+    else if (!strcmp(cls, "Adafactor"))
+        *out = brain_adafactor(&(brain_adafactor_options){ .learning_rate = (float)lr, .beta_2_decay = (float)b2d,
+                                                           .has_beta_2_decay = true, .epsilon_1 = (float)e1,
+                                                           .epsilon_2 = (float)e2, .clip_threshold = (float)ct,
+                                                           .relative_step = rel_step ? BRAIN_ON : BRAIN_OFF, .common = common });
+    else {
+        brain_lr_schedule_free(sched);
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: optimizer \"%.64s\" is not one this library has (SGD, Adam, AdamW, RMSprop, "
+                           "Adagrad, Adadelta, Adamax, Nadam, Lion, Ftrl, Adafactor)", file, cls);
+    }
     if (!*out) {
         char why[700];
         snprintf(why, sizeof why, "%s", brain_last_error());
@@ -748,17 +863,53 @@ static brain_status loss_from_json(const cJSON *v, const char *file, brain_loss 
     int kind = -1;
     for (int k = 0; cls && k < (int)(sizeof k_loss_class / sizeof k_loss_class[0]); k++)
         if (!strcmp(cls, k_loss_class[k])) kind = k;
+    for (int k = BRAIN_LOSS_BINARY_FOCAL; cls && kind < 0 && k < BRAIN_LOSS_KIND_COUNT; k++)
+        if (!strcmp(cls, brain__loss_extra_class((brain_loss_kind)k))) kind = k;
     if (kind < 0) return brain__fail(BRAIN_ERR_FORMAT, "%s: unknown loss class \"%.64s\"", file, cls ? cls : "(none)");
-    double ls, delta;
-    bool logits;
+    double ls, delta, alpha, gamma, beta;
+    bool logits, balance;
     brain_loss_options o = { .name = str_member(c, "name") };
     if (brain__cfg_get_number_or(c, "label_smoothing", 0, &ls) || brain__cfg_get_number_or(c, "delta", 1, &delta) ||
-        brain__cfg_get_bool_or(c, "from_logits", false, &logits))
+        brain__cfg_get_bool_or(c, "from_logits", false, &logits) ||
+        brain__cfg_get_number_or(c, "alpha", kind == BRAIN_LOSS_TVERSKY ? 0.5 : 0.25, &alpha) ||
+        brain__cfg_get_number_or(c, "gamma", 2.0, &gamma) || brain__cfg_get_number_or(c, "beta", 0.5, &beta) ||
+        brain__cfg_get_bool_or(c, "apply_class_balancing", false, &balance))
         return BRAIN_ERR_FORMAT;
+    if (o.name && strlen(o.name) >= BRAIN_NAME_MAX) o.name = NULL;
+    if (kind >= BRAIN_LOSS_BINARY_FOCAL) {
+        const cJSON *ax = cJSON_GetObjectItemCaseSensitive(c, "axis");
+        bool none_axis = kind == BRAIN_LOSS_TVERSKY || kind == BRAIN_LOSS_DICE;
+        if (ax && !(none_axis ? cJSON_IsNull(ax) : (cJSON_IsNumber(ax) && ax->valuedouble == -1)))
+            return brain__fail(BRAIN_ERR_FORMAT, "%s: loss %.32s: axis must be %s in this library", file, cls,
+                               none_axis ? "null (the whole batch)" : "-1");
+        brain_focal_loss_options fo = { .from_logits = logits, .label_smoothing = (float)ls, .alpha = (float)alpha,
+                                        .has_alpha = true, .gamma = (float)gamma, .has_gamma = true,
+                                        .apply_class_balancing = balance, .name = o.name };
+        brain_loss_options po = { .name = o.name };
+        switch ((brain_loss_kind)kind) {
+        case BRAIN_LOSS_BINARY_FOCAL: *out = brain_loss_binary_focal_crossentropy(&fo); break;
+        case BRAIN_LOSS_CATEGORICAL_FOCAL: *out = brain_loss_categorical_focal_crossentropy(&fo); break;
+        case BRAIN_LOSS_TVERSKY:
+            *out = brain_loss_tversky(&(brain_tversky_options){ .alpha = (float)alpha, .has_alpha = true, .beta = (float)beta,
+                                                                .has_beta = true, .name = o.name });
+            break;
+        default: {
+            brain_loss *(*mk[])(const brain_loss_options *) = {
+                [BRAIN_LOSS_KLD] = brain_loss_kl_divergence, [BRAIN_LOSS_POISSON] = brain_loss_poisson,
+                [BRAIN_LOSS_COSINE] = brain_loss_cosine_similarity, [BRAIN_LOSS_LOG_COSH] = brain_loss_log_cosh,
+                [BRAIN_LOSS_HINGE] = brain_loss_hinge, [BRAIN_LOSS_SQUARED_HINGE] = brain_loss_squared_hinge,
+                [BRAIN_LOSS_CATEGORICAL_HINGE] = brain_loss_categorical_hinge,
+                [BRAIN_LOSS_MAPE] = brain_loss_mean_absolute_percentage_error,
+                [BRAIN_LOSS_MSLE] = brain_loss_mean_squared_logarithmic_error, [BRAIN_LOSS_DICE] = brain_loss_dice,
+            };
+            *out = mk[kind](&po);
+        }
+        }
+        return *out ? BRAIN_OK : BRAIN_ERR_FORMAT;
+    }
     o.label_smoothing = (float)ls;
     o.delta = (float)delta;
     o.from_logits = logits;
-    if (o.name && strlen(o.name) >= BRAIN_NAME_MAX) o.name = NULL;
     switch ((brain_loss_kind)kind) {
     case BRAIN_LOSS_MSE: *out = brain_loss_mse(&o); break;
     case BRAIN_LOSS_MAE: *out = brain_loss_mae(&o); break;
@@ -766,6 +917,7 @@ static brain_status loss_from_json(const cJSON *v, const char *file, brain_loss 
     case BRAIN_LOSS_BCE: *out = brain_loss_binary_crossentropy(&o); break;
     case BRAIN_LOSS_CCE: *out = brain_loss_categorical_crossentropy(&o); break;
     case BRAIN_LOSS_SCCE: *out = brain_loss_sparse_categorical_crossentropy(&o); break;
+    default: break;
     }
     return *out ? BRAIN_OK : BRAIN_ERR_FORMAT;
 }
@@ -787,6 +939,35 @@ static brain_status metric_names(const cJSON *v, const char *file, const char **
         if (n + 1 >= cap) return brain__fail(BRAIN_ERR_FORMAT, "%s: more than %d metrics", file, cap - 1);
         names[n++] = s;
         names[n] = NULL;
+    }
+    return BRAIN_OK;
+}
+
+/* The same list as metric objects: issue 12's metric classes keep their options (metrics_extra.c),
+ * the others are made from their names.  out is NULL-terminated; on failure nothing is left. */
+static brain_status metric_objects(const cJSON *v, const char *file, const char *const *names, brain_metric **out, int cap)
+{
+    int n = 0;
+    out[0] = NULL;
+    const cJSON *e = cJSON_IsArray(v) ? v->child : NULL;
+    for (int i = 0; names[i] && n + 1 < cap; i++, e = e ? e->next : NULL) {
+        brain_metric *mt = NULL;
+        const char *cls = cJSON_IsObject(e) ? str_member(e, "class_name") : NULL;
+        bool extra = false;
+        if (cls && strcmp(cls, "MeanMetricWrapper")) {
+            brain_status s = brain__metric_extra_from_json(e, file, &mt);
+            extra = !s;
+            if (s) brain_clear_error();
+            /* plain AUC (no multi_label) comes back as the AUC brain_metric_auc makes: fine */
+        }
+        if (!extra) mt = brain_metric_from_name(names[i]);
+        if (!mt) {
+            for (int j = 0; j < n; j++) brain_metric_free(out[j]);
+            out[0] = NULL;
+            return brain__fail(BRAIN_ERR_FORMAT, "%s: unknown metric \"%.64s\"", file, names[i]);
+        }
+        out[n++] = mt;
+        out[n] = NULL;
     }
     return BRAIN_OK;
 }
@@ -820,8 +1001,9 @@ brain_status brain__compile_from_config(brain_model *m, const cJSON *cc, const c
     if (!multi && lw && !cJSON_IsNull(lw)) return brain__fail(BRAIN_ERR_FORMAT, "%s: loss_weights need a model with several outputs", file);
     const char *mnames[BRAIN_MAX_IO][33], *wnames[BRAIN_MAX_IO][33];
     brain_loss *loss[BRAIN_MAX_IO] = {0};
-    brain_metric *wm[BRAIN_MAX_IO][33];
+    brain_metric *wm[BRAIN_MAX_IO][33], *mo[BRAIN_MAX_IO][33];
     memset(wm, 0, sizeof wm);
+    memset(mo, 0, sizeof mo);
     brain_output_compile_options outs[BRAIN_MAX_IO];
     memset(outs, 0, sizeof outs);
     brain_optimizer *opt = NULL;
@@ -834,10 +1016,9 @@ brain_status brain__compile_from_config(brain_model *m, const cJSON *cc, const c
         if (cJSON_IsString(mk)) { s = brain__fail(BRAIN_ERR_FORMAT, "%s: metrics must be lists", file); break; }
         if ((s = metric_names(mk, file, mnames[k], 33)) || (s = metric_names(wk, file, wnames[k], 33))) break;
         if ((s = loss_from_json(lk, file, &loss[k]))) break;
-        for (int i = 0; !s && wnames[k][i]; i++)
-            if (!(wm[k][i] = brain_metric_from_name(wnames[k][i])))
-                s = brain__fail(BRAIN_ERR_FORMAT, "%s: unknown weighted metric \"%.64s\"", file, wnames[k][i]);
-        outs[k] = (brain_output_compile_options){ .loss = loss[k], .metric_names = mnames[k], .weighted_metrics = wnames[k][0] ? wm[k] : NULL };
+        if ((s = metric_objects(wk, file, wnames[k], wm[k], 33)) || (s = metric_objects(mk, file, mnames[k], mo[k], 33))) break;
+        outs[k] = (brain_output_compile_options){ .loss = loss[k], .metrics = mnames[k][0] ? mo[k] : NULL,
+                                                  .weighted_metrics = wnames[k][0] ? wm[k] : NULL };
         const cJSON *w = multi ? per_output(lw, m, k) : NULL;
         if (!s && w) {
             if (!cJSON_IsNumber(w)) s = brain__fail(BRAIN_ERR_FORMAT, "%s: loss_weights must be numbers", file);
@@ -852,13 +1033,13 @@ brain_status brain__compile_from_config(brain_model *m, const cJSON *cc, const c
     if (s) {
         for (int k = 0; k < n_out; k++) {
             brain_loss_free(loss[k]);
-            for (int i = 0; i < 33; i++) brain_metric_free(wm[k][i]);
+            for (int i = 0; i < 33; i++) { brain_metric_free(wm[k][i]); brain_metric_free(mo[k][i]); }
         }
         return s;
     }
     brain_compile_options co = { .optimizer = opt };
     if (multi) { co.outputs = outs; co.n_outputs = n_out; }
-    else { co.loss = loss[0]; co.metric_names = mnames[0]; co.weighted_metrics = outs[0].weighted_metrics; }
+    else { co.loss = loss[0]; co.metrics = outs[0].metrics; co.weighted_metrics = outs[0].weighted_metrics; }
     s = brain_compile(m, &co);
     if (s) {
         char why[700];

@@ -19,6 +19,8 @@ extern const brain_layer_vtable brain__input_vtable, brain__dense_vt, brain__dro
     /* issue 10: Keras applications */
     brain__relu_vt, brain__zero_padding2d_vt, brain__cropping2d_vt, brain__depthwise_conv2d_vt, brain__upsampling2d_vt,
     brain__conv2d_transpose_vt, brain__rescaling_vt, brain__normalization_vt, brain__separable_conv2d_vt;
+extern const brain_layer_vtable brain__resizing_vt, brain__center_crop_vt, brain__category_encoding_vt,
+    brain__discretization_vt; /* issue 12 */
 
 const brain_layer_vtable *const brain__layer_registry[] = {
     &brain__input_vtable, &brain__dense_vt, &brain__dropout_vt, &brain__activation_vt, &brain__flatten_vt,
@@ -35,6 +37,7 @@ const brain_layer_vtable *const brain__layer_registry[] = {
     &brain__relu_vt, &brain__zero_padding2d_vt, &brain__cropping2d_vt, &brain__depthwise_conv2d_vt,
     &brain__upsampling2d_vt, &brain__conv2d_transpose_vt, &brain__rescaling_vt, &brain__normalization_vt,
     &brain__separable_conv2d_vt,
+    &brain__resizing_vt, &brain__center_crop_vt, &brain__category_encoding_vt, &brain__discretization_vt, /* issue 12 */
     NULL,
 };
 
@@ -43,5 +46,5 @@ const brain_layer_vtable *brain__layer_vtable_by_class(const char *class_name)
     if (!class_name) return NULL;
     for (int i = 0; brain__layer_registry[i]; i++)
         if (strcmp(brain__layer_registry[i]->class_name, class_name) == 0) return brain__layer_registry[i];
-    return NULL;
+    return brain__custom_vtable_by_class(class_name); /* issue 12: user-registered types */
 }

@@ -128,6 +128,8 @@ brain_loss *brain_loss_from_name(const char *name)
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (strcmp(name, table[i].s) == 0)
             return loss_new(table[i].kind, &(brain_loss_options){ .name = table[i].is_class ? NULL : name });
+    brain_loss *extra = brain__loss_extra_from_name(name); /* issue 12's losses */
+    if (extra) return extra;
     brain__fail(BRAIN_ERR_ARG, "unknown loss \"%s\": use one of mse, mean_squared_error, mae, mean_absolute_error, "
                                "huber, binary_crossentropy (bce), categorical_crossentropy, "
                                "sparse_categorical_crossentropy, or a Keras class name such as \"BinaryCrossentropy\"",
@@ -252,6 +254,7 @@ brain_status brain_loss_compute(const brain_loss *l, const brain_tensor *y_true,
                                 const float *sample_weight, double *value, float *grad)
 {
     if (!l) return brain__fail(BRAIN_ERR_ARG, "brain_loss_compute: loss is NULL");
+    if (l->kind >= BRAIN_LOSS_BINARY_FOCAL) return brain__loss_extra_compute(l, y_true, y_pred, sample_weight, value, grad);
     if (!y_true || !y_pred) return brain__fail(BRAIN_ERR_ARG, "loss %s: y_true or y_pred is NULL", l->name);
     if (!value) return brain__fail(BRAIN_ERR_ARG, "loss %s: value is NULL; pass where the loss should go", l->name);
     if (y_true->ndim < 1 || y_pred->ndim < 1)

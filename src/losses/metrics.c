@@ -162,6 +162,8 @@ brain_metric *brain_metric_from_name(const char *name)
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
         if (strcmp(name, table[i].s) == 0)
             return metric_new(table[i].kind, &(brain_metric_options){ .name = name });
+    brain_metric *extra = brain__metric_extra_from_name(name); /* issue 12's metrics */
+    if (extra) return extra;
     brain__fail(BRAIN_ERR_ARG, "unknown metric \"%s\": use one of accuracy (acc), binary_accuracy, categorical_accuracy, "
                                "sparse_categorical_accuracy, precision, recall, auc, mse (mean_squared_error), "
                                "mae (mean_absolute_error)", name);
@@ -173,6 +175,7 @@ const char *brain_metric_name(const brain_metric *m) { return m ? m->name : ""; 
 void brain_metric_reset(brain_metric *m)
 {
     if (!m) return;
+    if (m->x) brain__metric_extra_reset(m);
     m->total = m->count = 0;
     m->tp = m->fp = m->fn = m->tn = 0;
     if (m->auc_tp) {
@@ -187,6 +190,7 @@ void brain_metric_reset(brain_metric *m)
 void brain_metric_free(brain_metric *m)
 {
     if (!m) return;
+    brain__metric_extra_free(m);
     free(m->auc_tp);
     free(m->auc_fp);
     free(m->auc_tn);
@@ -295,6 +299,7 @@ brain_status brain_metric_update(brain_metric *m, const brain_tensor *y_true, co
     if (y_true->ndim < 1 || y_pred->ndim < 1)
         return brain__fail(BRAIN_ERR_ARG, "metric %s: y_true and y_pred need a batch axis", m->name);
 
+    if (m->kind >= BRAIN_METRIC_EXTRA_FIRST) return brain__metric_extra_update(m, y_true, y_pred, sample_weight);
     if (m->kind == BRAIN_METRIC_ACCURACY && m->resolved == NOT_RESOLVED) resolve_from_tensors(m, y_true, y_pred);
     brain_metric_kind kind = m->kind == BRAIN_METRIC_ACCURACY ? m->resolved : m->kind;
 
@@ -453,6 +458,7 @@ static double auc_result(const brain_metric *m)
 double brain_metric_result(const brain_metric *m)
 {
     if (!m) return 0.0;
+    if (m->kind >= BRAIN_METRIC_EXTRA_FIRST) return brain__metric_extra_result(m);
     switch (m->kind) {
     case BRAIN_METRIC_PRECISION: return divide_no_nan(m->tp, m->tp + m->fp);
     case BRAIN_METRIC_RECALL: return divide_no_nan(m->tp, m->tp + m->fn);

@@ -359,6 +359,7 @@ static brain_status train_step(brain_model *m, const io_set *b, const float *swb
     if ((s = update_metrics(m, b, swb))) return s;
     /* data-parallel: the gradients averaged over the ranks (no-op in one process; src/dist/) */
     if ((s = brain__dist_average_grads(m, b->x[0].shape[0]))) return s;
+    brain__optimizer_scale_loss_grads(m->optimizer, m); /* Keras's optimizer.scale_loss */
     if ((s = brain__optimizer_apply(m->optimizer, m))) return s;
     *loss_out = v;
     return BRAIN_OK;
@@ -567,6 +568,7 @@ brain_status brain__fit_run(brain_model *m, const char *fn, brain_dataset *train
         if (s || (s = brain__history_append(h, epoch, &logs))) break;
         if (verbose) brain__progbar_update(&bar, steps, &logs, true);
     }
+    if (epochs > 0) brain__optimizer_finalize(m->optimizer, m); /* use_ema: the averages become the weights */
     logs.n = 0;
     if (h->n_epochs) /* on_train_end sees the last epoch's logs, as in Keras */
         for (int k = 0; k < h->n_keys; k++) brain_logs_set(&logs, h->keys[k], h->values[k][h->n_epochs - 1]);

@@ -35,6 +35,13 @@
 
 static bool finite_nonneg(float x) { return x >= 0.0f && isfinite(x); }
 
+/* The constructors own common.learning_rate_schedule from the call on: a failure frees it. */
+static brain_optimizer *drop_schedule(const brain_optimizer_common *c)
+{
+    brain_lr_schedule_free(c->learning_rate_schedule);
+    return NULL;
+}
+
 /* The options every optimizer shares (Keras BaseOptimizer.__init__). */
 static brain_status check_common(const brain_optimizer_common *c, const char *cls)
 {
@@ -57,6 +64,17 @@ static brain_status check_common(const brain_optimizer_common *c, const char *cl
                            cls, c->name, strlen(c->name), BRAIN_NAME_MAX - 1);
     if (c->name && !c->name[0])
         return brain__fail(BRAIN_ERR_ARG, "%s: common.name is an empty string; pass NULL for the default name", cls);
+    if (c->has_ema_momentum && !(c->ema_momentum >= 0.0f && c->ema_momentum <= 1.0f))
+        return brain__fail(BRAIN_ERR_ARG, "%s: common.ema_momentum is %g; it must lie in [0, 1]", cls, (double)c->ema_momentum);
+    if (c->ema_overwrite_frequency < 0)
+        return brain__fail(BRAIN_ERR_ARG, "%s: common.ema_overwrite_frequency is %d; it must be ≥ 1 (0 leaves it unset)",
+                           cls, c->ema_overwrite_frequency);
+    if (c->gradient_accumulation_steps < 0 || c->gradient_accumulation_steps == 1)
+        return brain__fail(BRAIN_ERR_ARG, "%s: common.gradient_accumulation_steps is %d; it must be an integer ≥ 2 "
+                           "(0 leaves it unset)", cls, c->gradient_accumulation_steps);
+    if (!finite_nonneg(c->loss_scale_factor))
+        return brain__fail(BRAIN_ERR_ARG, "%s: common.loss_scale_factor is %g; it must be a finite number > 0 (0 leaves it "
+                           "unset)", cls, (double)c->loss_scale_factor);
     return BRAIN_OK;
 }
 
@@ -79,12 +97,17 @@ static brain_status check_unit(float v, const char *field, const char *cls)
 static brain_optimizer *make(brain_opt_kind kind, const brain_optimizer_common *common, const char *default_name)
 {
     brain_optimizer *o = brain__alloc(sizeof *o);
-    if (!o) return NULL;
+    if (!o) return common ? drop_schedule(common) : NULL;
     o->kind = kind;
     if (common) o->common = *common;
     const char *name = (common && common->name) ? common->name : default_name;
     snprintf(o->name, sizeof o->name, "%s", name);
     o->common.name = NULL; /* the caller's string is not kept; o->name holds the copy */
+    o->schedule = o->common.learning_rate_schedule;
+    o->common.learning_rate_schedule = NULL;
+    if (!o->common.has_ema_momentum) o->common.ema_momentum = 0.99f;
+    o->common.has_ema_momentum = true;
+    o->u_product = 1.0f;
     return o;
 }
 
@@ -92,12 +115,12 @@ brain_optimizer *brain_sgd(const brain_sgd_options *opt)
 {
     brain_sgd_options d = { 0 };
     if (!opt) opt = &d;
-    if (check_lr(opt->learning_rate, "SGD")) return NULL;
+    if (check_lr(opt->learning_rate, "SGD")) return drop_schedule(&opt->common);
     if (!(opt->momentum >= 0.0f && opt->momentum <= 1.0f)) {
         brain__fail(BRAIN_ERR_ARG, "SGD: momentum is %g; it must lie in [0, 1]", (double)opt->momentum);
-        return NULL;
+        return drop_schedule(&opt->common);
     }
-    if (check_common(&opt->common, "SGD")) return NULL;
+    if (check_common(&opt->common, "SGD")) return drop_schedule(&opt->common);
     brain_optimizer *o = make(BRAIN_OPT_SGD, &opt->common, "sgd");
     if (!o) return NULL;
     o->learning_rate = opt->learning_rate > 0 ? opt->learning_rate : SGD_LR;
@@ -111,15 +134,15 @@ static brain_optimizer *adam_like(const brain_adam_options *opt, brain_opt_kind 
     const char *cls = kind == BRAIN_OPT_ADAMW ? "AdamW" : "Adam";
     brain_adam_options d = { 0 };
     if (!opt) opt = &d;
-    if (check_lr(opt->learning_rate, cls)) return NULL;
-    if (check_unit(opt->beta_1, "beta_1", cls)) return NULL;
-    if (check_unit(opt->beta_2, "beta_2", cls)) return NULL;
+    if (check_lr(opt->learning_rate, cls)) return drop_schedule(&opt->common);
+    if (check_unit(opt->beta_1, "beta_1", cls)) return drop_schedule(&opt->common);
+    if (check_unit(opt->beta_2, "beta_2", cls)) return drop_schedule(&opt->common);
     if (!finite_nonneg(opt->epsilon)) {
         brain__fail(BRAIN_ERR_ARG, "%s: epsilon is %g; it must be a finite number > 0 (0 means Keras's default 1e-7)",
                     cls, (double)opt->epsilon);
-        return NULL;
+        return drop_schedule(&opt->common);
     }
-    if (check_common(&opt->common, cls)) return NULL;
+    if (check_common(&opt->common, cls)) return drop_schedule(&opt->common);
     brain_optimizer *o = make(kind, &opt->common, kind == BRAIN_OPT_ADAMW ? "adamw" : "adam");
     if (!o) return NULL;
     o->learning_rate = opt->learning_rate > 0 ? opt->learning_rate : ADAM_LR;
@@ -141,18 +164,18 @@ brain_optimizer *brain_rmsprop(const brain_rmsprop_options *opt)
 {
     brain_rmsprop_options d = { 0 };
     if (!opt) opt = &d;
-    if (check_lr(opt->learning_rate, "RMSprop")) return NULL;
-    if (check_unit(opt->rho, "rho", "RMSprop")) return NULL;
+    if (check_lr(opt->learning_rate, "RMSprop")) return drop_schedule(&opt->common);
+    if (check_unit(opt->rho, "rho", "RMSprop")) return drop_schedule(&opt->common);
     if (!finite_nonneg(opt->momentum)) {
         brain__fail(BRAIN_ERR_ARG, "RMSprop: momentum is %g; it must be a finite number ≥ 0", (double)opt->momentum);
-        return NULL;
+        return drop_schedule(&opt->common);
     }
     if (!finite_nonneg(opt->epsilon)) {
         brain__fail(BRAIN_ERR_ARG, "RMSprop: epsilon is %g; it must be a finite number > 0 (0 means Keras's default 1e-7)",
                     (double)opt->epsilon);
-        return NULL;
+        return drop_schedule(&opt->common);
     }
-    if (check_common(&opt->common, "RMSprop")) return NULL;
+    if (check_common(&opt->common, "RMSprop")) return drop_schedule(&opt->common);
     brain_optimizer *o = make(BRAIN_OPT_RMSPROP, &opt->common, "rmsprop");
     if (!o) return NULL;
     o->learning_rate = opt->learning_rate > 0 ? opt->learning_rate : RMSPROP_LR;
@@ -161,6 +184,156 @@ brain_optimizer *brain_rmsprop(const brain_rmsprop_options *opt)
     o->momentum = opt->momentum;
     o->epsilon = opt->epsilon > 0 ? opt->epsilon : KERAS_EPSILON;
     o->centered = opt->centered;
+    return o;
+}
+
+/* ---- Adagrad, Adadelta, Adamax, Nadam, Lion, Ftrl (issue 12) */
+#define CHECK_EPS(cls, v)                                                                                  \
+    if (!finite_nonneg(v)) {                                                                               \
+        brain__fail(BRAIN_ERR_ARG, "%s: epsilon is %g; it must be a finite number > 0 (0 means Keras's default)", \
+                    cls, (double)(v));                                                                     \
+        return drop_schedule(&opt->common);                                                                \
+    }
+
+brain_optimizer *brain_adagrad(const brain_adagrad_options *opt)
+{
+    brain_adagrad_options d = { 0 };
+    if (!opt) opt = &d;
+    if (check_lr(opt->learning_rate, "Adagrad")) return drop_schedule(&opt->common);
+    CHECK_EPS("Adagrad", opt->epsilon);
+    if (opt->has_initial_accumulator_value && !finite_nonneg(opt->initial_accumulator_value)) {
+        brain__fail(BRAIN_ERR_ARG, "Adagrad: initial_accumulator_value is %g; it must be a finite number ≥ 0",
+                    (double)opt->initial_accumulator_value);
+        return drop_schedule(&opt->common);
+    }
+    if (check_common(&opt->common, "Adagrad")) return drop_schedule(&opt->common);
+    brain_optimizer *o = make(BRAIN_OPT_ADAGRAD, &opt->common, "adagrad");
+    if (!o) return NULL;
+    o->learning_rate = opt->learning_rate > 0 ? opt->learning_rate : ADAM_LR;
+    o->initial_accumulator_value = opt->has_initial_accumulator_value ? opt->initial_accumulator_value : 0.1f;
+    o->epsilon = opt->epsilon > 0 ? opt->epsilon : KERAS_EPSILON;
+    return o;
+}
+
+brain_optimizer *brain_adadelta(const brain_adadelta_options *opt)
+{
+    brain_adadelta_options d = { 0 };
+    if (!opt) opt = &d;
+    if (check_lr(opt->learning_rate, "Adadelta")) return drop_schedule(&opt->common);
+    if (check_unit(opt->rho, "rho", "Adadelta")) return drop_schedule(&opt->common);
+    CHECK_EPS("Adadelta", opt->epsilon);
+    if (check_common(&opt->common, "Adadelta")) return drop_schedule(&opt->common);
+    brain_optimizer *o = make(BRAIN_OPT_ADADELTA, &opt->common, "adadelta");
+    if (!o) return NULL;
+    o->learning_rate = opt->learning_rate > 0 ? opt->learning_rate : ADAM_LR;
+    o->rho = opt->rho > 0 ? opt->rho : 0.95f;
+    o->one_minus_rho = (float)(1.0 - brain__float_option(o->rho));
+    o->epsilon = opt->epsilon > 0 ? opt->epsilon : KERAS_EPSILON;
+    return o;
+}
+
+static brain_optimizer *adam_family(const brain_adam_options *opt, brain_opt_kind kind, const char *cls, const char *dname)
+{
+    brain_adam_options d = { 0 };
+    if (!opt) opt = &d;
+    if (check_lr(opt->learning_rate, cls)) return drop_schedule(&opt->common);
+    if (check_unit(opt->beta_1, "beta_1", cls)) return drop_schedule(&opt->common);
+    if (check_unit(opt->beta_2, "beta_2", cls)) return drop_schedule(&opt->common);
+    CHECK_EPS(cls, opt->epsilon);
+    if (opt->amsgrad) {
+        brain__fail(BRAIN_ERR_ARG, "%s: amsgrad is set; Keras's %s has no amsgrad option (use brain_adam)", cls, cls);
+        return drop_schedule(&opt->common);
+    }
+    if (check_common(&opt->common, cls)) return drop_schedule(&opt->common);
+    brain_optimizer *o = make(kind, &opt->common, dname);
+    if (!o) return NULL;
+    o->learning_rate = opt->learning_rate > 0 ? opt->learning_rate : ADAM_LR;
+    o->beta_1 = opt->beta_1 > 0 ? opt->beta_1 : ADAM_BETA_1;
+    o->beta_2 = opt->beta_2 > 0 ? opt->beta_2 : ADAM_BETA_2;
+    o->one_minus_beta_1 = (float)(1.0 - brain__float_option(o->beta_1));
+    o->one_minus_beta_2 = (float)(1.0 - brain__float_option(o->beta_2));
+    o->epsilon = opt->epsilon > 0 ? opt->epsilon : KERAS_EPSILON;
+    return o;
+}
+
+brain_optimizer *brain_adamax(const brain_adam_options *opt) { return adam_family(opt, BRAIN_OPT_ADAMAX, "Adamax", "adamax"); }
+brain_optimizer *brain_nadam(const brain_adam_options *opt) { return adam_family(opt, BRAIN_OPT_NADAM, "Nadam", "nadam"); }
+
+brain_optimizer *brain_lion(const brain_lion_options *opt)
+{
+    brain_lion_options d = { 0 };
+    if (!opt) opt = &d;
+    if (check_lr(opt->learning_rate, "Lion")) return drop_schedule(&opt->common);
+    /* Keras: beta_1 in [0, 1] */
+    if (!(opt->beta_1 >= 0.0f && opt->beta_1 <= 1.0f) || !(opt->beta_2 >= 0.0f && opt->beta_2 <= 1.0f)) {
+        brain__fail(BRAIN_ERR_ARG, "Lion: beta_1 = %g and beta_2 = %g must lie in [0, 1] (0 means Keras's default)",
+                    (double)opt->beta_1, (double)opt->beta_2);
+        return drop_schedule(&opt->common);
+    }
+    if (check_common(&opt->common, "Lion")) return drop_schedule(&opt->common);
+    brain_optimizer *o = make(BRAIN_OPT_LION, &opt->common, "lion");
+    if (!o) return NULL;
+    o->learning_rate = opt->learning_rate > 0 ? opt->learning_rate : ADAM_LR;
+    o->beta_1 = opt->beta_1 > 0 ? opt->beta_1 : 0.9f;
+    o->beta_2 = opt->beta_2 > 0 ? opt->beta_2 : 0.99f;
+    return o;
+}
+
+brain_optimizer *brain_ftrl(const brain_ftrl_options *opt)
+{
+    brain_ftrl_options d = { 0 };
+    if (!opt) opt = &d;
+    if (check_lr(opt->learning_rate, "Ftrl")) return drop_schedule(&opt->common);
+    const float lrp = opt->has_learning_rate_power ? opt->learning_rate_power : -0.5f;
+    const float iav = opt->has_initial_accumulator_value ? opt->initial_accumulator_value : 0.1f;
+    /* Keras's checks (ftrl.py) */
+    const char *bad = !(lrp <= 0.0f) ? "learning_rate_power must be ≤ 0"
+                    : !finite_nonneg(iav) ? "initial_accumulator_value must be ≥ 0"
+                    : !finite_nonneg(opt->l1_regularization_strength) ? "l1_regularization_strength must be ≥ 0"
+                    : !finite_nonneg(opt->l2_regularization_strength) ? "l2_regularization_strength must be ≥ 0"
+                    : !finite_nonneg(opt->l2_shrinkage_regularization_strength) ? "l2_shrinkage_regularization_strength must be ≥ 0"
+                    : !isfinite(opt->beta) ? "beta must be finite" : NULL;
+    if (bad) {
+        brain__fail(BRAIN_ERR_ARG, "Ftrl: %s (learning_rate_power %g, initial_accumulator_value %g, l1 %g, l2 %g, "
+                    "l2_shrinkage %g, beta %g)", bad, (double)lrp, (double)iav, (double)opt->l1_regularization_strength,
+                    (double)opt->l2_regularization_strength, (double)opt->l2_shrinkage_regularization_strength,
+                    (double)opt->beta);
+        return drop_schedule(&opt->common);
+    }
+    if (check_common(&opt->common, "Ftrl")) return drop_schedule(&opt->common);
+    brain_optimizer *o = make(BRAIN_OPT_FTRL, &opt->common, "ftrl");
+    if (!o) return NULL;
+    o->learning_rate = opt->learning_rate > 0 ? opt->learning_rate : ADAM_LR;
+    o->lr_power = lrp;
+    o->initial_accumulator_value = iav;
+    o->l1 = opt->l1_regularization_strength;
+    o->l2 = opt->l2_regularization_strength;
+    o->l2_shrinkage = opt->l2_shrinkage_regularization_strength;
+    o->beta = opt->beta;
+    return o;
+}
+
+brain_optimizer *brain_adafactor(const brain_adafactor_options *opt)
+{
+    brain_adafactor_options d = { 0 };
+    if (!opt) opt = &d;
+    if (check_lr(opt->learning_rate, "Adafactor")) return drop_schedule(&opt->common);
+    if (!finite_nonneg(opt->epsilon_1) || !finite_nonneg(opt->epsilon_2) || !finite_nonneg(opt->clip_threshold) ||
+        (opt->has_beta_2_decay && !isfinite(opt->beta_2_decay))) {
+        brain__fail(BRAIN_ERR_ARG, "Adafactor: epsilon_1 %g, epsilon_2 %g and clip_threshold %g must be finite numbers ≥ 0 "
+                    "(0 means Keras's default) and beta_2_decay finite", (double)opt->epsilon_1, (double)opt->epsilon_2,
+                    (double)opt->clip_threshold);
+        return drop_schedule(&opt->common);
+    }
+    if (check_common(&opt->common, "Adafactor")) return drop_schedule(&opt->common);
+    brain_optimizer *o = make(BRAIN_OPT_ADAFACTOR, &opt->common, "adafactor");
+    if (!o) return NULL;
+    o->learning_rate = opt->learning_rate > 0 ? opt->learning_rate : ADAM_LR;
+    o->beta_2_decay = opt->has_beta_2_decay ? opt->beta_2_decay : -0.8f;
+    o->epsilon_1 = opt->epsilon_1 > 0 ? opt->epsilon_1 : 1e-30f;
+    o->epsilon_2 = opt->epsilon_2 > 0 ? opt->epsilon_2 : 1e-3f;
+    o->clip_threshold = opt->clip_threshold > 0 ? opt->clip_threshold : 1.0f;
+    o->relative_step = opt->relative_step != BRAIN_OFF;
     return o;
 }
 
@@ -175,18 +348,28 @@ brain_optimizer *brain_optimizer_from_name(const char *name)
     if (!strcasecmp(name, "adam")) return brain_adam(NULL);
     if (!strcasecmp(name, "adamw")) return brain_adamw(NULL);
     if (!strcasecmp(name, "rmsprop")) return brain_rmsprop(NULL);
-    brain__fail(BRAIN_ERR_ARG, "unknown optimizer \"%s\"; use \"sgd\", \"adam\", \"adamw\" or \"rmsprop\"", name);
+    if (!strcasecmp(name, "adagrad")) return brain_adagrad(NULL);
+    if (!strcasecmp(name, "adadelta")) return brain_adadelta(NULL);
+    if (!strcasecmp(name, "adamax")) return brain_adamax(NULL);
+    if (!strcasecmp(name, "nadam")) return brain_nadam(NULL);
+    if (!strcasecmp(name, "lion")) return brain_lion(NULL);
+    if (!strcasecmp(name, "ftrl")) return brain_ftrl(NULL);
+    if (!strcasecmp(name, "adafactor")) return brain_adafactor(NULL);
+    brain__fail(BRAIN_ERR_ARG, "unknown optimizer \"%s\"; use \"sgd\", \"adam\", \"adamw\", \"rmsprop\", \"adagrad\", "
+                "\"adadelta\", \"adamax\", \"nadam\", \"lion\", \"ftrl\" or \"adafactor\"", name);
     return NULL;
 }
 
-float brain_optimizer_get_learning_rate(const brain_optimizer *o) { return o ? o->learning_rate : 0.0f; }
+/* Keras's optimizer.learning_rate: with a schedule, its value at the current iterations. */
+float brain_optimizer_get_learning_rate(const brain_optimizer *o) { return o ? brain__optimizer_current_lr(o) : 0.0f; }
 
+/* With a schedule Keras refuses the assignment (TypeError); here it is ignored. */
 void brain_optimizer_set_learning_rate(brain_optimizer *o, float lr)
 {
-    if (o) o->learning_rate = lr;
+    if (o && !o->schedule) o->learning_rate = lr;
 }
 
-int64_t brain_optimizer_iterations(const brain_optimizer *o) { return o ? o->iterations : 0; }
+int64_t brain_optimizer_iterations(const brain_optimizer *o) { return o ? brain__optimizer_steps(o) : 0; }
 
 const char *brain_optimizer_class(const brain_optimizer *o)
 {
@@ -196,6 +379,14 @@ const char *brain_optimizer_class(const brain_optimizer *o)
     case BRAIN_OPT_ADAM: return "Adam";
     case BRAIN_OPT_ADAMW: return "AdamW";
     case BRAIN_OPT_RMSPROP: return "RMSprop";
+    case BRAIN_OPT_ADAGRAD: return "Adagrad";
+    case BRAIN_OPT_ADADELTA: return "Adadelta";
+    case BRAIN_OPT_ADAMAX: return "Adamax";
+    case BRAIN_OPT_NADAM: return "Nadam";
+    case BRAIN_OPT_LION: return "Lion";
+    case BRAIN_OPT_FTRL: return "Ftrl";
+    case BRAIN_OPT_ADAFACTOR: return "Adafactor";
+    case BRAIN_OPT_KIND_COUNT: break;
     }
     return "";
 }
@@ -204,6 +395,11 @@ void brain_optimizer_free(brain_optimizer *o)
 {
     if (!o) return;
     for (int i = 0; i < 3; i++) free(o->slot[i]);
+    free(o->ema);
+    free(o->accum);
+    free(o->gbuf);
+    free(o->fac);
+    brain_lr_schedule_free(o->schedule);
     free(o);
 }
 
@@ -219,7 +415,7 @@ brain_status brain_optimizer_step(brain_optimizer *o, brain_model *m)
         return brain__fail(BRAIN_ERR_STATE,
                            "brain_optimizer_step: model \"%s\" has no parameter or gradient buffer; build it first",
                            m->name);
-    if (!isfinite(o->learning_rate))
+    if (!o->schedule && !isfinite(o->learning_rate))
         return brain__fail(BRAIN_ERR_ARG, "brain_optimizer_step: the learning rate is %g; set a finite one with "
                            "brain_optimizer_set_learning_rate", (double)o->learning_rate);
     return brain__optimizer_apply(o, m);
