@@ -86,6 +86,15 @@ static brain_status check_lr(float lr, const char *cls)
     return BRAIN_OK;
 }
 
+/* epsilon: finite and ≥ 0 (0 means Keras's default; dflt names it in the message, or "") */
+static brain_status check_eps(float v, const char *cls, const char *dflt)
+{
+    if (!finite_nonneg(v))
+        return brain__fail(BRAIN_ERR_ARG, "%s: epsilon is %g; it must be a finite number > 0 (0 means Keras's default%s)",
+                           cls, (double)v, dflt);
+    return BRAIN_OK;
+}
+
 static brain_status check_unit(float v, const char *field, const char *cls)
 {
     if (!(v >= 0.0f && v < 1.0f))
@@ -137,11 +146,7 @@ static brain_optimizer *adam_like(const brain_adam_options *opt, brain_opt_kind 
     if (check_lr(opt->learning_rate, cls)) return drop_schedule(&opt->common);
     if (check_unit(opt->beta_1, "beta_1", cls)) return drop_schedule(&opt->common);
     if (check_unit(opt->beta_2, "beta_2", cls)) return drop_schedule(&opt->common);
-    if (!finite_nonneg(opt->epsilon)) {
-        brain__fail(BRAIN_ERR_ARG, "%s: epsilon is %g; it must be a finite number > 0 (0 means Keras's default 1e-7)",
-                    cls, (double)opt->epsilon);
-        return drop_schedule(&opt->common);
-    }
+    if (check_eps(opt->epsilon, cls, " 1e-7")) return drop_schedule(&opt->common);
     if (check_common(&opt->common, cls)) return drop_schedule(&opt->common);
     brain_optimizer *o = make(kind, &opt->common, kind == BRAIN_OPT_ADAMW ? "adamw" : "adam");
     if (!o) return NULL;
@@ -170,11 +175,7 @@ brain_optimizer *brain_rmsprop(const brain_rmsprop_options *opt)
         brain__fail(BRAIN_ERR_ARG, "RMSprop: momentum is %g; it must be a finite number ≥ 0", (double)opt->momentum);
         return drop_schedule(&opt->common);
     }
-    if (!finite_nonneg(opt->epsilon)) {
-        brain__fail(BRAIN_ERR_ARG, "RMSprop: epsilon is %g; it must be a finite number > 0 (0 means Keras's default 1e-7)",
-                    (double)opt->epsilon);
-        return drop_schedule(&opt->common);
-    }
+    if (check_eps(opt->epsilon, "RMSprop", " 1e-7")) return drop_schedule(&opt->common);
     if (check_common(&opt->common, "RMSprop")) return drop_schedule(&opt->common);
     brain_optimizer *o = make(BRAIN_OPT_RMSPROP, &opt->common, "rmsprop");
     if (!o) return NULL;
@@ -188,19 +189,12 @@ brain_optimizer *brain_rmsprop(const brain_rmsprop_options *opt)
 }
 
 /* ---- Adagrad, Adadelta, Adamax, Nadam, Lion, Ftrl (issue 12) */
-#define CHECK_EPS(cls, v)                                                                                  \
-    if (!finite_nonneg(v)) {                                                                               \
-        brain__fail(BRAIN_ERR_ARG, "%s: epsilon is %g; it must be a finite number > 0 (0 means Keras's default)", \
-                    cls, (double)(v));                                                                     \
-        return drop_schedule(&opt->common);                                                                \
-    }
-
 brain_optimizer *brain_adagrad(const brain_adagrad_options *opt)
 {
     brain_adagrad_options d = { 0 };
     if (!opt) opt = &d;
     if (check_lr(opt->learning_rate, "Adagrad")) return drop_schedule(&opt->common);
-    CHECK_EPS("Adagrad", opt->epsilon);
+    if (check_eps(opt->epsilon, "Adagrad", "")) return drop_schedule(&opt->common);
     if (opt->has_initial_accumulator_value && !finite_nonneg(opt->initial_accumulator_value)) {
         brain__fail(BRAIN_ERR_ARG, "Adagrad: initial_accumulator_value is %g; it must be a finite number ≥ 0",
                     (double)opt->initial_accumulator_value);
@@ -221,7 +215,7 @@ brain_optimizer *brain_adadelta(const brain_adadelta_options *opt)
     if (!opt) opt = &d;
     if (check_lr(opt->learning_rate, "Adadelta")) return drop_schedule(&opt->common);
     if (check_unit(opt->rho, "rho", "Adadelta")) return drop_schedule(&opt->common);
-    CHECK_EPS("Adadelta", opt->epsilon);
+    if (check_eps(opt->epsilon, "Adadelta", "")) return drop_schedule(&opt->common);
     if (check_common(&opt->common, "Adadelta")) return drop_schedule(&opt->common);
     brain_optimizer *o = make(BRAIN_OPT_ADADELTA, &opt->common, "adadelta");
     if (!o) return NULL;
@@ -239,7 +233,7 @@ static brain_optimizer *adam_family(const brain_adam_options *opt, brain_opt_kin
     if (check_lr(opt->learning_rate, cls)) return drop_schedule(&opt->common);
     if (check_unit(opt->beta_1, "beta_1", cls)) return drop_schedule(&opt->common);
     if (check_unit(opt->beta_2, "beta_2", cls)) return drop_schedule(&opt->common);
-    CHECK_EPS(cls, opt->epsilon);
+    if (check_eps(opt->epsilon, cls, "")) return drop_schedule(&opt->common);
     if (opt->amsgrad) {
         brain__fail(BRAIN_ERR_ARG, "%s: amsgrad is set; Keras's %s has no amsgrad option (use brain_adam)", cls, cls);
         return drop_schedule(&opt->common);
