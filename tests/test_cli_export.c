@@ -1,6 +1,7 @@
 /* test_cli_export.c — `brain export` (tools/cli/export.c, compiled in here): C and int8 export of
  * a saved model, ONNX (or the "not built with ONNX support" error), and exit code 2 with a
  * message for each kind of bad command line. */
+#include "../tools/cli/args.c"
 #include "../tools/cli/export.c"
 #include "check.h"
 #include <brain.h>
