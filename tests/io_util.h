@@ -35,6 +35,14 @@ static __attribute__((unused)) const char *io_path(const char *name)
 }
 
 /* Runs argv0 with the given arguments; returns the exit status (or -1). */
+/* Writes n bytes to path (a test fixture); exits the test on failure. */
+static __attribute__((unused)) void io_write_bytes(const char *path, const void *data, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(data, 1, n, f) != n) { perror(path); exit(2); }
+    fclose(f);
+}
+
 static __attribute__((unused)) int io_run_self(const char *argv0, const char *a1, const char *a2, pid_t *pid_out)
 {
     char *args[] = { (char *)argv0, (char *)a1, (char *)a2, NULL };

@@ -4,6 +4,7 @@
  * .npy header, and a CSV with no feature column. */
 #include "brain.h"
 #include "check.h"
+#include "io_util.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,22 +39,6 @@ static bool alloc_small(void)
 #endif
 }
 
-static char tmpdir[64];
-static const char *tmp_path(const char *name)
-{
-    static char buf[4][256];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
-    return buf[k];
-}
-static void write_bytes(const char *path, const void *data, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f) { perror(path); exit(2); }
-    fwrite(data, 1, n, f);
-    fclose(f);
-}
 static void put16(uint8_t *p, unsigned v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
 static void put32(uint8_t *p, uint32_t v) { put16(p, v & 0xffff); put16(p + 2, v >> 16); }
 
@@ -110,23 +95,23 @@ static void test_npy(void)
     memset(b + 10 + hn, ' ', hlen - hn - 1);
     b[10 + hlen - 1] = '\n';
     memcpy(b + 10 + hlen, f, sizeof f);
-    write_bytes(tmp_path("nul.npy"), b, 10 + hlen + sizeof f);
-    CHECK_FAILS(brain_load_npy(tmp_path("nul.npy"), &t), "a string holds a control character");
+    io_write_bytes(io_path("nul.npy"), b, 10 + hlen + sizeof f);
+    CHECK_FAILS(brain_load_npy(io_path("nul.npy"), &t), "a string holds a control character");
     CHECK(t == NULL);
 
     /* float64 beyond float32's range: refused, naming the element; the largest float64 that fits is kept */
     double d[4] = {1.0, -2.5, 1e300, 3.0};
     size_t n = npy_bytes(b, "{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }", d, sizeof d);
-    write_bytes(tmp_path("big.npy"), b, n);
-    CHECK_FAILS(brain_load_npy(tmp_path("big.npy"), &t), "float64 element 2 is 1e+300, beyond float32's range");
+    io_write_bytes(io_path("big.npy"), b, n);
+    CHECK_FAILS(brain_load_npy(io_path("big.npy"), &t), "float64 element 2 is 1e+300, beyond float32's range");
     d[2] = -1e39;
     n = npy_bytes(b, "{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }", d, sizeof d);
-    write_bytes(tmp_path("big.npy"), b, n);
-    CHECK_FAILS(brain_load_npy(tmp_path("big.npy"), &t), "float64 element 2 is -1e+39");
+    io_write_bytes(io_path("big.npy"), b, n);
+    CHECK_FAILS(brain_load_npy(io_path("big.npy"), &t), "float64 element 2 is -1e+39");
     d[2] = 3.4e38;
     n = npy_bytes(b, "{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }", d, sizeof d);
-    write_bytes(tmp_path("big.npy"), b, n);
-    CHECK_OK(brain_load_npy(tmp_path("big.npy"), &t));
+    io_write_bytes(io_path("big.npy"), b, n);
+    CHECK_OK(brain_load_npy(io_path("big.npy"), &t));
     CHECK(t && t->size == 4 && t->data[2] == 3.4e38f);
     brain_tensor_free(t);
     t = NULL;
@@ -139,9 +124,9 @@ static void test_npy(void)
     };
     for (size_t i = 0; i < sizeof huge / sizeof *huge; i++) {
         n = npy_bytes(b, huge[i], f, sizeof f);
-        write_bytes(tmp_path("huge.npy"), b, n);
+        io_write_bytes(io_path("huge.npy"), b, n);
         alloc_reset();
-        CHECK(brain_load_npy(tmp_path("huge.npy"), &t) == BRAIN_ERR_FORMAT && t == NULL);
+        CHECK(brain_load_npy(io_path("huge.npy"), &t) == BRAIN_ERR_FORMAT && t == NULL);
         CHECK_MSG(alloc_small(), "npy header %zu", i);
     }
 }
@@ -155,15 +140,15 @@ static void test_idx(void)
         memcpy(&u, &v[i], 8);
         for (int k = 0; k < 8; k++) b[8 + 8 * i + k] = (uint8_t)(u >> (56 - 8 * k));
     }
-    write_bytes(tmp_path("big.idx"), b, 24);
+    io_write_bytes(io_path("big.idx"), b, 24);
     brain_tensor *t = NULL;
-    CHECK_FAILS(brain_load_idx(tmp_path("big.idx"), &t), "float64 element 1 is beyond float32's range");
+    CHECK_FAILS(brain_load_idx(io_path("big.idx"), &t), "float64 element 1 is beyond float32's range");
     CHECK(t == NULL);
     /* rank 4 of 65535 each (float64): 1.5e20 bytes claimed by a 24-byte file */
     uint8_t h[24] = {0, 0, 0x0E, 4, 0, 0, 0xff, 0xff, 0, 0, 0xff, 0xff, 0, 0, 0xff, 0xff, 0, 0, 0xff, 0xff};
-    write_bytes(tmp_path("huge.idx"), h, sizeof h);
+    io_write_bytes(io_path("huge.idx"), h, sizeof h);
     alloc_reset();
-    CHECK(brain_load_idx(tmp_path("huge.idx"), &t) == BRAIN_ERR_FORMAT && t == NULL);
+    CHECK(brain_load_idx(io_path("huge.idx"), &t) == BRAIN_ERR_FORMAT && t == NULL);
     CHECK(alloc_small());
 }
 
@@ -175,17 +160,17 @@ static void test_zip_members(void)
     brain_tensor *t = NULL;
     /* honest stored member: loads */
     size_t zn = make_zip(z, "x.npy", npy, (uint32_t)nn, (uint32_t)nn, 0);
-    write_bytes(tmp_path("ok.npz"), z, zn);
-    CHECK_OK(brain_load_npz(tmp_path("ok.npz"), "x", &t));
+    io_write_bytes(io_path("ok.npz"), z, zn);
+    CHECK_OK(brain_load_npz(io_path("ok.npz"), "x", &t));
     CHECK(t && t->size == 2 && t->data[1] == 2);
     brain_tensor_free(t);
     t = NULL;
     /* the member claims 4 GB uncompressed (stored or deflated): refused before allocating */
     for (int method = 0; method <= 8; method += 8) {
         zn = make_zip(z, "x.npy", npy, (uint32_t)nn, 0xfffffff0u, method);
-        write_bytes(tmp_path("bomb.npz"), z, zn);
+        io_write_bytes(io_path("bomb.npz"), z, zn);
         alloc_reset();
-        CHECK(brain_load_npz(tmp_path("bomb.npz"), "x", &t) != BRAIN_OK && t == NULL);
+        CHECK(brain_load_npz(io_path("bomb.npz"), "x", &t) != BRAIN_OK && t == NULL);
         CHECK_MSG(alloc_small(), "npz method %d", method);
     }
     /* a .keras whose config.json claims 4 GB */
@@ -193,9 +178,9 @@ static void test_zip_members(void)
     brain_model *m = NULL;
     for (int method = 0; method <= 8; method += 8) {
         zn = make_zip(z, "config.json", (const uint8_t *)cfg, (uint32_t)strlen(cfg), 0xfffffff0u, method);
-        write_bytes(tmp_path("bomb.keras"), z, zn);
+        io_write_bytes(io_path("bomb.keras"), z, zn);
         alloc_reset();
-        CHECK(brain_load_model(tmp_path("bomb.keras"), &m, NULL) != BRAIN_OK && m == NULL);
+        CHECK(brain_load_model(io_path("bomb.keras"), &m, NULL) != BRAIN_OK && m == NULL);
         CHECK_MSG(alloc_small(), "keras method %d", method);
     }
 }
@@ -203,33 +188,31 @@ static void test_zip_members(void)
 static void test_csv(void)
 {
     brain_table *t = NULL;
-    write_bytes(tmp_path("only_target.csv"), "target\n1\n0\n1\n", 13);
-    CHECK_FAILS(brain_read_csv(tmp_path("only_target.csv"), &(brain_csv_options){.target = "target"}, &t),
+    io_write_bytes(io_path("only_target.csv"), "target\n1\n0\n1\n", 13);
+    CHECK_FAILS(brain_read_csv(io_path("only_target.csv"), &(brain_csv_options){.target = "target"}, &t),
                 "no feature columns: the header on line 1 has only the target 'target'");
     CHECK(t == NULL);
-    write_bytes(tmp_path("dropped.csv"), "id,target\n1,1\n2,0\n", 18);
-    CHECK_FAILS(brain_read_csv(tmp_path("dropped.csv"), &(brain_csv_options){.target = "target", .drop = (const char *[]){"id", NULL}}, &t),
+    io_write_bytes(io_path("dropped.csv"), "id,target\n1,1\n2,0\n", 18);
+    CHECK_FAILS(brain_read_csv(io_path("dropped.csv"), &(brain_csv_options){.target = "target", .drop = (const char *[]){"id", NULL}}, &t),
                 "once the dropped columns are gone");
     /* without a target, a table whose only column is dropped has no feature either (the fuzzer's
      * "&   " input reached this message with no target name to print) */
-    CHECK_FAILS(brain_read_csv(tmp_path("dropped.csv"), &(brain_csv_options){.no_target = true,
+    CHECK_FAILS(brain_read_csv(io_path("dropped.csv"), &(brain_csv_options){.no_target = true,
                                .drop = (const char *[]){"id", "target", NULL}}, &t), "no feature columns once the dropped");
     /* a CSV with a feature loads */
-    write_bytes(tmp_path("one.csv"), "a,target\n1,1\n2,0\n", 17);
-    CHECK_OK(brain_read_csv(tmp_path("one.csv"), &(brain_csv_options){.target = "target"}, &t));
+    io_write_bytes(io_path("one.csv"), "a,target\n1,1\n2,0\n", 17);
+    CHECK_OK(brain_read_csv(io_path("one.csv"), &(brain_csv_options){.target = "target"}, &t));
     brain_table_free(t);
 }
 
 int main(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/brain_hostile_XXXXXX");
-    if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 2; }
     test_npy();
     test_idx();
     test_zip_members();
     test_csv();
     char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    if (system(cmd)) fprintf(stderr, "could not remove %s\n", tmpdir);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", io_tmpdir());
+    if (system(cmd)) fprintf(stderr, "could not remove %s\n", io_tmpdir());
     return check_summary("test_hostile_files");
 }
