@@ -1783,6 +1783,28 @@ bool brain_dist_available(void);     /* built with MPI */
 double brain_dist_allreduce_seconds(void);
 void brain_dist_finalize(void);
 
+/* ==== Nested models and shared layers (issue 10) ==== */
+/* A model used as a layer of another model (Keras: `x = base(inputs, training=False)`):
+ *   brain_layer *b = brain_model_as_layer(base, &(brain_model_layer_options){.training = BRAIN_OFF});
+ *   brain_sym x = brain_apply(b, inputs);
+ * The layer takes `base` over (freed with the outer model); its name is the model's.  Its weights
+ * become the outer model's (get_weights lists them at the layer's place, in base's own order) and
+ * train with it.  `training = BRAIN_OFF` runs base in inference mode at every call, as Keras's
+ * training=False (BatchNormalization uses its moving statistics even while the outer model
+ * trains); BRAIN_DEFAULT follows the outer model.  brain_layer_set_trainable on the layer sets
+ * every layer inside, as Keras's `base.trainable = False`; a layer inside counts as trainable
+ * only when the model layer is too.  Saved in .keras files as Keras nests them.
+ *
+ * Shared layers: brain_apply on a layer already applied in the same graph calls it again with the
+ * same weights (Keras's siamese networks: `d = Dense(8); d(a); d(b)`); the gradients of all its
+ * calls add up.  Each call must give weights of the same shapes. */
+typedef struct brain_model_layer_options {
+    brain_flag training;            /* BRAIN_OFF: Keras's training=False at the call */
+} brain_model_layer_options;
+brain_layer *brain_model_as_layer(brain_model *m, const brain_model_layer_options *opt);
+/* The model a model layer runs (NULL for other layers); its layers can be listed and frozen. */
+brain_model *brain_layer_inner_model(brain_layer *l);
+
 #ifdef __cplusplus
 }
 #endif

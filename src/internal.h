@@ -224,7 +224,28 @@ struct brain_layer {
     brain_mask_rule mask_rule;      /* set by the constructor or build */
     int n_out;                      /* outputs of a call; 0 or 1 = one (set by build when more) */
     brain_shape extra_out_shape[BRAIN_MAX_LAYER_OUTPUTS - 1]; /* per sample, outputs 1.. */
+    /* Shared layers (issue 10): a layer called again gets a *call layer* per extra call — a clone
+     * (same class and config, built on the new inputs, its own per-call caches) whose weights'
+     * value/grad pointers alias those of `shared`, the layer itself (brain__layout_weights sets
+     * them), so both calls' backward passes add into one gradient.  Call layers sit in the model's
+     * nodes, never in m->layers.  call_index is the call's creation order (the first call, the
+     * layer itself, is 0), Keras's node_index before a model renumbers its kept nodes. */
+    struct brain_layer *shared;
+    int call_index;
+    int n_calls;                    /* on the layer itself: how many calls were made */
+    /* A model used as a layer (src/model/nested.c): the model it runs.  Its weights are listed in
+     * the outer model's m->weights (Keras's order: the inner model's own order at the layer's place). */
+    struct brain_model *inner;
 };
+/* Makes an unbuilt copy of layer l (its class and config, through get_config/from_config); NULL
+ * with the error set when the class cannot be copied. */
+brain_layer *brain__layer_clone(const brain_layer *l);
+/* Keras's effective trainable: the layer's own flag and that of every model layer it sits in. */
+bool brain__layer_effective_trainable(const brain_layer *l);
+/* Nested models (src/model/nested.c): the layer that runs model `inner` (taken over); whether a
+ * layer is one.  Used by the functional API and the loaders. */
+brain_layer *brain__model_layer_new(brain_model *inner, bool has_training, bool training);
+bool brain__model_layer_training(const brain_layer *l, bool *training); /* the call's training=, if given */
 
 /* Subtype constructors call this first (sizeof the subtype; zeroed). */
 brain_layer *brain__layer_new(const brain_layer_vtable *vt, size_t size, const char *name);
@@ -351,6 +372,10 @@ struct brain_model {
     int resume_epoch;               /* set in on_train_begin by BackupAndRestore: first epoch to run (-1: none) */
     brain_status fit_status;        /* what fit will return, as on_train_end sees it */
 
+    /* A model used as a layer of another model (nested.c): that layer (NULL otherwise).  Its weights'
+     * values then live in the outermost model's buffers. */
+    brain_layer *as_layer;
+
     struct brain_model_lock *lock;  /* calls on one model from several threads (model_lock.c) */
 
     /* preprocessing saved with the model (src/io/preprocessing.c; brain_preprocessing.json) */
@@ -426,6 +451,8 @@ float *brain__model_output_grad_k(brain_model *m, int k);
  * regularization gradients; accumulates into m->grads.  A node read by several layers gets
  * the sum of their gradients. */
 double brain__model_backward_graph(brain_model *m); /* returns the regularization penalty */
+/* The same without the regularization (a nested model's: the outer model adds it once). */
+void brain__model_backward_nodes(brain_model *m);
 /* Re-packs params/state when layers were frozen or unfrozen since the last layout. */
 brain_status brain__model_relayout_if_needed(brain_model *m);
 /* Sum of regularization penalties over all weights; and its gradient added to m->grads. */

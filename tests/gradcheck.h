@@ -57,6 +57,7 @@ static int gc_compare(const char *label, const char *what, brain_model *m, float
 static int gradcheck_model_multi(const char *label, brain_model *m, int n_x, brain_tensor *const *xs, bool training,
                                  double h, double atol, double rtol)
 {
+    if (!m->want_input_grad) m->capacity = 0; /* reserve again: the inputs' gradients need buffers too */
     m->want_input_grad = true;
     if (brain_model_build(m) || brain__model_reserve(m, xs[0]->shape[0])) {
         fprintf(stderr, "%s: build failed: %s\n", label, brain_last_error());

@@ -1,5 +1,6 @@
 /* layer.c — what every layer shares: creation, weight declaration, initialisation, shapes. */
 #include "internal.h"
+#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,7 +175,47 @@ int64_t brain_layer_param_count(const brain_layer *l)
     return n;
 }
 
+/* Keras's trainable setter: a model layer passes the flag to every layer inside (recursively). */
 void brain_layer_set_trainable(brain_layer *l, bool trainable)
 {
-    if (l) l->trainable = trainable;
+    if (!l) return;
+    l->trainable = trainable;
+    if (l->inner)
+        for (int i = 0; i < l->inner->n_layers; i++) brain_layer_set_trainable(l->inner->layers[i], trainable);
+}
+
+bool brain__layer_effective_trainable(const brain_layer *l)
+{
+    for (; l; l = l->model ? l->model->as_layer : NULL)
+        if (!l->trainable) return false;
+    return true;
+}
+
+brain_layer *brain__layer_clone(const brain_layer *l)
+{
+    if (!l->vt->get_config || !l->vt->from_config || l->vt->call_args || l->inner) {
+        brain__fail(BRAIN_ERR_ARG, "layer '%s' (%s) cannot be called twice: its class %s", l->name, l->vt->class_name,
+                    l->inner ? "is a model (share its layers instead)" : "cannot be copied for a second call");
+        return NULL;
+    }
+    cJSON *cfg = cJSON_CreateObject();
+    if (!cfg || !cJSON_AddStringToObject(cfg, "name", l->name) || !cJSON_AddBoolToObject(cfg, "trainable", l->trainable) ||
+        !cJSON_AddStringToObject(cfg, "dtype", "float32")) {
+        cJSON_Delete(cfg);
+        brain__fail(BRAIN_ERR_NOMEM, "out of memory copying layer '%s'", l->name);
+        return NULL;
+    }
+    brain_layer *c = l->vt->get_config(l, cfg) ? NULL : l->vt->from_config(cfg);
+    cJSON_Delete(cfg);
+    if (!c) {
+        char why[600];
+        snprintf(why, sizeof why, "%s", brain_last_error());
+        brain__fail(BRAIN_ERR_ARG, "layer '%s' (%s) cannot be called twice: copying it failed: %s", l->name, l->vt->class_name, why);
+        return NULL;
+    }
+    snprintf(c->name, sizeof c->name, "%s", l->name);
+    c->name_given = l->name_given;
+    c->trainable = l->trainable;
+    c->activation = l->activation;
+    return c;
 }

@@ -249,10 +249,18 @@ static brain_sym apply_impl(brain_layer *l, int n, const brain_sym *xs, const br
         brain__layer_free(l);
         return graph_fail(g, "an InputLayer cannot be called on a tensor; make inputs with brain_input_sym");
     }
-    if (l->graph || l->model)
-        return graph_fail(g, "layer '%s' (%s) is already applied%s; a layer can be called only once (shared "
-                          "layers are not supported: make a second layer)", lname, l->vt->class_name,
-                          l->model ? " in a model" : "");
+    if (l->model)
+        return graph_fail(g, "layer '%s' (%s) already belongs to model '%s'; a layer is shared only within the graph "
+                          "of one model", lname, l->vt->class_name, l->model->name);
+    brain_layer *owner = NULL;
+    if (l->graph) { /* a second call of the layer (shared weights): a call layer copying it */
+        int dummy;
+        brain_graph *lg = resolve((brain_sym){l->graph, 0, 0}, &dummy);
+        if (lg != g && !graph_merge(g, lg)) return graph_fail(g, "%s", brain_last_error());
+        owner = l;
+        l = brain__layer_clone(owner);
+        if (!l) return graph_fail(g, "%s", brain_last_error());
+    }
     brain_shape in[BRAIN_MAX_LAYER_INPUTS];
     char shapes[400] = "";
     for (int k = 0; k < n; k++) {
@@ -286,6 +294,23 @@ static brain_sym apply_impl(brain_layer *l, int n, const brain_sym *xs, const br
                               "shape without its last axis)", lname, b, c);
         }
     }
+    if (owner) { /* the copy's weights must have the shapes of the layer's own */
+        bool same = owner->n_weights == l->n_weights;
+        for (int j = 0; same && j < l->n_weights; j++) {
+            same = owner->weights[j]->ndim == l->weights[j]->ndim;
+            for (int d = 0; same && d < l->weights[j]->ndim; d++) same = owner->weights[j]->shape[d] == l->weights[j]->shape[d];
+        }
+        if (!same) {
+            char b[128];
+            brain__shape_str(&owner->in_shape[0], b, sizeof b);
+            brain__layer_free(l);
+            return graph_fail(g, "layer '%s' (%s) was called on %s, then on %s: its weights would need other shapes for "
+                              "the second call (a shared layer needs inputs of the same feature sizes)", lname,
+                              owner->vt->class_name, b, shapes);
+        }
+        l->shared = owner;
+        l->call_index = owner->n_calls++;
+    } else l->n_calls = 1;
     l->n_in = n;
     for (int k = 0; k < n; k++) l->in_shape[k] = in[k];
     l->out_shape = out;
@@ -458,10 +483,29 @@ brain_model *brain_functional(int n_in, const brain_sym *ins, int n_out, const b
     for (int k = 0; k < n_in; k++)
         if (!state[in_node[k]])
             FAIL("model '%s': input %d ('%s') is not used by any output", name, k, node_name(g, in_node[k]));
+    /* a shared layer's call layers: the layer's own node (its first call) must be kept too */
+    int *owner_node = malloc(sizeof(int) * (size_t)n), *ldepth = malloc(sizeof(int) * (size_t)n);
+    if (!owner_node || !ldepth) { free(owner_node); free(ldepth); FAIL("out of memory building model '%s'", name); }
+    for (int i = 0; i < n; i++) {
+        owner_node[i] = i;
+        ldepth[i] = -1;
+        const brain_layer *sh = g->nodes[i].layer ? g->nodes[i].layer->shared : NULL;
+        for (int j = 0; sh && j < n; j++)
+            if (g->nodes[j].layer == sh) owner_node[i] = j;
+        if (state[i] && sh && !state[owner_node[i]]) {
+            free(owner_node); free(ldepth);
+            FAIL("model '%s': it uses a later call of layer '%s' but not its first call; build the model from the "
+                 "layer's first call on", name, sh->name);
+        }
+    }
+    /* depths as Keras's map_graph: a node's depth is at least its layer's depth so far */
     for (int k = 0; k < n_out; k++) depth[out_node[k]] = 0;
     for (int p = n_post - 1; p >= 0; p--) {
         const gnode *nd = &g->nodes[post[p]];
         if (depth[post[p]] < 0) depth[post[p]] = 0;
+        int o = owner_node[post[p]];
+        if (ldepth[o] > depth[post[p]]) depth[post[p]] = ldepth[o];
+        ldepth[o] = depth[post[p]];
         for (int k = 0; k < nd->n_in; k++)
             if (depth[nd->in[k]] < depth[post[p]] + 1) depth[nd->in[k]] = depth[post[p]] + 1;
         if (nd->has_mask && depth[nd->mask_node] < depth[post[p]] + 1) depth[nd->mask_node] = depth[post[p]] + 1;
@@ -478,19 +522,39 @@ brain_model *brain_functional(int n_in, const brain_sym *ins, int n_out, const b
         }
         keep[b + 1] = v;
     }
+    /* the layers (each once: its own node, the first call), Keras's model.layers order: the layer's
+     * depth (the deepest of its calls) descending, then its first visit */
+    int *lkeep = malloc(sizeof(int) * (size_t)(nk ? nk : 1)), nl = 0, *lorder = malloc(sizeof(int) * (size_t)n);
+    if (!lkeep || !lorder) { free(owner_node); free(ldepth); free(lkeep); free(lorder); FAIL("out of memory building model '%s'", name); }
+    for (int i = 0; i < n; i++) lorder[i] = -1;
+    for (int i = 0; i < n; i++)
+        if (state[i] && (lorder[owner_node[i]] < 0 || order[i] < lorder[owner_node[i]])) lorder[owner_node[i]] = order[i];
+    for (int i = 0; i < nk; i++) if (owner_node[keep[i]] == keep[i]) lkeep[nl++] = keep[i];
+    for (int a = 1; a < nl; a++) {
+        int v = lkeep[a], b = a - 1;
+        while (b >= 0 && (ldepth[lkeep[b]] < ldepth[v] || (ldepth[lkeep[b]] == ldepth[v] && lorder[lkeep[b]] > lorder[v]))) {
+            lkeep[b + 1] = lkeep[b];
+            b--;
+        }
+        lkeep[b + 1] = v;
+    }
+    free(ldepth); free(lorder);
     /* names: Keras's auto names follow creation (call) order; user names must be unique */
     int n_named = 0;
-    for (int i = 0; i < n; i++) if (state[i]) ls[n_named++] = g->nodes[i].layer;
+    for (int i = 0; i < n; i++) if (state[i] && owner_node[i] == i) ls[n_named++] = g->nodes[i].layer;
     for (int i = 0; i < n_named; i++)
         for (int j = 0; j < i; j++)
             if (ls[i]->name_given && ls[j]->name_given && !strcmp(ls[i]->name, ls[j]->name))
                 FAIL("model '%s' has two layers named '%s'; layer names must be unique", name, ls[i]->name);
     name_layers(ls, n_named);
+    for (int i = 0; i < n; i++) /* call layers carry their layer's name */
+        if (state[i] && g->nodes[i].layer->shared) strcpy(g->nodes[i].layer->name, g->nodes[i].layer->shared->name);
+    free(owner_node);
 
     brain_model *m = brain__alloc(sizeof *m);
     brain_node *nodes = brain__alloc_array((size_t)nk, sizeof *nodes);
-    if (!m || !nodes) { free(m); free(nodes); FAIL("out of memory building model '%s'", name); }
-    if (brain__model_lock_init(m)) { free(m); free(nodes); FAIL("out of memory building model '%s'", name); }
+    if (!m || !nodes) { free(m); free(nodes); free(lkeep); FAIL("out of memory building model '%s'", name); }
+    if (brain__model_lock_init(m)) { free(m); free(nodes); free(lkeep); FAIL("out of memory building model '%s'", name); }
     snprintf(m->name, sizeof m->name, "%s", name);
     brain_rng_seed(&m->rng, brain__next_seed());
     int *pos = order; /* reuse: graph node -> model node */
@@ -505,10 +569,11 @@ brain_model *brain_functional(int n_in, const brain_sym *ins, int n_out, const b
         nd->n_out = gn->n_out;
         for (int k = 0; k < gn->n_out - 1; k++) nd->extra[k].shape = gn->extra[k];
         if (gn->has_mask) { nd->has_mask_in = true; nd->mask_node = pos[gn->mask_node]; nd->mask_port = gn->mask_port; }
-        ls[i] = gn->layer;
         gn->layer->model = m;
     }
-    m->layers = ls; m->n_layers = m->cap_layers = nk; ls = NULL;
+    for (int i = 0; i < nl; i++) ls[i] = g->nodes[lkeep[i]].layer;
+    free(lkeep);
+    m->layers = ls; m->n_layers = m->cap_layers = nl; ls = NULL;
     m->nodes = nodes; m->n_nodes = nk;
     m->n_inputs = n_in; m->n_outputs = n_out;
     for (int k = 0; k < n_in; k++) m->input_nodes[k] = pos[in_node[k]];

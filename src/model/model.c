@@ -194,6 +194,8 @@ static void free_buffers(brain_model *m)
 void brain_model_free(brain_model *m)
 {
     if (!m) return;
+    for (int i = 0; i < m->n_nodes; i++) /* call layers of shared layers (not in m->layers) */
+        if (m->nodes[i].layer && m->nodes[i].layer->shared) brain__layer_free(m->nodes[i].layer);
     for (int i = 0; i < m->n_layers; i++) brain__layer_free(m->layers[i]);
     free(m->layers);
     free_buffers(m);
@@ -213,20 +215,53 @@ void brain_model_free(brain_model *m)
 /* Lays out the weights: trainable ones in m->params (gradients in m->grads), the others in
  * m->state, both in Keras's order.  Values are initialised only when `init` is set; a relayout
  * (after trainable flags change) keeps the values. */
+/* The weights of layer l as the model lists them: its own, or a model layer's inner model's. */
+static int layer_weights(const brain_layer *l, brain_weight *const **ws)
+{
+    if (l->inner) { *ws = l->inner->weights; return l->inner->n_weights; }
+    *ws = l->weights;
+    return l->n_weights;
+}
+
+/* Call layers (second and later calls of a shared layer) use the weights of the layer they
+ * copy: point their values and gradients there, in m and in every model nested in it. */
+static void alias_calls(brain_model *m)
+{
+    for (int i = 0; i < m->n_nodes; i++) {
+        brain_layer *c = m->nodes[i].layer;
+        if (!c) continue;
+        if (c->shared) {
+            c->trainable = c->shared->trainable;
+            for (int j = 0; j < c->n_weights && j < c->shared->n_weights; j++) {
+                c->weights[j]->value = c->shared->weights[j]->value;
+                c->weights[j]->grad = c->shared->weights[j]->grad;
+                c->weights[j]->offset = c->shared->weights[j]->offset;
+            }
+        }
+        if (c->inner && !c->shared) alias_calls(c->inner);
+    }
+}
+
 brain_status brain__layout_weights(brain_model *m, bool init)
 {
     int nw = 0;
-    for (int i = 0; i < m->n_layers; i++) nw += m->layers[i]->n_weights;
+    for (int i = 0; i < m->n_layers; i++) {
+        brain_weight *const *lw;
+        nw += layer_weights(m->layers[i], &lw);
+    }
     brain_weight **ws = brain__alloc_array((size_t)(nw ? nw : 1), sizeof *ws);
-    if (!ws) return BRAIN_ERR_NOMEM;
+    bool *nested = brain__alloc_array((size_t)(nw ? nw : 1), sizeof *nested);
+    if (!ws || !nested) { free(ws); free(nested); return BRAIN_ERR_NOMEM; }
     int64_t np = 0, ns = 0;
     nw = 0;
     for (int i = 0; i < m->n_layers; i++) {
-        brain_layer *l = m->layers[i];
-        for (int j = 0; j < l->n_weights; j++) {
-            brain_weight *w = l->weights[j];
+        brain_weight *const *lw;
+        int n = layer_weights(m->layers[i], &lw);
+        for (int j = 0; j < n; j++) {
+            brain_weight *w = lw[j];
+            nested[nw] = m->layers[i]->inner != NULL; /* an inner model's weights keep their values */
             ws[nw++] = w;
-            bool tr = w->trainable && l->trainable;
+            bool tr = w->trainable && brain__layer_effective_trainable(w->layer);
             if (tr) np += w->size; else ns += w->size;
         }
     }
@@ -234,24 +269,26 @@ brain_status brain__layout_weights(brain_model *m, bool init)
     float *grads = brain__alloc_array((size_t)(np ? np : 1), sizeof(float));
     float *state = brain__alloc_array((size_t)(ns ? ns : 1), sizeof(float));
     if (!params || !grads || !state) {
-        free(ws); free(params); free(grads); free(state);
+        free(ws); free(nested); free(params); free(grads); free(state);
         return BRAIN_ERR_NOMEM;
     }
     int64_t po = 0, so = 0;
     for (int k = 0; k < nw; k++) {
         brain_weight *w = ws[k];
-        bool tr = w->trainable && w->layer->trainable;
+        bool tr = w->trainable && brain__layer_effective_trainable(w->layer);
         float *old = w->value;
         if (tr) { w->offset = po; w->value = params + po; w->grad = grads + po; po += w->size; }
         else { w->offset = so; w->value = state + so; w->grad = NULL; so += w->size; }
-        if (old && !init) memcpy(w->value, old, sizeof(float) * w->size);
+        if (old && (!init || nested[k])) memcpy(w->value, old, sizeof(float) * w->size);
     }
     if (init)
-        for (int k = 0; k < nw; k++) brain__init_weight(ws[k], &m->rng);
+        for (int k = 0; k < nw; k++) if (!nested[k]) brain__init_weight(ws[k], &m->rng);
+    free(nested);
     free(m->weights); free(m->params); free(m->grads); free(m->state);
     m->weights = ws; m->n_weights = nw;
     m->params = params; m->grads = grads; m->n_params = np;
     m->state = state; m->n_state = ns;
+    alias_calls(m);
     return BRAIN_OK;
 }
 
@@ -438,6 +475,7 @@ brain_status brain__model_forward_multi(brain_model *m, int n_x, const brain_ten
         ctx.mask = input_mask(m, nd, batch);
         masks[0] = ctx.mask;   /* an explicit mask= replaces the first input's */
         ctx.masks = masks;
+        if (nd->layer->shared) nd->layer->trainable = nd->layer->shared->trainable;
         nd->layer->vt->forward(nd->layer, &ctx, nd->n_in, ins, &nd->out);
         if (s) return s;
         brain_mask_rule rule = nd->layer->mask_rule;
@@ -504,6 +542,12 @@ static bool is_output(const brain_model *m, int node, int port)
 
 double brain__model_backward_graph(brain_model *m)
 {
+    brain__model_backward_nodes(m);
+    return brain__regularization(m, true);
+}
+
+void brain__model_backward_nodes(brain_model *m)
+{
     brain_status status = BRAIN_OK;
     brain_ctx ctx = {.training = m->last_training, .rng = &m->rng, .status = &status};
     int64_t batch = m->last_batch;
@@ -537,10 +581,10 @@ double brain__model_backward_graph(brain_model *m)
         ctx.mask = nd->has_mask_in ? nd->in_mask_buf : nd->in_port[0] == 0 ? m->nodes[nd->in[0]].mask : NULL;
         masks[0] = ctx.mask;
         ctx.masks = masks;
+        if (nd->layer->shared) nd->layer->trainable = nd->layer->shared->trainable;
         nd->layer->vt->backward(nd->layer, &ctx, nd->n_in, ins, &nd->out, &nd->dout, dins);
         if (m->grad_ready) m->grad_ready(m, i);
     }
-    return brain__regularization(m, true);
 }
 
 int brain__model_node_of_layer(const brain_model *m, const brain_layer *l)
@@ -644,7 +688,7 @@ brain_status brain__model_relayout_if_needed(brain_model *m)
     /* a weight sits in the trainable buffer (has a gradient) iff it and its layer are trainable */
     for (int k = 0; k < m->n_weights; k++) {
         const brain_weight *w = m->weights[k];
-        if ((w->grad != NULL) != (w->trainable && w->layer->trainable)) return brain__layout_weights(m, false);
+        if ((w->grad != NULL) != (w->trainable && brain__layer_effective_trainable(w->layer))) return brain__layout_weights(m, false);
     }
     return BRAIN_OK;
 }

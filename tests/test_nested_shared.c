@@ -1,0 +1,207 @@
+/* test_nested_shared.c — issue 10's model structure: shared layers (a layer called more than once,
+ * weights shared, gradients summed over its calls) and models used as layers (nested Functional
+ * and Sequential models), in the C API: forward against the same network written out by hand,
+ * gradient checks, freezing, and the weights' order. */
+#include "brain.h"
+#include "internal.h"
+#include "check.h"
+#include "gradcheck.h"
+
+#define CHECK_NULL_MODEL(expr, needle) do { brain_model *m_ = (expr); \
+    CHECK_MSG(!m_ && strstr(brain_last_error(), needle), "%s", brain_last_error()); brain_model_free(m_); } while (0)
+
+/* siamese: |d(a) - d(b)| through a shared Dense, then a shared Dense again on both branches */
+static brain_model *siamese(void)
+{
+    brain_sym a = brain_input_sym(BRAIN_SHAPE(3), "a"), b = brain_input_sym(BRAIN_SHAPE(3), "b");
+    brain_layer *d = brain_dense(4, &(brain_dense_options){.activation = BRAIN_TANH, .name = "shared"});
+    brain_layer *e = brain_dense(4, &(brain_dense_options){.name = "again"});
+    brain_sym ha = brain_apply(e, brain_apply(d, a)), hb = brain_apply(e, brain_apply(d, b));
+    brain_sym diff = brain_apply_n(brain_subtract(NULL), BRAIN_SYMS(ha, hb));
+    brain_sym y = brain_apply(brain_dense(1, &(brain_dense_options){.activation = BRAIN_SIGMOID, .name = "out"}), diff);
+    return brain_functional(BRAIN_SYMS(a, b), BRAIN_SYMS(y), NULL);
+}
+
+static void shared_layers(void)
+{
+    brain_set_random_seed(7);
+    brain_model *m = siamese();
+    CHECK_MSG(m != NULL, "%s", brain_last_error());
+    if (!m) return;
+    /* one weight set per layer: 3·4+4, 4·4+4, 4+1 */
+    CHECK(brain_model_count_params(m) == 16 + 20 + 5);
+    CHECK(brain_model_num_layers(m) == 6); /* a, b, shared, again, subtract, out */
+    CHECK(!strcmp(brain_layer_name(brain_model_layer(m, 2)), "shared"));
+    brain_tensor *xa = gc_random(2, (int64_t[]){5, 3}, 1, -1, 1), *xb = gc_random(2, (int64_t[]){5, 3}, 2, -1, 1);
+    /* forward by hand with the same weights */
+    brain_tensor *y = NULL;
+    CHECK_OK(brain_predict_multi(m, 2, (const brain_tensor *[]){xa, xb}, NULL, &y));
+    const float *K1 = m->layers[2]->weights[0]->value, *b1 = m->layers[2]->weights[1]->value;
+    const float *K2 = m->layers[3]->weights[0]->value, *b2 = m->layers[3]->weights[1]->value;
+    const float *K3 = m->layers[5]->weights[0]->value, *b3 = m->layers[5]->weights[1]->value;
+    for (int r = 0; y && r < 5; r++) {
+        float h[2][4], g[2][4];
+        for (int s = 0; s < 2; s++) {
+            const float *x = (s ? xb : xa)->data + 3 * r;
+            for (int j = 0; j < 4; j++) {
+                float z = b1[j];
+                for (int i = 0; i < 3; i++) z += x[i] * K1[i * 4 + j];
+                h[s][j] = tanhf(z);
+            }
+            for (int j = 0; j < 4; j++) {
+                float z = b2[j];
+                for (int i = 0; i < 4; i++) z += h[s][i] * K2[i * 4 + j];
+                g[s][j] = z;
+            }
+        }
+        float z = b3[0];
+        for (int j = 0; j < 4; j++) z += (g[0][j] - g[1][j]) * K3[j];
+        CHECK_NEAR(y->data[r], 1.0f / (1.0f + expf(-z)), 1e-6, 1e-5);
+    }
+    brain_tensor_free(y);
+    /* both calls' gradients reach the shared weights (and both inputs) */
+    gradcheck_model_multi("gradcheck shared layers", m, 2, (brain_tensor *[]){xa, xb}, false, 1e-3, 2e-3, 2e-2);
+    brain_tensor_free(xa);
+    brain_tensor_free(xb);
+    brain_model_free(m);
+
+    /* a layer called twice in a chain (same feature size): Dense(3) ∘ Dense(3), one weight set */
+    brain_sym x = brain_input_sym(BRAIN_SHAPE(3), "x");
+    brain_layer *d = brain_dense(3, &(brain_dense_options){.activation = BRAIN_TANH});
+    brain_sym h = brain_apply(d, brain_apply(d, x));
+    m = brain_functional(BRAIN_SYMS(x), BRAIN_SYMS(h), NULL);
+    CHECK_MSG(m && brain_model_count_params(m) == 12, "%s", brain_last_error());
+    brain_tensor *tx = gc_random(2, (int64_t[]){4, 3}, 3, -1, 1);
+    if (m) gradcheck_model_multi("gradcheck layer called twice in a chain", m, 1, (brain_tensor *[]){tx}, false, 1e-3, 2e-3, 2e-2);
+    brain_tensor_free(tx);
+    brain_model_free(m);
+
+    /* shared BatchNormalization + Dropout in training mode: per-call batch statistics and masks */
+    brain_set_random_seed(3);
+    brain_sym p = brain_input_sym(BRAIN_SHAPE(4), "p"), q = brain_input_sym(BRAIN_SHAPE(4), "q");
+    brain_layer *bn = brain_batch_normalization(NULL);
+    brain_sym s = brain_apply_n(brain_add(NULL), BRAIN_SYMS(brain_apply(bn, p), brain_apply(bn, q)));
+    m = brain_functional(BRAIN_SYMS(p, q), BRAIN_SYMS(brain_apply(brain_dense(2, NULL), s)), NULL);
+    CHECK_MSG(m != NULL, "%s", brain_last_error());
+    brain_tensor *tp = gc_random(2, (int64_t[]){6, 4}, 4, -2, 2), *tq = gc_random(2, (int64_t[]){6, 4}, 5, 0, 3);
+    if (m) gradcheck_model_multi("gradcheck shared BatchNormalization (training)", m, 2, (brain_tensor *[]){tp, tq}, true,
+                                 1e-3, 3e-3, 3e-2);
+    brain_tensor_free(tp); brain_tensor_free(tq);
+    brain_model_free(m);
+
+    /* a model that uses a later call of a layer but not its first */
+    x = brain_input_sym(BRAIN_SHAPE(3), "x");
+    brain_sym other = brain_input_sym(BRAIN_SHAPE(3), "other");
+    d = brain_dense(3, NULL);
+    brain_sym first = brain_apply(d, other), second = brain_apply(d, x);
+    (void)first;
+    CHECK_NULL_MODEL(brain_functional(BRAIN_SYMS(x), BRAIN_SYMS(second), NULL), "not its first call");
+}
+
+/* base: Dense(5, relu) → BatchNormalization; a Sequential head model; outer: x → base → seq → Dense(1) */
+static brain_model *make_base(void)
+{
+    brain_sym bi = brain_input_sym(BRAIN_SHAPE(4), "bin");
+    brain_sym bh = brain_apply(brain_dense(5, &(brain_dense_options){.activation = BRAIN_RELU, .name = "bd"}), bi);
+    bh = brain_apply(brain_batch_normalization(&(brain_batch_norm_options){.name = "bbn"}), bh);
+    return brain_functional(BRAIN_SYMS(bi), BRAIN_SYMS(bh), &(brain_functional_options){.name = "base"});
+}
+
+static void nested_models(void)
+{
+    brain_set_random_seed(11);
+    brain_model *base = make_base();
+    CHECK_MSG(base != NULL, "%s", brain_last_error());
+    if (!base) return;
+    /* give the BatchNormalization moving statistics that are not 0/1 */
+    float *mm = base->layers[2]->weights[2]->value, *mv = base->layers[2]->weights[3]->value;
+    for (int j = 0; j < 5; j++) { mm[j] = 0.1f * j; mv[j] = 0.5f + 0.2f * j; }
+    float before[64];
+    int64_t nb = brain_model_count_params(base);
+    CHECK_OK(brain_model_get_weights(base, before, nb));
+    brain_model *seq = brain_sequential("seqm");
+    brain_model_add(seq, brain_input(BRAIN_SHAPE(5)));
+    brain_model_add(seq, brain_dense(3, &(brain_dense_options){.activation = BRAIN_TANH, .name = "sd"}));
+    CHECK_OK(brain_model_build(seq));
+
+    brain_sym x = brain_input_sym(BRAIN_SHAPE(4), "x");
+    brain_layer *bl = brain_model_as_layer(base, &(brain_model_layer_options){.training = BRAIN_OFF});
+    brain_sym h = brain_apply(bl, x);
+    h = brain_apply(brain_model_as_layer(seq, NULL), h);
+    brain_sym y = brain_apply(brain_dense(2, &(brain_dense_options){.name = "head"}), h);
+    brain_model *m = brain_functional(BRAIN_SYMS(x), BRAIN_SYMS(y), &(brain_functional_options){.name = "outer"});
+    CHECK_MSG(m != NULL, "%s", brain_last_error());
+    if (!m) return;
+    CHECK(brain_model_num_layers(m) == 4);
+    CHECK(!strcmp(brain_layer_name(brain_model_layer(m, 1)), "base") && brain_layer_inner_model(brain_model_layer(m, 1)) == base);
+    CHECK(!strcmp(brain_layer_class(brain_model_layer(m, 2)), "Sequential"));
+    /* the base keeps its weights; get_weights lists them at its place, in its own order */
+    CHECK(brain_model_count_params(m) == nb + 18 + 8);
+    float all[128];
+    CHECK_OK(brain_model_get_weights(m, all, brain_model_count_params(m)));
+    CHECK(!memcmp(all, before, sizeof(float) * (size_t)nb));
+    /* forward = base's then seq's then the head's */
+    brain_tensor *tx = gc_random(2, (int64_t[]){3, 4}, 21, -1, 1), *yo = NULL, *yb = NULL, *ys = NULL, *yh = NULL;
+    CHECK_OK(brain_predict(m, tx, NULL, &yo));
+    CHECK_OK(brain_predict(base, tx, NULL, &yb));
+    if (yb) CHECK_OK(brain_predict(seq, yb, NULL, &ys));
+    const float *Kh = m->layers[3]->weights[0]->value, *bh = m->layers[3]->weights[1]->value;
+    for (int r = 0; yo && ys && r < 3; r++)
+        for (int j = 0; j < 2; j++) {
+            float z = bh[j];
+            for (int i = 0; i < 3; i++) z += ys->data[r * 3 + i] * Kh[i * 2 + j];
+            CHECK_NEAR(yo->data[r * 2 + j], z, 1e-6, 1e-5);
+        }
+    brain_tensor_free(yo); brain_tensor_free(yb); brain_tensor_free(ys); brain_tensor_free(yh);
+    /* gradients through the nested models (training forward: base stays in inference mode) */
+    gradcheck_model_multi("gradcheck nested models", m, 1, (brain_tensor *[]){tx}, true, 1e-3, 2e-3, 2e-2);
+    CHECK(mm[0] == 0.0f && fabsf(mv[4] - 1.3f) < 1e-6f); /* training=False: moving statistics untouched */
+
+    /* freezing the base (Keras's base.trainable = False) freezes every layer inside */
+    brain_layer_set_trainable(bl, false);
+    CHECK(!brain_model_layer(base, 1)->trainable && !brain_model_layer(base, 2)->trainable);
+    CHECK_OK(brain_compile(m, &(brain_compile_options){.optimizer = brain_sgd(NULL), .loss = brain_loss_mse(NULL)}));
+    CHECK(brain_model_count_trainable(m) == 18 + 8);
+    brain_tensor *ty = gc_random(2, (int64_t[]){3, 2}, 22, -1, 1);
+    brain_history *hist = NULL;
+    CHECK_OK(brain_fit(m, tx, ty, &(brain_fit_options){.epochs = 2, .verbose = 0}, &hist));
+    brain_history_free(hist);
+    CHECK_OK(brain_model_get_weights(m, all, brain_model_count_params(m)));
+    CHECK(!memcmp(all, before, sizeof(float) * (size_t)nb));  /* the frozen base did not move */
+    /* unfreeze the base but keep its BatchNormalization frozen: only bd trains besides the head */
+    brain_layer_set_trainable(bl, true);
+    brain_layer_set_trainable(brain_model_layer(base, 2), false);
+    CHECK_OK(brain_compile(m, &(brain_compile_options){.optimizer = brain_sgd(NULL), .loss = brain_loss_mse(NULL)}));
+    CHECK(brain_model_count_trainable(m) == 25 + 18 + 8);
+    CHECK_OK(brain_fit(m, tx, ty, &(brain_fit_options){.epochs = 1, .verbose = 0}, &hist));
+    brain_history_free(hist);
+    CHECK_OK(brain_model_get_weights(m, all, brain_model_count_params(m)));
+    CHECK(memcmp(all, before, sizeof(float) * 25) != 0 && !memcmp(all + 25, before + 25, sizeof(float) * 20));
+    brain_tensor_free(tx); brain_tensor_free(ty);
+    brain_model_free(m);
+
+    /* a model layer in a Sequential model; a wrong input shape */
+    base = make_base();
+    brain_model *s2 = brain_sequential("wrap");
+    brain_model_add(s2, brain_input(BRAIN_SHAPE(4)));
+    brain_model_add(s2, brain_model_as_layer(base, NULL));
+    brain_model_add(s2, brain_dense(1, NULL));
+    CHECK_OK(brain_model_build(s2));
+    CHECK(brain_model_count_params(s2) == 45 + 6);
+    brain_tensor *t2 = gc_random(2, (int64_t[]){2, 4}, 23, -1, 1);
+    gradcheck_model_multi("gradcheck model layer in a Sequential", s2, 1, (brain_tensor *[]){t2}, false, 1e-3, 2e-3, 2e-2);
+    brain_tensor_free(t2);
+    brain_model_free(s2);
+    base = make_base();
+    x = brain_input_sym(BRAIN_SHAPE(3), "x");
+    h = brain_apply(brain_model_as_layer(base, NULL), x);
+    CHECK(!brain_sym_ok(h) && strstr(brain_last_error(), "input 0 has shape (None, 4), it was called on (None, 3)"));
+    brain_graph_free(x);
+}
+
+int main(void)
+{
+    shared_layers();
+    nested_models();
+    return check_summary("nested_shared");
+}
