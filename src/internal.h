@@ -246,6 +246,7 @@ bool brain__layer_effective_trainable(const brain_layer *l);
  * layer is one.  Used by the functional API and the loaders. */
 brain_layer *brain__model_layer_new(brain_model *inner, bool has_training, bool training);
 bool brain__model_layer_training(const brain_layer *l, bool *training); /* the call's training=, if given */
+void brain__model_layer_set_training(brain_layer *l, bool has_training, bool training);
 
 /* Subtype constructors call this first (sizeof the subtype; zeroed). */
 brain_layer *brain__layer_new(const brain_layer_vtable *vt, size_t size, const char *name);

@@ -6,6 +6,8 @@
 #include "internal.h"
 #include "check.h"
 #include "gradcheck.h"
+#include "keras_diff.h"
+#include <stdlib.h>
 
 #define CHECK_NULL_MODEL(expr, needle) do { brain_model *m_ = (expr); \
     CHECK_MSG(!m_ && strstr(brain_last_error(), needle), "%s", brain_last_error()); brain_model_free(m_); } while (0)
@@ -199,9 +201,133 @@ static void nested_models(void)
     brain_graph_free(x);
 }
 
+/* ------------------------------------------------------------------ Keras files */
+/* (tools/gen_nested_shared_files.py writes nest_*.keras with Keras's predictions and trainable count) */
+static int json_int(const char *json, const char *key)
+{
+    cJSON *j = read_json(json);
+    const cJSON *v = j ? cJSON_GetObjectItem(j, key) : NULL;
+    int r = cJSON_IsNumber(v) ? v->valueint : -1;
+    cJSON_Delete(j);
+    return r;
+}
+
+static const char *export_dir(void)
+{
+    const char *d = getenv("BRAIN_EXPORT_DIR");
+    return d && *d ? d : "/tmp";
+}
+
+static void keras_files(void)
+{
+    const char *names[] = {"functional", "sequential", "shared"};
+    for (int k = 0; k < 3; k++) {
+        char file[128], json[128], out[512];
+        snprintf(file, sizeof file, DIR "nest_%s.keras", names[k]);
+        snprintf(json, sizeof json, DIR "nest_%s.json", names[k]);
+        double d = keras_diff_abs(file, json);
+        CHECK_MSG(d <= 1e-5, "%s: largest difference to Keras %g", file, d);
+        brain_model *m = NULL, *back = NULL;
+        CHECK_OK(brain_load_model(file, &m, &(brain_load_options){.compile = BRAIN_OFF}));
+        if (!m) continue;
+        CHECK_MSG(brain_model_count_trainable(m) == json_int(json, "trainable") &&
+                  brain_model_count_params(m) == json_int(json, "total"), "%s: %lld trainable of %lld", file,
+                  (long long)brain_model_count_trainable(m), (long long)brain_model_count_params(m));
+        /* saved again (the structure and the weights' paths as Keras writes them) and loaded back */
+        snprintf(out, sizeof out, "%s/brain_nest_%s.keras", export_dir(), names[k]);
+        CHECK_OK(brain_save(m, out));
+        CHECK_OK(brain_load_model(out, &back, &(brain_load_options){.compile = BRAIN_OFF}));
+        if (back) {
+            int64_t n = brain_model_count_params(m);
+            float *a = malloc(sizeof(float) * (size_t)n), *b = malloc(sizeof(float) * (size_t)n);
+            CHECK_OK(brain_model_get_weights(m, a, n));
+            CHECK_OK(brain_model_get_weights(back, b, n));
+            CHECK(!memcmp(a, b, sizeof(float) * (size_t)n));
+            CHECK(brain_model_count_trainable(back) == brain_model_count_trainable(m));
+            free(a); free(b);
+            CHECK(keras_diff_abs(out, json) <= 1e-5);
+        }
+        brain_model_free(back);
+        brain_model_free(m);
+    }
+    /* the loaded structure: model layers with their own layers; a layer with two calls */
+    brain_model *m = NULL;
+    CHECK_OK(brain_load_model(DIR "nest_functional.keras", &m, &(brain_load_options){.compile = BRAIN_OFF}));
+    if (m) {
+        brain_layer *base = brain_model_get_layer(m, "base");
+        brain_model *inner = brain_layer_inner_model(base);
+        CHECK(base && inner && !strcmp(brain_layer_class(base), "Functional") && brain_model_num_layers(inner) == 5);
+        CHECK(brain_layer_inner_model(brain_model_get_layer(m, "head")) != NULL);
+        brain_model_free(m);
+    }
+    CHECK_OK(brain_load_model(DIR "nest_shared.keras", &m, &(brain_load_options){.compile = BRAIN_OFF}));
+    if (m) {
+        CHECK(brain_model_num_layers(m) == 8 && m->n_nodes == 13); /* 2 inputs, 6 layers: 3 called twice, `again` 3 times */
+        brain_model_free(m);
+    }
+}
+
+/* Models built here in C, saved for tools/gen_nested_shared_files.py check (Keras loads them and
+ * must predict what brain predicted, written beside them as nest_c_<name>.json). */
+static void save_for_keras(const char *name, brain_model *m, int n_x, brain_tensor *const *xs)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/nest_c_%s.keras", export_dir(), name);
+    CHECK_OK(brain_save(m, path));
+    brain_tensor *y = NULL;
+    CHECK_OK(brain_predict_multi(m, n_x, (const brain_tensor *const *)xs, &(brain_eval_options){.verbose = BRAIN_SILENT}, &y));
+    if (!y) return;
+    cJSON *j = cJSON_CreateObject(), *xa = cJSON_AddArrayToObject(j, "xs"), *sa = cJSON_AddArrayToObject(j, "x_shapes");
+    for (int k = 0; k < n_x; k++) {
+        cJSON *v = cJSON_CreateArray(), *sh = cJSON_CreateArray();
+        for (int64_t i = 0; i < xs[k]->size; i++) cJSON_AddItemToArray(v, cJSON_CreateNumber(xs[k]->data[i]));
+        for (int d = 0; d < xs[k]->ndim; d++) cJSON_AddItemToArray(sh, cJSON_CreateNumber((double)xs[k]->shape[d]));
+        cJSON_AddItemToArray(xa, v);
+        cJSON_AddItemToArray(sa, sh);
+    }
+    cJSON *ys = cJSON_AddArrayToObject(j, "y"), *y0 = cJSON_CreateArray();
+    for (int64_t i = 0; i < y->size; i++) cJSON_AddItemToArray(y0, cJSON_CreateNumber(y->data[i]));
+    cJSON_AddItemToArray(ys, y0);
+    cJSON_AddNumberToObject(j, "trainable", (double)brain_model_count_trainable(m));
+    char *text = cJSON_PrintUnformatted(j);
+    snprintf(path, sizeof path, "%s/nest_c_%s.json", export_dir(), name);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) { fputs(text, f); fclose(f); }
+    free(text);
+    cJSON_Delete(j);
+    brain_tensor_free(y);
+}
+
+static void c_models_for_keras(void)
+{
+    brain_set_random_seed(5);
+    brain_model *m = siamese();
+    brain_tensor *xa = gc_random(2, (int64_t[]){4, 3}, 31, -1, 1), *xb = gc_random(2, (int64_t[]){4, 3}, 32, -1, 1);
+    if (m) save_for_keras("siamese", m, 2, (brain_tensor *[]){xa, xb});
+    brain_model_free(m);
+    brain_tensor_free(xa); brain_tensor_free(xb);
+
+    brain_model *base = make_base();
+    float *mm = base->layers[2]->weights[2]->value, *mv = base->layers[2]->weights[3]->value;
+    for (int j = 0; j < 5; j++) { mm[j] = 0.1f * j; mv[j] = 0.5f + 0.2f * j; }
+    brain_layer *bl = brain_model_as_layer(base, &(brain_model_layer_options){.training = BRAIN_OFF});
+    brain_layer_set_trainable(bl, false);
+    brain_sym x = brain_input_sym(BRAIN_SHAPE(4), "x");
+    brain_sym y = brain_apply(brain_dense(2, &(brain_dense_options){.activation = BRAIN_SOFTMAX, .name = "head"}), brain_apply(bl, x));
+    m = brain_functional(BRAIN_SYMS(x), BRAIN_SYMS(y), &(brain_functional_options){.name = "transfer"});
+    brain_tensor *tx = gc_random(2, (int64_t[]){3, 4}, 33, -1, 1);
+    CHECK(m && brain_model_count_trainable(m) == 12);
+    if (m) save_for_keras("nested", m, 1, (brain_tensor *[]){tx});
+    brain_model_free(m);
+    brain_tensor_free(tx);
+}
+
 int main(void)
 {
     shared_layers();
     nested_models();
+    keras_files();
+    c_models_for_keras();
     return check_summary("nested_shared");
 }

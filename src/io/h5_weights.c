@@ -222,6 +222,59 @@ static int n_trainable_vars(const brain_model *m)
     return n;
 }
 
+/* The weights of m's layers under <prefix>/layers/<g>/..., recursing into nested models. */
+static brain_status write_layers(brain_model *m, hid_t file, const char *prefix)
+{
+    char why[200];
+    hid_t g;
+    char (*names)[BRAIN_NAME_MAX + 8] = brain__alloc_array((size_t)(m->n_layers ? m->n_layers : 1), sizeof *names);
+    if (!names) return BRAIN_ERR_NOMEM;
+    group_names(m, names);
+    brain_status s = BRAIN_OK;
+    for (int i = 0; !s && i < m->n_layers; i++) {
+        brain_layer *l = m->layers[i];
+        char path[512];
+        snprintf(path, sizeof path, "%s/layers/%s/vars", prefix, names[i]);
+        if ((g = vars_group(file, path, l->name)) < 0) { s = brain__fail(BRAIN_ERR_IO, "cannot write layer '%s': %s", l->name, brain__h5_why(why)); break; }
+        H5Gclose(g);
+        if (l->inner) { /* a nested model: its layers under <g>/layers, as Keras writes them */
+            char sub[400];
+            snprintf(sub, sizeof sub, "%s/layers/%s", prefix, names[i]);
+            snprintf(path, sizeof path, "%.400s/layers", sub);
+            if ((g = make_groups(file, path)) >= 0) H5Gclose(g);
+            s = write_layers(l->inner, file, sub);
+            continue;
+        }
+        for (int j = 0; !s && j < l->n_weights; j++) {
+            brain_weight *w = l->weights[j];
+            if (w->path[0]) { /* each object along the path ("forward_layer", "forward_layer/cell") has a vars group */
+                size_t len = strlen(w->path);
+                for (size_t e = 1; e <= len && g >= 0; e++) {
+                    if (e < len && w->path[e] != '/') continue;
+                    const char *obj = w->path + e;
+                    while (obj > w->path && obj[-1] != '/') obj--;
+                    char sub[512], objname[BRAIN_NAME_MAX];
+                    snprintf(sub, sizeof sub, "%s/layers/%s/%.*s/vars", prefix, names[i], (int)e, w->path);
+                    snprintf(objname, sizeof objname, "%.*s", (int)(w->path + e - obj), obj);
+                    if ((g = vars_group(file, sub, objname)) >= 0) H5Gclose(g);
+                }
+                if (g < 0) { s = brain__fail(BRAIN_ERR_IO, "cannot write layer '%s': %s", l->name, brain__h5_why(why)); break; }
+                snprintf(path, sizeof path, "%s/layers/%s/%s/vars", prefix, names[i], w->path);
+            } else snprintf(path, sizeof path, "%s/layers/%s/vars", prefix, names[i]);
+            g = H5Gopen2(file, path, H5P_DEFAULT);
+            int64_t iv[16]; /* an integer weight (Normalization's count) as Keras writes it */
+            for (int64_t k = 0; w->integer && k < w->size && k < 16; k++) iv[k] = (int64_t)w->value[k];
+            if (w->integer && w->size > 16) s = brain__fail(BRAIN_ERR_IO, "integer weight '%s' is too large", w->name);
+            else if (g < 0 || (w->integer ? write_array(g, var_index(l, j), H5T_NATIVE_INT64, H5T_STD_I64LE, w->ndim, w->shape, iv)
+                                          : write_array(g, var_index(l, j), H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, w->ndim, w->shape, w->value)) < 0)
+                s = brain__fail(BRAIN_ERR_IO, "cannot write weight '%s' of layer '%s': %s", w->name, l->name, brain__h5_why(why));
+            if (g >= 0) H5Gclose(g);
+        }
+    }
+    free(names);
+    return s;
+}
+
 static brain_status write_weights(brain_model *m, hid_t file)
 {
     char why[200];
@@ -234,38 +287,7 @@ static brain_status write_weights(brain_model *m, hid_t file)
     else H5Gclose(g);
     g = make_groups(file, "/layers");
     if (g >= 0) H5Gclose(g);
-    for (int i = 0; !s && i < m->n_layers; i++) {
-        brain_layer *l = m->layers[i];
-        char path[512];
-        snprintf(path, sizeof path, "/layers/%s/vars", names[i]);
-        if ((g = vars_group(file, path, l->name)) < 0) { s = brain__fail(BRAIN_ERR_IO, "cannot write layer '%s': %s", l->name, brain__h5_why(why)); break; }
-        H5Gclose(g);
-        for (int j = 0; !s && j < l->n_weights; j++) {
-            brain_weight *w = l->weights[j];
-            if (w->path[0]) { /* each object along the path ("forward_layer", "forward_layer/cell") has a vars group */
-                size_t len = strlen(w->path);
-                for (size_t e = 1; e <= len && g >= 0; e++) {
-                    if (e < len && w->path[e] != '/') continue;
-                    const char *obj = w->path + e;
-                    while (obj > w->path && obj[-1] != '/') obj--;
-                    char sub[512], objname[BRAIN_NAME_MAX];
-                    snprintf(sub, sizeof sub, "/layers/%s/%.*s/vars", names[i], (int)e, w->path);
-                    snprintf(objname, sizeof objname, "%.*s", (int)(w->path + e - obj), obj);
-                    if ((g = vars_group(file, sub, objname)) >= 0) H5Gclose(g);
-                }
-                if (g < 0) { s = brain__fail(BRAIN_ERR_IO, "cannot write layer '%s': %s", l->name, brain__h5_why(why)); break; }
-                snprintf(path, sizeof path, "/layers/%s/%s/vars", names[i], w->path);
-            } else snprintf(path, sizeof path, "/layers/%s/vars", names[i]);
-            g = H5Gopen2(file, path, H5P_DEFAULT);
-            int64_t iv[16]; /* an integer weight (Normalization's count) as Keras writes it */
-            for (int64_t k = 0; w->integer && k < w->size && k < 16; k++) iv[k] = (int64_t)w->value[k];
-            if (w->integer && w->size > 16) s = brain__fail(BRAIN_ERR_IO, "integer weight '%s' is too large", w->name);
-            else if (g < 0 || (w->integer ? write_array(g, var_index(l, j), H5T_NATIVE_INT64, H5T_STD_I64LE, w->ndim, w->shape, iv)
-                                          : write_array(g, var_index(l, j), H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, w->ndim, w->shape, w->value)) < 0)
-                s = brain__fail(BRAIN_ERR_IO, "cannot write weight '%s' of layer '%s': %s", w->name, l->name, brain__h5_why(why));
-            if (g >= 0) H5Gclose(g);
-        }
-    }
+    if (!s) s = write_layers(m, file, "");
     free(names);
     if (s || !m->compiled || !m->optimizer) return s;
 
@@ -464,7 +486,7 @@ brain_status brain__h5_read_floats(hid_t file, const char *path, const char *fil
     return s;
 }
 
-static brain_status read_layers(brain_model *m, hid_t f, const char *file)
+static brain_status read_layers_at(brain_model *m, hid_t f, const char *file, const char *prefix)
 {
     char (*names)[BRAIN_NAME_MAX + 8] = brain__alloc_array((size_t)(m->n_layers ? m->n_layers : 1), sizeof *names);
     if (!names) return BRAIN_ERR_NOMEM;
@@ -472,11 +494,17 @@ static brain_status read_layers(brain_model *m, hid_t f, const char *file)
     brain_status s = BRAIN_OK;
     for (int i = 0; !s && i < m->n_layers; i++) {
         brain_layer *l = m->layers[i];
+        if (l->inner) { /* a nested model's layers under <g>/layers */
+            char sub[512];
+            snprintf(sub, sizeof sub, "%s/layers/%s", prefix, names[i]);
+            s = read_layers_at(l->inner, f, file, sub);
+            continue;
+        }
         for (int j = 0; !s && j < l->n_weights; j++) {
             brain_weight *w = l->weights[j];
             char vars[512], path[560], what[200];
-            if (w->path[0]) snprintf(vars, sizeof vars, "/layers/%s/%s/vars", names[i], w->path);
-            else snprintf(vars, sizeof vars, "/layers/%s/vars", names[i]);
+            if (w->path[0]) snprintf(vars, sizeof vars, "%s/layers/%s/%s/vars", prefix, names[i], w->path);
+            else snprintf(vars, sizeof vars, "%s/layers/%s/vars", prefix, names[i]);
             /* Keras: "Layer 'dense' expected 2 variables, but received 0 variables during loading" */
             int expected = 0;
             for (int k = 0; k < l->n_weights; k++) expected += !strcmp(l->weights[k]->path, w->path);
@@ -494,6 +522,8 @@ static brain_status read_layers(brain_model *m, hid_t f, const char *file)
     free(names);
     return s;
 }
+
+static brain_status read_layers(brain_model *m, hid_t f, const char *file) { return read_layers_at(m, f, file, ""); }
 
 /* iteration + learning_rate (without a schedule) + the slots; a file whose count differs is
  * skipped with Keras's warning */

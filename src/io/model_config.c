@@ -37,10 +37,23 @@ static cJSON *envelope(const char *module, const char *cls, cJSON *config)
     return o;
 }
 
-/* One layer's entry: {"module": "keras.layers", "class_name", "config", "registered_name", "build_config"} */
+/* One layer's entry: {"module": "keras.layers", "class_name", "config", "registered_name", "build_config"};
+ * a model used as a layer: the model's own entry, as Keras nests it. */
 static brain_status layer_entry(const brain_layer *l, cJSON **out)
 {
     *out = NULL;
+    if (l->inner) {
+        brain_status s = brain__model_to_config(l->inner, out);
+        if (s) return s;
+        cJSON *cfg = cJSON_GetObjectItemCaseSensitive(*out, "config");
+        cJSON_ReplaceItemInObjectCaseSensitive(cfg, "trainable", cJSON_CreateBool(l->trainable));
+        cJSON_DeleteItemFromObjectCaseSensitive(*out, "compile_config");
+        if (!l->inner->sequential) { /* Keras's Functional writes build_config {"input_shape": null} */
+            cJSON *bc = cJSON_AddObjectToObject(*out, "build_config");
+            if (bc) cJSON_AddNullToObject(bc, "input_shape");
+        }
+        return BRAIN_OK;
+    }
     if (!l->vt->get_config)
         return brain__fail(BRAIN_ERR_STATE, "layer '%s' (%s) cannot be saved: its class has no get_config", l->name,
                            l->vt->class_name);
@@ -282,7 +295,20 @@ static cJSON *compile_json(const brain_model *m)
     return c;
 }
 
-/* {"class_name": "__keras_tensor__", "config": {"shape", "dtype", "keras_history": [layer, 0, port]}}
+/* Keras's node_index of node i: the rank of its call among the model's calls of the same layer
+ * (the layer itself is call 0; call layers of a shared layer follow in creation order). */
+static const brain_layer *owner_of(const brain_layer *l) { return l->shared ? l->shared : l; }
+static int call_rank(const brain_model *m, int node)
+{
+    const brain_layer *l = m->nodes[node].layer, *o = owner_of(l);
+    if (!l->shared && l->n_calls <= 1) return 0; /* a layer called once */
+    int rank = 0;
+    for (int j = 0; j < m->n_nodes; j++)
+        if (m->nodes[j].layer && owner_of(m->nodes[j].layer) == o && m->nodes[j].layer->call_index < l->call_index) rank++;
+    return rank;
+}
+
+/* {"class_name": "__keras_tensor__", "config": {"shape", "dtype", "keras_history": [layer, node, port]}}
  * (port: which output of the layer's call, Keras's tensor_index) */
 static cJSON *keras_tensor(const brain_model *m, int node, int port)
 {
@@ -294,7 +320,7 @@ static cJSON *keras_tensor(const brain_model *m, int node, int port)
     cJSON *h = cJSON_AddArrayToObject(c, "keras_history");
     if (h) {
         cJSON_AddItemToArray(h, cJSON_CreateString(m->nodes[node].layer->name));
-        cJSON_AddItemToArray(h, cJSON_CreateNumber(0));
+        cJSON_AddItemToArray(h, cJSON_CreateNumber(call_rank(m, node)));
         cJSON_AddItemToArray(h, cJSON_CreateNumber(port));
     }
     cJSON *t = cJSON_CreateObject();
@@ -311,12 +337,48 @@ static cJSON *io_layers_json(const brain_model *m, int n, const int *nodes, cons
     for (int k = 0; all && k < n; k++) {
         cJSON *e = cJSON_CreateArray();
         cJSON_AddItemToArray(e, cJSON_CreateString(m->nodes[nodes[k]].layer->name));
-        cJSON_AddItemToArray(e, cJSON_CreateNumber(0));
+        cJSON_AddItemToArray(e, cJSON_CreateNumber(call_rank(m, nodes[k])));
         cJSON_AddItemToArray(e, cJSON_CreateNumber(ports ? ports[k] : 0));
         if (n == 1) { cJSON_Delete(all); return e; }
         cJSON_AddItemToArray(all, e);
     }
     return all;
+}
+
+/* One inbound node of layer l: its call at node `node` of m. */
+static brain_status call_json(const brain_model *m, const brain_layer *l, int node, cJSON *inb)
+{
+    brain_status s;
+    const brain_node *nd = &m->nodes[node];
+    cJSON *call = cJSON_CreateObject(), *args = cJSON_CreateArray(), *list = args;
+    if (!call || !args) { cJSON_Delete(call); cJSON_Delete(args); return nomem(); }
+    cJSON_AddItemToArray(inb, call);
+    cJSON_AddItemToObject(call, "args", args);
+    cJSON *kwargs = cJSON_AddObjectToObject(call, "kwargs");
+    if (!kwargs) return nomem();
+    bool training;
+    if (brain__model_layer_training(l, &training)) cJSON_AddBoolToObject(kwargs, "training", training);
+    if (nd->has_mask_in) cJSON_AddItemToObject(kwargs, "mask", keras_tensor(m, nd->mask_node, nd->mask_port));
+    cJSON *ts[BRAIN_MAX_LAYER_INPUTS];
+    for (int k = 0; k < nd->n_in; k++) ts[k] = keras_tensor(m, nd->in[k], nd->in_port[k]);
+    if (l->vt->call_to_config) { /* named tensors: positional ones in "args", the others in "kwargs" */
+        const char *kw[BRAIN_MAX_LAYER_INPUTS] = {NULL};
+        if ((s = l->vt->call_to_config(l, kw, kwargs))) {
+            for (int k = 0; k < nd->n_in; k++) cJSON_Delete(ts[k]);
+            return s;
+        }
+        if (l->vt->takes_list) { list = cJSON_CreateArray(); cJSON_AddItemToArray(args, list); }
+        for (int k = 0; k < nd->n_in; k++) {
+            if (kw[k]) cJSON_AddItemToObject(kwargs, kw[k], ts[k]);
+            else cJSON_AddItemToArray(list, ts[k]);
+        }
+        return BRAIN_OK;
+    }
+    if (l->vt->call_args) return l->vt->call_args(l, args, ts, nd->n_in); /* op layers: tensors among constants */
+    bool as_list = l->vt->takes_list || (l->inner && nd->n_in > 1); /* a model with several inputs takes a list */
+    if (as_list) { list = cJSON_CreateArray(); cJSON_AddItemToArray(args, list); }
+    for (int k = 0; k < nd->n_in; k++) cJSON_AddItemToArray(list, ts[k]);
+    return BRAIN_OK;
 }
 
 static brain_status functional_config(const brain_model *m, cJSON *cfg)
@@ -333,37 +395,16 @@ static brain_status functional_config(const brain_model *m, cJSON *cfg)
         cJSON_AddStringToObject(e, "name", l->name);
         cJSON *inb = cJSON_AddArrayToObject(e, "inbound_nodes");
         if (!inb || node < 0) return nomem();
-        const brain_node *nd = &m->nodes[node];
-        if (nd->n_in == 0) continue; /* an InputLayer */
-        cJSON *call = cJSON_CreateObject(), *args = cJSON_CreateArray(), *list = args;
-        if (!call || !args) { cJSON_Delete(call); cJSON_Delete(args); return nomem(); }
-        cJSON_AddItemToArray(inb, call);
-        cJSON_AddItemToObject(call, "args", args);
-        cJSON *kwargs = cJSON_AddObjectToObject(call, "kwargs");
-        if (!kwargs) return nomem();
-        if (nd->has_mask_in) cJSON_AddItemToObject(kwargs, "mask", keras_tensor(m, nd->mask_node, nd->mask_port));
-        cJSON *ts[BRAIN_MAX_LAYER_INPUTS];
-        for (int k = 0; k < nd->n_in; k++) ts[k] = keras_tensor(m, nd->in[k], nd->in_port[k]);
-        if (l->vt->call_to_config) { /* named tensors: positional ones in "args", the others in "kwargs" */
-            const char *kw[BRAIN_MAX_LAYER_INPUTS] = {NULL};
-            if ((s = l->vt->call_to_config(l, kw, kwargs))) {
-                for (int k = 0; k < nd->n_in; k++) cJSON_Delete(ts[k]);
-                return s;
-            }
-            if (l->vt->takes_list) { list = cJSON_CreateArray(); cJSON_AddItemToArray(args, list); }
-            for (int k = 0; k < nd->n_in; k++) {
-                if (kw[k]) cJSON_AddItemToObject(kwargs, kw[k], ts[k]);
-                else cJSON_AddItemToArray(list, ts[k]);
-            }
-            continue;
+        if (m->nodes[node].n_in == 0) continue; /* an InputLayer */
+        /* every call of the layer in the model, in call order: the layer's own node, then its call layers' */
+        if (l->n_calls <= 1) { if ((s = call_json(m, l, node, inb))) return s; continue; }
+        for (int rank = 0;; rank++) {
+            int at = -1;
+            for (int j = 0; j < m->n_nodes && at < 0; j++)
+                if (m->nodes[j].layer && owner_of(m->nodes[j].layer) == l && call_rank(m, j) == rank) at = j;
+            if (at < 0) break;
+            if ((s = call_json(m, m->nodes[at].layer, at, inb))) return s;
         }
-        if (l->vt->call_args) { /* op layers: tensors among constants, as Keras writes them */
-            brain_status st = l->vt->call_args(l, args, ts, nd->n_in);
-            if (st) return st;
-            continue;
-        }
-        if (l->vt->takes_list) { list = cJSON_CreateArray(); cJSON_AddItemToArray(args, list); }
-        for (int k = 0; k < nd->n_in; k++) cJSON_AddItemToArray(list, ts[k]);
     }
     cJSON_AddItemToObject(cfg, "input_layers", io_layers_json(m, m->n_inputs, m->input_nodes, NULL));
     cJSON_AddItemToObject(cfg, "output_layers", io_layers_json(m, m->n_outputs, m->output_nodes, m->output_ports));
@@ -436,6 +477,17 @@ static brain_status layer_from_entry(const cJSON *e, const char *file, int index
     const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(e, "config");
     if (!cls || !cJSON_IsObject(cfg))
         return brain__fail(BRAIN_ERR_FORMAT, "%s: layer %d of the model config has no class_name or config", file, index);
+    if (!strcmp(cls, "Functional") || !strcmp(cls, "Sequential") || !strcmp(cls, "Model")) { /* a model used as a layer */
+        brain_model *inner;
+        brain_status s = brain__model_from_config(e, file, &inner);
+        if (s) return s;
+        brain_layer *l = brain__model_layer_new(inner, false, false);
+        if (!l) { brain_model_free(inner); return BRAIN_ERR_NOMEM; }
+        const cJSON *tr = cJSON_GetObjectItemCaseSensitive(cfg, "trainable");
+        if (cJSON_IsFalse(tr)) l->trainable = false; /* its layers carry their own flags */
+        *out = l;
+        return BRAIN_OK;
+    }
     const brain_layer_vtable *vt = brain__layer_vtable_by_class(cls);
     if (!vt || !vt->from_config)
         return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' is a %.64s, a layer class this library does not have",
@@ -445,6 +497,8 @@ static brain_status layer_from_entry(const cJSON *e, const char *file, int index
                            file, brain__cfg_layer_name(cfg));
     brain_clear_error();
     brain_layer *l = vt->from_config(cfg);
+    if (l && cJSON_IsBool(cJSON_GetObjectItemCaseSensitive(cfg, "trainable"))) /* a frozen layer stays frozen (every class) */
+        l->trainable = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cfg, "trainable"));
     if (!l) {
         char why[700];
         snprintf(why, sizeof why, "%s", brain_last_error());
@@ -544,20 +598,36 @@ static int layer_index(const char *const *names, int n, const char *name)
 
 /* The layer name a tensor reference points at: Keras 3 {"class_name": "__keras_tensor__",
  * "config": {"keras_history": [name, node, tensor]}} or Keras 2 [name, node, tensor, {kwargs}].
- * *port = the tensor index (which output of the layer's call); NULL when it is no reference,
- * "" when it names a second call of a layer (node index > 0) or a bad tensor index. */
-static const char *tensor_ref_port(const cJSON *t, int *port)
+ * *port = the tensor index (which output of the layer's call), *node = the node index (which call
+ * of the layer); NULL when it is no reference, "" when an index is not a small integer. */
+static const char *tensor_ref_node(const cJSON *t, int *node_index, int *port)
 {
     *port = 0;
+    *node_index = 0;
     const cJSON *h = cJSON_IsArray(t) ? t : cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t, "config"), "keras_history");
     if (!cJSON_IsArray(h) || !cJSON_IsString(h->child)) return NULL;
     const cJSON *node = h->child->next, *tensor = node ? node->next : NULL;
-    if (!cJSON_IsNumber(node) || node->valuedouble != 0 || !cJSON_IsNumber(tensor) || tensor->valuedouble < 0 ||
-        tensor->valuedouble >= 1000 || tensor->valuedouble != (int)tensor->valuedouble)
+    if (!cJSON_IsNumber(node) || node->valuedouble < 0 || node->valuedouble >= 100000 || node->valuedouble != (int)node->valuedouble ||
+        !cJSON_IsNumber(tensor) || tensor->valuedouble < 0 || tensor->valuedouble >= 1000 || tensor->valuedouble != (int)tensor->valuedouble)
         return "";
     *port = (int)tensor->valuedouble;
+    *node_index = (int)node->valuedouble;
     return h->child->valuestring;
 }
+
+static const char *tensor_ref_port(const cJSON *t, int *port)
+{
+    int node;
+    const char *r = tensor_ref_node(t, &node, port);
+    return r && node != 0 ? "" : r;
+}
+
+/* The layers of a functional config by name, with their calls: call k >= 1 of layer i is spec
+ * entry first_extra[i] + k - 1 (n_calls[i] calls in all). */
+typedef struct refmap {
+    const char *const *names; int n;
+    const int *n_calls, *first_extra;
+} refmap;
 
 static bool is_tensor_ref(const cJSON *t)
 {
@@ -565,22 +635,29 @@ static bool is_tensor_ref(const cJSON *t)
     return cJSON_IsObject(t) ? tensor_ref_port(t, &port) != NULL : false;
 }
 
-/* One tensor argument: the index of the layer it names (an earlier one) and which output. */
-static brain_status resolve_ref(const cJSON *t, const char *lname, const char *file, const char *const *names, int n_names,
-                                int *idx, int *port)
+/* One tensor argument: the spec entry of the layer call it names and which output. */
+static brain_status resolve_ref(const cJSON *t, const char *lname, const char *file, const refmap *rm, int *idx, int *port)
 {
-    const char *ref = tensor_ref_port(t, port);
-    *idx = ref && *ref ? layer_index(names, n_names, ref) : -1;
+    int node;
+    const char *ref = tensor_ref_node(t, &node, port);
+    *idx = ref && *ref ? layer_index(rm->names, rm->n, ref) : -1;
+    if (*idx >= 0 && node > 0) {
+        if (!rm->n_calls || node >= rm->n_calls[*idx])
+            return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' takes an input from call %d of layer '%.64s', which is "
+                               "called %d time%s", file, lname, node, ref, rm->n_calls ? rm->n_calls[*idx] : 1,
+                               rm->n_calls && rm->n_calls[*idx] == 1 ? "" : "s");
+        *idx = rm->first_extra[*idx] + node - 1;
+    }
     if (*idx < 0)
-        return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' takes an input from %s%.64s%s, which is not an earlier layer "
-                                             "of the model (or not its first call)", file, lname, ref && *ref ? "'" : "",
-                           ref && *ref ? ref : "an unreadable reference (or a second call of a shared layer)", ref && *ref ? "'" : "");
+        return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' takes an input from %s%.64s%s, which is not a layer of the "
+                                             "model", file, lname, ref && *ref ? "'" : "",
+                           ref && *ref ? ref : "an unreadable reference", ref && *ref ? "'" : "");
     return BRAIN_OK;
 }
 
 /* A call of a layer with named tensors (vt->call_names): positional "args", then keyword tensors. */
 static brain_status read_named_call(brain_layer *l, const cJSON *node, const char *lname, const char *file,
-                                    const char *const *names, int n_names, int *n_in, int in[BRAIN_MAX_LAYER_INPUTS],
+                                    const refmap *rm, int *n_in, int in[BRAIN_MAX_LAYER_INPUTS],
                                     int port[BRAIN_MAX_LAYER_INPUTS])
 {
     const char *const *ca = l->vt->call_names;
@@ -591,7 +668,7 @@ static brain_status read_named_call(brain_layer *l, const cJSON *node, const cha
     int k = 0;
     for (const cJSON *t = cJSON_IsArray(args) ? args->child : NULL; t; t = t->next, k++) {
         if (k >= n_ca) return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' is called with more than %d tensors", file, lname, n_ca);
-        brain_status s = resolve_ref(t, lname, file, names, n_names, &idx[k], &pt[k]);
+        brain_status s = resolve_ref(t, lname, file, rm, &idx[k], &pt[k]);
         if (s) return s;
         present[k] = true;
     }
@@ -600,7 +677,7 @@ static brain_status read_named_call(brain_layer *l, const cJSON *node, const cha
         if (!t || cJSON_IsNull(t)) continue;
         if (present[a]) return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' gets %s twice", file, lname, ca[a]);
         if (!is_tensor_ref(t)) return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s': call argument %s is not a tensor", file, lname, ca[a]);
-        brain_status s = resolve_ref(t, lname, file, names, n_names, &idx[a], &pt[a]);
+        brain_status s = resolve_ref(t, lname, file, rm, &idx[a], &pt[a]);
         if (s) return s;
         present[a] = true;
     }
@@ -609,23 +686,23 @@ static brain_status read_named_call(brain_layer *l, const cJSON *node, const cha
     return l->vt->call_from_config(l, present, kwargs);
 }
 
-/* A layer's inbound layers from its "inbound_nodes" (one call per layer): the tensors among the
- * args (in order; op layers' constants are skipped here and read by the op's loader, ops.c),
- * with the output each takes, and the kwargs' mask= tensor (*mask = -1 when none). */
-static brain_status read_inbound(const cJSON *e, brain_layer *l, const char *lname, const char *file, const char *const *names, int n_names,
+/* One call of a layer from its entry in "inbound_nodes": the tensors among the args (in order; op
+ * layers' constants are skipped here and read by the op's loader, ops.c), with the output each
+ * takes, and the kwargs' mask= tensor (*mask = -1 when none); a model layer's training=. */
+static brain_status read_inbound(const cJSON *node, brain_layer *l, const char *lname, const char *file, const refmap *rm,
                                  int *n_in, int in[BRAIN_MAX_LAYER_INPUTS], int port[BRAIN_MAX_LAYER_INPUTS],
                                  int *mask, int *mask_port, bool is_op)
 {
     *n_in = 0;
     *mask = -1;
     *mask_port = 0;
-    const cJSON *nodes = cJSON_GetObjectItemCaseSensitive(e, "inbound_nodes");
-    int nn = cJSON_GetArraySize(nodes);
-    if (!nodes || nn == 0) return BRAIN_OK;
-    if (!cJSON_IsArray(nodes) || nn != 1)
-        return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' is called %d times; this library calls each layer once", file, lname, nn);
-    const cJSON *node = nodes->child, *refs;
-    if (l && l->vt->call_names && cJSON_IsObject(node)) return read_named_call(l, node, lname, file, names, n_names, n_in, in, port);
+    if (!node) return BRAIN_OK;
+    const cJSON *refs;
+    if (l && l->inner && cJSON_IsObject(node)) { /* base(x, training=False) */
+        const cJSON *tr = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(node, "kwargs"), "training");
+        if (cJSON_IsBool(tr)) brain__model_layer_set_training(l, true, cJSON_IsTrue(tr));
+    }
+    if (l && l->vt->call_names && cJSON_IsObject(node)) return read_named_call(l, node, lname, file, rm, n_in, in, port);
     if (cJSON_IsArray(node)) refs = node; /* Keras 2: [[name, 0, 0, {}], ...] */
     else {
         const cJSON *args = cJSON_GetObjectItemCaseSensitive(node, "args");
@@ -636,7 +713,7 @@ static brain_status read_inbound(const cJSON *e, brain_layer *l, const char *lna
                     if (!is_tensor_ref(t)) continue;
                     if (*n_in >= BRAIN_MAX_LAYER_INPUTS)
                         return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' has more than %d inputs", file, lname, BRAIN_MAX_LAYER_INPUTS);
-                    brain_status s = resolve_ref(t, lname, file, names, n_names, &in[*n_in], &port[*n_in]);
+                    brain_status s = resolve_ref(t, lname, file, rm, &in[*n_in], &port[*n_in]);
                     if (s) return s;
                     (*n_in)++;
                 }
@@ -647,14 +724,14 @@ static brain_status read_inbound(const cJSON *e, brain_layer *l, const char *lna
         else refs = cJSON_IsArray(args->child) ? args->child : args;
         const cJSON *mk = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(node, "kwargs"), "mask");
         if (mk && !cJSON_IsNull(mk)) { /* Keras 3's explicit mask= (e.g. a NotEqual op's output) */
-            brain_status s = resolve_ref(mk, lname, file, names, n_names, mask, mask_port);
+            brain_status s = resolve_ref(mk, lname, file, rm, mask, mask_port);
             if (s) return s;
         }
     }
     for (const cJSON *t = refs ? refs->child : NULL; t; t = t->next) {
         if (*n_in >= BRAIN_MAX_LAYER_INPUTS)
             return brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' has more than %d inputs", file, lname, BRAIN_MAX_LAYER_INPUTS);
-        brain_status s = resolve_ref(t, lname, file, names, n_names, &in[*n_in], &port[*n_in]);
+        brain_status s = resolve_ref(t, lname, file, rm, &in[*n_in], &port[*n_in]);
         if (s) return s;
         (*n_in)++;
     }
@@ -664,19 +741,18 @@ static brain_status read_inbound(const cJSON *e, brain_layer *l, const char *lna
 }
 
 /* input_layers / output_layers: [name, 0, k] or [[name, 0, k], ...]; ports (may be NULL) gets each k */
-static brain_status read_io(const cJSON *v, const char *key, const char *file, const char *const *names, int n_names, int *n, int *idx,
+static brain_status read_io(const cJSON *v, const char *key, const char *file, const refmap *rm, int *n, int *idx,
                             int *ports)
 {
     *n = 0;
     if (!cJSON_IsArray(v) || !v->child) return brain__fail(BRAIN_ERR_FORMAT, "%s: the model config's %s is missing", file, key);
     bool flat = cJSON_IsString(v->child);
     for (const cJSON *e = flat ? v : v->child; e; e = flat ? NULL : e->next) {
-        int port;
-        const char *ref = tensor_ref_port(e, &port);
-        int i = ref && *ref ? layer_index(names, n_names, ref) : -1;
-        if (i < 0) return brain__fail(BRAIN_ERR_FORMAT, "%s: %s names '%.64s', which is not a layer of the model", file, key, ref ? ref : "?");
+        int port, i;
+        brain_status s = resolve_ref(e, key, file, rm, &i, &port);
+        if (s) return s;
         if (*n >= BRAIN_MAX_IO) return brain__fail(BRAIN_ERR_FORMAT, "%s: more than %d %s", file, BRAIN_MAX_IO, key);
-        if (!ports && port) return brain__fail(BRAIN_ERR_FORMAT, "%s: %s names output %d of '%.64s'; an input is a layer's first output", file, key, port, ref);
+        if (!ports && port) return brain__fail(BRAIN_ERR_FORMAT, "%s: %s names output %d of '%.64s'; an input is a layer's first output", file, key, port, rm->names[i < rm->n ? i : 0]);
         if (ports) ports[*n] = port;
         idx[(*n)++] = i;
     }
@@ -686,35 +762,62 @@ static brain_status read_io(const cJSON *v, const char *key, const char *file, c
 static brain_status functional_from_config(const cJSON *cfg, const char *file, brain_model **out)
 {
     const cJSON *layers = cJSON_GetObjectItemCaseSensitive(cfg, "layers");
-    int n = cJSON_GetArraySize(layers);
-    if (!cJSON_IsArray(layers) || n < 2 || n > 100000)
+    int nl = cJSON_GetArraySize(layers);
+    if (!cJSON_IsArray(layers) || nl < 2 || nl > 100000)
         return brain__fail(BRAIN_ERR_FORMAT, "%s: the Functional config has no usable \"layers\" array", file);
+    /* the spec's entries: one per call; layer i's first call is entry i, its later calls come after
+     * every layer's first (entry first_extra[i] + k - 1 for call k), sharing the layer */
+    int n = 0;
+    for (const cJSON *e = layers->child; e; e = e->next) {
+        int nc = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(e, "inbound_nodes"));
+        if (nc > 10000) return brain__fail(BRAIN_ERR_FORMAT, "%s: a layer is called %d times", file, nc);
+        n += nc > 1 ? nc : 1;
+    }
     brain_layer **ls = brain__alloc_array((size_t)n, sizeof *ls);
-    const char **names = brain__alloc_array((size_t)n, sizeof *names);
+    const char **names = brain__alloc_array((size_t)nl, sizeof *names);
+    int *n_calls = brain__alloc_array((size_t)nl, sizeof *n_calls), *first_extra = brain__alloc_array((size_t)nl, sizeof *first_extra);
     int *n_in = brain__alloc_array((size_t)n, sizeof *n_in);
     int (*in)[BRAIN_MAX_LAYER_INPUTS] = brain__alloc_array((size_t)n, sizeof *in);
     int (*port)[BRAIN_MAX_LAYER_INPUTS] = brain__alloc_array((size_t)n, sizeof *port);
     int *mask = brain__alloc_array((size_t)n, sizeof *mask), *mask_port = brain__alloc_array((size_t)n, sizeof *mask_port);
     int inputs[BRAIN_MAX_IO], outputs[BRAIN_MAX_IO], output_ports[BRAIN_MAX_IO], n_inputs = 0, n_outputs = 0;
-    brain_status s = ls && names && n_in && in && port && mask && mask_port ? BRAIN_OK : BRAIN_ERR_NOMEM;
-    int i = 0;
-    for (const cJSON *e = layers->child; !s && e; e = e->next) {
+    brain_status s = ls && names && n_calls && first_extra && n_in && in && port && mask && mask_port ? BRAIN_OK : BRAIN_ERR_NOMEM;
+    refmap rm = {.names = names, .n = 0, .n_calls = n_calls, .first_extra = first_extra};
+    int i = 0, extra = nl;
+    for (const cJSON *e = layers->child; !s && e; e = e->next) { /* the layers */
         const char *nm = str_member(e, "name");
         if (!nm) nm = brain__cfg_layer_name(cJSON_GetObjectItemCaseSensitive(e, "config"));
         if (layer_index(names, i, nm) >= 0) { s = brain__fail(BRAIN_ERR_FORMAT, "%s: two layers are named '%.64s'", file, nm); break; }
         names[i] = nm;
-        const char *cls = str_member(e, "class_name");
         bool is_op = brain__is_op_entry(e);
         if ((s = is_op ? brain__op_from_entry(e, file, &ls[i]) : layer_from_entry(e, file, i, &ls[i]))) break;
         if (strlen(nm) < BRAIN_NAME_MAX) { strcpy(ls[i]->name, nm); ls[i]->name_given = true; }
-        s = read_inbound(e, ls[i], nm, file, names, i, &n_in[i], in[i], port[i], &mask[i], &mask_port[i], is_op);
-        if (!s && cls && !strcmp(cls, "InputLayer") != (n_in[i] == 0))
-            s = brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' %s", file, nm, n_in[i] ? "is an InputLayer with inputs" : "has no inputs");
+        int nc = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(e, "inbound_nodes"));
+        n_calls[i] = nc > 1 ? nc : 1;
+        first_extra[i] = extra;
+        if (nc > 1 && (is_op || ls[i]->vt->call_names || ls[i]->vt->call_from_config))
+            s = brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' (%s) is called %d times; a %s cannot be shared in this library",
+                            file, nm, ls[i]->vt->class_name, nc, is_op ? "keras.ops call" : "layer with call arguments");
+        for (int k = 1; !s && k < nc; k++) ls[extra++] = ls[i];
         i++;
+        rm.n = i;
     }
-    if (!s) n = i; /* the layers kept */
-    if (!s) s = read_io(cJSON_GetObjectItemCaseSensitive(cfg, "input_layers"), "input_layers", file, names, n, &n_inputs, inputs, NULL);
-    if (!s) s = read_io(cJSON_GetObjectItemCaseSensitive(cfg, "output_layers"), "output_layers", file, names, n, &n_outputs, outputs,
+    for (int li = 0; !s && li < nl; li++) { /* their calls, each naming any layer's call */
+        const cJSON *e = cJSON_GetArrayItem(layers, li);
+        const cJSON *nodes = cJSON_GetObjectItemCaseSensitive(e, "inbound_nodes");
+        const char *cls = str_member(e, "class_name");
+        bool is_op = brain__is_op_entry(e);
+        for (int k = 0; !s && k < n_calls[li]; k++) {
+            int at = k == 0 ? li : first_extra[li] + k - 1;
+            const cJSON *node = cJSON_IsArray(nodes) ? cJSON_GetArrayItem(nodes, k) : NULL;
+            s = read_inbound(node, ls[li], names[li], file, &rm, &n_in[at], in[at], port[at], &mask[at], &mask_port[at], is_op);
+            if (!s && cls && !strcmp(cls, "InputLayer") != (n_in[at] == 0))
+                s = brain__fail(BRAIN_ERR_FORMAT, "%s: layer '%.64s' %s", file, names[li],
+                                n_in[at] ? "is an InputLayer with inputs" : "has no inputs");
+        }
+    }
+    if (!s) s = read_io(cJSON_GetObjectItemCaseSensitive(cfg, "input_layers"), "input_layers", file, &rm, &n_inputs, inputs, NULL);
+    if (!s) s = read_io(cJSON_GetObjectItemCaseSensitive(cfg, "output_layers"), "output_layers", file, &rm, &n_outputs, outputs,
                         output_ports);
     const char *name = str_member(cfg, "name");
     if (name && strlen(name) >= BRAIN_NAME_MAX) name = NULL;
@@ -732,8 +835,9 @@ static brain_status functional_from_config(const cJSON *cfg, const char *file, b
             s = brain__fail(BRAIN_ERR_FORMAT, "%s: the model cannot be built: %s", file, why);
         }
     } else {
-        for (int k = 0; ls && k < n; k++) if (ls[k]) brain__layer_free(ls[k]);
+        for (int k = 0; ls && k < rm.n; k++) if (ls[k]) brain__layer_free(ls[k]); /* the layers (entries < nl), each once */
     }
+    free(n_calls); free(first_extra);
     free(ls); free(names); free(n_in); free(in); free(port); free(mask); free(mask_port);
     if (!s) *out = m;
     return s;

@@ -594,11 +594,30 @@ brain_model *brain_functional(int n_in, const brain_sym *ins, int n_out, const b
 }
 
 /* ------------------------------------------------------------------ the loader's builder */
+/* Entry i's layer is a later call of a layer whose first call is an earlier entry (shared layers). */
+static int first_entry(const brain__functional_spec *sp, int i)
+{
+    for (int j = 0; j < i; j++) if (sp->layers[j] == sp->layers[i]) return j;
+    return i;
+}
+
+/* Frees the layers of the entries not done (or all, done NULL), each layer once, none that a done
+ * entry (a graph) owns. */
+static void free_spec_layers(const brain__functional_spec *sp, const bool *done)
+{
+    for (int i = 0; i < sp->n_layers; i++) {
+        if (!sp->layers[i] || first_entry(sp, i) != i) continue;
+        bool owned = false;
+        for (int j = i; done && j < sp->n_layers && !owned; j++) owned = done[j] && sp->layers[j] == sp->layers[i];
+        if (!owned) brain__layer_free(sp->layers[i]);
+    }
+}
+
 brain_model *brain__functional_from_spec(const brain__functional_spec *sp)
 {
     if (!sp || !sp->layers || sp->n_layers < 1 || !sp->n_inbound || !sp->inbound || !sp->inputs || !sp->outputs ||
         sp->n_inputs < 1 || sp->n_inputs > BRAIN_MAX_IO || sp->n_outputs < 1 || sp->n_outputs > BRAIN_MAX_IO) {
-        for (int i = 0; sp && sp->layers && i < sp->n_layers; i++) brain__layer_free(sp->layers[i]);
+        if (sp && sp->layers) free_spec_layers(sp, NULL);
         brain__fail(BRAIN_ERR_FORMAT, "functional model: an incomplete description (layers, inputs or outputs missing)");
         return NULL;
     }
@@ -607,7 +626,7 @@ brain_model *brain__functional_from_spec(const brain__functional_spec *sp)
     bool *done = calloc((size_t)n, 1);
     brain_status st = BRAIN_OK;
     if (!sym || !done) {
-        for (int i = 0; i < n; i++) brain__layer_free(sp->layers[i]);
+        free_spec_layers(sp, NULL);
         free(sym); free(done);
         brain__fail(BRAIN_ERR_NOMEM, "out of memory loading a functional model");
         return NULL;
@@ -648,6 +667,8 @@ brain_model *brain__functional_from_spec(const brain__functional_spec *sp)
                 ready = ready && done[mk];
                 if (ready) { ms = sym[mk]; ms.output = sp->mask_port ? sp->mask_port[i] : 0; }
             }
+            for (int j = 0; j < i && ready; j++) /* a shared layer's calls in their order */
+                if (sp->layers[j] == sp->layers[i] && !done[j]) ready = false;
             if (!ready) continue;
             sym[i] = sp->n_inbound[i] ? apply_impl(sp->layers[i], sp->n_inbound[i], xs, mk >= 0 ? &ms : NULL)
                                       : input_sym_adopt(sp->layers[i]);
@@ -692,7 +713,7 @@ brain_model *brain__functional_from_spec(const brain__functional_spec *sp)
     char why[1024];
     snprintf(why, sizeof why, "%s", brain_last_error());
     for (int j = 0; j < nr; j++) if (roots[j]) brain_graph_free((brain_sym){roots[j], 0, 0});
-    for (int i = 0; done && i < n; i++) if (!done[i]) brain__layer_free(sp->layers[i]);
+    free_spec_layers(sp, done);
     if (!m) brain__fail(BRAIN_ERR_FORMAT, "%s", why);
     free(roots);
     free(sym);

@@ -130,6 +130,13 @@ bool brain__model_layer_training(const brain_layer *l, bool *training)
     return ml->has_training;
 }
 
+void brain__model_layer_set_training(brain_layer *l, bool has_training, bool training)
+{
+    if (!l || !l->inner) return;
+    ((model_layer *)l)->has_training = has_training;
+    ((model_layer *)l)->training = training;
+}
+
 brain_layer *brain_model_as_layer(brain_model *m, const brain_model_layer_options *opt)
 {
     brain_flag t = opt ? opt->training : BRAIN_DEFAULT;
