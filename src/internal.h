@@ -405,6 +405,11 @@ void brain__model_unlock(brain_model *m);
  * input (layer NULL) and nodes[i + 1].layer == m->layers[i].  brain__model_node_of_layer hides
  * the difference. */
 int brain__model_node_of_layer(const brain_model *m, const brain_layer *l); /* -1 if absent */
+/* Shared layers: Keras's node_index of node i (the rank of its call among the model's calls of the
+ * same layer, in creation order; 0 for a layer called once), and the node of call `rank` of layer
+ * l (-1 when there is none). */
+int brain__node_call_rank(const brain_model *m, int node);
+int brain__model_node_of_call(const brain_model *m, const brain_layer *l, int rank);
 
 /* Rebuilds a functional model from such a description (the loader's builder).  Layers come
  * unbuilt, in any order (InputLayers — made by brain_input or the InputLayer's from_config —

@@ -258,10 +258,23 @@ static void keras_files(void)
         brain_model *inner = brain_layer_inner_model(base);
         CHECK(base && inner && !strcmp(brain_layer_class(base), "Functional") && brain_model_num_layers(inner) == 5);
         CHECK(brain_layer_inner_model(brain_model_get_layer(m, "head")) != NULL);
+        CHECK(brain_layer_param_count(base) == 88);
+        char path[512];
+        snprintf(path, sizeof path, "%s/brain_nest_never.h5", export_dir());
+        CHECK_FAILS(brain_save(m, path), "nested model");
+        CHECK_FAILS(brain_export_onnx(m, "/tmp/brain_nest_never.onnx"), "nested model");
         brain_model_free(m);
     }
     CHECK_OK(brain_load_model(DIR "nest_shared.keras", &m, &(brain_load_options){.compile = BRAIN_OFF}));
     if (m) {
+        /* summary as Keras draws a shared layer: every call's inputs, with their node indices */
+        char text[8192];
+        CHECK_OK(brain_model_summary_string(m, 0, text, sizeof text));
+        CHECK(strstr(text, "│ again (Dense)       │ (None, 4)         │         20 │ twin_dense[0][0], │\n"
+                           "│                     │                   │            │ again[0][0],      │\n"
+                           "│                     │                   │            │ twin_dense[1][0]  │") != NULL);
+        CHECK(strstr(text, "again[1][0],") && strstr(text, "again[2][0]"));
+        CHECK_FAILS(brain_export_onnx(m, "/tmp/brain_nest_never.onnx"), "called more than once");
         CHECK(brain_model_num_layers(m) == 8 && m->n_nodes == 13); /* 2 inputs, 6 layers: 3 called twice, `again` 3 times */
         brain_model_free(m);
     }

@@ -429,6 +429,14 @@ brain_status brain__ex_plan(brain_model *m, const ex_plan_options *o, ex_plan **
     if (!m->built || m->n_nodes == 0)
         return brain__fail(BRAIN_ERR_STATE, "export: model '%s' is not built (give it an input shape, or fit it, first)",
                            m->name);
+    for (int i = 0; i < m->n_nodes; i++)
+        if (m->nodes[i].layer && m->nodes[i].layer->inner)
+            return brain__fail(BRAIN_ERR_ARG, "export: layer '%s' is a nested model (%s), which export does not flatten yet; "
+                               "rebuild the network as one model to export it", m->nodes[i].layer->name,
+                               m->nodes[i].layer->vt->class_name);
+        else if (m->nodes[i].layer && m->nodes[i].layer->shared)
+            return brain__fail(BRAIN_ERR_ARG, "export: layer '%s' (%s) is called more than once (shared weights), which "
+                               "export does not support yet", m->nodes[i].layer->name, m->nodes[i].layer->vt->class_name);
     ex_plan *p = brain__alloc(sizeof *p);
     if (!p) return BRAIN_ERR_NOMEM;
     p->m = m;

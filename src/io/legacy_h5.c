@@ -162,6 +162,10 @@ static brain_status load_weights_group(brain_model *m, hid_t f, const char *gpat
         H5Gclose(lg);
         if (!s && wn[n_saved].n) which[n_saved++] = i;
     }
+    for (int i = 0; !s && i < m->n_layers; i++)
+        if (m->layers[i]->inner)
+            s = brain__fail(BRAIN_ERR_FORMAT, "'%s': layer '%s' is a nested model (%s); this library reads nested models "
+                            "from .keras files only", path, m->layers[i]->name, m->layers[i]->vt->class_name);
     for (int i = 0; i < m->n_layers; i++) n_ours += m->layers[i]->n_weights > 0;
     if (!s && n_ours != n_saved)
         s = brain__fail(BRAIN_ERR_FORMAT, "'%s': the model has %d layers with weights, the file has %d", path, n_ours, n_saved);

@@ -295,18 +295,8 @@ static cJSON *compile_json(const brain_model *m)
     return c;
 }
 
-/* Keras's node_index of node i: the rank of its call among the model's calls of the same layer
- * (the layer itself is call 0; call layers of a shared layer follow in creation order). */
 static const brain_layer *owner_of(const brain_layer *l) { return l->shared ? l->shared : l; }
-static int call_rank(const brain_model *m, int node)
-{
-    const brain_layer *l = m->nodes[node].layer, *o = owner_of(l);
-    if (!l->shared && l->n_calls <= 1) return 0; /* a layer called once */
-    int rank = 0;
-    for (int j = 0; j < m->n_nodes; j++)
-        if (m->nodes[j].layer && owner_of(m->nodes[j].layer) == o && m->nodes[j].layer->call_index < l->call_index) rank++;
-    return rank;
-}
+#define call_rank brain__node_call_rank
 
 /* {"class_name": "__keras_tensor__", "config": {"shape", "dtype", "keras_history": [layer, node, port]}}
  * (port: which output of the layer's call, Keras's tensor_index) */

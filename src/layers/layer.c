@@ -171,6 +171,8 @@ brain_shape brain_layer_output_shape(const brain_layer *l) { return l ? l->out_s
 int64_t brain_layer_param_count(const brain_layer *l)
 {
     int64_t n = 0;
+    if (l && l->inner) /* a model layer: its model's weights */
+        for (int i = 0; i < l->inner->n_weights; i++) n += l->inner->weights[i]->size;
     for (int i = 0; l && i < l->n_weights; i++) n += l->weights[i]->size;
     return n;
 }

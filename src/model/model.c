@@ -587,6 +587,26 @@ void brain__model_backward_nodes(brain_model *m)
     }
 }
 
+static const brain_layer *owner_of(const brain_layer *l) { return l->shared ? l->shared : l; }
+int brain__node_call_rank(const brain_model *m, int node)
+{
+    const brain_layer *l = m->nodes[node].layer;
+    if (!l || (!l->shared && l->n_calls <= 1)) return 0; /* a layer called once */
+    const brain_layer *o = owner_of(l);
+    int rank = 0;
+    for (int j = 0; j < m->n_nodes; j++)
+        if (m->nodes[j].layer && owner_of(m->nodes[j].layer) == o && m->nodes[j].layer->call_index < l->call_index) rank++;
+    return rank;
+}
+
+int brain__model_node_of_call(const brain_model *m, const brain_layer *l, int rank)
+{
+    if (!l->shared && l->n_calls <= 1) return rank == 0 ? brain__model_node_of_layer(m, l) : -1;
+    for (int j = 0; j < m->n_nodes; j++)
+        if (m->nodes[j].layer && owner_of(m->nodes[j].layer) == l && brain__node_call_rank(m, j) == rank) return j;
+    return -1;
+}
+
 int brain__model_node_of_layer(const brain_model *m, const brain_layer *l)
 {
     for (int i = 0; m && l && i < m->n_nodes; i++)

@@ -133,12 +133,12 @@ static int wrap_words(const char *text, int width, char lines[SUMMARY_MAX_LINES]
 /* "dense[0][0], dense_1[0][0]": the layers whose outputs a layer is called on; "-" for inputs */
 static void connected_to(const brain_model *m, const brain_layer *l, char *out, size_t cap)
 {
-    int i = brain__model_node_of_layer(m, l);
     size_t k = 0;
     out[0] = 0;
-    for (int j = 0; i >= 0 && j < m->nodes[i].n_in && k < cap; j++)
-        k += (size_t)snprintf(out + k, cap - k, "%s%s[0][%d]", j ? ", " : "", m->nodes[m->nodes[i].in[j]].layer->name,
-                              m->nodes[i].in_port[j]);
+    for (int rank = 0, i; (i = brain__model_node_of_call(m, l, rank)) >= 0; rank++) /* every call (shared layers) */
+        for (int j = 0; j < m->nodes[i].n_in && k < cap; j++)
+            k += (size_t)snprintf(out + k, cap - k, "%s%s[%d][%d]", k ? ", " : "", m->nodes[m->nodes[i].in[j]].layer->name,
+                                  brain__node_call_rank(m, m->nodes[i].in[j]), m->nodes[i].in_port[j]);
     if (!out[0]) snprintf(out, cap, "-");
 }
 
@@ -149,7 +149,7 @@ static bool sequential_like(const brain_model *m)
     if (m->sequential) return true;
     if (m->n_inputs != 1 || m->n_outputs != 1) return false;
     for (int i = 0; i < m->n_nodes; i++) {
-        if (m->nodes[i].n_in > 1) return false;
+        if (m->nodes[i].n_in > 1 || (m->nodes[i].layer && (m->nodes[i].layer->shared || m->nodes[i].layer->n_calls > 1))) return false;
         int readers = 0;
         for (int j = 0; j < m->n_nodes; j++)
             for (int k = 0; k < m->nodes[j].n_in; k++) readers += m->nodes[j].in[k] == i;
