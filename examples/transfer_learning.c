@@ -3,10 +3,11 @@
  * There is no network here to fetch ImageNet weights, so the "pretrained" base is made first:
  *   1. pretrain a small CNN on Fashion-MNIST's classes 0–4 (T-shirt, trouser, pullover, dress,
  *      coat) and save it as a .keras file — the stand-in for keras.applications.X(weights=...);
- *   2. load it as a user loads any Keras file, pop() its classifier, freeze the base
- *      (trainable = False: its BatchNormalization then runs in inference mode, as in Keras);
- *   3. add a new head for the new task — classes 5–9 (sandal, shirt, sneaker, bag, ankle boot) —
- *      and train only the head;
+ *   2. load it as a user loads any Keras file, pop() its classifier, freeze it (trainable =
+ *      False) and use the loaded model as a layer of a new functional model (base(x,
+ *      training=False): its BatchNormalization runs in inference mode, as in Keras) with a new
+ *      head for the new task — classes 5–9 (sandal, shirt, sneaker, bag, ankle boot);
+ *   3. train only the head;
  *   4. unfreeze the top of the base and fine-tune everything with a 10x smaller learning rate.
  * Accuracy on the new task's test images is printed before training the head, after it, and
  * after fine-tuning.  docs/transfer_learning.md walks through it next to the Keras code.
@@ -103,31 +104,49 @@ int main(void)
     brain_model_free(pre);
     printf("1. pretrained the base on the old task and saved it to %s\n", path);
 
-    /* 2. load it, replace the classifier, freeze the base */
-    brain_model *m = NULL;
-    TRY(brain_load_model(path, &m, &(brain_load_options){ .compile = BRAIN_OFF }));
-    TRY(brain_model_pop(m));                            /* drop old_head */
-    for (int i = 0; i < brain_model_num_layers(m); i++) brain_layer_set_trainable(brain_model_layer(m, i), false);
-    TRY(brain_model_add(m, brain_dropout(0.2f, NULL)));
-    TRY(brain_model_add(m, brain_dense(5, &(brain_dense_options){ .activation = BRAIN_SOFTMAX, .name = "new_head" })));
+    /* 2. load it as the base model: pop() the old classifier (Keras: include_top=False), freeze it
+     *    (base.trainable = False) and call it as a layer in a new functional model, with
+     *    training=False so that its BatchNormalization stays in inference mode even when the base
+     *    is unfrozen later — keras.io/guides/transfer_learning's
+     *        x = base_model(inputs, training=False)
+     *        x = keras.layers.Dropout(0.2)(x)
+     *        outputs = keras.layers.Dense(5, activation="softmax")(x) */
+    brain_model *base = NULL;
+    TRY(brain_load_model(path, &base, &(brain_load_options){ .compile = BRAIN_OFF }));
+    TRY(brain_model_pop(base));                         /* drop old_head */
+    brain_layer *base_layer = brain_model_as_layer(base, &(brain_model_layer_options){ .training = BRAIN_OFF });
+    if (!base_layer) { fprintf(stderr, "error: %s\n", brain_last_error()); return 1; }
+    brain_layer_set_trainable(base_layer, false);       /* every layer inside is frozen */
+    brain_sym inputs = brain_input_sym(BRAIN_SHAPE(28, 28, 1), "image");
+    brain_sym x = brain_apply(base_layer, inputs);
+    x = brain_apply(brain_dropout(0.2f, NULL), x);
+    brain_sym outputs = brain_apply(brain_dense(5, &(brain_dense_options){ .activation = BRAIN_SOFTMAX, .name = "new_head" }), x);
+    brain_model *m = brain_functional(1, &inputs, 1, &outputs, &(brain_functional_options){ .name = "transfer" });
+    if (!m) { fprintf(stderr, "error: %s\n", brain_last_error()); return 1; }
     TRY(brain_compile(m, &(brain_compile_options){ .optimizer_name = "adam", .loss_name = "categorical_crossentropy",
                                                    .metric_names = (const char *[]){ "accuracy", NULL } }));
-    printf("2. loaded, popped the old head, froze %d layers, added a new head: %lld trainable of %lld weights\n",
-           brain_model_num_layers(m) - 2, (long long)brain_model_count_trainable(m), (long long)brain_model_count_params(m));
+    printf("2. loaded, popped the old head, froze the base (%d layers), put a new head on it: %lld trainable of %lld weights\n",
+           brain_model_num_layers(base), (long long)brain_model_count_trainable(m), (long long)brain_model_count_params(m));
     printf("   new-task test accuracy before training the head: %.3f\n", accuracy(m, x_test, y_test));
 
     /* 3. train the head only */
     TRY(brain_fit(m, x_new, y_new, &(brain_fit_options){ .epochs = epochs * 4, .batch_size = 32, .verbose = BRAIN_SILENT }, NULL));
     printf("3. after training the head:                        %.3f\n", accuracy(m, x_test, y_test));
 
-    /* 4. unfreeze the top block (its BatchNormalization stays frozen, as the guide advises) and
-     *    fine-tune with a small learning rate */
-    brain_layer_set_trainable(brain_model_get_layer(m, "block2_conv"), true);
+    /* 4. unfreeze the top block of the base (base.trainable = True, then the lower block frozen
+     *    again; its BatchNormalization still normalises with its moving statistics, because of
+     *    training=False) and fine-tune with a 10x smaller learning rate; compile again, as Keras needs */
+    brain_layer_set_trainable(base_layer, true);
+    for (int i = 0; i < brain_model_num_layers(base); i++) {
+        brain_layer *l = brain_model_layer(base, i);
+        if (strncmp(brain_layer_name(l), "block2_", 7)) brain_layer_set_trainable(l, false);
+    }
     TRY(brain_compile(m, &(brain_compile_options){ .optimizer = brain_adam(&(brain_adam_options){ .learning_rate = 1e-4f }),
                                                    .loss_name = "categorical_crossentropy",
                                                    .metric_names = (const char *[]){ "accuracy", NULL } }));
+    printf("4. unfroze the top block: %lld trainable weights\n", (long long)brain_model_count_trainable(m));
     TRY(brain_fit(m, x_new, y_new, &(brain_fit_options){ .epochs = epochs, .batch_size = 32, .verbose = BRAIN_SILENT }, NULL));
-    printf("4. after fine-tuning the top block (lr 1e-4):      %.3f\n", accuracy(m, x_test, y_test));
+    printf("   after fine-tuning the top block (lr 1e-4):      %.3f\n", accuracy(m, x_test, y_test));
 
     if (!getenv("KEEP_BASE")) remove(path);
     brain_model_free(m);

@@ -280,6 +280,50 @@ static void keras_files(void)
     }
 }
 
+/* Sequential.pop() against Keras: the saved CNN loaded, its head popped, Dense(2) added with the
+ * json's kernel and bias: Keras's predictions (tools/gen_nested_shared_files.py pop()). */
+static void pop_like_keras(void)
+{
+    cJSON *j = read_json(DIR "nest_pop.json");
+    brain_model *m = NULL;
+    CHECK(j != NULL);
+    CHECK_OK(brain_load_model(DIR "nest_pop.keras", &m, &(brain_load_options){.compile = BRAIN_OFF}));
+    if (!j || !m) { cJSON_Delete(j); brain_model_free(m); return; }
+    CHECK(brain_model_num_layers(m) == 4);
+    CHECK_OK(brain_model_pop(m));
+    CHECK(brain_model_num_layers(m) == cJSON_GetObjectItem(j, "layers_after_pop")->valueint);
+    CHECK(brain_model_output_shape(m).ndim == 1 && brain_model_output_shape(m).dims[0] == 3);
+    CHECK_OK(brain_model_add(m, brain_dense(2, &(brain_dense_options){.activation = BRAIN_SOFTMAX, .name = "new"})));
+    brain_tensor *k = brain_model_weight(m, 3, 0), *b = brain_model_weight(m, 3, 1);
+    CHECK(k && b && k->size == 6 && b->size == 2);
+    int i = 0;
+    for (const cJSON *e = cJSON_GetObjectItem(j, "pop_kernel")->child; k && e && i < 6; e = e->next) k->data[i++] = (float)e->valuedouble;
+    i = 0;
+    for (const cJSON *e = cJSON_GetObjectItem(j, "pop_bias")->child; b && e && i < 2; e = e->next) b->data[i++] = (float)e->valuedouble;
+    brain_tensor_free(k);
+    brain_tensor_free(b);
+    CHECK(brain_model_count_trainable(m) == cJSON_GetObjectItem(j, "trainable")->valueint);
+    CHECK(brain_model_count_params(m) == cJSON_GetObjectItem(j, "total")->valueint);
+    brain_tensor *x = tensor_from(cJSON_GetObjectItem(j, "x_shape"), cJSON_GetObjectItem(j, "x")), *y = NULL;
+    CHECK_OK(brain_predict(m, x, &(brain_eval_options){.verbose = BRAIN_SILENT}, &y));
+    const cJSON *ky = cJSON_GetObjectItem(j, "y")->child;
+    i = 0;
+    for (const cJSON *e = ky->child; y && e; e = e->next, i++) CHECK_NEAR(y->data[i], e->valuedouble, 1e-6, 1e-5);
+    CHECK(y && i == y->size);
+    brain_tensor_free(x); brain_tensor_free(y);
+    /* pop to the input: an unbuilt model with its input; then nothing left to pop (Keras would pop its
+     * InputLayer here; this library keeps it and says so) */
+    for (int n = 0; n < 4; n++) CHECK_OK(brain_model_pop(m));
+    CHECK(brain_model_num_layers(m) == 0);
+    CHECK_FAILS(brain_model_pop(m), "no layer to pop");
+    brain_model_free(m);
+    cJSON_Delete(j);
+    /* a functional model has no pop() (in Keras neither) */
+    CHECK_OK(brain_load_model(DIR "nest_shared.keras", &m, &(brain_load_options){.compile = BRAIN_OFF}));
+    CHECK_FAILS(brain_model_pop(m), "Sequential");
+    brain_model_free(m);
+}
+
 /* Models built here in C, saved for tools/gen_nested_shared_files.py check (Keras loads them and
  * must predict what brain predicted, written beside them as nest_c_<name>.json). */
 static void save_for_keras(const char *name, brain_model *m, int n_x, brain_tensor *const *xs)
@@ -341,6 +385,7 @@ int main(void)
     shared_layers();
     nested_models();
     keras_files();
+    pop_like_keras();
     c_models_for_keras();
     return check_summary("nested_shared");
 }

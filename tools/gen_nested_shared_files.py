@@ -14,6 +14,9 @@ predictions y, and the number of trainable values: the format of tools/keras_gol
                 training=False, then a nested Sequential head, then a Dense (Keras's transfer
                 learning structure; weights under layers/functional/layers/... in model.weights.h5)
     sequential  a Sequential holding a Functional model and a Sequential model
+    pop         a Sequential CNN saved whole; the json holds Keras's predictions after pop() and
+                add(Dense(2, name="new")) with the new kernel/bias set to pop_kernel/pop_bias
+                (Sequential.pop as the transfer-learning recipe uses it)
     shared      a siamese network: one Conv2D, Flatten and Dense applied to two images
                 (inbound_nodes with two nodes, keras_history node indices 0 and 1), a Dense
                 applied twice in a chain, and a Subtract of the two branches
@@ -107,12 +110,34 @@ def shared():
     return keras.Model([a, b], y, name="siamese"), [rnd((3, 5, 5, 1), 3), rnd((3, 5, 5, 1), 4)]
 
 
+def pop():
+    m = keras.Sequential([keras.Input((6, 6, 2)), layers.Conv2D(3, 3, name="conv"), layers.BatchNormalization(name="bn"),
+                          layers.GlobalAveragePooling2D(name="gap"), layers.Dense(4, activation="softmax", name="old")],
+                         name="popme")
+    randomize_bn(m, 9)
+    x = rnd((3, 6, 6, 2), 5)
+    path = os.path.join(OUT, "nest_pop")
+    m.save(path + ".keras")
+    m.pop()
+    m.add(layers.Dense(2, activation="softmax", name="new"))
+    kernel = (np.arange(6, dtype="float32").reshape(3, 2) / 10 - 0.2)
+    bias = np.array([0.1, -0.1], dtype="float32")
+    m.get_layer("new").set_weights([kernel, bias])
+    y = m.predict(x, verbose=0)
+    info = {"keras_version": keras.__version__, "x_shape": list(x.shape), "x": x.ravel().tolist(), "y": [y.ravel().tolist()],
+            "layers_after_pop": len(m.layers) - 1, "pop_kernel": kernel.ravel().tolist(), "pop_bias": bias.tolist(),
+            "trainable": n_trainable(m), "total": int(m.count_params())}
+    with open(path + ".json", "w") as f:
+        json.dump(info, f)
+
+
 def write():
     keras.utils.set_random_seed(7)
     for name, make in (("functional", functional), ("sequential", sequential), ("shared", shared)):
         m, x = make()
         save(name, m, x)
         print("wrote nest_%s (%d trainable of %d)" % (name, n_trainable(m), m.count_params()))
+    pop()
 
 
 def load_x(info):
