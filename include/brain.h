@@ -1804,6 +1804,12 @@ typedef struct brain_model_layer_options {
 brain_layer *brain_model_as_layer(brain_model *m, const brain_model_layer_options *opt);
 /* The model a model layer runs (NULL for other layers); its layers can be listed and frozen. */
 brain_model *brain_layer_inner_model(brain_layer *l);
+/* Keras's `model.trainable = False/True`: every layer of m (and of the models inside it) is set,
+ * and, when m is used as a layer, that layer too.  Takes effect at the next brain_compile. */
+void brain_model_set_trainable(brain_model *m, bool trainable);
+/* Keras's `layer.trainable` (the layer's own flag; a layer inside a frozen model layer does not
+ * train even when its own flag is true). */
+bool brain_layer_trainable(const brain_layer *l);
 
 #ifdef __cplusplus
 }

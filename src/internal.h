@@ -391,8 +391,9 @@ void brain__model_unlock(brain_model *m);
 
 /* The graph, as Keras's functional config.json describes it (what src/io/ reads and writes).
  *
- * A layer is called at most once in a model (applying a layer twice is refused by brain_apply),
- * so every layer has exactly one node, and Keras's node_index and tensor_index are always 0.
+ * A layer's first call is the node whose `layer` is the layer itself; further calls of a shared
+ * layer are nodes of call layers (layer->shared == the layer).  Keras's node_index of a node is
+ * brain__node_call_rank (0 for layers called once); tensor_index is the node's output port.
  *   m->input_nodes[k]   Keras "input_layers"[k]  = [nodes[input_nodes[k]].layer->name, 0, 0]
  *   m->output_nodes[k]  Keras "output_layers"[k] = [nodes[output_nodes[k]].layer->name, 0, 0]
  *   nodes[i].in[0..n_in) the layer's "inbound_nodes"[0] args, in call order: each is the node
@@ -401,9 +402,9 @@ void brain__model_unlock(brain_model *m);
  *   m->layers            Keras's model.layers order (functional: depth-sorted, InputLayers first
  *                        by depth, as keras.src.ops.function.map_graph orders them), the order of
  *                        config.json's "layers" and of the weights.
- * For a functional model nodes[i].layer == m->layers[i]; for a Sequential model node 0 is the
- * input (layer NULL) and nodes[i + 1].layer == m->layers[i].  brain__model_node_of_layer hides
- * the difference. */
+ * m->nodes is topological; m->layers is Keras's layer order (with shared layers the two differ;
+ * a Sequential model's node 0 is the input, layer NULL).  brain__model_node_of_layer finds a
+ * layer's first call. */
 int brain__model_node_of_layer(const brain_model *m, const brain_layer *l); /* -1 if absent */
 /* Shared layers: Keras's node_index of node i (the rank of its call among the model's calls of the
  * same layer, in creation order; 0 for a layer called once), and the node of call `rank` of layer

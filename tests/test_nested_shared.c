@@ -166,16 +166,19 @@ static void nested_models(void)
     CHECK(brain_model_count_trainable(m) == 18 + 8);
     brain_tensor *ty = gc_random(2, (int64_t[]){3, 2}, 22, -1, 1);
     brain_history *hist = NULL;
-    CHECK_OK(brain_fit(m, tx, ty, &(brain_fit_options){.epochs = 2, .verbose = 0}, &hist));
+    CHECK_OK(brain_fit(m, tx, ty, &(brain_fit_options){.epochs = 2, .verbose = BRAIN_SILENT}, &hist));
     brain_history_free(hist);
     CHECK_OK(brain_model_get_weights(m, all, brain_model_count_params(m)));
     CHECK(!memcmp(all, before, sizeof(float) * (size_t)nb));  /* the frozen base did not move */
-    /* unfreeze the base but keep its BatchNormalization frozen: only bd trains besides the head */
-    brain_layer_set_trainable(bl, true);
+    /* unfreeze the base (model.trainable = True on the model itself) but keep its BatchNormalization
+     * frozen: only bd trains besides the head */
+    brain_model_set_trainable(base, true);
+    CHECK(brain_layer_trainable(bl) && brain_layer_trainable(brain_model_layer(base, 1)));
     brain_layer_set_trainable(brain_model_layer(base, 2), false);
+    CHECK(!brain_layer_trainable(brain_model_layer(base, 2)));
     CHECK_OK(brain_compile(m, &(brain_compile_options){.optimizer = brain_sgd(NULL), .loss = brain_loss_mse(NULL)}));
     CHECK(brain_model_count_trainable(m) == 25 + 18 + 8);
-    CHECK_OK(brain_fit(m, tx, ty, &(brain_fit_options){.epochs = 1, .verbose = 0}, &hist));
+    CHECK_OK(brain_fit(m, tx, ty, &(brain_fit_options){.epochs = 1, .verbose = BRAIN_SILENT}, &hist));
     brain_history_free(hist);
     CHECK_OK(brain_model_get_weights(m, all, brain_model_count_params(m)));
     CHECK(memcmp(all, before, sizeof(float) * 25) != 0 && !memcmp(all + 25, before + 25, sizeof(float) * 20));

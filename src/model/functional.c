@@ -544,8 +544,10 @@ brain_model *brain_functional(int n_in, const brain_sym *ins, int n_out, const b
     for (int i = 0; i < n; i++) if (state[i] && owner_node[i] == i) ls[n_named++] = g->nodes[i].layer;
     for (int i = 0; i < n_named; i++)
         for (int j = 0; j < i; j++)
-            if (ls[i]->name_given && ls[j]->name_given && !strcmp(ls[i]->name, ls[j]->name))
+            if (ls[i]->name_given && ls[j]->name_given && !strcmp(ls[i]->name, ls[j]->name)) {
+                free(owner_node); free(lkeep);
                 FAIL("model '%s' has two layers named '%s'; layer names must be unique", name, ls[i]->name);
+            }
     name_layers(ls, n_named);
     for (int i = 0; i < n; i++) /* call layers carry their layer's name */
         if (state[i] && g->nodes[i].layer->shared) strcpy(g->nodes[i].layer->name, g->nodes[i].layer->shared->name);

@@ -145,3 +145,12 @@ brain_layer *brain_model_as_layer(brain_model *m, const brain_model_layer_option
 }
 
 brain_model *brain_layer_inner_model(brain_layer *l) { return l ? l->inner : NULL; }
+
+void brain_model_set_trainable(brain_model *m, bool trainable)
+{
+    if (!m) return;
+    if (m->as_layer) { brain_layer_set_trainable(m->as_layer, trainable); return; }
+    for (int i = 0; i < m->n_layers; i++) brain_layer_set_trainable(m->layers[i], trainable);
+}
+
+bool brain_layer_trainable(const brain_layer *l) { return l && l->trainable; }
