@@ -247,6 +247,9 @@ bool brain__layer_effective_trainable(const brain_layer *l);
 brain_layer *brain__model_layer_new(brain_model *inner, bool has_training, bool training);
 bool brain__model_layer_training(const brain_layer *l, bool *training); /* the call's training=, if given */
 void brain__model_layer_set_training(brain_layer *l, bool has_training, bool training);
+/* A second call of a model layer: a model layer running a copy of its model whose layers are call
+ * layers of the model's layers (their weights alias the originals'). */
+brain_layer *brain__model_layer_clone(const brain_layer *l);
 
 /* Subtype constructors call this first (sizeof the subtype; zeroed). */
 brain_layer *brain__layer_new(const brain_layer_vtable *vt, size_t size, const char *name);

@@ -185,6 +185,39 @@ static void nested_models(void)
     brain_tensor_free(tx); brain_tensor_free(ty);
     brain_model_free(m);
 
+    /* a model called twice (siamese network with a shared base): one weight set, both calls' gradients */
+    brain_set_random_seed(13);
+    base = make_base();
+    brain_layer *twin = brain_model_as_layer(base, NULL);
+    brain_sym p = brain_input_sym(BRAIN_SHAPE(4), "p"), q = brain_input_sym(BRAIN_SHAPE(4), "q");
+    brain_sym d = brain_apply_n(brain_subtract(NULL), BRAIN_SYMS(brain_apply(twin, p), brain_apply(twin, q)));
+    m = brain_functional(BRAIN_SYMS(p, q), BRAIN_SYMS(brain_apply(brain_dense(1, &(brain_dense_options){.name = "same"}), d)), NULL);
+    CHECK_MSG(m != NULL, "%s", brain_last_error());
+    if (m) {
+        CHECK(brain_model_num_layers(m) == 5 && brain_model_count_params(m) == 45 + 6);
+        brain_tensor *tp = gc_random(2, (int64_t[]){4, 4}, 41, -1, 1), *tq = gc_random(2, (int64_t[]){4, 4}, 42, -1, 1);
+        brain_tensor *yo = NULL, *ya = NULL, *yb = NULL;
+        CHECK_OK(brain_predict_multi(m, 2, (const brain_tensor *[]){tp, tq}, NULL, &yo));
+        CHECK_OK(brain_predict(base, tp, NULL, &ya));
+        CHECK_OK(brain_predict(base, tq, NULL, &yb));
+        const float *K = m->layers[4]->weights[0]->value, *b0 = m->layers[4]->weights[1]->value;
+        for (int r = 0; yo && ya && yb && r < 4; r++) {
+            float z = b0[0];
+            for (int j = 0; j < 5; j++) z += (ya->data[r * 5 + j] - yb->data[r * 5 + j]) * K[j];
+            CHECK_NEAR(yo->data[r], z, 1e-6, 1e-5);
+        }
+        brain_tensor_free(yo); brain_tensor_free(ya); brain_tensor_free(yb);
+        gradcheck_model_multi("gradcheck shared model (inference)", m, 2, (brain_tensor *[]){tp, tq}, false, 1e-3, 2e-3, 2e-2);
+        gradcheck_model_multi("gradcheck shared model (training: per-call BatchNormalization)", m, 2, (brain_tensor *[]){tp, tq},
+                              true, 1e-3, 3e-3, 3e-2);
+        /* freezing the model freezes both calls */
+        brain_model_set_trainable(base, false);
+        CHECK_OK(brain_compile(m, &(brain_compile_options){.optimizer = brain_sgd(NULL), .loss = brain_loss_mse(NULL)}));
+        CHECK(brain_model_count_trainable(m) == 6);
+        brain_tensor_free(tp); brain_tensor_free(tq);
+        brain_model_free(m);
+    }
+
     /* a model layer in a Sequential model; a wrong input shape */
     base = make_base();
     brain_model *s2 = brain_sequential("wrap");
@@ -223,8 +256,8 @@ static const char *export_dir(void)
 
 static void keras_files(void)
 {
-    const char *names[] = {"functional", "sequential", "shared"};
-    for (int k = 0; k < 3; k++) {
+    const char *names[] = {"functional", "sequential", "shared", "shared_model"};
+    for (int k = 0; k < 4; k++) {
         char file[128], json[128], out[512];
         snprintf(file, sizeof file, DIR "nest_%s.keras", names[k]);
         snprintf(json, sizeof json, DIR "nest_%s.json", names[k]);

@@ -14,6 +14,8 @@ predictions y, and the number of trainable values: the format of tools/keras_gol
                 training=False, then a nested Sequential head, then a Dense (Keras's transfer
                 learning structure; weights under layers/functional/layers/... in model.weights.h5)
     sequential  a Sequential holding a Functional model and a Sequential model
+    shared_model  a model called twice: one Conv-BatchNorm base applied to two images (a siamese
+                network; the Functional entry has two inbound nodes), Subtract, a sigmoid
     pop         a Sequential CNN saved whole; the json holds Keras's predictions after pop() and
                 add(Dense(2, name="new")) with the new kernel/bias set to pop_kernel/pop_bias
                 (Sequential.pop as the transfer-learning recipe uses it)
@@ -131,9 +133,19 @@ def pop():
         json.dump(info, f)
 
 
+def shared_model():
+    base = base_model()
+    a = keras.Input((6, 6, 2), name="left")
+    b = keras.Input((6, 6, 2), name="right")
+    d = layers.Subtract(name="diff")([base(a), base(b)])
+    y = layers.Dense(1, activation="sigmoid", name="same")(d)
+    return keras.Model([a, b], y, name="twins"), [rnd((3, 6, 6, 2), 6), rnd((3, 6, 6, 2), 7)]
+
+
 def write():
     keras.utils.set_random_seed(7)
-    for name, make in (("functional", functional), ("sequential", sequential), ("shared", shared)):
+    for name, make in (("functional", functional), ("sequential", sequential), ("shared", shared),
+                       ("shared_model", shared_model)):
         m, x = make()
         save(name, m, x)
         print("wrote nest_%s (%d trainable of %d)" % (name, n_trainable(m), m.count_params()))

@@ -134,6 +134,11 @@ brain_status brain__save_legacy_h5(brain_model *m, const char *path)
 {
     brain_status s = brain_model_build(m);
     if (s) return s;
+    for (int i = 0; i < m->n_layers; i++)
+        if (m->layers[i]->inner)
+            return brain__fail(BRAIN_ERR_ARG, "cannot write '%s': layer '%s' is a nested model (%s); the legacy .h5 format "
+                               "is written for flat models only here, save it as .keras", path, m->layers[i]->name,
+                               m->layers[i]->vt->class_name);
     char why[200];
     cJSON *cfg = NULL, *mc = NULL, *tc = NULL;
     char *mtext = NULL, *ttext = NULL;
@@ -173,13 +178,6 @@ brain_status brain__save_legacy_h5(brain_model *m, const char *path)
         s = brain__fail(BRAIN_ERR_IO, "cannot write '%s': %s", path, brain__h5_why(why));
         goto out;
     }
-    for (int i = 0; i < m->n_layers; i++)
-        if (m->layers[i]->inner) {
-            s = brain__fail(BRAIN_ERR_ARG, "cannot write '%s': layer '%s' is a nested model (%s); the legacy .h5 format is "
-                            "written for flat models only here, save it as .keras", path, m->layers[i]->name,
-                            m->layers[i]->vt->class_name);
-            goto out;
-        }
     char **lnames = calloc((size_t)(m->n_layers ? m->n_layers : 1), sizeof(char *));
     if (!lnames) { s = brain__fail(BRAIN_ERR_NOMEM, "out of memory writing '%s'", path); goto out; }
     for (int i = 0; i < m->n_layers; i++) lnames[i] = m->layers[i]->name;

@@ -195,7 +195,8 @@ bool brain__layer_effective_trainable(const brain_layer *l)
 
 brain_layer *brain__layer_clone(const brain_layer *l)
 {
-    if (!l->vt->get_config || !l->vt->from_config || l->vt->call_args || l->inner) {
+    if (l->inner) return brain__model_layer_clone(l);
+    if (!l->vt->get_config || !l->vt->from_config || l->vt->call_args) {
         brain__fail(BRAIN_ERR_ARG, "layer '%s' (%s) cannot be called twice: its class %s", l->name, l->vt->class_name,
                     l->inner ? "is a model (share its layers instead)" : "cannot be copied for a second call");
         return NULL;
@@ -207,7 +208,12 @@ brain_layer *brain__layer_clone(const brain_layer *l)
         brain__fail(BRAIN_ERR_NOMEM, "out of memory copying layer '%s'", l->name);
         return NULL;
     }
-    brain_layer *c = l->vt->get_config(l, cfg) ? NULL : l->vt->from_config(cfg);
+    /* through the text, as a save and a load would (configs hold raw Python-style numbers) */
+    char *text = l->vt->get_config(l, cfg) ? NULL : cJSON_PrintUnformatted(cfg);
+    cJSON_Delete(cfg);
+    cfg = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    brain_layer *c = cfg ? l->vt->from_config(cfg) : NULL;
     cJSON_Delete(cfg);
     if (!c) {
         char why[600];

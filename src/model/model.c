@@ -194,8 +194,12 @@ static void free_buffers(brain_model *m)
 void brain_model_free(brain_model *m)
 {
     if (!m) return;
-    for (int i = 0; i < m->n_nodes; i++) /* call layers of shared layers (not in m->layers) */
-        if (m->nodes[i].layer && m->nodes[i].layer->shared) brain__layer_free(m->nodes[i].layer);
+    for (int i = 0; i < m->n_nodes; i++) { /* call layers of shared layers (not in m->layers) */
+        brain_layer *c = m->nodes[i].layer;
+        bool listed = false; /* a copied model's layers are call layers listed in its m->layers */
+        for (int j = 0; c && c->shared && j < m->n_layers && !listed; j++) listed = m->layers[j] == c;
+        if (c && c->shared && !listed) brain__layer_free(c);
+    }
     for (int i = 0; i < m->n_layers; i++) brain__layer_free(m->layers[i]);
     free(m->layers);
     free_buffers(m);
@@ -238,7 +242,7 @@ static void alias_calls(brain_model *m)
                 c->weights[j]->offset = c->shared->weights[j]->offset;
             }
         }
-        if (c->inner && !c->shared) alias_calls(c->inner);
+        if (c->inner) alias_calls(c->inner);
     }
 }
 

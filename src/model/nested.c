@@ -154,3 +154,77 @@ void brain_model_set_trainable(brain_model *m, bool trainable)
 }
 
 bool brain_layer_trainable(const brain_layer *l) { return l && l->trainable; }
+
+/* The copy of model m for another call of its model layer: every layer copied (brain__layer_clone,
+ * recursively for model layers) and marked as a call of the original, wired as m's nodes are. */
+static brain_model *clone_model(brain_model *m)
+{
+    const int n = m->n_nodes;
+    brain_layer **ls = brain__alloc_array((size_t)n, sizeof *ls);
+    int *n_in = brain__alloc_array((size_t)n, sizeof *n_in), *mask = brain__alloc_array((size_t)n, sizeof *mask);
+    int *mask_port = brain__alloc_array((size_t)n, sizeof *mask_port);
+    int (*in)[BRAIN_MAX_LAYER_INPUTS] = brain__alloc_array((size_t)n, sizeof *in);
+    int (*port)[BRAIN_MAX_LAYER_INPUTS] = brain__alloc_array((size_t)n, sizeof *port);
+    brain_model *c = NULL;
+    bool ok = ls && n_in && mask && mask_port && in && port;
+    for (int i = 0; ok && i < n; i++) {
+        const brain_node *nd = &m->nodes[i];
+        const brain_layer *orig = nd->layer ? (nd->layer->shared ? nd->layer->shared : nd->layer) : NULL;
+        if (nd->n_in == 0) { /* an input: a new InputLayer of the same shape (and name) */
+            ls[i] = brain_input(nd->shape);
+            if (ls[i] && orig) { snprintf(ls[i]->name, sizeof ls[i]->name, "%s", orig->name); ls[i]->name_given = true; }
+        } else {
+            ls[i] = brain__layer_clone(orig);
+        }
+        ok = ls[i] != NULL;
+        n_in[i] = nd->n_in;
+        for (int k = 0; k < nd->n_in; k++) { in[i][k] = nd->in[k]; port[i][k] = nd->in_port[k]; }
+        mask[i] = nd->has_mask_in ? nd->mask_node : -1;
+        mask_port[i] = nd->mask_port;
+    }
+    if (ok) {
+        int outs[BRAIN_MAX_IO];
+        for (int k = 0; k < m->n_outputs; k++) outs[k] = m->output_nodes[k];
+        brain__functional_spec sp = { .name = m->name, .n_layers = n, .layers = ls, .n_inbound = n_in,
+                                      .inbound = (const int (*)[BRAIN_MAX_LAYER_INPUTS])in,
+                                      .n_inputs = m->n_inputs, .inputs = m->input_nodes, .n_outputs = m->n_outputs, .outputs = outs,
+                                      .inbound_port = (const int (*)[BRAIN_MAX_LAYER_INPUTS])port, .output_ports = m->output_ports,
+                                      .mask_layer = mask, .mask_port = mask_port };
+        c = brain__functional_from_spec(&sp); /* takes the layers */
+        if (c) /* each copied layer is a call of the original: its weights alias the original's */
+            for (int i = 0; i < c->n_nodes; i++) {
+                brain_layer *cl = c->nodes[i].layer;
+                if (!cl || c->nodes[i].n_in == 0) continue;
+                /* node i of the copy runs the call of m's node with the same place in the graph */
+                for (int j = 0; j < n; j++)
+                    if (ls[j] == cl) {
+                        brain_layer *orig = m->nodes[j].layer->shared ? m->nodes[j].layer->shared : m->nodes[j].layer;
+                        cl->shared = orig;
+                        cl->call_index = orig->n_calls++;
+                        cl->trainable = orig->trainable;
+                    }
+            }
+    } else {
+        for (int i = 0; ls && i < n; i++) brain__layer_free(ls[i]);
+    }
+    free(ls); free(n_in); free(mask); free(mask_port); free(in); free(port);
+    return c;
+}
+
+brain_layer *brain__model_layer_clone(const brain_layer *l)
+{
+    brain_model *c = clone_model(l->inner);
+    if (!c) {
+        char why[600];
+        snprintf(why, sizeof why, "%s", brain_last_error());
+        brain__fail(BRAIN_ERR_ARG, "model '%s' cannot be called twice: copying it failed: %s", l->inner->name, why);
+        return NULL;
+    }
+    const model_layer *ml = (const model_layer *)l;
+    brain_layer *cl = brain__model_layer_new(c, ml->has_training, ml->training);
+    if (!cl) { brain_model_free(c); return NULL; }
+    cl->vt = l->vt; /* a Sequential's copy runs as a graph; saving writes the original */
+    cl->trainable = l->trainable;
+    snprintf(cl->name, sizeof cl->name, "%s", l->name);
+    return cl;
+}
