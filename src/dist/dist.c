@@ -136,6 +136,17 @@ static void grad_ready(brain_model *m, int node)
     g_allreduce_s += MPI_Wtime() - t0;
 }
 
+/* Shared layers and nested models finish a weight's gradient at another node than its layer's
+ * own (every call adds into it): no early buckets then, one allreduce after the backward. */
+static bool has_shared_or_nested(const brain_model *m)
+{
+    for (int i = 0; i < m->n_nodes; i++) {
+        const brain_layer *l = m->nodes[i].layer;
+        if (l && (l->shared || l->n_calls > 1 || l->inner)) return true;
+    }
+    return false;
+}
+
 static bool has_regularizer(const brain_model *m)
 {
     for (int i = 0; i < m->n_weights; i++)
@@ -247,7 +258,7 @@ brain_status brain__dist_sync_model(brain_model *m)
     if (b) g_bucket = atoll(b);
     g_nreq = 0;
     g_sent_lo = -1;
-    m->grad_ready = g_bucket > 0 && !has_regularizer(m) ? grad_ready : NULL;
+    m->grad_ready = g_bucket > 0 && !has_regularizer(m) && !has_shared_or_nested(m) ? grad_ready : NULL;
 #endif
     return BRAIN_OK;
 }
