@@ -91,6 +91,18 @@ static void shared_layers(void)
     brain_tensor_free(tp); brain_tensor_free(tq);
     brain_model_free(m);
 
+    /* a shared Conv2D on two images (its im2col caches per call) */
+    brain_set_random_seed(5);
+    brain_sym ia = brain_input_sym(BRAIN_SHAPE(5, 5, 1), "ia"), ib = brain_input_sym(BRAIN_SHAPE(5, 5, 1), "ib");
+    brain_layer *cv = brain_conv2d(2, 3, 3, &(brain_conv_options){.activation = BRAIN_TANH, .name = "twin"});
+    brain_sym sum = brain_apply_n(brain_add(NULL), BRAIN_SYMS(brain_apply(cv, ia), brain_apply(cv, ib)));
+    m = brain_functional(BRAIN_SYMS(ia, ib), BRAIN_SYMS(brain_apply(brain_dense(1, NULL), brain_apply(brain_flatten(NULL), sum))), NULL);
+    CHECK_MSG(m && brain_model_count_params(m) == 20 + 19, "%s", brain_last_error());
+    brain_tensor *ta = gc_random(4, (int64_t[]){2, 5, 5, 1}, 6, -1, 1), *tb = gc_random(4, (int64_t[]){2, 5, 5, 1}, 7, -1, 1);
+    if (m) gradcheck_model_multi("gradcheck shared Conv2D", m, 2, (brain_tensor *[]){ta, tb}, false, 1e-3, 2e-3, 2e-2);
+    brain_tensor_free(ta); brain_tensor_free(tb);
+    brain_model_free(m);
+
     /* a model that uses a later call of a layer but not its first */
     x = brain_input_sym(BRAIN_SHAPE(3), "x");
     brain_sym other = brain_input_sym(BRAIN_SHAPE(3), "other");
