@@ -419,7 +419,9 @@ int brain__model_node_of_call(const brain_model *m, const brain_layer *l, int ra
  * unbuilt, in any order (InputLayers — made by brain_input or the InputLayer's from_config —
  * name the model's inputs); each other layer lists its inbound layers by index into `layers`.
  * The model is built and its weights initialised (then overwritten by the loader).  Ownership of
- * every layer passes to the call, also when it fails (NULL, error set naming the layer). */
+ * every layer passes to the call, also when it fails (NULL, error set naming the layer).
+ * An entry per call: a shared layer appears at several indices (the same pointer), its calls made
+ * in index order; each layer is freed once. */
 typedef struct brain__functional_spec {
     const char *name;               /* model name; NULL or "" = "functional" */
     int n_layers;
