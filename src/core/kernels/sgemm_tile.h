@@ -105,9 +105,19 @@ BRAIN_DEFINE_TILE(3)
 BRAIN_DEFINE_TILE(4)
 BRAIN_DEFINE_TILE(5)
 BRAIN_DEFINE_TILE(6)
+#if MR > 6
+BRAIN_DEFINE_TILE(7)
+BRAIN_DEFINE_TILE(8)
+#endif
+#if MR != 6 && MR != 8
+#error "MR must be 6 or 8"
+#endif
 
 static const K_(tile_fn) K_(tiles)[MR + 1] = {
     NULL, K_(tile_1), K_(tile_2), K_(tile_3), K_(tile_4), K_(tile_5), K_(tile_6),
+#if MR > 6
+    K_(tile_7), K_(tile_8),
+#endif
 };
 
 /* r[l][c] becomes r[c][l], in the shuffles every vector width has cheaply (the textbook 4×4,
@@ -115,24 +125,28 @@ static const K_(tile_fn) K_(tiles)[MR + 1] = {
  * 128-bit lane (after which lane q of u[4j + c] holds column 4q + c of rows 4j..4j+3), then
  * transpose the 128-bit lanes across the vectors u[4j + c] (none for 4-float vectors; one
  * stage for 8, two for 16).  The masks are constants once the loops are unrolled. */
-typedef int K_(vi) __attribute__((vector_size(VW * sizeof(int))));
-static inline __attribute__((always_inline)) void K_(transpose)(K_(vf) r[VW])
+#ifndef TW
+#define TW VW /* the transposes' width: a vector register, unless the including file says */
+#endif
+typedef float K_(vt) __attribute__((vector_size(TW * sizeof(float))));
+typedef int K_(vi) __attribute__((vector_size(TW * sizeof(int))));
+static inline __attribute__((always_inline)) void K_(transpose)(K_(vt) r[TW])
 {
-    enum { G = VW / 4 }; /* 128-bit lanes per vector */
+    enum { G = TW / 4 }; /* 128-bit lanes per vector */
     K_(vi) m0, m1, m2, m3;
     for (int q = 0; q < G; q++)
         for (int e = 0; e < 4; e++) {
-            m0[4 * q + e] = 4 * q + (e >> 1) + (e & 1) * VW;     /* unpacklo */
-            m1[4 * q + e] = 4 * q + 2 + (e >> 1) + (e & 1) * VW; /* unpackhi */
-            m2[4 * q + e] = 4 * q + (e & 1) + (e >> 1) * VW;     /* shufps 0x44 */
-            m3[4 * q + e] = 4 * q + 2 + (e & 1) + (e >> 1) * VW; /* shufps 0xEE */
+            m0[4 * q + e] = 4 * q + (e >> 1) + (e & 1) * TW;     /* unpacklo */
+            m1[4 * q + e] = 4 * q + 2 + (e >> 1) + (e & 1) * TW; /* unpackhi */
+            m2[4 * q + e] = 4 * q + (e & 1) + (e >> 1) * TW;     /* shufps 0x44 */
+            m3[4 * q + e] = 4 * q + 2 + (e & 1) + (e >> 1) * TW; /* shufps 0xEE */
         }
-    K_(vf) t[VW];
-    for (int i = 0; i < VW; i += 2) {
+    K_(vt) t[TW];
+    for (int i = 0; i < TW; i += 2) {
         t[i] = __builtin_shuffle(r[i], r[i + 1], m0);
         t[i + 1] = __builtin_shuffle(r[i], r[i + 1], m1);
     }
-    for (int g = 0; g < VW; g += 4) {
+    for (int g = 0; g < TW; g += 4) {
         r[g] = __builtin_shuffle(t[g], t[g + 2], m2);
         r[g + 1] = __builtin_shuffle(t[g], t[g + 2], m3);
         r[g + 2] = __builtin_shuffle(t[g + 1], t[g + 3], m2);
@@ -144,13 +158,13 @@ static inline __attribute__((always_inline)) void K_(transpose)(K_(vf) r[VW])
         K_(vi) lo, hi;
         for (int q = 0; q < G; q++)
             for (int e = 0; e < 4; e++) {
-                lo[4 * q + e] = ((q & h) ? VW + 4 * (q - h) : 4 * q) + e;
-                hi[4 * q + e] = ((q & h) ? VW + 4 * q : 4 * (q + h)) + e;
+                lo[4 * q + e] = ((q & h) ? TW + 4 * (q - h) : 4 * q) + e;
+                hi[4 * q + e] = ((q & h) ? TW + 4 * q : 4 * (q + h)) + e;
             }
         for (int j = 0; j < G; j++)
             if (!(j & h))
                 for (int c = 0; c < 4; c++) {
-                    K_(vf) a = r[4 * j + c], b = r[4 * (j + h) + c];
+                    K_(vt) a = r[4 * j + c], b = r[4 * (j + h) + c];
                     r[4 * j + c] = __builtin_shuffle(a, b, lo);
                     r[4 * (j + h) + c] = __builtin_shuffle(a, b, hi);
                 }
@@ -178,13 +192,13 @@ static void K_(pack_b)(int64_t kc, int64_t nc, const float *B, int64_t brs, int6
         } else {
             const float *src = B + jr * bcs;
             int64_t p = 0;
-            if (brs == 1 && nr == NR) /* op(B) = Bᵀ: VW × VW blocks transposed in registers */
-                for (; p + VW <= kc; p += VW)
-                    for (int jb = 0; jb < NR; jb += VW) {
-                        K_(vf) r[VW];
-                        for (int l = 0; l < VW; l++) r[l] = K_(vload)(src + (jb + l) * bcs + p);
+            if (brs == 1 && nr == NR) /* op(B) = Bᵀ: TW × TW blocks transposed in registers */
+                for (; p + TW <= kc; p += TW)
+                    for (int jb = 0; jb < NR; jb += TW) {
+                        K_(vt) r[TW];
+                        for (int l = 0; l < TW; l++) memcpy(&r[l], src + (jb + l) * bcs + p, sizeof r[l]);
                         K_(transpose)(r);
-                        for (int l = 0; l < VW; l++) K_(vstore)(dst + (p + l) * NR + jb, r[l]);
+                        for (int l = 0; l < TW; l++) memcpy(dst + (p + l) * NR + jb, &r[l], sizeof r[l]);
                     }
             for (; p < kc; p++) {
                 float *restrict d = dst + p * NR;
