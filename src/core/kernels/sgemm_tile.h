@@ -57,6 +57,69 @@ static inline K_(vf) K_(vset1)(float s) /* a broadcast, spelt so the compiler se
 #endif
 }
 
+#if NV == 2
+/* Two vectors per row of C (every x86 set): the accumulators are named variables, c<i>0 and
+ * c<i>1, not an array — GCC kept an array of them in registers inside the k loop but stored
+ * all of them to the stack and loaded them back before the stores to C (32 moves per tile,
+ * felt on the small-K products of a Dense layer's dW and a first convolution). */
+#define T_ROWS_1(X) X(0)
+#define T_ROWS_2(X) T_ROWS_1(X) X(1)
+#define T_ROWS_3(X) T_ROWS_2(X) X(2)
+#define T_ROWS_4(X) T_ROWS_3(X) X(3)
+#define T_ROWS_5(X) T_ROWS_4(X) X(4)
+#define T_ROWS_6(X) T_ROWS_5(X) X(5)
+#define T_ROWS_7(X) T_ROWS_6(X) X(6)
+#define T_ROWS_8(X) T_ROWS_7(X) X(7)
+#define T_DECL(i) K_(vf) c##i##0 = {0}, c##i##1 = {0};
+#define T_STEP(i)                                                                                  \
+    {                                                                                              \
+        const K_(vf) ai = K_(vset1)(ap[i * ars]);                                                  \
+        c##i##0 += ai * b0;                                                                        \
+        c##i##1 += ai * b1;                                                                        \
+    }
+#define T_ST0(i)                                                                                   \
+    K_(vstore)(c + i * crs, va * c##i##0);                                                         \
+    K_(vstore)(c + i * crs + VW, va * c##i##1);
+#define T_ST1(i)                                                                                   \
+    K_(vstore)(c + i * crs, K_(vload)(c + i * crs) + va * c##i##0);                                \
+    K_(vstore)(c + i * crs + VW, K_(vload)(c + i * crs + VW) + va * c##i##1);
+#define T_STB(i)                                                                                   \
+    K_(vstore)(c + i * crs, va * c##i##0 + vb * K_(vload)(c + i * crs));                           \
+    K_(vstore)(c + i * crs + VW, va * c##i##1 + vb * K_(vload)(c + i * crs + VW));
+#define T_SLOW1(i, v, x)                                                                           \
+    for (int l = 0; l < VW && v * VW + l < nr; l++) {                                              \
+        float *cp = c + i * crs + (v * VW + l) * ccs;                                              \
+        const float s_ = x[l];                                                                     \
+        *cp = beta == 0.0f ? alpha * s_ : beta == 1.0f ? *cp + alpha * s_ : alpha * s_ + beta * *cp; \
+    }
+#define T_SLOW(i) T_SLOW1(i, 0, c##i##0) T_SLOW1(i, 1, c##i##1)
+#define BRAIN_DEFINE_TILE(R)                                                                       \
+    static void K_(tile_##R)(int64_t kc, const float *restrict a, int64_t ars, int64_t acs,        \
+                             const float *restrict b, int64_t bs, float *restrict c, int64_t crs,   \
+                             int64_t ccs, int nr, float alpha, float beta)                          \
+    {                                                                                              \
+        T_ROWS_##R(T_DECL)                                                                         \
+        for (int64_t p = 0; p < kc; p++) {                                                         \
+            const float *restrict bp = b + p * bs;                                                 \
+            const float *restrict ap = a + p * acs;                                                \
+            const K_(vf) b0 = K_(vload)(bp), b1 = K_(vload)(bp + VW);                              \
+            T_ROWS_##R(T_STEP)                                                                     \
+        }                                                                                          \
+        if (ccs == 1 && nr == NR) { /* one branch per tile, outside the stores */                  \
+            const K_(vf) va = K_(vset1)(alpha), vb = K_(vset1)(beta);                              \
+            if (beta == 0.0f) {                                                                    \
+                T_ROWS_##R(T_ST0)                                                                  \
+            } else if (beta == 1.0f) {                                                             \
+                T_ROWS_##R(T_ST1)                                                                  \
+            } else {                                                                               \
+                T_ROWS_##R(T_STB)                                                                  \
+            }                                                                                      \
+            (void)vb;                                                                              \
+        } else {                                                                                   \
+            T_ROWS_##R(T_SLOW)                                                                     \
+        }                                                                                          \
+    }
+#else
 #define BRAIN_DEFINE_TILE(R)                                                                       \
     static void K_(tile_##R)(int64_t kc, const float *restrict a, int64_t ars, int64_t acs,        \
                              const float *restrict b, int64_t bs, float *restrict c, int64_t crs,   \
@@ -75,29 +138,33 @@ static inline K_(vf) K_(vset1)(float s) /* a broadcast, spelt so the compiler se
                 for (int v = 0; v < NV; v++) acc[i][v] += ai * bv[v];                              \
             }                                                                                      \
         }                                                                                          \
-        if (ccs == 1 && nr == NR) {                                                                \
-            for (int i = 0; i < R; i++) {                                                          \
-                float *restrict cr = c + i * crs;                                                  \
-                for (int v = 0; v < NV; v++) {                                                     \
-                    K_(vf) r;                                                                      \
-                    if (beta == 0.0f) r = alpha * acc[i][v];                                       \
-                    else if (beta == 1.0f) r = K_(vload)(cr + v * VW) + alpha * acc[i][v];         \
-                    else r = alpha * acc[i][v] + beta * K_(vload)(cr + v * VW);                    \
-                    K_(vstore)(cr + v * VW, r);                                                    \
-                }                                                                                  \
-            }                                                                                      \
+        if (ccs == 1 && nr == NR) { /* one branch per tile, outside the stores */                  \
+            const K_(vf) va = K_(vset1)(alpha), vb = K_(vset1)(beta);                              \
+            if (beta == 0.0f)                                                                      \
+                for (int i = 0; i < R; i++)                                                        \
+                    for (int v = 0; v < NV; v++) K_(vstore)(c + i * crs + v * VW, va * acc[i][v]);  \
+            else if (beta == 1.0f)                                                                 \
+                for (int i = 0; i < R; i++)                                                        \
+                    for (int v = 0; v < NV; v++)                                                   \
+                        K_(vstore)(c + i * crs + v * VW, K_(vload)(c + i * crs + v * VW) + va * acc[i][v]); \
+            else                                                                                   \
+                for (int i = 0; i < R; i++)                                                        \
+                    for (int v = 0; v < NV; v++)                                                   \
+                        K_(vstore)(c + i * crs + v * VW, va * acc[i][v] + vb * K_(vload)(c + i * crs + v * VW)); \
         } else {                                                                                   \
-            for (int i = 0; i < R; i++) {                                                          \
-                float row[NR];                                                                     \
-                for (int v = 0; v < NV; v++) K_(vstore)(row + v * VW, acc[i][v]);                  \
-                for (int j = 0; j < nr; j++) {                                                     \
-                    float *cp = c + i * crs + j * ccs;                                             \
-                    *cp = beta == 0.0f ? alpha * row[j] : beta == 1.0f ? *cp + alpha * row[j]      \
-                                                                       : alpha * row[j] + beta * *cp; \
+            for (int i = 0; i < R; i++)                                                            \
+                for (int v = 0; v < NV; v++) {                                                     \
+                    const K_(vf) av = acc[i][v];                                                   \
+                    for (int l = 0; l < VW && v * VW + l < nr; l++) {                              \
+                        float *cp = c + i * crs + (v * VW + l) * ccs;                              \
+                        const float x = av[l];                                                     \
+                        *cp = beta == 0.0f ? alpha * x : beta == 1.0f ? *cp + alpha * x : alpha * x + beta * *cp; \
+                    }                                                                              \
                 }                                                                                  \
-            }                                                                                      \
         }                                                                                          \
     }
+
+#endif
 
 BRAIN_DEFINE_TILE(1)
 BRAIN_DEFINE_TILE(2)
