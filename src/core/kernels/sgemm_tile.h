@@ -61,6 +61,92 @@ static inline K_(vf) K_(vset1)(float s) /* a broadcast, spelt so the compiler se
 #endif
 }
 
+/* r[l][c] becomes r[c][l], in the shuffles every vector width has cheaply (the textbook 4×4,
+ * 8×8 and 16×16 transposes): unpack pairs of rows, then pick pairs of pairs inside each
+ * 128-bit lane (after which lane q of u[4j + c] holds column 4q + c of rows 4j..4j+3), then
+ * transpose the 128-bit lanes across the vectors u[4j + c] (none for 4-float vectors; one
+ * stage for 8, two for 16).  The masks are constants once the loops are unrolled. */
+#ifndef TW
+#define TW VW /* the transposes' width: a vector register, unless the including file says */
+#endif
+typedef float K_(vt) __attribute__((vector_size(TW * sizeof(float))));
+typedef int K_(vi) __attribute__((vector_size(TW * sizeof(int))));
+static inline __attribute__((always_inline)) void K_(transpose)(K_(vt) r[TW])
+{
+    enum { G = TW / 4 }; /* 128-bit lanes per vector */
+    K_(vi) m0, m1, m2, m3;
+    for (int q = 0; q < G; q++)
+        for (int e = 0; e < 4; e++) {
+            m0[4 * q + e] = 4 * q + (e >> 1) + (e & 1) * TW;     /* unpacklo */
+            m1[4 * q + e] = 4 * q + 2 + (e >> 1) + (e & 1) * TW; /* unpackhi */
+            m2[4 * q + e] = 4 * q + (e & 1) + (e >> 1) * TW;     /* shufps 0x44 */
+            m3[4 * q + e] = 4 * q + 2 + (e & 1) + (e >> 1) * TW; /* shufps 0xEE */
+        }
+    K_(vt) t[TW];
+    for (int i = 0; i < TW; i += 2) {
+        t[i] = __builtin_shuffle(r[i], r[i + 1], m0);
+        t[i + 1] = __builtin_shuffle(r[i], r[i + 1], m1);
+    }
+    for (int g = 0; g < TW; g += 4) {
+        r[g] = __builtin_shuffle(t[g], t[g + 2], m2);
+        r[g + 1] = __builtin_shuffle(t[g], t[g + 2], m3);
+        r[g + 2] = __builtin_shuffle(t[g + 1], t[g + 3], m2);
+        r[g + 3] = __builtin_shuffle(t[g + 1], t[g + 3], m3);
+    }
+    /* now lane q of r[4j + c] is column 4q + c, rows 4j..4j+3: transpose lanes over j, each c,
+     * one bit of (j, q) swapped per stage */
+    for (int h = 1; h < G; h *= 2) {
+        K_(vi) lo, hi;
+        for (int q = 0; q < G; q++)
+            for (int e = 0; e < 4; e++) {
+                lo[4 * q + e] = ((q & h) ? TW + 4 * (q - h) : 4 * q) + e;
+                hi[4 * q + e] = ((q & h) ? TW + 4 * q : 4 * (q + h)) + e;
+            }
+        for (int j = 0; j < G; j++)
+            if (!(j & h))
+                for (int c = 0; c < 4; c++) {
+                    K_(vt) a = r[4 * j + c], b = r[4 * (j + h) + c];
+                    r[4 * j + c] = __builtin_shuffle(a, b, lo);
+                    r[4 * (j + h) + c] = __builtin_shuffle(a, b, hi);
+                }
+    }
+    /* r[4a + c] lane b = (old lane a of the vector 4b + c) = column 4a + c, rows 4b..4b+3 */
+}
+
+/* The tile's rows as columns of C: C(i, j) at c[i + j·ccs] (a product computed transposed,
+ * Cᵀ = op(B)ᵀ·op(A)ᵀ, sgemm.c), tile rows 0..R-1 and all NR tile columns.  Rows in groups of 4
+ * go through 4 × 4 transposes and land as 4 contiguous floats of a row of C; the rest one by one.
+ * buf[i·NR + j] = the tile's (i, j). */
+static __attribute__((noinline)) void K_(store_turned)(int R, const float *restrict buf, float *restrict c, int64_t ccs, float alpha,
+                             float beta)
+{
+    _Static_assert(TW == 4, "the turned store transposes 4 × 4 blocks");
+    const K_(vt) va = {alpha, alpha, alpha, alpha}, vb = {beta, beta, beta, beta};
+    int i0 = 0;
+    for (; i0 + 4 <= R; i0 += 4)
+        for (int jb = 0; jb < NR; jb += 4) {
+            K_(vt) r[4];
+            for (int l = 0; l < 4; l++) memcpy(&r[l], buf + (i0 + l) * NR + jb, sizeof r[l]);
+            K_(transpose)(r); /* r[l] = tile column jb + l, rows i0..i0+3 */
+            for (int l = 0; l < 4; l++) {
+                float *cp = c + (jb + l) * ccs + i0;
+                K_(vt) x;
+                if (beta == 0.0f) x = va * r[l];
+                else {
+                    memcpy(&x, cp, sizeof x);
+                    x = beta == 1.0f ? x + va * r[l] : va * r[l] + vb * x;
+                }
+                memcpy(cp, &x, sizeof x);
+            }
+        }
+    for (int i = i0; i < R; i++)
+        for (int j = 0; j < NR; j++) {
+            float *cp = c + i + j * ccs;
+            const float x = buf[i * NR + j];
+            *cp = beta == 0.0f ? alpha * x : beta == 1.0f ? *cp + alpha * x : alpha * x + beta * *cp;
+        }
+}
+
 #if NV == 2
 /* Two vectors per row of C (every x86 set): the accumulators are named variables, c<i>0 and
  * c<i>1, not an array — GCC kept an array of them in registers inside the k loop but stored
@@ -97,6 +183,9 @@ static inline K_(vf) K_(vset1)(float s) /* a broadcast, spelt so the compiler se
         *cp = beta == 0.0f ? alpha * s_ : beta == 1.0f ? *cp + alpha * s_ : alpha * s_ + beta * *cp; \
     }
 #define T_SLOW(i) T_SLOW1(i, 0, c##i##0) T_SLOW1(i, 1, c##i##1)
+#define T_BUF(i)                                                                                   \
+    K_(vstore)(buf + i * NR, c##i##0);                                                             \
+    K_(vstore)(buf + i * NR + VW, c##i##1);
 #define BRAIN_DEFINE_TILE(R)                                                                       \
     static void K_(tile_##R)(int64_t kc, const float *restrict a, int64_t ars, int64_t acs,        \
                              const float *restrict b, int64_t bs, float *restrict c, int64_t crs,   \
@@ -119,6 +208,10 @@ static inline K_(vf) K_(vset1)(float s) /* a broadcast, spelt so the compiler se
                 T_ROWS_##R(T_STB)                                                                  \
             }                                                                                      \
             (void)vb;                                                                              \
+        } else if (crs == 1 && nr == NR && R >= 4) { /* computed transposed: columns of C */         \
+            _Alignas(64) float buf[R * NR];                                                        \
+            T_ROWS_##R(T_BUF)                                                                      \
+            K_(store_turned)(R, buf, c, ccs, alpha, beta);                                         \
         } else {                                                                                   \
             T_ROWS_##R(T_SLOW)                                                                     \
         }                                                                                          \
@@ -190,58 +283,6 @@ static const K_(tile_fn) K_(tiles)[MR + 1] = {
     K_(tile_7), K_(tile_8),
 #endif
 };
-
-/* r[l][c] becomes r[c][l], in the shuffles every vector width has cheaply (the textbook 4×4,
- * 8×8 and 16×16 transposes): unpack pairs of rows, then pick pairs of pairs inside each
- * 128-bit lane (after which lane q of u[4j + c] holds column 4q + c of rows 4j..4j+3), then
- * transpose the 128-bit lanes across the vectors u[4j + c] (none for 4-float vectors; one
- * stage for 8, two for 16).  The masks are constants once the loops are unrolled. */
-#ifndef TW
-#define TW VW /* the transposes' width: a vector register, unless the including file says */
-#endif
-typedef float K_(vt) __attribute__((vector_size(TW * sizeof(float))));
-typedef int K_(vi) __attribute__((vector_size(TW * sizeof(int))));
-static inline __attribute__((always_inline)) void K_(transpose)(K_(vt) r[TW])
-{
-    enum { G = TW / 4 }; /* 128-bit lanes per vector */
-    K_(vi) m0, m1, m2, m3;
-    for (int q = 0; q < G; q++)
-        for (int e = 0; e < 4; e++) {
-            m0[4 * q + e] = 4 * q + (e >> 1) + (e & 1) * TW;     /* unpacklo */
-            m1[4 * q + e] = 4 * q + 2 + (e >> 1) + (e & 1) * TW; /* unpackhi */
-            m2[4 * q + e] = 4 * q + (e & 1) + (e >> 1) * TW;     /* shufps 0x44 */
-            m3[4 * q + e] = 4 * q + 2 + (e & 1) + (e >> 1) * TW; /* shufps 0xEE */
-        }
-    K_(vt) t[TW];
-    for (int i = 0; i < TW; i += 2) {
-        t[i] = __builtin_shuffle(r[i], r[i + 1], m0);
-        t[i + 1] = __builtin_shuffle(r[i], r[i + 1], m1);
-    }
-    for (int g = 0; g < TW; g += 4) {
-        r[g] = __builtin_shuffle(t[g], t[g + 2], m2);
-        r[g + 1] = __builtin_shuffle(t[g], t[g + 2], m3);
-        r[g + 2] = __builtin_shuffle(t[g + 1], t[g + 3], m2);
-        r[g + 3] = __builtin_shuffle(t[g + 1], t[g + 3], m3);
-    }
-    /* now lane q of r[4j + c] is column 4q + c, rows 4j..4j+3: transpose lanes over j, each c,
-     * one bit of (j, q) swapped per stage */
-    for (int h = 1; h < G; h *= 2) {
-        K_(vi) lo, hi;
-        for (int q = 0; q < G; q++)
-            for (int e = 0; e < 4; e++) {
-                lo[4 * q + e] = ((q & h) ? TW + 4 * (q - h) : 4 * q) + e;
-                hi[4 * q + e] = ((q & h) ? TW + 4 * q : 4 * (q + h)) + e;
-            }
-        for (int j = 0; j < G; j++)
-            if (!(j & h))
-                for (int c = 0; c < 4; c++) {
-                    K_(vt) a = r[4 * j + c], b = r[4 * (j + h) + c];
-                    r[4 * j + c] = __builtin_shuffle(a, b, lo);
-                    r[4 * (j + h) + c] = __builtin_shuffle(a, b, hi);
-                }
-    }
-    /* r[4a + c] lane b = (old lane a of the vector 4b + c) = column 4a + c, rows 4b..4b+3 */
-}
 
 /* bp[panel][p][j] = B(p, jr + j) for the kc × nc block at B, zero past nc. */
 static void K_(pack_b)(int64_t kc, int64_t nc, const float *B, int64_t brs, int64_t bcs, float *restrict bp)
