@@ -1,18 +1,22 @@
 /* sgemm_tile.h — the plain-C matrix-multiply kernel, included once per instruction set by
- * sgemm_<isa>.c, which defines MR, NR (the register tile), VW (floats per vector register) and
- * BRAIN_ISA_NAME, BRAIN_ISA_LEVEL before including
- * it, and is compiled with that set's flags (kernels.h).
+ * sgemm_<isa>.c, which defines MR, NR (the register tile), VW (floats per vector register),
+ * optionally TW (the width of the packing transposes) and BRAIN_ISA_NAME, BRAIN_ISA_LEVEL before
+ * including it, and is compiled with that set's flags (kernels.h).
  *
- * Goto-style blocking, all in plain C:
- *   - op(B) is packed per KC×NC block into column panels NR wide (zero-padded), so every
- *     transpose case reaches the micro-kernel the same way;
+ * Goto-style blocking, all in plain C (GCC's vector extension, no intrinsics):
+ *   - K is cut into equal blocks of at most KC; op(B) into column panels NR wide per block
+ *     (zero-padded), packed contiguous — through TW × TW in-register transposes when op(B) = Bᵀ —
+ *     or, for products of at most DIRECT_MAX_M rows whose op(B) rows are contiguous, read in
+ *     place (packing would cost as much as a 32-row product gains);
  *   - op(A) is read in place through (row, column) strides — MR rows × KC stays in L1 across
- *     the panels of B, which lives in L2;
- *   - the micro-kernel keeps an MR×NR block of C in registers: MR broadcasts and NR/vector-width
- *     FMAs per k; its NR loop has a fixed trip count so the compiler vectorises it fully.
+ *     the panels of B, which live in L2;
+ *   - the micro-kernel keeps an MR×NR block of C in registers, as named variables (two vectors
+ *     per row): MR broadcasts and 2·MR FMAs per k; its stores to C handle alpha and beta with one
+ *     branch per tile, and write C's columns through 4 × 4 transposes when the product is
+ *     computed transposed (sgemm.c).
  * One kernel is generated for each row count 1..MR, so edge rows cost no padding.
- * Each C entry is Σ_p over one KC block in p order, blocks added in order: the same whatever
- * MR, NR and the caller's split over threads. */
+ * Each C entry is Σ_p over one K block in p order, blocks added in order — blocks that depend
+ * on K alone: the same whatever MR, NR, the packing and the caller's split over threads. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
