@@ -119,36 +119,36 @@ static inline __attribute__((always_inline)) void K_(transpose)(K_(vt) r[TW])
 
 /* The tile's rows as columns of C: C(i, j) at c[i + j·ccs] (a product computed transposed,
  * Cᵀ = op(B)ᵀ·op(A)ᵀ, sgemm.c), tile rows 0..R-1 and all NR tile columns.  Rows in groups of 4
- * go through 4 × 4 transposes and land as 4 contiguous floats of a row of C; the rest one by one.
+ * go through 4 × 4 transposes and land as 4 contiguous floats of a row of C; a last group of
+ * fewer rows is padded with zero rows and only its rows are written back — every entry through
+ * the same vector expression, so a C entry rounds the same whichever tile (thread split) holds it.
  * buf[i·NR + j] = the tile's (i, j). */
-static __attribute__((noinline)) void K_(store_turned)(int R, const float *restrict buf, float *restrict c, int64_t ccs, float alpha,
-                             float beta)
+static __attribute__((noinline)) void K_(store_turned)(int R, const float *restrict buf, float *restrict c,
+                                                       int64_t ccs, float alpha, float beta)
 {
     _Static_assert(TW == 4, "the turned store transposes 4 × 4 blocks");
     const K_(vt) va = {alpha, alpha, alpha, alpha}, vb = {beta, beta, beta, beta};
-    int i0 = 0;
-    for (; i0 + 4 <= R; i0 += 4)
+    for (int i0 = 0; i0 < R; i0 += 4) {
+        const int rows = R - i0 < 4 ? R - i0 : 4;
         for (int jb = 0; jb < NR; jb += 4) {
             K_(vt) r[4];
-            for (int l = 0; l < 4; l++) memcpy(&r[l], buf + (i0 + l) * NR + jb, sizeof r[l]);
+            for (int l = 0; l < 4; l++) {
+                r[l] = (K_(vt)){0};
+                if (l < rows) memcpy(&r[l], buf + (i0 + l) * NR + jb, sizeof r[l]);
+            }
             K_(transpose)(r); /* r[l] = tile column jb + l, rows i0..i0+3 */
             for (int l = 0; l < 4; l++) {
                 float *cp = c + (jb + l) * ccs + i0;
-                K_(vt) x;
+                K_(vt) x = {0};
                 if (beta == 0.0f) x = va * r[l];
                 else {
-                    memcpy(&x, cp, sizeof x);
+                    memcpy(&x, cp, rows * sizeof(float));
                     x = beta == 1.0f ? x + va * r[l] : va * r[l] + vb * x;
                 }
-                memcpy(cp, &x, sizeof x);
+                memcpy(cp, &x, rows * sizeof(float));
             }
         }
-    for (int i = i0; i < R; i++)
-        for (int j = 0; j < NR; j++) {
-            float *cp = c + i + j * ccs;
-            const float x = buf[i * NR + j];
-            *cp = beta == 0.0f ? alpha * x : beta == 1.0f ? *cp + alpha * x : alpha * x + beta * *cp;
-        }
+    }
 }
 
 #if NV == 2
@@ -212,7 +212,7 @@ static __attribute__((noinline)) void K_(store_turned)(int R, const float *restr
                 T_ROWS_##R(T_STB)                                                                  \
             }                                                                                      \
             (void)vb;                                                                              \
-        } else if (crs == 1 && nr == NR && R >= 4) { /* computed transposed: columns of C */         \
+        } else if (crs == 1 && nr == NR) { /* computed transposed: columns of C */                  \
             _Alignas(64) float buf[R * NR];                                                        \
             T_ROWS_##R(T_BUF)                                                                      \
             K_(store_turned)(R, buf, c, ccs, alpha, beta);                                         \
@@ -345,8 +345,12 @@ static void K_(gemm_blocked)(int64_t M, int64_t N, int64_t K, float alpha, const
             float beta_eff = pc == 0 ? beta : 1.0f;
             const float *bblk = B + pc * brs + jc * bcs;
             if (nfull < nc) K_(pack_b)(kc, nc - nfull, bblk + nfull * bcs, brs, bcs, bp);
-            for (int64_t i = 0; i < M; i += MR) {
-                int mr = (int)(M - i < MR ? M - i : MR);
+            /* rows dealt evenly over the fewest tiles (9 = 5 + 4, not 8 + 1: a tile of one or
+             * two rows has too few accumulators to cover the FMA latency) */
+            const int64_t ntiles = (M + MR - 1) / MR;
+            for (int64_t t = 0; t < ntiles; t++) {
+                const int64_t i = M * t / ntiles;
+                int mr = (int)(M * (t + 1) / ntiles - i);
                 K_(tile_fn) kern = K_(tiles)[mr];
                 const float *a = A + i * ars + pc * acs;
                 float *c = C + i * crs + jc * ccs;
