@@ -128,24 +128,36 @@ static __attribute__((noinline)) void K_(store_turned)(int R, const float *restr
 {
     _Static_assert(TW == 4, "the turned store transposes 4 × 4 blocks");
     const K_(vt) va = {alpha, alpha, alpha, alpha}, vb = {beta, beta, beta, beta};
-    for (int i0 = 0; i0 < R; i0 += 4) {
-        const int rows = R - i0 < 4 ? R - i0 : 4;
+    int i0 = 0;
+    for (; i0 + 4 <= R; i0 += 4)
         for (int jb = 0; jb < NR; jb += 4) {
             K_(vt) r[4];
-            for (int l = 0; l < 4; l++) {
-                r[l] = (K_(vt)){0};
-                if (l < rows) memcpy(&r[l], buf + (i0 + l) * NR + jb, sizeof r[l]);
-            }
+            for (int l = 0; l < 4; l++) memcpy(&r[l], buf + (i0 + l) * NR + jb, sizeof r[l]);
             K_(transpose)(r); /* r[l] = tile column jb + l, rows i0..i0+3 */
             for (int l = 0; l < 4; l++) {
                 float *cp = c + (jb + l) * ccs + i0;
-                K_(vt) x = {0};
+                K_(vt) x;
                 if (beta == 0.0f) x = va * r[l];
                 else {
-                    memcpy(&x, cp, rows * sizeof(float));
+                    memcpy(&x, cp, sizeof x);
                     x = beta == 1.0f ? x + va * r[l] : va * r[l] + vb * x;
                 }
-                memcpy(cp, &x, rows * sizeof(float));
+                memcpy(cp, &x, sizeof x);
+            }
+        }
+    if (i0 < R) { /* the last 1..3 rows, padded with zero rows */
+        const int rows = R - i0;
+        for (int jb = 0; jb < NR; jb += 4) {
+            K_(vt) r[4] = {{0}};
+            for (int l = 0; l < rows; l++) memcpy(&r[l], buf + (i0 + l) * NR + jb, sizeof r[l]);
+            K_(transpose)(r);
+            for (int l = 0; l < 4; l++) {
+                float *cp = c + (jb + l) * ccs + i0;
+                K_(vt) x = {0};
+                if (beta != 0.0f)
+                    for (int e = 0; e < rows; e++) x[e] = cp[e];
+                x = beta == 0.0f ? va * r[l] : beta == 1.0f ? x + va * r[l] : va * r[l] + vb * x;
+                for (int e = 0; e < rows; e++) cp[e] = x[e];
             }
         }
     }
