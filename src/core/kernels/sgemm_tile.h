@@ -123,7 +123,7 @@ static inline __attribute__((always_inline)) void K_(transpose)(K_(vt) r[TW])
  * fewer rows is padded with zero rows and only its rows are written back — every entry through
  * the same vector expression, so a C entry rounds the same whichever tile (thread split) holds it.
  * buf[i·NR + j] = the tile's (i, j). */
-static __attribute__((noinline)) void K_(store_turned)(int R, const float *restrict buf, float *restrict c,
+static __attribute__((noinline, unused)) void K_(store_turned)(int R, const float *restrict buf, float *restrict c,
                                                        int64_t ccs, float alpha, float beta)
 {
     _Static_assert(TW == 4, "the turned store transposes 4 × 4 blocks");
