@@ -564,9 +564,15 @@ brain_layer *brain_model_get_layer(brain_model *m, const char *name)
     return NULL;
 }
 
+/* the per-sample shape of output `port` of node i (port 0: the node's own shape) */
+static brain_shape port_shape(const brain_model *m, int i, int port)
+{
+    return port > 0 ? m->nodes[i].extra[port - 1].shape : m->nodes[i].shape;
+}
+
 brain_shape brain_model_output_shape(const brain_model *m)
 {
-    if (m && m->built) return m->nodes[m->output_nodes[0]].shape;
+    if (m && m->built) return port_shape(m, m->output_nodes[0], m->output_ports[0]);
     if (!m || !m->n_layers) return m ? m->input_shape : (brain_shape){0};
     return m->layers[m->n_layers - 1]->out_shape;
 }
@@ -581,7 +587,7 @@ brain_shape brain_model_input_shape_k(const brain_model *m, int k)
 brain_shape brain_model_output_shape_k(const brain_model *m, int k)
 {
     if (!m || k < 0 || k >= brain_model_num_outputs(m)) return (brain_shape){0};
-    return k == 0 ? brain_model_output_shape(m) : m->nodes[m->output_nodes[k]].shape;
+    return k == 0 ? brain_model_output_shape(m) : port_shape(m, m->output_nodes[k], m->output_ports[k]);
 }
 const char *brain_model_output_name(const brain_model *m, int k)
 {
