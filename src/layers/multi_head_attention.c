@@ -281,6 +281,84 @@ static void project(const float *x, int64_t rows, int64_t K, const brain_weight 
     brain_sgemm(false, false, rows, N, K, alpha, x, K, w->value, N, b ? 1.0f : 0.0f, out, N);
 }
 
+/* ------------------------------------------------------------------ softmax rows
+ * Vectorised and independent of the vector width (BRAIN_VECTOR_LOOP: each function compiled for
+ * SSE2, AVX2 and AVX-512): the exponential is Cephes's expf polynomial (within about 1 ulp of
+ * libm's; exp of anything below −87.3, the masked −1e9 entries, is exactly 0 as libm's
+ * underflow gives), and the row's max and sum run over 16 fixed lanes combined in a fixed
+ * order, so every ISA and every thread count gives the same floats. */
+enum { LANES = 16 };
+
+static inline float lanes_sum(const float *acc)
+{
+    float a8[8], a4[4];
+    for (int j = 0; j < 8; j++) a8[j] = acc[j] + acc[j + 8];
+    for (int j = 0; j < 4; j++) a4[j] = a8[j] + a8[j + 4];
+    return (a4[0] + a4[2]) + (a4[1] + a4[3]);
+}
+
+BRAIN_VECTOR_LOOP static float row_max(const float *row, int64_t S)
+{
+    float m[LANES];
+    for (int j = 0; j < LANES; j++) m[j] = row[0];
+    int64_t s = 0;
+    for (; s + LANES <= S; s += LANES)
+        for (int j = 0; j < LANES; j++) m[j] = row[s + j] > m[j] ? row[s + j] : m[j];
+    float mx = m[0];
+    for (int j = 1; j < LANES; j++) mx = m[j] > mx ? m[j] : mx;
+    for (; s < S; s++) mx = row[s] > mx ? row[s] : mx;
+    return mx;
+}
+
+/* row[s] = exp(row[s] − mx); returns Σ row */
+BRAIN_VECTOR_LOOP static float row_exp_sum(float *row, int64_t S, float mx)
+{
+    for (int64_t s = 0; s < S; s++) {
+        float x = row[s] - mx;
+        const bool under = x < -87.33654f;
+        x = x < -87.33654f ? -87.33654f : x;
+        const float t = x * 1.44269504088896341f + 12582912.0f; /* round(x·log2 e) by the 1.5·2^23 shift */
+        const float n = t - 12582912.0f;
+        float r = x - n * 0.693359375f;
+        r = r - n * -2.12194440e-4f;
+        float p = 1.9875691500e-4f;
+        p = p * r + 1.3981999507e-3f;
+        p = p * r + 8.3334519073e-3f;
+        p = p * r + 4.1665795894e-2f;
+        p = p * r + 1.6666665459e-1f;
+        p = p * r + 5.0000001201e-1f;
+        p = p * (r * r) + r + 1.0f;
+        const int32_t bits = ((int32_t)n + 127) * (1 << 23);
+        float sc;
+        memcpy(&sc, &bits, sizeof sc);
+        row[s] = under ? 0.0f : p * sc;
+    }
+    float acc[LANES] = {0};
+    int64_t s = 0;
+    for (; s + LANES <= S; s += LANES)
+        for (int j = 0; j < LANES; j++) acc[j] += row[s + j];
+    float sum = lanes_sum(acc);
+    for (; s < S; s++) sum += row[s];
+    return sum;
+}
+
+BRAIN_VECTOR_LOOP static void row_scale(float *row, int64_t S, float c)
+{
+    for (int64_t s = 0; s < S; s++) row[s] *= c;
+}
+
+/* p[s] ← p[s]·(g[s] − Σ g·p): the softmax backward of one row */
+BRAIN_VECTOR_LOOP static void row_softmax_back(float *p, const float *g, int64_t S)
+{
+    float acc[LANES] = {0};
+    int64_t s = 0;
+    for (; s + LANES <= S; s += LANES)
+        for (int j = 0; j < LANES; j++) acc[j] += g[s + j] * p[s + j];
+    float dot = lanes_sum(acc);
+    for (; s < S; s++) dot += g[s] * p[s];
+    for (s = 0; s < S; s++) p[s] = p[s] * (g[s] - dot);
+}
+
 /* Whether (t, s) of sample b may be attended (all the mask sources ANDed). */
 typedef struct mask_src { const uint8_t *qm, *vm, *km; const float *am; bool causal; } mask_src;
 static bool any_mask(const mask_src *ms) { return ms->qm || ms->vm || ms->km || ms->am || ms->causal; }
@@ -310,12 +388,8 @@ static void attend(mha *m, const mask_src *ms, bool drop, int64_t r0, int64_t r1
             if (masked)
                 for (int64_t s = 0; s < S; s++)
                     if (!allowed(ms, b, t, s, T, S)) row[s] = -1e9f;
-            float mx = row[0];
-            for (int64_t s = 1; s < S; s++) mx = row[s] > mx ? row[s] : mx;
-            float sum = 0.0f;
-            for (int64_t s = 0; s < S; s++) { row[s] = expf(row[s] - mx); sum += row[s]; }
-            const float inv = 1.0f / sum;
-            for (int64_t s = 0; s < S; s++) row[s] *= inv;
+            const float mx = row_max(row, S);
+            row_scale(row, S, 1.0f / row_exp_sum(row, S, mx));
             if (masked && m->zero_masked)
                 for (int64_t s = 0; s < S; s++)
                     if (!allowed(ms, b, t, s, T, S)) row[s] = 0.0f;
@@ -435,13 +509,8 @@ static void attend_back(mha *m, bool drop, float *scr, int64_t r0, int64_t r1)
                 const float *g = m->dscores + bh * T * S + t0 * S;
                 for (int64_t i = 0; i < nt * S; i++) scr[i] += g[i];
             }
-            for (int64_t t = 0; t < nt; t++) { /* dP = A ⊙ (dA − rowsum(dA ⊙ A)), into A */
-                const float *g = scr + t * S;
-                float *p = A + (t0 + t) * S;
-                float dot = 0.0f;
-                for (int64_t s = 0; s < S; s++) dot += g[s] * p[s];
-                for (int64_t s = 0; s < S; s++) p[s] = p[s] * (g[s] - dot);
-            }
+            for (int64_t t = 0; t < nt; t++) /* dP = A ⊙ (dA − rowsum(dA ⊙ A)), into A */
+                row_softmax_back(A + (t0 + t) * S, scr + t * S, S);
         }
         brain__sgemm_portable_serial(false, false, T, d, S, c, A, S, K, H * d, 0.0f, m->dq + b * T * H * d + h * d, H * d);
         brain__sgemm_portable_serial(true, false, S, d, T, 1.0f, A, S, Q, H * d, 0.0f, m->dk + b * S * H * d + h * d, H * d);
