@@ -5,7 +5,8 @@
  * as a tuple, Maximum / Minimum / Average with Keras masks, GroupNormalization on non-last axes.
  * Each model loads from Keras's file, predicts every output as Keras did (to 1e-5), round-trips
  * through brain's own .keras file, and after one epoch of fit (SGD(0.1), batch 4, no shuffle)
- * holds Keras's weights and predicts Keras's post-epoch outputs (to 1e-5). */
+ * holds Keras's weights and predicts Keras's post-epoch outputs (to 1e-5).  With BRAIN_ATTN_SAVE_DIR
+ * set, brain's files stay there for tools/check_keras_loads_brain.py. */
 #include "brain.h"
 #include "check.h"
 #include "attention_more_golden.h"
@@ -86,13 +87,15 @@ static void run_case(const golden *g)
     predict_all(m, g, xs, g->pred, g->npred, what, 1e-5f);
 
     char tmp[512];
-    snprintf(tmp, sizeof tmp, "/tmp/brain_attn_more_%s_%d.keras", g->name, (int)getpid());
+    const char *keep = getenv("BRAIN_ATTN_SAVE_DIR"); /* tools/check_keras_loads_brain.py reads them there */
+    if (keep) snprintf(tmp, sizeof tmp, "%s/brain_attn_%s.keras", keep, g->name);
+    else snprintf(tmp, sizeof tmp, "/tmp/brain_attn_more_%s_%d.keras", g->name, (int)getpid());
     CHECK_OK(brain_save(m, tmp));
     brain_model *m2 = NULL;
     CHECK_OK(brain_load_model(tmp, &m2, NULL));
     snprintf(what, sizeof what, "%s reloaded predict", g->name);
     if (m2) predict_all(m2, g, xs, g->pred, g->npred, what, 1e-5f);
-    remove(tmp);
+    if (!keep) remove(tmp);
     brain_model_free(m2);
 
     if (g->w1) {
