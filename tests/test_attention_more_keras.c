@@ -2,7 +2,8 @@
  * (tools/gen_attention_more_golden.py: tests/keras_files/attn_<case>.keras and
  * tests/attention_more_golden.h): MultiHeadAttention's return_attention_scores as a second model
  * output (predicted and trained through), attention_axes other than the default and output_shape
- * as a tuple, Maximum / Minimum / Average with Keras masks, GroupNormalization on non-last axes.
+ * as a tuple, Maximum / Minimum / Average with Keras masks, Concatenate along the steps joining
+ * masks, GroupNormalization on non-last axes.
  * Each model loads from Keras's file, predicts every output as Keras did (to 1e-5), round-trips
  * through brain's own .keras file, and after one epoch of fit (SGD(0.1), batch 4, no shuffle)
  * holds Keras's weights and predicts Keras's post-epoch outputs (to 1e-5).  With BRAIN_ATTN_SAVE_DIR
@@ -147,6 +148,39 @@ static void c_api_scores(void)
     brain_model_free(m);
 }
 
+/* The concatmask model built in C (Keras's file feeds the pooling an explicit mask computed by
+ * op nodes; here the Concatenate's own mask rule must give it): Keras's weights, Keras's output */
+static void c_api_concat_mask(void)
+{
+    brain_sym a = brain_input_sym(BRAIN_SHAPE(5), "a"), b = brain_input_sym(BRAIN_SHAPE(3), "b"), x = brain_input_sym(BRAIN_SHAPE(4, 3), "x");
+    brain_sym e1 = brain_apply(brain_embedding(9, 3, &(brain_embedding_options){.mask_zero = true}), a);
+    brain_sym e2 = brain_apply(brain_embedding(9, 3, &(brain_embedding_options){.mask_zero = true}), b);
+    brain_sym c1 = brain_apply_n(brain_concatenate(&(brain_concatenate_options){.axis = 1, .has_axis = true}), BRAIN_SYMS(e1, x, e2));
+    brain_sym c2 = brain_apply_n(brain_concatenate(&(brain_concatenate_options){.axis = -2, .has_axis = true}), BRAIN_SYMS(e2, e1));
+    brain_sym p = brain_apply_n(brain_concatenate(NULL), BRAIN_SYMS(brain_apply(brain_global_average_pooling1d(NULL), c1),
+                                                                   brain_apply(brain_global_average_pooling1d(NULL), c2)));
+    brain_sym o = brain_apply(brain_dense(2, &(brain_dense_options){.activation = BRAIN_SOFTMAX}), p);
+    brain_model *m = brain_functional(BRAIN_SYMS(a, b, x), BRAIN_SYMS(o), NULL), *k = NULL;
+    CHECK(m != NULL);
+    CHECK_OK(brain_load_model(DIR "attn_concatmask.keras", &k, NULL));
+    if (!m || !k) { brain_model_free(m); brain_model_free(k); return; }
+    int64_t n = brain_model_count_params(k);
+    CHECK(n == brain_model_count_params(m));
+    float *w = malloc(sizeof(float) * (size_t)n);
+    CHECK_OK(brain_model_get_weights(k, w, n));
+    CHECK_OK(brain_model_set_weights(m, w, n));
+    free(w);
+    brain_tensor *xs[3] = {brain_tensor_from(concatmask_x0, 2, (int64_t[]){CONCATMASK_N, 5}),
+                           brain_tensor_from(concatmask_x1, 2, (int64_t[]){CONCATMASK_N, 3}),
+                           brain_tensor_from(concatmask_x2, 3, (int64_t[]){CONCATMASK_N, 4, 3})}, *out[1] = {0};
+    CHECK_OK(brain_predict_multi(m, 3, (const brain_tensor *const *)xs, &(brain_eval_options){.verbose = BRAIN_SILENT}, out));
+    if (out[0]) close_all("concatmask built in C", 0, out[0]->data, out[0]->size, concatmask_pred0, NF(concatmask_pred0), 1e-5f);
+    brain_tensor_free(out[0]);
+    for (int i = 0; i < 3; i++) brain_tensor_free(xs[i]);
+    brain_model_free(m);
+    brain_model_free(k);
+}
+
 #define A(...) {__VA_ARGS__}
 
 int main(void)
@@ -165,8 +199,13 @@ int main(void)
          A(mergemask_post0), A(NF(mergemask_post0)), MERGEMASK_N},
         {"groupnorm", 1, 1, A(groupnorm_x0), A(NF(groupnorm_x0)), A(groupnorm_y0), A(NF(groupnorm_y0)), A(groupnorm_pred0),
          A(NF(groupnorm_pred0)), groupnorm_w1, NF(groupnorm_w1), A(groupnorm_post0), A(NF(groupnorm_post0)), GROUPNORM_N},
+        {"concatmask", 3, 1, A(concatmask_x0, concatmask_x1, concatmask_x2),
+         A(NF(concatmask_x0), NF(concatmask_x1), NF(concatmask_x2)), A(concatmask_y0), A(NF(concatmask_y0)),
+         A(concatmask_pred0), A(NF(concatmask_pred0)), concatmask_w1, NF(concatmask_w1), A(concatmask_post0),
+         A(NF(concatmask_post0)), CONCATMASK_N},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) run_case(&cases[i]);
     c_api_scores();
+    c_api_concat_mask();
     return check_summary("test_attention_more_keras");
 }

@@ -16,6 +16,8 @@ Cases:
             Keras's rule (masked steps of an input take no part in Maximum/Minimum; Average
             ignores masks in its values), the OR of the masks into GlobalAveragePooling1D.
   groupnorm GroupNormalization on the non-last axes 2 and -3.
+  concatmask Concatenate along the steps of masked and unmasked tensors: the masks joined (Keras's
+            Concatenate.compute_mask), read by masked GlobalAveragePooling1D.
 
     KERAS_BACKEND=jax /tmp/kerasenv/bin/python tools/gen_attention_more_golden.py > tests/attention_more_golden.h
 """
@@ -136,6 +138,25 @@ m = keras.Sequential([keras.Input((6, 4, 2)), layers.Dense(2),
                       layers.GroupNormalization(groups=3, axis=-3, epsilon=1e-5),
                       layers.Flatten(), layers.Dense(2, activation="softmax")])
 case("groupnorm", m, [xs], [y], "sparse_categorical_crossentropy")
+
+# ---- concatmask: Concatenate along the steps joins the masks (an unmasked input counts as kept)
+keras.utils.set_random_seed(35)
+i1 = rng.randint(1, 9, size=(8, 5)).astype(np.float32)
+i2 = rng.randint(1, 9, size=(8, 3)).astype(np.float32)
+i1[0, 2:] = 0
+i1[4, :] = 0
+i2[1, 1:] = 0
+i2[4, 2:] = 0
+xs = rng.normal(size=(8, 4, 3)).astype(np.float32)
+y = rng.randint(0, 2, size=(8,)).astype(np.float32)
+a_in, b_in, x_in = keras.Input((5,), name="a"), keras.Input((3,), name="b"), keras.Input((4, 3), name="x")
+e1 = layers.Embedding(9, 3, mask_zero=True)(a_in)
+e2 = layers.Embedding(9, 3, mask_zero=True)(b_in)
+c1 = layers.Concatenate(axis=1)([e1, x_in, e2])
+c2 = layers.Concatenate(axis=-2)([e2, e1])
+p = layers.Concatenate()([layers.GlobalAveragePooling1D()(c1), layers.GlobalAveragePooling1D()(c2)])
+o = layers.Dense(2, activation="softmax")(p)
+case("concatmask", keras.Model([a_in, b_in, x_in], o), [i1, i2, xs], [y], "sparse_categorical_crossentropy")
 
 out.append("#endif\n")
 print("".join(out), end="")

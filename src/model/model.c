@@ -334,7 +334,7 @@ brain_status brain__model_reserve(brain_model *m, int64_t batch)
         }
         if (!s && nd->layer->vt->reserve) s = nd->layer->vt->reserve(nd->layer, batch);
         brain_mask_rule rule = nd->layer->mask_rule;
-        if (!s && (rule == BRAIN_MASK_MAKE || rule == BRAIN_MASK_ANY)) {
+        if (!s && (rule == BRAIN_MASK_MAKE || rule == BRAIN_MASK_ANY || rule == BRAIN_MASK_CONCAT)) {
             /* one byte per step: the output without its last axis */
             const brain_shape *o = &nd->layer->out_shape;
             int64_t n_mask = batch * brain__shape_size(o) / o->dims[o->ndim - 1];
@@ -444,6 +444,16 @@ brain_status brain__model_forward_multi(brain_model *m, int n_x, const brain_ten
         if (rule == BRAIN_MASK_MAKE) nd->layer->vt->compute_mask(nd->layer, ins[0], nd->mask_buf);
         nd->mask = rule == BRAIN_MASK_MAKE ? nd->mask_buf : rule == BRAIN_MASK_PASS ? ctx.mask : NULL;
         if (rule == BRAIN_MASK_ANY) nd->mask = merge_masks(m, nd, batch);
+        if (rule == BRAIN_MASK_CONCAT) { /* an input's mask counts when it is its output 0's */
+            const uint8_t *mk[BRAIN_MAX_LAYER_INPUTS];
+            bool any = false;
+            for (int k = 0; k < nd->n_in; k++) {
+                mk[k] = nd->in_port[k] == 0 ? m->nodes[nd->in[k]].mask : NULL;
+                any = any || mk[k];
+            }
+            if (any) brain__concat_masks(nd->layer, batch, mk, nd->mask_buf);
+            nd->mask = any ? nd->mask_buf : NULL;
+        }
     }
     m->last_batch = batch;
     m->last_training = training;
