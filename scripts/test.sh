@@ -16,6 +16,9 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$jobs" >/dev/null
 ctest --test-dir build --output-on-failure -j"$jobs"
 
+echo "== crash consistency: a training run killed 50 times at random moments resumes to the same weights"
+bash scripts/kill_resume.sh build/test_backup_restore 50
+
 echo "== 2/3 tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBRAIN_SANITIZE=ON -DBRAIN_BUILD_BENCH=OFF >/dev/null
 cmake --build build-asan -j"$jobs" >/dev/null
