@@ -59,14 +59,16 @@ static const char *io_tmpdir(void)
 
 static __attribute__((unused)) const char *io_path(const char *name)
 {
-    static char buf[64][256]; /* a ring: each test keeps few paths alive */
+    static char buf[64][512]; /* a ring: each test keeps few paths alive */
     static int k;
     char *p = buf[k++ & 63];
-    snprintf(p, 256, "%s/%s", io_tmpdir(), name);
+    if (snprintf(p, sizeof buf[0], "%s/%s", io_tmpdir(), name) >= (int)sizeof buf[0]) {
+        fprintf(stderr, "io_path: %s/%s is too long\n", io_tmpdir(), name);
+        exit(2);
+    }
     return p;
 }
 
-/* Runs argv0 with the given arguments; returns the exit status (or -1). */
 /* Writes n bytes to path (a test fixture); exits the test on failure. */
 static __attribute__((unused)) void io_write_bytes(const char *path, const void *data, size_t n)
 {
@@ -75,6 +77,17 @@ static __attribute__((unused)) void io_write_bytes(const char *path, const void 
     fclose(f);
 }
 
+/* Reads at most cap bytes of path into buf; returns how many; exits the test on failure. */
+static __attribute__((unused)) size_t io_read_bytes(const char *path, void *buf, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) { perror(path); exit(2); }
+    size_t n = fread(buf, 1, cap, f);
+    fclose(f);
+    return n;
+}
+
+/* Runs argv0 with the given arguments; returns the exit status (or -1). */
 static __attribute__((unused)) int io_run_self(const char *argv0, const char *a1, const char *a2, pid_t *pid_out)
 {
     char *args[] = { (char *)argv0, (char *)a1, (char *)a2, NULL };
