@@ -128,6 +128,35 @@ static brain_model *m_merge(void) /* functional_multi_io's kind: merges */
     return brain_functional(BRAIN_SYMS(in), BRAIN_SYMS(o), NULL);
 }
 
+static brain_model *m_apps(void) /* the keras.applications layers (issue 10) and image preprocessing (issue 12) */
+{
+    brain_model *m = seq(BRAIN_SHAPE(24, 24, 1));
+    brain_model_add(m, brain_rescaling(&(brain_rescaling_options){.n_scale = 1, .scale = {0.5f}, .n_offset = 1, .offset = {0.1f}}));
+    brain_model_add(m, brain_normalization(&(brain_normalization_options){.n_const = 1, .mean = {0.2f}, .variance = {1.5f}}));
+    brain_model_add(m, brain_zero_padding2d(1, 1, 1, 1, NULL));
+    brain_model_add(m, brain_conv2d(16, 3, 3, &(brain_conv_options){.strides = {2}}));
+    brain_model_add(m, brain_relu(&(brain_relu_options){.max_value = 6.0f, .has_max_value = true}));
+    brain_model_add(m, brain_depthwise_conv2d(3, 3, &(brain_depthwise_conv_options){.padding = BRAIN_PADDING_SAME, .depth_multiplier = 2}));
+    brain_model_add(m, brain_separable_conv2d(24, 3, 3, &(brain_depthwise_conv_options){.activation = BRAIN_RELU}));
+    brain_model_add(m, brain_cropping2d(1, 0, 0, 1, NULL));
+    brain_model_add(m, brain_conv2d_transpose(8, 3, 3, &(brain_conv_options){.strides = {2}, .padding = BRAIN_PADDING_SAME}));
+    brain_model_add(m, brain_upsampling2d(&(brain_upsampling2d_options){.bilinear = true}));
+    brain_model_add(m, brain_resizing(20, 20, NULL));
+    brain_model_add(m, brain_center_crop(16, 16, NULL));
+    head(m, 4);
+    return m;
+}
+static brain_model *m_encoding(void) /* CategoryEncoding on ids, Discretization on values */
+{
+    brain_sym ids = brain_input_sym(BRAIN_SHAPE(48), "ids");
+    brain_sym e = brain_apply(brain_category_encoding(50, &(brain_category_encoding_options){.output_mode = BRAIN_CATEGORY_COUNT}), ids);
+    brain_sym d = brain_apply(brain_discretization(3, (const float[]){ 10.0f, 20.0f, 30.0f }, NULL), ids);
+    brain_sym c = brain_apply_n(brain_concatenate(NULL), BRAIN_SYMS(e, d));
+    brain_sym h = brain_apply(brain_dense(64, &(brain_dense_options){.activation = BRAIN_RELU}), c);
+    brain_sym o = brain_apply(brain_dense(4, &(brain_dense_options){.activation = BRAIN_SOFTMAX}), h);
+    return brain_functional(BRAIN_SYMS(ids), BRAIN_SYMS(o), NULL);
+}
+
 typedef struct { const char *name; builder make; int kind; } model_case; /* kind: 0 image, 1 signal, 2 ids, 3 flat */
 
 /* Trains a fresh model of `c` at `threads` threads: weights (and predictions) into w (p). */
@@ -180,6 +209,9 @@ int main(void)
         {"Embedding(mask_zero), Bidirectional(LSTM) (text_lstm)", m_text, 2},
         {"SimpleRNN, Bidirectional(GRU reset_after=False)", m_rnn, 1},
         {"Add, Subtract, Multiply, Average, Maximum, Concatenate", m_merge, 3},
+        {"Rescaling, Normalization, ZeroPadding2D, ReLU(6), DepthwiseConv2D, SeparableConv2D, Cropping2D, Conv2DTranspose, "
+         "UpSampling2D(bilinear), Resizing, CenterCrop", m_apps, 0},
+        {"CategoryEncoding, Discretization", m_encoding, 2},
     };
     const char *only = getenv("THREAD_CASE"); /* a substring of a case's name: run only that case */
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
