@@ -3,9 +3,11 @@
  * 3 threads (brain_set_num_threads) end with bitwise the same weights and predictions.  Sizes are
  * chosen so that each layer's threaded paths run (conv: several im2col chunks and ≥ 2 MFLOP per
  * pass; pooling: > 65536 values; the optimizer: ≥ its parallel minimum, with global_clipnorm's
- * norm reduction). */
+ * norm reduction).  Every registered layer class must appear in some case's name (checked). */
 #include "brain.h"
 #include "check.h"
+#include "internal.h"
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,7 +159,29 @@ static brain_model *m_encoding(void) /* CategoryEncoding on ids, Discretization 
     return brain_functional(BRAIN_SYMS(ids), BRAIN_SYMS(o), NULL);
 }
 
-typedef struct { const char *name; builder make; int kind; } model_case; /* kind: 0 image, 1 signal, 2 ids, 3 flat */
+typedef struct { const char *name; builder make; int kind; } model_case;
+
+/* Whether `word` appears in `text` as a whole word (Conv2D is not found in "Conv2DTranspose"). */
+static bool has_word(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = strstr(text, word); p; p = strstr(p + 1, word))
+        if ((p == text || !isalnum((unsigned char)p[-1])) && !isalnum((unsigned char)p[n])) return true;
+    return false;
+}
+
+/* Every layer class a model can hold (the registry) is in some case's name, so a new layer
+ * cannot slip past this test. */
+static void check_every_layer_covered(const model_case *cases, size_t n)
+{
+    for (int i = 0; brain__layer_registry[i]; i++) {
+        const char *cls = brain__layer_registry[i]->class_name;
+        if (!strcmp(cls, "InputLayer")) continue;
+        bool found = false;
+        for (size_t k = 0; k < n && !found; k++) found = has_word(cases[k].name, cls);
+        CHECK_MSG(found, "layer class %s is in no case of test_thread_count: add it to a case", cls);
+    }
+} /* kind: 0 image, 1 signal, 2 ids, 3 flat */
 
 /* Trains a fresh model of `c` at `threads` threads: weights (and predictions) into w (p). */
 static int64_t run(const model_case *c, int threads, const brain_tensor *x, const brain_tensor *y, float **w, brain_tensor **p)
@@ -201,7 +225,7 @@ int main(void)
     }
     const model_case cases[] = {
         {"Dense, Dropout, LeakyReLU, Activation", m_dense, 0},
-        {"Conv2D, MaxPooling2D (fashion_cnn)", m_conv2d, 0},
+        {"Conv2D, MaxPooling2D, Flatten (fashion_cnn)", m_conv2d, 0},
         {"RandomFlip, RandomRotation, Conv2D same/strided/1x1, BatchNormalization, AveragePooling2D, GlobalMaxPooling2D", m_conv2d_same, 0},
         {"Conv2D dilated, GlobalAveragePooling2D", m_conv2d_gap, 0},
         {"Conv1D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D (ecg_conv1d)", m_conv1d, 1},
@@ -213,6 +237,7 @@ int main(void)
          "UpSampling2D(bilinear), Resizing, CenterCrop", m_apps, 0},
         {"CategoryEncoding, Discretization", m_encoding, 2},
     };
+    check_every_layer_covered(cases, sizeof cases / sizeof *cases);
     const char *only = getenv("THREAD_CASE"); /* a substring of a case's name: run only that case */
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         if (only && !strstr(cases[k].name, only)) continue;
