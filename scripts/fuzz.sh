@@ -70,7 +70,7 @@ run_target() {
     result="FINDING: see $log and $out/artifacts_$t/"; echo 1 >"$out/status_$t"
   fi
   local runs cpu
-  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*$' || echo "?")
   cpu=$(awk '{printf "%.0f", $1 + $2}' "$out/cpu_$t" 2>/dev/null || echo "?")
   printf '%-13s %10s %8s %8s %s\n' "$t" "$runs" "$secs" "$cpu" "$result"
 }
