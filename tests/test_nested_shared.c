@@ -7,6 +7,7 @@
 #include "check.h"
 #include "gradcheck.h"
 #include "keras_diff.h"
+#include "io_util.h"
 #include <stdlib.h>
 
 #define CHECK_NULL_MODEL(expr, needle) do { brain_model *m_ = (expr); \
@@ -262,8 +263,8 @@ static int json_int(const char *json, const char *key)
 
 static const char *export_dir(void)
 {
-    const char *d = getenv("BRAIN_EXPORT_DIR");
-    return d && *d ? d : "/tmp";
+    const char *d = getenv("BRAIN_EXPORT_DIR"); /* kept for tools/gen_nested_shared_files.py check */
+    return d && *d ? d : io_tmpdir();           /* else a scratch directory removed at exit */
 }
 
 static void keras_files(void)
@@ -310,7 +311,7 @@ static void keras_files(void)
         char path[512];
         snprintf(path, sizeof path, "%s/brain_nest_never.h5", export_dir());
         CHECK_FAILS(brain_save(m, path), "nested model");
-        CHECK_FAILS(brain_export_onnx(m, "/tmp/brain_nest_never.onnx"), "nested model");
+        CHECK_FAILS(brain_export_onnx(m, io_path("never.onnx")), "nested model");
         brain_model_free(m);
     }
     CHECK_OK(brain_load_model(DIR "nest_shared.keras", &m, &(brain_load_options){.compile = BRAIN_OFF}));
@@ -322,7 +323,7 @@ static void keras_files(void)
                            "│                     │                   │            │ again[0][0],      │\n"
                            "│                     │                   │            │ twin_dense[1][0]  │") != NULL);
         CHECK(strstr(text, "again[1][0],") && strstr(text, "again[2][0]"));
-        CHECK_FAILS(brain_export_onnx(m, "/tmp/brain_nest_never.onnx"), "called more than once");
+        CHECK_FAILS(brain_export_onnx(m, io_path("never.onnx")), "called more than once");
         CHECK(brain_model_num_layers(m) == 8 && m->n_nodes == 13); /* 2 inputs, 6 layers: 3 called twice, `again` 3 times */
         brain_model_free(m);
     }
