@@ -6,8 +6,8 @@
 #include "internal.h"
 #include "check.h"
 #include "gradcheck.h"
+#include "io_util.h" /* before keras_diff.h, whose DIR macro would hide dirent.h's DIR */
 #include "keras_diff.h"
-#include "io_util.h"
 #include <stdlib.h>
 
 #define CHECK_NULL_MODEL(expr, needle) do { brain_model *m_ = (expr); \
