@@ -258,6 +258,8 @@ typedef struct brain_conv_options {
     brain_initializer_kind bias_initializer;   /* default zeros */
     brain_regularizer kernel_regularizer, bias_regularizer;
     const char *name;
+    int64_t groups;                         /* default 1; G > 1: channels and filters in G groups
+                                             * (issue 10), kernel (kh, kw, in_channels/G, filters) */
 } brain_conv_options;
 /* Conv2D(filters, (kh, kw)): kernel (kh, kw, in_channels, filters), bias (filters,). */
 brain_layer *brain_conv2d(int64_t filters, int64_t kh, int64_t kw, const brain_conv_options *opt);

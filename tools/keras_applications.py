@@ -10,9 +10,10 @@ weights=None at small input sizes.
         writes the full-size models (MobileNetV2 alpha 1.0 at 224x224, ...) into DIR; the test
         reads them from $BRAIN_APPS_DIR and skips them when it is not set.
     BRAIN_EXPORT_DIR=/tmp/apps build/test_applications
-    KERAS_BACKEND=jax /tmp/kerasenv/bin/python tools/keras_applications.py check /tmp/apps
+    KERAS_BACKEND=jax /tmp/kerasenv/bin/python tools/keras_applications.py check /tmp/apps [JSONDIR]
         loads in Keras every brain_<name>.keras that brain saved back and compares its
-        predictions with Keras's own file's.
+        predictions with Keras's own file's (the .json files in JSONDIR, default the small ones';
+        for the large ones: BRAIN_APPS_DIR=DIR BRAIN_EXPORT_DIR=/tmp/apps, then check /tmp/apps DIR).
 """
 import json
 import os
@@ -127,6 +128,24 @@ def layer_zoo5():
     return m, rnd((2, 7, 6, 3), 16)
 
 
+def layer_zoo6():
+    """Conv2D and Conv1D with groups: same/valid, strides, dilation, bias or not, activations
+    (swish keeps the pre-activation, tanh does not; smooth, for the gradient check)."""
+    inp = keras.Input((7, 6, 4), name="img")
+    a = layers.Conv2D(6, 3, groups=2, padding="same", activation="swish", name="g2_same")(inp)
+    b = layers.Conv2D(4, (2, 3), strides=2, groups=4, use_bias=False, name="g4_valid_s2")(inp)
+    c = layers.Conv2D(8, 3, dilation_rate=2, groups=2, padding="same", activation="tanh", name="g2_dil")(inp)
+    d = layers.Conv2D(6, 1, groups=2, name="g2_pointwise")(a)
+    seq = layers.Reshape((42, 4), name="as_seq")(inp)
+    e = layers.Conv1D(6, 3, groups=2, padding="causal", name="g2_conv1d")(seq)
+    pool = [layers.GlobalAveragePooling2D(name=f"g{i}")(t) for i, t in enumerate((a, b, c, d))]
+    pool.append(layers.GlobalAveragePooling1D(name="g4")(e))
+    out = layers.Dense(3, name="out")(layers.Concatenate(name="cat")(pool))
+    m = keras.Model(inp, out, name="layer_zoo6")
+    randomize(m, 17)
+    return m, rnd((2, 7, 6, 4), 18)
+
+
 def unet_small():
     """A small U-Net for segmentation: two levels down (Conv2D + MaxPooling2D), up with a
     Conv2DTranspose and an UpSampling2D, skip connections by Concatenate, per-pixel sigmoid."""
@@ -153,7 +172,8 @@ def mobilenet_v2_035():
 
 
 SMALL = [("layer_zoo", layer_zoo, True), ("layer_zoo2", layer_zoo2, True), ("layer_zoo3", layer_zoo3, True),
-         ("layer_zoo4", layer_zoo4, True), ("layer_zoo5", layer_zoo5, True), ("unet_small", unet_small, True),
+         ("layer_zoo4", layer_zoo4, True), ("layer_zoo5", layer_zoo5, True),
+         ("layer_zoo6", layer_zoo6, True), ("unet_small", unet_small, True),
          ("mobilenet_v2_035", mobilenet_v2_035, False)]
 
 
@@ -170,11 +190,32 @@ def randomize_statistics(m, seed):
             w.assign(rng.normal(1.0 if w.path.endswith("gamma") else 0.0, 0.1, size=w.shape).astype("float32"))
 
 
+LOGIT_STD = 3.0
+
+
 def _app(fn, size, seed, **kw):
+    """The model, its input, and its logits: a twin built with classifier_activation=None holds
+    the same weights.  The classifier's kernel and bias are scaled so that the logits on x have
+    standard deviation LOGIT_STD: with Keras's initial weights and random statistics the logits
+    of these deep models come out anywhere from 1e-2 (softmax flat: any error hides) to 50 (one
+    class takes all, or float32 rounding of the logits, ~1e-6 relative in Keras as in brain, is
+    multiplied by 50); scaled, the softmax is neither flat nor saturated and a difference in the
+    logits shows in it.  Both are written and compared (the logits relative to their scale)."""
     def make():
         m = fn(input_shape=(size, size, 3), weights=None, **kw)
         randomize_statistics(m, seed)
-        return m, rnd((1, size, size, 3), seed + 1, 0, 255 if kw.pop("pixels", False) else 1)
+        x = rnd((1, size, size, 3), seed + 1, 0, 1)
+        twin = fn(input_shape=(size, size, 3), weights=None, classifier_activation=None, **kw)
+        twin.set_weights(m.get_weights())
+        head = [l for l in m.layers if getattr(l, "kernel", None) is not None][-1]
+        logits = twin.predict(x, verbose=0)
+        s = LOGIT_STD / float(np.std(logits))
+        head.set_weights([w * np.float32(s) for w in head.get_weights()])
+        twin.set_weights(m.get_weights())
+        logits = twin.predict(x, verbose=0)
+        print(f"{fn.__name__}: classifier '{head.name}' scaled by {s:.3g}, logits std {np.std(logits):.3g}, "
+              f"max |logit| {np.abs(logits).max():.3g}")
+        return m, x, {"logits": np.asarray(logits).ravel().tolist()}
     return make
 
 
@@ -206,13 +247,13 @@ def save(out, name, m, x, legacy, extra=None):
     print(f"{name}: {m.count_params()} parameters")
 
 
-def check(export_dir):
+def check(export_dir, json_dir=OUT):
     worst = 0.0
     for fn in sorted(os.listdir(export_dir)):
         if not (fn.startswith("brain_") and fn.endswith(".keras")):
             continue
         name = fn[len("brain_"):-len(".keras")]
-        info = json.load(open(os.path.join(OUT, name + ".json")))
+        info = json.load(open(os.path.join(json_dir, name + ".json")))
         x = np.asarray(info["x"], dtype="float32").reshape(info["x_shape"])
         ours = keras.saving.load_model(os.path.join(export_dir, fn))
         d = float(np.max(np.abs(ours.predict(x, verbose=0) - np.asarray(info["y"][0]).reshape(-1, *ours.output_shape[1:]))))
@@ -238,8 +279,9 @@ if __name__ == "__main__":
             if only and name not in only:
                 continue
             try:
-                save(sys.argv[2], name, *make(), True)
+                m, x, extra = make()
+                save(sys.argv[2], name, m, x, True, extra)
             except Exception as e:  # noqa: BLE001 - report and go on with the others
                 print(f"{name}: not written: {e}")
     elif what == "check":
-        check(sys.argv[2])
+        check(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else OUT)
