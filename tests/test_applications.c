@@ -188,6 +188,46 @@ static void conv_groups(void)
     brain_model_free(gm);
 }
 
+/* BatchNormalization on axes 1, 2 and -1 of images, and after a masking Embedding: the training
+ * output (batch statistics, masked ones over the kept steps only) equals Keras's model(x,
+ * training=True); gradients in training and inference */
+static void bn_axes(const char *name, int ndim, const int64_t *gc_shape, bool integer_input)
+{
+    char file[256], json[256];
+    snprintf(file, sizeof file, APPS "%s.keras", name);
+    snprintf(json, sizeof json, APPS "%s.json", name);
+    cJSON *j = read_json(json);
+    brain_model *m = NULL;
+    CHECK_OK(brain_load_model(file, &m, &(brain_load_options){ .compile = BRAIN_OFF }));
+    if (!j || !m) { cJSON_Delete(j); brain_model_free(m); return; }
+    brain_tensor *x = tensor_from(cJSON_GetObjectItem(j, "x_shape"), cJSON_GetObjectItem(j, "x"));
+    m->want_input_grad = true; /* before the buffers are sized: the gradient checks below need it */
+    CHECK_OK(brain__model_reserve(m, x->shape[0]));
+    CHECK_OK(brain__model_forward(m, x, true));
+    const brain_tensor *y = brain__model_output(m);
+    double worst = 0;
+    int64_t i = 0;
+    const cJSON *want = cJSON_GetObjectItem(j, "y_train");
+    for (const cJSON *e = want->child; e && i < y->size; e = e->next, i++) worst = fmax(worst, fabs(y->data[i] - e->valuedouble));
+    CHECK_MSG(i == y->size && worst <= 1e-5, "%s training output: %g", name, worst);
+    printf("%-32s training output: max |brain - keras| = %.3g\n", name, worst);
+    brain_tensor *g = integer_input ? x : gc_random(ndim, gc_shape, 14, -2, 3);
+    gc_index_inputs = integer_input;
+    CHECK(gradcheck_model(name, m, g, true, 1e-3, 2e-3, 1e-2) == 0);
+    CHECK(gradcheck_model(name, m, g, false, 1e-3, 2e-3, 1e-2) == 0);
+    gc_index_inputs = false;
+    if (g != x) brain_tensor_free(g);
+    brain_tensor_free(x);
+    brain_model_free(m);
+    cJSON_Delete(j);
+    /* axes out of range: the layer named */
+    brain_model *s = brain_sequential(NULL);
+    brain_model_add(s, brain_input(BRAIN_SHAPE(4, 3)));
+    brain_model_add(s, brain_batch_normalization(&(brain_batch_norm_options){ .axis = 3, .name = "bn_far" }));
+    CHECK_FAILS(brain_model_build(s), "'bn_far'");
+    brain_model_free(s);
+}
+
 /* adapt() in C on Keras's data gives Keras's adapted mean and variance; gradients through the
  * three Normalization layers */
 static void normalization_adapt(void)
@@ -353,6 +393,10 @@ int main(void)
     golden("layer_zoo5", true, 1e-5);
     golden("layer_zoo6", true, 1e-5);
     conv_groups();
+    golden("layer_zoo7", true, 1e-5);
+    golden("layer_zoo8", true, 1e-5);
+    bn_axes("layer_zoo7", 4, (int64_t[]){ 3, 5, 4, 3 }, false);
+    bn_axes("layer_zoo8", 2, NULL, true);
     normalization_adapt();
     pop_and_freeze();
     layer_gradients();

@@ -146,6 +146,33 @@ def layer_zoo6():
     return m, rnd((2, 7, 6, 4), 18)
 
 
+def layer_zoo7():
+    """BatchNormalization on every axis (1, 2, -1 of an image batch), with its training output
+    (batch statistics) too."""
+    inp = keras.Input((5, 4, 3), name="img")
+    x = layers.BatchNormalization(axis=1, name="bn_axis1")(inp)
+    x = layers.BatchNormalization(axis=2, momentum=0.9, name="bn_axis2")(x)
+    x = layers.BatchNormalization(axis=-1, center=False, name="bn_last")(x)
+    out = layers.Dense(2, name="out")(layers.Flatten(name="flat")(x))
+    m = keras.Model(inp, out, name="layer_zoo7")
+    randomize(m, 19)
+    x = rnd((3, 5, 4, 3), 20, -2, 3)
+    return m, x, {"y_train": np.asarray(m(x, training=True)).ravel().tolist()}
+
+
+def layer_zoo8():
+    """BatchNormalization after Embedding(mask_zero=True): Keras takes the training statistics
+    over the unmasked steps only."""
+    inp = keras.Input((6,), name="tokens")
+    x = layers.Embedding(9, 4, mask_zero=True, name="emb")(inp)
+    x = layers.BatchNormalization(name="bn_masked")(x)
+    out = layers.Dense(2, name="out")(layers.GlobalAveragePooling1D(name="pool")(x))
+    m = keras.Model(inp, out, name="layer_zoo8")
+    randomize(m, 21)
+    x = np.array([[3, 1, 4, 0, 0, 0], [5, 2, 6, 5, 3, 0], [7, 0, 0, 0, 0, 0]], dtype="float32")
+    return m, x, {"y_train": np.asarray(m(x, training=True)).ravel().tolist()}
+
+
 def unet_small():
     """A small U-Net for segmentation: two levels down (Conv2D + MaxPooling2D), up with a
     Conv2DTranspose and an UpSampling2D, skip connections by Concatenate, per-pixel sigmoid."""
@@ -173,7 +200,8 @@ def mobilenet_v2_035():
 
 SMALL = [("layer_zoo", layer_zoo, True), ("layer_zoo2", layer_zoo2, True), ("layer_zoo3", layer_zoo3, True),
          ("layer_zoo4", layer_zoo4, True), ("layer_zoo5", layer_zoo5, True),
-         ("layer_zoo6", layer_zoo6, True), ("unet_small", unet_small, True),
+         ("layer_zoo6", layer_zoo6, True), ("layer_zoo7", layer_zoo7, True), ("layer_zoo8", layer_zoo8, True),
+         ("unet_small", unet_small, True),
          ("mobilenet_v2_035", mobilenet_v2_035, False)]
 
 
