@@ -10,6 +10,8 @@ weights=None at small input sizes.
         writes the full-size models (MobileNetV2 alpha 1.0 at 224x224, ...) into DIR; the test
         reads them from $BRAIN_APPS_DIR and skips them when it is not set.
     BRAIN_EXPORT_DIR=/tmp/apps build/test_applications
+    KERAS_BACKEND=jax /tmp/kerasenv/bin/python tools/keras_applications.py bench DIR
+        writes MobileNetV2 (alpha 1.0) and ResNet50 at 224x224 for bench/run_apps.sh.
     KERAS_BACKEND=jax /tmp/kerasenv/bin/python tools/keras_applications.py check /tmp/apps [JSONDIR]
         loads in Keras every brain_<name>.keras that brain saved back and compares its
         predictions with Keras's own file's (the .json files in JSONDIR, default the small ones';
@@ -221,7 +223,7 @@ def randomize_statistics(m, seed):
 LOGIT_STD = 3.0
 
 
-def _app(fn, size, seed, **kw):
+def _app(fn, size, seed, pixels=False, **kw):
     """The model, its input, and its logits: a twin built with classifier_activation=None holds
     the same weights.  The classifier's kernel and bias are scaled so that the logits on x have
     standard deviation LOGIT_STD: with Keras's initial weights and random statistics the logits
@@ -232,7 +234,7 @@ def _app(fn, size, seed, **kw):
     def make():
         m = fn(input_shape=(size, size, 3), weights=None, **kw)
         randomize_statistics(m, seed)
-        x = rnd((1, size, size, 3), seed + 1, 0, 1)
+        x = rnd((1, size, size, 3), seed + 1, 0, 255 if pixels else 1)
         twin = fn(input_shape=(size, size, 3), weights=None, classifier_activation=None, **kw)
         twin.set_weights(m.get_weights())
         head = [l for l in m.layers if getattr(l, "kernel", None) is not None][-1]
@@ -241,9 +243,11 @@ def _app(fn, size, seed, **kw):
         head.set_weights([w * np.float32(s) for w in head.get_weights()])
         twin.set_weights(m.get_weights())
         logits = twin.predict(x, verbose=0)
+        extra = {"logits": np.asarray(logits).ravel().tolist()}
+        extra["reload_twin"] = lambda m2: (twin.set_weights(m2.get_weights()), twin.predict(x, verbose=0))[1]
         print(f"{fn.__name__}: classifier '{head.name}' scaled by {s:.3g}, logits std {np.std(logits):.3g}, "
               f"max |logit| {np.abs(logits).max():.3g}")
-        return m, x, {"logits": np.asarray(logits).ravel().tolist()}
+        return m, x, extra
     return make
 
 
@@ -253,8 +257,8 @@ LARGE = ["mobilenet_v2_100_224", "mobilenet_v3_small", "efficientnet_b0", "resne
 def large_models():
     A = keras.applications
     return [("mobilenet_v2_100_224", _app(A.MobileNetV2, 224, 20)),
-            ("mobilenet_v3_small", _app(A.MobileNetV3Small, 64, 22)),
-            ("efficientnet_b0", _app(A.EfficientNetB0, 64, 24)),
+            ("mobilenet_v3_small", _app(A.MobileNetV3Small, 64, 22, pixels=True)),
+            ("efficientnet_b0", _app(A.EfficientNetB0, 64, 24, pixels=True)),
             ("resnet50", _app(A.ResNet50, 64, 26)),
             ("densenet121", _app(A.DenseNet121, 64, 28)),
             ("vgg16", _app(A.VGG16, 64, 30)),
@@ -265,11 +269,18 @@ def save(out, name, m, x, legacy, extra=None):
     m.save(os.path.join(out, name + ".keras"))
     if legacy:
         m.save(os.path.join(out, name + ".h5"))
-    y = m.predict(x, verbose=0)
+    # Keras's predictions on the file it wrote (not on the model in memory: a Normalization layer
+    # keeps the mean and variance it had when built until it is reloaded, so its statistics
+    # assigned afterwards show only in the file)
+    extra = dict(extra or {})
+    back = keras.saving.load_model(os.path.join(out, name + ".keras"))
+    y = back.predict(x, verbose=0)
     ys = y if isinstance(y, (list, tuple)) else [y]
+    if "reload_twin" in extra:
+        extra["logits"] = np.asarray(extra.pop("reload_twin")(back)).ravel().tolist()
     info = {"keras_version": keras.__version__, "x_shape": list(x.shape), "x": x.ravel().tolist(),
             "y": [np.asarray(v).ravel().tolist() for v in ys]}
-    info.update(extra or {})
+    info.update(extra)
     with open(os.path.join(out, name + ".json"), "w") as f:
         json.dump(info, f)
     print(f"{name}: {m.count_params()} parameters")
@@ -311,5 +322,13 @@ if __name__ == "__main__":
                 save(sys.argv[2], name, m, x, True, extra)
             except Exception as e:  # noqa: BLE001 - report and go on with the others
                 print(f"{name}: not written: {e}")
+    elif what == "bench":  # the speed bench's models (bench/run_apps.sh): Keras's initial weights
+        os.makedirs(sys.argv[2], exist_ok=True)
+        A = keras.applications
+        for name, fn in (("mobilenet_v2_224", A.MobileNetV2), ("resnet50_224", A.ResNet50)):
+            path = os.path.join(sys.argv[2], name + ".keras")
+            if not os.path.exists(path):
+                fn(input_shape=(224, 224, 3), weights=None).save(path)
+                print("wrote", path)
     elif what == "check":
         check(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else OUT)
