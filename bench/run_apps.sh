@@ -43,6 +43,7 @@ for r in $(seq 1 "$ROUNDS"); do
                 --threads "$THREADS" 2>/dev/null | grep '^RESULT ' | cut -c8- > "$TMP/torch_${m}_${b}_$r"
             "$OPY" "$ROOT/bench/peers/torch_apps.py" --model $m --runtime ort --batch $b --iters $it --warmup 1 \
                 --threads "$THREADS" --onnx-dir "$TMP" 2>/dev/null | grep '^RESULT ' | cut -c8- > "$TMP/ort_${m}_${b}_$r"
+            echo "  brain $(cat "$TMP/brain_${m}_${b}_$r")  torch $(cat "$TMP/torch_${m}_${b}_$r")  ort $(cat "$TMP/ort_${m}_${b}_$r")" >&2
         done
     done
 done

@@ -223,6 +223,17 @@ def randomize_statistics(m, seed):
 LOGIT_STD = 3.0
 
 
+def reloaded_twin_logits(twin, back, x):
+    """The twin's logits with the weights of the reloaded model `back`, computed by the twin
+    saved and reloaded too (its Normalization layer, like the model's, uses what it had when
+    built until reloaded)."""
+    import tempfile
+    twin.set_weights(back.get_weights())
+    with tempfile.TemporaryDirectory() as d:
+        twin.save(os.path.join(d, "twin.keras"))
+        return keras.saving.load_model(os.path.join(d, "twin.keras")).predict(x, verbose=0)
+
+
 def _app(fn, size, seed, pixels=False, **kw):
     """The model, its input, and its logits: a twin built with classifier_activation=None holds
     the same weights.  The classifier's kernel and bias are scaled so that the logits on x have
@@ -244,7 +255,7 @@ def _app(fn, size, seed, pixels=False, **kw):
         twin.set_weights(m.get_weights())
         logits = twin.predict(x, verbose=0)
         extra = {"logits": np.asarray(logits).ravel().tolist()}
-        extra["reload_twin"] = lambda m2: (twin.set_weights(m2.get_weights()), twin.predict(x, verbose=0))[1]
+        extra["reload_twin"] = lambda m2: reloaded_twin_logits(twin, m2, x)
         print(f"{fn.__name__}: classifier '{head.name}' scaled by {s:.3g}, logits std {np.std(logits):.3g}, "
               f"max |logit| {np.abs(logits).max():.3g}")
         return m, x, extra
@@ -292,7 +303,8 @@ def check(export_dir, json_dir=OUT):
         if not (fn.startswith("brain_") and fn.endswith(".keras")):
             continue
         name = fn[len("brain_"):-len(".keras")]
-        info = json.load(open(os.path.join(json_dir, name + ".json")))
+        src = json_dir if os.path.exists(os.path.join(json_dir, name + ".json")) else OUT
+        info = json.load(open(os.path.join(src, name + ".json")))
         x = np.asarray(info["x"], dtype="float32").reshape(info["x_shape"])
         ours = keras.saving.load_model(os.path.join(export_dir, fn))
         d = float(np.max(np.abs(ours.predict(x, verbose=0) - np.asarray(info["y"][0]).reshape(-1, *ours.output_shape[1:]))))
