@@ -42,9 +42,13 @@ STATS_PY=$(for p in "$ORT" "$PEER" /usr/bin/python3; do [ -n "$p" ] && "$p" -c "
 if [ $QUICK = 1 ]; then
     ROUNDS=${ROUNDS:-1}; THREADS=${THREADS:-1}; OLD=""; NO_BUSY=1; ITERS=100
     declare -A NTR=([mlp]=455 [dense]=512 [cnn]=256 [ecg]=128 [text]=96) EP=([mlp]=3 [dense]=2 [cnn]=2 [ecg]=2 [text]=2)
+    declare -A ROWS=([mlp]=1024 [dense]=512 [cnn]=256 [ecg]=256 [text]=256)
+    NDATA="1024 1024"
 else
     ROUNDS=${ROUNDS:-3}; THREADS=${THREADS:-1 2}; ITERS=1000
     declare -A NTR=([mlp]=455 [dense]=4000 [cnn]=1500 [ecg]=640 [text]=480) EP=([mlp]=12 [dense]=4 [cnn]=3 [ecg]=3 [text]=3)
+    declare -A ROWS=([mlp]=2048 [dense]=2048 [cnn]=2048 [ecg]=512 [text]=512) # batch-256 rows per pass
+    NDATA="4000 2048"
 fi
 WORKLOADS=${WORKLOADS:-mlp dense cnn ecg text}
 OUT=${OUT:-$ROOT/bench/RESULTS.md}
@@ -63,7 +67,7 @@ trap cleanup EXIT
 LOG=$TMP/results.jsonl
 : > "$LOG"
 echo "writing the data sets ..." >&2
-"${STATS_PY}" "$ROOT/bench/peers/table_data.py" "$TMP/data" 4000 >&2
+"${STATS_PY}" "$ROOT/bench/peers/table_data.py" "$TMP/data" $NDATA >&2
 
 # record LABEL ROUND PHASE CMD... (phase 0: the table, 1: default vs 1 thread, 2: the same beside a busy loop): runs CMD, appends its RESULT line with the labels to $LOG
 record() {
@@ -84,7 +88,7 @@ peer_run() { (cd "$ROOT/bench/peers" && env -u OPENBLAS_CORETYPE OPENBLAS_NUM_TH
 side() {
     local who=$1 w=$2 t=$3 r=$4 busy=${5:-0}
     local tr=(--epochs "${EP[$w]}" --n-train "${NTR[$w]}" --threads "$t")
-    local inf=(--threads "$t" --latency-iters "$ITERS")
+    local inf=(--threads "$t" --latency-iters "$([ "$busy" = 0 ] && echo "$ITERS" || echo $((ITERS < 300 ? ITERS : 300)))" --rows "${ROWS[$w]}")
     case $who in
     brain)
         local save=()

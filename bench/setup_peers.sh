@@ -54,8 +54,8 @@ if ! check_debian; then
     elif [ "$(id -u)" = 0 ] || command -v sudo >/dev/null; then
         SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
         export DEBIAN_FRONTEND=noninteractive
-        $SUDO apt-get install -y -q python3-torch python3-numpy >&2 ||
-            { $SUDO apt-get update -q >&2 && $SUDO apt-get install -y -q python3-torch python3-numpy >&2; }
+        $SUDO apt-get install -y -q --no-install-recommends python3-torch python3-numpy >&2 ||
+            { $SUDO apt-get update -q >&2 && $SUDO apt-get install -y -q --no-install-recommends python3-torch python3-numpy >&2; }
         check_debian
     else
         echo "python3-torch is missing and there is no root: apt-get install python3-torch python3-numpy" >&2

@@ -7,9 +7,9 @@ brain_load_npy), PyTorch and ONNX Runtime (table_peer.py) see the very same arra
   ecg   x (N, 140, 1),          y (N,) class ids 0..4  (common.make_synthetic_ecg)
   text  x (N, 200) ids < 10000 as float32, y (N, 1)    (common.make_synthetic_tokens)
 Each has <w>_x_train / <w>_y_train (N_TRAIN rows, default 4000; mlp 455 as the lecture's split)
-and <w>_x_test (2048 rows: 8 batches of 256 for the throughput figure).  Speed does not depend on
+and <w>_x_test (N_TEST rows, default 2048: 8 batches of 256 for the throughput figure).  Speed does not depend on
 what the values mean, only on the shapes; labels carry a learnable signal all the same.
-Usage: python table_data.py DIR [N_TRAIN]"""
+Usage: python table_data.py DIR [N_TRAIN [N_TEST]]"""
 import os
 import sys
 
@@ -19,6 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 out = sys.argv[1]
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 4000
+n_test = int(sys.argv[3]) if len(sys.argv) > 3 else 2048
 os.makedirs(out, exist_ok=True)
 rng = np.random.default_rng(42)
 
@@ -34,7 +35,7 @@ def labelled(shape, classes, rows):
     return x, (flat @ w).argmax(1).astype(np.float32)
 
 
-for part, rows in (("train", n), ("test", 2048)):
+for part, rows in (("train", n), ("test", n_test)):
     x = rng.standard_normal((455 if part == "train" else rows, 30)).astype(np.float32)
     save(f"mlp_x_{part}", x)
     save(f"mlp_y_{part}", (x[:, :3].sum(1, keepdims=True) > 0).astype(np.float32))
@@ -46,15 +47,15 @@ for part, rows in (("train", n), ("test", 2048)):
 # the sequence sets: the peers' own generators (bench/peers/common.py imports torch; these do not need it)
 try:
     import common as C
-    ecg = {p: C.make_synthetic_ecg(r, seed=s) for p, r, s in (("train", n, 1234), ("test", 2048, 5678))}
-    tok = {p: C.make_synthetic_tokens(r, seed=s) for p, r, s in (("train", n, 4321), ("test", 2048, 8765))}
+    ecg = {p: C.make_synthetic_ecg(r, seed=s) for p, r, s in (("train", n, 1234), ("test", n_test, 5678))}
+    tok = {p: C.make_synthetic_tokens(r, seed=s) for p, r, s in (("train", n, 4321), ("test", n_test, 8765))}
     for p in ("train", "test"):
         save(f"ecg_x_{p}", ecg[p][0].numpy().astype(np.float32))
         save(f"ecg_y_{p}", ecg[p][1].numpy().astype(np.float32))
         save(f"text_x_{p}", tok[p][0].numpy().astype(np.float32))
         save(f"text_y_{p}", tok[p][1].numpy().astype(np.float32))
 except ImportError:  # no torch in this interpreter: the same shapes from numpy
-    for part, rows in (("train", n), ("test", 2048)):
+    for part, rows in (("train", n), ("test", n_test)):
         x, y = labelled((140, 1), 5, rows)
         save(f"ecg_x_{part}", x)
         save(f"ecg_y_{part}", y)

@@ -10,7 +10,7 @@ The same models as bench_table.c (Keras-like init, Adam(1e-3, eps 1e-7), batch 3
 epoch, loss only; classifiers output logits into the fused CrossEntropy / BCEWithLogits losses, as
 the tuned peers in this folder do).  train_samples_per_s = n / the median epoch time after the
 first.  infer / ort: an inference-only process — b1_us = median of single-row calls after 50
-warm-ups; b256_samples_per_s = 2048 rows in 8 calls of 256, median of 5 passes; max_rss_mb =
+warm-ups; b256_samples_per_s = the first --rows rows (2048) in calls of 256, median of 5 passes; max_rss_mb =
 ru_maxrss at the end.  --threads 0 leaves the library's default.  Works with torch 1.13 and 2.x.
 Prints one line `RESULT {json}`."""
 import argparse
@@ -30,6 +30,7 @@ p.add_argument("--epochs", type=int, default=3)
 p.add_argument("--n-train", type=int, default=0)
 p.add_argument("--threads", type=int, default=0)
 p.add_argument("--latency-iters", type=int, default=1000)
+p.add_argument("--rows", type=int, default=2048, help="rows for the batch-256 figure (a multiple of 256)")
 p.add_argument("--onnx")
 args = p.parse_args()
 W = args.workload
@@ -47,7 +48,7 @@ def timed_inference(call, x, iters):
         t = time.perf_counter()
         call(one)
         lat.append(time.perf_counter() - t)
-    batches = [cont(x[i:i + 256]) for i in range(0, 2048, 256)]
+    batches = [cont(x[i:i + 256]) for i in range(0, args.rows, 256)]
     for b in batches:
         call(b)
     passes = []
@@ -55,7 +56,7 @@ def timed_inference(call, x, iters):
         t = time.perf_counter()
         for b in batches:
             call(b)
-        passes.append(2048 / (time.perf_counter() - t))
+        passes.append(args.rows / (time.perf_counter() - t))
     return statistics.median(lat) * 1e6, statistics.median(passes)
 
 
