@@ -41,23 +41,23 @@ STATS_PY=$(for p in "$ORT" "$PEER" /usr/bin/python3; do [ -n "$p" ] && "$p" -c "
 
 if [ $QUICK = 1 ]; then
     ROUNDS=${ROUNDS:-1}; THREADS=${THREADS:-1}; OLD=""; NO_BUSY=1; ITERS=100
-    declare -A NTR=([mlp]=455 [dense]=512 [cnn]=256 [ecg]=128 [text]=96) EP=([mlp]=3 [dense]=2 [cnn]=2 [ecg]=2 [text]=2)
+    declare -A NTR=([mlp]=455 [dense]=512 [cnn]=256 [ecg]=128 [text]=96) EP=([mlp]=20 [dense]=2 [cnn]=2 [ecg]=2 [text]=2)
     declare -A ROWS=([mlp]=1024 [dense]=512 [cnn]=256 [ecg]=256 [text]=256)
     NDATA="1024 1024"
 else
     ROUNDS=${ROUNDS:-3}; THREADS=${THREADS:-1 2}; ITERS=1000
-    declare -A NTR=([mlp]=455 [dense]=4000 [cnn]=1500 [ecg]=640 [text]=480) EP=([mlp]=12 [dense]=4 [cnn]=3 [ecg]=3 [text]=3)
+    declare -A NTR=([mlp]=455 [dense]=4000 [cnn]=1500 [ecg]=640 [text]=480) EP=([mlp]=100 [dense]=4 [cnn]=3 [ecg]=3 [text]=3)
     declare -A ROWS=([mlp]=2048 [dense]=2048 [cnn]=2048 [ecg]=512 [text]=512) # batch-256 rows per pass
     NDATA="4000 2048"
 fi
 WORKLOADS=${WORKLOADS:-mlp dense cnn ecg text}
 OUT=${OUT:-$ROOT/bench/RESULTS.md}
 
-if [ ! -x "$BUILD/bench_table" ] || [ ! -x "$BUILD/bench_peak" ] ||
+if [ ! -x "$BUILD/bench_table" ] || [ ! -x "$BUILD/bench_peak" ] || [ ! -x "$BUILD/bench_sgemm" ] ||
    [ -n "$(find "$ROOT/src" "$ROOT/include" "$ROOT/bench/bench_table.c" -newer "$BUILD/bench_table" -print -quit)" ]; then
     echo "building $BUILD ..." >&2
     [ -f "$BUILD/CMakeCache.txt" ] || cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-    cmake --build "$BUILD" -j2 --target bench_table bench_peak >/dev/null
+    cmake --build "$BUILD" -j2 --target bench_table bench_peak bench_sgemm >/dev/null
 fi
 
 TMP=$(mktemp -d)
@@ -111,6 +111,11 @@ SIDES=(brain)
 [ -n "$ORT" ] && SIDES+=(ort)
 echo "load average at the start: $(cat /proc/loadavg)" >&2
 "$BUILD/bench_peak" | sed -n 's/^RESULT //p' > "$TMP/peak.json"
+# brain_sgemm on the lecture's layer shapes, per instruction set the CPU has (1 thread)
+for isa in avx2 avx512; do
+    grep -q "\"${isa}_gflops\": [1-9]" "$TMP/peak.json" &&
+        BRAIN_ISA=$isa "$BUILD/bench_sgemm" brain 1 "$([ $QUICK = 1 ] && echo 0.002 || echo 0.02)" | grep -v '^sw_' > "$TMP/sgemm_$isa.txt" || true
+done
 for r in $(seq 1 "$ROUNDS"); do
     order=("${SIDES[@]}")
     if [ $((r % 2)) = 0 ]; then # alternate: even rounds run the peers first (brain must train before ORT)
