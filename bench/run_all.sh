@@ -47,7 +47,7 @@ if [ $QUICK = 1 ]; then
 else
     ROUNDS=${ROUNDS:-3}; THREADS=${THREADS:-1 2}; ITERS=1000
     declare -A NTR=([mlp]=455 [dense]=4000 [cnn]=1500 [ecg]=640 [text]=480) EP=([mlp]=100 [dense]=4 [cnn]=3 [ecg]=3 [text]=3)
-    declare -A ROWS=([mlp]=2048 [dense]=2048 [cnn]=2048 [ecg]=512 [text]=512) # batch-256 rows per pass
+    declare -A ROWS=([mlp]=2048 [dense]=2048 [cnn]=1024 [ecg]=512 [text]=512) # batch-256 rows per pass
     NDATA="4000 2048"
 fi
 WORKLOADS=${WORKLOADS:-mlp dense cnn ecg text}
