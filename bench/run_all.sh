@@ -36,7 +36,7 @@ else ORT=$BRAIN_ORT_PYTHON; fi
 OLD=${BRAIN_OLD_PEER_PYTHON:-/usr/bin/python3}
 [ -n "$PEER" ] && "$PEER" -c 'import torch' 2>/dev/null || { echo "no PyTorch 2.x (run bench/setup_peers.sh)" >&2; PEER=""; }
 [ -n "$ORT" ] && "$ORT" -c 'import onnxruntime' 2>/dev/null || { echo "no onnxruntime (run bench/setup_peers.sh)" >&2; ORT=""; }
-"$OLD" -c 'import torch' 2>/dev/null || OLD=""
+[ $QUICK = 0 ] && "$OLD" -c 'import torch' 2>/dev/null || OLD=""
 STATS_PY=$(for p in "$ORT" "$PEER" /usr/bin/python3; do [ -n "$p" ] && "$p" -c "import numpy" 2>/dev/null && { echo "$p"; break; }; done)
 
 if [ $QUICK = 1 ]; then
