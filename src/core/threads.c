@@ -5,7 +5,8 @@
  *   BRAIN_NUM_THREADS=n in the environment      n threads (read once, at the first kernel call)
  *   OMP_NUM_THREADS in the environment          what OpenMP made of it (omp_get_max_threads)
  * Otherwise automatic (brain_set_num_threads(0), BRAIN_NUM_THREADS=0 or "auto", or nothing set):
- *   n = clamp(round(cpus − others), 1, cpus), where cpus = the CPUs this process may run on and
+ *   n = clamp(⌊cpus − others + 0.35⌋, 1, cpus), where cpus = the CPUs this process may run on (its
+ *   affinity mask, at most its cgroup CPU quota rounded up) and
  *   others = how many of them other processes kept busy over the last ≥ 100 ms:
  *     others = (Δ busy time of those CPUs in /proc/stat − Δ this process's CPU time) / Δ wall time.
  *   Threads that wait at a fork/join for a core another process holds lose a whole time slice
@@ -37,6 +38,7 @@ void openblas_set_num_threads(int num_threads);
 enum { PERIOD_NS = 100000000 }; /* re-measure the other processes' load at most this often */
 
 static _Atomic int g_set;             /* brain_set_num_threads: > 0 fixed, 0 none */
+#ifdef _OPENMP /* without OpenMP there is one thread and nothing to choose */
 static _Atomic int g_env = -1;        /* -1 not read; 0 automatic; > 0 fixed by the environment */
 static _Atomic int g_auto;            /* the automatic count (0: not measured yet) */
 static _Atomic long long g_next;      /* monotonic ns of the next measurement */
@@ -54,11 +56,45 @@ static long long mono_ns(void)
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+#ifdef __linux__
+/* A cgroup CPU quota in whole CPUs, rounded up (cgroup v2 cpu.max, else v1 cfs_quota/period);
+ * 0 when there is none (containers started with --cpus=N have one). */
+static int cgroup_cpus(void)
+{
+    long long quota = -1, period = 0;
+    FILE *f = fopen("/sys/fs/cgroup/cpu.max", "r");
+    if (f) {
+        char q[32] = "";
+        if (fscanf(f, "%31s %lld", q, &period) == 2 && strcmp(q, "max")) quota = atoll(q);
+        fclose(f);
+    } else if ((f = fopen("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", "r"))) {
+        if (fscanf(f, "%lld", &quota) != 1) quota = -1;
+        fclose(f);
+        if ((f = fopen("/sys/fs/cgroup/cpu/cpu.cfs_period_us", "r"))) {
+            if (fscanf(f, "%lld", &period) != 1) period = 0;
+            fclose(f);
+        }
+    }
+    return quota > 0 && period > 0 ? (int)((quota + period - 1) / period) : 0;
+}
+#endif
+
+static _Atomic int g_cpus; /* max_threads(), once */
+
+/* the CPUs of this process's affinity mask, at most its cgroup quota */
 static int max_threads(void)
 {
 #ifdef _OPENMP
-    const int n = omp_get_num_procs(); /* the CPUs of this process's affinity mask */
-    return n > 0 ? n : 1;
+    int n = atomic_load_explicit(&g_cpus, memory_order_relaxed);
+    if (n > 0) return n;
+    n = omp_get_num_procs();
+    if (n < 1) n = 1;
+#ifdef __linux__
+    const int q = cgroup_cpus();
+    if (q > 0 && q < n) n = q;
+#endif
+    atomic_store(&g_cpus, n);
+    return n;
 #else
     return 1;
 #endif
@@ -170,6 +206,7 @@ static int from_environment(void)
 #endif
     return 0;
 }
+#endif
 
 void brain_set_num_threads(int n)
 {
