@@ -94,14 +94,14 @@ for isa in ("avx2", "avx512"):
         for line in open(f"{peak_f.rsplit('/', 1)[0]}/sgemm_{isa}.txt"):
             f = line.split()
             if len(f) >= 8 and not line.startswith(("#", "shape")):
-                sgemm.setdefault(f[0], {"shape": f"{f[1]}×{f[2]}×{f[3]}" + (" Aᵀ" if f[4] == "1" else "") + (" Bᵀ" if f[5] == "1" else "")})[isa] = float(f[7])
+                sgemm.setdefault(f[0], {"shape": f"{f[1]}×{f[2]}×{f[3]}" + (" Aᵀ" if f[4] == "1" else "") + (" Bᵀ" if f[5] == "1" else "")})[isa] = float(f[8] if len(f) > 8 and "." in f[8] else f[7])
     except OSError:
         pass
 sgemm_goals = []
 if sgemm:
     isas = [i for i in ("avx2", "avx512") if peak.get(i + "_gflops") and any(i in v for v in sgemm.values())]
-    L.append("**brain_sgemm on the lecture's layer shapes, 1 thread** (`BRAIN_ISA=... bench_sgemm brain 1`; "
-             "% of that ISA's measured peak):\n")
+    L.append("**brain_sgemm on the lecture's layer shapes, 1 thread** (`BRAIN_ISA=... bench_sgemm brain 1`, the best "
+             "of its 7 timed batches; % of that ISA's peak above):\n")
     L.append("| shape | M×N×K | " + " | ".join(f"{i} GFLOP/s (% of peak)" for i in isas) + " |")
     L.append("|---|---|" + "---|" * len(isas))
     for name, v in sgemm.items():
