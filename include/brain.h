@@ -83,8 +83,9 @@ void brain_set_print_hook(brain_print_fn fn, void *user);
  * never call it (docs/reliability.md, "Threads"). */
 void brain_set_random_seed(uint64_t seed);
 
-/* Threads used by the kernels (OpenMP and the sgemm backend); 0 = all cores.  Results are
- * bitwise the same for any thread count (docs/reliability.md). */
+/* Threads used by the kernels (OpenMP and the sgemm backend); 0 = the default: BRAIN_NUM_THREADS
+ * or OMP_NUM_THREADS if set, else automatic (the cores other processes leave free; docs/threads.md).
+ * Results are bitwise the same for any thread count (docs/reliability.md). */
 void brain_set_num_threads(int n);
 /* Which matrix-multiply backend this build uses ("oneDNN dnnl_sgemm", "OpenBLAS", "portable"). */
 const char *brain_sgemm_backend(void);
@@ -1832,6 +1833,13 @@ void brain_model_set_trainable(brain_model *m, bool trainable);
 /* Keras's `layer.trainable` (the layer's own flag; a layer inside a frozen model layer does not
  * train even when its own flag is true). */
 bool brain_layer_trainable(const brain_layer *l);
+
+/* ==== Thread policy (issue 13): docs/threads.md ==== */
+/* How many threads the next kernel call would use: brain_set_num_threads(n > 0), else the
+ * BRAIN_NUM_THREADS or OMP_NUM_THREADS environment variable, else automatic — the CPUs this
+ * process may use less those other processes keep busy (re-measured at most every 100 ms), at
+ * least 1.  brain_set_num_threads(0) returns to the environment's or the automatic choice. */
+int brain_get_num_threads(void);
 
 #ifdef __cplusplus
 }

@@ -29,30 +29,7 @@ void openblas_set_num_threads(int num_threads);
 #include <omp.h>
 #endif
 
-/* ------------------------------------------------------------------ threads */
-static _Atomic int g_threads; /* 0: all cores; atomic: read by every thread that computes */
-
-void brain_set_num_threads(int n)
-{
-    if (n < 0) n = 0;
-    g_threads = n;
-#ifdef _OPENMP
-    omp_set_num_threads(n > 0 ? n : omp_get_num_procs());
-#endif
-#ifdef BRAIN_SGEMM_OPENBLAS
-    openblas_set_num_threads(n); /* OpenBLAS reads n < 1 as "all cores" */
-#endif
-}
-
-int brain__num_threads(void)
-{
-#ifdef _OPENMP
-    const int n = g_threads;
-    return n > 0 ? n : omp_get_max_threads();
-#else
-    return 1;
-#endif
-}
+/* The thread count, brain_set_num_threads and brain__num_threads: threads.c (docs/threads.md). */
 
 const char *brain_sgemm_backend(void)
 {
@@ -199,10 +176,12 @@ void brain__sgemm_backend_only(bool ta, bool tb, int64_t M, int64_t N, int64_t K
      * other core is busy (another process) OpenMP's fork/join waits for it a whole time slice —
      * measured: batch-256 inference of the lecture's MLP fell from ~20M to ~32k samples/s.
      * omp_set_num_threads changes only this thread's setting, which dnnl_sgemm reads per call. */
+    /* Larger ones get the library's count (threads.c: it may be below OpenMP's own setting). */
     int prev_threads = 0;
-    if ((double)M * (double)N * (double)K < (double)BRAIN_SGEMM_PAR_MIN) {
+    const int want = (double)M * (double)N * (double)K < (double)BRAIN_SGEMM_PAR_MIN ? 1 : brain__num_threads();
+    if (want != omp_get_max_threads()) {
         prev_threads = omp_get_max_threads();
-        if (prev_threads > 1) omp_set_num_threads(1); else prev_threads = 0;
+        omp_set_num_threads(want);
     }
 #endif
     dnnl_status_t st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', M, N, K, alpha, A, lda, B, ldb, beta,

@@ -47,8 +47,9 @@
 #ifdef _OPENMP
 #define OPT_FOR(...)                                                                   \
     do {                                                                               \
-        if (n >= PAR_MIN && brain__num_threads() > 1) {                                \
-            _Pragma("omp parallel for simd schedule(static)")                          \
+        const int nt_ = n >= PAR_MIN ? brain__num_threads() : 1;                       \
+        if (nt_ > 1) {                                                                 \
+            _Pragma("omp parallel for simd schedule(static) num_threads(nt_)")         \
             for (int64_t i = 0; i < n; i++) { __VA_ARGS__ }                            \
         } else {                                                                       \
             _Pragma("omp simd")                                                        \
@@ -450,8 +451,9 @@ static double sum_squares(const float *restrict g, int64_t n)
     if (n < PAR_MIN) return sum_slice(g, 0, n);
     double part[SUM_PARTS];
 #ifdef _OPENMP
-    if (brain__num_threads() > 1) { /* not if(): see OPT_FOR */
-#pragma omp parallel for schedule(static)
+    const int nt = brain__num_threads();
+    if (nt > 1) { /* not if(): see OPT_FOR */
+#pragma omp parallel for schedule(static) num_threads(nt)
         for (int k = 0; k < SUM_PARTS; k++) part[k] = sum_slice(g, n * k / SUM_PARTS, n * (k + 1) / SUM_PARTS);
     } else
 #endif
