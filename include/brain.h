@@ -1196,11 +1196,15 @@ typedef float (*brain_lr_epoch_fn)(int epoch, float lr, void *user);
 brain_callback *brain_learning_rate_scheduler(brain_lr_epoch_fn fn, void *user, int verbose);
 /* LambdaCallback: the hooks given (any may be NULL); the same as brain_callback_custom. */
 brain_callback *brain_lambda_callback(const brain_callback_hooks *hooks);
-/* SwapEMAWeights(swap_on_epoch=True) for an optimizer with common.use_ema: at the end of each
- * epoch the model's weights are swapped with the moving averages (so the callbacks after it, a
- * ModelCheckpoint say, see the averaged weights) and swapped back at the next epoch's start.
- * Deviation: brain's fit has no test hooks, so validation inside fit uses the trained weights. */
-brain_callback *brain_swap_ema_weights(void);
+/* SwapEMAWeights(swap_on_epoch=False) for an optimizer with common.use_ema, as Keras: the
+ * validation inside brain_fit runs with the moving averages swapped into the model (Keras's
+ * on_test_begin / on_test_end), training goes on with the raw weights.  With swap_on_epoch the
+ * averages are also swapped in at the end of each epoch (so the callbacks after it, a
+ * ModelCheckpoint say, see them) and out again at the next epoch's start.  opt may be NULL. */
+typedef struct brain_swap_ema_weights_options {
+    bool swap_on_epoch;                     /* default false */
+} brain_swap_ema_weights_options;
+brain_callback *brain_swap_ema_weights(const brain_swap_ema_weights_options *opt);
 
 /* TensorBoard(log_dir): event files (TFRecord-framed Event protos, as TensorFlow writes them)
  * in log_dir/train and log_dir/validation: "epoch_<key>" scalars at step = epoch (train keys,

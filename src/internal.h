@@ -594,6 +594,10 @@ struct brain_callback {
     brain_callback_hooks hooks;     /* used by every kind: built-ins fill these with their own */
     void *self;                     /* the built-in's state */
     void (*destroy)(brain_callback *cb);
+    /* Keras's on_test_begin / on_test_end, internal for now: fit calls them around its validation
+     * (SwapEMAWeights evaluates with the averaged weights).  NULL for most kinds. */
+    brain_status (*on_test_begin)(brain_callback *cb, brain_model *m);
+    brain_status (*on_test_end)(brain_callback *cb, brain_model *m);
 };
 
 /* ------------------------------------------------------------------ history */
