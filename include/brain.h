@@ -1787,6 +1787,47 @@ bool brain_dist_available(void);     /* built with MPI */
 double brain_dist_allreduce_seconds(void);
 void brain_dist_finalize(void);
 
+/* ==== user-written losses and metrics (issue 12) ====
+ * Keras's custom loss functions and Metric subclasses, in C.  Both are saved in config.json's
+ * compile_config as Keras writes registered objects (a loss as {"class_name": "function",
+ * "config": "<registered name>"}, a metric as {"class_name": <name>, "registered_name": ...});
+ * brain_load_model compiles them again when the same name was registered in this process
+ * (brain_register_loss / brain_register_metric, Keras's register_keras_serializable).
+ *
+ * A loss is a per-sample function: given one sample's targets (n_true values) and predictions
+ * (n_pred values) it returns the sample's loss L_i and, when grad is not NULL, writes
+ * dL_i/dy_pred (n_pred floats).  brain applies Keras's "sum_over_batch_size" reduction:
+ * loss = Σ_i w_i·L_i / N (w_i the sample/class weight, 1 without) and scales the gradients so. */
+typedef double (*brain_custom_loss_fn)(const float *y_true, int64_t n_true, const float *y_pred, int64_t n_pred,
+                                       float *grad, void *user);
+typedef struct brain_custom_loss_def {
+    const char *name;               /* the function's name, e.g. "my_loss" (required) */
+    const char *registered_name;    /* Keras's "package>name"; default "Custom>" + name */
+    brain_custom_loss_fn fn;        /* required */
+    void *user;                     /* passed to fn */
+} brain_custom_loss_def;
+brain_loss *brain_loss_custom(const brain_custom_loss_def *def);
+/* A metric keeps state_size bytes of state of its own (zeroed at creation and, without a reset
+ * function, at every reset): update accumulates one batch (y_true, y_pred and sample_weight as
+ * brain_metric_update gets them; sample_weight may be NULL), result reads it, reset clears it
+ * (Keras's update_state / result / reset_state).  The log key is `name`. */
+typedef struct brain_custom_metric_def {
+    const char *name;               /* log key and config name, e.g. "my_metric" (required) */
+    const char *class_name;         /* Keras class, e.g. "MyMetric"; default name */
+    const char *registered_name;    /* default "Custom>" + class_name */
+    size_t state_size;              /* bytes (at most 1 MiB) */
+    brain_status (*update)(void *state, const brain_tensor *y_true, const brain_tensor *y_pred,
+                           const float *sample_weight, void *user);       /* required */
+    double (*result)(const void *state, void *user);                        /* required */
+    void (*reset)(void *state, void *user);                                 /* may be NULL */
+    void *user;
+} brain_custom_metric_def;
+brain_metric *brain_metric_custom(const brain_custom_metric_def *def);
+/* Register a definition (copied; up to 16 of each) so that brain_load_model can compile a saved
+ * model naming it; registering the same registered name again replaces it. */
+brain_status brain_register_loss(const brain_custom_loss_def *def);
+brain_status brain_register_metric(const brain_custom_metric_def *def);
+
 #ifdef __cplusplus
 }
 #endif
