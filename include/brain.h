@@ -1787,6 +1787,17 @@ bool brain_dist_available(void);     /* built with MPI */
 double brain_dist_allreduce_seconds(void);
 void brain_dist_finalize(void);
 
+/* ==== preprocessing: Discretization adapt (issue 12) ====
+ * Discretization(num_bins=..., epsilon=0.01): boundaries learnt by brain_discretization_adapt
+ * from every value of `data` (Keras's adapt on an array: its approximate quantile summary,
+ * reproduced exactly).  Adapting again starts afresh.  Before adapt every value maps to bin 0. */
+typedef struct brain_discretization_options {
+    float epsilon;                  /* default 0.01 */
+    const char *name;
+} brain_discretization_options;
+brain_layer *brain_discretization_adaptable(int num_bins, const brain_discretization_options *opt);
+brain_status brain_discretization_adapt(brain_layer *layer, const brain_tensor *data);
+
 /* ==== user-written losses and metrics (issue 12) ====
  * Keras's custom loss functions and Metric subclasses, in C.  Both are saved in config.json's
  * compile_config as Keras writes registered objects (a loss as {"class_name": "function",
