@@ -1798,6 +1798,22 @@ typedef struct brain_discretization_options {
 brain_layer *brain_discretization_adaptable(int num_bins, const brain_discretization_options *opt);
 brain_status brain_discretization_adapt(brain_layer *layer, const brain_tensor *data);
 
+/* ==== image augmentation: RandomBrightness, RandomContrast (issue 12) ====
+ * On (H, W, C) images, in training only (the identity at inference), one draw per image; with
+ * has_seed the layer has its own generator (reproducible), else it uses the model's.
+ * factor as Keras: a number f, or a pair (lower, upper) with has_pair.  RandomBrightness adds
+ * (lower + u·(upper − lower))·(v1 − v0) (f gives (−f, f)); RandomContrast scales each channel
+ * about its mean by a factor in [1 − lower, 1 + upper] (f gives (0, f), as Keras 3's
+ * _set_factor does).  Both clip to value_range (default (0, 255)). */
+typedef struct brain_random_value_options {
+    bool has_pair; float lower, upper;      /* factor=(lower, upper) instead of the number */
+    bool has_value_range; float value_range[2]; /* default (0, 255) */
+    bool has_seed; uint64_t seed;
+    const char *name;
+} brain_random_value_options;
+brain_layer *brain_random_brightness(float factor, const brain_random_value_options *opt);
+brain_layer *brain_random_contrast(float factor, const brain_random_value_options *opt);
+
 /* ==== user-written losses and metrics (issue 12) ====
  * Keras's custom loss functions and Metric subclasses, in C.  Both are saved in config.json's
  * compile_config as Keras writes registered objects (a loss as {"class_name": "function",
