@@ -1814,6 +1814,27 @@ typedef struct brain_random_value_options {
 brain_layer *brain_random_brightness(float factor, const brain_random_value_options *opt);
 brain_layer *brain_random_contrast(float factor, const brain_random_value_options *opt);
 
+/* ==== image augmentation: RandomTranslation, RandomZoom (issue 12) ====
+ * On (H, W, C) images, in training only (the identity at inference), one draw per image (own
+ * generator with has_seed).  Factors as Keras: a number f gives (−f, f), a pair (lower, upper)
+ * with has_*_pair.  RandomTranslation(height_factor, width_factor) shifts by u_h·H, u_w·W;
+ * RandomZoom(height_factor, width_factor=None) scales about the centre by 1 + u (u < 0 zooms in;
+ * without a width factor both axes use the same draw).  Sampled as RandomRotation: fill_mode
+ * reflect (default), constant (fill_value) or nearest ("wrap" is not supported), bilinear or
+ * nearest interpolation. */
+typedef struct brain_random_affine_options {
+    bool has_height_pair; float height_lower, height_upper;
+    bool has_width_pair; float width_lower, width_upper;
+    bool has_width_factor; float width_factor;  /* RandomZoom only (RandomTranslation takes it as an argument) */
+    brain_fill_mode fill_mode;              /* default reflect */
+    float fill_value;                       /* default 0 */
+    brain_interpolation interpolation;      /* default bilinear */
+    bool has_seed; uint64_t seed;
+    const char *name;
+} brain_random_affine_options;
+brain_layer *brain_random_translation(float height_factor, float width_factor, const brain_random_affine_options *opt);
+brain_layer *brain_random_zoom(float height_factor, const brain_random_affine_options *opt);
+
 /* ==== user-written losses and metrics (issue 12) ====
  * Keras's custom loss functions and Metric subclasses, in C.  Both are saved in config.json's
  * compile_config as Keras writes registered objects (a loss as {"class_name": "function",

@@ -1,4 +1,4 @@
-/* test_toolkit_augment.c — RandomBrightness and RandomContrast: the transform against Keras with
+/* test_toolkit_augment.c — RandomBrightness, RandomContrast, RandomTranslation, RandomZoom: the transform against Keras with
  * degenerate factor ranges (a fixed draw; tests/toolkit_augment_golden.h), the identity at
  * inference, seeded reproducibility, draws within the factor range and values within value_range,
  * the backward against finite differences, and configs as Keras writes them (.keras round trip). */
@@ -129,10 +129,49 @@ static void test_random(void)
     brain_tensor_free(x);
 }
 
+/* RandomTranslation and RandomZoom: seeded draws, configs as Keras writes them, .keras round trip */
+static void test_affine_config(void)
+{
+    brain_tensor *x = brain_tensor_from(ta_x01, 4, XS);
+    for (int zoom = 0; zoom < 2; zoom++) {
+        brain_random_affine_options o = { .has_width_pair = !zoom, .width_lower = -0.2f, .width_upper = 0.3f,
+                                          .has_seed = !zoom, .seed = 5 };
+        brain_model *k = wrap(zoom ? brain_random_zoom(0.2f, &o) : brain_random_translation(0.1f, 0, &o));
+        const char *path = io_path("augment_affine.keras");
+        CHECK_OK(brain_save(k, path));
+        size_t n = 0;
+        char *cfg = io_zip_read(path, "config.json", &n), want[320];
+        const char *kc = zoom ? ta_config_zoom : ta_config_translation;
+        snprintf(want, sizeof want, "%.*s", (int)strlen(kc) - 2, kc + 1);
+        CHECK_MSG(cfg && strstr(cfg, want), "config has %s", want);
+        free(cfg);
+        brain_model *k2 = NULL;
+        CHECK_OK(brain_load_model(path, &k2, NULL));
+        float y1[48], y2[48];
+        if (k2 && !zoom) { /* seeded: the loaded layer draws what the saved one drew first */
+            brain_model *k3 = wrap(brain_random_translation(0.1f, 0, &o));
+            forward(k2, x, true, y1);
+            forward(k3, x, true, y2);
+            CHECK(!memcmp(y1, y2, sizeof y1));
+            forward(k3, x, true, y1);
+            CHECK(memcmp(y1, y2, sizeof y1)); /* and a new draw for the next batch */
+            brain_model_free(k3);
+        }
+        if (k2) { forward(k2, x, false, y1); CHECK(!memcmp(y1, ta_x01, sizeof y1)); }
+        remove(path);
+        brain_model_free(k);
+        brain_model_free(k2);
+    }
+    CHECK(brain_random_zoom(-1.0f, NULL) == NULL && strstr(brain_last_error(), "height_factor"));
+    CHECK(brain_random_translation(0.1f, 1.5f, NULL) == NULL && strstr(brain_last_error(), "width_factor"));
+    brain_tensor_free(x);
+}
+
 int main(void)
 {
     (void)gc_random;
     test_keras();
     test_random();
+    test_affine_config();
     return check_summary("test_toolkit_augment");
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes tests/toolkit_augment_golden.h: Keras's RandomBrightness and RandomContrast in training
+"""Writes tests/toolkit_augment_golden.h: Keras's RandomBrightness, RandomContrast, RandomTranslation
+and RandomZoom in training
 mode with degenerate factor ranges (so the draw is fixed and the transform is deterministic:
 RandomContrast((-0.3, 0.3)) always scales by 1.3, RandomBrightness((0.2, 0.2)) always adds
 0.2·range), their inference outputs (the identity) and their configs.
@@ -28,6 +29,21 @@ CASES = [
      ".has_value_range = true, .value_range = { 0, 1 } })"),
     ("contrast_1_8", L.RandomContrast((-0.8, 0.8)), x255,
      "brain_random_contrast(0, &(brain_random_value_options){ .has_pair = true, .lower = -0.8f, .upper = 0.8f })"),
+    ("translate_reflect", L.RandomTranslation((0.25, 0.25), (-0.5, -0.5)), x01,
+     "brain_random_translation(0, 0, &(brain_random_affine_options){ .has_height_pair = true, .height_lower = 0.25f, "
+     ".height_upper = 0.25f, .has_width_pair = true, .width_lower = -0.5f, .width_upper = -0.5f })"),
+    ("translate_constant_nearest", L.RandomTranslation((-0.2, -0.2), (0.3, 0.3), fill_mode="constant", fill_value=0.5,
+                                                       interpolation="nearest"), x01,
+     "brain_random_translation(0, 0, &(brain_random_affine_options){ .has_height_pair = true, .height_lower = -0.2f, "
+     ".height_upper = -0.2f, .has_width_pair = true, .width_lower = 0.3f, .width_upper = 0.3f, "
+     ".fill_mode = BRAIN_FILL_CONSTANT, .fill_value = 0.5f, .interpolation = BRAIN_INTERP_NEAREST })"),
+    ("zoom_in", L.RandomZoom((-0.5, -0.5)), x01,
+     "brain_random_zoom(0, &(brain_random_affine_options){ .has_height_pair = true, .height_lower = -0.5f, "
+     ".height_upper = -0.5f })"),
+    ("zoom_out_nearest", L.RandomZoom((0.4, 0.4), (0.2, 0.2), fill_mode="nearest"), x01,
+     "brain_random_zoom(0, &(brain_random_affine_options){ .has_height_pair = true, .height_lower = 0.4f, "
+     ".height_upper = 0.4f, .has_width_pair = true, .width_lower = 0.2f, .width_upper = 0.2f, "
+     ".fill_mode = BRAIN_FILL_NEAREST })"),
 ]
 
 
@@ -56,7 +72,8 @@ for i, c in enumerate(CASES):
     print("    case %d: return %s;" % (i, c[3]))
 print("    }\n    return NULL;\n}")
 # configs as Keras writes them (the members after "dtype"), for the layers with default options
-for name, layer in [("contrast", L.RandomContrast(0.2)), ("brightness", L.RandomBrightness(0.2, value_range=(0, 1), seed=3))]:
+for name, layer in [("contrast", L.RandomContrast(0.2)), ("brightness", L.RandomBrightness(0.2, value_range=(0, 1), seed=3)),
+                    ("translation", L.RandomTranslation(0.1, (-0.2, 0.3), seed=5)), ("zoom", L.RandomZoom(0.2))]:
     cfg = layer.get_config()
     for k in ("name", "trainable", "dtype"):
         cfg.pop(k)
