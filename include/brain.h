@@ -1835,6 +1835,19 @@ typedef struct brain_random_affine_options {
 brain_layer *brain_random_translation(float height_factor, float width_factor, const brain_random_affine_options *opt);
 brain_layer *brain_random_zoom(float height_factor, const brain_random_affine_options *opt);
 
+/* ==== image augmentation: RandomCrop (issue 12) ====
+ * RandomCrop(height, width) on (H, W, C) images → (height, width, C).  In training, when the
+ * input is larger on both axes, a random window (one offset per batch, as Keras draws it; own
+ * generator with has_seed).  Otherwise, and at inference, the largest centred window of the
+ * target's aspect ratio resized (bilinear) to (height, width) — Keras's documented inference
+ * behaviour, the same as Resizing(height, width, crop_to_aspect_ratio=True).  (Keras 3.15 itself
+ * returns the uncropped input at inference; brain keeps the one output shape.) */
+typedef struct brain_random_crop_options {
+    bool has_seed; uint64_t seed;
+    const char *name;
+} brain_random_crop_options;
+brain_layer *brain_random_crop(int64_t height, int64_t width, const brain_random_crop_options *opt);
+
 /* ==== user-written losses and metrics (issue 12) ====
  * Keras's custom loss functions and Metric subclasses, in C.  Both are saved in config.json's
  * compile_config as Keras writes registered objects (a loss as {"class_name": "function",
