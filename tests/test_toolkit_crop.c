@@ -90,6 +90,25 @@ int main(void)
     CHECK(y2 && !memcmp(keep, y2->data, sizeof keep));
     remove(path);
     CHECK(brain_random_crop(0, 3, NULL) == NULL && strstr(brain_last_error(), "height"));
+    /* files written by Keras: the augmentation layers and an adapted Discretization load */
+    brain_model *k = NULL;
+    CHECK_OK(brain_load_model("tests/keras_files/toolkit_augment.keras", &k, NULL));
+    if (k) {
+        CHECK(k->n_layers == 5 && !strcmp(k->layers[4]->vt->class_name, "RandomCrop"));
+        CHECK(k->layers[4]->out_shape.dims[0] == 5 && k->layers[4]->out_shape.dims[1] == 6);
+        CHECK(!strcmp(k->layers[0]->vt->class_name, "RandomBrightness") && !strcmp(k->layers[3]->vt->class_name, "RandomZoom"));
+    }
+    brain_model_free(k);
+    k = NULL;
+    CHECK_OK(brain_load_model("tests/keras_files/toolkit_discretization.keras", &k, NULL));
+    if (k) { /* boundaries 2.4, 4.9, 7.4 (float32) learnt by Keras */
+        brain_tensor *p = brain_tensor_from((const float[]){ 2.3f, 2.4f, 5.0f, 9.0f }, 2, (int64_t[]){ 4, 1 });
+        const brain_tensor *yp = NULL;
+        CHECK_OK(brain_model_forward(k, p, false, &yp));
+        CHECK(yp && yp->data[0] == 0 && yp->data[1] == 1 && yp->data[2] == 2 && yp->data[3] == 3);
+        brain_tensor_free(p);
+    }
+    brain_model_free(k);
     brain_model_free(a);
     brain_model_free(b);
     brain_model_free(c);

@@ -42,3 +42,16 @@ for k in ("name", "trainable", "dtype"):
     cfg.pop(k)
 print('static const char tc_config[] = "%s";' % json.dumps(cfg, separators=(",", ":")).replace('"', '\\"'))
 print("#endif")
+
+# Keras-written .keras files with issue 12's preprocessing layers (tests/keras_files/toolkit_*.keras),
+# loaded by tests/test_toolkit_crop.c
+aug = keras.Sequential([keras.Input((8, 9, 3)), L.RandomBrightness(0.2), L.RandomContrast(0.3, seed=4),
+                        L.RandomTranslation(0.1, 0.2, fill_mode="constant"), L.RandomZoom(0.2, (-0.1, 0.3)),
+                        L.RandomCrop(5, 6, seed=11)])
+aug.save("tests/keras_files/toolkit_augment.keras")
+d = L.Discretization(num_bins=4)
+d.reset_state()
+d.update_state((np.arange(100) * 37 % 100 / 10.0).astype(np.float32))
+d.finalize_state()
+disc = keras.Sequential([keras.Input((1,)), d])
+disc.save("tests/keras_files/toolkit_discretization.keras")

@@ -202,6 +202,7 @@ const brain_layer_vtable brain__discretization_vt = {
     .class_name = "Discretization", .snake_name = "discretization", .build = brain__same_shape_build,
     .forward = discr_forward, .backward = no_backward, .destroy = discr_destroy,
     .get_config = discr_get_config, .from_config = discr_from_config,
+    .config_without_trainable = true, /* Keras's Discretization.__init__ refuses "trainable" */
 };
 
 brain_layer *brain_discretization(int n_boundaries, const float *bin_boundaries, const brain_layer_options *opt)
