@@ -78,13 +78,20 @@ static const struct sgemm_shape sgemm_shapes[] = {
 
 /* When set (bench_sgemm.c), the allocations one call makes after the timed ones are printed. */
 static unsigned long long (*sgemm_alloc_count)(void);
+/* When > 0 (bench_sgemm.c: the measured one-core FMA peak, GFLOP/s), each shape's median and
+ * best batch are also printed as % of it. */
+static double sgemm_peak_gflops;
 
 typedef void (*sgemm_shape_fn)(const struct sgemm_shape *s, const float *A, const float *B, float *C);
+
+/* The clock the timings read: wall time, or (bench_sgemm at one thread) the calling thread's CPU
+ * time, which leaves out the time slices other processes take on a loaded machine. */
+static clockid_t sgemm_clock = CLOCK_MONOTONIC;
 
 static double sgemm_now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(sgemm_clock, &ts);
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
@@ -95,11 +102,13 @@ static int sgemm_cmpd(const void *a, const void *b)
 }
 
 /* For each shape whose label contains `only` (all when NULL): one line
- * "label M N K tA tB us/call GFLOP/s", the median of 7 timed batches of about min_s/7 s each. */
+ * "label M N K tA tB us/call GFLOP/s best", the median (and the fastest) of 7 timed batches of
+ * about min_s/7 s each.  On a loaded machine the best batch is the closer estimate of what the
+ * kernel can do (other processes only ever slow a batch down). */
 static int sgemm_time_shapes(sgemm_shape_fn gemm, double min_s, const char *only)
 {
-    printf("%-22s %6s %6s %6s %2s %2s %10s %8s%s\n", "shape", "M", "N", "K", "tA", "tB", "us/call", "GFLOP/s",
-           sgemm_alloc_count ? "  allocs/call" : "");
+    printf("%-22s %6s %6s %6s %2s %2s %10s %8s %8s%s%s\n", "shape", "M", "N", "K", "tA", "tB", "us/call", "GFLOP/s",
+           "best", sgemm_peak_gflops > 0 ? "  %peak  %peak(best)" : "", sgemm_alloc_count ? "  allocs/call" : "");
     for (int s = 0; s < SGEMM_NSHAPES; s++) {
         const struct sgemm_shape *sh = &sgemm_shapes[s];
         if (only && !strstr(sh->label, only)) continue;
@@ -127,8 +136,11 @@ static int sgemm_time_shapes(sgemm_shape_fn gemm, double min_s, const char *only
             times[r] = (sgemm_now() - t) / batch;
         }
         qsort(times, 7, sizeof times[0], sgemm_cmpd);
-        printf("%-22s %6d %6d %6d %2d %2d %10.3f %8.1f", sh->label, sh->M, sh->N, sh->K, sh->ta, sh->tb,
-               times[3] * 1e6, flop / times[3] * 1e-9);
+        printf("%-22s %6d %6d %6d %2d %2d %10.3f %8.1f %8.1f", sh->label, sh->M, sh->N, sh->K, sh->ta, sh->tb,
+               times[3] * 1e6, flop / times[3] * 1e-9, flop / times[0] * 1e-9);
+        if (sgemm_peak_gflops > 0)
+            printf("  %5.1f  %5.1f", 100 * flop / times[3] * 1e-9 / sgemm_peak_gflops,
+                   100 * flop / times[0] * 1e-9 / sgemm_peak_gflops);
         if (sgemm_alloc_count) {
             unsigned long long a0 = sgemm_alloc_count();
             gemm(sh, A, B, C);

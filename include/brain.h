@@ -1362,6 +1362,17 @@ typedef struct brain_mha_options {
     brain_regularizer kernel_regularizer, bias_regularizer;
     uint64_t seed; bool has_seed;           /* dropout's generator; default the model's */
     const char *name;
+    /* call(..., return_attention_scores=True): the layer gets a second output, the attention
+     * probabilities (heads, query steps..., value steps...) per sample, read as
+     * brain_sym_output(call, 1); gradients flowing into it reach the layer's inputs and weights */
+    bool return_attention_scores;
+    /* attention_axes (Keras's numbers: 1 = the first axis after the batch, negatives count from
+     * the end; increasing, the feature axis excluded); 0 axes = Keras's default, every axis
+     * between the batch and the features.  The other step axes act as batch axes. */
+    int n_attention_axes; int attention_axes[BRAIN_MAX_DIMS];
+    /* output_shape as a tuple (o_1, ..., o_n): the output is (query steps..., o_1, ..., o_n) and
+     * the output kernel (heads, value_dim, o_1, ..., o_n); n 0 = output_shape above */
+    int n_output_dims; int64_t output_dims[BRAIN_MAX_DIMS];
 } brain_mha_options;
 brain_layer *brain_multi_head_attention(int num_heads, int64_t key_dim, const brain_mha_options *opt);
 /* The attention probabilities of the layer's last forward (Keras's return_attention_scores), as
@@ -1383,7 +1394,7 @@ brain_layer *brain_global_average_pooling1d_opt(const brain_global_pool1d_option
  * step of a (batch, T, ...) input with shared weights.  Takes ownership of `layer`, also on failure. */
 brain_layer *brain_time_distributed(brain_layer *layer, const brain_layer_options *opt);
 
-/* GroupNormalization(groups) over the channels (last) axis: each sample's channels in `groups`
+/* GroupNormalization(groups) over the channels axis (default the last; .axis for another): each sample's channels in `groups`
  * runs, each run normalised over all positions and its channels, then γ_c x̂ + β_c per channel.
  * Keras's default groups is 32; -1 = one group per channel. */
 typedef struct brain_group_norm_options {
@@ -1392,6 +1403,8 @@ typedef struct brain_group_norm_options {
     brain_initializer_kind beta_initializer, gamma_initializer; /* zeros, ones */
     brain_regularizer beta_regularizer, gamma_regularizer;
     const char *name;
+    int axis;                               /* Keras's axis: the channels (1 = first after the batch,
+                                               negatives from the end); 0 means the default -1 */
 } brain_group_norm_options;
 brain_layer *brain_group_normalization(int64_t groups, const brain_group_norm_options *opt);
 
@@ -1786,6 +1799,11 @@ bool brain_dist_available(void);     /* built with MPI */
 /* Seconds spent in gradient allreduce since init (for the speed report). */
 double brain_dist_allreduce_seconds(void);
 void brain_dist_finalize(void);
+
+/* ==== merge layers with Keras masks, attention part 2 (issue 11) ==== */
+/* Minimum: the elementwise minimum of its inputs (Keras's Minimum); like brain_maximum, masked
+ * steps of an input take no part (Keras 3's rule, src/layers/maximum.c). */
+brain_layer *brain_minimum(const brain_layer_options *opt);
 
 /* ==== preprocessing: Discretization adapt (issue 12) ====
  * Discretization(num_bins=..., epsilon=0.01): boundaries learnt by brain_discretization_adapt

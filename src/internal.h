@@ -128,7 +128,11 @@ typedef enum brain_mask_rule {
     BRAIN_MASK_MAKE,                /* the layer computes its output mask with vt->compute_mask */
     BRAIN_MASK_ANY,                 /* merge layers (Add, ..., Concatenate on the last axis): a step is kept
                                      * when any input keeps it; no mask when an input has none (Keras 3) */
+    BRAIN_MASK_CONCAT,              /* Concatenate on another axis: the inputs' masks joined along it, an
+                                     * input without one all kept; none when no input has one (Keras 3) */
 } brain_mask_rule;
+/* Concatenate (BRAIN_MASK_CONCAT): the output mask from the inputs' (NULL: all kept), batch rows */
+void brain__concat_masks(const brain_layer *l, int64_t batch, const uint8_t *const *in_masks, uint8_t *out);
 
 #define BRAIN_MAX_LAYER_INPUTS 8
 #define BRAIN_MAX_LAYER_WEIGHTS 8

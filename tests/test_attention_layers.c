@@ -165,6 +165,76 @@ static void mha_grads(void)
     }
 }
 
+/* issue 11, second part: return_attention_scores as an output, attention_axes, output_shape as a
+ * tuple, Maximum / Minimum with masks */
+static void mha_more_grads(void)
+{
+    /* the scores as a second output: both outputs' gradients reach the weights and the input */
+    {
+        brain_sym x = brain_input_sym(BRAIN_SHAPE(4, 3), NULL);
+        brain_sym y = brain_apply_n(brain_multi_head_attention(2, 2, &(brain_mha_options){.return_attention_scores = true}),
+                                    BRAIN_SYMS(x, x));
+        brain_model *m = brain_functional(BRAIN_SYMS(x), 2, (brain_sym[]){y, brain_sym_output(y, 1)}, NULL);
+        CHECK(m && brain_model_output_shape_k(m, 1).ndim == 3 && brain_model_output_shape_k(m, 1).dims[0] == 2);
+        brain_tensor *xt = gc_random(3, (int64_t[]){2, 4, 3}, 11, -1, 1);
+        gradcheck_model("MultiHeadAttention return_attention_scores", m, xt, true, 1e-3, 2e-3, 1e-2);
+        brain_tensor_free(xt);
+        brain_model_free(m);
+    }
+    /* attention over axis 1 of (3, 4, 2): axis 2 is a batch axis, rows gathered and scattered */
+    {
+        brain_sym x = brain_input_sym(BRAIN_SHAPE(3, 4, 2), NULL);
+        brain_mha_options o = {.n_attention_axes = 1, .attention_axes = {1}, .return_attention_scores = true};
+        brain_sym y = brain_apply_n(brain_multi_head_attention(2, 2, &o), BRAIN_SYMS(x, x));
+        brain_model *m = brain_functional(BRAIN_SYMS(x), 2, (brain_sym[]){y, brain_sym_output(y, 1)}, NULL);
+        /* Keras's scores: (other axes..., heads, query axes..., value axes...) = (4, 2, 3, 3) */
+        brain_shape ss = m ? brain_model_output_shape_k(m, 1) : (brain_shape){0};
+        CHECK(ss.ndim == 4 && ss.dims[0] == 4 && ss.dims[1] == 2 && ss.dims[2] == 3 && ss.dims[3] == 3);
+        brain_tensor *xt = gc_random(4, (int64_t[]){2, 3, 4, 2}, 12, -1, 1);
+        gradcheck_model("MultiHeadAttention attention_axes (1,)", m, xt, true, 1e-3, 2e-3, 1e-2);
+        brain_tensor_free(xt);
+        brain_model_free(m);
+    }
+    /* cross attention over axes (1, 2) of rank-5 inputs, output_shape (2, 3) */
+    {
+        brain_sym q = brain_input_sym(BRAIN_SHAPE(2, 2, 3, 2), "q"), v = brain_input_sym(BRAIN_SHAPE(3, 1, 3, 3), "v");
+        brain_mha_options o = {.n_attention_axes = 2, .attention_axes = {1, -3}, .n_output_dims = 2, .output_dims = {2, 3}};
+        brain_sym y = brain_apply_n(brain_multi_head_attention(2, 2, &o), BRAIN_SYMS(q, v));
+        brain_model *m = brain_functional(BRAIN_SYMS(q, v), BRAIN_SYMS(y), NULL);
+        brain_shape os = m ? brain_model_output_shape_k(m, 0) : (brain_shape){0};
+        CHECK(os.ndim == 5 && os.dims[3] == 2 && os.dims[4] == 3);
+        brain_tensor *xs[2] = {gc_random(5, (int64_t[]){2, 2, 2, 3, 2}, 13, -1, 1), gc_random(5, (int64_t[]){2, 3, 1, 3, 3}, 14, -1, 1)};
+        gradcheck_model_multi("MultiHeadAttention attention_axes (1, 2), output_shape (2, 3)", m, 2, xs, true, 1e-3, 2e-3, 1e-2);
+        for (int i = 0; i < 2; i++) brain_tensor_free(xs[i]);
+        brain_model_free(m);
+    }
+    /* bad attention_axes: the feature axis, not increasing */
+    {
+        brain_sym x = brain_input_sym(BRAIN_SHAPE(3, 4, 2), NULL);
+        brain_mha_options o = {.n_attention_axes = 1, .attention_axes = {3}};
+        brain_sym y = brain_apply_n(brain_multi_head_attention(2, 2, &o), BRAIN_SYMS(x, x));
+        CHECK(!brain_sym_ok(y) && strstr(brain_last_error(), "attention_axes") != NULL);
+        brain_graph_free(x);
+    }
+    /* Maximum and Minimum of masked and unmasked tensors (Keras's masked steps take no part) */
+    {
+        brain_sym ids = brain_input_sym(BRAIN_SHAPE(5), "ids"), ids2 = brain_input_sym(BRAIN_SHAPE(5), "ids2"),
+                  x = brain_input_sym(BRAIN_SHAPE(5, 3), "x");
+        brain_sym e1 = brain_apply(brain_embedding(6, 3, &(brain_embedding_options){.mask_zero = true}), ids);
+        brain_sym e2 = brain_apply(brain_embedding(6, 3, &(brain_embedding_options){.mask_zero = true}), ids2);
+        brain_sym mx = brain_apply_n(brain_maximum(NULL), BRAIN_SYMS(e1, e2, x));
+        brain_sym mn = brain_apply_n(brain_minimum(NULL), BRAIN_SYMS(x, e1, e2));
+        brain_sym c = brain_apply_n(brain_concatenate(NULL), BRAIN_SYMS(mx, mn));
+        brain_model *m = brain_functional(BRAIN_SYMS(ids, ids2, x), BRAIN_SYMS(c), NULL);
+        const float a[] = {1, 2, 0, 0, 3, 0, 0, 4, 5, 1}, b[] = {2, 0, 3, 0, 1, 5, 0, 0, 2, 4};
+        brain_tensor *xs[3] = {brain_tensor_from(a, 2, (int64_t[]){2, 5}), brain_tensor_from(b, 2, (int64_t[]){2, 5}),
+                               gc_random(3, (int64_t[]){2, 5, 3}, 15, -1, 1)};
+        gc_some_inputs("Maximum / Minimum with masks", m, 3, xs, (const bool[]){false, false, true}, true);
+        for (int i = 0; i < 3; i++) brain_tensor_free(xs[i]);
+        brain_model_free(m);
+    }
+}
+
 /* Attention and AdditiveAttention: every score mode, key or not, causal, dropout, masks */
 static void luong_bahdanau_grads(void)
 {
@@ -265,6 +335,10 @@ static void small_layer_grads(void)
          brain_conv1d(3, 2, &(brain_conv_options){.padding = BRAIN_PADDING_CAUSAL, .strides = {2}})},
         {"RepeatVector(3)", BRAIN_SHAPE(4), {3, 4}, 2, brain_repeat_vector(3, NULL)},
         {"GroupNormalization(2)", BRAIN_SHAPE(3, 4), {2, 3, 4}, 3, brain_group_normalization(2, NULL)},
+        {"GroupNormalization(2, axis 2)", BRAIN_SHAPE(3, 4, 2), {2, 3, 4, 2}, 4,
+         brain_group_normalization(2, &(brain_group_norm_options){.axis = 2})},
+        {"GroupNormalization(3, axis -3)", BRAIN_SHAPE(6, 2, 2), {2, 6, 2, 2}, 4,
+         brain_group_normalization(3, &(brain_group_norm_options){.axis = -3})},
         {"GroupNormalization(-1), no centre", BRAIN_SHAPE(2, 2, 3), {2, 2, 2, 3}, 4,
          brain_group_normalization(-1, &(brain_group_norm_options){.center = BRAIN_OFF})},
         {"TimeDistributed(Dense(3, tanh))", BRAIN_SHAPE(3, 4), {2, 3, 4}, 3,
@@ -397,6 +471,7 @@ int main(void)
     brain_set_random_seed(7);
     layer_norm_grads();
     mha_grads();
+    mha_more_grads();
     pool_grads();
     small_layer_grads();
     luong_bahdanau_grads();

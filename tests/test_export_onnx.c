@@ -211,6 +211,61 @@ static void bidirectional(void)
     brain_model_free(m);
 }
 
+/* the text Transformer's block (token + position Embedding, causal self-attention, LayerNormalization,
+ * feed-forward, pooling) and a cross attention with a key: ONNX Runtime must match brain_predict */
+static void attention_models(void)
+{
+    brain_sym tok = brain_input_sym(BRAIN_SHAPE(6), "tokens"), pos = brain_input_sym(BRAIN_SHAPE(6), "positions");
+    brain_sym x = brain_apply_n(brain_add(NULL), BRAIN_SYMS(brain_apply(brain_embedding(20, 8, NULL), tok),
+                                                            brain_apply(brain_embedding(6, 8, NULL), pos)));
+    brain_sym a = brain_apply_n(brain_multi_head_attention(2, 4, &(brain_mha_options){.use_causal_mask = true}), BRAIN_SYMS(x, x));
+    brain_sym x1 = brain_apply(brain_layer_normalization(&(brain_layer_norm_options){.epsilon = 1e-6f}),
+                               brain_apply_n(brain_add(NULL), BRAIN_SYMS(x, a)));
+    brain_sym f = brain_apply(brain_dense(8, &(brain_dense_options){.activation = BRAIN_RELU}), x1);
+    brain_sym h = brain_apply(brain_layer_normalization(NULL), brain_apply_n(brain_add(NULL), BRAIN_SYMS(x1, f)));
+    h = brain_apply(brain_global_average_pooling1d(NULL), h);
+    brain_sym y = brain_apply(brain_dense(2, &(brain_dense_options){.activation = BRAIN_SOFTMAX}), h);
+    brain_model *m = brain_functional(BRAIN_SYMS(tok, pos), 1, &y, NULL);
+    CHECK(m != NULL);
+    brain_rng r;
+    brain_rng_seed(&r, 8);
+    if (m) {
+        brain_tensor *xt = brain_tensor_new(2, (int64_t[]){5, 6}), *xp = brain_tensor_new(2, (int64_t[]){5, 6});
+        for (int64_t i = 0; i < xt->size; i++) { xt->data[i] = (float)(int)(brain_rng_uniform(&r) * 20); xp->data[i] = (float)(i % 6); }
+        check_model(m, "transformer", 2, (brain_tensor *[]){xt, xp},
+                    "Cast Gather Cast Gather Sum MatMul Add Mul Reshape MatMul Add Reshape MatMul Add Reshape MatMul Where Softmax "
+                    "MatMul Reshape MatMul Add Sum ReduceMean Sub Mul ReduceMean Add Sqrt Div Mul Add MatMul Add Relu Sum "
+                    "ReduceMean Sub Mul ReduceMean Add Sqrt Div Mul Add ReduceMean Gemm Softmax", NULL);
+        brain_tensor_free(xt);
+        brain_tensor_free(xp);
+        brain_model_free(m);
+    }
+    brain_sym q = brain_input_sym(BRAIN_SHAPE(4, 3), "q"), v = brain_input_sym(BRAIN_SHAPE(5, 2), "v"), k = brain_input_sym(BRAIN_SHAPE(5, 6), "k");
+    brain_mha_options o = {.value_dim = 3, .output_shape = 7, .has_key = true, .use_bias = BRAIN_OFF};
+    y = brain_apply_n(brain_multi_head_attention(3, 2, &o), BRAIN_SYMS(q, v, k));
+    y = brain_apply(brain_layer_normalization(&(brain_layer_norm_options){.n_axes = 2, .axes = {1, 2}, .center = BRAIN_OFF}), y);
+    m = brain_functional(BRAIN_SYMS(q, v, k), 1, &y, NULL);
+    CHECK(m != NULL);
+    if (m) {
+        brain_tensor *xs[3] = {brain_tensor_new(3, (int64_t[]){3, 4, 3}), brain_tensor_new(3, (int64_t[]){3, 5, 2}),
+                               brain_tensor_new(3, (int64_t[]){3, 5, 6})};
+        for (int j = 0; j < 3; j++)
+            for (int64_t i = 0; i < xs[j]->size; i++) xs[j]->data[i] = (float)brain_rng_normal(&r);
+        check_model(m, "cross_attention", 3, xs,
+                    "MatMul Mul Reshape MatMul Reshape MatMul Reshape MatMul Softmax MatMul Reshape MatMul "
+                    "ReduceMean Sub Mul ReduceMean Add Sqrt Div Mul", NULL);
+        for (int j = 0; j < 3; j++) brain_tensor_free(xs[j]);
+        brain_model_free(m);
+    }
+    /* what the exporter does not write says so */
+    brain_sym e = brain_input_sym(BRAIN_SHAPE(5), "ids");
+    brain_sym em = brain_apply(brain_embedding(9, 4, &(brain_embedding_options){.mask_zero = true}), e);
+    y = brain_apply_n(brain_multi_head_attention(2, 2, NULL), BRAIN_SYMS(em, em));
+    m = brain_functional(BRAIN_SYMS(e), 1, &y, NULL);
+    if (m) CHECK_FAILS(brain_export_onnx(m, DIR "/masked_mha.onnx"), "padding mask");
+    brain_model_free(m);
+}
+
 int main(void)
 {
     mkdir(BRAIN_EXPORT_TEST_DIR, 0777);
@@ -244,6 +299,7 @@ int main(void)
         lm_free(&c);
     }
     functional_layers();
+    attention_models();
     bidirectional();
     keras_models();
     if (!python()) printf("ONNX Runtime check skipped: no /tmp/export-venv/bin/python (see tools/onnx_check.py)\n");

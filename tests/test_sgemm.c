@@ -1,12 +1,14 @@
 /* test_sgemm.c — brain_sgemm (and the plain-C kernel alone) against a double-precision reference:
  * every (ta, tb), alpha/beta pairs, padded strides, odd sizes, the small-path threshold's edges,
- * M/N/K = 0, beta = 0 over NaN. */
+ * M/N/K = 0, beta = 0 over NaN; every row count of the register tile, primes, one off the tile
+ * and the K blocks; bitwise the same C at 1 and 2 threads. */
 #include "internal.h"
 #include "core/sgemm_portable.h"
 #include "core/kernels/kernels.h"
 #include "check.h"
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef void (*gemm_fn)(bool, bool, int64_t, int64_t, int64_t, float, const float *, int64_t,
                         const float *, int64_t, float, float *, int64_t);
@@ -139,6 +141,57 @@ static void threshold(void)
         for (int t = 0; t < 4; t++) run_case(brain_sgemm, t & 1, t & 2, m, s, s - 1, 0.5f, 2, 0, false);
 }
 
+/* Edge shapes of the register tile and the blocking: every row count of the tile (1..MR + 1),
+ * primes, sizes one off the tile (NR ± 1), one off the transposes' 4 × 4 blocks and K blocks
+ * (KC = 256: 257, 511, 513 split into equal blocks), in all four layouts, for one kernel. */
+static void tile_edges(gemm_fn fn)
+{
+    const brain__kernel_table *kt = brain__kernels();
+    const int64_t MR = kt->mr, NR = kt->nr;
+    for (int t = 0; t < 4; t++) {
+        bool ta = t & 1, tb = t & 2;
+        for (int64_t m = 1; m <= MR + 1; m++) run_case(fn, ta, tb, m, NR, 7, 1, 0, 0, false);
+        static const int64_t primes[] = {2, 5, 7, 13, 31, 37, 97};
+        for (int i = 0; i < 7; i++)
+            run_case(fn, ta, tb, primes[i], primes[(i + 3) % 7], primes[(i + 5) % 7], 0.5f, 1, i % 2, false);
+        run_case(fn, ta, tb, 2 * MR + 1, NR + 1, 5, 1, 0, 0, false);
+        run_case(fn, ta, tb, 33, NR - 1, 6, -1, 0.5f, 0, false);
+        run_case(fn, ta, tb, 40, 3 * NR + 5, 257, 1, 1, 2, false); /* > 32 rows: packed op(B) */
+        run_case(fn, ta, tb, 9, 2 * NR, 511, 1, 0, 0, false);
+        run_case(fn, ta, tb, 64, 65, 513, 2, 0, 1, true);
+        run_case(fn, ta, tb, 1, 1, 1, 1, 0, 0, false);
+        run_case(fn, ta, tb, 1, 1, 1000, 1, 1, 0, false);
+        run_case(fn, ta, tb, 300, 3, 1, 1, 0, 0, false); /* K = 1, few columns: computed transposed */
+    }
+}
+
+/* The same product at 1 and 2 threads (row split, and column-panel split for few rows) gives
+ * bitwise the same C: the K order never depends on the split. */
+static void thread_bitwise(void)
+{
+    static const int64_t shapes[][3] = {{200, 96, 300}, {32, 1000, 70}, {32, 784, 128}, {130, 64, 513}};
+    for (int s = 0; s < 4; s++)
+        for (int t = 0; t < 4; t++) {
+            bool ta = t & 1, tb = t & 2;
+            int64_t M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
+            int64_t lda = ta ? M : K, ldb = tb ? K : N;
+            float *A = malloc((size_t)(M * K) * sizeof *A), *B = malloc((size_t)(K * N) * sizeof *B);
+            float *C1 = malloc((size_t)(M * N) * sizeof *C1), *C2 = malloc((size_t)(M * N) * sizeof *C2);
+            for (int64_t i = 0; i < M * K; i++) A[i] = frand();
+            for (int64_t i = 0; i < K * N; i++) B[i] = frand();
+            for (int64_t i = 0; i < M * N; i++) C1[i] = C2[i] = frand();
+            brain_set_num_threads(1);
+            brain__sgemm_portable(ta, tb, M, N, K, 0.75f, A, lda, B, ldb, 0.5f, C1, N);
+            brain_set_num_threads(2);
+            brain__sgemm_portable(ta, tb, M, N, K, 0.75f, A, lda, B, ldb, 0.5f, C2, N);
+            CHECK_MSG(!memcmp(C1, C2, (size_t)(M * N) * sizeof *C1),
+                      "%lldx%lldx%lld ta=%d tb=%d: 1 and 2 threads differ", (long long)M, (long long)N,
+                      (long long)K, ta, tb);
+            free(A); free(B); free(C1); free(C2);
+        }
+    brain_set_num_threads(0);
+}
+
 int main(void)
 {
     printf("backend: %s, small threshold %lld\n", brain_sgemm_backend(), (long long)brain__sgemm_small_threshold());
@@ -163,6 +216,10 @@ int main(void)
         edges(brain__sgemm_portable);
         edges(brain__sgemm_backend_only);
     }
+    brain_set_num_threads(1);
+    tile_edges(brain__sgemm_portable);
+    tile_edges(brain_sgemm);
+    thread_bitwise();
     brain_set_num_threads(0);
     threshold();
     run_case(brain__sgemm_portable, false, false, 1000, 300, 200, 1, 0, 5, false); /* threaded rows */

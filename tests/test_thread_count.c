@@ -128,6 +128,59 @@ static brain_model *m_merge(void) /* functional_multi_io's kind: merges */
     return brain_functional(BRAIN_SYMS(in), BRAIN_SYMS(o), NULL);
 }
 
+/* ---- the attention family (issue 11): text_transformer's block on padded ids */
+static brain_model *m_transformer(void)
+{
+    brain_sym ids = brain_input_sym(BRAIN_SHAPE(48), "ids");
+    brain_sym e = brain_apply(brain_embedding(50, 16, &(brain_embedding_options){.mask_zero = true}), ids);
+    e = brain_apply(brain_gaussian_noise(0.1f, NULL), e);
+    brain_sym a = brain_apply_n(brain_multi_head_attention(2, 16, &(brain_mha_options){.dropout = 0.1f}), BRAIN_SYMS(e, e));
+    a = brain_apply(brain_dropout(0.1f, NULL), a);
+    brain_sym x = brain_apply(brain_layer_normalization(&(brain_layer_norm_options){.epsilon = 1e-6f}),
+                              brain_apply_n(brain_add(NULL), BRAIN_SYMS(e, a)));
+    brain_sym f = brain_apply(brain_time_distributed(brain_dense(32, &(brain_dense_options){.activation = BRAIN_RELU}), NULL), x);
+    f = brain_apply(brain_gaussian_dropout(0.1f, NULL), f);
+    f = brain_apply(brain_dense(16, NULL), f);
+    f = brain_apply(brain_spatial_dropout1d(0.1f, NULL), f);
+    x = brain_apply(brain_layer_normalization(&(brain_layer_norm_options){.epsilon = 1e-6f}), brain_apply_n(brain_add(NULL), BRAIN_SYMS(x, f)));
+    brain_sym p = brain_apply_n(brain_concatenate(NULL), BRAIN_SYMS(brain_apply(brain_global_average_pooling1d(NULL), x),
+                                                                    brain_apply(brain_global_max_pooling1d(NULL), x)));
+    p = brain_apply(brain_activity_regularization(1e-4f, 1e-4f, NULL), p);
+    brain_sym o = brain_apply(brain_dense(4, &(brain_dense_options){.activation = BRAIN_SOFTMAX}), p);
+    return brain_functional(BRAIN_SYMS(ids), BRAIN_SYMS(o), NULL);
+}
+/* Attention, AdditiveAttention, causal Conv1D, GroupNormalization, Permute, RepeatVector on signals */
+static brain_model *m_luong(void)
+{
+    brain_sym in = brain_input_sym(BRAIN_SHAPE(576, 1), "x");
+    brain_sym h = brain_apply(brain_reshape(BRAIN_SHAPE(48, 12), NULL), in);
+    h = brain_apply(brain_conv1d(16, 3, &(brain_conv_options){.padding = BRAIN_PADDING_CAUSAL, .dilation_rate = {2},
+                                                               .activation = BRAIN_RELU}), h);
+    brain_sym a1 = brain_apply_n(brain_attention(&(brain_attention_options){.use_scale = BRAIN_ON, .use_causal_mask = true,
+                                                                             .dropout = 0.1f}), BRAIN_SYMS(h, h));
+    brain_sym a2 = brain_apply_n(brain_additive_attention(NULL), BRAIN_SYMS(h, a1));
+    brain_sym g = brain_apply(brain_group_normalization(4, NULL), brain_apply_n(brain_minimum(NULL), BRAIN_SYMS(a1, a2)));
+    g = brain_apply(brain_permute(2, (int[]){2, 1}, NULL), g);                  /* (16, 48) */
+    brain_sym v = brain_apply(brain_global_max_pooling1d(NULL), g);             /* (48) */
+    v = brain_apply(brain_repeat_vector(2, NULL), v);                           /* (2, 48) */
+    v = brain_apply(brain_flatten(NULL), v);
+    brain_sym o = brain_apply(brain_dense(4, &(brain_dense_options){.activation = BRAIN_SOFTMAX}), v);
+    return brain_functional(BRAIN_SYMS(in), BRAIN_SYMS(o), NULL);
+}
+/* MultiHeadAttention over one axis of an image-shaped input, its scores as an input of the head */
+static brain_model *m_mha_axes(void)
+{
+    brain_sym in = brain_input_sym(BRAIN_SHAPE(24, 24, 1), "img");
+    brain_sym h = brain_apply(brain_reshape(BRAIN_SHAPE(24, 6, 4), NULL), in);
+    brain_sym a = brain_apply_n(brain_multi_head_attention(4, 8, &(brain_mha_options){.n_attention_axes = 1, .attention_axes = {1},
+                                                                                       .return_attention_scores = true}),
+                                BRAIN_SYMS(h, h));
+    brain_sym s = brain_apply(brain_flatten(NULL), brain_sym_output(a, 1));
+    brain_sym c = brain_apply_n(brain_concatenate(NULL), BRAIN_SYMS(brain_apply(brain_flatten(NULL), a), s));
+    brain_sym o = brain_apply(brain_dense(4, &(brain_dense_options){.activation = BRAIN_SOFTMAX}), c);
+    return brain_functional(BRAIN_SYMS(in), BRAIN_SYMS(o), NULL);
+}
+
 typedef struct { const char *name; builder make; int kind; } model_case; /* kind: 0 image, 1 signal, 2 ids, 3 flat */
 
 /* Trains a fresh model of `c` at `threads` threads: weights (and predictions) into w (p). */
@@ -180,6 +233,10 @@ int main(void)
         {"Embedding(mask_zero), Bidirectional(LSTM) (text_lstm)", m_text, 2},
         {"SimpleRNN, Bidirectional(GRU reset_after=False)", m_rnn, 1},
         {"Add, Subtract, Multiply, Average, Maximum, Concatenate", m_merge, 3},
+        {"MultiHeadAttention(dropout), LayerNormalization, TimeDistributed, GaussianNoise/Dropout, SpatialDropout1D, "
+         "GlobalMax/AveragePooling1D, ActivityRegularization (text_transformer)", m_transformer, 2},
+        {"Conv1D causal, Attention, AdditiveAttention, Minimum, GroupNormalization, Permute, RepeatVector", m_luong, 1},
+        {"MultiHeadAttention attention_axes=(1,), return_attention_scores", m_mha_axes, 0},
     };
     const char *only = getenv("THREAD_CASE"); /* a substring of a case's name: run only that case */
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {

@@ -14,6 +14,11 @@
  * Dense is Gemm (MatMul + Add on a sequence), Embedding is Cast + Gather, merges are Sum / Sub /
  * Mul / Mean / Max / Concat, Flatten and Reshape are Reshape; Bidirectional is its two halves (the
  * backward one flipped back when it returns sequences) and the merge.
+ * MultiHeadAttention is written out: per projection MatMul + Add (the query also × 1/√key_dim),
+ * Reshape to (batch, steps, heads, dim) and Transpose to heads first; MatMul of Q and Kᵀ, Where
+ * for the causal mask (−1e9, as Keras's Softmax), Softmax, MatMul with V, Transpose and Reshape
+ * back, the output MatMul + Add.  LayerNormalization (no operator in opset 13) is ReduceMean,
+ * Sub, Mul, ReduceMean, Add ε, Sqrt, Div, × γ, + β over its trailing axes.
  */
 #include "export.h"
 
@@ -31,6 +36,7 @@ brain_status brain_export_onnx(const brain_model *m, const char *path)
 #include "layers/layer_config.h"
 #include "onnx.pb-c.h"
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -460,6 +466,80 @@ static brain_status emit_step(ox *o, ex_plan *p, const ex_step *s, const char *c
     if (!strcmp(cls, "Concatenate")) {
         const int64_t axis = g[1];
         *y = ox_node_n(o, "Concat", s->n_in, in, 1, (const char *[]){name}, ATTRS(attr_i(o, "axis", axis)));
+        return BRAIN_OK;
+    }
+    if (!strcmp(cls, "MultiHeadAttention")) {
+        const int64_t T = g[0], S = g[1], H = g[2], d = g[3], e = g[4], Dq = g[5], Dk = g[6], Dv = g[7], Dout = g[8];
+        const brain_layer *l = s->layer;
+        const char *xq = in[0], *xv = in[1], *xk = g[10] ? in[2] : in[1];
+        /* x (B, n, D) · W (D, H·dim) + b, as (B, n, H, dim) with the heads' axis moved before the steps */
+        struct { const char *x, *path, *tag; int64_t D, n, dim; const int64_t *perm; } pr[3] = {
+            {xq, "query_dense", "/q", Dq, T, d, (const int64_t[]){0, 2, 1, 3}},
+            {xk, "key_dense", "/k", Dk, S, d, (const int64_t[]){0, 2, 3, 1}},     /* Kᵀ: (B, H, d, S) */
+            {xv, "value_dense", "/v", Dv, S, e, (const int64_t[]){0, 2, 1, 3}},
+        };
+        const char *hp[3];
+        for (int k = 0; k < 3; k++) {
+            const brain_weight *W = NULL, *Bw = NULL;
+            for (int i = 0; i < l->n_weights; i++)
+                if (!strcmp(l->weights[i]->path, pr[k].path)) {
+                    if (!strcmp(l->weights[i]->name, "kernel")) W = l->weights[i];
+                    else Bw = l->weights[i];
+                }
+            if (!W) return brain__fail(BRAIN_ERR_STATE, "brain_export_onnx: layer '%s' has no %s kernel", l->name, pr[k].path);
+            snprintf(nm, sizeof nm, "%s%s", name, pr[k].tag);
+            t = NODE(o, "MatMul", cat(o, nm, "/matmul"), NULL, pr[k].x,
+                     init_f(o, cat(o, nm, "/kernel"), 2, (int64_t[]){pr[k].D, H * pr[k].dim}, W->value));
+            if (Bw) t = NODE(o, "Add", cat(o, nm, "/add"), NULL, t, init_f(o, cat(o, nm, "/bias"), 1, (int64_t[]){H * pr[k].dim}, Bw->value));
+            if (k == 0) t = NODE(o, "Mul", cat(o, nm, "/scale"), NULL, t, init_scalar(o, "const", (float)(1.0 / sqrt((double)d))));
+            t = NODE(o, "Reshape", cat(o, nm, "/heads"), NULL, t, init_i64(o, cat(o, nm, "/shape"), 4, (int64_t[]){0, pr[k].n, H, pr[k].dim}));
+            hp[k] = NODE(o, "Transpose", cat(o, nm, "/t"), ATTRS(attr_ints(o, "perm", 4, pr[k].perm)), t);
+        }
+        t = NODE(o, "MatMul", cat(o, name, "/scores"), NULL, hp[0], hp[1]); /* (B, H, T, S) */
+        if (g[9]) { /* causal: Keras's Softmax replaces masked scores by −1e9 */
+            uint8_t *keep = ox_new(o, (size_t)(T * S));
+            if (!keep) return BRAIN_ERR_NOMEM;
+            for (int64_t i = 0; i < T; i++)
+                for (int64_t j = 0; j < S; j++) keep[i * S + j] = i >= j;
+            Onnx__TensorProto *mt = init_new(o, cat(o, name, "/causal"), 2, (int64_t[]){T, S}, ONNX__TENSOR_PROTO__DATA_TYPE__BOOL);
+            int32_t *iv = ox_new(o, sizeof(int32_t) * (size_t)(T * S));
+            if (!mt || !iv) return BRAIN_ERR_NOMEM;
+            for (int64_t i = 0; i < T * S; i++) iv[i] = keep[i];
+            mt->n_int32_data = (size_t)(T * S);
+            mt->int32_data = iv;
+            t = NODE(o, "Where", cat(o, name, "/masked"), NULL, mt->name, t, init_scalar(o, "const", -1e9f));
+        }
+        t = NODE(o, "Softmax", cat(o, name, "/probs"), ATTRS(attr_i(o, "axis", -1)), t);
+        t = NODE(o, "MatMul", cat(o, name, "/context"), NULL, t, hp[2]);  /* (B, H, T, e) */
+        t = NODE(o, "Transpose", cat(o, name, "/context_t"), ATTRS(attr_ints(o, "perm", 4, (const int64_t[]){0, 2, 1, 3})), t);
+        t = NODE(o, "Reshape", cat(o, name, "/merge"), NULL, t, init_i64(o, cat(o, name, "/merge_shape"), 3, (int64_t[]){0, T, H * e}));
+        const brain_weight *Wo = NULL, *Bo = NULL;
+        for (int i = 0; i < l->n_weights; i++)
+            if (!strcmp(l->weights[i]->path, "output_dense")) {
+                if (!strcmp(l->weights[i]->name, "kernel")) Wo = l->weights[i];
+                else Bo = l->weights[i];
+            }
+        if (!Wo) return brain__fail(BRAIN_ERR_STATE, "brain_export_onnx: layer '%s' has no output kernel", l->name);
+        t = NODE(o, "MatMul", Bo ? cat(o, name, "/out") : name, NULL, t,
+                 init_f(o, cat(o, name, "/output_kernel"), 2, (int64_t[]){H * e, Dout}, Wo->value));
+        *y = Bo ? NODE(o, "Add", name, NULL, t, init_f(o, cat(o, name, "/output_bias"), 1, (int64_t[]){Dout}, Bo->value)) : t;
+        return BRAIN_OK;
+    }
+    if (!strcmp(cls, "LayerNormalization")) { /* opset 13 has no LayerNormalization: the formula */
+        const int na = (int)g[0];
+        int64_t axes[BRAIN_MAX_DIMS], wd[BRAIN_MAX_DIMS];
+        const brain_shape *sh = &s->layer->in_shape[0];
+        for (int i = 0; i < na; i++) { axes[i] = i - na; wd[i] = sh->dims[sh->ndim - na + i]; }
+        Onnx__AttributeProto *ra[] = {attr_ints(o, "axes", na, axes), attr_i(o, "keepdims", 1), NULL};
+        const char *mu = NODE(o, "ReduceMean", cat(o, name, "/mean"), ra, in[0]);
+        const char *xc = NODE(o, "Sub", cat(o, name, "/centred"), NULL, in[0], mu);
+        Onnx__AttributeProto *rb[] = {attr_ints(o, "axes", na, axes), attr_i(o, "keepdims", 1), NULL};
+        t = NODE(o, "ReduceMean", cat(o, name, "/var"), rb, NODE(o, "Mul", cat(o, name, "/sq"), NULL, xc, xc));
+        t = NODE(o, "Sqrt", cat(o, name, "/std"), NULL, NODE(o, "Add", cat(o, name, "/var_eps"), NULL, t, init_scalar(o, "const", s->slope)));
+        t = NODE(o, "Div", (g[1] || g[2]) ? cat(o, name, "/xhat") : name, NULL, xc, t);
+        if (g[2]) t = NODE(o, "Mul", g[1] ? cat(o, name, "/gamma_mul") : name, NULL, t, init_f(o, cat(o, name, "/gamma"), na, wd, s->w[0]));
+        if (g[1]) t = NODE(o, "Add", name, NULL, t, init_f(o, cat(o, name, "/beta"), na, wd, s->w[1]));
+        *y = t;
         return BRAIN_OK;
     }
     (void)p;

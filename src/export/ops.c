@@ -13,6 +13,8 @@
  *                             return_sequences, recurrent activation       w: kernel, recurrent_kernel, bias
  *   Add/Subtract/Multiply/Average/Maximum   n (elements per input)
  *   Concatenate               outer (product of the axes before the joined one), axis (batch axis = 0)
+ *   MultiHeadAttention        T, S, H, d, e, Dq, Dk, Dv, Dout, causal, has_key   (weights read from the layer)
+ *   LayerNormalization        n (trailing axes), center, scale, G   (epsilon in slope)   w: gamma G, beta G
  * Weights are copied (BatchNormalization folding rewrites them); a layer without a bias gets
  * a zero one, so every kernel has the same form.
  */
@@ -269,6 +271,84 @@ static brain_status plan_concat(ex_plan *p, ex_step *s, const cJSON *cfg)
     return BRAIN_OK;
 }
 
+/* MultiHeadAttention (ONNX only): g = T, S, H, d, e, Dq, Dk, Dv, Dout, causal, has_key.  The
+ * weights stay the layer's (eight of them, read by onnx.c through their paths).  Only Keras's
+ * default attention_axes on (batch, steps, features) inputs, without attention_mask or a second
+ * (scores) output; masks from Embedding(mask_zero) are refused by plan.c. */
+static brain_status plan_mha(ex_plan *p, ex_step *s, const cJSON *cfg)
+{
+    (void)p; (void)cfg;
+    const brain_layer *l = s->layer;
+    const brain_weight *wq = weight_at(l, "kernel", "query_dense"), *wk = weight_at(l, "kernel", "key_dense"),
+                       *wv = weight_at(l, "kernel", "value_dense"), *wo = weight_at(l, "kernel", "output_dense");
+    if (!wq || !wk || !wv || !wo || wq->ndim != 3 || wv->ndim != 3 || wo->ndim != 3 || l->in_shape[0].ndim != 2 ||
+        l->in_shape[1].ndim != 2 || l->out_shape.ndim != 2 || l->n_out > 1)
+        return brain__fail(BRAIN_ERR_ARG, "export: MultiHeadAttention '%s': only (steps, features) inputs with the default "
+                           "attention_axes, a one-axis output_shape and no return_attention_scores can be exported", l->name);
+    cJSON *kw = cJSON_CreateObject();
+    const char *keyword[EX_MAX_IN] = {0};
+    brain_status st = kw ? l->vt->call_to_config(l, keyword, kw) : BRAIN_ERR_NOMEM;
+    const bool causal = kw && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(kw, "use_causal_mask"));
+    cJSON_Delete(kw);
+    if (st) return st;
+    for (int k = 0; k < s->n_in; k++)
+        if (keyword[k] && !strcmp(keyword[k], "attention_mask"))
+            return brain__fail(BRAIN_ERR_ARG, "export: MultiHeadAttention '%s' takes an attention_mask input, which the exporter "
+                               "does not write", l->name);
+    s->g[0] = l->in_shape[0].dims[0];
+    s->g[1] = l->in_shape[1].dims[0];
+    s->g[2] = wq->shape[1];
+    s->g[3] = wq->shape[2];
+    s->g[4] = wv->shape[2];
+    s->g[5] = wq->shape[0];
+    s->g[6] = wk->shape[0];
+    s->g[7] = wv->shape[0];
+    s->g[8] = wo->shape[2];
+    s->g[9] = causal;
+    s->g[10] = s->n_in == 3;
+    return BRAIN_OK;
+}
+
+/* LayerNormalization (ONNX only) over the last n per-sample axes: g = n (trailing axes), center,
+ * scale, G (values normalised together); epsilon in slope; w: gamma, beta (G values each) */
+static brain_status plan_layer_norm(ex_plan *p, ex_step *s, const cJSON *cfg)
+{
+    (void)p;
+    const brain_layer *l = s->layer;
+    const brain_shape *in = &l->in_shape[0];
+    int64_t ax[BRAIN_MAX_DIMS];
+    int n = 0;
+    const cJSON *a = cJSON_GetObjectItemCaseSensitive(cfg, "axis");
+    if (cJSON_IsNumber(a)) ax[n++] = (int64_t)a->valuedouble;
+    else for (const cJSON *e = cJSON_IsArray(a) ? a->child : NULL; e && n < BRAIN_MAX_DIMS; e = e->next) ax[n++] = (int64_t)e->valuedouble;
+    bool on[BRAIN_MAX_DIMS] = {false}, ok = n > 0;
+    for (int i = 0; ok && i < n; i++) { /* Keras's numbers: 1 = the first per-sample axis, negatives from the end */
+        int64_t k = ax[i] < 0 ? in->ndim + ax[i] : ax[i] - 1;
+        ok = k >= 0 && k < in->ndim;
+        if (ok) on[k] = true;
+    }
+    int trailing = 0;
+    while (trailing < in->ndim && on[in->ndim - 1 - trailing]) trailing++;
+    for (int i = 0; ok && i < in->ndim - trailing; i++) ok = !on[i];
+    const cJSON *rms = cJSON_GetObjectItemCaseSensitive(cfg, "rms_scaling");
+    if (!ok || cJSON_IsTrue(rms))
+        return brain__fail(BRAIN_ERR_ARG, "export: LayerNormalization '%s': only the last axes, without rms_scaling, can be "
+                           "exported", l->name);
+    int64_t G = 1;
+    for (int i = in->ndim - trailing; i < in->ndim; i++) G *= in->dims[i];
+    double eps = 1e-3;
+    brain_status st = brain__cfg_get_number(cfg, "epsilon", &eps);
+    if (st) return st;
+    s->slope = (float)eps;
+    s->g[0] = trailing;
+    s->g[1] = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cfg, "center"));
+    s->g[2] = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(cfg, "scale"));
+    s->g[3] = G;
+    st = take(s, 0, "gamma", s->g[2] ? G : 0);
+    if (!st) st = take(s, 1, "beta", s->g[1] ? G : 0);
+    return st;
+}
+
 static const ex_op ops[] = {
     {"Dense", plan_dense, true, false},
     {"Conv1D", plan_conv, true, false},
@@ -294,6 +374,8 @@ static const ex_op ops[] = {
     {"Maximum", plan_merge, false, false},
     {"Concatenate", plan_concat, false, false},
     {"BidirectionalMerge", plan_merge, false, false}, /* planned by plan.c (geometry set there) */
+    {"MultiHeadAttention", plan_mha, false, false},   /* ONNX only (emit_c.c has no C form yet) */
+    {"LayerNormalization", plan_layer_norm, false, false}, /* ONNX only */
 };
 
 const ex_op *brain__ex_op(const char *cls)

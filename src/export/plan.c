@@ -490,7 +490,7 @@ brain_status brain__ex_plan(brain_model *m, const ex_plan_options *o, ex_plan **
         if (!op || !strcmp(cls, "BidirectionalMerge")) {
             st = brain__fail(BRAIN_ERR_ARG, "export: layer '%s' (%s) cannot be exported; the exporter knows Dense, Conv1D/2D, "
                              "pooling, BatchNormalization, Activation, LeakyReLU, Embedding, SimpleRNN, LSTM, GRU, Bidirectional, the merge "
-                             "layers, and Dropout/Flatten/Reshape/augmentation (removed or views)", l->name, cls);
+                             "layers, MultiHeadAttention and LayerNormalization (ONNX only), and Dropout/Flatten/Reshape/augmentation (removed or views)", l->name, cls);
             break;
         }
         if (nd->n_in > EX_MAX_IN) { st = brain__fail(BRAIN_ERR_ARG, "export: layer '%s' has too many inputs", l->name); break; }
@@ -517,6 +517,9 @@ brain_status brain__ex_plan(brain_model *m, const ex_plan_options *o, ex_plan **
         if (!st) st = op->plan(p, s, cfg);
         cJSON_Delete(cfg);
         if (!st && (is_class(l, "LSTM") || is_class(l, "GRU") || is_class(l, "SimpleRNN"))) s->mask_ids = mask_source(p, i);
+        if (!st && is_class(l, "MultiHeadAttention") && mask_source(p, i) >= 0)
+            st = brain__fail(BRAIN_ERR_ARG, "export: MultiHeadAttention '%s' reads a padding mask (Embedding mask_zero=True), "
+                             "which the exporter does not write", l->name);
     }
     free(consumers);
     if (!st) {

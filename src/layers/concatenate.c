@@ -27,8 +27,9 @@ static brain_status concat_build(brain_layer *l, int n_in, const brain_shape *in
         return brain__fail(BRAIN_ERR_ARG, "Concatenate '%s': axis %d is out of range for inputs of rank %d (batch axis "
                            "included; axis 0, the batch, cannot be joined)", l->name, c->axis, rank);
     a -= 1; /* per-sample axis */
-    /* Keras's Concatenate.compute_mask: on the last axis a step is kept when any input keeps it */
-    l->mask_rule = a == in[0].ndim - 1 ? BRAIN_MASK_ANY : BRAIN_MASK_DROP;
+    /* Keras's Concatenate.compute_mask: on the last axis a step is kept when any input keeps it;
+     * on another axis the masks are joined along it (an input without one counts as all kept) */
+    l->mask_rule = a == in[0].ndim - 1 ? BRAIN_MASK_ANY : BRAIN_MASK_CONCAT;
     *out = in[0];
     out->dims[a] = 0;
     for (int k = 0; k < n_in; k++) {
@@ -124,4 +125,18 @@ brain_layer *brain_concatenate(const brain_concatenate_options *opt)
     if (!c) return NULL;
     c->axis = o.has_axis ? o.axis : -1;
     return &c->base;
+}
+
+void brain__concat_masks(const brain_layer *l, int64_t batch, const uint8_t *const *in_masks, uint8_t *out)
+{
+    const concat *c = (const concat *)l;
+    const int64_t F = l->out_shape.dims[l->out_shape.ndim - 1]; /* the same in every input (a is not the last axis) */
+    for (int64_t r = 0; r < batch * c->outer; r++) {
+        for (int k = 0; k < l->n_in; k++) {
+            const int64_t w = c->width[k] / F; /* steps of input k per outer block */
+            if (in_masks[k]) memcpy(out, in_masks[k] + r * w, (size_t)w);
+            else memset(out, 1, (size_t)w);
+            out += w;
+        }
+    }
 }

@@ -1,6 +1,8 @@
-/* group_normalization.c — GroupNormalization(groups) over the channels (last) axis, Keras 3: the
- * C channels split into `groups` runs of C/groups; each sample's group g holds every position's
- * channels of run g (G = positions · C/groups values), normalised as LayerNormalization does:
+/* group_normalization.c — GroupNormalization(groups) over the channels axis (`axis`, default the
+ * last; any axis, as Keras), Keras 3: the C channels split into `groups` runs of C/groups; each
+ * sample's group g holds every position's channels of run g (G = positions · C/groups values; the
+ * positions are all the other axes, before (P) and after (Q) the channels: value (p, c, q) at
+ * (p·C + c)·Q + q), normalised as LayerNormalization does:
  *   μ, σ² (biased) over the group,  r = 1/√(σ² + ε),  x̂ = (x − μ) r,  y = γ_c x̂ + β_c
  * Backward (g = γ_c dy):  dγ_c += Σ dy x̂,  dβ_c += Σ dy,  dx = r (g − mean(g) − x̂ mean(g x̂)),
  * the means over the group.  groups = −1 means one group per channel (instance normalisation). */
@@ -12,7 +14,8 @@
 
 typedef struct group_norm {
     brain_layer base;
-    int64_t groups, C, P, Cg;           /* groups, channels, positions per sample, channels per group */
+    int64_t groups, C, P, Q, Cg;        /* groups, channels, positions before / after the channel axis, channels per group */
+    int axis;                           /* Keras's axis as configured (-1 default) */
     float epsilon;
     bool center, scale;
     brain_initializer_kind binit, ginit;
@@ -25,7 +28,16 @@ typedef struct group_norm {
 static brain_status gn_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out)
 {
     group_norm *n = (group_norm *)l;
-    n->C = in[0].dims[in[0].ndim - 1];
+    const int ax = n->axis < 0 ? in[0].ndim + n->axis : n->axis - 1; /* per-sample index */
+    if (ax < 0 || ax >= in[0].ndim) {
+        char b[128];
+        brain__shape_str(&in[0], b, sizeof b);
+        return brain__fail(BRAIN_ERR_ARG, "GroupNormalization '%s': axis %d is not an axis of %s (the batch axis 0 excluded)",
+                           l->name, n->axis, b);
+    }
+    n->C = in[0].dims[ax];
+    n->Q = 1;
+    for (int i = ax + 1; i < in[0].ndim; i++) n->Q *= in[0].dims[i];
     if (n->groups == -1) n->groups = n->C;
     if (n->groups > n->C || n->C % n->groups) {
         char b[128];
@@ -34,7 +46,7 @@ static brain_status gn_build(brain_layer *l, int n_in, const brain_shape *in, br
                            (long long)n->groups, (long long)n->C, b);
     }
     n->Cg = n->C / n->groups;
-    n->P = brain__shape_size(&in[0]) / n->C;
+    n->P = brain__shape_size(&in[0]) / (n->C * n->Q);
     *out = in[0];
     if (n->scale && !(n->gamma = brain__layer_add_weight(l, "gamma", 1, &n->C, n->ginit ? n->ginit : BRAIN_INIT_ONES, n->greg, true)))
         return BRAIN_ERR_ARG;
@@ -46,23 +58,24 @@ static brain_status gn_build(brain_layer *l, int n_in, const brain_shape *in, br
 static brain_status gn_reserve(brain_layer *l, int64_t batch)
 {
     group_norm *n = (group_norm *)l;
-    brain_status s = brain__reserve_floats(&n->xhat, &n->xhat_cap, batch * n->P * n->C);
+    brain_status s = brain__reserve_floats(&n->xhat, &n->xhat_cap, batch * n->P * n->C * n->Q);
     if (!s) s = brain__reserve_floats(&n->rstd, &n->rstd_cap, batch * n->groups);
     return s;
 }
 
-/* the group's values: position p, channel c0 + j */
+/* the group's values: positions p (before the channels) and q (after), channel c0 + j */
 #define GN_FOR(n, body)                                                                                                 \
     for (int64_t p = 0; p < (n)->P; p++)                                                                                \
-        for (int64_t j = 0; j < (n)->Cg; j++) {                                                                         \
-            const int64_t o = p * (n)->C + c0 + j;                                                                      \
-            body;                                                                                                       \
-        }
+        for (int64_t j = 0; j < (n)->Cg; j++)                                                                           \
+            for (int64_t q = 0; q < (n)->Q; q++) {                                                                      \
+                const int64_t o = (p * (n)->C + c0 + j) * (n)->Q + q;                                                   \
+                body;                                                                                                   \
+            }
 
 static void gn_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
 {
     group_norm *n = (group_norm *)l;
-    const int64_t B = in[0]->shape[0], per = n->P * n->C, G = n->P * n->Cg;
+    const int64_t B = in[0]->shape[0], per = n->P * n->C * n->Q, G = n->P * n->Cg * n->Q;
     for (int64_t b = 0; b < B; b++)
         for (int64_t g = 0; g < n->groups; g++) {
             const float *x = in[0]->data + b * per;
@@ -87,7 +100,7 @@ static void gn_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const br
                         const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
 {
     group_norm *n = (group_norm *)l;
-    const int64_t B = in[0]->shape[0], per = n->P * n->C, G = n->P * n->Cg;
+    const int64_t B = in[0]->shape[0], per = n->P * n->C * n->Q, G = n->P * n->Cg * n->Q;
     for (int64_t b = 0; b < B; b++)
         for (int64_t g = 0; g < n->groups; g++) {
             const float *dy = dout->data + b * per, *xh = n->xhat + b * per;
@@ -121,7 +134,7 @@ static brain_status gn_get_config(const brain_layer *l, cJSON *cfg)
 {
     const group_norm *n = (const group_norm *)l;
     brain_status s = brain__cfg_add_number(cfg, "groups", (double)n->groups);
-    if (!s) s = brain__cfg_add_number(cfg, "axis", -1);
+    if (!s) s = brain__cfg_add_number(cfg, "axis", n->axis);
     if (!s) s = brain__cfg_add_float(cfg, "epsilon", n->epsilon);
     if (!s) s = brain__cfg_add_bool(cfg, "center", n->center);
     if (!s) s = brain__cfg_add_bool(cfg, "scale", n->scale);
@@ -148,7 +161,8 @@ static brain_layer *gn_from_config(const cJSON *cfg)
         brain__cfg_get_regularizer(cfg, "gamma_regularizer", &o.gamma_regularizer) ||
         brain__cfg_require_null(cfg, "beta_constraint") || brain__cfg_require_null(cfg, "gamma_constraint"))
         return NULL;
-    if (axis != -1) { brain__cfg_bad(cfg, "axis", "is %lld; only the channels axis -1 is supported", (long long)axis); return NULL; }
+    if (axis == 0) { brain__cfg_bad(cfg, "axis", "is 0, the batch axis"); return NULL; }
+    o.axis = (int)axis;
     if (groups == 0) { brain__cfg_bad(cfg, "groups", "must be positive or -1"); return NULL; }
     o.epsilon = (float)eps;
     o.center = center ? BRAIN_ON : BRAIN_OFF;
@@ -172,6 +186,7 @@ brain_layer *brain_group_normalization(int64_t groups, const brain_group_norm_op
     group_norm *n = (group_norm *)brain__layer_new(&brain__group_normalization_vt, sizeof(group_norm), o.name);
     if (!n) return NULL;
     n->groups = groups;
+    n->axis = o.axis ? o.axis : -1;
     n->epsilon = o.epsilon ? o.epsilon : 1e-3f;
     n->center = o.center != BRAIN_OFF;
     n->scale = o.scale != BRAIN_OFF;

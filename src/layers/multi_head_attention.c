@@ -43,7 +43,19 @@ typedef struct mha {
     int64_t H, d, e, out_dim;            /* heads, key_dim, value_dim, output_shape (0: the query's) */
     float dropout;
     bool use_bias, causal, has_key, has_amask, zero_masked;
+    bool ret_scores;                     /* return_attention_scores: output 1 is A (B, H, T..., S...) */
     int n_axes; int64_t axes[BRAIN_MAX_DIMS]; /* attention_axes as configured (checked at build) */
+    int n_oshape; int64_t oshape[BRAIN_MAX_DIMS]; /* output_shape as a tuple (n_oshape > 1), else out_dim */
+    /* Attention axes: per sample, the G = Π(other step axes) groups of T query and S value steps.
+     * When the attention axes are not the last step axes (perm), rows are gathered into
+     * (group, step) order (qidx, vidx: per-sample permuted row -> original row) and the output
+     * scattered back; xq_p ... hold the gathered inputs, y_p the output (and dy) in that order. */
+    int64_t G;
+    bool perm;
+    int64_t *qidx, *vidx;
+    float *xq_p, *xk_p, *xv_p, *y_p, *dxq_p, *dxk_p, *dxv_p;
+    uint8_t *mq_p, *mv_p, *mk_p;
+    int64_t cap_xq, cap_xk, cap_xv, cap_y, cap_dxq, cap_dxk, cap_dxv, cap_m;
     brain_initializer_kind kinit, binit;
     brain_regularizer kreg, breg;
     uint64_t seed; bool has_seed; brain_rng rng;
@@ -53,6 +65,7 @@ typedef struct mha {
     float *q, *k, *v, *a, *ad, *o;       /* Q (scaled), K, V, A, Ã (dropout only), O */
     float *dq, *dk, *dv, *dO, *scr;      /* backward scratch; scr: BACK_ROWS × S per thread */
     uint8_t *keep;                       /* dropout keep flags (B·H·T·S) */
+    const float *dscores;                /* backward: the scores output's gradient (B·H·T·S), or NULL */
     int64_t cap_q, cap_k, cap_v, cap_a, cap_ad, cap_o, cap_dq, cap_dk, cap_dv, cap_dO, cap_scr, cap_keep;
     int threads;
     bool last_training;                  /* the last forward dropped (backward uses Ã) */
@@ -87,30 +100,99 @@ static brain_status mha_build(brain_layer *l, int n_in, const brain_shape *in, b
             return brain__fail(BRAIN_ERR_ARG, "MultiHeadAttention '%s': all dimensions of value and key except the last must be "
                                "equal, got value %s and key %s", l->name, a, b);
         }
-    const int rank = qs->ndim + 1; /* with the batch */
-    if (m->n_axes) { /* only Keras's default, range(1, rank − 1), is supported */
-        bool ok = m->n_axes == rank - 2;
-        for (int i = 0; ok && i < m->n_axes; i++) ok = (m->axes[i] < 0 ? m->axes[i] + rank : m->axes[i]) == i + 1;
-        if (!ok)
-            return brain__fail(BRAIN_ERR_ARG, "MultiHeadAttention '%s': attention_axes other than every axis between the batch and "
-                               "the features are not supported", l->name);
+    const int rank = qs->ndim + 1, ns = qs->ndim - 1; /* with the batch; step axes per sample */
+    bool att[BRAIN_MAX_DIMS] = {false};
+    if (!m->n_axes)
+        for (int i = 0; i < ns; i++) att[i] = true;
+    for (int i = 0; i < m->n_axes; i++) { /* Keras: a negative axis counts from the end of (batch, steps..., features) */
+        int64_t a = m->axes[i] < 0 ? m->axes[i] + rank : m->axes[i];
+        int64_t prev = i ? (m->axes[i - 1] < 0 ? m->axes[i - 1] + rank : m->axes[i - 1]) : 0;
+        if (a < 1 || a > ns || a <= prev)
+            return brain__fail(BRAIN_ERR_ARG, "MultiHeadAttention '%s': attention_axes[%d] = %lld must name a step axis (1 to %d, "
+                               "increasing; inputs of rank %d)", l->name, i, (long long)m->axes[i], ns, rank);
+        att[a - 1] = true;
     }
     m->Dq = qs->dims[qs->ndim - 1];
     m->Dv = vs->dims[vs->ndim - 1];
     m->Dk = ks->dims[ks->ndim - 1];
-    m->T = brain__shape_size(qs) / m->Dq;
-    m->S = brain__shape_size(vs) / m->Dv;
-    m->Dout = m->out_dim ? m->out_dim : m->Dq;
+    m->G = 1; m->T = 1; m->S = 1; m->perm = false;
+    bool seen_att = false;
+    for (int i = 0; i < ns; i++) {
+        if (att[i]) { m->T *= qs->dims[i]; m->S *= vs->dims[i]; seen_att = true; continue; }
+        if (vs->dims[i] != qs->dims[i]) {
+            brain__shape_str(qs, a, sizeof a);
+            brain__shape_str(vs, b, sizeof b);
+            return brain__fail(BRAIN_ERR_ARG, "MultiHeadAttention '%s': query %s and value %s differ on axis %d, which is not an "
+                               "attention axis", l->name, a, b, i + 1);
+        }
+        m->G *= qs->dims[i];
+        if (seen_att) m->perm = true; /* a batch-like axis after an attention axis */
+    }
+    if (m->n_oshape > 1) {
+        m->Dout = 1;
+        for (int i = 0; i < m->n_oshape; i++) m->Dout *= m->oshape[i];
+        if (ns + m->n_oshape > BRAIN_MAX_DIMS - 1)
+            return brain__fail(BRAIN_ERR_ARG, "MultiHeadAttention '%s': output_shape of %d axes makes an output of more than %d "
+                               "dimensions", l->name, m->n_oshape, BRAIN_MAX_DIMS);
+    } else
+        m->Dout = m->out_dim ? m->out_dim : m->Dq;
+    if (m->perm) { /* row maps: permuted order (other axes..., attention axes...) -> original row */
+        const brain_shape *sh[2] = {qs, vs};
+        int64_t **idx[2] = {&m->qidx, &m->vidx};
+        for (int w = 0; w < 2; w++) {
+            const int64_t n = brain__shape_size(sh[w]) / sh[w]->dims[sh[w]->ndim - 1];
+            int64_t *p = malloc(sizeof(int64_t) * (size_t)n);
+            if (!p) return brain__fail(BRAIN_ERR_NOMEM, "out of memory building MultiHeadAttention '%s'", l->name);
+            free(*idx[w]);
+            *idx[w] = p;
+            int order[BRAIN_MAX_DIMS], no = 0;
+            for (int i = 0; i < ns; i++) if (!att[i]) order[no++] = i;
+            for (int i = 0; i < ns; i++) if (att[i]) order[no++] = i;
+            int64_t stride[BRAIN_MAX_DIMS], st = 1;
+            for (int i = ns - 1; i >= 0; i--) { stride[i] = st; st *= sh[w]->dims[i]; }
+            for (int64_t r = 0; r < n; r++) { /* r in permuted order: digits over `order`, last fastest */
+                int64_t rem = r, orig = 0;
+                for (int k = ns - 1; k >= 0; k--) {
+                    const int ax = order[k];
+                    orig += (rem % sh[w]->dims[ax]) * stride[ax];
+                    rem /= sh[w]->dims[ax];
+                }
+                p[r] = orig;
+            }
+        }
+    }
     if (m->has_amask) {
         const brain_shape *ms = &in[mask_in(m)];
-        if (brain__shape_size(ms) != m->T * m->S) {
+        if (brain__shape_size(ms) != m->G * m->T * m->S) {
             brain__shape_str(ms, a, sizeof a);
-            return brain__fail(BRAIN_ERR_ARG, "MultiHeadAttention '%s': attention_mask %s must hold (query steps %lld) × "
-                               "(value steps %lld) per sample", l->name, a, (long long)m->T, (long long)m->S);
+            return brain__fail(BRAIN_ERR_ARG, "MultiHeadAttention '%s': attention_mask %s must hold (groups %lld) × (query steps "
+                               "%lld) × (value steps %lld) per sample", l->name, a, (long long)m->G, (long long)m->T, (long long)m->S);
         }
     }
     *out = *qs;
     out->dims[out->ndim - 1] = m->Dout;
+    if (m->n_oshape > 1) {
+        out->ndim = ns + m->n_oshape;
+        for (int i = 0; i < m->n_oshape; i++) out->dims[ns + i] = m->oshape[i];
+    }
+    /* Keras's explicit path (dropout, return_attention_scores, or inputs of rank > 3) zeroes the
+     * probabilities of masked entries; its fused dot_product_attention (the rest) does not. */
+    m->zero_masked = m->dropout > 0 || m->ret_scores || qs->ndim != 2;
+    if (m->ret_scores) { /* output 1: the probabilities (heads, query steps..., value steps...) */
+        /* Keras's (other step axes..., heads, query attention axes..., value attention axes...) */
+        brain_shape sc = {.ndim = 0};
+        int n_att = 0;
+        for (int i = 0; i < ns; i++) n_att += att[i];
+        if (ns - n_att + 1 + 2 * n_att > BRAIN_MAX_DIMS - 1)
+            return brain__fail(BRAIN_ERR_ARG, "MultiHeadAttention '%s': the attention scores would exceed %d dimensions",
+                               l->name, BRAIN_MAX_DIMS);
+        for (int i = 0; i < ns; i++) if (!att[i]) sc.dims[sc.ndim++] = qs->dims[i];
+        sc.dims[sc.ndim++] = m->H;
+        for (int i = 0; i < ns; i++) if (att[i]) sc.dims[sc.ndim++] = qs->dims[i];
+        for (int i = 0; i < ns; i++) if (att[i]) sc.dims[sc.ndim++] = vs->dims[i];
+        l->n_out = 2;
+        l->extra_out_shape[0] = sc;
+    }
     brain_initializer_kind ki = m->kinit ? m->kinit : BRAIN_INIT_GLOROT_UNIFORM, bi = m->binit ? m->binit : BRAIN_INIT_ZEROS;
     struct { brain_weight **w, **b; const char *path; int64_t in, heads, dim; } proj[3] = {
         {&m->wq, &m->bq, "query_dense", m->Dq, m->H, m->d},
@@ -126,11 +208,18 @@ static brain_status mha_build(brain_layer *l, int n_in, const brain_shape *in, b
             snprintf((*proj[p].b)->path, BRAIN_NAME_MAX, "%s", proj[p].path);
         }
     }
-    int64_t os[3] = {m->H, m->e, m->Dout};
-    if (!(m->wo = brain__layer_add_weight(l, "kernel", 3, os, ki, m->kreg, true))) return BRAIN_ERR_ARG;
+    int64_t os[BRAIN_MAX_DIMS] = {m->H, m->e, m->Dout};
+    int no = 3;
+    if (m->n_oshape > 1) {
+        if (m->n_oshape + 2 > BRAIN_MAX_DIMS)
+            return brain__fail(BRAIN_ERR_ARG, "MultiHeadAttention '%s': output_shape has too many axes", l->name);
+        for (int i = 0; i < m->n_oshape; i++) os[2 + i] = m->oshape[i];
+        no = 2 + m->n_oshape;
+    }
+    if (!(m->wo = brain__layer_add_weight(l, "kernel", no, os, ki, m->kreg, true))) return BRAIN_ERR_ARG;
     snprintf(m->wo->path, BRAIN_NAME_MAX, "output_dense");
     if (m->use_bias) {
-        if (!(m->bo = brain__layer_add_weight(l, "bias", 1, &m->Dout, bi, m->breg, true))) return BRAIN_ERR_ARG;
+        if (!(m->bo = brain__layer_add_weight(l, "bias", no - 2, os + 2, bi, m->breg, true))) return BRAIN_ERR_ARG;
         snprintf(m->bo->path, BRAIN_NAME_MAX, "output_dense");
     }
     return BRAIN_OK;
@@ -139,7 +228,7 @@ static brain_status mha_build(brain_layer *l, int n_in, const brain_shape *in, b
 static brain_status mha_reserve(brain_layer *l, int64_t batch)
 {
     mha *m = (mha *)l;
-    const int64_t B = batch, T = m->T, S = m->S, H = m->H;
+    const int64_t B = batch * m->G, T = m->T, S = m->S, H = m->H; /* B: (sample, group) pairs */
     m->threads = brain__num_threads();
     if (m->threads < 1) m->threads = 1;
     brain_status s = brain__reserve_floats(&m->q, &m->cap_q, B * T * H * m->d);
@@ -152,6 +241,24 @@ static brain_status mha_reserve(brain_layer *l, int64_t batch)
     if (!s) s = brain__reserve_floats(&m->dv, &m->cap_dv, B * S * H * m->e);
     if (!s) s = brain__reserve_floats(&m->dO, &m->cap_dO, B * T * H * m->e);
     if (!s) s = brain__reserve_floats(&m->scr, &m->cap_scr, (int64_t)m->threads * 32 * S); /* BACK_ROWS rows */
+    if (!s && m->perm) {
+        s = brain__reserve_floats(&m->xq_p, &m->cap_xq, B * T * m->Dq);
+        if (!s) s = brain__reserve_floats(&m->xk_p, &m->cap_xk, B * S * m->Dk);
+        if (!s) s = brain__reserve_floats(&m->xv_p, &m->cap_xv, B * S * m->Dv);
+        if (!s) s = brain__reserve_floats(&m->y_p, &m->cap_y, B * T * m->Dout);
+        if (!s) s = brain__reserve_floats(&m->dxq_p, &m->cap_dxq, B * T * m->Dq);
+        if (!s) s = brain__reserve_floats(&m->dxk_p, &m->cap_dxk, B * S * m->Dk);
+        if (!s) s = brain__reserve_floats(&m->dxv_p, &m->cap_dxv, B * S * m->Dv);
+        const int64_t nm = B * (T > S ? T : S);
+        if (!s && nm > m->cap_m) {
+            uint8_t *p[3] = {realloc(m->mq_p, (size_t)nm), NULL, NULL};
+            if (p[0]) m->mq_p = p[0];
+            if (p[0] && (p[1] = realloc(m->mv_p, (size_t)nm))) m->mv_p = p[1];
+            if (p[1] && (p[2] = realloc(m->mk_p, (size_t)nm))) m->mk_p = p[2];
+            if (!p[2]) s = brain__fail(BRAIN_ERR_NOMEM, "out of memory growing MultiHeadAttention '%s'", l->name);
+            else m->cap_m = nm;
+        }
+    }
     if (!s && m->dropout > 0) {
         s = brain__reserve_floats(&m->ad, &m->cap_ad, B * H * T * S);
         if (!s && B * H * T * S > m->cap_keep) {
@@ -172,6 +279,84 @@ static void project(const float *x, int64_t rows, int64_t K, const brain_weight 
             for (int64_t j = 0; j < N; j++) out[r * N + j] = alpha * b->value[j];
     }
     brain_sgemm(false, false, rows, N, K, alpha, x, K, w->value, N, b ? 1.0f : 0.0f, out, N);
+}
+
+/* ------------------------------------------------------------------ softmax rows
+ * Vectorised and independent of the vector width (BRAIN_VECTOR_LOOP: each function compiled for
+ * SSE2, AVX2 and AVX-512): the exponential is Cephes's expf polynomial (within about 1 ulp of
+ * libm's; exp of anything below −87.3, the masked −1e9 entries, is exactly 0 as libm's
+ * underflow gives), and the row's max and sum run over 16 fixed lanes combined in a fixed
+ * order, so every ISA and every thread count gives the same floats. */
+enum { LANES = 16 };
+
+static inline float lanes_sum(const float *acc)
+{
+    float a8[8], a4[4];
+    for (int j = 0; j < 8; j++) a8[j] = acc[j] + acc[j + 8];
+    for (int j = 0; j < 4; j++) a4[j] = a8[j] + a8[j + 4];
+    return (a4[0] + a4[2]) + (a4[1] + a4[3]);
+}
+
+BRAIN_VECTOR_LOOP static float row_max(const float *row, int64_t S)
+{
+    float m[LANES];
+    for (int j = 0; j < LANES; j++) m[j] = row[0];
+    int64_t s = 0;
+    for (; s + LANES <= S; s += LANES)
+        for (int j = 0; j < LANES; j++) m[j] = row[s + j] > m[j] ? row[s + j] : m[j];
+    float mx = m[0];
+    for (int j = 1; j < LANES; j++) mx = m[j] > mx ? m[j] : mx;
+    for (; s < S; s++) mx = row[s] > mx ? row[s] : mx;
+    return mx;
+}
+
+/* row[s] = exp(row[s] − mx); returns Σ row */
+BRAIN_VECTOR_LOOP static float row_exp_sum(float *row, int64_t S, float mx)
+{
+    for (int64_t s = 0; s < S; s++) {
+        float x = row[s] - mx;
+        const bool under = x < -87.33654f;
+        x = x < -87.33654f ? -87.33654f : x;
+        const float t = x * 1.44269504088896341f + 12582912.0f; /* round(x·log2 e) by the 1.5·2^23 shift */
+        const float n = t - 12582912.0f;
+        float r = x - n * 0.693359375f;
+        r = r - n * -2.12194440e-4f;
+        float p = 1.9875691500e-4f;
+        p = p * r + 1.3981999507e-3f;
+        p = p * r + 8.3334519073e-3f;
+        p = p * r + 4.1665795894e-2f;
+        p = p * r + 1.6666665459e-1f;
+        p = p * r + 5.0000001201e-1f;
+        p = p * (r * r) + r + 1.0f;
+        const int32_t bits = ((int32_t)n + 127) * (1 << 23);
+        float sc;
+        memcpy(&sc, &bits, sizeof sc);
+        row[s] = under ? 0.0f : p * sc;
+    }
+    float acc[LANES] = {0};
+    int64_t s = 0;
+    for (; s + LANES <= S; s += LANES)
+        for (int j = 0; j < LANES; j++) acc[j] += row[s + j];
+    float sum = lanes_sum(acc);
+    for (; s < S; s++) sum += row[s];
+    return sum;
+}
+
+BRAIN_VECTOR_LOOP static void row_scale(float *row, int64_t S, float c)
+{
+    for (int64_t s = 0; s < S; s++) row[s] *= c;
+}
+
+/* p[s] ← p[s]·(g[s] − Σ g·p): the softmax backward of one row */
+BRAIN_VECTOR_LOOP static void row_softmax_back(float *p, const float *g, int64_t S)
+{
+    float acc[LANES] = {0};
+    int64_t s = 0;
+    for (; s + LANES <= S; s += LANES)
+        for (int j = 0; j < LANES; j++) acc[j] += g[s + j] * p[s + j];
+    float dot = lanes_sum(acc);
+    for (; s < S; s++) dot += g[s] * p[s];
+    for (s = 0; s < S; s++) p[s] = p[s] * (g[s] - dot);
 }
 
 /* Whether (t, s) of sample b may be attended (all the mask sources ANDed). */
@@ -203,12 +388,8 @@ static void attend(mha *m, const mask_src *ms, bool drop, int64_t r0, int64_t r1
             if (masked)
                 for (int64_t s = 0; s < S; s++)
                     if (!allowed(ms, b, t, s, T, S)) row[s] = -1e9f;
-            float mx = row[0];
-            for (int64_t s = 1; s < S; s++) mx = row[s] > mx ? row[s] : mx;
-            float sum = 0.0f;
-            for (int64_t s = 0; s < S; s++) { row[s] = expf(row[s] - mx); sum += row[s]; }
-            const float inv = 1.0f / sum;
-            for (int64_t s = 0; s < S; s++) row[s] *= inv;
+            const float mx = row_max(row, S);
+            row_scale(row, S, 1.0f / row_exp_sum(row, S, mx));
             if (masked && m->zero_masked)
                 for (int64_t s = 0; s < S; s++)
                     if (!allowed(ms, b, t, s, T, S)) row[s] = 0.0f;
@@ -235,14 +416,49 @@ static void masks_of(const mha *m, const brain_ctx *ctx, const brain_tensor *con
     ms->am = m->has_amask ? in[mask_in(m)]->data : NULL;
 }
 
+/* dst[b, i] = src[b, idx[i]]: rows of `width` floats, n rows per sample */
+static void gather_rows(const float *src, float *dst, const int64_t *idx, int64_t B, int64_t n, int64_t width)
+{
+    for (int64_t b = 0; b < B; b++)
+        for (int64_t i = 0; i < n; i++)
+            memcpy(dst + (b * n + i) * width, src + (b * n + idx[i]) * width, sizeof(float) * (size_t)width);
+}
+
+/* dst[b, idx[i]] (+)= src[b, i] */
+static void scatter_rows(const float *src, float *dst, const int64_t *idx, int64_t B, int64_t n, int64_t width, bool add)
+{
+    for (int64_t b = 0; b < B; b++)
+        for (int64_t i = 0; i < n; i++) {
+            float *d = dst + (b * n + idx[i]) * width;
+            const float *x = src + (b * n + i) * width;
+            if (add) for (int64_t j = 0; j < width; j++) d[j] += x[j];
+            else memcpy(d, x, sizeof(float) * (size_t)width);
+        }
+}
+
+static const uint8_t *gather_mask(const uint8_t *src, uint8_t *dst, const int64_t *idx, int64_t B, int64_t n)
+{
+    if (!src) return NULL;
+    for (int64_t b = 0; b < B; b++)
+        for (int64_t i = 0; i < n; i++) dst[b * n + i] = src[b * n + idx[i]];
+    return dst;
+}
+
 static void mha_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
 {
     mha *m = (mha *)l;
-    const int64_t B = in[0]->shape[0], T = m->T, S = m->S, H = m->H, d = m->d, e = m->e;
+    const int64_t Bs = in[0]->shape[0], G = m->G, B = Bs * G, T = m->T, S = m->S, H = m->H, d = m->d, e = m->e;
     const float c = (float)(1.0 / sqrt((double)d));
-    project(in[q_in(m)]->data, B * T, m->Dq, m->wq, m->bq, H * d, c, m->q);
-    project(in[k_in(m)]->data, B * S, m->Dk, m->wk, m->bk, H * d, 1.0f, m->k);
-    project(in[v_in(m)]->data, B * S, m->Dv, m->wv, m->bv, H * e, 1.0f, m->v);
+    const float *xq = in[q_in(m)]->data, *xk = in[k_in(m)]->data, *xv = in[v_in(m)]->data;
+    if (m->perm) {
+        gather_rows(xq, m->xq_p, m->qidx, Bs, G * T, m->Dq);
+        gather_rows(xk, m->xk_p, m->vidx, Bs, G * S, m->Dk);
+        gather_rows(xv, m->xv_p, m->vidx, Bs, G * S, m->Dv);
+        xq = m->xq_p; xk = m->xk_p; xv = m->xv_p;
+    }
+    project(xq, B * T, m->Dq, m->wq, m->bq, H * d, c, m->q);
+    project(xk, B * S, m->Dk, m->wk, m->bk, H * d, 1.0f, m->k);
+    project(xv, B * S, m->Dv, m->wv, m->bv, H * e, 1.0f, m->v);
     const bool drop = ctx->training && m->dropout > 0;
     if (drop) { /* draws in a fixed order before the threads split the work */
         brain_rng *r = m->has_seed ? &m->rng : ctx->rng;
@@ -251,9 +467,17 @@ static void mha_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const br
     }
     mask_src ms;
     masks_of(m, ctx, in, &ms);
+    if (m->perm) {
+        ms.qm = gather_mask(ms.qm, m->mq_p, m->qidx, Bs, G * T);
+        ms.vm = gather_mask(ms.vm, m->mv_p, m->vidx, Bs, G * S);
+        ms.km = gather_mask(ms.km, m->mk_p, m->vidx, Bs, G * S);
+    }
     const int64_t pairs = B * H;
     BRAIN_PARALLEL_RANGES(pairs, pairs * T * S * (d + e) >= 65536, attend(m, &ms, drop, r0, r1));
-    project(m->o, B * T, H * e, m->wo, m->bo, m->Dout, 1.0f, out->data);
+    project(m->o, B * T, H * e, m->wo, m->bo, m->Dout, 1.0f, m->perm ? m->y_p : out->data);
+    if (m->perm) scatter_rows(m->y_p, out->data, m->qidx, Bs, G * T, m->Dout, false);
+    if (m->ret_scores && ctx->extra_out) /* A is laid out (B, H, T, S), as Keras's scores */
+        memcpy(ctx->extra_out[0]->data, m->a, sizeof(float) * (size_t)(B * H * T * S));
     m->last_training = drop;
     m->last_batch = B;
 }
@@ -281,13 +505,12 @@ static void attend_back(mha *m, bool drop, float *scr, int64_t r0, int64_t r1)
                 const uint8_t *keep = m->keep + bh * T * S + t0 * S;
                 for (int64_t i = 0; i < nt * S; i++) scr[i] = keep[i] ? scr[i] * inv_keep : 0.0f;
             }
-            for (int64_t t = 0; t < nt; t++) { /* dP = A ⊙ (dA − rowsum(dA ⊙ A)), into A */
-                const float *g = scr + t * S;
-                float *p = A + (t0 + t) * S;
-                float dot = 0.0f;
-                for (int64_t s = 0; s < S; s++) dot += g[s] * p[s];
-                for (int64_t s = 0; s < S; s++) p[s] = p[s] * (g[s] - dot);
+            if (m->dscores) { /* the scores output is A itself: its gradient adds to dA */
+                const float *g = m->dscores + bh * T * S + t0 * S;
+                for (int64_t i = 0; i < nt * S; i++) scr[i] += g[i];
             }
+            for (int64_t t = 0; t < nt; t++) /* dP = A ⊙ (dA − rowsum(dA ⊙ A)), into A */
+                row_softmax_back(A + (t0 + t) * S, scr + t * S, S);
         }
         brain__sgemm_portable_serial(false, false, T, d, S, c, A, S, K, H * d, 0.0f, m->dq + b * T * H * d + h * d, H * d);
         brain__sgemm_portable_serial(true, false, S, d, T, 1.0f, A, S, Q, H * d, 0.0f, m->dk + b * S * H * d + h * d, H * d);
@@ -316,16 +539,34 @@ static void mha_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const b
                          const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
 {
     mha *m = (mha *)l;
-    const int64_t B = in[0]->shape[0], T = m->T, S = m->S, H = m->H, d = m->d, e = m->e;
+    const int64_t Bs = in[0]->shape[0], G = m->G, B = Bs * G, T = m->T, S = m->S, H = m->H, d = m->d, e = m->e;
+    const float *dy = dout->data;
+    if (m->perm) {
+        gather_rows(dy, m->y_p, m->qidx, Bs, G * T, m->Dout);
+        dy = m->y_p;
+    }
     /* output projection: dW_o += Oᵀ dy, dO = dy W_oᵀ */
     memset(m->dO, 0, sizeof(float) * (size_t)(B * T * H * e));
-    project_back(m->o, B * T, H * e, m->wo, m->bo, m->Dout, dout->data, m->dO);
+    project_back(m->o, B * T, H * e, m->wo, m->bo, m->Dout, dy, m->dO);
     const int64_t pairs = B * H;
     const bool drop = m->last_training;
+    m->dscores = m->ret_scores && ctx->extra_dout ? ctx->extra_dout[0]->data : NULL;
     int nt = pairs * T * S * (d + e) >= 65536 ? m->threads : 1;
     if (nt > brain__num_threads()) nt = brain__num_threads();
     BRAIN_PARALLEL_SPLIT(nt, pairs, attend_back_thread(m, drop, tid, r0, r1));
     brain_tensor *dxq = din[q_in(m)], *dxk = din[k_in(m)], *dxv = din[v_in(m)];
+    if (m->perm) { /* the gradients in gathered order, then added back to the inputs' rows */
+        if (dxq) memset(m->dxq_p, 0, sizeof(float) * (size_t)(B * T * m->Dq));
+        if (dxk) memset(m->dxk_p, 0, sizeof(float) * (size_t)(B * S * m->Dk));
+        if (dxv) memset(m->dxv_p, 0, sizeof(float) * (size_t)(B * S * m->Dv));
+        project_back(m->xq_p, B * T, m->Dq, m->wq, m->bq, H * d, m->dq, dxq ? m->dxq_p : NULL);
+        project_back(m->xk_p, B * S, m->Dk, m->wk, m->bk, H * d, m->dk, dxk ? m->dxk_p : NULL);
+        project_back(m->xv_p, B * S, m->Dv, m->wv, m->bv, H * e, m->dv, dxv ? m->dxv_p : NULL);
+        if (dxq) scatter_rows(m->dxq_p, dxq->data, m->qidx, Bs, G * T, m->Dq, true);
+        if (dxk) scatter_rows(m->dxk_p, dxk->data, m->vidx, Bs, G * S, m->Dk, true);
+        if (dxv) scatter_rows(m->dxv_p, dxv->data, m->vidx, Bs, G * S, m->Dv, true);
+        return;
+    }
     project_back(in[q_in(m)]->data, B * T, m->Dq, m->wq, m->bq, H * d, m->dq, dxq ? dxq->data : NULL);
     project_back(in[k_in(m)]->data, B * S, m->Dk, m->wk, m->bk, H * d, m->dk, dxk ? dxk->data : NULL);
     project_back(in[v_in(m)]->data, B * S, m->Dv, m->wv, m->bv, H * e, m->dv, dxv ? dxv->data : NULL);
@@ -335,9 +576,12 @@ static void mha_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const b
 static void mha_destroy(brain_layer *l)
 {
     mha *m = (mha *)l;
-    float *bufs[] = {m->q, m->k, m->v, m->a, m->ad, m->o, m->dq, m->dk, m->dv, m->dO, m->scr};
+    float *bufs[] = {m->q, m->k, m->v, m->a, m->ad, m->o, m->dq, m->dk, m->dv, m->dO, m->scr,
+                     m->xq_p, m->xk_p, m->xv_p, m->y_p, m->dxq_p, m->dxk_p, m->dxv_p};
     for (size_t i = 0; i < sizeof bufs / sizeof *bufs; i++) free(bufs[i]);
     free(m->keep);
+    free(m->qidx); free(m->vidx);
+    free(m->mq_p); free(m->mv_p); free(m->mk_p);
 }
 
 /* ------------------------------------------------------------------ config */
@@ -350,12 +594,16 @@ static brain_status mha_get_config(const brain_layer *l, cJSON *cfg)
     if (!s) s = brain__cfg_add_float(cfg, "dropout", m->dropout);
     if (!s) s = brain__cfg_add_bool(cfg, "use_bias", m->use_bias);
     if (!s) s = brain__cfg_add_bool(cfg, "use_gate", false);
-    if (!s) s = m->out_dim ? brain__cfg_add_number(cfg, "output_shape", (double)m->out_dim) : brain__cfg_add_null(cfg, "output_shape");
+    if (!s) s = m->n_oshape > 1 ? brain__cfg_add_ints(cfg, "output_shape", m->n_oshape, m->oshape)
+                : m->out_dim ? brain__cfg_add_number(cfg, "output_shape", (double)m->out_dim) : brain__cfg_add_null(cfg, "output_shape");
     if (!s) {
         int rank = l->built ? l->in_shape[0].ndim + 1 : 0;
         int64_t ax[BRAIN_MAX_DIMS];
         for (int i = 0; i + 2 < rank; i++) ax[i] = i + 1;
-        s = rank ? brain__cfg_add_ints(cfg, "attention_axes", rank - 2, ax) : brain__cfg_add_null(cfg, "attention_axes");
+        if (m->n_axes) /* as configured, negatives resolved as Keras's build does */
+            for (int i = 0; i < m->n_axes; i++) ax[i] = m->axes[i] < 0 && rank ? m->axes[i] + rank : m->axes[i];
+        s = m->n_axes ? brain__cfg_add_ints(cfg, "attention_axes", m->n_axes, ax)
+            : rank ? brain__cfg_add_ints(cfg, "attention_axes", rank - 2, ax) : brain__cfg_add_null(cfg, "attention_axes");
     }
     if (!s) s = brain__cfg_add_null(cfg, "sliding_window");
     if (!s) s = brain__cfg_add_initializer(cfg, "kernel_initializer", m->kinit ? m->kinit : BRAIN_INIT_GLOROT_UNIFORM);
@@ -391,8 +639,16 @@ static brain_layer *mha_from_config(const cJSON *cfg)
     if (!(dropout >= 0 && dropout < 1)) { brain__cfg_bad(cfg, "dropout", "must be in [0, 1), got %g", dropout); return NULL; }
     const cJSON *os = cJSON_GetObjectItemCaseSensitive(cfg, "output_shape");
     if (cJSON_IsArray(os) && cJSON_GetArraySize(os) == 1) os = os->child;
-    if (cJSON_IsNumber(os) && os->valuedouble >= 1 && os->valuedouble == (int64_t)os->valuedouble) o.output_shape = (int64_t)os->valuedouble;
-    else if (os && !cJSON_IsNull(os)) { brain__cfg_bad(cfg, "output_shape", "must be null or one positive integer"); return NULL; }
+    if (cJSON_IsArray(os)) {
+        for (const cJSON *a = os->child; a; a = a->next) {
+            if (!cJSON_IsNumber(a) || a->valuedouble < 1 || a->valuedouble != (int64_t)a->valuedouble || o.n_output_dims >= BRAIN_MAX_DIMS - 2) {
+                brain__cfg_bad(cfg, "output_shape", "must be null, a positive integer or a short list of them");
+                return NULL;
+            }
+            o.output_dims[o.n_output_dims++] = (int64_t)a->valuedouble;
+        }
+    } else if (cJSON_IsNumber(os) && os->valuedouble >= 1 && os->valuedouble == (int64_t)os->valuedouble) o.output_shape = (int64_t)os->valuedouble;
+    else if (os && !cJSON_IsNull(os)) { brain__cfg_bad(cfg, "output_shape", "must be null, a positive integer or a list of them"); return NULL; }
     int64_t ax[BRAIN_MAX_DIMS];
     int nax = 0;
     const cJSON *axes = cJSON_GetObjectItemCaseSensitive(cfg, "attention_axes");
@@ -430,9 +686,9 @@ static brain_status mha_call_from_config(brain_layer *l, const bool *present, co
         return brain__fail(BRAIN_ERR_FORMAT, "layer '%s': call argument use_causal_mask must be true or false", l->name);
     m->causal = cJSON_IsTrue(c);
     const cJSON *r = cJSON_GetObjectItemCaseSensitive(kwargs, "return_attention_scores");
-    if (cJSON_IsTrue(r))
-        return brain__fail(BRAIN_ERR_FORMAT, "layer '%s': return_attention_scores=True (a layer with two outputs) is not supported; "
-                           "brain_mha_last_scores gives the scores of the last forward", l->name);
+    if (r && !cJSON_IsBool(r) && !cJSON_IsNull(r))
+        return brain__fail(BRAIN_ERR_FORMAT, "layer '%s': call argument return_attention_scores must be true or false", l->name);
+    m->ret_scores = cJSON_IsTrue(r);
     return BRAIN_OK;
 }
 
@@ -441,6 +697,7 @@ static brain_status mha_call_to_config(const brain_layer *l, const char **keywor
     const mha *m = (const mha *)l;
     if (m->has_amask) keyword[mask_in(m)] = "attention_mask"; /* as Keras writes mha(q, v, attention_mask=m) */
     if (m->causal && !cJSON_AddBoolToObject(kwargs, "use_causal_mask", true)) return BRAIN_ERR_NOMEM;
+    if (m->ret_scores && !cJSON_AddBoolToObject(kwargs, "return_attention_scores", true)) return BRAIN_ERR_NOMEM;
     return BRAIN_OK;
 }
 
@@ -454,6 +711,14 @@ const brain_layer_vtable brain__multi_head_attention_vt = {
 brain_layer *brain_multi_head_attention(int num_heads, int64_t key_dim, const brain_mha_options *opt)
 {
     brain_mha_options o = opt ? *opt : (brain_mha_options){0};
+    bool dims_ok = o.n_output_dims >= 0 && o.n_output_dims <= BRAIN_MAX_DIMS - 2 && o.n_attention_axes >= 0 &&
+                   o.n_attention_axes <= BRAIN_MAX_DIMS;
+    for (int i = 0; dims_ok && i < o.n_output_dims; i++) dims_ok = o.output_dims[i] > 0;
+    if (!dims_ok) {
+        brain__fail(BRAIN_ERR_ARG, "MultiHeadAttention: output_dims needs 0 to %d positive sizes and attention_axes 0 to %d axes",
+                    BRAIN_MAX_DIMS - 2, BRAIN_MAX_DIMS);
+        return NULL;
+    }
     if (num_heads <= 0 || key_dim <= 0 || o.value_dim < 0 || o.output_shape < 0) {
         brain__fail(BRAIN_ERR_ARG, "MultiHeadAttention: num_heads (%d), key_dim (%lld), value_dim (%lld) and output_shape (%lld) "
                     "must be positive (value_dim and output_shape 0 for the default)", num_heads, (long long)key_dim,
@@ -471,7 +736,15 @@ brain_layer *brain_multi_head_attention(int num_heads, int64_t key_dim, const br
     m->e = o.value_dim ? o.value_dim : key_dim;
     m->out_dim = o.output_shape;
     m->dropout = o.dropout;
-    m->zero_masked = o.dropout > 0; /* Keras's explicit (non-fused) path */
+    m->zero_masked = o.dropout > 0 || o.return_attention_scores; /* Keras's explicit (non-fused) path; build settles it */
+    m->ret_scores = o.return_attention_scores;
+    m->n_axes = o.n_attention_axes;
+    for (int i = 0; i < o.n_attention_axes; i++) m->axes[i] = o.attention_axes[i];
+    if (o.n_output_dims == 1) m->out_dim = o.output_dims[0];
+    else if (o.n_output_dims > 1) {
+        m->n_oshape = o.n_output_dims;
+        memcpy(m->oshape, o.output_dims, sizeof(int64_t) * (size_t)o.n_output_dims);
+    }
     m->use_bias = o.use_bias != BRAIN_OFF;
     m->causal = o.use_causal_mask;
     m->has_key = o.has_key;
@@ -501,7 +774,7 @@ const brain_tensor *brain_mha_last_scores(brain_layer *l, brain_tensor *view)
     memset(view, 0, sizeof *view);
     view->data = m->a;
     view->ndim = 4;
-    view->shape[0] = m->last_batch;
+    view->shape[0] = m->last_batch; /* (sample, group) pairs: the batch when attention runs over every step axis */
     view->shape[1] = m->H;
     view->shape[2] = m->T;
     view->shape[3] = m->S;

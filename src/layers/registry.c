@@ -7,7 +7,7 @@
 
 extern const brain_layer_vtable brain__input_vtable, brain__dense_vt, brain__dropout_vt, brain__activation_vt,
     brain__flatten_vt, brain__leaky_relu_vt, brain__concatenate_vt, brain__add_vt, brain__subtract_vt,
-    brain__multiply_vt, brain__average_vt, brain__maximum_vt, brain__conv2d_vt, brain__conv1d_vt, brain__max_pooling2d_vt,
+    brain__multiply_vt, brain__average_vt, brain__maximum_vt, brain__minimum_vt, brain__conv2d_vt, brain__conv1d_vt, brain__max_pooling2d_vt,
     brain__average_pooling2d_vt, brain__max_pooling1d_vt, brain__average_pooling1d_vt, brain__global_average_pooling2d_vt,
     brain__global_max_pooling2d_vt, brain__global_average_pooling1d_vt, brain__reshape_vt, brain__batch_normalization_vt,
     brain__random_flip_vt, brain__random_rotation_vt, brain__embedding_vt, brain__simple_rnn_vt, brain__lstm_vt,
@@ -26,7 +26,7 @@ extern const brain_layer_vtable brain__resizing_vt, brain__center_crop_vt, brain
 const brain_layer_vtable *const brain__layer_registry[] = {
     &brain__input_vtable, &brain__dense_vt, &brain__dropout_vt, &brain__activation_vt, &brain__flatten_vt,
     &brain__leaky_relu_vt, &brain__concatenate_vt, &brain__add_vt, &brain__subtract_vt, &brain__multiply_vt,
-    &brain__average_vt, &brain__maximum_vt, &brain__conv2d_vt, &brain__conv1d_vt, &brain__max_pooling2d_vt,
+    &brain__average_vt, &brain__maximum_vt, &brain__minimum_vt, &brain__conv2d_vt, &brain__conv1d_vt, &brain__max_pooling2d_vt,
     &brain__average_pooling2d_vt, &brain__max_pooling1d_vt, &brain__average_pooling1d_vt,
     &brain__global_average_pooling2d_vt, &brain__global_max_pooling2d_vt, &brain__global_average_pooling1d_vt,
     &brain__reshape_vt, &brain__batch_normalization_vt, &brain__random_flip_vt, &brain__random_rotation_vt,

@@ -334,7 +334,7 @@ brain_status brain__model_reserve(brain_model *m, int64_t batch)
         }
         if (!s && nd->layer->vt->reserve) s = nd->layer->vt->reserve(nd->layer, batch);
         brain_mask_rule rule = nd->layer->mask_rule;
-        if (!s && (rule == BRAIN_MASK_MAKE || rule == BRAIN_MASK_ANY)) {
+        if (!s && (rule == BRAIN_MASK_MAKE || rule == BRAIN_MASK_ANY || rule == BRAIN_MASK_CONCAT)) {
             /* one byte per step: the output without its last axis */
             const brain_shape *o = &nd->layer->out_shape;
             int64_t n_mask = batch * brain__shape_size(o) / o->dims[o->ndim - 1];
@@ -444,6 +444,16 @@ brain_status brain__model_forward_multi(brain_model *m, int n_x, const brain_ten
         if (rule == BRAIN_MASK_MAKE) nd->layer->vt->compute_mask(nd->layer, ins[0], nd->mask_buf);
         nd->mask = rule == BRAIN_MASK_MAKE ? nd->mask_buf : rule == BRAIN_MASK_PASS ? ctx.mask : NULL;
         if (rule == BRAIN_MASK_ANY) nd->mask = merge_masks(m, nd, batch);
+        if (rule == BRAIN_MASK_CONCAT) { /* an input's mask counts when it is its output 0's */
+            const uint8_t *mk[BRAIN_MAX_LAYER_INPUTS];
+            bool any = false;
+            for (int k = 0; k < nd->n_in; k++) {
+                mk[k] = nd->in_port[k] == 0 ? m->nodes[nd->in[k]].mask : NULL;
+                any = any || mk[k];
+            }
+            if (any) brain__concat_masks(nd->layer, batch, mk, nd->mask_buf);
+            nd->mask = any ? nd->mask_buf : NULL;
+        }
     }
     m->last_batch = batch;
     m->last_training = training;
@@ -564,9 +574,15 @@ brain_layer *brain_model_get_layer(brain_model *m, const char *name)
     return NULL;
 }
 
+/* the per-sample shape of output `port` of node i (port 0: the node's own shape) */
+static brain_shape port_shape(const brain_model *m, int i, int port)
+{
+    return port > 0 ? m->nodes[i].extra[port - 1].shape : m->nodes[i].shape;
+}
+
 brain_shape brain_model_output_shape(const brain_model *m)
 {
-    if (m && m->built) return m->nodes[m->output_nodes[0]].shape;
+    if (m && m->built) return port_shape(m, m->output_nodes[0], m->output_ports[0]);
     if (!m || !m->n_layers) return m ? m->input_shape : (brain_shape){0};
     return m->layers[m->n_layers - 1]->out_shape;
 }
@@ -581,7 +597,7 @@ brain_shape brain_model_input_shape_k(const brain_model *m, int k)
 brain_shape brain_model_output_shape_k(const brain_model *m, int k)
 {
     if (!m || k < 0 || k >= brain_model_num_outputs(m)) return (brain_shape){0};
-    return k == 0 ? brain_model_output_shape(m) : m->nodes[m->output_nodes[k]].shape;
+    return k == 0 ? brain_model_output_shape(m) : port_shape(m, m->output_nodes[k], m->output_ports[k]);
 }
 const char *brain_model_output_name(const brain_model *m, int k)
 {

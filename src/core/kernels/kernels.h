@@ -5,7 +5,7 @@
  * compiled again per instruction set, each file with its own flags (CMakeLists.txt):
  *   sgemm_generic.c   the baseline (and the only one off x86-64)
  *   sgemm_avx2.c      -mavx2 -mfma       6×16 tile: 12 accumulators of 16 ymm registers
- *   sgemm_avx512.c    -mavx512f ... -mfma  6×32 tile: 12 of 32 zmm registers
+ *   sgemm_avx512.c    -mavx512f ... -mfma  8×32 tile: 16 of 32 zmm registers
  * from one source, sgemm_tile.h.  dispatch.c fills the table once, from the CPU's features (and
  * BRAIN_ISA, which may ask for a lower set), at the first call.
  *
