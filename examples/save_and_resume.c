@@ -44,7 +44,10 @@ static brain_model *make_model(void)
 int main(void)
 {
     int quick = getenv("BRAIN_QUICK") != NULL, epochs = quick ? 8 : 30;
-    char dir[] = "/tmp/brain_save_example_XXXXXX", path[256], pattern[256], best[256];
+    /* the files go to a new folder under $TMPDIR (or /tmp), kept for you to look at */
+    char dir[200], path[256], pattern[256], best[256];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(dir, sizeof dir, "%s/brain_save_example_XXXXXX", tmp && *tmp && strlen(tmp) < 150 ? tmp : "/tmp");
     if (!mkdtemp(dir)) { perror("mkdtemp"); return 1; }
 
     brain_table *t;

@@ -258,6 +258,8 @@ typedef struct brain_conv_options {
     brain_initializer_kind bias_initializer;   /* default zeros */
     brain_regularizer kernel_regularizer, bias_regularizer;
     const char *name;
+    int64_t groups;                         /* default 1; G > 1: channels and filters in G groups
+                                             * (issue 10), kernel (kh, kw, in_channels/G, filters) */
 } brain_conv_options;
 /* Conv2D(filters, (kh, kw)): kernel (kh, kw, in_channels, filters), bias (filters,). */
 brain_layer *brain_conv2d(int64_t filters, int64_t kh, int64_t kw, const brain_conv_options *opt);
@@ -284,11 +286,13 @@ brain_layer *brain_global_average_pooling1d(const brain_layer_options *opt);
 /* Reshape(target_shape): per-sample shape; one dimension may be -1 (inferred). */
 brain_layer *brain_reshape(brain_shape target_shape, const brain_layer_options *opt);
 
-/* BatchNormalization over the last axis.  Training (fit, or forward with training=true, and the
- * layer trainable): batch mean and biased variance; the moving statistics are updated as
+/* BatchNormalization over one axis (default the last).  Training (fit, or forward with
+ * training=true, and the layer trainable): batch mean and biased variance (over the unmasked
+ * positions when a mask comes in, as Keras); the moving statistics are updated as
  * moving = moving·momentum + batch·(1 − momentum).  Inference: the moving statistics. */
 typedef struct brain_batch_norm_options {
-    int axis;                               /* 0 or -1 (the last axis; the only one supported) */
+    int axis;                               /* Keras's: counted with the batch (1 = the first per-sample
+                                             * axis) or from the end (-1); 0 means -1 */
     float momentum; bool has_momentum;      /* default 0.99 */
     float epsilon;                          /* 0 means 1e-3 */
     brain_flag center, scale;               /* default on: beta and gamma */

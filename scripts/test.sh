@@ -5,7 +5,7 @@
 #   3. a build without optional dependencies (no oneDNN, no OpenMP): its tests, then the main
 #      example under valgrind (memcheck), which must report no errors and no leaks;
 #   and test_concurrency built with ThreadSanitizer, which must report no data race; and each
-#   reader's fuzz target for a short time (scripts/fuzz.sh), which must find nothing.
+#   reader's fuzz target for 60 s (scripts/fuzz.sh), which must find nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
@@ -15,6 +15,9 @@ echo "== 1/3 tests (Release)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$jobs" >/dev/null
 ctest --test-dir build --output-on-failure -j"$jobs"
+
+echo "== crash consistency: a training run killed 50 times at random moments resumes to the same weights"
+bash scripts/kill_resume.sh build/test_backup_restore 50
 
 echo "== 2/3 tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBRAIN_SANITIZE=ON -DBRAIN_BUILD_BENCH=OFF >/dev/null
@@ -27,8 +30,8 @@ cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DBRAIN_TSAN=ON -DBRAIN_BUILD_
 cmake --build build-tsan -j"$jobs" --target test_concurrency >/dev/null
 TSAN_OPTIONS=halt_on_error=1:exitcode=66:suppressions=$PWD/tests/tsan.supp ./build-tsan/test_concurrency
 
-echo "== fuzzing: every reader's libFuzzer target for ${FUZZ_SECONDS:-15} s (docs/fuzzing.md)"
-bash scripts/fuzz.sh "${FUZZ_SECONDS:-15}"
+echo "== fuzzing: every reader's libFuzzer target for ${FUZZ_SECONDS:-60} s, one per core at a time (docs/fuzzing.md)"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-60}"
 
 echo "== 3/3 without optional dependencies (no oneDNN, no OpenMP), and the main example under valgrind"
 # The portable build: the plain-C sgemm, one thread.  valgrind does not know AVX-512, and its

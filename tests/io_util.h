@@ -3,38 +3,72 @@
 #ifndef BRAIN_IO_UTIL_H
 #define BRAIN_IO_UTIL_H
 #include "brain.h"
+#include <dirent.h>
 #include <math.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <zip.h>
 
 extern char **environ;
 
-/* A fresh directory under /tmp for this process. */
+static char io_dir_[256];
+static pid_t io_dir_owner_;
+
+/* Removes path and, for a folder, everything in it (not following links). */
+static void io_rm_(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st)) return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
+            char sub[1024];
+            if (snprintf(sub, sizeof sub, "%s/%s", path, e->d_name) < (int)sizeof sub) io_rm_(sub);
+        }
+        if (d) closedir(d);
+    }
+    remove(path);
+}
+
+/* At exit the scratch directory goes, with all the test wrote there (only in the process that
+ * made it: a forked child leaves it to its parent). */
+static void io_tmpdir_remove_(void)
+{
+    if (io_dir_[0] && getpid() == io_dir_owner_) io_rm_(io_dir_);
+}
+
+/* A fresh directory under $TMPDIR (or /tmp) for this process, removed when it exits. */
 static const char *io_tmpdir(void)
 {
-    static char dir[64];
-    if (!dir[0]) {
-        snprintf(dir, sizeof dir, "/tmp/brain_io_XXXXXX");
-        if (!mkdtemp(dir)) { perror("mkdtemp"); exit(2); }
+    if (!io_dir_[0]) {
+        const char *t = getenv("TMPDIR");
+        snprintf(io_dir_, sizeof io_dir_, "%s/brain_io_XXXXXX", t && *t ? t : "/tmp");
+        if (!mkdtemp(io_dir_)) { perror("mkdtemp"); exit(2); }
+        io_dir_owner_ = getpid();
+        atexit(io_tmpdir_remove_);
     }
-    return dir;
+    return io_dir_;
 }
 
 static __attribute__((unused)) const char *io_path(const char *name)
 {
-    static char buf[64][256]; /* a ring: each test keeps few paths alive */
+    static char buf[64][512]; /* a ring: each test keeps few paths alive */
     static int k;
     char *p = buf[k++ & 63];
-    snprintf(p, 256, "%s/%s", io_tmpdir(), name);
+    if (snprintf(p, sizeof buf[0], "%s/%s", io_tmpdir(), name) >= (int)sizeof buf[0]) {
+        fprintf(stderr, "io_path: %s/%s is too long\n", io_tmpdir(), name);
+        exit(2);
+    }
     return p;
 }
 
-/* Runs argv0 with the given arguments; returns the exit status (or -1). */
 /* Writes n bytes to path (a test fixture); exits the test on failure. */
 static __attribute__((unused)) void io_write_bytes(const char *path, const void *data, size_t n)
 {
@@ -43,6 +77,17 @@ static __attribute__((unused)) void io_write_bytes(const char *path, const void 
     fclose(f);
 }
 
+/* Reads at most cap bytes of path into buf; returns how many; exits the test on failure. */
+static __attribute__((unused)) size_t io_read_bytes(const char *path, void *buf, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) { perror(path); exit(2); }
+    size_t n = fread(buf, 1, cap, f);
+    fclose(f);
+    return n;
+}
+
+/* Runs argv0 with the given arguments; returns the exit status (or -1). */
 static __attribute__((unused)) int io_run_self(const char *argv0, const char *a1, const char *a2, pid_t *pid_out)
 {
     char *args[] = { (char *)argv0, (char *)a1, (char *)a2, NULL };

@@ -126,6 +126,108 @@ static void layer_gradients(void)
     brain_model_free(s);
 }
 
+/* Conv2D / Conv1D groups: gradients through the loaded model (same/valid, strides, dilation,
+ * no bias, relu/tanh, 1x1, causal Conv1D); options and errors in C; a grouped layer built in C
+ * equals the sum of its groups computed as separate convolutions */
+static void conv_groups(void)
+{
+    brain_model *m = NULL;
+    CHECK_OK(brain_load_model(APPS "layer_zoo6.keras", &m, &(brain_load_options){ .compile = BRAIN_OFF }));
+    brain_tensor *x = gc_random(4, (int64_t[]){ 2, 7, 6, 4 }, 12, -1, 1);
+    if (m) {
+        CHECK(brain_model_get_layer(m, "g4_valid_s2")->weights[0]->shape[2] == 1);
+        CHECK(gradcheck_model("conv groups", m, x, true, 1e-3, 2e-3, 1e-2) == 0);
+    }
+    brain_model_free(m);
+    brain_tensor_free(x);
+    /* groups must divide channels and filters: the layer is named */
+    brain_model *s = brain_sequential(NULL);
+    brain_model_add(s, brain_input(BRAIN_SHAPE(5, 5, 6)));
+    brain_model_add(s, brain_conv2d(4, 3, 3, &(brain_conv_options){ .groups = 4, .name = "bad_groups" }));
+    CHECK_FAILS(brain_model_build(s), "'bad_groups'");
+    brain_model_free(s);
+    CHECK(brain_conv2d(4, 3, 3, &(brain_conv_options){ .groups = -2 }) == NULL && strstr(brain_last_error(), "groups"));
+    /* groups=2 against two ungrouped convolutions on the channel halves */
+    brain_model *gm = brain_sequential(NULL), *h[2];
+    brain_model_add(gm, brain_input(BRAIN_SHAPE(5, 4, 4)));
+    brain_model_add(gm, brain_conv2d(6, 3, 3, &(brain_conv_options){ .groups = 2, .padding = BRAIN_PADDING_SAME, .strides = {2} }));
+    CHECK_OK(brain_model_build(gm));
+    brain_layer *gl = brain_model_layer(gm, 0);
+    brain_tensor *in = gc_random(4, (int64_t[]){ 3, 5, 4, 4 }, 13, -1, 1), *yg = NULL;
+    CHECK_OK(brain_predict(gm, in, &(brain_eval_options){ .verbose = BRAIN_SILENT }, &yg));
+    for (int g = 0; g < 2; g++) {
+        h[g] = brain_sequential(NULL);
+        brain_model_add(h[g], brain_input(BRAIN_SHAPE(5, 4, 2)));
+        brain_model_add(h[g], brain_conv2d(3, 3, 3, &(brain_conv_options){ .padding = BRAIN_PADDING_SAME, .strides = {2} }));
+        CHECK_OK(brain_model_build(h[g]));
+        brain_layer *hl = brain_model_layer(h[g], 0);
+        for (int64_t k = 0; k < 3 * 3 * 2; k++)
+            for (int f = 0; f < 3; f++) hl->weights[0]->value[k * 3 + f] = gl->weights[0]->value[k * 6 + g * 3 + f];
+        for (int f = 0; f < 3; f++) hl->weights[1]->value[f] = gl->weights[1]->value[g * 3 + f] = 0.1f * (float)(f + g);
+    }
+    brain_tensor_free(yg);
+    yg = NULL;
+    CHECK_OK(brain_predict(gm, in, &(brain_eval_options){ .verbose = BRAIN_SILENT }, &yg));
+    brain_tensor *half = brain_tensor_new(4, (int64_t[]){ 3, 5, 4, 2 });
+    double worst = 0;
+    for (int g = 0; g < 2; g++) {
+        for (int64_t p = 0; p < 3 * 5 * 4; p++)
+            for (int c = 0; c < 2; c++) half->data[p * 2 + c] = in->data[p * 4 + g * 2 + c];
+        brain_tensor *yh = NULL;
+        CHECK_OK(brain_predict(h[g], half, &(brain_eval_options){ .verbose = BRAIN_SILENT }, &yh));
+        if (yh && yg)
+            for (int64_t p = 0; p < yh->size / 3; p++)
+                for (int f = 0; f < 3; f++) worst = fmax(worst, fabs(yh->data[p * 3 + f] - yg->data[p * 6 + g * 3 + f]));
+        brain_tensor_free(yh);
+        brain_model_free(h[g]);
+    }
+    CHECK(yg && yg->size == 3 * 3 * 2 * 6 && worst <= 1e-6);
+    brain_tensor_free(half);
+    brain_tensor_free(yg);
+    brain_tensor_free(in);
+    brain_model_free(gm);
+}
+
+/* BatchNormalization on axes 1, 2 and -1 of images, and after a masking Embedding: the training
+ * output (batch statistics, masked ones over the kept steps only) equals Keras's model(x,
+ * training=True); gradients in training and inference */
+static void bn_axes(const char *name, int ndim, const int64_t *gc_shape, bool integer_input)
+{
+    char file[256], json[256];
+    snprintf(file, sizeof file, APPS "%s.keras", name);
+    snprintf(json, sizeof json, APPS "%s.json", name);
+    cJSON *j = read_json(json);
+    brain_model *m = NULL;
+    CHECK_OK(brain_load_model(file, &m, &(brain_load_options){ .compile = BRAIN_OFF }));
+    if (!j || !m) { cJSON_Delete(j); brain_model_free(m); return; }
+    brain_tensor *x = tensor_from(cJSON_GetObjectItem(j, "x_shape"), cJSON_GetObjectItem(j, "x"));
+    m->want_input_grad = true; /* before the buffers are sized: the gradient checks below need it */
+    CHECK_OK(brain__model_reserve(m, x->shape[0]));
+    CHECK_OK(brain__model_forward(m, x, true));
+    const brain_tensor *y = brain__model_output(m);
+    double worst = 0;
+    int64_t i = 0;
+    const cJSON *want = cJSON_GetObjectItem(j, "y_train");
+    for (const cJSON *e = want->child; e && i < y->size; e = e->next, i++) worst = fmax(worst, fabs(y->data[i] - e->valuedouble));
+    CHECK_MSG(i == y->size && worst <= 1e-5, "%s training output: %g", name, worst);
+    printf("%-32s training output: max |brain - keras| = %.3g\n", name, worst);
+    brain_tensor *g = integer_input ? x : gc_random(ndim, gc_shape, 14, -2, 3);
+    gc_index_inputs = integer_input;
+    CHECK(gradcheck_model(name, m, g, true, 1e-3, 2e-3, 1e-2) == 0);
+    CHECK(gradcheck_model(name, m, g, false, 1e-3, 2e-3, 1e-2) == 0);
+    gc_index_inputs = false;
+    if (g != x) brain_tensor_free(g);
+    brain_tensor_free(x);
+    brain_model_free(m);
+    cJSON_Delete(j);
+    /* axes out of range: the layer named */
+    brain_model *s = brain_sequential(NULL);
+    brain_model_add(s, brain_input(BRAIN_SHAPE(4, 3)));
+    brain_model_add(s, brain_batch_normalization(&(brain_batch_norm_options){ .axis = 3, .name = "bn_far" }));
+    CHECK_FAILS(brain_model_build(s), "'bn_far'");
+    brain_model_free(s);
+}
+
 /* adapt() in C on Keras's data gives Keras's adapted mean and variance; gradients through the
  * three Normalization layers */
 static void normalization_adapt(void)
@@ -207,6 +309,43 @@ static void pop_and_freeze(void)
     CHECK_FAILS(brain_model_pop(NULL), "Sequential");
 }
 
+/* The logits: the model's last layer (Dense or Activation "predictions") run without its
+ * softmax; returns the largest |brain - keras| over the logits the .json holds, divided by their
+ * largest magnitude (INFINITY when absent or on failure); *abs_diff gets the absolute one. */
+static double logits_diff(const char *file, const char *json, double *abs_diff)
+{
+    *abs_diff = INFINITY;
+    cJSON *j = read_json(json);
+    const cJSON *want = j ? cJSON_GetObjectItem(j, "logits") : NULL;
+    brain_model *m = NULL;
+    if (!want || brain_load_model(file, &m, &(brain_load_options){ .compile = BRAIN_OFF })) {
+        cJSON_Delete(j);
+        return INFINITY;
+    }
+    brain_layer *last = brain_model_layer(m, brain_model_num_layers(m) - 1);
+    CHECK(last->activation == BRAIN_SOFTMAX);
+    last->activation = BRAIN_LINEAR;
+    brain_tensor *x = tensor_from(cJSON_GetObjectItem(j, "x_shape"), cJSON_GetObjectItem(j, "x")), *y = NULL;
+    double worst = INFINITY, scale = 0;
+    if (!brain_predict(m, x, &(brain_eval_options){ .verbose = BRAIN_SILENT }, &y) && cJSON_GetArraySize(want) == y->size) {
+        worst = 0;
+        int64_t i = 0;
+        for (const cJSON *e = want->child; e; e = e->next, i++) {
+            worst = fmax(worst, fabs(y->data[i] - e->valuedouble));
+            scale = fmax(scale, fabs(e->valuedouble));
+        }
+    }
+    brain_tensor_free(x);
+    brain_tensor_free(y);
+    brain_model_free(m);
+    cJSON_Delete(j);
+    *abs_diff = worst;
+    return scale > 0 ? worst / scale : INFINITY;
+}
+
+/* The full-size models, from $BRAIN_APPS_DIR: softmax outputs within 1e-5 of Keras's in .keras
+ * and .h5, logits within 1e-5 relative to their largest; saved back (for Keras to load them with
+ * the script's "check") when BRAIN_EXPORT_DIR is set. */
 static void large(void)
 {
     const char *dir = getenv("BRAIN_APPS_DIR");
@@ -222,8 +361,26 @@ static void large(void)
         snprintf(json, sizeof json, "%s/%s.json", dir, names[i]);
         if (access(file, R_OK)) { printf("%s absent: skipped\n", file); continue; }
         CHECK_MSG(keras_diff_abs(file, json) <= 1e-5, "%s", file);
+        double abs_diff, rel = logits_diff(file, json, &abs_diff);
+        printf("%-32s logits: max |brain - keras| = %.3g (%.3g of the largest logit)\n", names[i], abs_diff, rel);
+        CHECK_MSG(rel <= 1e-5, "%s logits", file);
+        const char *exp = getenv("BRAIN_EXPORT_DIR");
+        if (exp && *exp) {
+            cJSON *j = read_json(json);
+            if (j) {
+                brain_tensor *x = tensor_from(cJSON_GetObjectItem(j, "x_shape"), cJSON_GetObjectItem(j, "x"));
+                save_back(file, x, names[i]);
+                brain_tensor_free(x);
+                cJSON_Delete(j);
+            }
+        }
         snprintf(file, sizeof file, "%s/%s.h5", dir, names[i]);
-        if (!access(file, R_OK)) CHECK_MSG(keras_diff_abs(file, json) <= 1e-5, "%s", file);
+        if (!access(file, R_OK)) {
+            CHECK_MSG(keras_diff_abs(file, json) <= 1e-5, "%s", file);
+            rel = logits_diff(file, json, &abs_diff);
+            printf("%-32s logits: max |brain - keras| = %.3g (%.3g of the largest logit)\n", file, abs_diff, rel);
+            CHECK_MSG(rel <= 1e-5, "%s logits", file);
+        }
     }
 }
 
@@ -234,6 +391,12 @@ int main(void)
     golden("layer_zoo3", true, 1e-5);
     golden("layer_zoo4", true, 1e-5);
     golden("layer_zoo5", true, 1e-5);
+    golden("layer_zoo6", true, 1e-5);
+    conv_groups();
+    golden("layer_zoo7", true, 1e-5);
+    golden("layer_zoo8", true, 1e-5);
+    bn_axes("layer_zoo7", 4, (int64_t[]){ 3, 5, 4, 3 }, false);
+    bn_axes("layer_zoo8", 2, NULL, true);
     normalization_adapt();
     pop_and_freeze();
     layer_gradients();

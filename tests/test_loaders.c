@@ -2,41 +2,15 @@
  *
  * Good files come from NumPy (tools/gen_loader_fixtures.py → tests/data/); their values are
  * re-computed here.  Malformed files are written from C into a temporary directory: each must
- * give an error naming the file and the problem (these tests also run under ASan/UBSan). */
+ * give an error naming the file and the problem (these tests also run under ASan/UBSan); the
+ * scratch folder is io_util.h's, removed at exit. */
 #include "brain.h"
 #include "check.h"
+#include "io_util.h"
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
-
-static char tmpdir[64];
-
-static const char *tmp_path(const char *name)
-{
-    static char buf[4][256];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
-    return buf[k];
-}
-
-static void write_bytes(const char *path, const void *data, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    if (!f) { perror(path); exit(2); }
-    fwrite(data, 1, n, f);
-    fclose(f);
-}
-
-static size_t read_bytes(const char *path, uint8_t *buf, size_t cap)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) { perror(path); exit(2); }
-    size_t n = fread(buf, 1, cap, f);
-    fclose(f);
-    return n;
-}
 
 static void write_gz(const char *path, const void *data, size_t n)
 {
@@ -128,7 +102,7 @@ static void write_npy(const char *name, int major, const char *header, size_t da
     memset(buf + pre + n, ' ', hlen - n - 1);
     buf[pre + hlen - 1] = '\n';
     for (size_t i = 0; i < data_len; i++) buf[pre + hlen + i] = (uint8_t)i;
-    write_bytes(tmp_path(name), buf, pre + hlen + data_len);
+    io_write_bytes(io_path(name), buf, pre + hlen + data_len);
 }
 
 static void test_npy_malformed(void)
@@ -137,58 +111,58 @@ static void test_npy_malformed(void)
     const char *f4 = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
 
     write_npy("ok.npy", 1, f4, 24);
-    CHECK_OK(brain_load_npy(tmp_path("ok.npy"), &t));
+    CHECK_OK(brain_load_npy(io_path("ok.npy"), &t));
     brain_tensor_free(t);
 
     write_npy("trunc.npy", 1, f4, 20);
-    CHECK_FAILS(brain_load_npy(tmp_path("trunc.npy"), &t), "truncated data: shape (2, 3) of '<f4' needs 24 bytes, got 20");
-    CHECK_FAILS(brain_load_npy(tmp_path("trunc.npy"), &t), "trunc.npy");
+    CHECK_FAILS(brain_load_npy(io_path("trunc.npy"), &t), "truncated data: shape (2, 3) of '<f4' needs 24 bytes, got 20");
+    CHECK_FAILS(brain_load_npy(io_path("trunc.npy"), &t), "trunc.npy");
     CHECK(t == NULL);
 
     write_npy("long.npy", 1, f4, 28);
-    CHECK_FAILS(brain_load_npy(tmp_path("long.npy"), &t),
+    CHECK_FAILS(brain_load_npy(io_path("long.npy"), &t),
                 "the header does not match the size: shape (2, 3) of '<f4' is 24 bytes of data, but the file holds 28");
 
     write_npy("magic.npy", 1, f4, 24);
     uint8_t b[1024];
-    size_t n = read_bytes(tmp_path("magic.npy"), b, sizeof b);
+    size_t n = io_read_bytes(io_path("magic.npy"), b, sizeof b);
     b[5] = 'Z';
-    write_bytes(tmp_path("magic.npy"), b, n);
-    CHECK_FAILS(brain_load_npy(tmp_path("magic.npy"), &t), "wrong magic");
+    io_write_bytes(io_path("magic.npy"), b, n);
+    CHECK_FAILS(brain_load_npy(io_path("magic.npy"), &t), "wrong magic");
 
     /* the header length says more than the file holds */
     write_npy("hlen.npy", 1, f4, 0);
-    n = read_bytes(tmp_path("hlen.npy"), b, sizeof b);
+    n = io_read_bytes(io_path("hlen.npy"), b, sizeof b);
     b[8] = 0xff; b[9] = 0xff;
-    write_bytes(tmp_path("hlen.npy"), b, n);
-    CHECK_FAILS(brain_load_npy(tmp_path("hlen.npy"), &t), "truncated header: it declares 65535 bytes");
-    write_bytes(tmp_path("short.npy"), b, 7);
-    CHECK_FAILS(brain_load_npy(tmp_path("short.npy"), &t), "too short for a .npy file (7 bytes");
+    io_write_bytes(io_path("hlen.npy"), b, n);
+    CHECK_FAILS(brain_load_npy(io_path("hlen.npy"), &t), "truncated header: it declares 65535 bytes");
+    io_write_bytes(io_path("short.npy"), b, 7);
+    CHECK_FAILS(brain_load_npy(io_path("short.npy"), &t), "too short for a .npy file (7 bytes");
 
     write_npy("v4.npy", 4, f4, 24);
-    CHECK_FAILS(brain_load_npy(tmp_path("v4.npy"), &t), "version 4.0 is not supported");
+    CHECK_FAILS(brain_load_npy(io_path("v4.npy"), &t), "version 4.0 is not supported");
 
     /* absurd dims: a product that overflows int64, and one that fits but exceeds the file */
     write_npy("overflow.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4), }", 16);
-    CHECK_FAILS(brain_load_npy(tmp_path("overflow.npy"), &t), "overflows 64 bits");
+    CHECK_FAILS(brain_load_npy(io_path("overflow.npy"), &t), "overflows 64 bits");
     write_npy("bigdim.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }", 4);
-    CHECK_FAILS(brain_load_npy(tmp_path("bigdim.npy"), &t), "overflows 64 bits");
+    CHECK_FAILS(brain_load_npy(io_path("bigdim.npy"), &t), "overflows 64 bits");
     write_npy("huge.npy", 2, "{'descr': '<f8', 'fortran_order': False, 'shape': (1000000, 1000000), }", 16);
-    CHECK_FAILS(brain_load_npy(tmp_path("huge.npy"), &t), "truncated data: shape (1000000, 1000000) of '<f8' needs 8000000000000 bytes, got 16");
+    CHECK_FAILS(brain_load_npy(io_path("huge.npy"), &t), "truncated data: shape (1000000, 1000000) of '<f8' needs 8000000000000 bytes, got 16");
     write_npy("rank9.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, 1, 1, 1, 1, 1, 1, 1), }", 4);
-    CHECK_FAILS(brain_load_npy(tmp_path("rank9.npy"), &t), "more than 8 dimensions");
+    CHECK_FAILS(brain_load_npy(io_path("rank9.npy"), &t), "more than 8 dimensions");
 
     /* header syntax */
     write_npy("nokey.npy", 1, "{'descr': '<f4', 'fortran_order': False, }", 4);
-    CHECK_FAILS(brain_load_npy(tmp_path("nokey.npy"), &t), "lacks 'shape'");
+    CHECK_FAILS(brain_load_npy(io_path("nokey.npy"), &t), "lacks 'shape'");
     write_npy("extra.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 1}", 4);
-    CHECK_FAILS(brain_load_npy(tmp_path("extra.npy"), &t), "unexpected key 'x'");
+    CHECK_FAILS(brain_load_npy(io_path("extra.npy"), &t), "unexpected key 'x'");
     write_npy("neg.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (-1,), }", 4);
-    CHECK_FAILS(brain_load_npy(tmp_path("neg.npy"), &t), "not a whole number");
+    CHECK_FAILS(brain_load_npy(io_path("neg.npy"), &t), "not a whole number");
     write_npy("open.npy", 1, "{'descr': '<f4, 'fortran_order': False", 4);
-    CHECK_FAILS(brain_load_npy(tmp_path("open.npy"), &t), "not a valid dict literal");
+    CHECK_FAILS(brain_load_npy(io_path("open.npy"), &t), "not a valid dict literal");
     write_npy("fo.npy", 1, "{'descr': '<f4', 'fortran_order': 0, 'shape': (1,), }", 4);
-    CHECK_FAILS(brain_load_npy(tmp_path("fo.npy"), &t), "'fortran_order' is neither True nor False");
+    CHECK_FAILS(brain_load_npy(io_path("fo.npy"), &t), "'fortran_order' is neither True nor False");
     CHECK(t == NULL);
 }
 
@@ -196,20 +170,20 @@ static void test_npy_save(void)
 {
     float v[6] = { 1, -2.5f, 3e-8f, 4, 5, 6 };
     brain_tensor *a = brain_tensor_from(v, 3, (int64_t[]){ 1, 2, 3 }), *b = NULL;
-    CHECK_OK(brain_save_npy(tmp_path("saved.npy"), a));
-    CHECK_OK(brain_load_npy(tmp_path("saved.npy"), &b));
+    CHECK_OK(brain_save_npy(io_path("saved.npy"), a));
+    CHECK_OK(brain_load_npy(io_path("saved.npy"), &b));
     CHECK(shape_is(b, 3, (int64_t[]){ 1, 2, 3 }));
     CHECK(b && !memcmp(a->data, b->data, sizeof v));
     /* byte for byte what numpy.save writes for the same float32 array */
     uint8_t got[256];
-    size_t n = read_bytes(tmp_path("saved.npy"), got, sizeof got);
+    size_t n = io_read_bytes(io_path("saved.npy"), got, sizeof got);
     CHECK(n == 128 + sizeof v);
     const char *hdr = "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2, 3), }";
     CHECK(n > 10 + strlen(hdr) && !memcmp(got + 10, hdr, strlen(hdr)) && got[127] == '\n' && got[8] == 118);
     brain_tensor_free(b);
     brain_tensor *one = brain_tensor_from(v, 1, (int64_t[]){ 6 });
-    CHECK_OK(brain_save_npy(tmp_path("one.npy"), one));
-    n = read_bytes(tmp_path("one.npy"), got, sizeof got);
+    CHECK_OK(brain_save_npy(io_path("one.npy"), one));
+    n = io_read_bytes(io_path("one.npy"), got, sizeof got);
     const char *hdr1 = "{'descr': '<f4', 'fortran_order': False, 'shape': (6,), }";
     CHECK(n == 128 + 6 * 4 && !memcmp(got + 10, hdr1, strlen(hdr1)));
     CHECK_FAILS(brain_save_npy("/nonexistent-dir/x.npy", a), "cannot write");
@@ -241,14 +215,14 @@ static void test_npz(void)
 
     /* a cut archive, and a deflated member whose bytes are damaged */
     uint8_t b[2048];
-    size_t n = read_bytes("tests/data/deflated.npz", b, sizeof b);
-    write_bytes(tmp_path("cut.npz"), b, n / 2);
-    CHECK_FAILS(brain_load_npz(tmp_path("cut.npz"), "x", &t), "is not a readable .npz (zip) archive");
+    size_t n = io_read_bytes("tests/data/deflated.npz", b, sizeof b);
+    io_write_bytes(io_path("cut.npz"), b, n / 2);
+    CHECK_FAILS(brain_load_npz(io_path("cut.npz"), "x", &t), "is not a readable .npz (zip) archive");
     /* the first member's compressed data starts after its 30-byte local header and name */
     size_t name_len = (size_t)b[26] | (size_t)b[27] << 8, extra = (size_t)b[28] | (size_t)b[29] << 8;
     for (size_t i = 30 + name_len + extra + 4; i < 30 + name_len + extra + 20; i++) b[i] ^= 0x5a;
-    write_bytes(tmp_path("damaged.npz"), b, n);
-    CHECK_FAILS(brain_load_npz(tmp_path("damaged.npz"), "x", &t), "damaged.npz, member 'x.npy' cannot be read");
+    io_write_bytes(io_path("damaged.npz"), b, n);
+    CHECK_FAILS(brain_load_npz(io_path("damaged.npz"), "x", &t), "damaged.npz, member 'x.npy' cannot be read");
     CHECK_FAILS(brain_load_npz("tests/data/missing.npz", "x", &t), "cannot open");
     CHECK(t == NULL);
 }
@@ -295,76 +269,74 @@ static void test_idx_malformed(void)
     size_t n;
 
     n = make_idx(b, 0x08, 3, (uint32_t[]){ 2, 4, 4 }, 30);
-    write_bytes(tmp_path("trunc.idx"), b, n);
-    CHECK_FAILS(brain_load_idx(tmp_path("trunc.idx"), &t), "truncated data: shape (2, 4, 4) of uint8 needs 32 bytes after the 16-byte header, got 30");
+    io_write_bytes(io_path("trunc.idx"), b, n);
+    CHECK_FAILS(brain_load_idx(io_path("trunc.idx"), &t), "truncated data: shape (2, 4, 4) of uint8 needs 32 bytes after the 16-byte header, got 30");
     CHECK(t == NULL);
-    CHECK_FAILS(brain_load_idx(tmp_path("trunc.idx"), &t), "trunc.idx");
-    write_gz(tmp_path("trunc.idx.gz"), b, n);
-    CHECK_FAILS(brain_load_idx(tmp_path("trunc.idx.gz"), &t), "truncated data: shape (2, 4, 4) of uint8 needs 32 bytes after the header, the gzip stream holds 30");
+    CHECK_FAILS(brain_load_idx(io_path("trunc.idx"), &t), "trunc.idx");
+    write_gz(io_path("trunc.idx.gz"), b, n);
+    CHECK_FAILS(brain_load_idx(io_path("trunc.idx.gz"), &t), "truncated data: shape (2, 4, 4) of uint8 needs 32 bytes after the header, the gzip stream holds 30");
 
     n = make_idx(b, 0x08, 1, (uint32_t[]){ 10 }, 12);
-    write_bytes(tmp_path("long.idx"), b, n);
-    CHECK_FAILS(brain_load_idx(tmp_path("long.idx"), &t), "the header does not match the size: shape (10,) of uint8 is 10 bytes of data, but the file holds 12");
-    write_gz(tmp_path("long.idx.gz"), b, n);
-    CHECK_FAILS(brain_load_idx(tmp_path("long.idx.gz"), &t), "the gzip stream holds 2 more");
+    io_write_bytes(io_path("long.idx"), b, n);
+    CHECK_FAILS(brain_load_idx(io_path("long.idx"), &t), "the header does not match the size: shape (10,) of uint8 is 10 bytes of data, but the file holds 12");
+    write_gz(io_path("long.idx.gz"), b, n);
+    CHECK_FAILS(brain_load_idx(io_path("long.idx.gz"), &t), "the gzip stream holds 2 more");
 
     n = make_idx(b, 0x08, 1, (uint32_t[]){ 4 }, 4);
     b[1] = 1;
-    write_bytes(tmp_path("magic.idx"), b, n);
-    CHECK_FAILS(brain_load_idx(tmp_path("magic.idx"), &t), "wrong magic number 00 01 08 01");
+    io_write_bytes(io_path("magic.idx"), b, n);
+    CHECK_FAILS(brain_load_idx(io_path("magic.idx"), &t), "wrong magic number 00 01 08 01");
     b[1] = 0; b[2] = 0x0A;
-    write_bytes(tmp_path("type.idx"), b, n);
-    CHECK_FAILS(brain_load_idx(tmp_path("type.idx"), &t), "wrong magic number 00 00 0a 01");
-    write_bytes(tmp_path("tiny.idx"), b, 3);
-    CHECK_FAILS(brain_load_idx(tmp_path("tiny.idx"), &t), "too short for an IDX file (3 bytes");
-    write_bytes(tmp_path("empty.idx"), b, 0);
-    CHECK_FAILS(brain_load_idx(tmp_path("empty.idx"), &t), "too short for an IDX file (0 bytes");
+    io_write_bytes(io_path("type.idx"), b, n);
+    CHECK_FAILS(brain_load_idx(io_path("type.idx"), &t), "wrong magic number 00 00 0a 01");
+    io_write_bytes(io_path("tiny.idx"), b, 3);
+    CHECK_FAILS(brain_load_idx(io_path("tiny.idx"), &t), "too short for an IDX file (3 bytes");
+    io_write_bytes(io_path("empty.idx"), b, 0);
+    CHECK_FAILS(brain_load_idx(io_path("empty.idx"), &t), "too short for an IDX file (0 bytes");
 
     n = make_idx(b, 0x08, 0, NULL, 0);
-    write_bytes(tmp_path("rank0.idx"), b, n);
-    CHECK_FAILS(brain_load_idx(tmp_path("rank0.idx"), &t), "declares rank 0");
+    io_write_bytes(io_path("rank0.idx"), b, n);
+    CHECK_FAILS(brain_load_idx(io_path("rank0.idx"), &t), "declares rank 0");
     n = make_idx(b, 0x08, 9, (uint32_t[]){ 1, 1, 1, 1, 1, 1, 1, 1, 1 }, 1);
-    write_bytes(tmp_path("rank9.idx"), b, n);
-    CHECK_FAILS(brain_load_idx(tmp_path("rank9.idx"), &t), "declares rank 9");
+    io_write_bytes(io_path("rank9.idx"), b, n);
+    CHECK_FAILS(brain_load_idx(io_path("rank9.idx"), &t), "declares rank 9");
     n = make_idx(b, 0x08, 3, (uint32_t[]){ 1, 1, 1 }, 0);
-    write_bytes(tmp_path("hdr.idx"), b, n - 2);
-    CHECK_FAILS(brain_load_idx(tmp_path("hdr.idx"), &t), "truncated header: rank 3 needs 12 bytes of dimensions, got 10");
+    io_write_bytes(io_path("hdr.idx"), b, n - 2);
+    CHECK_FAILS(brain_load_idx(io_path("hdr.idx"), &t), "truncated header: rank 3 needs 12 bytes of dimensions, got 10");
 
     /* absurd dims: overflowing int64, and fitting but far beyond the file (plain and gzip'd) */
     uint32_t big[8] = { 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu };
     n = make_idx(b, 0x0E, 8, big, 8);
-    write_bytes(tmp_path("overflow.idx"), b, n);
-    CHECK_FAILS(brain_load_idx(tmp_path("overflow.idx"), &t), "whose size overflows 64 bits");
+    io_write_bytes(io_path("overflow.idx"), b, n);
+    CHECK_FAILS(brain_load_idx(io_path("overflow.idx"), &t), "whose size overflows 64 bits");
     n = make_idx(b, 0x08, 3, (uint32_t[]){ 60000, 28, 28 }, 100);
-    write_bytes(tmp_path("huge.idx"), b, n);
-    CHECK_FAILS(brain_load_idx(tmp_path("huge.idx"), &t), "truncated data: shape (60000, 28, 28) of uint8 needs 47040000 bytes");
-    write_gz(tmp_path("huge.idx.gz"), b, n);
-    CHECK_FAILS(brain_load_idx(tmp_path("huge.idx.gz"), &t), "more than a");
+    io_write_bytes(io_path("huge.idx"), b, n);
+    CHECK_FAILS(brain_load_idx(io_path("huge.idx"), &t), "truncated data: shape (60000, 28, 28) of uint8 needs 47040000 bytes");
+    write_gz(io_path("huge.idx.gz"), b, n);
+    CHECK_FAILS(brain_load_idx(io_path("huge.idx.gz"), &t), "more than a");
     n = make_idx(b, 0x08, 2, (uint32_t[]){ 0, 0xffffffffu }, 0);
-    write_bytes(tmp_path("zero.idx"), b, n);
+    io_write_bytes(io_path("zero.idx"), b, n);
     t = NULL;
-    CHECK_OK(brain_load_idx(tmp_path("zero.idx"), &t));
+    CHECK_OK(brain_load_idx(io_path("zero.idx"), &t));
     CHECK(t && t->size == 0 && t->shape[1] == 0xffffffffu);
     brain_tensor_free(t);
 
     /* damaged gzip: a cut stream and flipped bytes */
     uint8_t gz[512];
-    n = read_bytes("tests/data/u8_3x4x5.idx.gz", gz, sizeof gz);
-    write_bytes(tmp_path("cut.idx.gz"), gz, n - 12);
-    CHECK_FAILS(brain_load_idx(tmp_path("cut.idx.gz"), &t), "cut.idx.gz");
-    write_bytes(tmp_path("notrailer.idx.gz"), gz, n - 8);
-    CHECK_FAILS(brain_load_idx(tmp_path("notrailer.idx.gz"), &t), "the gzip stream is cut short");
+    n = io_read_bytes("tests/data/u8_3x4x5.idx.gz", gz, sizeof gz);
+    io_write_bytes(io_path("cut.idx.gz"), gz, n - 12);
+    CHECK_FAILS(brain_load_idx(io_path("cut.idx.gz"), &t), "cut.idx.gz");
+    io_write_bytes(io_path("notrailer.idx.gz"), gz, n - 8);
+    CHECK_FAILS(brain_load_idx(io_path("notrailer.idx.gz"), &t), "the gzip stream is cut short");
     gz[n - 6] ^= 0xff;            /* the CRC in the trailer */
-    write_bytes(tmp_path("crc.idx.gz"), gz, n);
-    CHECK_FAILS(brain_load_idx(tmp_path("crc.idx.gz"), &t), "the gzip data is corrupt");
+    io_write_bytes(io_path("crc.idx.gz"), gz, n);
+    CHECK_FAILS(brain_load_idx(io_path("crc.idx.gz"), &t), "the gzip data is corrupt");
     CHECK_FAILS(brain_load_idx("tests/data/nothing.idx", &t), "cannot open 'tests/data/nothing.idx'");
     CHECK(t == NULL);
 }
 
 int main(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/brain_loaders_XXXXXX");
-    if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 2; }
     test_npy_good();
     test_npy_refused();
     test_npy_malformed();
@@ -372,8 +344,5 @@ int main(void)
     test_npz();
     test_idx_good();
     test_idx_malformed();
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
-    if (system(cmd)) fprintf(stderr, "could not remove %s\n", tmpdir);
     return check_summary("test_loaders");
 }

@@ -3,9 +3,11 @@
  * 3 threads (brain_set_num_threads) end with bitwise the same weights and predictions.  Sizes are
  * chosen so that each layer's threaded paths run (conv: several im2col chunks and ≥ 2 MFLOP per
  * pass; pooling: > 65536 values; the optimizer: ≥ its parallel minimum, with global_clipnorm's
- * norm reduction). */
+ * norm reduction).  Every registered layer class must appear in some case's name (checked). */
 #include "brain.h"
 #include "check.h"
+#include "internal.h"
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,6 +184,58 @@ static brain_model *m_mha_axes(void)
 }
 
 typedef struct { const char *name; builder make; int kind; } model_case; /* kind: 0 image, 1 signal, 2 ids, 3 flat */
+static brain_model *m_apps(void) /* the keras.applications layers (issue 10) and image preprocessing (issue 12) */
+{
+    brain_model *m = seq(BRAIN_SHAPE(24, 24, 1));
+    brain_model_add(m, brain_rescaling(&(brain_rescaling_options){.n_scale = 1, .scale = {0.5f}, .n_offset = 1, .offset = {0.1f}}));
+    brain_model_add(m, brain_normalization(&(brain_normalization_options){.n_const = 1, .mean = {0.2f}, .variance = {1.5f}}));
+    brain_model_add(m, brain_zero_padding2d(1, 1, 1, 1, NULL));
+    brain_model_add(m, brain_conv2d(16, 3, 3, &(brain_conv_options){.strides = {2}}));
+    brain_model_add(m, brain_relu(&(brain_relu_options){.max_value = 6.0f, .has_max_value = true}));
+    brain_model_add(m, brain_spatial_dropout2d(0.2f, NULL));
+    brain_model_add(m, brain_depthwise_conv2d(3, 3, &(brain_depthwise_conv_options){.padding = BRAIN_PADDING_SAME, .depth_multiplier = 2}));
+    brain_model_add(m, brain_separable_conv2d(24, 3, 3, &(brain_depthwise_conv_options){.activation = BRAIN_RELU}));
+    brain_model_add(m, brain_cropping2d(1, 0, 0, 1, NULL));
+    brain_model_add(m, brain_conv2d_transpose(8, 3, 3, &(brain_conv_options){.strides = {2}, .padding = BRAIN_PADDING_SAME}));
+    brain_model_add(m, brain_upsampling2d(&(brain_upsampling2d_options){.bilinear = true}));
+    brain_model_add(m, brain_resizing(20, 20, NULL));
+    brain_model_add(m, brain_center_crop(16, 16, NULL));
+    head(m, 4);
+    return m;
+}
+static brain_model *m_encoding(void) /* CategoryEncoding on ids, Discretization on values */
+{
+    brain_sym ids = brain_input_sym(BRAIN_SHAPE(48), "ids");
+    brain_sym e = brain_apply(brain_category_encoding(50, &(brain_category_encoding_options){.output_mode = BRAIN_CATEGORY_COUNT}), ids);
+    brain_sym d = brain_apply(brain_discretization(3, (const float[]){ 10.0f, 20.0f, 30.0f }, NULL), ids);
+    brain_sym c = brain_apply_n(brain_concatenate(NULL), BRAIN_SYMS(e, d));
+    brain_sym h = brain_apply(brain_dense(64, &(brain_dense_options){.activation = BRAIN_RELU}), c);
+    brain_sym o = brain_apply(brain_dense(4, &(brain_dense_options){.activation = BRAIN_SOFTMAX}), h);
+    return brain_functional(BRAIN_SYMS(ids), BRAIN_SYMS(o), NULL);
+}
+
+
+/* Whether `word` appears in `text` as a whole word (Conv2D is not found in "Conv2DTranspose"). */
+static bool has_word(const char *text, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = strstr(text, word); p; p = strstr(p + 1, word))
+        if ((p == text || !isalnum((unsigned char)p[-1])) && !isalnum((unsigned char)p[n])) return true;
+    return false;
+}
+
+/* Every layer class a model can hold (the registry) is in some case's name, so a new layer
+ * cannot slip past this test. */
+static void check_every_layer_covered(const model_case *cases, size_t n)
+{
+    for (int i = 0; brain__layer_registry[i]; i++) {
+        const char *cls = brain__layer_registry[i]->class_name;
+        if (!strcmp(cls, "InputLayer")) continue;
+        bool found = false;
+        for (size_t k = 0; k < n && !found; k++) found = has_word(cases[k].name, cls);
+        CHECK_MSG(found, "layer class %s is in no case of test_thread_count: add it to a case", cls);
+    }
+} /* kind: 0 image, 1 signal, 2 ids, 3 flat */
 
 /* Trains a fresh model of `c` at `threads` threads: weights (and predictions) into w (p). */
 static int64_t run(const model_case *c, int threads, const brain_tensor *x, const brain_tensor *y, float **w, brain_tensor **p)
@@ -225,7 +279,7 @@ int main(void)
     }
     const model_case cases[] = {
         {"Dense, Dropout, LeakyReLU, Activation", m_dense, 0},
-        {"Conv2D, MaxPooling2D (fashion_cnn)", m_conv2d, 0},
+        {"Conv2D, MaxPooling2D, Flatten (fashion_cnn)", m_conv2d, 0},
         {"RandomFlip, RandomRotation, Conv2D same/strided/1x1, BatchNormalization, AveragePooling2D, GlobalMaxPooling2D", m_conv2d_same, 0},
         {"Conv2D dilated, GlobalAveragePooling2D", m_conv2d_gap, 0},
         {"Conv1D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D (ecg_conv1d)", m_conv1d, 1},
@@ -233,11 +287,15 @@ int main(void)
         {"Embedding(mask_zero), Bidirectional(LSTM) (text_lstm)", m_text, 2},
         {"SimpleRNN, Bidirectional(GRU reset_after=False)", m_rnn, 1},
         {"Add, Subtract, Multiply, Average, Maximum, Concatenate", m_merge, 3},
-        {"MultiHeadAttention(dropout), LayerNormalization, TimeDistributed, GaussianNoise/Dropout, SpatialDropout1D, "
-         "GlobalMax/AveragePooling1D, ActivityRegularization (text_transformer)", m_transformer, 2},
+        {"MultiHeadAttention(dropout), LayerNormalization, TimeDistributed, GaussianNoise, GaussianDropout, SpatialDropout1D, "
+         "GlobalMaxPooling1D, GlobalAveragePooling1D, ActivityRegularization (text_transformer)", m_transformer, 2},
         {"Conv1D causal, Attention, AdditiveAttention, Minimum, GroupNormalization, Permute, RepeatVector", m_luong, 1},
         {"MultiHeadAttention attention_axes=(1,), return_attention_scores", m_mha_axes, 0},
+        {"Rescaling, Normalization, ZeroPadding2D, ReLU(6), SpatialDropout2D, DepthwiseConv2D, SeparableConv2D, Cropping2D, Conv2DTranspose, "
+         "UpSampling2D(bilinear), Resizing, CenterCrop", m_apps, 0},
+        {"CategoryEncoding, Discretization", m_encoding, 2},
     };
+    check_every_layer_covered(cases, sizeof cases / sizeof *cases);
     const char *only = getenv("THREAD_CASE"); /* a substring of a case's name: run only that case */
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         if (only && !strstr(cases[k].name, only)) continue;

@@ -10,9 +10,12 @@ weights=None at small input sizes.
         writes the full-size models (MobileNetV2 alpha 1.0 at 224x224, ...) into DIR; the test
         reads them from $BRAIN_APPS_DIR and skips them when it is not set.
     BRAIN_EXPORT_DIR=/tmp/apps build/test_applications
-    KERAS_BACKEND=jax /tmp/kerasenv/bin/python tools/keras_applications.py check /tmp/apps
+    KERAS_BACKEND=jax /tmp/kerasenv/bin/python tools/keras_applications.py bench DIR
+        writes MobileNetV2 (alpha 1.0) and ResNet50 at 224x224 for bench/run_apps.sh.
+    KERAS_BACKEND=jax /tmp/kerasenv/bin/python tools/keras_applications.py check /tmp/apps [JSONDIR]
         loads in Keras every brain_<name>.keras that brain saved back and compares its
-        predictions with Keras's own file's.
+        predictions with Keras's own file's (the .json files in JSONDIR, default the small ones';
+        for the large ones: BRAIN_APPS_DIR=DIR BRAIN_EXPORT_DIR=/tmp/apps, then check /tmp/apps DIR).
 """
 import json
 import os
@@ -127,6 +130,51 @@ def layer_zoo5():
     return m, rnd((2, 7, 6, 3), 16)
 
 
+def layer_zoo6():
+    """Conv2D and Conv1D with groups: same/valid, strides, dilation, bias or not, activations
+    (swish keeps the pre-activation, tanh does not; smooth, for the gradient check)."""
+    inp = keras.Input((7, 6, 4), name="img")
+    a = layers.Conv2D(6, 3, groups=2, padding="same", activation="swish", name="g2_same")(inp)
+    b = layers.Conv2D(4, (2, 3), strides=2, groups=4, use_bias=False, name="g4_valid_s2")(inp)
+    c = layers.Conv2D(8, 3, dilation_rate=2, groups=2, padding="same", activation="tanh", name="g2_dil")(inp)
+    d = layers.Conv2D(6, 1, groups=2, name="g2_pointwise")(a)
+    seq = layers.Reshape((42, 4), name="as_seq")(inp)
+    e = layers.Conv1D(6, 3, groups=2, padding="causal", name="g2_conv1d")(seq)
+    pool = [layers.GlobalAveragePooling2D(name=f"g{i}")(t) for i, t in enumerate((a, b, c, d))]
+    pool.append(layers.GlobalAveragePooling1D(name="g4")(e))
+    out = layers.Dense(3, name="out")(layers.Concatenate(name="cat")(pool))
+    m = keras.Model(inp, out, name="layer_zoo6")
+    randomize(m, 17)
+    return m, rnd((2, 7, 6, 4), 18)
+
+
+def layer_zoo7():
+    """BatchNormalization on every axis (1, 2, -1 of an image batch), with its training output
+    (batch statistics) too."""
+    inp = keras.Input((5, 4, 3), name="img")
+    x = layers.BatchNormalization(axis=1, name="bn_axis1")(inp)
+    x = layers.BatchNormalization(axis=2, momentum=0.9, name="bn_axis2")(x)
+    x = layers.BatchNormalization(axis=-1, center=False, name="bn_last")(x)
+    out = layers.Dense(2, name="out")(layers.Flatten(name="flat")(x))
+    m = keras.Model(inp, out, name="layer_zoo7")
+    randomize(m, 19)
+    x = rnd((3, 5, 4, 3), 20, -2, 3)
+    return m, x, {"y_train": np.asarray(m(x, training=True)).ravel().tolist()}
+
+
+def layer_zoo8():
+    """BatchNormalization after Embedding(mask_zero=True): Keras takes the training statistics
+    over the unmasked steps only."""
+    inp = keras.Input((6,), name="tokens")
+    x = layers.Embedding(9, 4, mask_zero=True, name="emb")(inp)
+    x = layers.BatchNormalization(name="bn_masked")(x)
+    out = layers.Dense(2, name="out")(layers.GlobalAveragePooling1D(name="pool")(x))
+    m = keras.Model(inp, out, name="layer_zoo8")
+    randomize(m, 21)
+    x = np.array([[3, 1, 4, 0, 0, 0], [5, 2, 6, 5, 3, 0], [7, 0, 0, 0, 0, 0]], dtype="float32")
+    return m, x, {"y_train": np.asarray(m(x, training=True)).ravel().tolist()}
+
+
 def unet_small():
     """A small U-Net for segmentation: two levels down (Conv2D + MaxPooling2D), up with a
     Conv2DTranspose and an UpSampling2D, skip connections by Concatenate, per-pixel sigmoid."""
@@ -153,7 +201,9 @@ def mobilenet_v2_035():
 
 
 SMALL = [("layer_zoo", layer_zoo, True), ("layer_zoo2", layer_zoo2, True), ("layer_zoo3", layer_zoo3, True),
-         ("layer_zoo4", layer_zoo4, True), ("layer_zoo5", layer_zoo5, True), ("unet_small", unet_small, True),
+         ("layer_zoo4", layer_zoo4, True), ("layer_zoo5", layer_zoo5, True),
+         ("layer_zoo6", layer_zoo6, True), ("layer_zoo7", layer_zoo7, True), ("layer_zoo8", layer_zoo8, True),
+         ("unet_small", unet_small, True),
          ("mobilenet_v2_035", mobilenet_v2_035, False)]
 
 
@@ -170,11 +220,45 @@ def randomize_statistics(m, seed):
             w.assign(rng.normal(1.0 if w.path.endswith("gamma") else 0.0, 0.1, size=w.shape).astype("float32"))
 
 
-def _app(fn, size, seed, **kw):
+LOGIT_STD = 3.0
+
+
+def reloaded_twin_logits(twin, back, x):
+    """The twin's logits with the weights of the reloaded model `back`, computed by the twin
+    saved and reloaded too (its Normalization layer, like the model's, uses what it had when
+    built until reloaded)."""
+    import tempfile
+    twin.set_weights(back.get_weights())
+    with tempfile.TemporaryDirectory() as d:
+        twin.save(os.path.join(d, "twin.keras"))
+        return keras.saving.load_model(os.path.join(d, "twin.keras")).predict(x, verbose=0)
+
+
+def _app(fn, size, seed, pixels=False, **kw):
+    """The model, its input, and its logits: a twin built with classifier_activation=None holds
+    the same weights.  The classifier's kernel and bias are scaled so that the logits on x have
+    standard deviation LOGIT_STD: with Keras's initial weights and random statistics the logits
+    of these deep models come out anywhere from 1e-2 (softmax flat: any error hides) to 50 (one
+    class takes all, or float32 rounding of the logits, ~1e-6 relative in Keras as in brain, is
+    multiplied by 50); scaled, the softmax is neither flat nor saturated and a difference in the
+    logits shows in it.  Both are written and compared (the logits relative to their scale)."""
     def make():
         m = fn(input_shape=(size, size, 3), weights=None, **kw)
         randomize_statistics(m, seed)
-        return m, rnd((1, size, size, 3), seed + 1, 0, 255 if kw.pop("pixels", False) else 1)
+        x = rnd((1, size, size, 3), seed + 1, 0, 255 if pixels else 1)
+        twin = fn(input_shape=(size, size, 3), weights=None, classifier_activation=None, **kw)
+        twin.set_weights(m.get_weights())
+        head = [l for l in m.layers if getattr(l, "kernel", None) is not None][-1]
+        logits = twin.predict(x, verbose=0)
+        s = LOGIT_STD / float(np.std(logits))
+        head.set_weights([w * np.float32(s) for w in head.get_weights()])
+        twin.set_weights(m.get_weights())
+        logits = twin.predict(x, verbose=0)
+        extra = {"logits": np.asarray(logits).ravel().tolist()}
+        extra["reload_twin"] = lambda m2: reloaded_twin_logits(twin, m2, x)
+        print(f"{fn.__name__}: classifier '{head.name}' scaled by {s:.3g}, logits std {np.std(logits):.3g}, "
+              f"max |logit| {np.abs(logits).max():.3g}")
+        return m, x, extra
     return make
 
 
@@ -184,8 +268,8 @@ LARGE = ["mobilenet_v2_100_224", "mobilenet_v3_small", "efficientnet_b0", "resne
 def large_models():
     A = keras.applications
     return [("mobilenet_v2_100_224", _app(A.MobileNetV2, 224, 20)),
-            ("mobilenet_v3_small", _app(A.MobileNetV3Small, 64, 22)),
-            ("efficientnet_b0", _app(A.EfficientNetB0, 64, 24)),
+            ("mobilenet_v3_small", _app(A.MobileNetV3Small, 64, 22, pixels=True)),
+            ("efficientnet_b0", _app(A.EfficientNetB0, 64, 24, pixels=True)),
             ("resnet50", _app(A.ResNet50, 64, 26)),
             ("densenet121", _app(A.DenseNet121, 64, 28)),
             ("vgg16", _app(A.VGG16, 64, 30)),
@@ -196,23 +280,31 @@ def save(out, name, m, x, legacy, extra=None):
     m.save(os.path.join(out, name + ".keras"))
     if legacy:
         m.save(os.path.join(out, name + ".h5"))
-    y = m.predict(x, verbose=0)
+    # Keras's predictions on the file it wrote (not on the model in memory: a Normalization layer
+    # keeps the mean and variance it had when built until it is reloaded, so its statistics
+    # assigned afterwards show only in the file)
+    extra = dict(extra or {})
+    back = keras.saving.load_model(os.path.join(out, name + ".keras"))
+    y = back.predict(x, verbose=0)
     ys = y if isinstance(y, (list, tuple)) else [y]
+    if "reload_twin" in extra:
+        extra["logits"] = np.asarray(extra.pop("reload_twin")(back)).ravel().tolist()
     info = {"keras_version": keras.__version__, "x_shape": list(x.shape), "x": x.ravel().tolist(),
             "y": [np.asarray(v).ravel().tolist() for v in ys]}
-    info.update(extra or {})
+    info.update(extra)
     with open(os.path.join(out, name + ".json"), "w") as f:
         json.dump(info, f)
     print(f"{name}: {m.count_params()} parameters")
 
 
-def check(export_dir):
+def check(export_dir, json_dir=OUT):
     worst = 0.0
     for fn in sorted(os.listdir(export_dir)):
         if not (fn.startswith("brain_") and fn.endswith(".keras")):
             continue
         name = fn[len("brain_"):-len(".keras")]
-        info = json.load(open(os.path.join(OUT, name + ".json")))
+        src = json_dir if os.path.exists(os.path.join(json_dir, name + ".json")) else OUT
+        info = json.load(open(os.path.join(src, name + ".json")))
         x = np.asarray(info["x"], dtype="float32").reshape(info["x_shape"])
         ours = keras.saving.load_model(os.path.join(export_dir, fn))
         d = float(np.max(np.abs(ours.predict(x, verbose=0) - np.asarray(info["y"][0]).reshape(-1, *ours.output_shape[1:]))))
@@ -238,8 +330,17 @@ if __name__ == "__main__":
             if only and name not in only:
                 continue
             try:
-                save(sys.argv[2], name, *make(), True)
+                m, x, extra = make()
+                save(sys.argv[2], name, m, x, True, extra)
             except Exception as e:  # noqa: BLE001 - report and go on with the others
                 print(f"{name}: not written: {e}")
+    elif what == "bench":  # the speed bench's models (bench/run_apps.sh): Keras's initial weights
+        os.makedirs(sys.argv[2], exist_ok=True)
+        A = keras.applications
+        for name, fn in (("mobilenet_v2_224", A.MobileNetV2), ("resnet50_224", A.ResNet50)):
+            path = os.path.join(sys.argv[2], name + ".keras")
+            if not os.path.exists(path):
+                fn(input_shape=(224, 224, 3), weights=None).save(path)
+                print("wrote", path)
     elif what == "check":
-        check(sys.argv[2])
+        check(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else OUT)

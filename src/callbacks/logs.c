@@ -123,14 +123,3 @@ void brain__repr_double(double x, char *buf, size_t cap)
     }
     snprintf(buf, cap, "%s", out);
 }
-
-double brain__float_option(float f)
-{
-    if (!isfinite(f) || f == 0) return (double)f;
-    char tmp[48];
-    for (int prec = 0; prec < 9; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*e", prec, (double)f);
-        if (strtof(tmp, NULL) == f) return strtod(tmp, NULL);
-    }
-    return (double)f;
-}

@@ -100,10 +100,12 @@ BRAIN_VECTOR_LOOP void brain__act_forward(brain_activation_kind a, const float *
             float *yr = y + r * cols;
             float mx = xr[0];
             for (int64_t j = 1; j < cols; j++) mx = xr[j] > mx ? xr[j] : mx;
-            float s = 0;
+            /* exp(x - max) / sum, the sum in double rounded once and each value divided (as
+             * Keras: a float32 sum by a near-exact reduction, then a true division) */
+            double s = 0;
             for (int64_t j = 0; j < cols; j++) { yr[j] = expf(xr[j] - mx); s += yr[j]; }
-            float inv = 1.0f / s;
-            for (int64_t j = 0; j < cols; j++) yr[j] *= inv;
+            const float sf = (float)s;
+            for (int64_t j = 0; j < cols; j++) yr[j] /= sf;
         }
         break;
     default: break;

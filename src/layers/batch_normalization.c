@@ -1,6 +1,6 @@
-/* batch_normalization.c — BatchNormalization over the last axis (channels-last).
+/* batch_normalization.c — BatchNormalization over any axis (default the last, channels-last).
  *
- * Per channel c, over the R = batch·(positions) rows of a batch:
+ * Per channel c (an index of the axis), over the R elements of a batch with that index:
  *   training (ctx->training and the layer trainable):
  *     μ = (1/R) Σ x,  σ² = (1/R) Σ (x − μ)²  (biased)
  *     moving_mean ← moving_mean·m + μ·(1 − m),  moving_variance ← moving_variance·m + σ²·(1 − m)
@@ -11,6 +11,9 @@
  *   training:  dx += γ/√(σ²+ε) · (dy − (1/R)Σ dy − x̂·(1/R)Σ dy·x̂)   (μ and σ² depend on x)
  *   inference: dx += dy·inv
  * γ is 1 without scale, β is 0 without center.
+ * A mask (batch, ...) coming in (Keras's _moments) weights the training statistics: w = 1 where
+ * kept, 0 elsewhere, broadcast over the last axis; R becomes Σ w + 1e-7 and the sums Σ w·x,
+ * Σ w·(x − μ)²; every element is normalised (and its dy counts in the sums of backward).
  */
 #include "internal.h"
 #include "layer_config.h"
@@ -25,23 +28,34 @@ typedef struct batchnorm {
     brain_initializer_kind binit, ginit, mminit, mvinit;
     brain_regularizer breg, greg;
     brain_weight *gamma, *beta, *moving_mean, *moving_var;
-    int64_t C;
+    int64_t C;                              /* the size of the normalised axis */
+    int64_t inner;                          /* elements after it in a sample (1: the last axis) */
+    int64_t last;                           /* the sample's last dimension (a mask covers all but it) */
     float *mean, *inv_std;                  /* C each: statistics the last forward normalised with */
     float *scale_c, *shift_c;               /* C each: y = x·scale_c + shift_c of the last forward */
-    double *acc, *acc2;                     /* C each: scratch sums */
+    double *acc, *acc2, *cnt;               /* C each: scratch sums; the weight each channel's statistics had */
     bool last_training;                     /* the last forward used batch statistics */
-    int axis;                               /* as given: -1, or the last axis counted with the batch (3 for images) */
+    const uint8_t *last_mask;               /* and the mask they were taken under (NULL: none) */
+    int axis;                               /* as given: -1, or an axis counted with the batch (3 for images) */
 } batchnorm;
 
 static brain_status bn_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out)
 {
     batchnorm *b = (batchnorm *)l;
-    if (b->axis > 0 && b->axis != in[0].ndim) /* Keras's applications write axis=3: the channels of an image */
-        return brain__fail(BRAIN_ERR_ARG, "BatchNormalization '%s': axis %d is not the last axis of inputs of rank %d "
-                           "(batch included); only the channels (last) axis is supported", l->name, b->axis, in[0].ndim + 1);
+    const int nd = in[0].ndim;
+    const int a = b->axis < 0 ? b->axis + nd + 1 : b->axis; /* Keras's axis, the batch being axis 0 */
+    if (a < 1 || a > nd) {
+        char sh[128];
+        brain__shape_str(&in[0], sh, sizeof sh);
+        return brain__fail(BRAIN_ERR_ARG, "BatchNormalization '%s': axis %d is not an axis of inputs %s other than the "
+                           "batch (1 to %d, or -1 to -%d)", l->name, b->axis, sh, nd, nd);
+    }
     *out = in[0];
     l->mask_rule = BRAIN_MASK_PASS; /* Keras: supports_masking (the mask passes on) */
-    b->C = in[0].dims[in[0].ndim - 1];
+    b->C = in[0].dims[a - 1];
+    b->inner = 1;
+    for (int k = a; k < nd; k++) b->inner *= in[0].dims[k];
+    b->last = in[0].dims[nd - 1];
     int64_t C = b->C;
     if (b->scale && !(b->gamma = brain__layer_add_weight(l, "gamma", 1, &C, b->ginit ? b->ginit : BRAIN_INIT_ONES, b->greg, true)))
         return BRAIN_ERR_ARG;
@@ -56,31 +70,45 @@ static brain_status bn_build(brain_layer *l, int n_in, const brain_shape *in, br
     b->inv_std = brain__alloc_array((size_t)C, sizeof(float));
     b->acc = brain__alloc_array((size_t)C, sizeof(double));
     b->acc2 = brain__alloc_array((size_t)C, sizeof(double));
+    b->cnt = brain__alloc_array((size_t)C, sizeof(double));
     b->scale_c = brain__alloc_array((size_t)C, sizeof(float));
     b->shift_c = brain__alloc_array((size_t)C, sizeof(float));
-    if (!b->mean || !b->inv_std || !b->acc || !b->acc2 || !b->scale_c || !b->shift_c) return BRAIN_ERR_NOMEM;
+    if (!b->mean || !b->inv_std || !b->acc || !b->acc2 || !b->cnt || !b->scale_c || !b->shift_c) return BRAIN_ERR_NOMEM;
     return BRAIN_OK;
 }
+
+/* The tensor as (O, C, I): element (o, c, i) at (o·C + c)·I + i; a mask entry covers `last`
+ * consecutive elements (Keras broadcasts the (batch, ...) mask over the last axis). */
+#define BN_LOOP(...)                                                               \
+    for (int64_t o = 0; o < O; o++)                                                \
+        for (int64_t c = 0; c < C; c++)                                            \
+            for (int64_t i = 0, e = (o * C + c) * I; i < I; i++, e++) { __VA_ARGS__; }
+#define BN_W(e) (mk ? (double)(mk[(e) / b->last] != 0) : 1.0)
 
 static void bn_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
 {
     batchnorm *b = (batchnorm *)l;
-    const int64_t C = b->C, R = in[0]->size / C;
+    const int64_t C = b->C, I = b->inner, O = in[0]->size / (C * I);
     const float *x = in[0]->data;
     float *y = out->data, *mean = b->mean, *inv_std = b->inv_std;
     b->last_training = ctx->training && l->trainable;
+    b->last_mask = NULL;
     if (b->last_training) {
-        double *s = b->acc, *s2 = b->acc2;
-        for (int64_t c = 0; c < C; c++) s[c] = s2[c] = 0;
-        for (int64_t r = 0; r < R; r++)
-            for (int64_t c = 0; c < C; c++) s[c] += x[r * C + c];
-        for (int64_t c = 0; c < C; c++) mean[c] = (float)(s[c] / (double)R);
-        for (int64_t r = 0; r < R; r++)
-            for (int64_t c = 0; c < C; c++) { double d = (double)x[r * C + c] - mean[c]; s2[c] += d * d; }
+        /* Keras: masked statistics (_moments) when a mask comes in: Σ w·x / (Σ w + 1e-7) */
+        const uint8_t *mk = ctx->mask;
+        b->last_mask = mk;
+        double *s = b->acc, *s2 = b->acc2, *cnt = b->cnt;
+        for (int64_t c = 0; c < C; c++) s[c] = s2[c] = cnt[c] = 0;
+        BN_LOOP(const double w = BN_W(e); s[c] += w * x[e]; cnt[c] += w)
+        for (int64_t c = 0; c < C; c++) {
+            if (mk) cnt[c] = (double)((float)cnt[c] + 1e-7f);
+            mean[c] = (float)(s[c] / cnt[c]);
+        }
+        BN_LOOP(double d = (double)x[e] - mean[c]; s2[c] += BN_W(e) * d * d)
         const float m = b->momentum, one_m = 1.0f - b->momentum;
         float *mm = b->moving_mean->value, *mv = b->moving_var->value;
         for (int64_t c = 0; c < C; c++) {
-            float var = (float)(s2[c] / (double)R);
+            float var = (float)(s2[c] / cnt[c]);
             inv_std[c] = 1.0f / sqrtf(var + b->epsilon);
             mm[c] = mm[c] * m + mean[c] * one_m;
             mv[c] = mv[c] * m + var * one_m;
@@ -97,47 +125,48 @@ static void bn_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const bra
         inv[c] = inv_std[c] * (b->gamma ? b->gamma->value[c] : 1.0f);
         shift[c] = (b->beta ? b->beta->value[c] : 0.0f) - mean[c] * inv[c];
     }
-    for (int64_t r = 0; r < R; r++)
-        for (int64_t c = 0; c < C; c++) y[r * C + c] = x[r * C + c] * inv[c] + shift[c];
+    if (I == 1) {
+        for (int64_t r = 0; r < O; r++)
+            for (int64_t c = 0; c < C; c++) y[r * C + c] = x[r * C + c] * inv[c] + shift[c];
+    } else {
+        BN_LOOP(y[e] = x[e] * inv[c] + shift[c])
+    }
 }
 
+/* With w the mask weight (1 without a mask) and N = Σ w (+ 1e-7 under a mask) per channel:
+ *   dx += γ/√(σ²+ε) · (dy − w·((1/N)Σ dy + x̂·(1/N)Σ dy·x̂))   (the sums over every element) */
 static void bn_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
                         const brain_tensor *out, const brain_tensor *dout, brain_tensor *const *din)
 {
     batchnorm *b = (batchnorm *)l;
-    const int64_t C = b->C, R = in[0]->size / C;
+    const int64_t C = b->C, I = b->inner, O = in[0]->size / (C * I);
     const float *x = in[0]->data, *dy = dout->data, *mean = b->mean, *inv_std = b->inv_std;
+    const uint8_t *mk = b->last_mask;
     double *sdy = b->acc, *sdyx = b->acc2;   /* Σ dy and Σ dy·x̂ per channel */
     for (int64_t c = 0; c < C; c++) sdy[c] = sdyx[c] = 0;
-    for (int64_t r = 0; r < R; r++)
-        for (int64_t c = 0; c < C; c++) {
-            float g = dy[r * C + c];
-            sdy[c] += g;
-            sdyx[c] += (double)g * ((x[r * C + c] - mean[c]) * inv_std[c]);
-        }
+    BN_LOOP(float g = dy[e]; sdy[c] += g; sdyx[c] += (double)g * ((x[e] - mean[c]) * inv_std[c]))
     if (b->beta && b->beta->grad)
         for (int64_t c = 0; c < C; c++) b->beta->grad[c] += (float)sdy[c];
     if (b->gamma && b->gamma->grad)
         for (int64_t c = 0; c < C; c++) b->gamma->grad[c] += (float)sdyx[c];
     if (!din[0]) return;
     float *dx = din[0]->data;
-    for (int64_t c = 0; c < C; c++) { sdy[c] /= (double)R; sdyx[c] /= (double)R; }
-    for (int64_t r = 0; r < R; r++)
-        for (int64_t c = 0; c < C; c++) {
-            float k = inv_std[c] * (b->gamma ? b->gamma->value[c] : 1.0f), g = dy[r * C + c];
-            if (b->last_training) {
-                float xh = (x[r * C + c] - mean[c]) * inv_std[c];
-                dx[r * C + c] += k * (g - (float)sdy[c] - xh * (float)sdyx[c]);
-            } else {
-                dx[r * C + c] += k * g;
-            }
-        }
+    if (b->last_training)
+        for (int64_t c = 0; c < C; c++) { sdy[c] /= b->cnt[c]; sdyx[c] /= b->cnt[c]; }
+    BN_LOOP(
+        float k = inv_std[c] * (b->gamma ? b->gamma->value[c] : 1.0f), g = dy[e];
+        if (b->last_training) {
+            float xh = (x[e] - mean[c]) * inv_std[c];
+            dx[e] += mk && !mk[e / b->last] ? k * g : k * (g - (float)sdy[c] - xh * (float)sdyx[c]);
+        } else {
+            dx[e] += k * g;
+        })
 }
 
 static void bn_destroy(brain_layer *l)
 {
     batchnorm *b = (batchnorm *)l;
-    free(b->mean); free(b->inv_std); free(b->acc); free(b->acc2); free(b->scale_c); free(b->shift_c);
+    free(b->mean); free(b->inv_std); free(b->acc); free(b->acc2); free(b->cnt); free(b->scale_c); free(b->shift_c);
 }
 
 static brain_status bn_get_config(const brain_layer *l, cJSON *cfg)
@@ -179,8 +208,8 @@ static brain_layer *bn_from_config(const cJSON *cfg)
         brain__cfg_get_regularizer(cfg, "beta_regularizer", &o.beta_regularizer) ||
         brain__cfg_get_regularizer(cfg, "gamma_regularizer", &o.gamma_regularizer))
         return NULL;
-    if (axis != -1 && !(axis >= 1 && axis == (int)axis && axis < BRAIN_MAX_DIMS)) {
-        brain__cfg_bad(cfg, "axis", "is %g; only the last axis (-1, or its number, checked when built) is supported", axis);
+    if (!(axis != 0 && axis == (int)axis && axis > -BRAIN_MAX_DIMS && axis < BRAIN_MAX_DIMS)) {
+        brain__cfg_bad(cfg, "axis", "is %g; an axis other than the batch's (0) is needed, checked when built", axis);
         return NULL;
     }
     o.axis = (int)axis;
@@ -205,9 +234,9 @@ brain_layer *brain_batch_normalization(const brain_batch_norm_options *opt)
 {
     brain_batch_norm_options o = opt ? *opt : (brain_batch_norm_options){0};
     float momentum = o.has_momentum ? o.momentum : 0.99f, eps = o.epsilon ? o.epsilon : 1e-3f;
-    if (o.axis != 0 && o.axis != -1 && !(o.axis >= 1 && o.axis < BRAIN_MAX_DIMS)) {
-        brain__fail(BRAIN_ERR_ARG, "BatchNormalization: axis %d is not supported (only the channels-last axis: -1 or its "
-                    "number)", o.axis);
+    if (!(o.axis > -BRAIN_MAX_DIMS && o.axis < BRAIN_MAX_DIMS)) {
+        brain__fail(BRAIN_ERR_ARG, "BatchNormalization: axis %d is out of range (an axis counted with the batch as 0, "
+                    "or from the end as -1; 0 here means -1)", o.axis);
         return NULL;
     }
     if (!(momentum >= 0 && momentum <= 1) || !(eps > 0)) {

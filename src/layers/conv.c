@@ -31,6 +31,14 @@
  * leaves the threads to the matrix kernel.  In backward each chunk forms its own dz = act'(z) ⊙ dy
  * inside its thread's pass; the bias gradient's column sums split groups of 16 filters over the
  * threads afterwards (each filter's sum over the rows in order, as one thread would).
+ *
+ * groups = G > 1 (Keras's Conv2D groups): the C_in channels and the filters split into G equal
+ * groups, group g's filters [g·F/G, (g+1)·F/G) seeing only its channels [g·C/G, (g+1)·C/G); the
+ * kernel is (kh, kw, C_in/G, filters).  Per image and group: col_g from x's channel slice, then
+ *   z[:, group g's filters] += col_g · K[:, group g's filters]
+ *   dK[:, group g's] += col_gᵀ · dz[:, group g's],   dcol_g = dz[:, group g's] · K[:, group g's]ᵀ → col2im
+ * images and groups in order (one thread drives the matrix kernel), so bitwise the same for any
+ * thread count.
  */
 #if defined(__GNUC__) && !defined(__clang__)
 /* fp-contract: forward_direct_rows's a·b + c must be the FMA the matrix kernel (sgemm.c) uses */
@@ -71,6 +79,8 @@ typedef struct conv {
     float *z;  int64_t z_cap;               /* pre-activation, when f' needs it */
     float *dz; int64_t dz_cap;
     float *kt;                              /* Kᵀ (filters × kh·kw·C_in), refreshed in each backward */
+    int64_t groups;                         /* Keras's groups (1: the paths above) */
+    float *gcol; int64_t gcol_cap;          /* groups > 1: one image's columns of one group */
 } conv;
 
 /* one spatial axis; false when the window does not fit ("valid" on a too-small input) */
@@ -102,6 +112,9 @@ static brain_status conv_build(brain_layer *l, int n_in, const brain_shape *in, 
     c->H = c->rank == 2 ? in[0].dims[0] : 1;
     c->W = in[0].dims[c->rank - 1];
     c->C = in[0].dims[c->rank];
+    if (c->C % c->groups || c->filters % c->groups)
+        return brain__fail(BRAIN_ERR_ARG, "%s '%s': groups=%lld must divide the input channels (%lld) and the filters "
+                           "(%lld)", cls, l->name, (long long)c->groups, (long long)c->C, (long long)c->filters);
     int64_t pad_h = 0;
     if (!conv_axis(c->H, c->kh, c->sh, c->dh, c->same, &c->OH, &pad_h) ||
         !conv_axis(c->W, c->kw, c->sw, c->dw, c->same || c->causal, &c->OW, &c->pad_left)) {
@@ -117,7 +130,8 @@ static brain_status conv_build(brain_layer *l, int n_in, const brain_shape *in, 
         c->OW = (c->W - 1) / c->sw + 1;
     }
     c->direct = c->kh == 1 && c->kw == 1 && c->sh == 1 && c->sw == 1;
-    c->short_window = !c->direct && c->kh * c->kw * c->C <= DIRECT_MAX_K && c->filters % DIRECT_FB == 0;
+    if (c->groups > 1) c->direct = false;
+    c->short_window = c->groups == 1 && !c->direct && c->kh * c->kw * c->C <= DIRECT_MAX_K && c->filters % DIRECT_FB == 0;
     if (c->short_window)
         for (int64_t p = 0, k = 0; p < c->kh; p++)
             for (int64_t q = 0; q < c->kw; q++)
@@ -128,7 +142,7 @@ static brain_status conv_build(brain_layer *l, int n_in, const brain_shape *in, 
     if (c->rank == 2) { out->dims[0] = c->OH; out->dims[1] = c->OW; }
     else out->dims[0] = c->OW;
     out->dims[c->rank] = c->filters;
-    int64_t ks[4] = {c->kh, c->kw, c->C, c->filters};
+    int64_t ks[4] = {c->kh, c->kw, c->C / c->groups, c->filters};
     c->kernel = brain__layer_add_weight(l, "kernel", c->rank + 2, c->rank == 2 ? ks : ks + 1,
                                         c->kinit ? c->kinit : BRAIN_INIT_GLOROT_UNIFORM, c->kreg, true);
     if (!c->kernel) return BRAIN_ERR_ARG;
@@ -151,8 +165,49 @@ static brain_status conv_reserve(brain_layer *l, int64_t batch)
         s = brain__reserve_floats(&c->col, &c->col_cap, nt * (batch < c->chunk ? batch : c->chunk) * c->OH * c->OW * K);
     if (!s) s = brain__reserve_floats(&c->dk_part, &c->dk_part_cap, (batch > c->chunk ? DK_GROUPS : 0) * K * c->filters + 1);
     if (!s && !brain__act_backward_uses_y_only(l->activation)) s = brain__reserve_floats(&c->z, &c->z_cap, rows * c->filters);
+    if (!s && c->groups > 1) s = brain__reserve_floats(&c->gcol, &c->gcol_cap, c->OH * c->OW * c->kh * c->kw * (c->C / c->groups));
     if (!s) c->max_threads = nt;
     return s;
+}
+
+/* groups > 1: image xb's columns over group g's channels, (OH·OW) × (kh·kw·C/G), (p, q, c) order */
+static void im2col_group(const conv *c, const float *xb, int64_t g, float *col)
+{
+    const int64_t H = c->H, W = c->W, C = c->C, Cg = C / c->groups, Kg = c->kh * c->kw * Cg;
+    for (int64_t oh = 0; oh < c->OH; oh++)
+        for (int64_t ow = 0; ow < c->OW; ow++) {
+            float *row = col + (oh * c->OW + ow) * Kg;
+            for (int64_t p = 0; p < c->kh; p++) {
+                const int64_t ih = oh * c->sh + p * c->dh - c->pad_top;
+                for (int64_t q = 0; q < c->kw; q++) {
+                    const int64_t iw = ow * c->sw + q * c->dw - c->pad_left;
+                    float *dst = row + (p * c->kw + q) * Cg;
+                    if (ih < 0 || ih >= H || iw < 0 || iw >= W) memset(dst, 0, sizeof(float) * (size_t)Cg);
+                    else memcpy(dst, xb + (ih * W + iw) * C + g * Cg, sizeof(float) * (size_t)Cg);
+                }
+            }
+        }
+}
+
+/* groups > 1: dx (image dxb, group g's channels) += col2im(dcol) */
+static void col2im_group(const conv *c, const float *dcol, int64_t g, float *dxb)
+{
+    const int64_t H = c->H, W = c->W, C = c->C, Cg = C / c->groups, Kg = c->kh * c->kw * Cg;
+    for (int64_t oh = 0; oh < c->OH; oh++)
+        for (int64_t ow = 0; ow < c->OW; ow++) {
+            const float *row = dcol + (oh * c->OW + ow) * Kg;
+            for (int64_t p = 0; p < c->kh; p++) {
+                const int64_t ih = oh * c->sh + p * c->dh - c->pad_top;
+                if (ih < 0 || ih >= H) continue;
+                for (int64_t q = 0; q < c->kw; q++) {
+                    const int64_t iw = ow * c->sw + q * c->dw - c->pad_left;
+                    if (iw < 0 || iw >= W) continue;
+                    const float *src = row + (p * c->kw + q) * Cg;
+                    float *dst = dxb + (ih * W + iw) * C + g * Cg;
+                    for (int64_t k = 0; k < Cg; k++) dst[k] += src[k];
+                }
+            }
+        }
 }
 
 /* col rows for output rows [r0, r1) of the batch (r = b·OH + oh), from col's start.  For each kernel row p, the kw·C
@@ -360,10 +415,54 @@ static void forward_rows(const conv *c, const brain_layer *l, const float *x, fl
     if (l->activation != BRAIN_LINEAR || zc != yc) brain__act_forward(l->activation, zc, yc, rows, F);
 }
 
+/* groups > 1: image by image, group by group (see the header) */
+static void forward_grouped(conv *c, const brain_layer *l, const float *x, float *z, float *y, int64_t batch)
+{
+    const int64_t F = c->filters, G = c->groups, Fg = F / G, Kg = c->kh * c->kw * (c->C / G);
+    const int64_t img_rows = c->OH * c->OW, img_in = c->H * c->W * c->C;
+    for (int64_t b = 0; b < batch; b++) {
+        float *zb = z + b * img_rows * F;
+        init_z(c, zb, img_rows);
+        for (int64_t g = 0; g < G; g++) {
+            im2col_group(c, x + b * img_in, g, c->gcol);
+            brain__sgemm_portable(false, false, img_rows, Fg, Kg, 1.0f, c->gcol, Kg, c->kernel->value + g * Fg, F, 1.0f,
+                                  zb + g * Fg, F);
+        }
+    }
+    if (l->activation != BRAIN_LINEAR || z != y) brain__act_forward(l->activation, z, y, batch * img_rows, F);
+}
+
+static void backward_grouped(conv *c, brain_activation_kind act, const float *y, const float *dy, const float *x,
+                             const float *dz, float *dx, int64_t batch)
+{
+    const int64_t F = c->filters, G = c->groups, Fg = F / G, Kg = c->kh * c->kw * (c->C / G);
+    const int64_t img_rows = c->OH * c->OW, img_in = c->H * c->W * c->C;
+    if (act != BRAIN_LINEAR) brain__act_backward(act, c->z, y, dy, c->dz, batch * img_rows, F, false);
+    for (int64_t b = 0; b < batch; b++) {
+        const float *g_b = dz + b * img_rows * F;
+        for (int64_t g = 0; g < G; g++) {
+            if (c->kernel->grad) {
+                im2col_group(c, x + b * img_in, g, c->gcol);
+                brain__sgemm_portable(true, false, Kg, Fg, img_rows, 1.0f, c->gcol, Kg, g_b + g * Fg, F, 1.0f,
+                                      c->kernel->grad + g * Fg, F);
+            }
+            if (dx) {
+                brain__sgemm_portable(false, true, img_rows, Kg, Fg, 1.0f, g_b + g * Fg, F, c->kernel->value + g * Fg, F,
+                                      0.0f, c->gcol, Kg);
+                col2im_group(c, c->gcol, g, dx + b * img_in);
+            }
+        }
+    }
+}
+
 static void conv_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
 {
     conv *c = (conv *)l;
     const int64_t batch = in[0]->shape[0];
+    if (c->groups > 1) {
+        forward_grouped(c, l, in[0]->data, brain__act_backward_uses_y_only(l->activation) ? out->data : c->z, out->data, batch);
+        return;
+    }
     const int64_t step = c->direct ? batch : c->chunk, n_chunks = (batch + step - 1) / step;
     float *z = brain__act_backward_uses_y_only(l->activation) ? out->data : c->z;
     if (n_chunks == 1 && !c->direct && !c->short_window) {
@@ -427,6 +526,11 @@ static void conv_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const 
     conv *c = (conv *)l;
     const int64_t batch = in[0]->shape[0], F = c->filters, K = c->kh * c->kw * c->C, img_rows = c->OH * c->OW;
     const float *dz = l->activation != BRAIN_LINEAR ? c->dz : dout->data; /* each chunk forms its own dz */
+    if (c->groups > 1) {
+        backward_grouped(c, l->activation, out->data, dout->data, in[0]->data, dz, din[0] ? din[0]->data : NULL, batch);
+        if (c->kernel->grad && c->use_bias) bias_grad(dz, batch * img_rows, F, 0, F, c->bias->grad);
+        return;
+    }
     if (din[0])
         for (int64_t k = 0; k < K; k++)
             for (int64_t j = 0; j < F; j++) c->kt[j * K + k] = c->kernel->value[k * F + j];
@@ -455,6 +559,7 @@ static void conv_destroy(brain_layer *l)
     free(c->dz);
     free(c->kt);
     free(c->dk_part);
+    free(c->gcol);
 }
 
 static brain_status conv_get_config(const brain_layer *l, cJSON *cfg)
@@ -468,7 +573,7 @@ static brain_status conv_get_config(const brain_layer *l, cJSON *cfg)
     if (!s) s = brain__cfg_add_string(cfg, "padding", c->causal ? "causal" : c->same ? "same" : "valid");
     if (!s) s = brain__cfg_add_string(cfg, "data_format", "channels_last");
     if (!s) s = brain__cfg_add_ints(cfg, "dilation_rate", n, dl + o);
-    if (!s) s = brain__cfg_add_number(cfg, "groups", 1);
+    if (!s) s = brain__cfg_add_number(cfg, "groups", (double)c->groups);
     if (!s) s = brain__cfg_add_string(cfg, "activation", brain_activation_name(l->activation));
     if (!s) s = brain__cfg_add_bool(cfg, "use_bias", c->use_bias);
     if (!s) s = brain__cfg_add_initializer(cfg, "kernel_initializer", c->kinit ? c->kinit : BRAIN_INIT_GLOROT_UNIFORM);
@@ -501,10 +606,11 @@ static brain_layer *conv_from_config(const cJSON *cfg, int rank)
         brain__cfg_get_regularizer(cfg, "kernel_regularizer", &o.kernel_regularizer) ||
         brain__cfg_get_regularizer(cfg, "bias_regularizer", &o.bias_regularizer))
         return NULL;
-    if (groups != 1) {
-        brain__cfg_bad(cfg, "groups", "is %g; only 1 is supported", groups);
+    if (groups < 1 || groups != (int64_t)groups) {
+        brain__cfg_bad(cfg, "groups", "is %g; it must be a positive integer", groups);
         return NULL;
     }
+    o.groups = (int64_t)groups;
     o.padding = causal ? BRAIN_PADDING_CAUSAL : same ? BRAIN_PADDING_SAME : BRAIN_PADDING_VALID;
     o.use_bias = use_bias ? BRAIN_ON : BRAIN_OFF;
     for (int i = 0; i < rank; i++) { o.strides[i] = st[i]; o.dilation_rate[i] = dl[i]; }
@@ -536,6 +642,10 @@ static brain_layer *conv_new(int rank, int64_t filters, int64_t kh, int64_t kw, 
                     (long long)filters, (long long)(kh <= 0 ? kh : kw));
         return NULL;
     }
+    if (o.groups < 0) {
+        brain__fail(BRAIN_ERR_ARG, "%s: groups must be positive, got %lld", cls, (long long)o.groups);
+        return NULL;
+    }
     if (st[0] < 1 || st[1] < 1 || dl[0] < 1 || dl[1] < 1) {
         brain__fail(BRAIN_ERR_ARG, "%s: strides and dilation_rate must be positive", cls);
         return NULL;
@@ -558,6 +668,7 @@ static brain_layer *conv_new(int rank, int64_t filters, int64_t kh, int64_t kw, 
     c->kinit = o.kernel_initializer; c->binit = o.bias_initializer;
     c->kreg = o.kernel_regularizer; c->breg = o.bias_regularizer;
     c->base.activation = o.activation;
+    c->groups = o.groups ? o.groups : 1;
     return &c->base;
 }
 

@@ -66,9 +66,9 @@ static void gpool_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const 
         float *y = out->data + b * C;
         if (g->channels_first) {
             for (int64_t c = 0; c < C; c++) {
-                float acc = 0.0f;
+                double acc = 0.0;
                 for (int64_t p = 0; p < n; p++) acc += x[c * n + p];
-                y[c] = acc / (float)n;
+                y[c] = (float)(acc / (double)n);
             }
         } else if (g->is_max) {
             int64_t *arg = g->arg + b * C;
@@ -87,10 +87,18 @@ static void gpool_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const 
             }
             for (int64_t c = 0; c < C; c++) y[c] /= cnt;
         } else {
-            for (int64_t c = 0; c < C; c++) y[c] = 0.0f;
-            for (int64_t p = 0; p < n; p++)
-                for (int64_t c = 0; c < C; c++) y[c] += x[p * C + c];
-            for (int64_t c = 0; c < C; c++) y[c] /= (float)n;
+            /* the sum in double, rounded once: the mean of n floats within half an ulp, as
+             * close to Keras's (XLA's reduction is near exact) as the inputs allow; a fixed
+             * order, so bitwise the same for any thread count */
+            enum { CH = 256 };
+            double acc[CH];
+            for (int64_t c0 = 0; c0 < C; c0 += CH) {
+                const int64_t cn = C - c0 < CH ? C - c0 : CH;
+                for (int64_t c = 0; c < cn; c++) acc[c] = 0.0;
+                for (int64_t p = 0; p < n; p++)
+                    for (int64_t c = 0; c < cn; c++) acc[c] += x[p * C + c0 + c];
+                for (int64_t c = 0; c < cn; c++) y[c0 + c] = (float)(acc[c] / (double)n);
+            }
         }
     }
 }

@@ -4,6 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Frees a layer: its own destroy hook, its weight descriptions, then the layer. */
+void brain__layer_free(brain_layer *l)
+{
+    if (!l) return;
+    if (l->vt->destroy) l->vt->destroy(l);
+    for (int i = 0; i < l->n_weights; i++) free(l->weights[i]);
+    free(l);
+}
+
 brain_layer *brain__layer_new(const brain_layer_vtable *vt, size_t size, const char *name)
 {
     brain_layer *l = brain__alloc(size);

@@ -10,13 +10,20 @@
 
 typedef struct relu { brain_layer base; float max_value, slope, threshold; bool has_max; } relu;
 
-static void relu_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
+/* y = x > t ? min(x, max_value) : slope·(x − t); the minimum as a comparison (the same value as
+ * fminf for every x > t, NaN going to the other branch) so that the loop vectorises */
+BRAIN_VECTOR_LOOP static void relu_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,
+                                           brain_tensor *out)
 {
     const relu *r = (const relu *)l;
     const float mx = r->has_max ? r->max_value : INFINITY, a = r->slope, t = r->threshold;
     const float *restrict x = in[0]->data;
     float *restrict y = out->data;
-    for (int64_t i = 0; i < in[0]->size; i++) y[i] = x[i] > t ? fminf(x[i], mx) : a * (x[i] - t);
+    const int64_t n = in[0]->size;
+    for (int64_t i = 0; i < n; i++) {
+        const float v = x[i];
+        y[i] = v > t ? (v < mx ? v : mx) : a * (v - t);
+    }
 }
 
 static void relu_backward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in,

@@ -29,14 +29,6 @@ brain_model *brain_sequential(const char *name)
     return m;
 }
 
-void brain__layer_free(brain_layer *l)
-{
-    if (!l) return;
-    if (l->vt->destroy) l->vt->destroy(l);
-    for (int i = 0; i < l->n_weights; i++) free(l->weights[i]);
-    free(l);
-}
-
 /* Keras's per-model auto names: dense, dense_1, dense_2 ... */
 static void assign_name(brain_model *m, brain_layer *l)
 {
