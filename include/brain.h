@@ -1201,11 +1201,15 @@ typedef float (*brain_lr_epoch_fn)(int epoch, float lr, void *user);
 brain_callback *brain_learning_rate_scheduler(brain_lr_epoch_fn fn, void *user, int verbose);
 /* LambdaCallback: the hooks given (any may be NULL); the same as brain_callback_custom. */
 brain_callback *brain_lambda_callback(const brain_callback_hooks *hooks);
-/* SwapEMAWeights(swap_on_epoch=True) for an optimizer with common.use_ema: at the end of each
- * epoch the model's weights are swapped with the moving averages (so the callbacks after it, a
- * ModelCheckpoint say, see the averaged weights) and swapped back at the next epoch's start.
- * Deviation: brain's fit has no test hooks, so validation inside fit uses the trained weights. */
-brain_callback *brain_swap_ema_weights(void);
+/* SwapEMAWeights(swap_on_epoch=False) for an optimizer with common.use_ema, as Keras: the
+ * validation inside brain_fit runs with the moving averages swapped into the model (Keras's
+ * on_test_begin / on_test_end), training goes on with the raw weights.  With swap_on_epoch the
+ * averages are also swapped in at the end of each epoch (so the callbacks after it, a
+ * ModelCheckpoint say, see them) and out again at the next epoch's start.  opt may be NULL. */
+typedef struct brain_swap_ema_weights_options {
+    bool swap_on_epoch;                     /* default false */
+} brain_swap_ema_weights_options;
+brain_callback *brain_swap_ema_weights(const brain_swap_ema_weights_options *opt);
 
 /* TensorBoard(log_dir): event files (TFRecord-framed Event protos, as TensorFlow writes them)
  * in log_dir/train and log_dir/validation: "epoch_<key>" scalars at step = epoch (train keys,
@@ -1840,6 +1844,108 @@ bool brain_layer_trainable(const brain_layer *l);
  * process may use less those other processes keep busy (re-measured at most every 100 ms), at
  * least 1.  brain_set_num_threads(0) returns to the environment's or the automatic choice. */
 int brain_get_num_threads(void);
+
+/* ==== preprocessing: Discretization adapt (issue 12) ====
+ * Discretization(num_bins=..., epsilon=0.01): boundaries learnt by brain_discretization_adapt
+ * from every value of `data` (Keras's adapt on an array: its approximate quantile summary,
+ * reproduced exactly).  Adapting again starts afresh.  Before adapt every value maps to bin 0. */
+typedef struct brain_discretization_options {
+    float epsilon;                  /* default 0.01 */
+    const char *name;
+} brain_discretization_options;
+brain_layer *brain_discretization_adaptable(int num_bins, const brain_discretization_options *opt);
+brain_status brain_discretization_adapt(brain_layer *layer, const brain_tensor *data);
+
+/* ==== image augmentation: RandomBrightness, RandomContrast (issue 12) ====
+ * On (H, W, C) images, in training only (the identity at inference), one draw per image; with
+ * has_seed the layer has its own generator (reproducible), else it uses the model's.
+ * factor as Keras: a number f, or a pair (lower, upper) with has_pair.  RandomBrightness adds
+ * (lower + u·(upper − lower))·(v1 − v0) (f gives (−f, f)); RandomContrast scales each channel
+ * about its mean by a factor in [1 − lower, 1 + upper] (f gives (0, f), as Keras 3's
+ * _set_factor does).  Both clip to value_range (default (0, 255)). */
+typedef struct brain_random_value_options {
+    bool has_pair; float lower, upper;      /* factor=(lower, upper) instead of the number */
+    bool has_value_range; float value_range[2]; /* default (0, 255) */
+    bool has_seed; uint64_t seed;
+    const char *name;
+} brain_random_value_options;
+brain_layer *brain_random_brightness(float factor, const brain_random_value_options *opt);
+brain_layer *brain_random_contrast(float factor, const brain_random_value_options *opt);
+
+/* ==== image augmentation: RandomTranslation, RandomZoom (issue 12) ====
+ * On (H, W, C) images, in training only (the identity at inference), one draw per image (own
+ * generator with has_seed).  Factors as Keras: a number f gives (−f, f), a pair (lower, upper)
+ * with has_*_pair.  RandomTranslation(height_factor, width_factor) shifts by u_h·H, u_w·W;
+ * RandomZoom(height_factor, width_factor=None) scales about the centre by 1 + u (u < 0 zooms in;
+ * without a width factor both axes use the same draw).  Sampled as RandomRotation: fill_mode
+ * reflect (default), constant (fill_value) or nearest ("wrap" is not supported), bilinear or
+ * nearest interpolation. */
+typedef struct brain_random_affine_options {
+    bool has_height_pair; float height_lower, height_upper;
+    bool has_width_pair; float width_lower, width_upper;
+    bool has_width_factor; float width_factor;  /* RandomZoom only (RandomTranslation takes it as an argument) */
+    brain_fill_mode fill_mode;              /* default reflect */
+    float fill_value;                       /* default 0 */
+    brain_interpolation interpolation;      /* default bilinear */
+    bool has_seed; uint64_t seed;
+    const char *name;
+} brain_random_affine_options;
+brain_layer *brain_random_translation(float height_factor, float width_factor, const brain_random_affine_options *opt);
+brain_layer *brain_random_zoom(float height_factor, const brain_random_affine_options *opt);
+
+/* ==== image augmentation: RandomCrop (issue 12) ====
+ * RandomCrop(height, width) on (H, W, C) images → (height, width, C).  In training, when the
+ * input is larger on both axes, a random window (one offset per batch, as Keras draws it; own
+ * generator with has_seed).  Otherwise, and at inference, the largest centred window of the
+ * target's aspect ratio resized (bilinear) to (height, width) — Keras's documented inference
+ * behaviour, the same as Resizing(height, width, crop_to_aspect_ratio=True).  (Keras 3.15 itself
+ * returns the uncropped input at inference; brain keeps the one output shape.) */
+typedef struct brain_random_crop_options {
+    bool has_seed; uint64_t seed;
+    const char *name;
+} brain_random_crop_options;
+brain_layer *brain_random_crop(int64_t height, int64_t width, const brain_random_crop_options *opt);
+
+/* ==== user-written losses and metrics (issue 12) ====
+ * Keras's custom loss functions and Metric subclasses, in C.  Both are saved in config.json's
+ * compile_config as Keras writes registered objects (a loss as {"class_name": "function",
+ * "config": "<registered name>"}, a metric as {"class_name": <name>, "registered_name": ...});
+ * brain_load_model compiles them again when the same name was registered in this process
+ * (brain_register_loss / brain_register_metric, Keras's register_keras_serializable).
+ *
+ * A loss is a per-sample function: given one sample's targets (n_true values) and predictions
+ * (n_pred values) it returns the sample's loss L_i and, when grad is not NULL, writes
+ * dL_i/dy_pred (n_pred floats).  brain applies Keras's "sum_over_batch_size" reduction:
+ * loss = Σ_i w_i·L_i / N (w_i the sample/class weight, 1 without) and scales the gradients so. */
+typedef double (*brain_custom_loss_fn)(const float *y_true, int64_t n_true, const float *y_pred, int64_t n_pred,
+                                       float *grad, void *user);
+typedef struct brain_custom_loss_def {
+    const char *name;               /* the function's name, e.g. "my_loss" (required) */
+    const char *registered_name;    /* Keras's "package>name"; default "Custom>" + name */
+    brain_custom_loss_fn fn;        /* required */
+    void *user;                     /* passed to fn */
+} brain_custom_loss_def;
+brain_loss *brain_loss_custom(const brain_custom_loss_def *def);
+/* A metric keeps state_size bytes of state of its own (zeroed at creation and, without a reset
+ * function, at every reset): update accumulates one batch (y_true, y_pred and sample_weight as
+ * brain_metric_update gets them; sample_weight may be NULL), result reads it, reset clears it
+ * (Keras's update_state / result / reset_state).  The log key is `name`. */
+typedef struct brain_custom_metric_def {
+    const char *name;               /* log key and config name, e.g. "my_metric" (required) */
+    const char *class_name;         /* Keras class, e.g. "MyMetric"; default name */
+    const char *registered_name;    /* default "Custom>" + class_name */
+    size_t state_size;              /* bytes (at most 1 MiB) */
+    brain_status (*update)(void *state, const brain_tensor *y_true, const brain_tensor *y_pred,
+                           const float *sample_weight, void *user);       /* required */
+    double (*result)(const void *state, void *user);                        /* required */
+    void (*reset)(void *state, void *user);                                 /* may be NULL */
+    void *user;
+} brain_custom_metric_def;
+brain_metric *brain_metric_custom(const brain_custom_metric_def *def);
+/* Register a definition (copied; up to 16 of each) so that brain_load_model can compile a saved
+ * model naming it; registering the same registered name again replaces it. */
+brain_status brain_register_loss(const brain_custom_loss_def *def);
+brain_status brain_register_metric(const brain_custom_metric_def *def);
 
 #ifdef __cplusplus
 }

@@ -564,7 +564,8 @@ typedef enum brain_loss_kind {
     BRAIN_LOSS_BINARY_FOCAL, BRAIN_LOSS_CATEGORICAL_FOCAL, BRAIN_LOSS_KLD, BRAIN_LOSS_POISSON,
     BRAIN_LOSS_COSINE, BRAIN_LOSS_LOG_COSH, BRAIN_LOSS_HINGE, BRAIN_LOSS_SQUARED_HINGE,
     BRAIN_LOSS_CATEGORICAL_HINGE, BRAIN_LOSS_MAPE, BRAIN_LOSS_MSLE, BRAIN_LOSS_TVERSKY, BRAIN_LOSS_DICE,
-    BRAIN_LOSS_KIND_COUNT
+    BRAIN_LOSS_KIND_COUNT,
+    BRAIN_LOSS_CUSTOM,              /* user-written (src/losses/custom.c) */
 } brain_loss_kind;
 
 struct brain_loss {
@@ -575,7 +576,14 @@ struct brain_loss {
     float delta;
     float alpha, gamma, beta;       /* focal (alpha, gamma), Tversky (alpha, beta) */
     bool apply_class_balancing;     /* BinaryFocalCrossentropy */
+    brain_custom_loss_def custom;   /* BRAIN_LOSS_CUSTOM: the user's function (custom.c) */
+    char registered[BRAIN_NAME_MAX]; /* and its Keras registered name, "Custom>my_loss" */
 };
+/* user-written losses and metrics (custom.c) */
+brain_status brain__loss_custom_compute(const brain_loss *l, const brain_tensor *y_true, const brain_tensor *y_pred,
+                                        const float *sample_weight, double *value, float *grad);
+brain_loss *brain__loss_custom_registered(const char *registered_name);   /* NULL, no error, when unknown */
+struct brain_metric *brain__metric_custom_registered(const char *registered_name, const char *name);
 /* The losses of issue 12 (losses_extra.c): by name (NULL, no error set, when unknown), their
  * Keras class name, and the value/gradient (called by brain_loss_compute for those kinds). */
 brain_loss *brain__loss_extra_from_name(const char *name);
@@ -594,6 +602,7 @@ typedef enum brain_metric_kind {
     BRAIN_METRIC_FBETA = BRAIN_METRIC_EXTRA_FIRST, BRAIN_METRIC_COUNTS, BRAIN_METRIC_AT, BRAIN_METRIC_AUC_MULTI,
     BRAIN_METRIC_R2, BRAIN_METRIC_TOP_K, BRAIN_METRIC_SPARSE_TOP_K, BRAIN_METRIC_IOU, BRAIN_METRIC_RMSE,
     BRAIN_METRIC_MEAN_LOSS,         /* a loss function's per-sample values averaged (LogCoshError, Poisson, ...) */
+    BRAIN_METRIC_CUSTOM,            /* user-written (src/losses/custom.c); handled before the extra dispatch */
 } brain_metric_kind;
 
 struct brain_metric {
@@ -608,7 +617,12 @@ struct brain_metric {
     double *auc_tp, *auc_fp, *auc_tn, *auc_fn; /* per threshold, num_thresholds each */
     double *auc_buckets;            /* AUC update scratch, 2·num_thresholds (no allocation per batch) */
     struct brain_metric_x *x;       /* issue 12's metrics: their own state (metrics_extra.c) */
+    brain_custom_metric_def custom; /* BRAIN_METRIC_CUSTOM: the user's functions, */
+    void *custom_state;             /* its state (custom.state_size bytes), */
+    char registered[BRAIN_NAME_MAX]; /* and its Keras registered name, "Custom>MyMetric" */
 };
+brain_status brain__metric_custom_update(brain_metric *m, const brain_tensor *y_true, const brain_tensor *y_pred,
+                                         const float *sample_weight);
 /* issue 12's metrics: called by metrics.c for kinds ≥ BRAIN_METRIC_EXTRA_FIRST */
 brain_metric *brain__metric_extra_from_name(const char *name); /* NULL, no error, when unknown */
 void brain__metric_extra_reset(brain_metric *m);
@@ -637,6 +651,10 @@ struct brain_callback {
     brain_callback_hooks hooks;     /* used by every kind: built-ins fill these with their own */
     void *self;                     /* the built-in's state */
     void (*destroy)(brain_callback *cb);
+    /* Keras's on_test_begin / on_test_end, internal for now: fit calls them around its validation
+     * (SwapEMAWeights evaluates with the averaged weights).  NULL for most kinds. */
+    brain_status (*on_test_begin)(brain_callback *cb, brain_model *m);
+    brain_status (*on_test_end)(brain_callback *cb, brain_model *m);
 };
 
 /* ------------------------------------------------------------------ history */

@@ -61,6 +61,11 @@ static brain_model *m_conv2d_same(void)
     brain_model *m = seq(BRAIN_SHAPE(24, 24, 1));
     brain_model_add(m, brain_random_flip(NULL));
     brain_model_add(m, brain_random_rotation(0.1f, NULL));
+    brain_model_add(m, brain_random_brightness(0.1f, &(brain_random_value_options){.has_value_range = true, .value_range = {-10, 10}}));
+    brain_model_add(m, brain_random_contrast(0.2f, &(brain_random_value_options){.has_value_range = true, .value_range = {-10, 10}}));
+    brain_model_add(m, brain_random_translation(0.1f, 0.1f, NULL));
+    brain_model_add(m, brain_random_zoom(0.1f, NULL));
+    brain_model_add(m, brain_random_crop(20, 20, NULL));
     brain_model_add(m, brain_conv2d(16, 3, 3, &(brain_conv_options){.padding = BRAIN_PADDING_SAME, .strides = {2}}));
     brain_model_add(m, brain_batch_normalization(NULL));
     brain_model_add(m, brain_activation(BRAIN_RELU, NULL));
@@ -280,7 +285,7 @@ int main(void)
     const model_case cases[] = {
         {"Dense, Dropout, LeakyReLU, Activation", m_dense, 0},
         {"Conv2D, MaxPooling2D, Flatten (fashion_cnn)", m_conv2d, 0},
-        {"RandomFlip, RandomRotation, Conv2D same/strided/1x1, BatchNormalization, AveragePooling2D, GlobalMaxPooling2D", m_conv2d_same, 0},
+        {"RandomFlip, RandomRotation, RandomBrightness, RandomContrast, RandomTranslation, RandomZoom, RandomCrop, Conv2D same/strided/1x1, BatchNormalization, AveragePooling2D, GlobalMaxPooling2D", m_conv2d_same, 0},
         {"Conv2D dilated, GlobalAveragePooling2D", m_conv2d_gap, 0},
         {"Conv1D, MaxPooling1D, AveragePooling1D, GlobalAveragePooling1D (ecg_conv1d)", m_conv1d, 1},
         {"Reshape, LSTM, GRU (ecg_lstm)", m_lstm, 1},

@@ -2,6 +2,8 @@
 #include "internal.h"
 #include "check.h"
 #include "io_util.h"
+#include "toolkit_ema_golden.h"
+#include <math.h>
 #include <stdlib.h>
 
 static float halve_after_first(int epoch, float lr, void *user)
@@ -77,7 +79,7 @@ static void test_swap_ema(void)
     io_data(16, 4, 3, &x, &y);
     brain_model *a = model(brain_adam(&(brain_adam_options){ .learning_rate = 0.05f, .common = { .use_ema = true, .ema_momentum = 0.5f, .has_ema_momentum = true } }));
     brain_model *b = model(brain_adam(&(brain_adam_options){ .learning_rate = 0.05f, .common = { .use_ema = true, .ema_momentum = 0.5f, .has_ema_momentum = true } }));
-    brain_callback *sw = brain_swap_ema_weights();
+    brain_callback *sw = brain_swap_ema_weights(&(brain_swap_ema_weights_options){ .swap_on_epoch = true });
     brain_callback *chk = brain_lambda_callback(&(brain_callback_hooks){ .on_epoch_end = check_swapped });
     brain_fit_options fo = { .epochs = 3, .batch_size = 8, .verbose = BRAIN_SILENT, .shuffle = BRAIN_OFF };
     CHECK_OK(brain_fit(a, x, y, &fo, NULL));
@@ -96,8 +98,43 @@ static void test_swap_ema(void)
     brain_tensor_free(y);
 }
 
+/* Keras's fit with SwapEMAWeights(swap_on_epoch=False / True) and without: the validation losses
+ * (computed with the averages swapped in when the callback is there), the losses and the final
+ * weights (tools/gen_toolkit_ema_golden.py). */
+static void test_swap_ema_keras(void)
+{
+    const float *loss[3] = { te_loss_0, te_loss_1, te_loss_2 }, *val[3] = { te_val_loss_0, te_val_loss_1, te_val_loss_2 },
+                *wend[3] = { te_w_0, te_w_1, te_w_2 };
+    brain_tensor *x = brain_tensor_from(te_x, 2, (int64_t[]){ 16, 4 }), *y = brain_tensor_from(te_y, 2, (int64_t[]){ 16, 3 });
+    brain_tensor *xv = brain_tensor_from(te_xv, 2, (int64_t[]){ 8, 4 }), *yv = brain_tensor_from(te_yv, 2, (int64_t[]){ 8, 3 });
+    for (int k = 0; k < 3; k++) {
+        brain_model *m = model(brain_adam(&(brain_adam_options){ .learning_rate = 0.05f,
+            .common = { .use_ema = true, .ema_momentum = 0.5f, .has_ema_momentum = true } }));
+        CHECK_OK(brain_model_set_weights(m, te_w0, 15));
+        brain_callback *sw = k < 2 ? brain_swap_ema_weights(&(brain_swap_ema_weights_options){ .swap_on_epoch = k == 1 }) : NULL;
+        brain_history *h = NULL;
+        CHECK_OK(brain_fit(m, x, y, &(brain_fit_options){ .epochs = 3, .batch_size = 8, .verbose = BRAIN_SILENT,
+            .shuffle = BRAIN_OFF, .x_val = xv, .y_val = yv, .callbacks = (brain_callback *[]){ sw, NULL } }, &h));
+        int n = 0, nv = 0;
+        const double *l = brain_history_get(h, "loss", &n), *v = brain_history_get(h, "val_loss", &nv);
+        CHECK(l && v && n == 3 && nv == 3);
+        for (int e = 0; l && v && e < 3; e++) {
+            CHECK_NEAR(l[e], loss[k][e], 1e-6, 1e-5);
+            CHECK_NEAR(v[e], val[k][e], 1e-6, 1e-5);
+        }
+        float w[15];
+        CHECK_OK(brain_model_get_weights(m, w, 15));
+        for (int i = 0; i < 15; i++) CHECK_NEAR(w[i], wend[k][i], 1e-6, 1e-5);
+        brain_history_free(h);
+        brain_callback_free(sw);
+        brain_model_free(m);
+    }
+    brain_tensor_free(x); brain_tensor_free(y); brain_tensor_free(xv); brain_tensor_free(yv);
+}
+
 int main(void)
 {
+    test_swap_ema_keras();
     test_scheduler_lambda();
     test_swap_ema();
     return check_summary("test_toolkit_callbacks");

@@ -65,7 +65,14 @@ brain_callback *brain_learning_rate_scheduler(brain_lr_epoch_fn fn, void *user, 
 
 brain_callback *brain_lambda_callback(const brain_callback_hooks *hooks) { return brain_callback_custom(hooks); }
 
-typedef struct swap { bool in_model; } swap;
+/* SwapEMAWeights (keras/src/callbacks/swap_ema_weights.py).  `in_model`: the model holds the
+ * averages.  Keras's hooks, with fit's validation driving on_test_begin / on_test_end:
+ *   on_epoch_begin  swap_on_epoch and in_model      -> swap (raw weights back for training)
+ *   on_epoch_end    swap_on_epoch and not in_model  -> swap (callbacks after it see the averages)
+ *   on_test_begin   not in_model                    -> swap (validation uses the averages)
+ *   on_test_end     in_model                        -> swap
+ * So with either setting the validation of every epoch is computed with the averaged weights. */
+typedef struct swap { bool in_model, swap_on_epoch; } swap;
 
 static brain_status do_swap(brain_model *m)
 {
@@ -78,7 +85,7 @@ static int swap_epoch_begin(brain_model *m, int epoch, const brain_logs *logs, v
     (void)epoch;
     (void)logs;
     swap *s = user;
-    if (!s->in_model) return 0;
+    if (!s->swap_on_epoch || !s->in_model) return 0;
     brain_status st = do_swap(m);
     if (st) { brain__callback_error(m, st); return 1; }
     s->in_model = false;
@@ -90,11 +97,29 @@ static int swap_epoch_end(brain_model *m, int epoch, brain_logs *logs, void *use
     (void)epoch;
     (void)logs;
     swap *s = user;
-    if (s->in_model) return 0;
+    if (!s->swap_on_epoch || s->in_model) return 0;
     brain_status st = do_swap(m);
     if (st) { brain__callback_error(m, st); return 1; }
     s->in_model = true;
     return 0;
+}
+
+static brain_status swap_test_begin(brain_callback *cb, brain_model *m)
+{
+    swap *s = cb->self;
+    if (s->in_model) return BRAIN_OK;
+    brain_status st = do_swap(m);
+    if (!st) s->in_model = true;
+    return st;
+}
+
+static brain_status swap_test_end(brain_callback *cb, brain_model *m)
+{
+    swap *s = cb->self;
+    if (!s->in_model) return BRAIN_OK;
+    brain_status st = do_swap(m);
+    if (!st) s->in_model = false;
+    return st;
 }
 
 static int swap_train_begin(brain_model *m, const brain_logs *logs, void *user)
@@ -109,11 +134,17 @@ static int swap_train_begin(brain_model *m, const brain_logs *logs, void *user)
     return 0;
 }
 
-brain_callback *brain_swap_ema_weights(void)
+brain_callback *brain_swap_ema_weights(const brain_swap_ema_weights_options *opt)
 {
     swap *s = brain__alloc(sizeof *s);
     if (!s) return NULL;
+    s->swap_on_epoch = opt && opt->swap_on_epoch;
     brain_callback_hooks h = { .on_train_begin = swap_train_begin, .on_epoch_begin = swap_epoch_begin,
                                .on_epoch_end = swap_epoch_end };
-    return brain__callback_new(BRAIN_CB_SWAP_EMA, &h, s, free_self);
+    brain_callback *cb = brain__callback_new(BRAIN_CB_SWAP_EMA, &h, s, free_self);
+    if (cb) {
+        cb->on_test_begin = swap_test_begin;
+        cb->on_test_end = swap_test_end;
+    }
+    return cb;
 }

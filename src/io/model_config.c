@@ -201,6 +201,15 @@ static const char *const k_loss_class[] = {
 /* A loss with default options is saved as Keras saves a string loss; otherwise as its class. */
 static cJSON *loss_json(const brain_loss *l)
 {
+    if (l->kind == BRAIN_LOSS_CUSTOM) { /* a registered function, as Keras writes one */
+        cJSON *c = cJSON_CreateObject();
+        if (!c) return NULL;
+        cJSON_AddStringToObject(c, "module", "builtins");
+        cJSON_AddStringToObject(c, "class_name", "function");
+        cJSON_AddStringToObject(c, "config", l->registered);
+        cJSON_AddStringToObject(c, "registered_name", "function");
+        return c;
+    }
     brain_loss *plain = brain_loss_from_name(l->name);
     bool as_string = plain && plain->kind == l->kind && !l->from_logits && l->label_smoothing == 0 &&
                      (l->kind != BRAIN_LOSS_HUBER || l->delta == 1.0f) && l->alpha == plain->alpha &&
@@ -257,12 +266,29 @@ static const char *metric_string(const brain_metric *mt)
     return "accuracy";
 }
 
+/* A registered Metric subclass: {"module": null, "class_name": C, "config": {"name", "dtype"},
+ * "registered_name": "package>C"} */
+static cJSON *custom_metric_json(const brain_metric *mt)
+{
+    cJSON *e = cJSON_CreateObject(), *c = cJSON_CreateObject();
+    if (!e || !c) { cJSON_Delete(e); cJSON_Delete(c); return NULL; }
+    const char *cls = strchr(mt->registered, '>');
+    cJSON_AddNullToObject(e, "module");
+    cJSON_AddStringToObject(e, "class_name", cls ? cls + 1 : mt->registered);
+    cJSON_AddStringToObject(c, "name", mt->name);
+    cJSON_AddStringToObject(c, "dtype", "float32");
+    cJSON_AddItemToObject(e, "config", c);
+    cJSON_AddStringToObject(e, "registered_name", mt->registered);
+    return e;
+}
+
 static cJSON *metrics_json(brain_metric *const *list, int n)
 {
     if (!n) return cJSON_CreateNull();
     cJSON *a = cJSON_CreateArray();
     for (int i = 0; a && i < n; i++)
-        cJSON_AddItemToArray(a, list[i]->kind >= BRAIN_METRIC_EXTRA_FIRST ? brain__metric_extra_to_json(list[i])
+        cJSON_AddItemToArray(a, list[i]->kind == BRAIN_METRIC_CUSTOM     ? custom_metric_json(list[i])
+                                : list[i]->kind >= BRAIN_METRIC_EXTRA_FIRST ? brain__metric_extra_to_json(list[i])
                                                                           : cJSON_CreateString(metric_string(list[i])));
     return a;
 }
@@ -948,6 +974,13 @@ static brain_status optimizer_from_json(const cJSON *v, const char *file, brain_
 static brain_status loss_from_json(const cJSON *v, const char *file, brain_loss **out)
 {
     *out = NULL;
+    const char *fcls = cJSON_IsObject(v) ? str_member(v, "class_name") : NULL;
+    if (fcls && !strcmp(fcls, "function")) { /* a registered loss function (brain_register_loss) */
+        const char *reg = str_member(v, "config");
+        *out = brain__loss_custom_registered(reg);
+        return *out ? BRAIN_OK : brain__fail(BRAIN_ERR_FORMAT, "%s: loss function \"%.64s\" is not registered "
+                                             "(brain_register_loss)", file, reg ? reg : "(none)");
+    }
     if (cJSON_IsString(v)) {
         *out = brain_loss_from_name(v->valuestring);
         return *out ? BRAIN_OK : brain__fail(BRAIN_ERR_FORMAT, "%s: unknown loss \"%.64s\"", file, v->valuestring);
@@ -1048,7 +1081,10 @@ static brain_status metric_objects(const cJSON *v, const char *file, const char 
         brain_metric *mt = NULL;
         const char *cls = cJSON_IsObject(e) ? str_member(e, "class_name") : NULL;
         bool extra = false;
-        if (cls && strcmp(cls, "MeanMetricWrapper")) {
+        const char *reg = cJSON_IsObject(e) ? str_member(e, "registered_name") : NULL;
+        if (reg && (mt = brain__metric_custom_registered(reg, str_member(cJSON_GetObjectItemCaseSensitive(e, "config"), "name"))))
+            extra = true; /* brain_register_metric: the log key is the config's name */
+        else if (cls && strcmp(cls, "MeanMetricWrapper")) {
             brain_status s = brain__metric_extra_from_json(e, file, &mt);
             extra = !s;
             if (s) brain_clear_error();

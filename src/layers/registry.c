@@ -20,7 +20,8 @@ extern const brain_layer_vtable brain__input_vtable, brain__dense_vt, brain__dro
     brain__relu_vt, brain__zero_padding2d_vt, brain__cropping2d_vt, brain__depthwise_conv2d_vt, brain__upsampling2d_vt,
     brain__conv2d_transpose_vt, brain__rescaling_vt, brain__normalization_vt, brain__separable_conv2d_vt;
 extern const brain_layer_vtable brain__resizing_vt, brain__center_crop_vt, brain__category_encoding_vt,
-    brain__discretization_vt; /* issue 12 */
+    brain__discretization_vt, brain__random_brightness_vt, brain__random_contrast_vt, /* issue 12 */
+    brain__random_translation_vt, brain__random_zoom_vt, brain__random_crop_vt;
 
 const brain_layer_vtable *const brain__layer_registry[] = {
     &brain__input_vtable, &brain__dense_vt, &brain__dropout_vt, &brain__activation_vt, &brain__flatten_vt,
@@ -38,6 +39,8 @@ const brain_layer_vtable *const brain__layer_registry[] = {
     &brain__upsampling2d_vt, &brain__conv2d_transpose_vt, &brain__rescaling_vt, &brain__normalization_vt,
     &brain__separable_conv2d_vt,
     &brain__resizing_vt, &brain__center_crop_vt, &brain__category_encoding_vt, &brain__discretization_vt, /* issue 12 */
+    &brain__random_brightness_vt, &brain__random_contrast_vt, &brain__random_translation_vt, &brain__random_zoom_vt,
+    &brain__random_crop_vt,
     NULL,
 };
 

@@ -1,6 +1,6 @@
 /* resizing.c — Keras's image preprocessing layers Resizing and CenterCrop (keras/src/layers/
  * preprocessing/image_preprocessing/{resizing,center_crop}.py) for (H, W, C) images, and the
- * value layers CategoryEncoding and Discretization (keras/src/layers/preprocessing/).
+ * value layer CategoryEncoding (keras/src/layers/preprocessing/); Discretization is in discretization.c.
  *
  *   Resizing(h, w)  bilinear (jax.image.resize without antialiasing: half-pixel centres,
  *                   source x = (x' + ½)·W/w − ½, clamped to the image) or nearest (source
@@ -10,8 +10,7 @@
  *   CategoryEncoding(num_tokens, output_mode) ids (N,) or (N, k) → one_hot (N, num_tokens) for
  *                   one id per row, multi_hot (1 where an id occurs) or count; ids outside
  *                   [0, num_tokens) stop fit/predict with an error naming the row.
- *   Discretization(bin_boundaries) x → the index of its bin: the number of boundaries ≤ x.
- * The value layers have no gradient (Keras's neither): backward leaves din untouched. */
+ * The value layer has no gradient (Keras's neither): backward leaves din untouched. */
 #include "internal.h"
 #include "layers/layer_config.h"
 #include <math.h>
@@ -332,81 +331,4 @@ brain_layer *brain_category_encoding(int64_t num_tokens, const brain_category_en
     c->num_tokens = num_tokens;
     c->mode = opt ? opt->output_mode : BRAIN_CATEGORY_MULTI_HOT;
     return &c->base;
-}
-
-/* ------------------------------------------------------------------ Discretization */
-typedef struct discr { brain_layer base; int n; float *b; } discr;
-
-static void discr_forward(brain_layer *l, const brain_ctx *ctx, int n_in, const brain_tensor *const *in, brain_tensor *out)
-{
-    (void)ctx; (void)n_in;
-    const discr *d = (const discr *)l;
-    for (int64_t i = 0; i < in[0]->size; i++) {
-        float v = in[0]->data[i];
-        int lo = 0, hi = d->n; /* the number of boundaries ≤ v (jnp.digitize) */
-        while (lo < hi) { int mid = (lo + hi) / 2; if (d->b[mid] <= v) lo = mid + 1; else hi = mid; }
-        out->data[i] = (float)lo;
-    }
-}
-
-static void discr_destroy(brain_layer *l) { free(((discr *)l)->b); }
-
-static brain_status discr_get_config(const brain_layer *l, cJSON *cfg)
-{
-    const discr *d = (const discr *)l;
-    cJSON *a = cJSON_AddArrayToObject(cfg, "bin_boundaries");
-    if (!a) return brain__fail(BRAIN_ERR_NOMEM, "out of memory writing a config");
-    for (int i = 0; i < d->n; i++) cJSON_AddItemToArray(a, brain__cfg_python_float(brain__float_option(d->b[i])));
-    brain_status s = brain__cfg_add_null(cfg, "num_bins");
-    if (!s) s = brain__cfg_add_double(cfg, "epsilon", 0.01);
-    if (!s) s = brain__cfg_add_string(cfg, "output_mode", "int");
-    if (!s) s = brain__cfg_add_bool(cfg, "sparse", false);
-    return s;
-}
-
-static brain_layer *discr_from_config(const cJSON *cfg)
-{
-    const char *mode = NULL, *name = NULL;
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(cfg, "bin_boundaries");
-    if (brain__cfg_get_string(cfg, "output_mode", false, &mode) || brain__cfg_get_string(cfg, "name", false, &name)) return NULL;
-    if (!cJSON_IsArray(a) || (mode && strcmp(mode, "int"))) {
-        brain__cfg_bad(cfg, "bin_boundaries", "must be a list of numbers (output_mode \"int\"); adapt-only configs are not supported");
-        return NULL;
-    }
-    int n = cJSON_GetArraySize(a);
-    float *b = malloc(sizeof(float) * (size_t)(n ? n : 1));
-    if (!b) return NULL;
-    int i = 0;
-    const cJSON *e;
-    cJSON_ArrayForEach(e, a) b[i++] = cJSON_IsNumber(e) ? (float)e->valuedouble : NAN;
-    brain_layer *l = brain_discretization(n, b, &(brain_layer_options){ .name = name });
-    free(b);
-    return brain__cfg_finish_layer(l, cfg);
-}
-
-const brain_layer_vtable brain__discretization_vt = {
-    .class_name = "Discretization", .snake_name = "discretization", .build = brain__same_shape_build,
-    .forward = discr_forward, .backward = no_backward, .destroy = discr_destroy,
-    .get_config = discr_get_config, .from_config = discr_from_config,
-};
-
-brain_layer *brain_discretization(int n_boundaries, const float *bin_boundaries, const brain_layer_options *opt)
-{
-    if (n_boundaries < 1 || !bin_boundaries) {
-        brain__fail(BRAIN_ERR_ARG, "Discretization: at least one bin boundary is needed");
-        return NULL;
-    }
-    for (int i = 0; i < n_boundaries; i++)
-        if (!isfinite(bin_boundaries[i]) || (i && !(bin_boundaries[i] > bin_boundaries[i - 1]))) {
-            brain__fail(BRAIN_ERR_ARG, "Discretization: bin_boundaries must be finite and increasing (boundary %d is %g)", i,
-                        (double)bin_boundaries[i]);
-            return NULL;
-        }
-    discr *d = (discr *)brain__layer_new(&brain__discretization_vt, sizeof *d, opt ? opt->name : NULL);
-    if (!d) return NULL;
-    d->b = brain__alloc_array((size_t)n_boundaries, sizeof(float));
-    if (!d->b) { free(d); return NULL; }
-    memcpy(d->b, bin_boundaries, sizeof(float) * (size_t)n_boundaries);
-    d->n = n_boundaries;
-    return &d->base;
 }

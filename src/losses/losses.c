@@ -254,6 +254,7 @@ brain_status brain_loss_compute(const brain_loss *l, const brain_tensor *y_true,
                                 const float *sample_weight, double *value, float *grad)
 {
     if (!l) return brain__fail(BRAIN_ERR_ARG, "brain_loss_compute: loss is NULL");
+    if (l->kind == BRAIN_LOSS_CUSTOM) return brain__loss_custom_compute(l, y_true, y_pred, sample_weight, value, grad);
     if (l->kind >= BRAIN_LOSS_BINARY_FOCAL) return brain__loss_extra_compute(l, y_true, y_pred, sample_weight, value, grad);
     if (!y_true || !y_pred) return brain__fail(BRAIN_ERR_ARG, "loss %s: y_true or y_pred is NULL", l->name);
     if (!value) return brain__fail(BRAIN_ERR_ARG, "loss %s: value is NULL; pass where the loss should go", l->name);

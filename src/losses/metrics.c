@@ -175,6 +175,11 @@ const char *brain_metric_name(const brain_metric *m) { return m ? m->name : ""; 
 void brain_metric_reset(brain_metric *m)
 {
     if (!m) return;
+    if (m->kind == BRAIN_METRIC_CUSTOM) {
+        if (m->custom.reset) m->custom.reset(m->custom_state, m->custom.user);
+        else memset(m->custom_state, 0, m->custom.state_size);
+        return;
+    }
     if (m->x) brain__metric_extra_reset(m);
     m->total = m->count = 0;
     m->tp = m->fp = m->fn = m->tn = 0;
@@ -190,6 +195,7 @@ void brain_metric_reset(brain_metric *m)
 void brain_metric_free(brain_metric *m)
 {
     if (!m) return;
+    free(m->custom_state);
     brain__metric_extra_free(m);
     free(m->auc_tp);
     free(m->auc_fp);
@@ -299,6 +305,7 @@ brain_status brain_metric_update(brain_metric *m, const brain_tensor *y_true, co
     if (y_true->ndim < 1 || y_pred->ndim < 1)
         return brain__fail(BRAIN_ERR_ARG, "metric %s: y_true and y_pred need a batch axis", m->name);
 
+    if (m->kind == BRAIN_METRIC_CUSTOM) return brain__metric_custom_update(m, y_true, y_pred, sample_weight);
     if (m->kind >= BRAIN_METRIC_EXTRA_FIRST) return brain__metric_extra_update(m, y_true, y_pred, sample_weight);
     if (m->kind == BRAIN_METRIC_ACCURACY && m->resolved == NOT_RESOLVED) resolve_from_tensors(m, y_true, y_pred);
     brain_metric_kind kind = m->kind == BRAIN_METRIC_ACCURACY ? m->resolved : m->kind;
@@ -458,6 +465,7 @@ static double auc_result(const brain_metric *m)
 double brain_metric_result(const brain_metric *m)
 {
     if (!m) return 0.0;
+    if (m->kind == BRAIN_METRIC_CUSTOM) return m->custom.result(m->custom_state, m->custom.user);
     if (m->kind >= BRAIN_METRIC_EXTRA_FIRST) return brain__metric_extra_result(m);
     switch (m->kind) {
     case BRAIN_METRIC_PRECISION: return divide_no_nan(m->tp, m->tp + m->fp);

@@ -560,7 +560,14 @@ brain_status brain__fit_run(brain_model *m, const char *fn, brain_dataset *train
         fill_logs(m, &logs, "", &ls);
         if (val && (epoch + 1) % vfreq == 0) {
             brain_logs vl = {0};
-            s = run_evaluation(m, fn, val, validation_steps, 0, &vl, "val_", &vbatch);
+            for (int i = 0; !s && cbs && cbs[i]; i++) /* Keras's evaluate(callbacks=...) inside fit */
+                if (cbs[i]->on_test_begin) s = cbs[i]->on_test_begin(cbs[i], m);
+            if (!s) s = run_evaluation(m, fn, val, validation_steps, 0, &vl, "val_", &vbatch);
+            for (int i = 0; cbs && cbs[i]; i++)
+                if (cbs[i]->on_test_end) {
+                    brain_status t = cbs[i]->on_test_end(cbs[i], m);
+                    if (!s) s = t;
+                }
             for (int i = 0; i < vl.n; i++) brain_logs_set(&logs, vl.names[i], vl.values[i]);
         }
         CALL_CBS(m->stop_training, cbs, on_epoch_end, m, epoch, &logs);
