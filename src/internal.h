@@ -21,6 +21,24 @@
 #pragma GCC visibility pop
 #endif
 
+/* A number read from a file (a JSON value) as an integer without undefined behaviour: NaN gives
+ * 0 and values beyond ±2^62 (or the int range) are clamped, so the range checks that follow
+ * reject them instead of a cast overflowing (a fuzz finding in layer configs). */
+static inline int64_t brain__to_i64(double d)
+{
+    if (!(d == d)) return 0;
+    if (d > 4611686018427387904.0) return INT64_C(4611686018427387904);
+    if (d < -4611686018427387904.0) return -INT64_C(4611686018427387904);
+    return (int64_t)d;
+}
+static inline int brain__to_int(double d)
+{
+    if (!(d == d)) return 0;
+    if (d > 2147483647.0) return 2147483647;
+    if (d < -2147483648.0) return -2147483647 - 1;
+    return (int)d;
+}
+
 /* BRAIN_VECTOR_LOOP marks a hot element-wise function for function multiversioning: GCC
  * compiles it for the x86-64 baseline, x86-64-v3 (AVX2, FMA) and x86-64-v4 (AVX-512), and the
  * dynamic loader picks one per CPU (an ifunc), so the portable default build keeps the wide

@@ -94,9 +94,9 @@ static brain_status read_meta(const bnr *b, meta *out, bool *have)
         ok = ok && end && !*end;
     }
     if (ok) {
-        out->epoch = (int)e->valuedouble;
-        out->batch = cJSON_IsNumber(bt) ? (int)bt->valuedouble : 0;
-        out->iterations = (int64_t)it->valuedouble;
+        out->epoch = brain__to_int(e->valuedouble);
+        out->batch = cJSON_IsNumber(bt) ? brain__to_int(bt->valuedouble) : 0;
+        out->iterations = brain__to_i64(it->valuedouble);
     }
     cJSON_Delete(o);
     if (!ok)

@@ -319,8 +319,8 @@ static brain_status plan_layer_norm(ex_plan *p, ex_step *s, const cJSON *cfg)
     int64_t ax[BRAIN_MAX_DIMS];
     int n = 0;
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(cfg, "axis");
-    if (cJSON_IsNumber(a)) ax[n++] = (int64_t)a->valuedouble;
-    else for (const cJSON *e = cJSON_IsArray(a) ? a->child : NULL; e && n < BRAIN_MAX_DIMS; e = e->next) ax[n++] = (int64_t)e->valuedouble;
+    if (cJSON_IsNumber(a)) ax[n++] = brain__to_i64(a->valuedouble);
+    else for (const cJSON *e = cJSON_IsArray(a) ? a->child : NULL; e && n < BRAIN_MAX_DIMS; e = e->next) ax[n++] = brain__to_i64(e->valuedouble);
     bool on[BRAIN_MAX_DIMS] = {false}, ok = n > 0;
     for (int i = 0; ok && i < n; i++) { /* Keras's numbers: 1 = the first per-sample axis, negatives from the end */
         int64_t k = ax[i] < 0 ? in->ndim + ax[i] : ax[i] - 1;

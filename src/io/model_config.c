@@ -537,7 +537,7 @@ static brain_status shape_from_batch_shape(const cJSON *a, const char *file, con
     for (const cJSON *e = a->child->next; e; e = e->next, i++) {
         if (!cJSON_IsNumber(e) || e->valuedouble < 1 || e->valuedouble != floor(e->valuedouble) || e->valuedouble > 1e9)
             return brain__fail(BRAIN_ERR_FORMAT, "%s: %s: dimension %d must be a positive integer", file, what, i + 1);
-        out->dims[i] = (int64_t)e->valuedouble;
+        out->dims[i] = brain__to_i64(e->valuedouble);
         total *= e->valuedouble;
     }
     if (total > (double)(1 << 28))
@@ -623,11 +623,11 @@ static const char *tensor_ref_node(const cJSON *t, int *node_index, int *port)
     const cJSON *h = cJSON_IsArray(t) ? t : cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t, "config"), "keras_history");
     if (!cJSON_IsArray(h) || !cJSON_IsString(h->child)) return NULL;
     const cJSON *node = h->child->next, *tensor = node ? node->next : NULL;
-    if (!cJSON_IsNumber(node) || node->valuedouble < 0 || node->valuedouble >= 100000 || node->valuedouble != (int)node->valuedouble ||
-        !cJSON_IsNumber(tensor) || tensor->valuedouble < 0 || tensor->valuedouble >= 1000 || tensor->valuedouble != (int)tensor->valuedouble)
+    if (!cJSON_IsNumber(node) || node->valuedouble < 0 || node->valuedouble >= 100000 || node->valuedouble != brain__to_int(node->valuedouble) ||
+        !cJSON_IsNumber(tensor) || tensor->valuedouble < 0 || tensor->valuedouble >= 1000 || tensor->valuedouble != brain__to_int(tensor->valuedouble))
         return "";
-    *port = (int)tensor->valuedouble;
-    *node_index = (int)node->valuedouble;
+    *port = brain__to_int(tensor->valuedouble);
+    *node_index = brain__to_int(node->valuedouble);
     return h->child->valuestring;
 }
 

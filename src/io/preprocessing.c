@@ -144,7 +144,7 @@ static brain_status scaler_from_json(const cJSON *j, const char *file, brain_sca
         !cJSON_IsNumber(ns) || ns->valuedouble < 1 || ns->valuedouble > 9e15)
         return brain__fail(BRAIN_ERR_FORMAT, "'%s': brain_preprocessing.json: scaler.n_features_in and n_samples_seen "
                            "must be positive whole numbers", file);
-    int64_t p = (int64_t)nf->valuedouble;
+    int64_t p = brain__to_i64(nf->valuedouble);
     brain_scaler *s = std ? brain_standard_scaler() : brain_minmax_scaler(0, 1);
     if (!s) return BRAIN_ERR_NOMEM;
     brain_status st = BRAIN_OK;
@@ -167,7 +167,7 @@ static brain_status scaler_from_json(const cJSON *j, const char *file, brain_sca
     }
     if (st) { brain_scaler_free(s); return st; }
     s->n_features = p;
-    s->n_samples_seen = (int64_t)ns->valuedouble;
+    s->n_samples_seen = brain__to_i64(ns->valuedouble);
     *out = s;
     return BRAIN_OK;
 }

@@ -104,12 +104,12 @@ static brain_layer *concat_from_config(const struct cJSON *cfg)
         brain__fail(BRAIN_ERR_FORMAT, "Concatenate: config key 'name' must be a string");
         return NULL;
     }
-    if (axis && (!cJSON_IsNumber(axis) || axis->valuedouble != (double)(int)axis->valuedouble)) {
+    if (axis && (!cJSON_IsNumber(axis) || axis->valuedouble != (double)brain__to_int(axis->valuedouble))) {
         brain__fail(BRAIN_ERR_FORMAT, "Concatenate '%s': config key 'axis' must be an integer", nm);
         return NULL;
     }
     return brain_concatenate(&(brain_concatenate_options){
-        .axis = axis ? (int)axis->valuedouble : -1, .has_axis = true, .name = name ? name->valuestring : NULL});
+        .axis = axis ? brain__to_int(axis->valuedouble) : -1, .has_axis = true, .name = name ? name->valuestring : NULL});
 }
 
 const brain_layer_vtable brain__concatenate_vt = {

@@ -164,7 +164,7 @@ static brain_layer *dropout_from_config(const cJSON *cfg)
         int k = 0;
         for (const cJSON *e = ok ? ns->child->next : NULL; e && ok; e = e->next) {
             ok = cJSON_IsNull(e) || (cJSON_IsNumber(e) && e->valuedouble >= 1);
-            o.noise_shape[k++] = cJSON_IsNumber(e) ? (int64_t)e->valuedouble : 0;
+            o.noise_shape[k++] = cJSON_IsNumber(e) ? brain__to_i64(e->valuedouble) : 0;
         }
         if (!ok) {
             brain__cfg_bad(cfg, "noise_shape", "must be a list [None, d1, ...] of positive sizes or None");

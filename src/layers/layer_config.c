@@ -182,7 +182,7 @@ brain_status brain__cfg_get_int_or(const cJSON *cfg, const char *key, int64_t lo
         snprintf(want, sizeof want, "must be an integer in [%lld, %lld]", (long long)lo, (long long)hi);
         return bad(cfg, key, want);
     }
-    *out = (int64_t)v->valuedouble;
+    *out = brain__to_i64(v->valuedouble);
     return BRAIN_OK;
 }
 
@@ -325,7 +325,7 @@ brain_status brain__cfg_get_ints(const cJSON *cfg, const char *key, int max, int
         if (cJSON_IsNull(e) && n_out) { v[i] = 0; continue; }
         if (!cJSON_IsNumber(e) || e->valuedouble != floor(e->valuedouble) || e->valuedouble < 1 || e->valuedouble > 1e9)
             return bad(cfg, key, "must hold integers between 1 and 1e9");
-        v[i] = (int64_t)e->valuedouble;
+        v[i] = brain__to_i64(e->valuedouble);
     }
     if (n_out) *n_out = n;
     return BRAIN_OK;
@@ -337,7 +337,7 @@ brain_status brain__cfg_get_tuple(const cJSON *cfg, const char *key, int n, int6
     if (!v || cJSON_IsNull(v)) return required ? bad(cfg, key, "is missing") : BRAIN_OK;
     if (cJSON_IsNumber(v)) { /* Keras accepts an int for every axis */
         if (v->valuedouble != floor(v->valuedouble)) return bad(cfg, key, "must be an integer");
-        for (int i = 0; i < n; i++) out[i] = (int64_t)v->valuedouble;
+        for (int i = 0; i < n; i++) out[i] = brain__to_i64(v->valuedouble);
         return BRAIN_OK;
     }
     if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != n) {
@@ -349,7 +349,7 @@ brain_status brain__cfg_get_tuple(const cJSON *cfg, const char *key, int n, int6
         const cJSON *e = cJSON_GetArrayItem(v, i);
         if (!cJSON_IsNumber(e) || e->valuedouble != floor(e->valuedouble))
             return bad(cfg, key, "must hold integers");
-        out[i] = (int64_t)e->valuedouble;
+        out[i] = brain__to_i64(e->valuedouble);
     }
     return BRAIN_OK;
 }

@@ -228,14 +228,14 @@ static brain_layer *ln_from_config(const cJSON *cfg)
     double eps = 1e-3;
     bool center, scale, rms;
     const cJSON *ax = cJSON_GetObjectItemCaseSensitive(cfg, "axis");
-    if (cJSON_IsNumber(ax)) { o.n_axes = 1; o.axes[0] = (int)ax->valuedouble; }
+    if (cJSON_IsNumber(ax)) { o.n_axes = 1; o.axes[0] = brain__to_int(ax->valuedouble); }
     else if (cJSON_IsArray(ax)) {
         for (const cJSON *e = ax->child; e; e = e->next) {
-            if (!cJSON_IsNumber(e) || o.n_axes >= BRAIN_MAX_DIMS || e->valuedouble != (int)e->valuedouble) {
+            if (!cJSON_IsNumber(e) || o.n_axes >= BRAIN_MAX_DIMS || e->valuedouble != brain__to_int(e->valuedouble)) {
                 brain__cfg_bad(cfg, "axis", "must be an integer or a list of at most %d integers", BRAIN_MAX_DIMS);
                 return NULL;
             }
-            o.axes[o.n_axes++] = (int)e->valuedouble;
+            o.axes[o.n_axes++] = brain__to_int(e->valuedouble);
         }
     } else if (ax && !cJSON_IsNull(ax)) {
         brain__cfg_bad(cfg, "axis", "must be an integer or a list of integers");

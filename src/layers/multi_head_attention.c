@@ -641,22 +641,22 @@ static brain_layer *mha_from_config(const cJSON *cfg)
     if (cJSON_IsArray(os) && cJSON_GetArraySize(os) == 1) os = os->child;
     if (cJSON_IsArray(os)) {
         for (const cJSON *a = os->child; a; a = a->next) {
-            if (!cJSON_IsNumber(a) || a->valuedouble < 1 || a->valuedouble != (int64_t)a->valuedouble || o.n_output_dims >= BRAIN_MAX_DIMS - 2) {
+            if (!cJSON_IsNumber(a) || a->valuedouble < 1 || a->valuedouble != brain__to_i64(a->valuedouble) || o.n_output_dims >= BRAIN_MAX_DIMS - 2) {
                 brain__cfg_bad(cfg, "output_shape", "must be null, a positive integer or a short list of them");
                 return NULL;
             }
-            o.output_dims[o.n_output_dims++] = (int64_t)a->valuedouble;
+            o.output_dims[o.n_output_dims++] = brain__to_i64(a->valuedouble);
         }
-    } else if (cJSON_IsNumber(os) && os->valuedouble >= 1 && os->valuedouble == (int64_t)os->valuedouble) o.output_shape = (int64_t)os->valuedouble;
+    } else if (cJSON_IsNumber(os) && os->valuedouble >= 1 && os->valuedouble == brain__to_i64(os->valuedouble)) o.output_shape = brain__to_i64(os->valuedouble);
     else if (os && !cJSON_IsNull(os)) { brain__cfg_bad(cfg, "output_shape", "must be null, a positive integer or a list of them"); return NULL; }
     int64_t ax[BRAIN_MAX_DIMS];
     int nax = 0;
     const cJSON *axes = cJSON_GetObjectItemCaseSensitive(cfg, "attention_axes");
-    if (cJSON_IsNumber(axes)) { ax[0] = (int64_t)axes->valuedouble; nax = 1; }
+    if (cJSON_IsNumber(axes)) { ax[0] = brain__to_i64(axes->valuedouble); nax = 1; }
     else if (cJSON_IsArray(axes)) {
         for (const cJSON *a = axes->child; a; a = a->next) {
             if (!cJSON_IsNumber(a) || nax >= BRAIN_MAX_DIMS) { brain__cfg_bad(cfg, "attention_axes", "must be a list of integers"); return NULL; }
-            ax[nax++] = (int64_t)a->valuedouble;
+            ax[nax++] = brain__to_i64(a->valuedouble);
         }
     } else if (axes && !cJSON_IsNull(axes)) { brain__cfg_bad(cfg, "attention_axes", "must be null or a list of integers"); return NULL; }
     o.value_dim = value_dim;

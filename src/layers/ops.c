@@ -619,12 +619,12 @@ static brain_status read_axis(const cJSON *cfg, op_layer *o, const char *file, c
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(cfg, "axis");
     o->has_axis = a && !cJSON_IsNull(a);
     if (!o->has_axis) return BRAIN_OK;
-    if (cJSON_IsNumber(a)) { o->n_axis = 1; o->axis[0] = (int64_t)a->valuedouble; return BRAIN_OK; }
+    if (cJSON_IsNumber(a)) { o->n_axis = 1; o->axis[0] = brain__to_i64(a->valuedouble); return BRAIN_OK; }
     if (cJSON_IsArray(a) && cJSON_GetArraySize(a) >= 1 && cJSON_GetArraySize(a) <= MAXD) {
         o->n_axis = 0;
         for (const cJSON *e = a->child; e; e = e->next) {
             if (!cJSON_IsNumber(e)) break;
-            o->axis[o->n_axis++] = (int64_t)e->valuedouble;
+            o->axis[o->n_axis++] = brain__to_i64(e->valuedouble);
         }
         if (o->n_axis == cJSON_GetArraySize(a)) return BRAIN_OK;
     }
@@ -639,7 +639,7 @@ static brain_status read_int_list(const cJSON *cfg, const char *key, int *n, int
         return brain__fail(BRAIN_ERR_FORMAT, "%s: op '%.64s': %s must be a list of at most %d numbers", file, name, key, MAXD);
     for (const cJSON *e = a->child; e; e = e->next) {
         if (cJSON_IsNull(e)) v[(*n)++] = -1; /* None: the batch axis */
-        else if (cJSON_IsNumber(e)) v[(*n)++] = (int64_t)e->valuedouble;
+        else if (cJSON_IsNumber(e)) v[(*n)++] = brain__to_i64(e->valuedouble);
         else return brain__fail(BRAIN_ERR_FORMAT, "%s: op '%.64s': %s holds a non-number", file, name, key);
     }
     return BRAIN_OK;

@@ -693,7 +693,7 @@ brain_layer *brain__rnn_from_config(const brain_layer_vtable *vt, brain__cell_ki
     if (!s) s = brain__cfg_get_regularizer(cfg, "recurrent_regularizer", &o.recurrent_regularizer);
     if (!s) s = brain__cfg_get_regularizer(cfg, "bias_regularizer", &o.bias_regularizer);
     const cJSON *sd = cJSON_GetObjectItemCaseSensitive(cfg, "seed");
-    if (!s && cJSON_IsNumber(sd)) { seed = sd->valuedouble; o.seed = (uint64_t)seed; o.has_seed = true; }
+    if (!s && cJSON_IsNumber(sd)) { seed = sd->valuedouble; o.seed = (uint64_t)brain__to_i64(seed); o.has_seed = true; }
     if (s) return NULL;
     if (stateful || unroll) {
         brain__cfg_bad(cfg, stateful ? "stateful" : "unroll", "is true, which this library does not support");

@@ -91,18 +91,18 @@ static brain_layer *pad_from_config(const cJSON *cfg, bool crop)
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, key);
     int64_t t[4];
     bool ok = false;
-    if (cJSON_IsNumber(v)) { t[0] = t[1] = t[2] = t[3] = (int64_t)v->valuedouble; ok = true; }
+    if (cJSON_IsNumber(v)) { t[0] = t[1] = t[2] = t[3] = brain__to_i64(v->valuedouble); ok = true; }
     else if (cJSON_IsArray(v) && cJSON_GetArraySize(v) == 2) {
         const cJSON *h = v->child, *w = h->next;
         if (cJSON_IsNumber(h) && cJSON_IsNumber(w)) {
-            t[0] = t[1] = (int64_t)h->valuedouble;
-            t[2] = t[3] = (int64_t)w->valuedouble;
+            t[0] = t[1] = brain__to_i64(h->valuedouble);
+            t[2] = t[3] = brain__to_i64(w->valuedouble);
             ok = true;
         } else if (cJSON_IsArray(h) && cJSON_IsArray(w) && cJSON_GetArraySize(h) == 2 && cJSON_GetArraySize(w) == 2 &&
                    cJSON_IsNumber(h->child) && cJSON_IsNumber(h->child->next) && cJSON_IsNumber(w->child) &&
                    cJSON_IsNumber(w->child->next)) {
-            t[0] = (int64_t)h->child->valuedouble; t[1] = (int64_t)h->child->next->valuedouble;
-            t[2] = (int64_t)w->child->valuedouble; t[3] = (int64_t)w->child->next->valuedouble;
+            t[0] = brain__to_i64(h->child->valuedouble); t[1] = brain__to_i64(h->child->next->valuedouble);
+            t[2] = brain__to_i64(w->child->valuedouble); t[3] = brain__to_i64(w->child->next->valuedouble);
             ok = true;
         }
     }
