@@ -380,7 +380,7 @@ int cli_train(int argc, char **argv)
     }
 
     task_kind task;
-    int n_classes;
+    int n_classes = 0;
     RUN(find_task(&a, &d, &task, &n_classes));
     printf("task: %s\n", task == TASK_BINARY ? "binary" : task == TASK_MULTI ? "multiclass" : "regression (mean squared error)");
 
