@@ -16,7 +16,7 @@
 
 extern char **environ;
 
-static char io_dir_[256];
+static char io_dir_[96]; /* short, so that tests' own paths under it fit their buffers */
 static pid_t io_dir_owner_;
 
 /* Removes path and, for a folder, everything in it (not following links). */
@@ -49,7 +49,7 @@ static const char *io_tmpdir(void)
 {
     if (!io_dir_[0]) {
         const char *t = getenv("TMPDIR");
-        snprintf(io_dir_, sizeof io_dir_, "%s/brain_io_XXXXXX", t && *t ? t : "/tmp");
+        snprintf(io_dir_, sizeof io_dir_, "%s/brain_io_XXXXXX", t && *t && strlen(t) < 64 ? t : "/tmp");
         if (!mkdtemp(io_dir_)) { perror("mkdtemp"); exit(2); }
         io_dir_owner_ = getpid();
         atexit(io_tmpdir_remove_);
