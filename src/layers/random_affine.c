@@ -11,6 +11,7 @@
  * (reflect d c b a | a b c d, nearest, constant fill_value) on its own; "nearest" rounds.
  * The map is linear in the image: backward scatters dy with the same weights. */
 #include "internal.h"
+#include "image_sample.h"
 #include "layer_config.h"
 #include <math.h>
 #include <stdlib.h>
@@ -52,51 +53,16 @@ static brain_status ra_reserve(brain_layer *l, int64_t batch)
     return brain__reserve_floats(&r->t, &r->t_cap, 4 * batch);
 }
 
-static inline int64_t fix_index(int64_t i, int64_t n, brain_fill_mode mode)
-{
-    if (i >= 0 && i < n) return i;
-    if (mode == BRAIN_FILL_CONSTANT) return -1;
-    if (mode == BRAIN_FILL_NEAREST) return i < 0 ? 0 : n - 1;
-    int64_t m = i % (2 * n);
-    if (m < 0) m += 2 * n;
-    return m < n ? m : 2 * n - 1 - m;
-}
-
 /* Forward (dx == NULL): y[b] = T(x[b]).  Backward: dx[b] += Tᵀ(dy[b]). */
 static void transform(const raffine *r, int64_t b, const float *x, float *y, const float *dy, float *dx)
 {
     const int64_t H = r->H, W = r->W, C = r->C;
     const float *t = r->t + 4 * b;
+    const brain__image_sampler smp = { H, W, C, r->interp, r->fill, r->fill_value };
     for (int64_t oy = 0; oy < H; oy++)
         for (int64_t ox = 0; ox < W; ox++) {
             const float xi = t[0] * (float)ox + t[1], yi = t[2] * (float)oy + t[3];
-            int64_t iy[2], ix[2];
-            float wy[2], wx[2];
-            int n;
-            if (r->interp == BRAIN_INTERP_NEAREST) {
-                iy[0] = (int64_t)nearbyintf(yi); ix[0] = (int64_t)nearbyintf(xi);
-                wy[0] = wx[0] = 1.0f;
-                n = 1;
-            } else {
-                const float fy = floorf(yi), fx = floorf(xi);
-                iy[0] = (int64_t)fy; iy[1] = iy[0] + 1; wy[1] = yi - fy; wy[0] = 1.0f - wy[1];
-                ix[0] = (int64_t)fx; ix[1] = ix[0] + 1; wx[1] = xi - fx; wx[0] = 1.0f - wx[1];
-                n = 2;
-            }
-            const int64_t o = ((b * H + oy) * W + ox) * C;
-            if (!dx) for (int64_t c = 0; c < C; c++) y[o + c] = 0.0f;
-            for (int p = 0; p < n; p++)
-                for (int q = 0; q < n; q++) {
-                    const float w = wy[p] * wx[q];
-                    const int64_t sy = fix_index(iy[p], H, r->fill), sx = fix_index(ix[q], W, r->fill);
-                    if (sy < 0 || sx < 0) {
-                        if (!dx) for (int64_t c = 0; c < C; c++) y[o + c] += w * r->fill_value;
-                        continue;
-                    }
-                    const int64_t s = ((b * H + sy) * W + sx) * C;
-                    if (dx) for (int64_t c = 0; c < C; c++) dx[s + c] += w * dy[o + c];
-                    else for (int64_t c = 0; c < C; c++) y[o + c] += w * x[s + c];
-                }
+            brain__image_sample(&smp, b, oy, ox, yi, xi, x, y, dy, dx);
         }
 }
 

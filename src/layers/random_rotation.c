@@ -13,6 +13,7 @@
  * Backward: dx[b, idx_k, c] += w_k · dy[b, y, x, c] for the same θ; identity after an inference forward.
  */
 #include "internal.h"
+#include "image_sample.h"
 #include "layer_config.h"
 #include <math.h>
 #include <stdlib.h>
@@ -51,54 +52,18 @@ static brain_status rot_reserve(brain_layer *l, int64_t batch)
     return brain__reserve_floats(&r->theta, &r->theta_cap, batch);
 }
 
-/* an index along an axis of n cells, mapped into it by the fill mode; -1 means "fill_value" */
-static inline int64_t fix_index(int64_t i, int64_t n, brain_fill_mode mode)
-{
-    if (i >= 0 && i < n) return i;
-    if (mode == BRAIN_FILL_CONSTANT) return -1;
-    if (mode == BRAIN_FILL_NEAREST) return i < 0 ? 0 : n - 1;
-    int64_t m = i % (2 * n); /* reflect: period 2n, the second half mirrored */
-    if (m < 0) m += 2 * n;
-    return m < n ? m : 2 * n - 1 - m;
-}
-
 /* Forward (dx == NULL): y[b] = rotate(x[b]).  Backward (dx != NULL): dx[b] += rotateᵀ(dy[b]). */
 static void rotate(const random_rotation *r, int64_t b, const float *x, float *y, const float *dy, float *dx)
 {
     const int64_t H = r->H, W = r->W, C = r->C;
     const float th = r->theta[b], cs = cosf(th), sn = sinf(th);
+    const brain__image_sampler smp = { H, W, C, r->interp, r->fill, r->fill_value };
     const float cx = 0.5f * (float)(W - 1), cy = 0.5f * (float)(H - 1);
     const float a2 = cx - cx * cs + cy * sn, b2 = cy - cx * sn - cy * cs;
     for (int64_t oy = 0; oy < H; oy++)
         for (int64_t ox = 0; ox < W; ox++) {
             const float xi = cs * (float)ox - sn * (float)oy + a2, yi = sn * (float)ox + cs * (float)oy + b2;
-            int64_t iy[2], ix[2];
-            float wy[2], wx[2];
-            int n;
-            if (r->interp == BRAIN_INTERP_NEAREST) {
-                iy[0] = (int64_t)nearbyintf(yi); ix[0] = (int64_t)nearbyintf(xi);
-                wy[0] = wx[0] = 1.0f;
-                n = 1;
-            } else {
-                const float fy = floorf(yi), fx = floorf(xi);
-                iy[0] = (int64_t)fy; iy[1] = iy[0] + 1; wy[1] = yi - fy; wy[0] = 1.0f - wy[1];
-                ix[0] = (int64_t)fx; ix[1] = ix[0] + 1; wx[1] = xi - fx; wx[0] = 1.0f - wx[1];
-                n = 2;
-            }
-            const int64_t o = ((b * H + oy) * W + ox) * C;
-            if (!dx) for (int64_t c = 0; c < C; c++) y[o + c] = 0.0f;
-            for (int p = 0; p < n; p++)
-                for (int q = 0; q < n; q++) {
-                    const float w = wy[p] * wx[q];
-                    const int64_t sy = fix_index(iy[p], H, r->fill), sx = fix_index(ix[q], W, r->fill);
-                    if (sy < 0 || sx < 0) {
-                        if (!dx) for (int64_t c = 0; c < C; c++) y[o + c] += w * r->fill_value;
-                        continue;
-                    }
-                    const int64_t s = ((b * H + sy) * W + sx) * C;
-                    if (dx) for (int64_t c = 0; c < C; c++) dx[s + c] += w * dy[o + c];
-                    else for (int64_t c = 0; c < C; c++) y[o + c] += w * x[s + c];
-                }
+            brain__image_sample(&smp, b, oy, ox, yi, xi, x, y, dy, dx);
         }
 }
 
