@@ -75,6 +75,19 @@ static inline K_(vf) K_(vset1)(float s) /* a broadcast, spelt so the compiler se
 #endif
 typedef float K_(vt) __attribute__((vector_size(TW * sizeof(float))));
 typedef int K_(vi) __attribute__((vector_size(TW * sizeof(int))));
+/* Lanes of (a, b) picked by m (index < TW: a's, else b's): GCC's __builtin_shuffle; clang has
+ * no two-vector shuffle with run-time masks, so there the same moves go lane by lane (exact data
+ * moves either way: the values, and the sums built from them, are the same). */
+static inline __attribute__((always_inline)) K_(vt) K_(shuffle2)(K_(vt) a, K_(vt) b, K_(vi) m)
+{
+#if defined(__clang__)
+    K_(vt) r;
+    for (int i = 0; i < TW; i++) r[i] = m[i] < TW ? a[m[i]] : b[m[i] - TW];
+    return r;
+#else
+    return __builtin_shuffle(a, b, m);
+#endif
+}
 static inline __attribute__((always_inline)) void K_(transpose)(K_(vt) r[TW])
 {
     enum { G = TW / 4 }; /* 128-bit lanes per vector */
@@ -88,14 +101,14 @@ static inline __attribute__((always_inline)) void K_(transpose)(K_(vt) r[TW])
         }
     K_(vt) t[TW];
     for (int i = 0; i < TW; i += 2) {
-        t[i] = __builtin_shuffle(r[i], r[i + 1], m0);
-        t[i + 1] = __builtin_shuffle(r[i], r[i + 1], m1);
+        t[i] = K_(shuffle2)(r[i], r[i + 1], m0);
+        t[i + 1] = K_(shuffle2)(r[i], r[i + 1], m1);
     }
     for (int g = 0; g < TW; g += 4) {
-        r[g] = __builtin_shuffle(t[g], t[g + 2], m2);
-        r[g + 1] = __builtin_shuffle(t[g], t[g + 2], m3);
-        r[g + 2] = __builtin_shuffle(t[g + 1], t[g + 3], m2);
-        r[g + 3] = __builtin_shuffle(t[g + 1], t[g + 3], m3);
+        r[g] = K_(shuffle2)(t[g], t[g + 2], m2);
+        r[g + 1] = K_(shuffle2)(t[g], t[g + 2], m3);
+        r[g + 2] = K_(shuffle2)(t[g + 1], t[g + 3], m2);
+        r[g + 3] = K_(shuffle2)(t[g + 1], t[g + 3], m3);
     }
     /* now lane q of r[4j + c] is column 4q + c, rows 4j..4j+3: transpose lanes over j, each c,
      * one bit of (j, q) swapped per stage */
@@ -110,8 +123,8 @@ static inline __attribute__((always_inline)) void K_(transpose)(K_(vt) r[TW])
             if (!(j & h))
                 for (int c = 0; c < 4; c++) {
                     K_(vt) a = r[4 * j + c], b = r[4 * (j + h) + c];
-                    r[4 * j + c] = __builtin_shuffle(a, b, lo);
-                    r[4 * (j + h) + c] = __builtin_shuffle(a, b, hi);
+                    r[4 * j + c] = K_(shuffle2)(a, b, lo);
+                    r[4 * (j + h) + c] = K_(shuffle2)(a, b, hi);
                 }
     }
     /* r[4a + c] lane b = (old lane a of the vector 4b + c) = column 4a + c, rows 4b..4b+3 */
