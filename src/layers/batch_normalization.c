@@ -208,11 +208,11 @@ static brain_layer *bn_from_config(const cJSON *cfg)
         brain__cfg_get_regularizer(cfg, "beta_regularizer", &o.beta_regularizer) ||
         brain__cfg_get_regularizer(cfg, "gamma_regularizer", &o.gamma_regularizer))
         return NULL;
-    if (!(axis != 0 && axis == (int)axis && axis > -BRAIN_MAX_DIMS && axis < BRAIN_MAX_DIMS)) {
+    if (!(axis != 0 && axis == (double)brain__to_int(axis) && axis > -BRAIN_MAX_DIMS && axis < BRAIN_MAX_DIMS)) {
         brain__cfg_bad(cfg, "axis", "is %g; an axis other than the batch's (0) is needed, checked when built", axis);
         return NULL;
     }
-    o.axis = (int)axis;
+    o.axis = brain__to_int(axis);
     if (renorm) {
         brain__cfg_bad(cfg, "renorm", "is true, which this library does not support");
         return NULL;

@@ -606,15 +606,15 @@ static brain_layer *conv_from_config(const cJSON *cfg, int rank)
         brain__cfg_get_regularizer(cfg, "kernel_regularizer", &o.kernel_regularizer) ||
         brain__cfg_get_regularizer(cfg, "bias_regularizer", &o.bias_regularizer))
         return NULL;
-    if (groups < 1 || groups != (int64_t)groups) {
+    if (groups < 1 || groups != (double)brain__to_i64(groups)) {
         brain__cfg_bad(cfg, "groups", "is %g; it must be a positive integer", groups);
         return NULL;
     }
-    o.groups = (int64_t)groups;
+    o.groups = brain__to_i64(groups);
     o.padding = causal ? BRAIN_PADDING_CAUSAL : same ? BRAIN_PADDING_SAME : BRAIN_PADDING_VALID;
     o.use_bias = use_bias ? BRAIN_ON : BRAIN_OFF;
     for (int i = 0; i < rank; i++) { o.strides[i] = st[i]; o.dilation_rate[i] = dl[i]; }
-    return rank == 2 ? brain_conv2d((int64_t)filters, ks[0], ks[1], &o) : brain_conv1d((int64_t)filters, ks[0], &o);
+    return rank == 2 ? brain_conv2d(brain__to_i64(filters), ks[0], ks[1], &o) : brain_conv1d(brain__to_i64(filters), ks[0], &o);
 }
 static brain_layer *conv2d_from_config(const cJSON *cfg) { return conv_from_config(cfg, 2); }
 static brain_layer *conv1d_from_config(const cJSON *cfg) { return conv_from_config(cfg, 1); }

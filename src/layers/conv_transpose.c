@@ -190,7 +190,7 @@ static brain_layer *tc_from_config(const cJSON *cfg)
     o.padding = same ? BRAIN_PADDING_SAME : BRAIN_PADDING_VALID;
     o.use_bias = use_bias ? BRAIN_ON : BRAIN_OFF;
     for (int i = 0; i < 2; i++) { o.strides[i] = st[i]; o.dilation_rate[i] = dl[i]; }
-    return brain__cfg_finish_layer(brain_conv2d_transpose((int64_t)filters, ks[0], ks[1], &o), cfg);
+    return brain__cfg_finish_layer(brain_conv2d_transpose(brain__to_i64(filters), ks[0], ks[1], &o), cfg);
 }
 
 const brain_layer_vtable brain__conv2d_transpose_vt = {

@@ -93,7 +93,7 @@ static brain_layer *embedding_from_config(const cJSON *cfg)
     if (!s) s = brain__cfg_get_initializer(cfg, "embeddings_initializer", &o.embeddings_initializer);
     if (!s) s = brain__cfg_get_regularizer(cfg, "embeddings_regularizer", &o.embeddings_regularizer);
     if (s) return NULL;
-    return brain__cfg_finish_layer(brain_embedding((int64_t)in_dim, (int64_t)out_dim, &o), cfg);
+    return brain__cfg_finish_layer(brain_embedding(brain__to_i64(in_dim), brain__to_i64(out_dim), &o), cfg);
 }
 
 const brain_layer_vtable brain__embedding_vt = {

@@ -122,11 +122,11 @@ static brain_layer *nm_from_config(const cJSON *cfg)
     const cJSON *ax = cJSON_GetObjectItemCaseSensitive(cfg, "axis");
     const cJSON *a1 = cJSON_IsArray(ax) && cJSON_GetArraySize(ax) == 1 ? ax->child : ax;
     double axis = cJSON_IsNumber(a1) ? a1->valuedouble : -1;
-    if ((ax && !cJSON_IsNumber(a1)) || !(axis == -1 || (axis >= 1 && axis < BRAIN_MAX_DIMS && axis == (int)axis))) {
+    if ((ax && !cJSON_IsNumber(a1)) || !(axis == -1 || (axis >= 1 && axis < BRAIN_MAX_DIMS && axis == (double)brain__to_int(axis)))) {
         brain__cfg_bad(cfg, "axis", "is not the last axis; this library normalizes over the last axis (-1 or its number)");
         return NULL;
     }
-    brain_normalization_options o = {.name = brain__cfg_name(cfg), .axis = (int)axis};
+    brain_normalization_options o = {.name = brain__cfg_name(cfg), .axis = brain__to_int(axis)};
     int nm = 0, nv = 0;
     if (!read_list(cfg, "mean", &nm, o.mean) || !read_list(cfg, "variance", &nv, o.variance) || nm != nv) {
         brain__cfg_bad(cfg, "mean", "and variance must both be null, or numbers / lists of the same length (at most %d)",

@@ -699,7 +699,7 @@ brain_layer *brain__rnn_from_config(const brain_layer_vtable *vt, brain__cell_ki
         brain__cfg_bad(cfg, stateful ? "stateful" : "unroll", "is true, which this library does not support");
         return NULL;
     }
-    if (units != (double)(int64_t)units) {
+    if (units != (double)brain__to_i64(units)) {
         brain__cfg_bad(cfg, "units", "must be a whole number");
         return NULL;
     }
@@ -708,7 +708,7 @@ brain_layer *brain__rnn_from_config(const brain_layer_vtable *vt, brain__cell_ki
     o.reset_after = reset_after ? BRAIN_ON : BRAIN_OFF;
     o.dropout = (float)dropout;
     o.recurrent_dropout = (float)rdropout;
-    brain_layer *l = brain__rnn_new(vt, kind, (int64_t)units, &o);
+    brain_layer *l = brain__rnn_new(vt, kind, brain__to_i64(units), &o);
     if (!l) return NULL;
     ((brain__rnn *)l)->zero_output_for_mask = zero_out;
     return brain__cfg_finish_layer(l, cfg);
