@@ -3,6 +3,18 @@
 #include "image_sample.h"
 #include <math.h>
 
+brain_status brain__image_shape(const brain_layer *l, const brain_shape *in, int64_t *H, int64_t *W, int64_t *C)
+{
+    if (in->ndim != 3) {
+        char b[128];
+        brain__shape_str(in, b, sizeof b);
+        return brain__fail(BRAIN_ERR_ARG, "%s '%s' needs (batch, height, width, channels) images, got %s", l->vt->class_name,
+                           l->name, b);
+    }
+    *H = in->dims[0]; *W = in->dims[1]; *C = in->dims[2];
+    return BRAIN_OK;
+}
+
 /* an index along an axis of n cells, mapped into it by the fill mode; -1 means "fill_value" */
 static inline int64_t fix_index(int64_t i, int64_t n, brain_fill_mode mode)
 {

@@ -10,6 +10,7 @@
  * RandomContrast(0.2) draws f in [1, 1.2]).  Backward (y not clipped): brightness dx = dy;
  * contrast dx_j = f·dy_j + (1 − f)/(H·W)·Σ_i dy_i over the image's channel (clipped y: 0). */
 #include "internal.h"
+#include "image_sample.h"
 #include "layer_config.h"
 #include <math.h>
 #include <stdlib.h>
@@ -31,13 +32,8 @@ static brain_status rv_build(brain_layer *l, int n_in, const brain_shape *in, br
 {
     (void)n_in;
     rvalue *r = (rvalue *)l;
-    if (in[0].ndim != 3) {
-        char b[128];
-        brain__shape_str(&in[0], b, sizeof b);
-        return brain__fail(BRAIN_ERR_ARG, "%s '%s' needs (batch, height, width, channels) images, got %s", l->vt->class_name,
-                           l->name, b);
-    }
-    r->H = in[0].dims[0]; r->W = in[0].dims[1]; r->C = in[0].dims[2];
+    brain_status s = brain__image_shape(l, &in[0], &r->H, &r->W, &r->C);
+    if (s) return s;
     *out = in[0];
     return BRAIN_OK;
 }

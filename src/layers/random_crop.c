@@ -12,6 +12,7 @@
  * Resizing is jax.image.resize's bilinear without antialiasing (half-pixel centres, as
  * resizing.c).  Backward scatters dy through the same window and weights. */
 #include "internal.h"
+#include "image_sample.h"
 #include "layer_config.h"
 #include <math.h>
 #include <stdlib.h>
@@ -31,12 +32,8 @@ static brain_status rc_build(brain_layer *l, int n_in, const brain_shape *in, br
 {
     (void)n_in;
     random_crop *r = (random_crop *)l;
-    if (in[0].ndim != 3) {
-        char b[128];
-        brain__shape_str(&in[0], b, sizeof b);
-        return brain__fail(BRAIN_ERR_ARG, "RandomCrop '%s' needs (batch, height, width, channels) images, got %s", l->name, b);
-    }
-    r->H = in[0].dims[0]; r->W = in[0].dims[1]; r->C = in[0].dims[2];
+    brain_status s = brain__image_shape(l, &in[0], &r->H, &r->W, &r->C);
+    if (s) return s;
     *out = (brain_shape){ .ndim = 3, .dims = { r->h, r->w, r->C } };
     return BRAIN_OK;
 }

@@ -8,6 +8,7 @@
  * At inference (and for the gradient of an inference forward) the layer is the identity.
  */
 #include "internal.h"
+#include "image_sample.h"
 #include "layer_config.h"
 #include <stdlib.h>
 #include <string.h>
@@ -26,12 +27,8 @@ typedef struct random_flip {
 static brain_status flip_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out)
 {
     random_flip *f = (random_flip *)l;
-    if (in[0].ndim != 3) {
-        char b[128];
-        brain__shape_str(&in[0], b, sizeof b);
-        return brain__fail(BRAIN_ERR_ARG, "RandomFlip '%s' needs (batch, height, width, channels) images, got %s", l->name, b);
-    }
-    f->H = in[0].dims[0]; f->W = in[0].dims[1]; f->C = in[0].dims[2];
+    brain_status s = brain__image_shape(l, &in[0], &f->H, &f->W, &f->C);
+    if (s) return s;
     *out = in[0];
     return BRAIN_OK;
 }

@@ -36,12 +36,8 @@ typedef struct random_rotation {
 static brain_status rot_build(brain_layer *l, int n_in, const brain_shape *in, brain_shape *out)
 {
     random_rotation *r = (random_rotation *)l;
-    if (in[0].ndim != 3) {
-        char b[128];
-        brain__shape_str(&in[0], b, sizeof b);
-        return brain__fail(BRAIN_ERR_ARG, "RandomRotation '%s' needs (batch, height, width, channels) images, got %s", l->name, b);
-    }
-    r->H = in[0].dims[0]; r->W = in[0].dims[1]; r->C = in[0].dims[2];
+    brain_status s = brain__image_shape(l, &in[0], &r->H, &r->W, &r->C);
+    if (s) return s;
     *out = in[0];
     return BRAIN_OK;
 }
