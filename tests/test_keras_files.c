@@ -13,22 +13,7 @@
 #include <cjson/cJSON.h>
 
 #define DIR "tests/keras_files/"
-
-static cJSON *read_json(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    size_t got = fread(b, 1, (size_t)n, f);
-    b[got] = 0;
-    fclose(f);
-    cJSON *j = cJSON_Parse(b);
-    free(b);
-    return j;
-}
+#include "keras_diff.h" /* read_json */
 
 static brain_tensor *tensor_of(const cJSON *j, const char *key, const char *shape_key)
 {
